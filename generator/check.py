@@ -1,0 +1,39 @@
+"""`check`: load, validate and lint one plan, collecting every problem instead of stopping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import PlanError, Problem
+from generator.plan.load import load_file
+from generator.plan.model import Plan
+from generator.plan.validate import validate
+
+
+@dataclass
+class CheckResult:
+    file: Path
+    plan: Plan | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def ok(self, strict: bool = False) -> bool:
+        return not any(p.severity == "error" or strict for p in self.problems)
+
+
+def check_plan(path: str | Path) -> CheckResult:
+    path = Path(path)
+    try:
+        loaded = load_file(path)
+        plan = validate(loaded)
+    except PlanError as exc:
+        return CheckResult(path, None, exc.problems)
+    return CheckResult(path, plan, lint_problems(plan, loaded))
+
+
+def lint_problems(plan: Plan, loaded) -> list[Problem]:
+    try:
+        from generator.plan.lint import lint
+    except ImportError:  # the team rules arrive with the lint step
+        return []
+    return lint(plan, loaded.source)

@@ -1,0 +1,74 @@
+"""The `incident-guide` command: a thin click layer over the steps in generator/.
+
+Imports of the printing side (WeasyPrint) happen inside the commands that print,
+so `check`, `schema`, `init` and `--help` stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="incident-guide")
+def main() -> None:
+    """Turn a code-of-conduct incident response plan (YAML) into guides.
+
+    \b
+    Start:   incident-guide check plans/complete-conference.yaml
+    Build:   incident-guide build plans/complete-conference.yaml
+    """
+
+
+@main.command()
+@click.argument("plans", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="json for scripts and editors.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(plans: tuple[Path, ...], output_format: str, strict: bool) -> None:
+    """Check plans and print every problem as FILE:LINE:COL: error: MESSAGE.
+
+    \b
+    Example:
+      incident-guide check plans/*.yaml
+    """
+    from generator.check import check_plan
+
+    results = [check_plan(path) for path in plans]
+    problems = [p for result in results for p in result.problems]
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = sum(p.severity == "warning" for p in problems)
+    if output_format == "json":
+        click.echo(json.dumps({
+            "plans": [{"file": str(r.file), "ok": r.ok(strict), "problems": [p.as_json() for p in r.problems]} for r in results],
+            "errors": errors, "warnings": warnings,
+        }, indent=2, ensure_ascii=False))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        click.echo(_summary(len(plans), errors, warnings), err=bool(problems))
+    failed = errors or (strict and warnings)
+    sys.exit(1 if failed else 0)
+
+
+def _summary(plans: int, errors: int, warnings: int) -> str:
+    def count(n, word):
+        return f"{n} {word}{'' if n == 1 else 's'}"
+    return f"{count(plans, 'plan')} checked: {count(errors, 'error')}, {count(warnings, 'warning')}"
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of a plan (for editors' autocompletion)."""
+    from generator.plan.schema import plan_schema_text
+
+    click.echo(plan_schema_text(), nl=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,553 @@
+"""Step 2, validate: the typed plan, in the organizer's words.
+
+Every model forbids unknown keys, so a typo is an error rather than a silently
+missing section. Prose fields take Markdown. Every piece of data has an audience
+(`public` < `volunteer` < `responder`): a default per field, and an `audience:`
+key on items where an organizer may want to raise or lower it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import zoneinfo
+from typing import Annotated, ClassVar, Literal
+from urllib.parse import urlsplit
+
+import phonenumbers
+from phonenumbers import shortnumberinfo
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+FORMAT_VERSION = 1
+
+
+class Audience(str, enum.Enum):
+    """Who may see a value. Ordered: public < volunteer < responder."""
+
+    public = "public"
+    volunteer = "volunteer"
+    responder = "responder"
+
+    @property
+    def rank(self) -> int:
+        return ["public", "volunteer", "responder"].index(self.value)
+
+    def allows(self, other: "Audience") -> bool:
+        """True when a reader of this audience may see data meant for `other`."""
+        return other.rank <= self.rank
+
+
+# --- small value types --------------------------------------------------------
+
+Prose = Annotated[str, Field(min_length=1, json_schema_extra={"format": "markdown"})]
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
+Text = Annotated[str, Field(min_length=1, max_length=300)]
+
+# The usual emergency number where phonenumbers' short-number data is not decisive.
+EMERGENCY_NUMBERS = {"GB": "999", "US": "911", "CA": "911", "AU": "000", "NZ": "111", "IE": "112", "IN": "112", "JP": "110"}
+
+
+def usual_emergency_number(country: str) -> str:
+    if country in EMERGENCY_NUMBERS:
+        return EMERGENCY_NUMBERS[country]
+    for candidate in ("112", "911", "999", "000", "110", "119"):
+        if shortnumberinfo.is_emergency_number(candidate, country):
+            return candidate
+    return "112"
+
+
+def _region(info: ValidationInfo) -> str | None:
+    return (info.context or {}).get("region")
+
+
+def _check_phone(value: str, info: ValidationInfo) -> str:
+    """A full phone number, stored in E.164 (+441234567890)."""
+    region = _region(info)
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        if region is None:
+            raise ValueError("is not a phone number; write it in international form, e.g. +44 20 7946 0123") from None
+        raise ValueError(f"is not a phone number for {region}") from None
+    if not phonenumbers.is_valid_number(number):
+        where = f" in {phonenumbers.region_code_for_number(number) or region}" if (region or value.startswith("+")) else ""
+        raise ValueError(f"`{value}` is not a valid phone number{where}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _check_dial(value: str, info: ValidationInfo) -> str:
+    """A number to dial: a full phone number, or a short service number of the venue's country (101, 116 123)."""
+    compact = re.sub(r"[\s\-]", "", value)
+    region = _region(info)
+    if region and compact.isdigit() and len(compact) <= 6:
+        if shortnumberinfo.is_valid_short_number_for_region(phonenumbers.parse(compact, region), region) or shortnumberinfo.is_emergency_number(compact, region):
+            return compact
+        raise ValueError(f"`{value}` is not a service number in {region}")
+    return _check_phone(value, info)
+
+
+def _check_link(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"`{value}` is not a web link; links must start with https:// (or http://)")
+    return value
+
+
+Phone = Annotated[str, AfterValidator(_check_phone), Field(json_schema_extra={"format": "phone"})]
+DialNumber = Annotated[str, AfterValidator(_check_dial), Field(json_schema_extra={"format": "phone"})]
+Link = Annotated[str, AfterValidator(_check_link), Field(json_schema_extra={"format": "uri"})]
+
+
+class Model(BaseModel):
+    """Base of every plan model: unknown keys are errors; `999` is read as text where text is expected.
+
+    A validator message that starts with `@field: ` is reported at that field's position.
+    """
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True,
+                              validate_default=False, use_enum_values=False)
+    # field name -> who may see it; fields not listed inherit the item's audience
+    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {}
+    # the audience of the whole item when the plan does not say
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.volunteer
+
+    def item_audience(self) -> Audience:
+        own = getattr(self, "audience", None)
+        return Audience(own) if own else self.DEFAULT_AUDIENCE
+
+    def field_audience(self, name: str) -> Audience | None:
+        """Who may see field `name`; None means the same readers as the item itself."""
+        return self.FIELD_AUDIENCE.get(name)
+
+
+AudienceField = Annotated[Audience | None, Field(description="Who may see this item: public, volunteer or responder")]
+
+
+# --- the event ----------------------------------------------------------------
+
+class EventKind(str, enum.Enum):
+    conference = "conference"
+    meetup = "meetup"
+    online_community = "online-community"
+    project = "project"
+
+
+class Event(Model):
+    """The event or community the plan is for."""
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.public
+    name: Text
+    kind: EventKind
+    organiser: Text | None = Field(None, description="The organisation that runs the event")
+    starts: dt.date | None = Field(None, description="First day (events only)")
+    ends: dt.date | None = Field(None, description="Last day (events only)")
+    timezone: str = Field(description="IANA time zone, e.g. Europe/London")
+    country: str | None = Field(None, description="Two-letter country code for phone numbers when there is no venue", pattern=r"^[A-Z]{2}$")
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")]] = Field(default_factory=lambda: ["en"], min_length=1)
+    website: Link | None = None
+    code_of_conduct: Link
+    reporting_guidelines: Link | None = None
+    last_reviewed: dt.date | None = Field(None, description="When the team last read the plan through")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"`{value}` is not a time zone; use a name like Europe/London or America/Chicago") from None
+        return value
+
+    @model_validator(mode="after")
+    def _dates_in_order(self):
+        if self.kind in (EventKind.conference, EventKind.meetup) and self.starts is None:
+            raise ValueError(f"@kind: a {self.kind.value} needs `starts` (its first day)")
+        if self.starts and self.ends and self.ends < self.starts:
+            raise ValueError(f"@ends: the event ends ({self.ends}) before it starts ({self.starts})")
+        return self
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def days(self) -> list[dt.date]:
+        if not self.starts:
+            return []
+        last = self.ends or self.starts
+        return [self.starts + dt.timedelta(days=n) for n in range((last - self.starts).days + 1)]
+
+
+# --- venues -----------------------------------------------------------------
+
+class Number(Model):
+    """A number to call, with when to use it."""
+
+    label: Text
+    number: DialNumber
+    when: Prose = Field(description="When to call it, e.g. theft or trespassing; dial the emergency number for violence")
+    audience: AudienceField = None
+
+
+class Contact(Model):
+    """On-site security, building staff, first aid."""
+
+    name: Text
+    phone: DialNumber | None = None
+    where: Text | None = None
+    when: Prose | None = None
+    audience: AudienceField = None
+
+
+class RoomKind(str, enum.Enum):
+    safety = "safety"
+    staff = "staff"
+    first_aid = "first-aid"
+    other = "other"
+
+
+class Room(Model):
+    """A safety/quiet room or staff room; `days` when it moves during the event.
+
+    Safety rooms and first aid are on the public sheet unless the plan says otherwise.
+    """
+
+    kind: RoomKind
+    name: Text
+    where: Prose = Field(description="How to find it")
+    days: list[dt.date] = Field(default_factory=list, description="Days it is used; every day when empty")
+    audience: AudienceField = None
+
+    def item_audience(self) -> Audience:
+        if self.audience:
+            return Audience(self.audience)
+        return Audience.public if self.kind in (RoomKind.safety, RoomKind.first_aid) else Audience.volunteer
+
+
+class Venue(Model):
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.public
+    id: Id
+    name: Text
+    address: Annotated[list[Text], Field(min_length=1, description="Street address, one line per item, as emergency services need it")]
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="Two-letter country code, e.g. GB")
+    emergency_number: DialNumber | None = Field(None, description="Defaults to the country's usual number")
+    directions: Prose | None = None
+    numbers: list[Number] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
+    rooms: list[Room] = Field(default_factory=list)
+    days: list[dt.date] = Field(default_factory=list, description="Days the venue is used; every day when empty")
+
+    @property
+    def emergency(self) -> str:
+        return self.emergency_number or usual_emergency_number(self.country)
+
+
+# --- people and roles -------------------------------------------------------
+
+class RoleKind(str, enum.Enum):
+    attendees = "attendees"
+    volunteers = "volunteers"
+    staff = "staff"
+    response_team = "response-team"
+    lead = "lead"
+    board = "board"
+    partner = "partner"
+
+
+class Role(Model):
+    id: Id
+    name: Text
+    kind: RoleKind
+    duties: list[Prose] = Field(min_length=1)
+    contact: Prose | None = Field(None, description="How to reach this group (boards and partners)")
+
+
+class ResponderRole(str, enum.Enum):
+    lead = "lead"
+    responder = "responder"
+    fallback = "fallback"
+
+
+class RelationKind(str, enum.Enum):
+    partner = "partner"
+    family = "family"
+    conflict = "conflict"
+    other = "other"
+
+
+class Relationship(Model):
+    """A declared relationship or conflict of interest with another responder."""
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    with_: Id = Field(alias="with", description="The other responder's id")
+    kind: RelationKind
+    note: Prose | None = None
+
+
+class Responder(Model):
+    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {
+        "email": Audience.responder,
+        "chat": Audience.responder,
+        "languages": Audience.responder,
+        "relationships": Audience.responder,
+        "notes": Audience.responder,
+        "fallback": Audience.responder,
+    }
+    id: Id
+    name: Text
+    pronouns: Text | None = None
+    role: ResponderRole = ResponderRole.responder
+    phone: Phone | None = None
+    email: EmailStr | None = None
+    chat: Text | None = Field(None, description="Secure-chat handle, e.g. Signal username")
+    languages: list[str] = Field(default_factory=list)
+    how_to_recognise: Text | None = Field(None, description="What they wear or carry at the event")
+    relationships: list[Relationship] = Field(default_factory=list)
+    fallback: Id | None = Field(None, description="Who takes over when this responder has a conflict")
+    notes: Prose | None = None
+    visibility: dict[str, Audience] = Field(default_factory=dict, description="Raise or lower who sees a field, e.g. {phone: responder}")
+
+    @field_validator("visibility")
+    @classmethod
+    def _known_fields(cls, value: dict) -> dict:
+        fields = set(cls.model_fields) - {"id", "visibility"}
+        for name in value:
+            if name not in fields:
+                raise ValueError(f"`{name}` is not a responder field; use one of {', '.join(sorted(fields))}")
+        return value
+
+    def field_audience(self, name: str) -> Audience | None:
+        if name in self.visibility:
+            return self.visibility[name]
+        return self.FIELD_AUDIENCE.get(name)
+
+
+class Shift(Model):
+    """A stretch of time on call, in the event's time zone."""
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    start: dt.datetime
+    end: dt.datetime
+    lead: Id
+    responders: list[Id] = Field(default_factory=list)
+    note: Prose | None = None
+
+    @model_validator(mode="after")
+    def _in_order(self):
+        if self.end <= self.start:
+            raise ValueError(f"@end: the shift ends ({self.end:%Y-%m-%d %H:%M}) before it starts ({self.start:%Y-%m-%d %H:%M})")
+        return self
+
+
+# --- reporting --------------------------------------------------------------
+
+class ChannelKind(str, enum.Enum):
+    phone = "phone"
+    sms = "sms"
+    email = "email"
+    in_person = "in-person"
+    form = "form"
+    chat = "chat"
+
+
+class Channel(Model):
+    """A way to report. Only channels marked `audience: public` reach the public sheet."""
+
+    kind: ChannelKind
+    label: Text
+    phone: Phone | None = None
+    email: EmailStr | None = None
+    link: Link | None = None
+    where: Prose | None = None
+    hours: Text | None = Field(None, description="When it is answered, e.g. 'during the event, 08:00-22:00'")
+    staffed_by: list[Id] = Field(default_factory=list, description="Responder ids, or empty for whoever is on call")
+    audience: AudienceField = None
+
+    @model_validator(mode="after")
+    def _has_address(self):
+        needed = {"phone": "phone", "sms": "phone", "email": "email", "form": "link", "chat": "link", "in-person": "where"}[self.kind.value]
+        if getattr(self, needed) is None:
+            raise ValueError(f"@kind: a `{self.kind.value}` channel needs `{needed}`")
+        return self
+
+
+class Reporting(Model):
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.public
+    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"chain": Audience.volunteer, "appeals": Audience.volunteer}
+    channels: list[Channel] = Field(min_length=1)
+    recognise_responders: Prose | None = Field(None, description="How attendees can recognise a responder, e.g. orange lanyards")
+    chain: list[Id] = Field(min_length=2, description="Role ids from participant up to the board, in order")
+    appeals: Prose | None = Field(None, description="How a decision can be appealed, and to whom")
+
+
+# --- procedure --------------------------------------------------------------
+
+class Step(Model):
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    title: Text
+    details: Prose | None = None
+
+
+class TakingReports(Model):
+    ask: list[Prose] = Field(min_length=1, description="Questions to ask the person reporting")
+    do: list[Prose] = Field(default_factory=list)
+    do_not: list[Prose] = Field(min_length=1)
+
+
+class FormField(Model):
+    label: Text
+    help: Text | None = None
+    lines: int = Field(1, ge=1, le=12, description="Writing lines on the printed form")
+
+
+class Level(Model):
+    id: Id
+    name: Text
+    description: Prose | None = None
+
+
+class Cell(Model):
+    impact: Id
+    risk: Id
+    examples: list[Prose] = Field(default_factory=list)
+    response: Prose
+
+
+class Assessment(Model):
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    impact_levels: list[Level] = Field(min_length=2)
+    risk_levels: list[Level] = Field(min_length=2)
+    matrix: list[Cell] = Field(default_factory=list)
+    notes: Prose | None = None
+
+
+class ResourceKind(str, enum.Enum):
+    people = "people"
+    venue = "venue"
+    security = "security"
+    police = "police"
+    medical = "medical"
+    crisis_line = "crisis-line"
+    online_safety = "online-safety"
+    records = "records"
+    other = "other"
+
+
+class Resource(Model):
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    name: Text
+    kind: ResourceKind = ResourceKind.other
+    phone: DialNumber | None = None
+    email: EmailStr | None = None
+    link: Link | None = None
+    notes: Prose | None = None
+    audience: AudienceField = None
+
+
+class Action(Model):
+    """A rung of the ladder of possible responses."""
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    name: Text
+    description: Prose
+
+
+class Definition(Model):
+    term: Text
+    meaning: Prose
+
+
+class Handling(str, enum.Enum):
+    scripted = "scripted"
+    team_decision = "team-decision"
+
+
+class Scenario(Model):
+    """A titled card of steps and exact phrases for a common situation."""
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    id: Id
+    title: Text
+    applies_when: Prose
+    impact: Id
+    risk: Id
+    handling: Handling = Handling.scripted
+    steps: list[Prose] = Field(min_length=1)
+    say: list[Prose] = Field(default_factory=list, description="Exact phrases to use")
+    do_not: list[Prose] = Field(default_factory=list)
+    escalate_to: list[Id] = Field(default_factory=list, description="Role or responder ids")
+    audience: AudienceField = None
+
+
+# --- communication and governance -------------------------------------------
+
+class Timeline(Model):
+    what: Text
+    within: Text = Field(description="e.g. 24 hours, one week")
+
+
+class Communication(Model):
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    secure_channel: Prose = Field(description="Where responders talk, e.g. a Signal group; nothing sensitive in e-mail")
+    spokespeople: list[Id] = Field(default_factory=list, description="Role or responder ids who may speak publicly")
+    public_statements: Prose | None = None
+    timelines: list[Timeline] = Field(default_factory=list)
+    records: Prose | None = Field(None, description="What is recorded, where, who can read it")
+    retention: Prose | None = None
+    transparency_report: Prose | None = None
+
+
+class Plan(Model):
+    """A code-of-conduct incident response plan."""
+
+    model_config = ConfigDict(title="incident-guide plan")
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.public
+    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {
+        "roles": Audience.volunteer,
+        "responders": Audience.volunteer,
+        "rota": Audience.responder,
+        "procedure": Audience.responder,
+        "taking_reports": Audience.volunteer,
+        "report_form": Audience.responder,
+        "assessment": Audience.responder,
+        "responses": Audience.responder,
+        "definitions": Audience.volunteer,
+        "communication": Audience.responder,
+    }
+
+    format: Literal[1] = Field(description="Plan format version; lets a later version migrate this plan")
+    event: Event
+    venues: list[Venue] = Field(default_factory=list, description="Where the event happens; none for an online community")
+    roles: list[Role] = Field(min_length=1)
+    responders: list[Responder] = Field(min_length=1)
+    rota: list[Shift] = Field(default_factory=list)
+    reporting: Reporting
+    procedure: list[Step] = Field(default_factory=list)
+    taking_reports: TakingReports
+    report_form: list[FormField] = Field(default_factory=list)
+    assessment: Assessment | None = None
+    resources: list[Resource] = Field(default_factory=list)
+    responses: list[Action] = Field(default_factory=list, description="The ladder of possible responses, mildest first")
+    definitions: list[Definition] = Field(default_factory=list)
+    scenarios: list[Scenario] = Field(default_factory=list)
+    communication: Communication | None = None
+
+    def responder(self, responder_id: str) -> Responder | None:
+        return next((r for r in self.responders if r.id == responder_id), None)
+
+    def role(self, role_id: str) -> Role | None:
+        return next((r for r in self.roles if r.id == role_id), None)
+
+    @property
+    def region(self) -> str | None:
+        return self.venues[0].country if self.venues else self.event.country

@@ -1,0 +1,255 @@
+"""Step 2, validate: loaded data to a `Plan`, with every problem in plain words and at its position."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections import Counter
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from generator.errors import PlanError, Problem
+from generator.plan.load import LoadedPlan, SourceMap, load_file
+from generator.plan.model import FORMAT_VERSION, Plan
+
+# Scenarios may use these levels when the plan has no `assessment`.
+DEFAULT_LEVELS = ("low", "high")
+
+
+def read_plan(path: str | Path) -> Plan:
+    """Load and validate a plan file; raises PlanError with every problem found."""
+    return validate(load_file(path))
+
+
+def validate(loaded: LoadedPlan) -> Plan:
+    data, source = loaded.data, loaded.source
+    data = migrate(data, source)
+    try:
+        plan = Plan.model_validate(data, context={"region": _region(data)})
+    except ValidationError as exc:
+        raise PlanError([_problem(error, source, data) for error in exc.errors(include_url=False)]) from None
+    problems = check_references(plan, source)
+    if problems:
+        raise PlanError(problems)
+    return plan
+
+
+def migrate(data: dict, source: SourceMap) -> dict:
+    """Bring an older plan format up to FORMAT_VERSION. Version 1 is the first, so nothing to do yet."""
+    version = data.get("format")
+    if isinstance(version, int) and version > FORMAT_VERSION:
+        raise PlanError([source.problem(("format",), f"this plan is format {version}, but this incident-guide reads format {FORMAT_VERSION}; upgrade incident-guide")])
+    return data
+
+
+def _region(data: dict) -> str | None:
+    venues = data.get("venues")
+    if isinstance(venues, list) and venues and isinstance(venues[0], dict):
+        country = venues[0].get("country")
+    else:
+        event = data.get("event")
+        country = event.get("country") if isinstance(event, dict) else None
+    return country if isinstance(country, str) and len(country) == 2 and country.isupper() else None
+
+
+# --- pydantic's errors in plain words ---------------------------------------
+
+_TYPE_WORDS = {
+    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "bool_type": "true or false", "bool_parsing": "true or false", "float_type": "a number",
+    "list_type": "a list (lines starting with `- `)", "dict_type": "a mapping (`key: value` lines)",
+    "model_type": "a mapping (`key: value` lines)", "model_attributes_type": "a mapping (`key: value` lines)",
+}
+
+
+def _problem(error: dict, source: SourceMap, data: dict) -> Problem:
+    loc = tuple(part for part in error["loc"] if isinstance(part, (str, int)))
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    name = _name(loc)
+    at_key = False
+    hint = None
+
+    if kind == "extra_forbidden":
+        at_key = True
+        allowed = _allowed_keys(loc[:-1])
+        message = f"unknown key `{loc[-1]}` in {_name(loc[:-1]) or 'the plan'}"
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        if close:
+            hint = f"did you mean `{close[0]}`?"
+        elif allowed:
+            hint = "allowed here: " + ", ".join(f"`{key}`" for key in allowed)
+    elif kind == "missing":
+        message = f"`{loc[-1]}` is missing from {_name(loc[:-1]) or 'the plan'}"
+        loc = loc[:-1]
+    elif kind in _TYPE_WORDS:
+        message = f"{name} should be {_TYPE_WORDS[kind]}, not {_show(value)}"
+    elif kind == "enum":
+        message = f"{name} is {_show(value)}; use one of: {ctx.get('expected', '')}".replace("'", "`")
+    elif kind == "literal_error":
+        message = f"{name} is {_show(value)}; expected {ctx.get('expected', '')}".replace("'", "`")
+    elif kind == "string_pattern_mismatch":
+        if loc and (loc[-1] in ("id", "lead", "with", "fallback", "impact", "risk") or isinstance(loc[-1], int)):
+            message = f"{name} is {_show(value)}; ids use lower-case letters, digits and dashes (e.g. `ana` or `main-hall`)"
+        elif loc and loc[-1] == "country" or "country" in loc:
+            message = f"{name} is {_show(value)}; use a two-letter country code in capitals, e.g. GB or US"
+        else:
+            message = f"{name} is {_show(value)}, which is not in the expected form"
+    elif kind in ("too_short", "string_too_short"):
+        minimum = ctx.get("min_length", 1)
+        if kind == "string_too_short":
+            message = f"{name} is empty"
+        else:
+            message = f"{name} needs at least {minimum} item{'s' if minimum != 1 else ''}"
+    elif kind in ("too_long", "string_too_long"):
+        message = f"{name} is too long (at most {ctx.get('max_length')} {'characters' if kind == 'string_too_long' else 'items'})"
+    elif kind.startswith("date") or kind.startswith("datetime"):
+        wanted = "a date and time (YYYY-MM-DD HH:MM)" if "datetime" in kind and "date_from" not in kind else "a date (YYYY-MM-DD)"
+        message = f"{name} is {_show(value)}, not {wanted}"
+    elif kind in ("greater_than_equal", "less_than_equal"):
+        message = f"{name} is {_show(value)}; it must be {'at least' if 'greater' in kind else 'at most'} {ctx.get('ge', ctx.get('le'))}"
+    elif kind == "value_error" and "email" in str(ctx.get("reason", error.get("msg", ""))).lower() or kind == "value_error" and loc and loc[-1] == "email":
+        reason = str(ctx.get("reason", "")).rstrip(".")
+        message = f"{name} {_show(value)} is not an e-mail address" + (f": {reason}" if reason else "")
+    elif kind in ("value_error", "assertion_error"):
+        text = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if text.startswith("@"):
+            field, _, text = text[1:].partition(": ")
+            loc = loc + (field,)
+            message = text
+        elif text.startswith("`") or text.startswith("is "):
+            message = f"{name} {text}" if text.startswith("is ") else f"{name}: {text}"
+        else:
+            message = f"{name}: {text}"
+    else:
+        message = f"{name}: {error['msg']}"
+    return source.problem(loc, message, at_key=at_key, hint=hint)
+
+
+def _name(loc: tuple) -> str:
+    """responders[2].phone, the way an organizer reads the YAML."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return f"`{text}`" if text else ""
+
+
+def _show(value) -> str:
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = str(value)
+    return f"`{text[:60]}{'...' if len(text) > 60 else ''}`"
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    model = _model_at(Plan, loc)
+    if model is None:
+        return []
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _model_at(annotation, loc: tuple):
+    for part in loc:
+        annotation = _unwrap(annotation, list_item=isinstance(part, int))
+        if isinstance(part, int):
+            continue
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        field = next((f for n, f in annotation.model_fields.items() if (f.alias or n) == part), None)
+        if field is None:
+            return None
+        annotation = field.annotation
+    annotation = _unwrap(annotation, list_item=False)
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _unwrap(annotation, list_item: bool):
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        elif origin is list and list_item:
+            annotation = typing.get_args(annotation)[0]
+            list_item = False
+        else:
+            return annotation
+
+
+# --- references between parts of the plan ------------------------------------
+
+def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
+    """Ids are unique and every id used somewhere names something that exists."""
+    problems: list[Problem] = []
+
+    def unique(items, path: str, what: str) -> set[str]:
+        counts = Counter(item.id for item in items)
+        for index, item in enumerate(items):
+            if counts[item.id] > 1 and [i.id for i in items].index(item.id) != index:
+                problems.append(source.problem((path, index, "id"), f"{what} id `{item.id}` is used twice; ids must be unique"))
+        return set(counts)
+
+    responder_ids = unique(plan.responders, "responders", "responder")
+    role_ids = unique(plan.roles, "roles", "role")
+    unique(plan.venues, "venues", "venue")
+    unique(plan.scenarios, "scenarios", "scenario")
+    both = responder_ids & role_ids
+    for index, role in enumerate(plan.roles):
+        if role.id in both:
+            problems.append(source.problem(("roles", index, "id"), f"role id `{role.id}` is also a responder id; escalation targets would be ambiguous"))
+    people_and_roles = responder_ids | role_ids
+
+    def must_exist(value: str, allowed: set[str], path: tuple, what: str):
+        if value not in allowed:
+            close = difflib.get_close_matches(value, sorted(allowed), n=1, cutoff=0.6)
+            problems.append(source.problem(path, f"`{value}` is not a known {what}",
+                                           hint=f"did you mean `{close[0]}`?" if close else f"known: {', '.join(sorted(allowed)) or 'none'}"))
+
+    for index, responder in enumerate(plan.responders):
+        for rel_index, relation in enumerate(responder.relationships):
+            must_exist(relation.with_, responder_ids, ("responders", index, "relationships", rel_index, "with"), "responder id")
+            if relation.with_ == responder.id:
+                problems.append(source.problem(("responders", index, "relationships", rel_index, "with"), "a responder cannot have a relationship with themselves"))
+        if responder.fallback:
+            must_exist(responder.fallback, responder_ids, ("responders", index, "fallback"), "responder id")
+            if responder.fallback == responder.id:
+                problems.append(source.problem(("responders", index, "fallback"), "a responder cannot be their own fallback"))
+    for index, shift in enumerate(plan.rota):
+        must_exist(shift.lead, responder_ids, ("rota", index, "lead"), "responder id")
+        for r_index, rid in enumerate(shift.responders):
+            must_exist(rid, responder_ids, ("rota", index, "responders", r_index), "responder id")
+    for index, channel in enumerate(plan.reporting.channels):
+        for r_index, rid in enumerate(channel.staffed_by):
+            must_exist(rid, responder_ids, ("reporting", "channels", index, "staffed_by", r_index), "responder id")
+    for index, rid in enumerate(plan.reporting.chain):
+        must_exist(rid, role_ids, ("reporting", "chain", index), "role id")
+
+    impacts = {level.id for level in plan.assessment.impact_levels} if plan.assessment else set(DEFAULT_LEVELS)
+    risks = {level.id for level in plan.assessment.risk_levels} if plan.assessment else set(DEFAULT_LEVELS)
+    if plan.assessment:
+        seen = set()
+        for index, cell in enumerate(plan.assessment.matrix):
+            must_exist(cell.impact, impacts, ("assessment", "matrix", index, "impact"), "impact level")
+            must_exist(cell.risk, risks, ("assessment", "matrix", index, "risk"), "risk level")
+            if (cell.impact, cell.risk) in seen:
+                problems.append(source.problem(("assessment", "matrix", index), f"the matrix has two cells for impact `{cell.impact}` and risk `{cell.risk}`"))
+            seen.add((cell.impact, cell.risk))
+    for index, scenario in enumerate(plan.scenarios):
+        must_exist(scenario.impact, impacts, ("scenarios", index, "impact"), "impact level")
+        must_exist(scenario.risk, risks, ("scenarios", index, "risk"), "risk level")
+        for t_index, target in enumerate(scenario.escalate_to):
+            must_exist(target, people_and_roles, ("scenarios", index, "escalate_to", t_index), "role or responder id")
+    if plan.communication:
+        for index, who in enumerate(plan.communication.spokespeople):
+            must_exist(who, people_and_roles, ("communication", "spokespeople", index), "role or responder id")
+    days = set(plan.event.days)
+    for v_index, venue in enumerate(plan.venues):
+        for r_index, room in enumerate(venue.rooms):
+            for d_index, day in enumerate(room.days):
+                if days and day not in days:
+                    problems.append(source.problem(("venues", v_index, "rooms", r_index, "days", d_index), f"{day} is not a day of the event ({plan.event.starts} to {plan.event.ends or plan.event.starts})"))
+    return problems

@@ -1,0 +1,114 @@
+"""Step 4, edition: cut the plan down to what one audience may see.
+
+Templates receive only the cut copy, so a template cannot show what it was never
+given. Whatever is above the audience becomes None (single values) or is left out
+(items of lists); the leak check later proves nothing slipped through another way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from generator.plan.model import Audience, Model, Plan
+
+EDITIONS = (Audience.volunteer, Audience.responder)
+ALL_EDITIONS = (Audience.public, Audience.volunteer, Audience.responder)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One audience's plan plus the few facts derived from data it may not see in full."""
+
+    audience: Audience
+    plan: Plan
+    # day -> names of the leads on call that day: volunteer-level, though the rota itself is not
+    leads_by_day: dict[dt.date, list[str]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.audience.value
+
+
+def make_edition(plan: Plan, audience: Audience) -> Edition:
+    leads: dict[dt.date, list[str]] = {}
+    if audience.allows(Audience.volunteer):
+        for shift in sorted(plan.rota, key=lambda s: s.start):
+            lead = plan.responder(shift.lead)
+            if lead is None:
+                continue
+            last = shift.end - dt.timedelta(microseconds=1)
+            day = shift.start.date()
+            while day <= last.date():
+                names = leads.setdefault(day, [])
+                if lead.name not in names:
+                    names.append(lead.name)
+                day += dt.timedelta(days=1)
+    return Edition(audience, cut(plan, audience), leads)
+
+
+def cut(item: Model, audience: Audience) -> Model:
+    """A copy of `item` holding only what `audience` may see."""
+    update = {}
+    for name in type(item).model_fields:
+        value = getattr(item, name)
+        needed = item.field_audience(name)
+        if needed is not None and not audience.allows(needed):
+            update[name] = _empty(value)
+        else:
+            update[name] = _cut_value(value, audience)
+    return item.model_copy(update=update)
+
+
+def _cut_value(value, audience: Audience):
+    if isinstance(value, list):
+        return [_cut_value(v, audience) for v in value if not _hidden(v, audience)]
+    if isinstance(value, Model):
+        return None if _hidden(value, audience) else cut(value, audience)
+    return value
+
+
+def _hidden(value, audience: Audience) -> bool:
+    return isinstance(value, Model) and not audience.allows(value.item_audience())
+
+
+def _empty(value):
+    if isinstance(value, list):
+        return []
+    if isinstance(value, dict):
+        return {}
+    return None
+
+
+def visible_values(item: BaseModel, audience: Audience, path: tuple = ()) -> list[tuple[tuple, object]]:
+    """Every leaf value with its path, as (path, value), for data at or below `audience`."""
+    return [(p, v) for p, v, needed in leaf_audiences(item, path) if audience.allows(needed)]
+
+
+def leaf_audiences(item: Model, path: tuple = (), inherited: Audience = Audience.public):
+    """(path, value, audience) for every leaf of the plan: the strictest audience on its way down."""
+    here = _stricter(inherited, item.item_audience())
+    for name in type(item).model_fields:
+        value = getattr(item, name)
+        needed = item.field_audience(name)
+        level = _stricter(here, needed) if needed else here
+        yield from _leaves(value, path + (name,), level)
+
+
+def _leaves(value, path: tuple, level: Audience):
+    if isinstance(value, Model):
+        yield from leaf_audiences(value, path, level)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, path + (index,), level)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, path + (key,), level)
+    elif value is not None:
+        yield path, value, level
+
+
+def _stricter(a: Audience, b: Audience | None) -> Audience:
+    return a if b is None or a.rank >= b.rank else b

@@ -1,0 +1,341 @@
+"""Seal the private responder guide: one offline HTML page that decrypts itself in the browser.
+
+The guide is encrypted with AES-256-GCM under a key derived from a passphrase with
+PBKDF2-HMAC-SHA256. Every parameter needed to decrypt is stored in the page, so a
+guide sealed today still opens after the default iteration count is raised.
+
+Page format (version 1): a `<script type="application/json" id="sealed">` block holding
+    {"version": 1, "kdf": "PBKDF2", "hash": "SHA-256", "iterations": 600000,
+     "cipher": "AES-GCM", "salt": b64(16 bytes), "iv": b64(12 bytes),
+     "ciphertext": b64(ciphertext followed by the 16-byte GCM tag)}
+base64 is standard with padding; the passphrase is NFC-normalised and UTF-8 encoded.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import html
+import json
+import os
+import re
+import unicodedata
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+FORMAT_VERSION = 1
+DEFAULT_ITERATIONS = 600_000
+# A damaged or hostile file must not make the browser spin for hours.
+MAX_ITERATIONS = 100_000_000
+MIN_PASSPHRASE_LENGTH = 12
+SALT_BYTES = 16
+IV_BYTES = 12
+TAG_BYTES = 16
+
+WRONG_PASSPHRASE = "That passphrase did not open this guide. Check it and try again."
+DAMAGED = "This sealed guide is damaged and cannot be opened. Ask for a fresh copy."
+
+
+class SealError(Exception):
+    """A guide could not be sealed or unsealed; the message is meant for the person at the keyboard."""
+
+
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise SealError(
+            f"The passphrase must be at least {MIN_PASSPHRASE_LENGTH} characters long; "
+            "a few unrelated words work well."
+        )
+
+
+def _derive_key(passphrase: str, salt: bytes, iterations: int) -> bytes:
+    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=iterations)
+    return kdf.derive(unicodedata.normalize("NFC", passphrase).encode("utf-8"))
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def seal_html(
+    html_text: str,
+    passphrase: str,
+    *,
+    title: str,
+    lang: str = "en",
+    iterations: int = DEFAULT_ITERATIONS,
+) -> str:
+    """Return a self-contained HTML page that shows `html_text` once `passphrase` is entered.
+
+    `title` is the only readable text in the page: keep it generic. Lower `iterations`
+    only in tests.
+    """
+    check_passphrase(passphrase)
+    if not isinstance(iterations, int) or not 1 <= iterations <= MAX_ITERATIONS:
+        raise SealError(f"iterations must be a whole number from 1 to {MAX_ITERATIONS}")
+    salt = os.urandom(SALT_BYTES)
+    iv = os.urandom(IV_BYTES)
+    key = _derive_key(passphrase, salt, iterations)
+    ciphertext = AESGCM(key).encrypt(iv, html_text.encode("utf-8"), None)
+    params = {
+        "version": FORMAT_VERSION,
+        "kdf": "PBKDF2",
+        "hash": "SHA-256",
+        "iterations": iterations,
+        "cipher": "AES-GCM",
+        "salt": _b64(salt),
+        "iv": _b64(iv),
+        "ciphertext": _b64(ciphertext),
+    }
+    # Base64 and fixed names never contain "<", but keep the data block unbreakable anyway.
+    data = json.dumps(params).replace("<", "\\u003c")
+    script_hash = base64.b64encode(hashlib.sha256(_UNLOCK_SCRIPT.encode("utf-8")).digest()).decode()
+    return _PAGE.format(
+        lang=html.escape(lang, quote=True),
+        title=html.escape(title),
+        csp=_CSP.format(script_hash=script_hash),
+        style=_STYLE,
+        data=data,
+        script=_UNLOCK_SCRIPT,
+    )
+
+
+_DATA_RE = re.compile(r'<script type="application/json" id="sealed">(.*?)</script>', re.S)
+
+
+def _read_params(sealed: str) -> tuple[bytes, bytes, bytes, int]:
+    """Return (salt, iv, ciphertext, iterations) from a sealed page, or raise SealError(DAMAGED)."""
+    match = _DATA_RE.search(sealed)
+    if not match:
+        raise SealError(DAMAGED)
+    try:
+        params = json.loads(match.group(1))
+        salt = base64.b64decode(params["salt"], validate=True)
+        iv = base64.b64decode(params["iv"], validate=True)
+        ciphertext = base64.b64decode(params["ciphertext"], validate=True)
+        iterations = params["iterations"]
+        ok = (
+            params["version"] == FORMAT_VERSION
+            and params["kdf"] == "PBKDF2"
+            and params["hash"] == "SHA-256"
+            and params["cipher"] == "AES-GCM"
+            and type(iterations) is int
+            and 1 <= iterations <= MAX_ITERATIONS
+            and len(salt) == SALT_BYTES
+            and len(iv) == IV_BYTES
+            and len(ciphertext) >= TAG_BYTES
+        )
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        ok = False
+    if not ok:
+        raise SealError(DAMAGED)
+    return salt, iv, ciphertext, iterations
+
+
+def unseal_html(sealed: str, passphrase: str) -> str:
+    """Decrypt a page made by seal_html; raise SealError on a wrong passphrase or a damaged page."""
+    salt, iv, ciphertext, iterations = _read_params(sealed)
+    key = _derive_key(passphrase, salt, iterations)
+    try:
+        plaintext = AESGCM(key).decrypt(iv, ciphertext, None)
+    except InvalidTag:
+        # GCM cannot tell a wrong passphrase from altered bytes.
+        raise SealError(WRONG_PASSPHRASE + " If you are sure it is right, the file is damaged.") from None
+    return plaintext.decode("utf-8")
+
+
+# The unlocked guide is written into this same document (document.open/write), and it keeps this
+# page's CSP (checked in Chromium: with a style hash only, the guide's <style> was blocked). So the
+# guide's inline styles need style-src 'unsafe-inline'; per-style hashes would break on any style=""
+# attribute the renderer emits. Scripts stay hash-only (a <script> inside the guide is blocked) and
+# default-src 'none' blocks every request, so CSS can neither run code nor send anything anywhere.
+# A sandboxed srcdoc iframe would inherit the same CSP and make printing and screen reading worse.
+_CSP = (
+    "default-src 'none'; script-src 'sha256-{script_hash}'; style-src 'unsafe-inline'; "
+    "img-src data:; base-uri 'none'; form-action 'none'"
+)
+
+_STYLE = """
+  body { font: 1.125rem/1.5 system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #fff; }
+  main { max-width: 32rem; margin: 3rem auto; padding: 0 1rem; }
+  h1 { font-size: 1.75rem; line-height: 1.2; }
+  label { display: block; font-weight: 600; margin-top: 1rem; }
+  input[type=password] { font: inherit; width: 100%; box-sizing: border-box; padding: .5rem;
+    border: 2px solid #555; border-radius: 4px; }
+  .keep { display: flex; gap: .5rem; align-items: center; margin-top: 1rem; }
+  .keep label { display: inline; font-weight: normal; margin: 0; }
+  .keep input { width: 1.25rem; height: 1.25rem; }
+  button { font: inherit; margin-top: 1.25rem; padding: .5rem 1.25rem; border: 2px solid #0b4f8a;
+    border-radius: 4px; background: #0b4f8a; color: #fff; cursor: pointer; }
+  :focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
+  .hint { color: #444; font-size: 1rem; }
+  #alert:not(:empty) { border-left: 4px solid #b00020; padding: .5rem .75rem; background: #fdecee;
+    color: #7a0015; }
+"""
+
+_UNLOCK_SCRIPT = """
+(function () {
+  "use strict";
+  var form = document.getElementById("unlock");
+  var field = document.getElementById("passphrase");
+  var keep = document.getElementById("keep");
+  var alertBox = document.getElementById("alert");
+  var statusBox = document.getElementById("status");
+  var MSG_WRONG = "That passphrase did not open this guide. Check it and try again; " +
+    "if you are sure it is right, the file is damaged.";
+  var MSG_DAMAGED = "This sealed guide is damaged and cannot be opened. Ask for a fresh copy.";
+  var MSG_NO_CRYPTO = "This browser cannot decrypt here: open the file directly from disk or over https.";
+
+  function fail(message) {
+    statusBox.textContent = "";
+    alertBox.textContent = message;
+    field.setAttribute("aria-invalid", "true");
+    field.focus();
+    field.select();
+  }
+
+  function fromB64(b64) {
+    var text = atob(b64);
+    var out = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+    return out;
+  }
+
+  function toB64(buffer) {
+    return btoa(String.fromCharCode.apply(null, new Uint8Array(buffer)));
+  }
+
+  function readParams() {
+    try {
+      var p = JSON.parse(document.getElementById("sealed").textContent);
+      var v = {
+        salt: fromB64(p.salt), iv: fromB64(p.iv), data: fromB64(p.ciphertext), iterations: p.iterations
+      };
+      var ok = p.version === 1 && p.kdf === "PBKDF2" && p.hash === "SHA-256" &&
+        p.cipher === "AES-GCM" && Number.isInteger(p.iterations) &&
+        p.iterations >= 1 && p.iterations <= 100000000 &&
+        v.salt.length === 16 && v.iv.length === 12 && v.data.length >= 16;
+      return ok ? v : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  var params = readParams();
+  var subtle = window.crypto && window.crypto.subtle;
+  // One stored key per sealed file (the salt is fresh for every seal), for this tab only.
+  var storeKey = params && "incident-guide:sealed-key:" + toB64(params.salt);
+
+  function store(value) {
+    try {
+      if (value) sessionStorage.setItem(storeKey, value); else sessionStorage.removeItem(storeKey);
+    } catch (e) { /* storage turned off: the guide still opens, it just will not stay open */ }
+  }
+
+  function decrypt(key) {
+    return subtle.decrypt({ name: "AES-GCM", iv: params.iv }, key, params.data);
+  }
+
+  function showGuide(plain) {
+    // document.open() is ignored while the page is still being parsed: wait for load.
+    if (document.readyState !== "complete") {
+      window.addEventListener("load", function () { showGuide(plain); });
+      return;
+    }
+    document.open();
+    document.write(new TextDecoder().decode(plain));
+    document.close();
+  }
+
+  function unlock(passphrase) {
+    var keepIt = keep.checked;
+    var raw = new TextEncoder().encode(passphrase.normalize("NFC"));
+    return subtle.importKey("raw", raw, "PBKDF2", false, ["deriveKey"]).then(function (base) {
+      return subtle.deriveKey(
+        { name: "PBKDF2", hash: "SHA-256", salt: params.salt, iterations: params.iterations },
+        base, { name: "AES-GCM", length: 256 }, keepIt, ["decrypt"]);
+    }).then(function (key) {
+      return decrypt(key).then(function (plain) {
+        if (!keepIt) {
+          store(null);
+          return showGuide(plain);
+        }
+        // Keep the derived key, never the passphrase, and only after it has worked.
+        return subtle.exportKey("raw", key).then(function (rawKey) {
+          store(toB64(rawKey));
+          showGuide(plain);
+        });
+      });
+    });
+  }
+
+  function tryStoredKey() {
+    var stored = null;
+    try { stored = sessionStorage.getItem(storeKey); } catch (e) { return; }
+    if (!stored) return;
+    statusBox.textContent = "Unlocking\\u2026";
+    Promise.resolve().then(function () {
+      return subtle.importKey("raw", fromB64(stored), "AES-GCM", false, ["decrypt"]);
+    }).then(decrypt).then(showGuide).catch(function () {
+      store(null);
+      statusBox.textContent = "";
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    alertBox.textContent = "";
+    if (!subtle) return fail(MSG_NO_CRYPTO);
+    if (!params) return fail(MSG_DAMAGED);
+    field.removeAttribute("aria-invalid");
+    statusBox.textContent = "Unlocking\\u2026";
+    unlock(field.value).catch(function () { fail(MSG_WRONG); });
+  });
+
+  if (!subtle) {
+    alertBox.textContent = MSG_NO_CRYPTO;
+  } else if (!params) {
+    alertBox.textContent = MSG_DAMAGED;
+  } else {
+    tryStoredKey();
+  }
+}());
+"""
+
+_PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex, nofollow">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{style}</style>
+</head>
+<body>
+<main>
+<h1>{title}</h1>
+<div lang="en">
+<p>This guide is encrypted. Enter the passphrase to read it. Nothing is sent anywhere: it is decrypted in this browser.</p>
+<noscript><p>Unlocking needs JavaScript. Turn it on for this file, or open it in another browser.</p></noscript>
+<form id="unlock">
+<label for="passphrase">Passphrase</label>
+<input id="passphrase" name="passphrase" type="password" autocomplete="current-password" required aria-describedby="alert">
+<div class="keep"><input id="keep" type="checkbox" aria-describedby="keep-hint"><label for="keep">Keep unlocked in this tab</label></div>
+<p class="hint" id="keep-hint">A reload in this tab opens the guide again without the passphrase. Closing the tab locks it.</p>
+<button type="submit">Unlock</button>
+</form>
+<p id="status" role="status" aria-live="polite"></p>
+<div id="alert" ></div>
+</div>
+</main>
+<script type="application/json" id="sealed">{data}</script>
+<script>{script}</script>
+</body>
+</html>
+"""
