@@ -2,9 +2,10 @@
 
 Plans are written by hand and sometimes arrive from strangers, so the loader is
 strict and bounded: a size limit, a nesting limit, a limit on what aliases may
-expand to, no duplicate keys, UTF-8 only, no tabs in indentation. It follows YAML
-1.2 where 1.1 surprises people: `no`, `on` and `off` stay text (`country: NO`),
-`08:00` is not a base-60 number and `0207` is not octal.
+expand to, no duplicate keys, UTF-8 only, no tabs in indentation, no YAML tags
+beyond the plain ones. It follows YAML 1.2 where 1.1 surprises people: `no`, `on`
+and `off` stay text (`country: NO`), `08:00` is not a base-60 number and `0207` is
+not octal. YAML's own error messages are rewritten into plain words.
 """
 
 from __future__ import annotations
@@ -20,13 +21,21 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from generator.errors import PlanError, Problem
 
-MAX_BYTES = 1_000_000  # a complete plan is about 30 kB
+MAX_BYTES = 1_000_000  # a complete plan is about 20 kB
 MAX_DEPTH = 32
 MAX_NODES = 50_000  # after alias expansion
+
+# libyaml (PyYAML's C extension) parses some 20 times faster than the pure-Python
+# parser, which matters for hostile input close to MAX_BYTES. Positions are the same.
+_YAML_LOADER = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
 
 _PLAIN_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 _KNOWN_SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
 _TRUE_FALSE = re.compile(r"^(true|false)$", re.IGNORECASE)
+# Characters a YAML document may not hold (YAML's "non-printable" set; U+FEFF only
+# as a byte order mark at the very start, which is removed before this check).
+_NOT_ALLOWED = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_ANCHOR_NAME = re.compile(r"[^\s,\[\]{}]*")
 
 
 @dataclass
@@ -65,14 +74,20 @@ class LoadedPlan:
         return self.source.file
 
 
+def _too_big(name: str, size: int) -> PlanError:
+    return _fail(name, 1, 1, f"the file is {size:,} bytes long; a plan may be at most {MAX_BYTES:,} bytes",
+                 hint="is this the right file? a complete plan is about 20 kB")
+
+
 def load_file(path: str | Path) -> LoadedPlan:
     path = Path(path)
     name = str(path)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise _fail(name, 1, 1, f"the plan is {size / 1_000_000:.1f} MB; a plan may be at most {MAX_BYTES // 1000} kB")
-        raw = path.read_bytes()
+            raise _too_big(name, size)
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # the file may have grown since stat()
     except OSError as exc:
         raise _fail(name, 1, 1, f"cannot read the plan: {exc.strerror or exc}") from None
     return load_bytes(raw, name)
@@ -80,7 +95,7 @@ def load_file(path: str | Path) -> LoadedPlan:
 
 def load_bytes(raw: bytes, name: str = "<plan>") -> LoadedPlan:
     if len(raw) > MAX_BYTES:
-        raise _fail(name, 1, 1, f"the plan is {len(raw) / 1_000_000:.1f} MB; a plan may be at most {MAX_BYTES // 1000} kB")
+        raise _too_big(name, len(raw))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -88,28 +103,31 @@ def load_bytes(raw: bytes, name: str = "<plan>") -> LoadedPlan:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise _fail(name, line, column, f"the plan is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8") from None
+        # count characters, not bytes, up to the bad byte (the line before it is valid UTF-8)
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
+        raise _fail(name, line, column, f"the plan is not UTF-8 text (it has the byte 0x{raw[exc.start]:02x} here)",
+                    hint="save the file as UTF-8 in your editor") from None
     return load_text(text, name)
 
 
 def load_text(text: str, name: str = "<plan>") -> LoadedPlan:
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise _fail(name, line, 1, "the plan contains a NUL character; is this a binary file?")
+    if len(text) > MAX_BYTES:
+        raise _too_big(name, len(text.encode("utf-8", errors="replace")))
+    text = text.removeprefix("\ufeff")
+    _check_characters(text, name)
     _check_indentation(text, name)
     _check_events(text, name)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        raise _yaml_problem(exc, name) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know is marked
-        raise _fail(name, 1, 1, f"not valid YAML: {exc}") from None
-    if node is None:
-        raise _fail(name, 1, 1, "the plan is empty; start from `incident-guide init` or a plan in plans/")
+        node = yaml.compose(text, Loader=_YAML_LOADER)
+    except yaml.MarkedYAMLError as exc:  # pragma: no cover - the event pass has seen the same errors
+        raise _yaml_problem(exc, name, text) from None
+    if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null") and node.value == ""):
+        raise _fail(name, 1, 1, "the plan is empty", hint="copy a plan from plans/ and change it")
     if not isinstance(node, MappingNode):
         mark = node.start_mark
-        raise _fail(name, mark.line + 1, mark.column + 1, "the top level of a plan must be a mapping of keys such as `event:` and `responders:`")
+        found = "a list" if isinstance(node, SequenceNode) else "a single value"
+        raise _fail(name, mark.line + 1, mark.column + 1,
+                    f"a plan must be made of `key: value` lines such as `format: 1` and `event:`, but this file holds {found}")
     builder = _Builder(SourceMap(name))
     data = builder.build(node, ())
     if builder.problems:
@@ -121,50 +139,159 @@ def _fail(name: str, line: int, column: int, message: str, hint: str | None = No
     return PlanError([Problem(name, line, column, message, hint=hint)])
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError, name: str) -> PlanError:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    problem = (exc.problem or "").strip()
-    context = (exc.context or "").strip()
-    message = f"not valid YAML: {problem}" + (f" ({context})" if context else "")
-    hint = None
-    if "mapping values are not allowed" in problem:
-        hint = "a value containing `: ` must be quoted, or a key is indented wrongly"
-    elif "found character" in problem and "cannot start any token" in problem:
-        hint = "quote the value if it starts with a special character such as @ or `"
-    return _fail(name, line, column, message, hint)
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+def _check_characters(text: str, name: str) -> None:
+    bad = _NOT_ALLOWED.search(text)
+    if bad is None:
+        return
+    line, column = _position(text, bad.start())
+    char = bad.group()
+    if char == "\x00":
+        raise _fail(name, line, column, "the plan contains a NUL character (a zero byte); is this a binary file rather than a plan?")
+    raise _fail(name, line, column, f"the plan contains an invisible control character (U+{ord(char):04X}) that YAML does not allow",
+                hint="delete it; it often comes from copying text out of a PDF or a word processor")
 
 
 def _check_indentation(text: str, name: str) -> None:
     problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
-            problems.append(Problem(name, number, indent.index("\t") + 1, "a tab is used for indentation; YAML indents with spaces only"))
+            problems.append(Problem(name, number, indent.index("\t") + 1, "a tab is used for indentation; YAML indents with spaces only",
+                                    hint="set your editor to insert spaces for the tab key"))
     if problems:
         raise PlanError(problems)
 
 
 def _check_events(text: str, name: str) -> None:
-    """Walk the event stream (no recursion) to refuse deep nesting and a second document."""
-    depth = documents = 0
+    """Walk the event stream (no recursion) to refuse deep nesting, huge plans and a second document."""
+    depth = documents = values = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_YAML_LOADER):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    raise _fail(name, mark.line + 1, mark.column + 1, f"the plan nests deeper than {MAX_DEPTH} levels")
+                    raise _fail(name, mark.line + 1, mark.column + 1, f"the plan nests lists and mappings more than {MAX_DEPTH} levels deep",
+                                hint="a plan needs at most 6 levels; is a bracket or the indentation out of place?")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
             elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     mark = event.start_mark
-                    raise _fail(name, mark.line + 1, mark.column + 1, "a plan file holds one YAML document; remove the second `---`")
+                    raise _fail(name, mark.line + 1, mark.column + 1, "a plan file holds one YAML document, but a second one starts here",
+                                hint="remove this `---` line, or split the file into two plans")
+            if isinstance(event, yaml.NodeEvent):  # scalars, aliases, list and mapping starts
+                values += 1
+                if values > MAX_NODES:
+                    mark = event.start_mark
+                    raise _fail(name, mark.line + 1, mark.column + 1, f"the plan holds more than {MAX_NODES} values; is this the right file?")
     except yaml.MarkedYAMLError as exc:
-        raise _yaml_problem(exc, name) from None
+        raise _yaml_problem(exc, name, text) from None
+    except yaml.YAMLError as exc:  # a ReaderError; _check_characters catches these first
+        position = getattr(exc, "position", 0) or 0
+        raise _fail(name, *_position(text, min(position, len(text))), "the plan contains a character YAML does not allow") from None
 
+
+# --- YAML's errors in plain words ---------------------------------------------
+
+_QUOTE_HINT = "put the whole value in quotes"
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> PlanError:
+    """Rewrite a PyYAML/libyaml error (their wordings differ) into plain words at the right place."""
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    lines = text.split("\n")
+    row = lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+    char = row[column - 1] if 0 < column <= len(row) else ""
+    at_end = not (row[column - 1:] + "".join(lines[line:])).strip()
+    start = exc.context_mark
+    start_at = (start.line + 1, start.column + 1) if start else (line, column)
+    hint = None
+
+    def word_after(index_in_row: int) -> str:
+        return _ANCHOR_NAME.match(row, index_in_row).group() if 0 <= index_in_row <= len(row) else ""
+
+    if "tab" in problem or char == "\t":
+        message = "a tab cannot be used here; YAML uses spaces"
+        hint = "replace the tab with spaces"
+    elif "mapping values are not allowed" in problem:
+        message = "a colon followed by a space (`: `) cannot appear here"
+        hint = "if the value contains `: `, " + _QUOTE_HINT + "; otherwise check how far this line is indented"
+    elif "cannot start any token" in problem:
+        message = f"a value cannot start with `{char}`" if char else "a value cannot start with this character"
+        hint = _QUOTE_HINT
+    elif "undefined alias" in problem:
+        alias = word_after(column)
+        message = f"`*{alias}` refers to an anchor `&{alias}` that is not defined above it"
+        hint = "a value starting with `*` must be quoted"
+    elif "duplicate anchor" in problem or "duplicate anchor" in context:
+        message = f"the anchor `&{word_after(column)}` is defined twice"
+    elif "escape character" in problem:
+        message = "a backslash (`\\`) inside double quotes must start a known escape such as `\\n`"
+        hint = "use single quotes, or write `\\\\` for a backslash"
+    elif "quoted scalar" in context and "end of stream" in problem:
+        line, column = start_at
+        message = "this quotation mark is never closed"
+    elif ("flow sequence" in context or "flow mapping" in context) and ("','" in problem or "','" in context):
+        bracket, closing = ("[", "]") if "sequence" in context else ("{", "}")
+        if at_end or "stream end" in problem:
+            line, column = start_at
+            message = f"this `{bracket}` is never closed with `{closing}`"
+        else:
+            message = f"expected `,` or `{closing}` here, inside the `{bracket}...{closing}` that starts on line {start_at[0]}"
+            hint = "put an item that contains `:`, `?`, `#`, `,` or brackets in quotes"
+    elif "could not find expected ':'" in problem:
+        line, column = start_at
+        message = "this line has no `key:` in it, but the lines around it do"
+        hint = "add the missing `:` after the key, or indent the line if it continues the value above"
+    elif "sequence entries are not allowed" in problem:
+        message = "a list item (`- `) cannot start here"
+        hint = "start the list on the next line, indented under its key"
+    elif "block scalar" in context:
+        message = "after `|` or `>` the text must start on the next line"
+    elif "anchor" in context or "alias" in context:
+        message = "`&` and `*` mark anchors and aliases and must be followed by a name"
+        hint = "a value starting with `&` or `*` must be quoted"
+    elif "tag" in context or "tag" in problem:
+        message = "this YAML tag is not allowed in a plan"
+    elif "directive" in context or "directive" in problem or "incompatible YAML document" in problem:
+        message = "`%` lines (YAML directives) are not allowed in a plan"
+        hint = "delete this line"
+    elif char in ("]", "}"):
+        message = f"`{char}` closes nothing here; is a bracket or quote out of place?"
+    elif "block mapping" in context or "block collection" in context:
+        indent = len(row) - len(row.lstrip(" "))
+        if column - 1 > indent:
+            message = "unexpected text after the value on this line"
+            hint = "if it is part of the value, " + _QUOTE_HINT
+        else:
+            message = "this line is not indented like the lines before it"
+            hint = "keys of one mapping start in the same column, and list items start with `- `"
+    elif "node content" in problem:
+        message = f"a value cannot start with `{char}`" if char else "a value is missing here"
+        hint = _QUOTE_HINT
+    elif "document start" in problem:
+        message = f"unexpected `{char}` after the end of the plan" if char else "unexpected text after the end of the plan"
+    else:
+        detail = problem + (f" {context}" if context else "")
+        message = f"this part cannot be read as YAML ({detail})"
+    return _fail(name, line, column, message, hint)
+
+
+# --- the node tree to plain data ---------------------------------------------
 
 class _Builder:
     """Turns the composed node tree into dicts, lists and scalars, recording positions."""
@@ -173,22 +300,42 @@ class _Builder:
         self.source = source
         self.problems: list[Problem] = []
         self.nodes = 0
+        self.open: set[int] = set()  # ids of the collections being built (to catch an alias inside itself)
         self.constructor = SafeConstructor()
 
-    def build(self, node, path: tuple):
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            mark = node.start_mark
-            raise _fail(self.source.file, mark.line + 1, mark.column + 1,
-                        f"the plan expands to more than {MAX_NODES} values (aliases repeating aliases?)")
-        self.source.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, SequenceNode):
-            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
-        return self._scalar(node, path)
+    def _problem(self, node, message: str, path: tuple, **extra) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.source.file, mark.line + 1, mark.column + 1, message, path=path, **extra))
 
-    def _mapping(self, node: MappingNode, path: tuple) -> dict:
+    def build(self, node, path: tuple, depth: int = 0):
+        self.nodes += 1
+        mark = node.start_mark
+        if self.nodes > MAX_NODES:
+            raise _fail(self.source.file, mark.line + 1, mark.column + 1,
+                        f"aliases (`*name`) repeat this value so often that the plan would hold more than {MAX_NODES} values",
+                        hint="write the values out instead of nesting aliases")
+        if depth > MAX_DEPTH:
+            raise _fail(self.source.file, mark.line + 1, mark.column + 1,
+                        f"with its aliases (`*name`) expanded, the plan nests more than {MAX_DEPTH} levels deep")
+        self.source.values.setdefault(path, (mark.line + 1, mark.column + 1))
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path)
+        if id(node) in self.open:
+            raise _fail(self.source.file, mark.line + 1, mark.column + 1,
+                        "this value contains an alias (`*name`) to itself, so it would never end")
+        expected = "tag:yaml.org,2002:map" if isinstance(node, MappingNode) else "tag:yaml.org,2002:seq"
+        if node.tag != expected:
+            self._problem(node, f"the YAML tag `{_tag_name(node.tag)}` is not allowed in a plan", path)
+            return None
+        self.open.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path, depth)
+            return [self.build(item, path + (index,), depth + 1) for index, item in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
+
+    def _mapping(self, node: MappingNode, path: tuple, depth: int) -> dict:
         result: dict = {}
         first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -200,40 +347,43 @@ class _Builder:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problems.append(Problem(self.source.file, *where, "merge keys (`<<:`) are not supported; write the values out", path=path))
                 continue
+            if key_node.tag not in _KNOWN_SCALAR_TAGS:
+                self.problems.append(Problem(self.source.file, *where, f"the YAML tag `{_tag_name(key_node.tag)}` is not allowed in a plan", path=path))
+                continue
             key = str(key_node.value)
             if key in first_seen:
                 self.problems.append(Problem(self.source.file, *where,
-                                             f"`{key}` appears twice in this mapping (first on line {first_seen[key]})",
-                                             hint="keep one of them: a later value would silently replace the earlier one",
+                                             f"`{_short(key)}` appears twice here (first on line {first_seen[key]})",
+                                             hint="keep one of them: the later one would silently replace the earlier one",
                                              path=path + (key,)))
                 continue
             first_seen[key] = where[0]
             self.source.keys[path + (key,)] = where
-            result[key] = self.build(value_node, path + (key,))
+            result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
 
     def _scalar(self, node: ScalarNode, path: tuple):
         text = node.value
         tag = node.tag
-        if node.style is not None and node.style in "'\"|>":
+        if node.style in ("'", '"', "|", ">"):  # libyaml marks plain scalars with "", PyYAML with None
             return text  # quoted or block text is always text
         if tag == "tag:yaml.org,2002:bool" and not _TRUE_FALSE.match(text):
             return text  # yes/no/on/off stay words (YAML 1.2)
         if tag == "tag:yaml.org,2002:int" and not _PLAIN_INT.match(text.replace("_", "")):
             return text  # 0207..., 08:00, 0x1F stay as written
+        if tag == "tag:yaml.org,2002:int" and len(text) > 30:
+            return text  # far too long for a number anyone means; text is the honest reading
         if tag in _KNOWN_SCALAR_TAGS:
             try:
-                value = self.constructor.construct_object(node, deep=True)
-            except (ValueError, yaml.YAMLError) as exc:
-                mark = node.start_mark
+                return self.constructor.construct_object(node, deep=True)
+            except (ValueError, OverflowError, yaml.YAMLError) as exc:
                 detail = getattr(exc, "problem", None) or str(exc)
-                self.problems.append(Problem(self.source.file, mark.line + 1, mark.column + 1,
-                                             f"`{text}` is not a valid value: {detail}", path=path))
+                what = "a real date" if tag.endswith(":timestamp") else "a valid value"
+                self._problem(node, f"`{_short(text)}` is not {what} ({detail})", path)
                 return text
-            if isinstance(value, dt.datetime) and value.tzinfo is not None:
-                return value  # an explicit offset is kept; naive times are in the event's time zone
-            return value
-        mark = node.start_mark
-        self.problems.append(Problem(self.source.file, mark.line + 1, mark.column + 1,
-                                     f"the YAML tag `{tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed in a plan", path=path))
+        self._problem(node, f"the YAML tag `{_tag_name(tag)}` is not allowed in a plan", path)
         return text
+
+
+def _tag_name(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
