@@ -67,7 +67,28 @@ def usual_emergency_number(country: str) -> str:
 
 
 def _region(info: ValidationInfo) -> str | None:
-    return (info.context or {}).get("region")
+    region = (info.context or {}).get("region")
+    return region if region in phonenumbers.SUPPORTED_REGIONS else None
+
+
+def _check_country(value: str) -> str:
+    if value not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"`{value}` is not a two-letter country code\nhint: use the ISO code in capitals, e.g. GB, US, AU or DE")
+    return value
+
+
+def _did_you_mean(value: str, choices) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f"\nhint: did you mean `{close[0]}`?" if close else ""
+
+
+def _no_offset(value: dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        raise ValueError(f"`{value:%Y-%m-%d %H:%M%z}` has a time zone offset; shift times are always in the event's `timezone`"
+                         "\nhint: write the local time without `Z` or `+01:00`, e.g. 2027-06-09 08:00")
+    return value
 
 
 def _check_phone(value: str, info: ValidationInfo) -> str:
@@ -76,12 +97,14 @@ def _check_phone(value: str, info: ValidationInfo) -> str:
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
-        if region is None:
-            raise ValueError("is not a phone number; write it in international form, e.g. +44 20 7946 0123") from None
-        raise ValueError(f"is not a phone number for {region}") from None
+        if region is None and not value.lstrip().startswith("+"):
+            raise ValueError(f"`{value}` is not a phone number that can be read without a country"
+                             "\nhint: write it in international form, e.g. +44 20 7946 0123, or set the venue's or event's `country`") from None
+        raise ValueError(f"`{value}` is not a phone number") from None
     if not phonenumbers.is_valid_number(number):
-        where = f" in {phonenumbers.region_code_for_number(number) or region}" if (region or value.startswith("+")) else ""
-        raise ValueError(f"`{value}` is not a valid phone number{where}")
+        country = phonenumbers.region_code_for_number(number) or region
+        where = f" in {country}" if country else ""
+        raise ValueError(f"`{value}` is not a valid phone number{where}\nhint: check the number of digits and the area code")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -90,6 +113,8 @@ def _check_dial(value: str, info: ValidationInfo) -> str:
     compact = re.sub(r"[\s\-]", "", value)
     region = _region(info)
     if region and compact.isdigit() and len(compact) <= 6:
+        if not compact:
+            raise ValueError("is empty")
         if shortnumberinfo.is_valid_short_number_for_region(phonenumbers.parse(compact, region), region) or shortnumberinfo.is_emergency_number(compact, region):
             return compact
         raise ValueError(f"`{value}` is not a service number in {region}")
@@ -106,12 +131,16 @@ def _check_link(value: str) -> str:
 Phone = Annotated[str, AfterValidator(_check_phone), Field(json_schema_extra={"format": "phone"})]
 DialNumber = Annotated[str, AfterValidator(_check_dial), Field(json_schema_extra={"format": "phone"})]
 Link = Annotated[str, AfterValidator(_check_link), Field(json_schema_extra={"format": "uri"})]
+Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_check_country)]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")]
+LocalTime = Annotated[dt.datetime, AfterValidator(_no_offset)]
 
 
 class Model(BaseModel):
     """Base of every plan model: unknown keys are errors; `999` is read as text where text is expected.
 
-    A validator message that starts with `@field: ` is reported at that field's position.
+    A validator message that starts with `@field: ` is reported at that field's position;
+    a line `\nhint: ...` at its end becomes the problem's hint.
     """
 
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True,
@@ -152,8 +181,8 @@ class Event(Model):
     starts: dt.date | None = Field(None, description="First day (events only)")
     ends: dt.date | None = Field(None, description="Last day (events only)")
     timezone: str = Field(description="IANA time zone, e.g. Europe/London")
-    country: str | None = Field(None, description="Two-letter country code for phone numbers when there is no venue", pattern=r"^[A-Z]{2}$")
-    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")]] = Field(default_factory=lambda: ["en"], min_length=1)
+    country: Country | None = Field(None, description="Two-letter country code for phone numbers when there is no venue")
+    languages: list[Language] = Field(default_factory=lambda: ["en"], min_length=1)
     website: Link | None = None
     code_of_conduct: Link
     reporting_guidelines: Link | None = None
@@ -165,7 +194,8 @@ class Event(Model):
         try:
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"`{value}` is not a time zone; use a name like Europe/London or America/Chicago") from None
+            hint = _did_you_mean(value, zoneinfo.available_timezones()) or "\nhint: use a name like Europe/London or America/Chicago"
+            raise ValueError(f"`{value}` is not a time zone{hint}") from None
         return value
 
     @model_validator(mode="after")
@@ -239,7 +269,7 @@ class Venue(Model):
     id: Id
     name: Text
     address: Annotated[list[Text], Field(min_length=1, description="Street address, one line per item, as emergency services need it")]
-    country: str = Field(pattern=r"^[A-Z]{2}$", description="Two-letter country code, e.g. GB")
+    country: Country = Field(description="Two-letter country code, e.g. GB")
     emergency_number: DialNumber | None = Field(None, description="Defaults to the country's usual number")
     directions: Prose | None = None
     numbers: list[Number] = Field(default_factory=list)
@@ -310,7 +340,7 @@ class Responder(Model):
     phone: Phone | None = None
     email: EmailStr | None = None
     chat: Text | None = Field(None, description="Secure-chat handle, e.g. Signal username")
-    languages: list[str] = Field(default_factory=list)
+    languages: list[Language] = Field(default_factory=list, description="Language codes, e.g. en, de, pt-BR")
     how_to_recognise: Text | None = Field(None, description="What they wear or carry at the event")
     relationships: list[Relationship] = Field(default_factory=list)
     fallback: Id | None = Field(None, description="Who takes over when this responder has a conflict")
@@ -323,7 +353,8 @@ class Responder(Model):
         fields = set(cls.model_fields) - {"id", "visibility"}
         for name in value:
             if name not in fields:
-                raise ValueError(f"`{name}` is not a responder field; use one of {', '.join(sorted(fields))}")
+                hint = _did_you_mean(name, fields) or f"\nhint: use one of {', '.join(sorted(fields))}"
+                raise ValueError(f"`{name}` is not a responder field{hint}")
         return value
 
     def field_audience(self, name: str) -> Audience | None:
@@ -336,8 +367,8 @@ class Shift(Model):
     """A stretch of time on call, in the event's time zone."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
-    start: dt.datetime
-    end: dt.datetime
+    start: LocalTime
+    end: LocalTime
     lead: Id
     responders: list[Id] = Field(default_factory=list)
     note: Prose | None = None
@@ -377,7 +408,8 @@ class Channel(Model):
     def _has_address(self):
         needed = {"phone": "phone", "sms": "phone", "email": "email", "form": "link", "chat": "link", "in-person": "where"}[self.kind.value]
         if getattr(self, needed) is None:
-            raise ValueError(f"@kind: a `{self.kind.value}` channel needs `{needed}`")
+            article = "an" if self.kind.value[0] in "aeiou" else "a"
+            raise ValueError(f"@kind: {article} `{self.kind.value}` channel needs `{needed}`")
         return self
 
 

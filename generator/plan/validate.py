@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections import Counter
@@ -29,11 +30,28 @@ def validate(loaded: LoadedPlan) -> Plan:
     try:
         plan = Plan.model_validate(data, context={"region": _region(data)})
     except ValidationError as exc:
-        raise PlanError([_problem(error, source, data) for error in exc.errors(include_url=False)]) from None
+        errors = exc.errors(include_url=False)
+        raise PlanError([_problem(error, source) for error in _without_typo_echoes(errors)]) from None
     problems = check_references(plan, source)
     if problems:
         raise PlanError(problems)
     return plan
+
+
+def _without_typo_echoes(errors: list[dict]) -> list[dict]:
+    """Drop "`timezone` is missing" when the same mapping has `time_zone:`: the typo's hint says it all."""
+    typos = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = _clean(error["loc"])
+            close = difflib.get_close_matches(str(loc[-1]), _allowed_keys(loc[:-1]), n=1, cutoff=0.6)
+            if close:
+                typos.add(loc[:-1] + (close[0],))
+    return [e for e in errors if not (e["type"] == "missing" and _clean(e["loc"]) in typos)]
+
+
+def _clean(loc) -> tuple:
+    return tuple(part for part in loc if isinstance(part, (str, int)))
 
 
 def migrate(data: dict, source: SourceMap) -> dict:
@@ -59,13 +77,13 @@ def _region(data: dict) -> str | None:
 _TYPE_WORDS = {
     "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
     "bool_type": "true or false", "bool_parsing": "true or false", "float_type": "a number",
-    "list_type": "a list (lines starting with `- `)", "dict_type": "a mapping (`key: value` lines)",
+    "int_from_float": "a whole number", "list_type": "a list (lines starting with `- `)", "dict_type": "a mapping (`key: value` lines)",
     "model_type": "a mapping (`key: value` lines)", "model_attributes_type": "a mapping (`key: value` lines)",
 }
 
 
-def _problem(error: dict, source: SourceMap, data: dict) -> Problem:
-    loc = tuple(part for part in error["loc"] if isinstance(part, (str, int)))
+def _problem(error: dict, source: SourceMap) -> Problem:
+    loc = _clean(error["loc"])
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
@@ -85,19 +103,31 @@ def _problem(error: dict, source: SourceMap, data: dict) -> Problem:
     elif kind == "missing":
         message = f"`{loc[-1]}` is missing from {_name(loc[:-1]) or 'the plan'}"
         loc = loc[:-1]
+        at_key = True  # point at `event:` rather than at the first key inside it
+    elif value is None and (kind in _TYPE_WORDS or kind in _DATE_KINDS or kind in ("enum", "literal_error")):
+        message = f"{name} has no value"
+        hint = "write the value after the colon"
     elif kind in _TYPE_WORDS:
         message = f"{name} should be {_TYPE_WORDS[kind]}, not {_show(value)}"
+        if kind == "string_type" and not isinstance(value, (dict, list)):
+            hint = "put the value in quotes to make it text"
     elif kind == "enum":
         message = f"{name} is {_show(value)}; use one of: {ctx.get('expected', '')}".replace("'", "`")
+        close = difflib.get_close_matches(str(value), re.findall(r"'([^']*)'", str(ctx.get("expected", ""))), n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else None
     elif kind == "literal_error":
-        message = f"{name} is {_show(value)}; expected {ctx.get('expected', '')}".replace("'", "`")
+        expected = str(ctx.get("expected", "")).replace("'", "`")
+        message = f"{name} is {_show(value)}; it must be {expected}"
+        if isinstance(value, str) and value.strip() == expected:
+            hint = "write it without quotes"
     elif kind == "string_pattern_mismatch":
-        if loc and (loc[-1] in ("id", "lead", "with", "fallback", "impact", "risk") or isinstance(loc[-1], int)):
-            message = f"{name} is {_show(value)}; ids use lower-case letters, digits and dashes (e.g. `ana` or `main-hall`)"
-        elif loc and loc[-1] == "country" or "country" in loc:
+        if "languages" in loc:
+            message = f"{name} is {_show(value)}, which is not a language code"
+            hint = "use a code such as `en`, `de` or `pt-BR`"
+        elif loc and loc[-1] == "country":
             message = f"{name} is {_show(value)}; use a two-letter country code in capitals, e.g. GB or US"
         else:
-            message = f"{name} is {_show(value)}, which is not in the expected form"
+            message = f"{name} is {_show(value)}; ids use lower-case letters, digits and dashes (e.g. `ana` or `main-hall`)"
     elif kind in ("too_short", "string_too_short"):
         minimum = ctx.get("min_length", 1)
         if kind == "string_too_short":
@@ -106,27 +136,32 @@ def _problem(error: dict, source: SourceMap, data: dict) -> Problem:
             message = f"{name} needs at least {minimum} item{'s' if minimum != 1 else ''}"
     elif kind in ("too_long", "string_too_long"):
         message = f"{name} is too long (at most {ctx.get('max_length')} {'characters' if kind == 'string_too_long' else 'items'})"
-    elif kind.startswith("date") or kind.startswith("datetime"):
-        wanted = "a date and time (YYYY-MM-DD HH:MM)" if "datetime" in kind and "date_from" not in kind else "a date (YYYY-MM-DD)"
+    elif kind in _DATE_KINDS:
+        wanted = "a date and time (YYYY-MM-DD HH:MM)" if kind.startswith("datetime") else "a date (YYYY-MM-DD)"
         message = f"{name} is {_show(value)}, not {wanted}"
     elif kind in ("greater_than_equal", "less_than_equal"):
         message = f"{name} is {_show(value)}; it must be {'at least' if 'greater' in kind else 'at most'} {ctx.get('ge', ctx.get('le'))}"
-    elif kind == "value_error" and "email" in str(ctx.get("reason", error.get("msg", ""))).lower() or kind == "value_error" and loc and loc[-1] == "email":
+    elif kind == "value_error" and str(error.get("msg", "")).startswith("value is not a valid email address"):
         reason = str(ctx.get("reason", "")).rstrip(".")
-        message = f"{name} {_show(value)} is not an e-mail address" + (f": {reason}" if reason else "")
+        reason = "; ".join(part[:1].lower() + part[1:] for part in reason.split(". ")).replace("email", "e-mail")
+        message = f"{name}: {_show(value)} is not an e-mail address" + (f" ({reason})" if reason else "")
     elif kind in ("value_error", "assertion_error"):
         text = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        text, _, hint_text = text.partition("\nhint: ")
+        hint = hint_text or None
         if text.startswith("@"):
             field, _, text = text[1:].partition(": ")
             loc = loc + (field,)
             message = text
-        elif text.startswith("`") or text.startswith("is "):
-            message = f"{name} {text}" if text.startswith("is ") else f"{name}: {text}"
         else:
-            message = f"{name}: {text}"
+            message = f"{name}: {text}" if name else text
     else:
-        message = f"{name}: {error['msg']}"
+        message = f"{name}: {error['msg'][:1].lower()}{error['msg'][1:]}"
     return source.problem(loc, message, at_key=at_key, hint=hint)
+
+
+_DATE_KINDS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_future", "date_past",
+               "datetime_type", "datetime_parsing", "datetime_from_date_parsing", "datetime_object_invalid"}
 
 
 def _name(loc: tuple) -> str:
@@ -140,7 +175,7 @@ def _name(loc: tuple) -> str:
 def _show(value) -> str:
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
-    text = str(value)
+    text = {True: "true", False: "false", None: "empty"}.get(value, value) if isinstance(value, (bool, type(None))) else str(value)
     return f"`{text[:60]}{'...' if len(text) > 60 else ''}`"
 
 
@@ -251,5 +286,6 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
         for r_index, room in enumerate(venue.rooms):
             for d_index, day in enumerate(room.days):
                 if days and day not in days:
-                    problems.append(source.problem(("venues", v_index, "rooms", r_index, "days", d_index), f"{day} is not a day of the event ({plan.event.starts} to {plan.event.ends or plan.event.starts})"))
+                    span = f"from {plan.event.starts} to {plan.event.ends}" if plan.event.ends and plan.event.ends != plan.event.starts else f"on {plan.event.starts} only"
+                    problems.append(source.problem(("venues", v_index, "rooms", r_index, "days", d_index), f"{day} is not a day of the event (it is {span})"))
     return problems
