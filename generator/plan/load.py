@@ -98,6 +98,9 @@ def load_bytes(raw: bytes, name: str = "<plan>") -> LoadedPlan:
         raise _too_big(name, len(raw))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(name, 1, 1, "the plan is saved as UTF-16 (\"Unicode\" in some editors), not UTF-8",
+                    hint="save the file as UTF-8 in your editor")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -247,11 +250,13 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> PlanError:
         message = "this quotation mark is never closed"
     elif ("flow sequence" in context or "flow mapping" in context) and ("','" in problem or "','" in context):
         bracket, closing = ("[", "]") if "sequence" in context else ("{", "}")
-        if at_end or "stream end" in problem:
+        if at_end or "stream end" in problem or line > start_at[0]:
+            # a bracketed list or mapping rarely spans lines, so a problem on a later line means it was never closed
             line, column = start_at
             message = f"this `{bracket}` is never closed with `{closing}`"
+            hint = "close it at the end of the line; put items that contain `:`, `#` or `,` in quotes"
         else:
-            message = f"expected `,` or `{closing}` here, inside the `{bracket}...{closing}` that starts on line {start_at[0]}"
+            message = f"expected `,` or `{closing}` here, inside the `{bracket}...{closing}`"
             hint = "put an item that contains `:`, `?`, `#`, `,` or brackets in quotes"
     elif "could not find expected ':'" in problem:
         line, column = start_at
@@ -353,7 +358,7 @@ class _Builder:
             key = str(key_node.value)
             if key in first_seen:
                 self.problems.append(Problem(self.source.file, *where,
-                                             f"`{_short(key)}` appears twice here (first on line {first_seen[key]})",
+                                             f"`{_short(key)}` appears twice in {_where(path)} (first on line {first_seen[key]})",
                                              hint="keep one of them: the later one would silently replace the earlier one",
                                              path=path + (key,)))
                 continue
@@ -383,6 +388,14 @@ class _Builder:
                 return text
         self._problem(node, f"the YAML tag `{_tag_name(tag)}` is not allowed in a plan", path)
         return text
+
+
+def _where(path: tuple) -> str:
+    """`responders[2].relationships[0]`, as an organizer reads the YAML; "the plan" at the top."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return f"`{text}`" if text else "the plan"
 
 
 def _tag_name(tag: str) -> str:

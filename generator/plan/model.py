@@ -73,6 +73,8 @@ def _region(info: ValidationInfo) -> str | None:
 
 def _check_country(value: str) -> str:
     if value not in phonenumbers.SUPPORTED_REGIONS:
+        if value == "UK":
+            raise ValueError("`UK` is not a country code\nhint: the code for the United Kingdom is GB")
         raise ValueError(f"`{value}` is not a two-letter country code\nhint: use the ISO code in capitals, e.g. GB, US, AU or DE")
     return value
 
@@ -94,6 +96,8 @@ def _no_offset(value: dt.datetime) -> dt.datetime:
 def _check_phone(value: str, info: ValidationInfo) -> str:
     """A full phone number, stored in E.164 (+441234567890)."""
     region = _region(info)
+    if region is None and (info.context or {}).get("region_unknown"):
+        return value  # the country itself is wrong and reported; one error is enough
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
@@ -117,7 +121,7 @@ def _check_dial(value: str, info: ValidationInfo) -> str:
             raise ValueError("is empty")
         if shortnumberinfo.is_valid_short_number_for_region(phonenumbers.parse(compact, region), region) or shortnumberinfo.is_emergency_number(compact, region):
             return compact
-        raise ValueError(f"`{value}` is not a service number in {region}")
+        raise ValueError(f"`{value}` is not a short service number in {region}\nhint: check the digits, or write the full phone number")
     return _check_phone(value, info)
 
 
@@ -194,7 +198,11 @@ class Event(Model):
         try:
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            hint = _did_you_mean(value, zoneinfo.available_timezones()) or "\nhint: use a name like Europe/London or America/Chicago"
+            places = [name for name in zoneinfo.available_timezones() if "/" in name and not name.startswith(("Etc/", "SystemV/"))]
+            if re.match(r"^(UTC|GMT)?\s*[+-]\d", value, re.IGNORECASE):
+                hint = "\nhint: use the name of a place, e.g. Europe/Berlin: it knows when summer time starts and ends"
+            else:
+                hint = _did_you_mean(value, places) or "\nhint: use a name like Europe/London or America/Chicago"
             raise ValueError(f"`{value}` is not a time zone{hint}") from None
         return value
 

@@ -9,6 +9,7 @@ import typing
 from collections import Counter
 from pathlib import Path
 
+import phonenumbers
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import PlanError, Problem
@@ -28,7 +29,7 @@ def validate(loaded: LoadedPlan) -> Plan:
     data, source = loaded.data, loaded.source
     data = migrate(data, source)
     try:
-        plan = Plan.model_validate(data, context={"region": _region(data)})
+        plan = Plan.model_validate(data, context={"region": _region(data), "region_unknown": _country_given(data) and not _region(data)})
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         raise PlanError([_problem(error, source) for error in _without_typo_echoes(errors)]) from None
@@ -62,14 +63,18 @@ def migrate(data: dict, source: SourceMap) -> dict:
     return data
 
 
-def _region(data: dict) -> str | None:
+def _country_given(data: dict):
+    """The country phone numbers are read in: the first venue's, else the event's (as written)."""
     venues = data.get("venues")
     if isinstance(venues, list) and venues and isinstance(venues[0], dict):
-        country = venues[0].get("country")
-    else:
-        event = data.get("event")
-        country = event.get("country") if isinstance(event, dict) else None
-    return country if isinstance(country, str) and len(country) == 2 and country.isupper() else None
+        return venues[0].get("country")
+    event = data.get("event")
+    return event.get("country") if isinstance(event, dict) else None
+
+
+def _region(data: dict) -> str | None:
+    country = _country_given(data)
+    return country if isinstance(country, str) and country in phonenumbers.SUPPORTED_REGIONS else None
 
 
 # --- pydantic's errors in plain words ---------------------------------------
@@ -98,6 +103,8 @@ def _problem(error: dict, source: SourceMap) -> Problem:
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
         if close:
             hint = f"did you mean `{close[0]}`?"
+        elif " " in str(loc[-1]).strip():
+            hint = "this looks like text rather than a key: inside `{...}` a comma ends the value, so put text with commas in quotes"
         elif allowed:
             hint = "allowed here: " + ", ".join(f"`{key}`" for key in allowed)
     elif kind == "missing":
