@@ -24,6 +24,7 @@ from pydantic import (
     EmailStr,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -137,7 +138,13 @@ DialNumber = Annotated[str, AfterValidator(_check_dial), Field(json_schema_extra
 Link = Annotated[str, AfterValidator(_check_link), Field(json_schema_extra={"format": "uri"})]
 Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_check_country)]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")]
-LocalTime = Annotated[dt.datetime, AfterValidator(_no_offset)]
+# In the schema a local date and time, not JSON Schema's `date-time` (which needs an offset
+# and would make editors flag every `2027-06-09 08:00`).
+LocalTime = Annotated[dt.datetime, AfterValidator(_no_offset), WithJsonSchema({
+    "type": "string",
+    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?$",
+    "description": "Local date and time in the event's time zone, e.g. 2027-06-09 08:00",
+})]
 
 
 class Model(BaseModel):
