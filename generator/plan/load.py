@@ -61,6 +61,7 @@ class SourceMap:
 
     def problem(self, path: tuple, message: str, *, at_key: bool = False, **extra) -> Problem:
         line, column = self.key(path) if at_key else self.value(path)
+        message = " ".join(message.splitlines())  # a problem is one line, whatever a value in it holds
         return Problem(self.file, line, column, message, path=tuple(path), **extra)
 
 
@@ -143,6 +144,7 @@ def _fail(name: str, line: int, column: int, message: str, hint: str | None = No
 
 
 def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit] + "..."
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 import zoneinfo
 from typing import Annotated, ClassVar, Literal
@@ -67,6 +68,17 @@ def usual_emergency_number(country: str) -> str:
     return "112"
 
 
+def _shown(value: str, limit: int = 60) -> str:
+    """A value as quoted in a message: one line, and cut short when long."""
+    text = " ".join(str(value).split())
+    return f"`{text[:limit]}{'...' if len(text) > limit else ''}`"
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 def _region(info: ValidationInfo) -> str | None:
     region = (info.context or {}).get("region")
     return region if region in phonenumbers.SUPPORTED_REGIONS else None
@@ -76,7 +88,7 @@ def _check_country(value: str) -> str:
     if value not in phonenumbers.SUPPORTED_REGIONS:
         if value == "UK":
             raise ValueError("`UK` is not a country code\nhint: the code for the United Kingdom is GB")
-        raise ValueError(f"`{value}` is not a two-letter country code\nhint: use the ISO code in capitals, e.g. GB, US, AU or DE")
+        raise ValueError(f"{_shown(value)} is not a two-letter country code\nhint: use the ISO code in capitals, e.g. GB, US, AU or DE")
     return value
 
 
@@ -103,13 +115,13 @@ def _check_phone(value: str, info: ValidationInfo) -> str:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         if region is None and not value.lstrip().startswith("+"):
-            raise ValueError(f"`{value}` is not a phone number that can be read without a country"
+            raise ValueError(f"{_shown(value)} is not a phone number that can be read without a country"
                              "\nhint: write it in international form, e.g. +44 20 7946 0123, or set the venue's or event's `country`") from None
-        raise ValueError(f"`{value}` is not a phone number") from None
+        raise ValueError(f"{_shown(value)} is not a phone number") from None
     if not phonenumbers.is_valid_number(number):
         country = phonenumbers.region_code_for_number(number) or region
         where = f" in {country}" if country else ""
-        raise ValueError(f"`{value}` is not a valid phone number{where}\nhint: check the number of digits and the area code")
+        raise ValueError(f"{_shown(value)} is not a valid phone number{where}\nhint: check the number of digits and the area code")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -117,19 +129,21 @@ def _check_dial(value: str, info: ValidationInfo) -> str:
     """A number to dial: a full phone number, or a short service number of the venue's country (101, 116 123)."""
     compact = re.sub(r"[\s\-]", "", value)
     region = _region(info)
-    if region and compact.isdigit() and len(compact) <= 6:
-        if not compact:
-            raise ValueError("is empty")
-        if shortnumberinfo.is_valid_short_number_for_region(phonenumbers.parse(compact, region), region) or shortnumberinfo.is_emergency_number(compact, region):
+    if region and compact.isascii() and compact.isdigit() and len(compact) <= 6:
+        try:
+            short = phonenumbers.parse(compact, region)
+        except phonenumbers.NumberParseException:
+            short = None
+        if short is not None and shortnumberinfo.is_valid_short_number_for_region(short, region) or shortnumberinfo.is_emergency_number(compact, region):
             return compact
-        raise ValueError(f"`{value}` is not a short service number in {region}\nhint: check the digits, or write the full phone number")
+        raise ValueError(f"{_shown(value)} is not a short service number in {region}\nhint: check the digits, or write the full phone number")
     return _check_phone(value, info)
 
 
 def _check_link(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"`{value}` is not a web link; links must start with https:// (or http://)")
+        raise ValueError(f"{_shown(value)} is not a web link; links must start with https:// (or http://)")
     return value
 
 
@@ -203,14 +217,16 @@ class Event(Model):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         try:
+            if value not in _time_zones():  # never hand an arbitrary string to the file system
+                raise zoneinfo.ZoneInfoNotFoundError(value)
             zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            places = [name for name in zoneinfo.available_timezones() if "/" in name and not name.startswith(("Etc/", "SystemV/"))]
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            places = [name for name in _time_zones() if "/" in name and not name.startswith(("Etc/", "SystemV/"))]
             if re.match(r"^(UTC|GMT)?\s*[+-]\d", value, re.IGNORECASE):
                 hint = "\nhint: use the name of a place, e.g. Europe/Berlin: it knows when summer time starts and ends"
             else:
                 hint = _did_you_mean(value, places) or "\nhint: use a name like Europe/London or America/Chicago"
-            raise ValueError(f"`{value}` is not a time zone{hint}") from None
+            raise ValueError(f"{_shown(value)} is not a time zone{hint}") from None
         return value
 
     @model_validator(mode="after")

@@ -99,7 +99,7 @@ def _problem(error: dict, source: SourceMap) -> Problem:
     if kind == "extra_forbidden":
         at_key = True
         allowed = _allowed_keys(loc[:-1])
-        message = f"unknown key `{loc[-1]}` in {_name(loc[:-1]) or 'the plan'}"
+        message = f"unknown key {_show(loc[-1])} in {_name(loc[:-1]) or 'the plan'}"
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
         if close:
             hint = f"did you mean `{close[0]}`?"
@@ -119,7 +119,7 @@ def _problem(error: dict, source: SourceMap) -> Problem:
         if kind == "string_type" and not isinstance(value, (dict, list)):
             hint = "put the value in quotes to make it text"
     elif kind == "enum":
-        message = f"{name} is {_show(value)}; use one of: {ctx.get('expected', '')}".replace("'", "`")
+        message = f"{name} is {_show(value)}; use one of: " + str(ctx.get("expected", "")).replace("'", "`")
         close = difflib.get_close_matches(str(value), re.findall(r"'([^']*)'", str(ctx.get("expected", ""))), n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`?" if close else None
     elif kind == "literal_error":
@@ -175,6 +175,7 @@ def _name(loc: tuple) -> str:
     """responders[2].phone, the way an organizer reads the YAML."""
     text = ""
     for part in loc:
+        part = part if isinstance(part, int) else " ".join(str(part).split())[:40]
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return f"`{text}`" if text else ""
 
@@ -183,6 +184,7 @@ def _show(value) -> str:
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
     text = {True: "true", False: "false", None: "empty"}.get(value, value) if isinstance(value, (bool, type(None))) else str(value)
+    text = " ".join(text.split())  # one line, whatever the value holds
     return f"`{text[:60]}{'...' if len(text) > 60 else ''}`"
 
 
