@@ -1,0 +1,195 @@
+"""The `incident-guide` command line: `check` and `schema`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import generator.check
+from generator.cli import main
+from generator.errors import Problem
+from generator.plan.schema import plan_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = "plans/complete-conference.yaml"
+MINIMAL = "tests/fixtures/minimal.yaml"
+TYPO = "tests/fixtures/bad/typo-event.yaml"
+TWO_ERRORS = "tests/fixtures/bad/missing-channel-address.yaml"
+
+
+@pytest.fixture(autouse=True)
+def in_repository(monkeypatch):
+    monkeypatch.chdir(ROOT)
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+# --- check: exit status and text output ------------------------------------------------
+
+def test_check_valid_plan_exits_0_with_summary():
+    result = run("check", GOOD)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "1 plan checked: 0 errors, 0 warnings\n"
+    assert result.stderr == ""
+
+
+def test_check_all_example_plans_exit_0():
+    plans = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "plans").glob("*.yaml"))
+    assert len(plans) >= 4
+    result = run("check", *plans)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{len(plans)} plans checked: 0 errors, 0 warnings\n"
+
+
+def test_check_bad_plan_exits_1_with_located_error_and_hint():
+    result = run("check", TYPO)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"{TYPO}:7:3: error: unknown key `time_zone` in `event`\n"
+        "  hint: did you mean `timezone`?\n"
+    )
+    assert result.stderr == "1 plan checked: 1 error, 0 warnings\n"
+
+
+def test_check_several_files_reports_each_and_counts_all():
+    result = run("check", GOOD, TYPO, MINIMAL, "tests/fixtures/bad/ref-fallback.yaml")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines if not line.startswith("  ")] == [TYPO, "tests/fixtures/bad/ref-fallback.yaml"]
+    assert result.stderr == "4 plans checked: 2 errors, 0 warnings\n"
+
+
+def test_check_reports_every_error_of_a_file():
+    result = run("check", "tests/fixtures/bad/typo-top.yaml", "tests/fixtures/bad/hostile-tab-indent.yaml")
+    assert result.exit_code == 1
+    assert result.stderr == "2 plans checked: 2 errors, 0 warnings\n"
+
+
+def test_check_missing_file_is_a_plan_error_not_a_crash(tmp_path):
+    missing = str(tmp_path / "nope.yaml")
+    result = run("check", missing)
+    assert result.exit_code == 1
+    assert result.stdout == f"{missing}:1:1: error: cannot read the plan: No such file or directory\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check"], ["check", "--format", "xml", GOOD], ["check", "--no-such-option", GOOD], ["check", "plans"], ["no-such-command"]],
+    ids=["no-plan", "bad-format", "bad-option", "directory", "bad-command"],
+)
+def test_usage_errors_exit_2(args):
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "Usage:" in result.stderr
+
+
+def test_check_help_shows_an_example():
+    result = run("check", "--help")
+    assert result.exit_code == 0
+    assert "incident-guide check plans/*.yaml" in result.stdout
+
+
+# --- warnings and --strict ----------------------------------------------------------------
+
+@pytest.fixture
+def one_warning(monkeypatch):
+    def lint(plan, loaded):
+        return [Problem(loaded.file, 3, 1, "only two responders; three to five work better", severity="warning", rule="TEAM-SIZE")]
+
+    monkeypatch.setattr(generator.check, "lint_problems", lint)
+
+
+def test_warnings_alone_exit_0(one_warning):
+    result = run("check", MINIMAL)
+    assert result.exit_code == 0
+    assert result.stdout == f"{MINIMAL}:3:1: warning: only two responders; three to five work better [TEAM-SIZE]\n"
+    assert result.stderr == "1 plan checked: 0 errors, 1 warning\n"
+
+
+def test_strict_turns_warnings_into_failure(one_warning):
+    result = run("check", "--strict", MINIMAL)
+    assert result.exit_code == 1
+    assert result.stderr == "1 plan checked: 0 errors, 1 warning\n"
+
+
+# --- check --format json ------------------------------------------------------------------
+
+def test_json_output_parses_and_locates_problems():
+    result = run("check", "--format", "json", GOOD, TYPO, TWO_ERRORS)
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["errors"] == 2 and report["warnings"] == 0
+    assert [plan["file"] for plan in report["plans"]] == [GOOD, TYPO, TWO_ERRORS]
+    assert [plan["ok"] for plan in report["plans"]] == [True, False, False]
+    assert report["plans"][0]["problems"] == []
+    problem = report["plans"][1]["problems"][0]
+    assert problem["file"] == TYPO
+    assert (problem["line"], problem["column"]) == (7, 3)
+    assert problem["message"] == "unknown key `time_zone` in `event`"
+    assert problem["hint"] == "did you mean `timezone`?"
+    assert problem["severity"] == "error"
+    assert problem["path"] == "event.time_zone"
+    for plan in report["plans"]:
+        for problem in plan["problems"]:
+            assert {"file", "line", "column", "message"} <= problem.keys()
+
+
+def test_json_output_for_a_valid_plan_exits_0():
+    result = run("check", "--format", "json", GOOD)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"plans": [{"file": GOOD, "ok": True, "problems": []}], "errors": 0, "warnings": 0}
+
+
+def test_json_output_locates_encoding_problems():
+    result = run("check", "--format", "json", "tests/fixtures/bad/hostile-non-utf8.yaml")
+    problem = json.loads(result.stdout)["plans"][0]["problems"][0]
+    assert (problem["line"], problem["column"]) == (31, 13)
+
+
+# --- schema -------------------------------------------------------------------------------
+
+def test_schema_prints_the_plan_schema_as_json():
+    result = run("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema == json.loads(json.dumps(plan_schema()))
+    assert schema["additionalProperties"] is False
+    assert {"format", "event", "roles", "responders", "reporting", "taking_reports"} <= set(schema["required"])
+
+
+def test_schema_output_is_stable():
+    assert run("schema").stdout == run("schema").stdout
+
+
+# --- the real process ---------------------------------------------------------------------
+
+def python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def test_check_does_not_import_weasyprint():
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from generator.cli import main\n"
+        "result = CliRunner().invoke(main, ['check', 'plans/complete-conference.yaml', 'tests/fixtures/bad/typo-top.yaml'])\n"
+        "assert result.exit_code == 1, result.output\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('weasyprint', 'jinja2', 'cryptography')))\n"
+    )
+    done = python(code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("args", "status"), [([GOOD], 0), ([TYPO], 1), ([], 2)])
+def test_exit_status_of_the_real_command(args, status):
+    done = subprocess.run([sys.executable, "-m", "generator.cli", "check", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == status, done.stderr
+    assert "Traceback" not in done.stderr
