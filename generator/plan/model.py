@@ -9,6 +9,7 @@ key on items where an organizer may want to raise or lower it.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import functools
 import re
@@ -93,8 +94,6 @@ def _check_country(value: str) -> str:
 
 
 def _did_you_mean(value: str, choices) -> str:
-    import difflib
-
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return f"\nhint: did you mean `{close[0]}`?" if close else ""
 
@@ -385,7 +384,7 @@ class Responder(Model):
         for name in value:
             if name not in fields:
                 hint = _did_you_mean(name, fields) or f"\nhint: use one of {', '.join(sorted(fields))}"
-                raise ValueError(f"`{name}` is not a responder field{hint}")
+                raise ValueError(f"{_shown(name)} is not a responder field{hint}")
         return value
 
     def field_audience(self, name: str) -> Audience | None:
