@@ -70,5 +70,39 @@ def schema() -> None:
     click.echo(plan_schema_text(), nl=False)
 
 
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--team", type=click.Choice(["foundation", "meetup", "conference"]), default="conference", show_default=True,
+              help="foundation: a board member and two others, all on every report; "
+                   "meetup: two organisers who handle problems on the spot; "
+                   "conference: five people deciding together above minor impact or risk.")
+def init(path: Path | None, team: str) -> None:
+    """Write a commented starter plan to PATH (default plans/my-event.yaml).
+
+    Never replaces an existing file. Every value to fill in is marked CHANGE ME,
+    and `check` lists the ones left.
+
+    \b
+    Example:
+      incident-guide init plans/pycon-2027.yaml --team conference
+      incident-guide check plans/pycon-2027.yaml
+      incident-guide build plans/pycon-2027.yaml
+    """
+    from generator.init import InitError, write_starter
+
+    try:
+        written = write_starter(path, team)
+    except InitError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Wrote {written.path}: a starter plan for a {team} team "
+               f"({written.placeholders} lines marked CHANGE ME; readable only by you).")
+    click.echo(f"Editors with the YAML language server use the schema at {written.schema}.")
+    click.echo("Next:")
+    click.echo(f"  1. replace every CHANGE ME in {written.path}")
+    click.echo(f"  2. incident-guide check {written.path}")
+    click.echo(f"  3. incident-guide build {written.path}")
+
+
 if __name__ == "__main__":
     main()
