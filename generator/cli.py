@@ -63,6 +63,48 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
 
 
 @main.command()
+@click.argument("plans", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
+@click.option("--edition", "editions", type=click.Choice(["volunteer", "responder"]), multiple=True,
+              help="Build only this edition (repeatable). Default: all.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+              help="Paper size. Default: the usual one in the venue's country (letter in the US, Canada, Mexico...).")
+def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], paper: str | None) -> None:
+    """Build the guides: PDF and HTML of the volunteer and responder editions.
+
+    \b
+    Example:
+      incident-guide build plans/complete-conference.yaml
+    writes output/complete-conference/volunteer.pdf and volunteer.html, and
+    output/complete-conference/private/responder.pdf and responder.html (only you can read them).
+    A plan with errors builds nothing; earlier guides stay as they were.
+    """
+    from generator.build import build_plan
+    from generator.errors import BuildError, PlanError
+
+    failed = False
+    for path in plans:
+        try:
+            written = build_plan(path, out_dir, editions or None, paper,
+                                 on_warning=lambda problem: click.echo(str(problem), err=True))
+        except PlanError as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(str(problem))
+            errors = sum(p.severity == "error" for p in exc.problems)
+            click.echo(f"{path}: not built ({errors} error{'' if errors == 1 else 's'})", err=True)
+        except BuildError as exc:
+            failed = True
+            click.echo(f"{path}: error: {exc}", err=True)
+            click.echo(f"{path}: not built; earlier guides are unchanged", err=True)
+        else:
+            for file in written:
+                click.echo(f"wrote {file}")
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of a plan (for editors' autocompletion)."""
     from generator.plan.schema import plan_schema_text
