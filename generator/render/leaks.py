@@ -188,3 +188,33 @@ class _TextParser(HTMLParser):
     def handle_data(self, data):
         if not self._skip:
             self.parts.append(data)
+
+
+# Which edition each finished file belongs to, by its name inside output/NAME/.
+EDITION_FILES = {
+    "public.html": Audience.public, "public.pdf": Audience.public,
+    "volunteer.html": Audience.volunteer, "volunteer.pdf": Audience.volunteer,
+}
+
+
+def check_file(path, audience: Audience, secrets: list[Secret]) -> list[Leak]:
+    """Search one finished guide (HTML or PDF) for the secrets of its audience."""
+    from pathlib import Path
+
+    path = Path(path)
+    data = path.read_bytes()
+    if path.suffix == ".pdf":
+        return find_leaks(secrets, pdf_text=pdf_text(data))
+    return find_leaks(secrets, html_source=data.decode("utf-8", errors="replace"))
+
+
+def check_output_dir(out_dir, plan: Plan) -> dict[str, list[Leak]]:
+    """Leaks per existing guide file in output/NAME/ (responder files have nothing above them)."""
+    from pathlib import Path
+
+    results = {}
+    for name, audience in EDITION_FILES.items():
+        path = Path(out_dir) / name
+        if path.is_file():
+            results[name] = check_file(path, audience, secrets_above(plan, audience))
+    return results
