@@ -125,9 +125,10 @@ def run_job(job: Job) -> Result:
             return Result(job.plan, UNCHANGED, _recorded_files(job), time.perf_counter() - started)
         # Fingerprint before building: an edit saved during the build makes the record stale, not wrong.
         print_ = cache.fingerprint(job.plan, cache_options(job))
-        files = _build(job)
+        warnings: list[str] = []
+        files = _build(job, warnings.append)
         cache.write_record(job.out_dir, print_, files)
-        return Result(job.plan, BUILT, files, time.perf_counter() - started)
+        return Result(job.plan, BUILT, files, time.perf_counter() - started, warnings)
     except PlanError as exc:
         return Result(job.plan, FAILED, [], time.perf_counter() - started, [str(p) for p in exc.problems])
     except BuildError as exc:
@@ -144,11 +145,14 @@ def _recorded_files(job: Job) -> list[Path]:
     return [job.out_dir / name for name in sorted(record.outputs)] if record else []
 
 
-def _build(job: Job) -> list[Path]:
-    """Build one plan with generator.build; the list of files written."""
+def _build(job: Job, warn: Callable[[str], None]) -> list[Path]:
+    """Build one plan with generator.build into job.out_dir (= OUTPUT/NAME); the files written."""
     from generator.build import build_plan
 
-    written = build_plan(job.plan, job.out_dir, **job.options)
+    if job.out_dir.name != job.plan.stem:
+        raise ValueError(f"{job.out_dir} is not the output folder of {job.plan}")
+    written = build_plan(job.plan, job.out_dir.parent, job.options.get("editions") or None, job.options.get("paper"),
+                         on_warning=lambda problem: warn(str(problem)))
     return [Path(p) for p in written]
 
 
@@ -159,7 +163,7 @@ def _context():
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has already imported the printing side once.
-        context.set_forkserver_preload(["generator.build"])
+        context.set_forkserver_preload(["generator.build", "generator.render.pdf"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -287,6 +291,11 @@ def build_many(plans: Sequence[Path], output_root: Path, *, options: dict | None
     for result in ordered:
         for line in result.problems:
             echo(line)
+        if result.status == FAILED:
+            click.echo(f"{result.plan}: not built; earlier guides are unchanged", err=True)
+        elif result.status == BUILT:
+            for file in result.files:
+                echo(f"wrote {file}")
     echo(summary_table(ordered))
     echo(totals_line(ordered, time.perf_counter() - started))
     return ordered

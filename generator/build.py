@@ -78,6 +78,7 @@ def build_plan(
     paper: str | None = None,
     *,
     on_warning: Callable[[Problem], None] | None = None,
+    pdf: bool = True,
 ) -> list[Path]:
     """Build the guides of one plan into OUT_DIR/NAME/ and return the files written.
 
@@ -99,7 +100,7 @@ def build_plan(
     if paper not in PAPER_SIZES:
         raise ValueError(f"paper must be one of {PAPER_SIZES}, not {paper!r}")
 
-    files = render_editions(plan, path, specs, paper)
+    files = render_editions(plan, path, specs, paper, pdf=pdf)
     check_leaks_hook(plan, files)  # after rendering, before writing: see the function
     return write_files(Path(out_dir) / path.stem, files)
 
@@ -113,9 +114,10 @@ def select_editions(names: Iterable[str] | None) -> list[EditionSpec]:
     return [spec for key, spec in EDITIONS.items() if key in set(names)]
 
 
-def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper: str) -> list[RenderedFile]:
-    """Every file of every edition, in memory. Prints PDFs (and imports WeasyPrint) only here."""
-    from generator.render.pdf import render_pdf  # lazy: WeasyPrint is slow to import
+def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper: str, *, pdf: bool = True) -> list[RenderedFile]:
+    """Every file of every edition, in memory. Prints PDFs (and imports WeasyPrint) only here; `pdf=False` for HTML only (serve)."""
+    if pdf:
+        from generator.render.pdf import render_pdf  # lazy: WeasyPrint is slow to import
 
     policy = AssetPolicy(plan_path.parent, templates_dir())
     source_date = source_date_epoch()
@@ -124,8 +126,9 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
         edition = make_edition(plan, spec.audience)
         options = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date)
         screen = render_html(edition, medium="screen", **options)
-        printed = render_pdf(render_html(edition, medium="print", **options), policy, paper=paper)
-        files.append(RenderedFile(spec.file("pdf"), printed, spec.audience, spec.private, "pdf"))
+        if pdf:
+            printed = render_pdf(render_html(edition, medium="print", **options), policy, paper=paper)
+            files.append(RenderedFile(spec.file("pdf"), printed, spec.audience, spec.private, "pdf"))
         files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html"))
     return files
 
