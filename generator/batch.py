@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PLAN_SUFFIXES = (".yaml", ".yml")
+ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
 
 
@@ -32,6 +33,10 @@ class Job:
     out_dir: Path
     options: dict = field(default_factory=dict)
     force: bool = False
+    # The parent's working folder and the environment that shapes a guide: a forkserver
+    # worker inherits neither from the parent, only from the server's start.
+    cwd: str = field(default_factory=os.getcwd)
+    env: dict = field(default_factory=lambda: {name: os.environ.get(name) for name in ENVIRONMENT})
 
 
 @dataclass
@@ -120,6 +125,7 @@ def run_job(job: Job) -> Result:
     from generator.errors import BuildError, PlanError
 
     started = time.perf_counter()
+    _take_context(job)
     try:
         if is_current(job):
             return Result(job.plan, UNCHANGED, _recorded_files(job), time.perf_counter() - started)
@@ -136,6 +142,16 @@ def run_job(job: Job) -> Result:
     except Exception as exc:  # a bug: report it with the plan, keep the batch going
         return Result(job.plan, FAILED, [], time.perf_counter() - started,
                       [f"{job.plan}:1:1: error: internal error ({type(exc).__name__}: {exc}); please report this"])
+
+
+def _take_context(job: Job) -> None:
+    if os.getcwd() != job.cwd:
+        os.chdir(job.cwd)
+    for name, value in job.env.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def _recorded_files(job: Job) -> list[Path]:

@@ -170,3 +170,16 @@ def test_schema_line_of_example_plans_resolves_in_the_checkout():
     if reference.startswith("https://"):
         pytest.skip("schema/plan.schema.json is not in this checkout")
     assert reference == "../schema/plan.schema.json"
+
+
+def test_three_commands_from_init_to_printed_guides(tmp_path):
+    """init, check, build: every starter builds as it is (the leak check included)."""
+    for team in TEAMS:
+        assert run("init", f"plans/{team}.yaml", "--team", team, cwd=tmp_path).exit_code == 0
+    assert run("check", *(f"plans/{team}.yaml" for team in TEAMS), cwd=tmp_path).exit_code == 0
+    result = run("build", "plans", "--jobs", "2", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    for team in TEAMS:
+        out = tmp_path / "output" / team
+        assert (out / "volunteer.pdf").read_bytes().startswith(b"%PDF")
+        assert (out / "private" / "responder.pdf").read_bytes().startswith(b"%PDF")
