@@ -15,7 +15,8 @@ Times: a shift time without an offset is wall-clock time in `event.timezone`. On
 the day clocks go back, a repeated time means its first occurrence; on the day
 clocks go forward, a time that does not exist is read with the offset from before
 the change (02:30 becomes 03:30). This is RFC 5545's reading, so the rules and the
-.ics files agree. Coverage, overlaps and stretches are computed in UTC.
+.ics files agree (see `Event.utc`). A time written with an offset picks one of a
+repeated hour. Coverage, overlaps and stretches are computed in UTC.
 """
 
 from __future__ import annotations
@@ -152,7 +153,7 @@ def _apply_waivers(findings: list[Finding], waivers: list[_Waiver], source: Sour
             where = f"on this {_kind_word(waiver.kind)}" if waiver.kind else "in this plan"
             problems.append(_problem(source, Finding(
                 "WAIVER-UNUSED", waiver.path + ("rule",),
-                f"nothing {where} breaks {waiver.rule} any more; remove this waiver")))
+                f"nothing {where} breaks {waiver.rule}; remove this waiver")))
     return problems
 
 
@@ -167,26 +168,21 @@ def _kind_word(kind: str) -> str:
 
 # --- time ------------------------------------------------------------------------
 
-def to_utc(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    """A shift time in UTC; naive times are wall-clock times in `zone`, read as RFC 5545 does."""
-    if value.tzinfo is not None:
-        return value.astimezone(UTC)
-    return value.replace(tzinfo=zone, fold=0).astimezone(UTC)
-
-
 def clock_change(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> str | None:
-    """Why a naive wall-clock time is troublesome on a clock-change day, or None."""
-    if value.tzinfo is not None:
+    """How a wall-clock time on a clock-change day is read, and how to say it plainly; None if it is plain."""
+    if value.tzinfo is not None or value.fold:
         return None
     first, second = value.replace(tzinfo=zone, fold=0), value.replace(tzinfo=zone, fold=1)
     if first.utcoffset() == second.utcoffset():
         return None
     read = first.astimezone(UTC).astimezone(zone)
     if read.replace(tzinfo=None) != value:
-        return (f"{value:%Y-%m-%d %H:%M} does not exist in {zone.key} (the clocks go forward); "
-                f"it is read as {read:%H:%M} {read.tzname()}")
-    return (f"{value:%Y-%m-%d %H:%M} happens twice in {zone.key} (the clocks go back); "
-            f"it is read as the first, {first:%H:%M} {first.tzname()}")
+        return (f"{value:%Y-%m-%d %H:%M}, a time that does not exist in {zone.key} (the clocks go forward); "
+                f"it is read as {read:%H:%M} {read.tzname()}: write {read:%H:%M} if that is meant")
+    offset = second.strftime("%z")
+    return (f"{value:%Y-%m-%d %H:%M}, a time that happens twice in {zone.key} (the clocks go back); "
+            f"it is read as the first, {first:%H:%M} {first.tzname()}: to mean the second ({second.tzname()}), "
+            f"write `{value:%Y-%m-%d %H:%M}{offset[:3]}:{offset[3:]}`")
 
 
 def _duration(span: dt.timedelta) -> str:
@@ -229,10 +225,11 @@ class _Linter:
         self.source = source
         self.today = today
         self.zone = plan.event.zone
+        self.to_utc = plan.event.utc
         self.findings: list[Finding] = []
         self.on_call: list[_OnCall] = []
         for index, shift in enumerate(plan.rota):
-            start, end = to_utc(shift.start, self.zone), to_utc(shift.end, self.zone)
+            start, end = self.to_utc(shift.start), self.to_utc(shift.end)
             seen = set()
             for who, path in self._people(shift, index):
                 if who not in seen:
@@ -241,8 +238,8 @@ class _Linter:
         days = plan.event.days
         self.window = None
         if days:
-            self.window = (to_utc(dt.datetime.combine(days[0], dt.time()), self.zone),
-                           to_utc(dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time()), self.zone))
+            self.window = (self.to_utc(dt.datetime.combine(days[0], dt.time())),
+                           self.to_utc(dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time())))
 
     def run(self) -> tuple[list[Finding], list[_Waiver], list[Problem]]:
         waivers, problems = self.waivers()
@@ -280,7 +277,7 @@ class _Linter:
 
     def shift_text(self, index: int) -> str:
         shift = self.plan.rota[index]
-        return self.span_text(to_utc(shift.start, self.zone), to_utc(shift.end, self.zone))
+        return self.span_text(self.to_utc(shift.start), self.to_utc(shift.end))
 
     # team --------------------------------------------------------------------
 
@@ -392,11 +389,12 @@ class _Linter:
         days = self.plan.event.days
         if not self.plan.rota:
             where = ("rota",) if ("rota",) in self.source.values else ("event", "starts")
+            when = f"{days[0]} to {days[-1]}" if len(days) > 1 else f"{days[0]}"
             self.add("SHIFT-COVERAGE", where,
-                     f"nobody is on call during the event ({days[0]} to {days[-1]}): the rota has no shifts; "
+                     f"nobody is on call during the event ({when}): the rota has no shifts; "
                      "add shifts from 00:00 on the first day to 24:00 on the last", at_key=where == ("rota",))
             return
-        spans = [(to_utc(s.start, self.zone), to_utc(s.end, self.zone), i) for i, s in enumerate(self.plan.rota)]
+        spans = [(self.to_utc(s.start), self.to_utc(s.end), i) for i, s in enumerate(self.plan.rota)]
         for gap_start, gap_end, before, after in gaps(spans, start, end):
             text = f"nobody is on call from {self.span_text(gap_start, gap_end)} ({_duration(gap_end - gap_start)})"
             if before is None:
@@ -454,11 +452,9 @@ class _Linter:
     def shift_clock_change(self) -> None:
         for index, shift in enumerate(self.plan.rota):
             for name in ("start", "end"):
-                why = clock_change(getattr(shift, name), self.zone)
+                why = None if name in shift._offset_written else clock_change(getattr(shift, name), self.zone)
                 if why:
-                    self.add("SHIFT-CLOCK-CHANGE", ("rota", index, name),
-                             f"the shift {name}s at {why}; pick a time outside the change, or write the offset "
-                             "(e.g. `2027-10-31 01:30+00:00`)")
+                    self.add("SHIFT-CLOCK-CHANGE", ("rota", index, name), f"the shift {name}s at {why}")
 
     # reporting -----------------------------------------------------------------
 

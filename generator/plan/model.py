@@ -23,6 +23,7 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    PrivateAttr,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -196,6 +197,16 @@ class Event(Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
+    def utc(self, wall: dt.datetime) -> dt.datetime:
+        """A wall-clock time of the event (a shift's start or end) in UTC.
+
+        Read as RFC 5545 reads local times: a repeated time is the first one unless
+        `fold` is 1; a time that does not exist uses the offset from before the change.
+        """
+        if wall.tzinfo is not None:
+            return wall.astimezone(dt.timezone.utc)
+        return wall.replace(tzinfo=self.zone).astimezone(dt.timezone.utc)
+
     @property
     def days(self) -> list[dt.date]:
         if not self.starts:
@@ -357,6 +368,8 @@ class Shift(Model):
 
     Times without an offset are wall-clock times in the event's time zone; write an
     offset (`2027-10-31 01:30+00:00`) only to pick the second of a repeated hour.
+    After validation both are wall-clock times in the event's zone (no tzinfo);
+    `fold=1` marks the second of a repeated time. Use `event.utc()` to compare.
     """
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
@@ -366,11 +379,13 @@ class Shift(Model):
     responders: list[Id] = Field(default_factory=list)
     note: Prose | None = None
     waivers: list[Waiver] = _waivers_field()
+    # "start"/"end" when the plan wrote that time with an offset (set by Plan, used by lint)
+    _offset_written: set[str] = PrivateAttr(default_factory=set)
 
     @model_validator(mode="after")
     def _in_order(self):
         if (self.start.tzinfo is None) != (self.end.tzinfo is None):
-            raise ValueError("@end: write an offset on both `start` and `end`, or on neither")
+            return self  # one with an offset: compared in UTC once the event's zone is known (validate.py)
         if self.end <= self.start:
             raise ValueError(f"@end: the shift ends ({self.end:%Y-%m-%d %H:%M}) before it starts ({self.start:%Y-%m-%d %H:%M})")
         return self
@@ -575,6 +590,18 @@ class Plan(Model):
     scenarios: list[Scenario] = Field(default_factory=list)
     communication: Communication | None = None
     waivers: list[Waiver] = Field(default_factory=list, description="Rules switched off for the whole plan, each with a reason (see docs/rules.md)")
+
+    @model_validator(mode="after")
+    def _rota_in_wall_clock_time(self):
+        """Shift times written with an offset become wall-clock times of the event (fold=1 for a second 01:30)."""
+        zone = self.event.zone
+        for shift in self.rota:
+            for name in ("start", "end"):
+                value = getattr(shift, name)
+                if value.tzinfo is not None:
+                    setattr(shift, name, value.astimezone(zone).replace(tzinfo=None))
+                    shift._offset_written.add(name)
+        return self
 
     def responder(self, responder_id: str) -> Responder | None:
         return next((r for r in self.responders if r.id == responder_id), None)
