@@ -14,7 +14,6 @@ file; all temporary files are written before the first rename.
 
 from __future__ import annotations
 
-import importlib
 import os
 import tempfile
 from collections.abc import Callable, Iterable
@@ -26,6 +25,7 @@ from generator.errors import PlanError, Problem
 from generator.plan.model import Audience, Plan
 from generator.render.assets import AssetPolicy
 from generator.render.edition import make_edition
+from generator.render.leaks import check_leaks
 from generator.render.html import PAPER_SIZES, default_paper, render_html, source_date_epoch, templates_dir
 
 PRIVATE_DIR = "private"
@@ -101,7 +101,7 @@ def build_plan(
         raise ValueError(f"paper must be one of {PAPER_SIZES}, not {paper!r}")
 
     files = render_editions(plan, path, specs, paper, pdf=pdf)
-    check_leaks_hook(plan, files)  # after rendering, before writing: see the function
+    check_leaks(plan, files)  # the last lock: after rendering, before writing
     return write_files(Path(out_dir) / path.stem, files)
 
 
@@ -131,20 +131,6 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
             files.append(RenderedFile(spec.file("pdf"), printed, spec.audience, spec.private, "pdf"))
         files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html"))
     return files
-
-
-def check_leaks_hook(plan: Plan, files: list[RenderedFile]) -> None:
-    """HOOK: the leak check, run on the finished files in memory, before anything is written.
-
-    Calls generator.render.leaks.check_leaks(plan, files) when that module defines it;
-    it must raise generator.errors.BuildError (with a message naming the leak) to stop
-    the build. `files` is a list of RenderedFile (path, content bytes, audience,
-    private, kind).
-    """
-    leaks = importlib.import_module("generator.render.leaks")
-    check_leaks = getattr(leaks, "check_leaks", None)
-    if check_leaks is not None:
-        check_leaks(plan, files)
 
 
 def write_files(target: Path, files: list[RenderedFile]) -> list[Path]:

@@ -218,3 +218,21 @@ def check_output_dir(out_dir, plan: Plan) -> dict[str, list[Leak]]:
         if path.is_file():
             results[name] = check_file(path, audience, secrets_above(plan, audience))
     return results
+
+
+def check_leaks(plan: Plan, files) -> None:
+    """The build's last lock: raise BuildError naming every leak in the rendered files (nothing is written then)."""
+    from generator.errors import BuildError
+
+    found = []
+    for item in files:
+        secrets = secrets_above(plan, item.audience)
+        if not secrets:
+            continue
+        if item.kind == "pdf":
+            leaks = find_leaks(secrets, pdf_text=pdf_text(item.content))
+        else:
+            leaks = find_leaks(secrets, html_source=item.content.decode("utf-8"))
+        found += [f"{item.path}: {leak}" for leak in leaks]
+    if found:
+        raise BuildError("the leak check stopped the build; nothing was written:\n  " + "\n  ".join(dict.fromkeys(found)))
