@@ -72,15 +72,15 @@ def test_every_value_to_fill_in_is_marked(team):
         assert responder.phone.startswith(("+44207946", "+1312555")), responder.phone
 
 
-def test_placeholders_are_warnings_once_the_lint_rule_exists(tmp_path):
-    lint = pytest.importorskip("generator.plan.lint")
-    del lint
-    target = write_starter(tmp_path / "p.yaml", "meetup").path
+@pytest.mark.parametrize("team", list(TEAMS))
+def test_placeholders_are_flagged_as_warnings(tmp_path, team):
+    target = write_starter(tmp_path / "p.yaml", team).path
     problems = check_plan(target).problems
     assert not [p for p in problems if p.severity == "error"]
-    flagged = [p for p in problems if p.severity == "warning" and ("PLACEHOLDER" in (p.rule or "") or "CHANGE ME" in p.message)]
-    if not flagged:
-        pytest.skip("the lint step has no placeholder rule yet")
+    flagged = [p for p in problems if p.rule == "PLACEHOLDER"]
+    assert flagged and all(p.severity == "warning" for p in flagged)
+    assert any(p.path[:2] == ("event", "name") for p in flagged)
+    assert len(flagged) >= 10
 
 
 def test_never_overwrites(tmp_path):
