@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import PlanError, Problem
+from generator.plan.lint import lint
 from generator.plan.load import load_file
 from generator.plan.model import Plan
 from generator.plan.validate import validate
@@ -32,8 +33,4 @@ def check_plan(path: str | Path) -> CheckResult:
 
 
 def lint_problems(plan: Plan, loaded) -> list[Problem]:
-    try:
-        from generator.plan.lint import lint
-    except ImportError:  # the team rules arrive with the lint step
-        return []
     return lint(plan, loaded.source)

@@ -63,11 +63,110 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
 
 
 @main.command()
+@click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
+@click.option("--edition", "editions", type=click.Choice(["volunteer", "responder"]), multiple=True,
+              help="Build only this edition (repeatable). Default: all.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+              help="Paper size. Default: the usual one in the venue's country (letter in the US, Canada, Mexico...).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Plans built at once, each in its own process. Default: one per core.")
+@click.option("--force", is_flag=True, help="Rebuild even guides whose plan, pictures, templates and options are unchanged.")
+def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], paper: str | None,
+          jobs: int | None, force: bool) -> None:
+    """Build the guides: PDF and HTML of the volunteer and responder editions.
+
+    PLANS are plan files, or folders whose *.yaml plans are all built, in
+    parallel. Guides whose inputs have not changed since the last build are
+    left as they are (see output/NAME/.build.json); --force rebuilds them.
+
+    \b
+    Example:
+      incident-guide build plans/complete-conference.yaml
+    writes output/complete-conference/volunteer.pdf and volunteer.html, and
+    output/complete-conference/private/responder.pdf and responder.html (only you can read them).
+      incident-guide build plans/ --jobs 4
+    builds every plan in plans/ and prints a table: plan, status, files, seconds.
+    A plan with errors builds nothing; earlier guides stay as they were. The
+    others are still built; the exit status is 1 if any plan failed.
+    """
+    from generator.batch import build_many, collect_plans
+
+    found = collect_plans(plans)
+    if not found:
+        raise click.UsageError(f"no plans (*.yaml) in {', '.join(str(p) for p in plans)}")
+    options = {"editions": sorted(editions) or None, "paper": paper}
+    results = build_many(found, out_dir, options=options, force=force, jobs=jobs)
+    sys.exit(0 if all(result.ok for result in results) else 1)
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of a plan (for editors' autocompletion)."""
     from generator.plan.schema import plan_schema_text
 
     click.echo(plan_schema_text(), nl=False)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--team", type=click.Choice(["foundation", "meetup", "conference"]), default="conference", show_default=True,
+              help="foundation: a board member and two others, all on every report; "
+                   "meetup: two organisers who handle problems on the spot; "
+                   "conference: five people deciding together above minor impact or risk.")
+def init(path: Path | None, team: str) -> None:
+    """Write a commented starter plan to PATH (default plans/my-event.yaml).
+
+    Never replaces an existing file. Every value to fill in is marked CHANGE ME,
+    and `check` lists the ones left.
+
+    \b
+    Example:
+      incident-guide init plans/pycon-2027.yaml --team conference
+      incident-guide check plans/pycon-2027.yaml
+      incident-guide build plans/pycon-2027.yaml
+    """
+    from generator.init import InitError, write_starter
+
+    try:
+        written = write_starter(path, team)
+    except InitError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Wrote {written.path}: a starter plan for a {team} team "
+               f"({written.placeholders} lines marked CHANGE ME; readable only by you).")
+    click.echo(f"Editors with the YAML language server use the schema at {written.schema}.")
+    click.echo("Next:")
+    click.echo(f"  1. replace every CHANGE ME in {written.path}")
+    click.echo(f"  2. incident-guide check {written.path}")
+    click.echo(f"  3. incident-guide build {written.path}")
+
+
+@main.command()
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8800, show_default=True, help="0 picks a free port.")
+@click.option("--pdf", is_flag=True, help="Also print the PDFs on every save (slower). Without it, /pdf/NAME.pdf prints on request.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+def serve(plan: Path, port: int, pdf: bool, open_browser: bool) -> None:
+    """Preview PLAN's guides in the browser, rebuilt and reloaded on every save.
+
+    Listens on 127.0.0.1 only. Problems in the plan show in the page and here,
+    and the preview keeps going until you fix them. The guides are built into a
+    private temporary folder; output/ is not touched (use `build` for that).
+
+    \b
+    Example:
+      incident-guide serve plans/my-event.yaml
+      then open http://127.0.0.1:8800/
+    """
+    from generator.serve import serve as run_preview
+
+    try:
+        run_preview(plan, port=port, pdf=pdf, open_browser=open_browser, echo=click.echo)
+    except OSError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

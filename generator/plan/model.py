@@ -25,6 +25,7 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    PrivateAttr,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -186,6 +187,22 @@ class Model(BaseModel):
 AudienceField = Annotated[Audience | None, Field(description="Who may see this item: public, volunteer or responder")]
 
 
+class Waiver(Model):
+    """Switches one lint rule off, with the reason; the responder guide prints it.
+
+    In the top-level `waivers:` it covers the whole plan; in the `waivers:` of a
+    responder, shift, channel, scenario or venue it covers that item only.
+    """
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    rule: Text = Field(description="The rule id from docs/rules.md, e.g. TEAM-SIZE")
+    reason: Prose = Field(description="Why the rule does not apply here; shown in the responder guide")
+
+
+def _waivers_field():
+    return Field(default_factory=list, description="Rules switched off for this item, each with a reason (see docs/rules.md)")
+
+
 # --- the event ----------------------------------------------------------------
 
 class EventKind(str, enum.Enum):
@@ -239,6 +256,16 @@ class Event(Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def utc(self, wall: dt.datetime) -> dt.datetime:
+        """A wall-clock time of the event (a shift's start or end) in UTC.
+
+        Read as RFC 5545 reads local times: a repeated time is the first one unless
+        `fold` is 1; a time that does not exist uses the offset from before the change.
+        """
+        if wall.tzinfo is not None:
+            return wall.astimezone(dt.timezone.utc)
+        return wall.replace(tzinfo=self.zone).astimezone(dt.timezone.utc)
 
     @property
     def days(self) -> list[dt.date]:
@@ -296,6 +323,7 @@ class Room(Model):
 
 class Venue(Model):
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.public
+    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"waivers": Audience.responder}
     id: Id
     name: Text
     address: Annotated[list[Text], Field(min_length=1, description="Street address, one line per item, as emergency services need it")]
@@ -306,6 +334,7 @@ class Venue(Model):
     contacts: list[Contact] = Field(default_factory=list)
     rooms: list[Room] = Field(default_factory=list)
     days: list[dt.date] = Field(default_factory=list, description="Days the venue is used; every day when empty")
+    waivers: list[Waiver] = _waivers_field()
 
     @property
     def emergency(self) -> str:
@@ -362,6 +391,7 @@ class Responder(Model):
         "relationships": Audience.responder,
         "notes": Audience.responder,
         "fallback": Audience.responder,
+        "waivers": Audience.responder,
     }
     id: Id
     name: Text
@@ -376,11 +406,12 @@ class Responder(Model):
     fallback: Id | None = Field(None, description="Who takes over when this responder has a conflict")
     notes: Prose | None = None
     visibility: dict[str, Audience] = Field(default_factory=dict, description="Raise or lower who sees a field, e.g. {phone: responder}")
+    waivers: list[Waiver] = _waivers_field()
 
     @field_validator("visibility")
     @classmethod
     def _known_fields(cls, value: dict) -> dict:
-        fields = set(cls.model_fields) - {"id", "visibility"}
+        fields = set(cls.model_fields) - {"id", "visibility", "waivers"}
         for name in value:
             if name not in fields:
                 hint = _did_you_mean(name, fields) or f"\nhint: use one of {', '.join(sorted(fields))}"
@@ -394,7 +425,13 @@ class Responder(Model):
 
 
 class Shift(Model):
-    """A stretch of time on call, in the event's time zone."""
+    """A stretch of time on call, in the event's time zone.
+
+    Times without an offset are wall-clock times in the event's time zone; write an
+    offset (`2027-10-31 01:30+00:00`) only to pick the second of a repeated hour.
+    After validation both are wall-clock times in the event's zone (no tzinfo);
+    `fold=1` marks the second of a repeated time. Use `event.utc()` to compare.
+    """
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     start: LocalTime
@@ -402,9 +439,14 @@ class Shift(Model):
     lead: Id
     responders: list[Id] = Field(default_factory=list)
     note: Prose | None = None
+    waivers: list[Waiver] = _waivers_field()
+    # "start"/"end" when the plan wrote that time with an offset (set by Plan, used by lint)
+    _offset_written: set[str] = PrivateAttr(default_factory=set)
 
     @model_validator(mode="after")
     def _in_order(self):
+        if (self.start.tzinfo is None) != (self.end.tzinfo is None):
+            return self  # one with an offset: compared in UTC once the event's zone is known (validate.py)
         if self.end <= self.start:
             raise ValueError(f"@end: the shift ends ({self.end:%Y-%m-%d %H:%M}) before it starts ({self.start:%Y-%m-%d %H:%M})")
         return self
@@ -424,6 +466,8 @@ class ChannelKind(str, enum.Enum):
 class Channel(Model):
     """A way to report. Only channels marked `audience: public` reach the public sheet."""
 
+    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"waivers": Audience.responder}
+
     kind: ChannelKind
     label: Text
     phone: Phone | None = None
@@ -433,6 +477,7 @@ class Channel(Model):
     hours: Text | None = Field(None, description="When it is answered, e.g. 'during the event, 08:00-22:00'")
     staffed_by: list[Id] = Field(default_factory=list, description="Responder ids, or empty for whoever is on call")
     audience: AudienceField = None
+    waivers: list[Waiver] = _waivers_field()
 
     @model_validator(mode="after")
     def _has_address(self):
@@ -538,6 +583,7 @@ class Scenario(Model):
     """A titled card of steps and exact phrases for a common situation."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"waivers": Audience.responder}
     id: Id
     title: Text
     applies_when: Prose
@@ -549,6 +595,7 @@ class Scenario(Model):
     do_not: list[Prose] = Field(default_factory=list)
     escalate_to: list[Id] = Field(default_factory=list, description="Role or responder ids")
     audience: AudienceField = None
+    waivers: list[Waiver] = _waivers_field()
 
 
 # --- communication and governance -------------------------------------------
@@ -585,6 +632,7 @@ class Plan(Model):
         "responses": Audience.responder,
         "definitions": Audience.volunteer,
         "communication": Audience.responder,
+        "waivers": Audience.responder,
     }
 
     format: Literal[1] = Field(description="Plan format version; lets a later version migrate this plan")
@@ -603,6 +651,19 @@ class Plan(Model):
     definitions: list[Definition] = Field(default_factory=list)
     scenarios: list[Scenario] = Field(default_factory=list)
     communication: Communication | None = None
+    waivers: list[Waiver] = Field(default_factory=list, description="Rules switched off for the whole plan, each with a reason (see docs/rules.md)")
+
+    @model_validator(mode="after")
+    def _rota_in_wall_clock_time(self):
+        """Shift times written with an offset become wall-clock times of the event (fold=1 for a second 01:30)."""
+        zone = self.event.zone
+        for shift in self.rota:
+            for name in ("start", "end"):
+                value = getattr(shift, name)
+                if value.tzinfo is not None:
+                    setattr(shift, name, value.astimezone(zone).replace(tzinfo=None))
+                    shift._offset_written.add(name)
+        return self
 
     def responder(self, responder_id: str) -> Responder | None:
         return next((r for r in self.responders if r.id == responder_id), None)
@@ -613,3 +674,19 @@ class Plan(Model):
     @property
     def region(self) -> str | None:
         return self.venues[0].country if self.venues else self.event.country
+
+    def all_waivers(self) -> list[tuple[str, Waiver]]:
+        """Every waiver with what it covers, in plan order, e.g. ("shift 2027-06-09 00:00-08:00", waiver)."""
+        found = [("the whole plan", waiver) for waiver in self.waivers]
+        for venue in self.venues:
+            found += [(f"venue {venue.name}", waiver) for waiver in venue.waivers]
+        for responder in self.responders:
+            found += [(f"responder {responder.name}", waiver) for waiver in responder.waivers]
+        for shift in self.rota:
+            end = f"{shift.end:%H:%M}" if shift.end.date() == shift.start.date() else f"{shift.end:%Y-%m-%d %H:%M}"
+            found += [(f"shift {shift.start:%Y-%m-%d %H:%M}-{end}", waiver) for waiver in shift.waivers]
+        for channel in self.reporting.channels:
+            found += [(f"channel {channel.label}", waiver) for waiver in channel.waivers]
+        for scenario in self.scenarios:
+            found += [(f"scenario {scenario.title}", waiver) for waiver in scenario.waivers]
+        return found

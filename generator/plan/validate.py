@@ -109,6 +109,8 @@ def _problem(error: dict, source: SourceMap) -> Problem:
             hint = "allowed here: " + ", ".join(f"`{key}`" for key in allowed)
     elif kind == "missing":
         message = f"`{loc[-1]}` is missing from {_name(loc[:-1]) or 'the plan'}"
+        if loc[-1] == "reason" and "waivers" in loc:
+            hint = "a waiver needs a reason: say why the rule does not apply here; the responder guide prints it"
         loc = loc[:-1]
         at_key = True  # point at `event:` rather than at the first key inside it
     elif value is None and (kind in _TYPE_WORDS or kind in _DATE_KINDS or kind in ("enum", "literal_error")):
@@ -263,6 +265,9 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
             if responder.fallback == responder.id:
                 problems.append(source.problem(("responders", index, "fallback"), "a responder cannot be their own fallback"))
     for index, shift in enumerate(plan.rota):
+        if plan.event.utc(shift.end) <= plan.event.utc(shift.start):  # after a clock change, or one time with an offset
+            problems.append(source.problem(("rota", index, "end"), f"the shift ends ({shift.end:%Y-%m-%d %H:%M}) before it starts "
+                                           f"({shift.start:%Y-%m-%d %H:%M}) in {plan.event.timezone} time"))
         must_exist(shift.lead, responder_ids, ("rota", index, "lead"), "responder id")
         for r_index, rid in enumerate(shift.responders):
             must_exist(rid, responder_ids, ("rota", index, "responders", r_index), "responder id")

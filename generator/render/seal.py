@@ -27,6 +27,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
+from generator.errors import BuildError
+
 FORMAT_VERSION = 1
 DEFAULT_ITERATIONS = 600_000
 # A damaged or hostile file must not make the browser spin for hours.
@@ -40,7 +42,7 @@ WRONG_PASSPHRASE = "That passphrase did not open this guide. Check it and try ag
 DAMAGED = "This sealed guide is damaged and cannot be opened. Ask for a fresh copy."
 
 
-class SealError(Exception):
+class SealError(BuildError):
     """A guide could not be sealed or unsealed; the message is meant for the person at the keyboard."""
 
 
@@ -331,7 +333,7 @@ _PAGE = """<!DOCTYPE html>
 <button type="submit">Unlock</button>
 </form>
 <p id="status" role="status" aria-live="polite"></p>
-<div id="alert" ></div>
+<div id="alert" role="alert" aria-live="assertive"></div>
 </div>
 </main>
 <script type="application/json" id="sealed">{data}</script>

@@ -156,6 +156,18 @@ def test_twelve_characters_accepted():
     check_passphrase("twelve chars")
 
 
+def test_passphrase_is_unicode_normalised():
+    composed, decomposed = "caf\u00e9 au lait matin", "cafe\u0301 au lait matin"
+    page = seal_html(GUIDE, composed, title=TITLE, iterations=1000)
+    assert unseal_html(page, decomposed) == GUIDE
+
+
+def test_seal_error_is_a_build_error():
+    from generator.errors import BuildError
+
+    assert issubclass(SealError, BuildError)
+
+
 def test_wrong_passphrase_raises(sealed_page):
     with pytest.raises(SealError, match=WRONG):
         unseal_html(sealed_page, "not the passphrase at all")

@@ -1,0 +1,168 @@
+"""Step 7, write: check a plan, render every edition into memory, then write the set atomically.
+
+    plans/NAME.yaml -> output/NAME/volunteer.pdf
+                       output/NAME/volunteer.html
+                       output/NAME/private/responder.pdf    (directory 0700, files 0600)
+                       output/NAME/private/responder.html
+
+Nothing is written until every file of the set has been rendered (and has passed
+the leak check), so a plan with errors, a refused picture or a crash leaves the
+previous guides untouched. Each file is written to a temporary file in its own
+directory and renamed over the old one (os.replace), so a reader never sees half a
+file; all temporary files are written before the first rename.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from generator.check import check_plan
+from generator.errors import PlanError, Problem
+from generator.plan.model import Audience, Plan
+from generator.render.assets import AssetPolicy
+from generator.render.edition import make_edition
+from generator.render.leaks import check_leaks
+from generator.render.html import PAPER_SIZES, default_paper, render_html, source_date_epoch, templates_dir
+
+PRIVATE_DIR = "private"
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+SHARED_FILE_MODE = 0o644
+
+
+@dataclass(frozen=True)
+class EditionSpec:
+    """One row of the editions table: who reads it, its template, its files, whether it is private."""
+
+    audience: Audience
+    template: str
+    stem: str
+    private: bool
+
+    @property
+    def name(self) -> str:
+        return self.audience.value
+
+    def file(self, suffix: str) -> PurePosixPath:
+        folder = PurePosixPath(PRIVATE_DIR) if self.private else PurePosixPath()
+        return folder / f"{self.stem}.{suffix}"
+
+
+# The editions `build` writes, in order. A new edition (the public sheet) is a new row
+# plus its template in templates/.
+EDITIONS: dict[str, EditionSpec] = {
+    "volunteer": EditionSpec(Audience.volunteer, "volunteer.html.j2", "volunteer", private=False),
+    "responder": EditionSpec(Audience.responder, "responder.html.j2", "responder", private=True),
+}
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """A finished guide file, still in memory: what the leak check reads before anything is written."""
+
+    path: PurePosixPath  # relative to output/NAME/, e.g. private/responder.pdf
+    content: bytes
+    audience: Audience
+    private: bool
+    kind: str  # "html" or "pdf"
+
+
+def build_plan(
+    path: str | Path,
+    out_dir: str | Path = "output",
+    editions: Iterable[str] | None = None,
+    paper: str | None = None,
+    *,
+    on_warning: Callable[[Problem], None] | None = None,
+    pdf: bool = True,
+) -> list[Path]:
+    """Build the guides of one plan into OUT_DIR/NAME/ and return the files written.
+
+    Raises PlanError (the same problems `check` prints) when the plan has errors, and
+    BuildError when a guide cannot be made (a refused resource, a leak); in both
+    cases nothing is written.
+    """
+    path = Path(path)
+    result = check_plan(path)
+    errors = [p for p in result.problems if p.severity == "error"]
+    if errors or result.plan is None:
+        raise PlanError(result.problems)
+    for problem in result.problems:
+        if on_warning:
+            on_warning(problem)
+    plan = result.plan
+    specs = select_editions(editions)
+    paper = paper or default_paper(plan)
+    if paper not in PAPER_SIZES:
+        raise ValueError(f"paper must be one of {PAPER_SIZES}, not {paper!r}")
+
+    files = render_editions(plan, path, specs, paper, pdf=pdf)
+    check_leaks(plan, files)  # the last lock: after rendering, before writing
+    return write_files(Path(out_dir) / path.stem, files)
+
+
+def select_editions(names: Iterable[str] | None) -> list[EditionSpec]:
+    if not names:
+        return list(EDITIONS.values())
+    unknown = [name for name in names if name not in EDITIONS]
+    if unknown:
+        raise ValueError(f"unknown edition {unknown[0]!r}; use one of {', '.join(EDITIONS)}")
+    return [spec for key, spec in EDITIONS.items() if key in set(names)]
+
+
+def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper: str, *, pdf: bool = True) -> list[RenderedFile]:
+    """Every file of every edition, in memory. Prints PDFs (and imports WeasyPrint) only here; `pdf=False` for HTML only (serve)."""
+    if pdf:
+        from generator.render.pdf import render_pdf  # lazy: WeasyPrint is slow to import
+
+    policy = AssetPolicy(plan_path.parent, templates_dir())
+    source_date = source_date_epoch()
+    files: list[RenderedFile] = []
+    for spec in specs:
+        edition = make_edition(plan, spec.audience)
+        options = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date)
+        screen = render_html(edition, medium="screen", **options)
+        if pdf:
+            printed = render_pdf(render_html(edition, medium="print", **options), policy, paper=paper)
+            files.append(RenderedFile(spec.file("pdf"), printed, spec.audience, spec.private, "pdf"))
+        files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html"))
+    return files
+
+
+def write_files(target: Path, files: list[RenderedFile]) -> list[Path]:
+    """Write the whole set or nothing: every temporary file first, then one rename each."""
+    target.mkdir(parents=True, exist_ok=True)
+    if any(f.private for f in files):
+        private = target / PRIVATE_DIR
+        private.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+        os.chmod(private, PRIVATE_DIR_MODE)  # also tighten a folder made by hand
+    staged: list[tuple[str, Path]] = []
+    try:
+        for item in files:
+            final = target / item.path
+            staged.append((_write_temporary(final, item.content, PRIVATE_FILE_MODE if item.private else SHARED_FILE_MODE), final))
+        for temporary, final in staged:
+            os.replace(temporary, final)
+    finally:
+        for temporary, _ in staged:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    return [final for _, final in staged]
+
+
+def _write_temporary(final: Path, content: bytes, mode: int) -> str:
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+    try:
+        os.fchmod(descriptor, mode)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return temporary

@@ -1,0 +1,140 @@
+"""`init`: write a commented starter plan for one of the seed's three kinds of team.
+
+The starters live in templates/starters/*.yaml so they ship in the wheel with the
+other templates. Each passes `check` and builds as it is; every value the organizer
+must replace starts with "CHANGE ME" (or has a "# CHANGE ME" comment next to it
+where the value must stay a valid number, date, link or address).
+
+This module imports nothing from the printing side: `init` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import generator
+
+TEAMS = {
+    "foundation": "an open source project's foundation: a board member and two people from under-represented groups, all three on every report",
+    "meetup": "a meetup: two user-group leaders who handle problems on the spot",
+    "conference": "a conference: co-chair, content-committee chair and three community members, deciding together above minor impact or risk",
+}
+DEFAULT_TEAM = "conference"
+DEFAULT_PATH = Path("plans/my-event.yaml")
+PLACEHOLDER = "CHANGE ME"
+MODELINE = "# yaml-language-server: $schema="
+SCHEMA_FILE = "plan.schema.json"
+
+
+class InitError(Exception):
+    """The starter cannot be written (the file exists, the folder cannot be created)."""
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    team: str
+    schema: str  # what the `$schema=` line points at
+    placeholders: int  # lines holding CHANGE ME
+
+
+def package_or_repo_dir(name: str) -> Path:
+    """`generator/NAME` in an installed wheel, else the checkout's top-level `NAME/`."""
+    packaged = Path(generator.__file__).resolve().parent / name
+    if packaged.is_dir():
+        return packaged
+    return Path(generator.__file__).resolve().parent.parent / name
+
+
+def templates_dir() -> Path:
+    return package_or_repo_dir("templates")
+
+
+def starter_path(team: str) -> Path:
+    if team not in TEAMS:
+        raise InitError(f"unknown team `{team}`; choose one of: {', '.join(TEAMS)}")
+    return templates_dir() / "starters" / f"{team}.yaml"
+
+
+def starter_text(team: str) -> str:
+    return starter_path(team).read_text(encoding="utf-8")
+
+
+def schema_reference(target: Path) -> str:
+    """What the plan's `$schema=` line should say so an editor finds the schema from `target`.
+
+    yaml-language-server resolves a relative path against the YAML file itself. In
+    order: a `schema/plan.schema.json` in the plan's folder or one above it (a
+    checkout or a project that keeps its own copy) as a relative path; else the copy
+    installed with incident-guide, relative when it shares a folder with the plan
+    (a virtual environment inside the project) and absolute otherwise; else the
+    schema's $id, which `incident-guide schema > plan.schema.json` can replace.
+    """
+    folder = target.resolve().parent
+    for parent in (folder, *folder.parents):
+        candidate = parent / "schema" / SCHEMA_FILE
+        if candidate.is_file():
+            return _relative(candidate, folder)
+    installed = package_or_repo_dir("schema") / SCHEMA_FILE
+    if installed.is_file():
+        installed = installed.resolve()
+        common = Path(os.path.commonpath([installed, folder]))
+        if common != Path(common.anchor) and common != Path.home():
+            return _relative(installed, folder)
+        return installed.as_posix()
+    from generator.plan.schema import SCHEMA_ID
+
+    return SCHEMA_ID
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, folder)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def render_starter(team: str, target: Path) -> tuple[str, str]:
+    """The starter's text with its `$schema=` line pointing where it works from `target`."""
+    text = starter_text(team)
+    schema = schema_reference(target)
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].startswith(MODELINE):
+        lines[0] = f"{MODELINE}{schema}\n"
+    else:
+        lines.insert(0, f"{MODELINE}{schema}\n")
+    return "".join(lines), schema
+
+
+def resolve_target(path: Path | None) -> Path:
+    """The file to write: PATH, or PATH/my-event.yaml when PATH is an existing folder."""
+    if path is None:
+        return DEFAULT_PATH
+    if path.is_dir():
+        return path / DEFAULT_PATH.name
+    return path
+
+
+def write_starter(path: Path | None, team: str = DEFAULT_TEAM) -> Written:
+    """Write the starter for `team` at `path`; never replaces an existing file."""
+    target = resolve_target(path)
+    if target.suffix.lower() not in (".yaml", ".yml"):
+        raise InitError(f"{target}: a plan file name must end in .yaml (e.g. {target.with_suffix('.yaml')})")
+    if target.exists() or target.is_symlink():
+        raise InitError(f"{target} already exists; not overwriting it. Choose another file name, or delete it first")
+    text, schema = render_starter(team, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: if the file appeared since the check above, fail rather than replace it.
+        # 0600: the plan will hold responders' phone numbers; nobody else needs to read it.
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise InitError(f"{target} already exists; not overwriting it. Choose another file name, or delete it first") from None
+    except OSError as exc:
+        raise InitError(f"{target}: cannot write the plan: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    placeholders = sum(PLACEHOLDER in line for line in text.splitlines())
+    return Written(target, team, schema, placeholders)

@@ -1,0 +1,104 @@
+"""Which files a guide may use: the bundled template assets and the plan's own folder.
+
+A plan may come from a stranger, and its Markdown may point at anything
+(`![x](file:///etc/passwd)`, `![x](http://intranet/)`, `../../secret.png`). Both
+renderers ask this policy before they read a byte: the HTML renderer to inline an
+image as a data: URI, WeasyPrint through generator.render.fetcher. Paths are
+resolved (symlinks followed) before they are compared, so a link inside the plan's
+folder that points outside it is refused too.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+from urllib.request import url2pathname
+
+from generator.errors import BuildError
+
+# Template folders whose files a guide may load (fonts, stylesheets, pictures).
+ASSET_DIRS = ("fonts", "css", "images")
+# A bigger picture makes the self-contained HTML unusable on a phone.
+MAX_BYTES = 5_000_000
+_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp)(;[a-z0-9=.+-]*)*,", re.IGNORECASE)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9.+-]*):")
+
+
+class RefusedResource(BuildError):
+    """The plan refers to a file or address a guide may not use."""
+
+    def __init__(self, url: str, reason: str):
+        self.url = url
+        self.reason = reason
+        super().__init__(f"refused to use `{url}` in a guide: {reason}")
+
+
+@dataclass
+class AssetPolicy:
+    """Decides what may be read; remembers every request and every refusal (for tests and messages)."""
+
+    plan_dir: Path
+    templates_dir: Path
+    requests: list[str] = field(default_factory=list)
+    refused: list[RefusedResource] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.plan_dir = Path(self.plan_dir).resolve()
+        self.templates_dir = Path(self.templates_dir).resolve()
+
+    @property
+    def base_url(self) -> str:
+        """Relative references in the plan's prose are relative to the plan's folder."""
+        return self.plan_dir.as_uri() + "/"
+
+    def absolute(self, url: str) -> str:
+        return url if _SCHEME.match(url) else urljoin(self.base_url, url)
+
+    def refuse(self, url: str, reason: str) -> RefusedResource:
+        error = RefusedResource(url, reason)
+        self.refused.append(error)
+        return error
+
+    def locate(self, url: str) -> Path:
+        """The regular file a file: URL (or a path relative to the plan) names, if a guide may read it."""
+        self.requests.append(url)
+        absolute = self.absolute(url)
+        parts = urlsplit(absolute)
+        if parts.scheme.lower() != "file":
+            raise self.refuse(url, "guides never load anything from the network; "
+                                   "put the file next to the plan and refer to it by its name")
+        if parts.netloc not in ("", "localhost"):
+            raise self.refuse(url, "only local files can be used")
+        try:
+            path = Path(url2pathname(unquote(parts.path))).resolve(strict=True)
+        except (OSError, RuntimeError, ValueError):
+            raise self.refuse(url, "there is no such file") from None
+        roots = [self.plan_dir] + [self.templates_dir / name for name in ASSET_DIRS]
+        if not any(path.is_relative_to(root.resolve()) for root in roots):
+            raise self.refuse(url, f"only files in the plan's folder ({self.plan_dir}) can be used")
+        if not path.is_file():
+            raise self.refuse(url, "it is not a regular file")
+        if path.stat().st_size > MAX_BYTES:
+            raise self.refuse(url, f"it is larger than {MAX_BYTES // 1_000_000} MB")
+        return path
+
+    def read(self, url: str) -> tuple[bytes, str, Path]:
+        """(content, media type, path) of an allowed file."""
+        path = self.locate(url)
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return path.read_bytes(), media_type, path
+
+    def inline_image(self, src: str) -> str:
+        """An image reference from the plan's prose as a data: URI, for the self-contained HTML."""
+        if src.lower().startswith("data:"):
+            if _DATA_IMAGE.match(src):
+                return src
+            raise self.refuse(src[:40], "only PNG, JPEG, GIF and WebP pictures can be embedded")
+        content, media_type, _ = self.read(src)
+        if not media_type.startswith("image/") or media_type == "image/svg+xml":
+            raise self.refuse(src, "only PNG, JPEG, GIF and WebP pictures can be used")
+        return f"data:{media_type};base64,{base64.b64encode(content).decode('ascii')}"

@@ -1,0 +1,160 @@
+"""The rota as one iCalendar (.ics) file per responder, to import into their own calendar.
+
+Same plan, same bytes: UIDs come from the event name, the shift's start and the
+responder id, and DTSTAMP from the plan's own dates (last_reviewed, else the
+event's first day, else the first shift), never from the clock.
+
+Times are written as local times with the event's TZID and a VTIMEZONE built here
+from the time zone database, covering the calendar years of the shifts. (icalendar's
+`add_missing_timezones()` writes the onset of summer time as the wall time after the
+change, an hour off for readers that go by the VTIMEZONE; RFC 5545 wants the wall time
+before it, as in the IANA-derived files of tzurl.org.) The one time a local time cannot
+say, the second of a repeated hour, is written in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import zoneinfo
+
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+
+from generator.plan.model import Plan, Responder, Shift
+
+UTC = dt.timezone.utc
+PRODID = "-//incident-guide//on-call rota//EN"
+
+
+def rota_calendars(plan: Plan) -> dict[str, bytes]:
+    """responder id -> an .ics file with one event per shift they are on (lead or responder).
+
+    Responders with no shifts get no file (a calendar must hold at least one event).
+    """
+    if not plan.rota:
+        return {}
+    zone = plan.event.zone
+    shifts = sorted(enumerate(plan.rota), key=lambda item: (plan.event.utc(item[1].start), item[0]))
+    stamp = _stamp(plan)
+    moments = [plan.event.utc(t) for s in plan.rota for t in (s.start, s.end)]
+    years = range(min(moments).astimezone(zone).year, max(moments).astimezone(zone).year + 1)
+    timezone = vtimezone(zone, dt.date(years.start, 1, 1), dt.date(years.stop, 1, 1))
+    calendars = {}
+    for responder in plan.responders:
+        mine = [shift for _, shift in shifts if responder.id == shift.lead or responder.id in shift.responders]
+        if not mine:
+            continue
+        calendar = Calendar()
+        calendar.add("prodid", PRODID)
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", f"On call: {plan.event.name}")
+        calendar.add("x-wr-timezone", zone.key)
+        calendar.add_component(timezone)
+        uids: set[str] = set()
+        for shift in mine:
+            calendar.add_component(_event(plan, shift, responder, stamp, uids))
+        calendars[responder.id] = calendar.to_ical()
+    return calendars
+
+
+def _event(plan: Plan, shift: Shift, responder: Responder, stamp: dt.datetime, uids: set[str]) -> Event:
+    start = plan.event.utc(shift.start)
+    seed = f"{plan.event.name}\n{start:%Y-%m-%dT%H:%M:%SZ}\n{responder.id}"
+    uid = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32]
+    number = 1
+    while f"{uid}@incident-guide" in uids:  # two shifts starting together (an overlap the linter reports)
+        number += 1
+        uid = hashlib.sha256(f"{seed}\n{number}".encode("utf-8")).hexdigest()[:32]
+    uids.add(f"{uid}@incident-guide")
+    leads = responder.id == shift.lead
+    event = Event()
+    event.add("uid", f"{uid}@incident-guide")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", _local(plan, shift.start))
+    event.add("dtend", _local(plan, shift.end))
+    event.add("summary", f"On call{' (lead)' if leads else ''}: {plan.event.name}")
+    event.add("description", _description(plan, shift, responder))
+    return event
+
+
+def _description(plan: Plan, shift: Shift, responder: Responder) -> str:
+    def name(responder_id: str) -> str:
+        person = plan.responder(responder_id)
+        return person.name if person else responder_id
+
+    others = [name(r) for r in dict.fromkeys(shift.responders) if r not in (responder.id, shift.lead)]
+    if responder.id == shift.lead:
+        lines = ["You lead this shift.", f"With: {', '.join(others)}" if others else "Nobody else is on this shift."]
+    else:
+        lines = [f"Lead: {name(shift.lead)}"] + ([f"Also on call: {', '.join(others)}"] if others else [])
+    if shift.note:
+        lines.append(shift.note)
+    return "\n".join(lines)
+
+
+def _local(plan: Plan, wall: dt.datetime) -> dt.datetime:
+    """The time to write: local with the event's zone, or UTC for the second of a repeated hour."""
+    moment = plan.event.utc(wall)
+    local = moment.astimezone(plan.event.zone)  # a time that does not exist becomes the one it means
+    if local.fold and local.replace(fold=0).utcoffset() != local.utcoffset():
+        return moment
+    return local
+
+
+def _stamp(plan: Plan) -> dt.datetime:
+    day = plan.event.last_reviewed or plan.event.starts
+    if day:
+        return dt.datetime.combine(day, dt.time(), UTC)
+    return min(plan.event.utc(shift.start) for shift in plan.rota)
+
+
+# --- VTIMEZONE ---------------------------------------------------------------------
+
+def vtimezone(zone: zoneinfo.ZoneInfo, first: dt.date, last: dt.date) -> Timezone:
+    """The zone's rules from local midnight on `first` to `last` as a VTIMEZONE (RFC 5545 section 3.6.5).
+
+    One observance for the state at the start, then one per change of offset or name,
+    each starting at the local wall time before the change (in TZOFFSETFROM).
+    """
+    start = dt.datetime.combine(first, dt.time(), zone).astimezone(UTC)  # local midnights
+    end = dt.datetime.combine(last, dt.time(), zone).astimezone(UTC)
+
+    def state(moment: dt.datetime):
+        local = moment.astimezone(zone)
+        return local.utcoffset(), bool(local.dst()), local.tzname()
+
+    timezone = Timezone()
+    timezone.add("tzid", zone.key)
+    current = state(start)
+    timezone.add_component(_observance(current, current[0], dt.datetime.combine(first, dt.time())))
+    step = dt.timedelta(hours=1)
+    moment = start
+    while moment < end:
+        following = moment + step
+        if state(following) != current:
+            before, after = moment, following  # the change happens in (before, after]
+            while after - before > dt.timedelta(seconds=1):
+                middle = before + (after - before) / 2
+                if state(middle) == current:
+                    before = middle
+                else:
+                    after = middle
+            new = state(after)
+            onset = (after + current[0]).replace(tzinfo=None, microsecond=0)
+            timezone.add_component(_observance(new, current[0], onset))
+            current = new
+        moment = following
+    return timezone
+
+
+def _observance(state, offset_from: dt.timedelta, onset: dt.datetime):
+    offset, daylight, name = state
+    part = TimezoneDaylight() if daylight else TimezoneStandard()
+    part.add("dtstart", onset)
+    part.add("tzoffsetfrom", offset_from)
+    part.add("tzoffsetto", offset)
+    if name:
+        part.add("tzname", name)
+    return part

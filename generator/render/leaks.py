@@ -1,0 +1,238 @@
+"""The leak check: prove that a finished guide holds nothing above its audience.
+
+Editions are already cut from a redacted plan; this is the second lock. For an
+edition it collects every plan value whose audience is above the edition's (the
+"secrets") and searches the finished HTML source, its visible text and the PDF's
+extracted text for each of them.
+
+What is searched, and how:
+- phone numbers by their digits, however they are written (E.164, national, with
+  spaces, dots, dashes or brackets);
+- e-mail addresses and chat handles case-insensitively;
+- names of people (responders, contacts) case-insensitively, when at least
+  MIN_TEXT characters long;
+- any other text (notes, scripts, steps) case-insensitively with whitespace and
+  Markdown marks collapsed, when it has at least MIN_WORDS words.
+What is not searched: ids, choices (`lead`, `high`), dates and numbers, which say
+nothing on their own; a name shorter than MIN_TEXT (a lone "Sam" would match
+"Sampling"); short labels such as "Volunteers" or "Police, non-emergency", which
+are also the guide's own vocabulary; and a secret that is also part of a value the
+edition may show (a responder-only note repeating a visible sentence proves nothing).
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import phonenumbers
+
+from generator.plan.model import Audience, Plan
+from generator.render.edition import leaf_audiences
+
+MIN_TEXT = 6
+MIN_WORDS = 4
+MIN_HANDLE = 4
+_NAME_FIELDS = {"name"}
+_PERSON_LISTS = {"responders", "contacts"}
+_PHONE_FIELDS = {"phone", "number", "emergency_number"}
+_HANDLE_FIELDS = {"email", "chat", "link"}
+_SKIP_FIELDS = {"id", "with", "lead", "responders", "fallback", "staffed_by", "escalate_to", "chain",
+                "spokespeople", "impact", "risk", "kind", "role", "handling", "audience", "languages",
+                "format", "country", "timezone", "lines", "days", "visibility"}
+_PHONE_TEXT = re.compile(r"\+?\(?\d[\d\s().\-/]{4,}\d")
+_MARKDOWN_MARKS = re.compile(r"[*_`#>\[\]]+")
+
+
+@dataclass(frozen=True)
+class Secret:
+    path: tuple
+    value: str
+    kind: str  # "phone", "handle", "name" or "text"
+    needle: str
+
+    @property
+    def field(self) -> str:
+        text = ""
+        for part in self.path:
+            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        return text
+
+
+@dataclass(frozen=True)
+class Leak:
+    secret: Secret
+    where: str  # "HTML source", "HTML text" or "PDF text"
+
+    def __str__(self) -> str:
+        return f"{self.secret.field} ({self.secret.kind}) appears in the {self.where}"
+
+
+def secrets_above(plan: Plan, audience: Audience) -> list[Secret]:
+    """Every searchable value of `plan` that readers of `audience` must not see."""
+    visible_text: list[str] = []
+    candidates: list[tuple[tuple, object]] = []
+    for path, value, needed in leaf_audiences(plan):
+        if audience.allows(needed):
+            visible_text.append(normalise_text(str(value)))
+        else:
+            candidates.append((path, value))
+    visible = "\n".join(visible_text)
+    visible_digits = {d for p, v, n in leaf_audiences(plan) if audience.allows(n) and _field(p) in _PHONE_FIELDS for d in [_digits(str(v))]}
+    secrets: dict[tuple[str, str], Secret] = {}
+    for path, value in candidates:
+        secret = _secret(path, value, plan)
+        if secret is None:
+            continue
+        if secret.kind == "phone":
+            if any(d.endswith(secret.needle) for d in visible_digits):
+                continue
+        elif secret.needle in visible:
+            continue
+        secrets.setdefault((secret.kind, secret.needle), secret)
+    return list(secrets.values())
+
+
+def find_leaks(secrets: list[Secret], html_source: str | None = None, pdf_text: str | None = None) -> list[Leak]:
+    haystacks = []
+    if html_source is not None:
+        haystacks.append(("HTML source", html.unescape(html_source)))
+        haystacks.append(("HTML text", visible_text(html_source)))
+    if pdf_text is not None:
+        haystacks.append(("PDF text", pdf_text))
+    leaks = []
+    for where, text in haystacks:
+        plain = normalise_text(text)
+        numbers = {_digits(m) for m in _PHONE_TEXT.findall(text)}
+        for secret in secrets:
+            if secret.kind == "phone":
+                hit = any(number.endswith(secret.needle) for number in numbers)
+            else:
+                hit = secret.needle in plain
+            if hit:
+                leaks.append(Leak(secret, where))
+    return leaks
+
+
+def pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def visible_text(source: str) -> str:
+    parser = _TextParser()
+    parser.feed(source)
+    parser.close()
+    return " ".join(parser.parts)
+
+
+def normalise_text(text: str) -> str:
+    text = unicodedata.normalize("NFKC", html.unescape(text)).casefold()
+    text = _MARKDOWN_MARKS.sub(" ", text)
+    text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return " ".join(text.split())
+
+
+def _secret(path: tuple, value, plan: Plan) -> Secret | None:
+    field = _field(path)
+    if field in _SKIP_FIELDS or isinstance(value, (bool, int, float, enum.Enum)) or not isinstance(value, str):
+        return None
+    if field in _PHONE_FIELDS:
+        digits = _national_digits(value, plan.region)
+        return Secret(path, value, "phone", digits) if len(digits) >= 5 else None
+    needle = normalise_text(value)
+    if field in _HANDLE_FIELDS:
+        return Secret(path, value, "handle", needle) if len(needle) >= MIN_HANDLE else None
+    if field in _NAME_FIELDS and any(part in _PERSON_LISTS for part in path if isinstance(part, str)):
+        return Secret(path, value, "name", needle) if len(needle) >= MIN_TEXT else None
+    return Secret(path, value, "text", needle) if len(needle.split()) >= MIN_WORDS else None
+
+
+def _field(path: tuple) -> str:
+    names = [p for p in path if isinstance(p, str)]
+    return names[-1] if names else ""
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _national_digits(value: str, region: str | None) -> str:
+    """The digits every way of writing the number ends with (the national significant number)."""
+    try:
+        return str(phonenumbers.parse(value, region).national_number)
+    except phonenumbers.NumberParseException:
+        return _digits(value)
+
+
+class _TextParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+# Which edition each finished file belongs to, by its name inside output/NAME/.
+EDITION_FILES = {
+    "public.html": Audience.public, "public.pdf": Audience.public,
+    "volunteer.html": Audience.volunteer, "volunteer.pdf": Audience.volunteer,
+}
+
+
+def check_file(path, audience: Audience, secrets: list[Secret]) -> list[Leak]:
+    """Search one finished guide (HTML or PDF) for the secrets of its audience."""
+    from pathlib import Path
+
+    path = Path(path)
+    data = path.read_bytes()
+    if path.suffix == ".pdf":
+        return find_leaks(secrets, pdf_text=pdf_text(data))
+    return find_leaks(secrets, html_source=data.decode("utf-8", errors="replace"))
+
+
+def check_output_dir(out_dir, plan: Plan) -> dict[str, list[Leak]]:
+    """Leaks per existing guide file in output/NAME/ (responder files have nothing above them)."""
+    from pathlib import Path
+
+    results = {}
+    for name, audience in EDITION_FILES.items():
+        path = Path(out_dir) / name
+        if path.is_file():
+            results[name] = check_file(path, audience, secrets_above(plan, audience))
+    return results
+
+
+def check_leaks(plan: Plan, files) -> None:
+    """The build's last lock: raise BuildError naming every leak in the rendered files (nothing is written then)."""
+    from generator.errors import BuildError
+
+    found = []
+    for item in files:
+        secrets = secrets_above(plan, item.audience)
+        if not secrets:
+            continue
+        if item.kind == "pdf":
+            leaks = find_leaks(secrets, pdf_text=pdf_text(item.content))
+        else:
+            leaks = find_leaks(secrets, html_source=item.content.decode("utf-8"))
+        found += [f"{item.path}: {leak}" for leak in leaks]
+    if found:
+        raise BuildError("the leak check stopped the build; nothing was written:\n  " + "\n  ".join(dict.fromkeys(found)))

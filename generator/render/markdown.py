@@ -1,0 +1,81 @@
+"""Prose in a plan: Markdown to a small, safe subset of HTML.
+
+Plan text is data. It is converted with `markdown`, then everything outside a short
+allowlist is removed by `nh3`: no script, style, iframe, object, embed, link, form,
+no event handlers or style attributes, no `javascript:` (or any other unexpected)
+URLs. Raw HTML written in the plan goes through the same sanitizer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import markdown as _markdown
+import nh3
+from markupsafe import Markup
+
+from generator.render.assets import RefusedResource
+
+TAGS = {"p", "br", "strong", "em", "b", "i", "code", "ul", "ol", "li", "a", "blockquote", "img", "del", "sub", "sup"}
+ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
+# Removed together with their content, not only the tags.
+CONTENT_TAGS = {"script", "style", "template", "noscript", "textarea", "select", "title", "iframe", "object", "svg", "math"}
+LINK_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+EXTENSIONS = ["sane_lists"]
+
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9.+-]*):")
+_ONE_PARAGRAPH = re.compile(r"^<p>((?:(?!</?p>).)*)</p>$", re.DOTALL)
+
+ImageSource = Callable[[str], str]
+
+
+def to_html(text: str, image_source: ImageSource | None = None) -> Markup:
+    """Markdown to sanitized HTML (block level: paragraphs, lists).
+
+    `image_source` maps each picture's src to the one to use (e.g. a data: URI) and
+    raises RefusedResource for a picture the guide may not use.
+    """
+    raw = _markdown.markdown(text, extensions=EXTENSIONS, output_format="html")
+    return Markup(clean(raw, image_source))
+
+
+def to_inline_html(text: str, image_source: ImageSource | None = None) -> Markup:
+    """Like to_html, without the <p> around a single paragraph (list items, table cells)."""
+    html = str(to_html(text, image_source)).strip()
+    match = _ONE_PARAGRAPH.match(html)
+    return Markup(match.group(1) if match else html)
+
+
+def clean(html: str, image_source: ImageSource | None = None) -> str:
+    errors: list[RefusedResource] = []
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "a" and attribute == "href":
+            return value if value.strip().lower().startswith(LINK_SCHEMES) else None
+        if tag == "img" and attribute == "src":
+            scheme = _SCHEME.match(value)
+            if scheme and scheme.group(1).lower() not in ("http", "https", "file", "data"):
+                return None
+            if image_source is None:
+                return value
+            try:
+                return image_source(value)
+            except RefusedResource as error:  # nh3 cannot carry exceptions through
+                errors.append(error)
+                return None
+        return value
+
+    cleaned = nh3.clean(
+        html,
+        tags=TAGS,
+        clean_content_tags=CONTENT_TAGS,
+        attributes=ATTRIBUTES,
+        attribute_filter=keep,
+        url_schemes={"http", "https", "mailto", "tel", "file", "data"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    if errors:
+        raise errors[0]
+    return cleaned

@@ -1,0 +1,95 @@
+"""Step 6, print: the print HTML of an edition to a tagged PDF with WeasyPrint.
+
+The only module that imports WeasyPrint (with its helper generator.render.fetcher);
+generator.build imports it only when it prints, so `check` and `--help` stay fast.
+
+- PDF/UA-1: tagged, with title, language and author from the HTML's <title>,
+  <html lang> and <meta name=author>; every picture and QR code carries alt text.
+- Reproducible: WeasyPrint writes no date unless the HTML has dcterms.created /
+  dcterms.modified (set from SOURCE_DATE_EPOCH when it is set) and no random file
+  identifier unless asked; fonts are the bundled ones, subset by content. Two
+  builds of the same plan give the same bytes.
+- Restricted: every file WeasyPrint wants goes through GuideURLFetcher.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
+from generator.errors import BuildError
+from generator.render.assets import AssetPolicy
+from generator.render.fetcher import GuideURLFetcher, Refused
+from generator.render.html import PAPER_SIZES, templates_dir
+
+PDF_VARIANT = "pdf/ua-1"
+STYLESHEETS = ("base.css", "print.css")
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+@dataclass
+class PrintLog(logging.Handler):
+    """WeasyPrint's complaints during one rendering (missing alt text, unloadable pictures...)."""
+
+    messages: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        logging.Handler.__init__(self, level=logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+    __hash__ = logging.Handler.__hash__
+
+
+def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", fetcher: GuideURLFetcher | None = None,
+               log: PrintLog | None = None) -> bytes:
+    """Print `html` (render_html(..., medium="print")) to PDF bytes.
+
+    Raises BuildError naming the resource when the HTML refers to something the
+    guide may not use (network, files outside the plan's folder, attachments).
+    """
+    if paper not in PAPER_SIZES:
+        raise BuildError(f"unknown paper size `{paper}`; use one of: {', '.join(PAPER_SIZES)}")
+    fetcher = fetcher or GuideURLFetcher(policy)
+    log = log if log is not None else PrintLog()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(log)
+    try:
+        font_config = FontConfiguration()
+        css_dir = templates_dir() / "css"
+        stylesheets = [
+            weasyprint.CSS(string=(css_dir / name).read_text(encoding="utf-8"), base_url=css_dir.as_uri() + "/",
+                           url_fetcher=fetcher, font_config=font_config)
+            for name in STYLESHEETS
+        ]
+        stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {PAGE_SIZES[paper]}; }}", font_config=font_config))
+        document = weasyprint.HTML(string=html, base_url=policy.base_url, url_fetcher=fetcher).render(
+            font_config=font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
+        _refuse_attachments(document, fetcher)
+        fetcher.close()  # anything asked for while writing would be an attachment
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True)
+    except Refused as stop:
+        raise stop.error from None
+    finally:
+        logger.removeHandler(log)
+    if fetcher.refused:
+        raise fetcher.refused[0]
+    return pdf
+
+
+def _refuse_attachments(document, fetcher: GuideURLFetcher) -> None:
+    """A guide never embeds files: <link rel=attachment> and <a rel=attachment> fail the build.
+
+    The sanitizer already removes both from plan prose; this is the second lock.
+    """
+    found = ["<link rel=attachment>" for _ in document.metadata.attachments]
+    for page in document.pages:
+        found += [str(target) for kind, target, *_ in page.links if kind == "attachment"]
+    if found:
+        error = fetcher.policy.refuse(found[0], "guides do not carry attachments")
+        fetcher.refused.append(error)
+        raise error

@@ -1,0 +1,556 @@
+"""The lint rules: each fires at the right place on a plan that breaks it and stays silent on one that does not.
+
+Every bad plan is the minimal valid plan in tests/fixtures/lint/minimal.yaml with its
+YAML text edited, so line and column numbers are those an organizer would see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.errors import PlanError
+from generator.plan.lint import RULES, lint
+from generator.plan.load import load_text
+from generator.plan.validate import validate
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE = (ROOT / "tests" / "fixtures" / "lint" / "minimal.yaml").read_text(encoding="utf-8")
+TODAY = dt.date(2027, 6, 1)
+
+
+def edit(text: str, *pairs: tuple[str, str]) -> str:
+    for old, new in pairs:
+        assert text.count(old) == 1, f"expected exactly one {old!r} in the plan"
+        text = text.replace(old, new)
+    return text
+
+
+def problems(text: str, today: dt.date = TODAY):
+    loaded = load_text(text, "plan.yaml")
+    return lint(validate(loaded), loaded.source, today=today)
+
+
+def lines(text: str, today: dt.date = TODAY) -> list[str]:
+    return [str(p) for p in problems(text, today)]
+
+
+def fired(text: str, rule: str, today: dt.date = TODAY) -> list[str]:
+    return [str(p) for p in problems(text, today) if p.rule == rule]
+
+
+def move_day(text: str, day: str, next_day: str) -> str:
+    return text.replace("2027-06-10", next_day).replace("2027-06-09", day)
+
+
+# Plan variants used by several tests --------------------------------------------
+
+EVE = """  - id: eve
+    name: Eve Example
+    phone: 020 7946 0005
+    email: eve@example.org
+"""
+CAI_AND_DEV = """  - id: cai
+    name: Cai Example
+    phone: 020 7946 0003
+    email: cai@example.org
+  - id: dev
+    name: Dev Example
+    phone: 020 7946 0004
+    email: dev@example.org
+"""
+TWO_LEADERS = edit(
+    BASE,
+    (CAI_AND_DEV, ""),
+    ("lead: ana, responders: [cai]}\n  - {start: 2027-06-09 08:00", "lead: ana, responders: [ben]}\n  - {start: 2027-06-09 08:00"),
+    ("lead: ben, responders: [dev]", "lead: ben, responders: [ana]"),
+    ("16:00, end: 2027-06-10 00:00, lead: ana, responders: [cai]", "16:00, end: 2027-06-10 00:00, lead: ben, responders: [ana]"),
+)
+ONE_RESPONDER = edit(
+    BASE,
+    ("""    fallback: ben
+  - id: ben
+    name: Ben Example
+    role: lead
+    phone: 020 7946 0002
+    email: ben@example.org
+    fallback: ana
+""" + CAI_AND_DEV, "\n"),
+    ("""  - {start: 2027-06-09 00:00, end: 2027-06-09 08:00, lead: ana, responders: [cai]}
+  - {start: 2027-06-09 08:00, end: 2027-06-09 16:00, lead: ben, responders: [dev]}
+  - {start: 2027-06-09 16:00, end: 2027-06-10 00:00, lead: ana, responders: [cai]}
+""", "  - {start: 2027-06-09 00:00, end: 2027-06-10 00:00, lead: ana}\n"),
+)
+
+
+def with_channel(line: str) -> str:
+    return edit(BASE, ("      phone: 020 7946 0100\n", "      phone: 020 7946 0100\n" + line))
+
+
+def relationship(kind: str, other: str = "cai") -> str:
+    return edit(BASE, ("    fallback: ben\n", f"    fallback: ben\n    relationships:\n      - {{with: {other}, kind: {kind}}}\n"))
+
+
+# Each rule: (rule, bad plan, the exact lines it prints, a plan where it is silent) ------
+
+CASES = [
+    pytest.param(
+        "TEAM-MINIMUM", ONE_RESPONDER,
+        ["plan.yaml:32:1: error: the team has 1 responder; add at least one more so nobody handles a report alone "
+         "and a report about a responder has someone to go to [TEAM-MINIMUM]"],
+        TWO_LEADERS, id="TEAM-MINIMUM"),
+    pytest.param(
+        "TEAM-SIZE", TWO_LEADERS,
+        ["plan.yaml:32:1: warning: the team has 2 responders; add a third so the team can rotate and step aside when conflicted [TEAM-SIZE]"],
+        BASE, id="TEAM-SIZE-two"),
+    pytest.param(
+        "TEAM-SIZE", edit(BASE, ("    email: dev@example.org\n", "    email: dev@example.org\n" + EVE + EVE.replace("eve", "fay").replace("Eve", "Fay").replace("0005", "0006"))),
+        ["plan.yaml:32:1: warning: the team has 6 responders; a team this large is hard to keep in step; keep three to five "
+         "and make the others volunteers or fallbacks [TEAM-SIZE]"],
+        edit(BASE, ("    email: dev@example.org\n", "    email: dev@example.org\n" + EVE)), id="TEAM-SIZE-six"),
+    pytest.param(
+        "TEAM-CONFLICT", relationship("partner"),
+        ["plan.yaml:57:78: error: `cai` and `ana` are partners (line 40) and are on the same shift; move one of them to another shift [TEAM-CONFLICT]",
+         "plan.yaml:59:78: error: `cai` and `ana` are partners (line 40) and are on the same shift; move one of them to another shift [TEAM-CONFLICT]"],
+        relationship("partner", "dev"), id="TEAM-CONFLICT-shift"),
+    pytest.param(
+        "TEAM-CONFLICT", edit(TWO_LEADERS, ("    fallback: ben\n", "    fallback: ben\n    relationships: [{with: ben, kind: family}]\n")),
+        ["plan.yaml:33:5: error: `ana` and `ben` are family and make up the whole team: nobody independent can take a report "
+         "about either of them; add an independent responder [TEAM-CONFLICT]",
+         "plan.yaml:48:78: error: `ben` and `ana` are family (line 39) and are on the same shift; move one of them to another shift [TEAM-CONFLICT]",
+         "plan.yaml:49:78: error: `ana` and `ben` are family (line 39) and are on the same shift; move one of them to another shift [TEAM-CONFLICT]",
+         "plan.yaml:50:78: error: `ana` and `ben` are family (line 39) and are on the same shift; move one of them to another shift [TEAM-CONFLICT]"],
+        edit(TWO_LEADERS, ("    fallback: ben\n", "    fallback: ben\n    relationships: [{with: ben, kind: other, note: Former colleagues.}]\n")),
+        id="TEAM-CONFLICT-whole-team"),
+    pytest.param(
+        "TEAM-CONFLICT", edit(BASE, ("    fallback: ben\n", "    fallback: ben\n    relationships:\n"
+                                     "      - {with: ben, kind: conflict}\n      - {with: cai, kind: conflict}\n      - {with: dev, kind: conflict}\n"),
+                              ("lead: ana, responders: [cai]}\n  - {start: 2027-06-09 08:00", "lead: ben, responders: [cai]}\n  - {start: 2027-06-09 08:00"),
+                              ("16:00, end: 2027-06-10 00:00, lead: ana, responders: [cai]", "16:00, end: 2027-06-10 00:00, lead: ben, responders: [cai]")),
+        ["plan.yaml:33:5: error: every other responder has declared a partner, family or conflict relationship with `ana`: "
+         "nobody independent can take a report about them; add an independent responder [TEAM-CONFLICT]"],
+        BASE, id="TEAM-CONFLICT-nobody-independent"),
+    pytest.param(
+        "LEAD-FALLBACK", edit(BASE, ("    fallback: ana\n", "")),
+        ["plan.yaml:41:11: warning: `ben` is a lead but has no `fallback`; name the responder who takes over when a report "
+         "involves them (`fallback: ID`) [LEAD-FALLBACK]"],
+        BASE, id="LEAD-FALLBACK-missing"),
+    pytest.param(
+        "LEAD-FALLBACK", edit(BASE, ("lead: ben, responders: [dev]", "lead: dev, responders: [ben]")),
+        ["plan.yaml:49:9: warning: `dev` leads shifts but has no `fallback`; name the responder who takes over when a report "
+         "involves them (`fallback: ID`) [LEAD-FALLBACK]"],
+        edit(BASE, ("lead: ben, responders: [dev]", "lead: dev, responders: [ben]"), ("    email: dev@example.org\n", "    email: dev@example.org\n    fallback: ana\n")),
+        id="LEAD-FALLBACK-shift-lead"),
+    pytest.param(
+        "LEAD-FALLBACK", relationship("family", "ben"),
+        ["plan.yaml:38:15: warning: `ana`'s fallback `ben` is not independent: they are family (line 40); choose another fallback [LEAD-FALLBACK]",
+         "plan.yaml:46:15: warning: `ben`'s fallback `ana` is not independent: they are family (line 40); choose another fallback [LEAD-FALLBACK]"],
+        relationship("other", "ben"), id="LEAD-FALLBACK-conflicted"),
+    pytest.param(
+        "SHIFT-STAFFING", edit(BASE, ("lead: ben, responders: [dev]", "lead: ben, responders: []"),
+                               ("16:00, end: 2027-06-10 00:00, lead: ana, responders: [cai]", "16:00, end: 2027-06-10 00:00, lead: ana, responders: [ana, cai, cai]")),
+        ["plan.yaml:56:77: error: the shift 2027-06-09 08:00 to 16:00 BST has only its lead `ben`; add at least one more "
+         "responder to `responders` so nobody takes a report alone [SHIFT-STAFFING]",
+         "plan.yaml:57:78: error: `ana` is this shift's lead; each person appears once on a shift [SHIFT-STAFFING]",
+         "plan.yaml:57:88: error: `cai` is listed earlier on this shift; each person appears once on a shift [SHIFT-STAFFING]"],
+        BASE, id="SHIFT-STAFFING"),
+    pytest.param(
+        "SHIFT-STAFFING", edit(BASE, ("lead: ben, responders: [dev]}", "lead: ben}")),
+        ["plan.yaml:56:60: error: the shift 2027-06-09 08:00 to 16:00 BST has only its lead `ben`; add at least one more "
+         "responder to `responders` so nobody takes a report alone [SHIFT-STAFFING]"],
+        BASE, id="SHIFT-STAFFING-no-key"),
+    pytest.param(
+        "SHIFT-COVERAGE", edit(BASE, ("start: 2027-06-09 00:00", "start: 2027-06-09 01:00"), ("end: 2027-06-09 16:00", "end: 2027-06-09 15:30"),
+                               ("end: 2027-06-10 00:00", "end: 2027-06-09 23:00")),
+        ["plan.yaml:55:13: error: nobody is on call from 2027-06-09 00:00 to 01:00 BST (1 hour); the event day starts at 00:00: "
+         "start this shift earlier or add one before it [SHIFT-COVERAGE]",
+         "plan.yaml:56:36: error: nobody is on call from 2027-06-09 15:30 to 16:00 BST (30 minutes); end this shift later or "
+         "add one before the shift on line 57 [SHIFT-COVERAGE]",
+         "plan.yaml:57:36: error: nobody is on call from 2027-06-09 23:00 to 2027-06-10 00:00 BST (1 hour); the last event day "
+         "ends at 24:00: end this shift later or add one after it [SHIFT-COVERAGE]"],
+        BASE, id="SHIFT-COVERAGE-gaps"),
+    pytest.param(
+        "SHIFT-COVERAGE", BASE.split("rota:")[0] + "rota: []\n\nreporting:" + BASE.split("reporting:")[1],
+        ["plan.yaml:54:1: error: nobody is on call during the event (2027-06-09): the rota has no shifts; add shifts from "
+         "00:00 on the first day to 24:00 on the last [SHIFT-COVERAGE]"],
+        BASE, id="SHIFT-COVERAGE-empty-rota"),
+    pytest.param(
+        "SHIFT-OVERLAP", edit(BASE, ("start: 2027-06-09 16:00, end: 2027-06-10 00:00, lead: ana", "start: 2027-06-09 15:00, end: 2027-06-10 00:00, lead: ben")),
+        ["plan.yaml:57:60: error: `ben` is on two shifts at once: this one (2027-06-09 15:00 to 2027-06-10 00:00 BST) overlaps "
+         "the one on line 56 (2027-06-09 08:00 to 16:00 BST); take them off one of them [SHIFT-OVERLAP]"],
+        # back to back is not an overlap
+        edit(BASE, ("start: 2027-06-09 16:00, end: 2027-06-10 00:00, lead: ana", "start: 2027-06-09 16:00, end: 2027-06-10 00:00, lead: ben")),
+        id="SHIFT-OVERLAP"),
+    pytest.param(
+        "SHIFT-LONG", edit(BASE, ("lead: ben, responders: [dev]", "lead: ben, responders: [cai]")),
+        ["plan.yaml:56:78: warning: `cai` is on call for 24 hours without a break of an hour (2027-06-09 00:00 to 2027-06-10 00:00 BST); "
+         "give them a break or split the stretch, at most 12 hours in a row [SHIFT-LONG]"],
+        BASE, id="SHIFT-LONG"),
+    pytest.param(
+        "SHIFT-CLOCK-CHANGE", move_day(BASE, "2027-03-28", "2027-03-29").replace("2027-03-28 08:00", "2027-03-28 01:30"),
+        ["plan.yaml:55:36: warning: the shift ends at 2027-03-28 01:30, a time that does not exist in Europe/London (the clocks "
+         "go forward); it is read as 02:30 BST: write 02:30 if that is meant [SHIFT-CLOCK-CHANGE]",
+         "plan.yaml:56:13: warning: the shift starts at 2027-03-28 01:30, a time that does not exist in Europe/London (the clocks "
+         "go forward); it is read as 02:30 BST: write 02:30 if that is meant [SHIFT-CLOCK-CHANGE]"],
+        move_day(BASE, "2027-03-28", "2027-03-29").replace("2027-03-28 08:00", "2027-03-28 02:30"), id="SHIFT-CLOCK-CHANGE-spring"),
+    pytest.param(
+        "SHIFT-CLOCK-CHANGE", move_day(BASE, "2027-10-31", "2027-11-01").replace("2027-10-31 08:00", "2027-10-31 01:30"),
+        ["plan.yaml:55:36: warning: the shift ends at 2027-10-31 01:30, a time that happens twice in Europe/London (the clocks go "
+         "back); it is read as the first, 01:30 BST: to mean the second (GMT), write `2027-10-31 01:30+00:00` [SHIFT-CLOCK-CHANGE]",
+         "plan.yaml:56:13: warning: the shift starts at 2027-10-31 01:30, a time that happens twice in Europe/London (the clocks go "
+         "back); it is read as the first, 01:30 BST: to mean the second (GMT), write `2027-10-31 01:30+00:00` [SHIFT-CLOCK-CHANGE]"],
+        # an explicit offset says which 01:30 is meant
+        move_day(BASE, "2027-10-31", "2027-11-01").replace("2027-10-31 08:00", "2027-10-31 01:30+01:00"), id="SHIFT-CLOCK-CHANGE-fall"),
+    pytest.param(
+        "CHANNEL-STAFFED", edit(with_channel("      staffed_by: [eve]\n"), ("    email: dev@example.org\n", "    email: dev@example.org\n" + EVE)),
+        ["plan.yaml:68:19: error: nobody answers `Hotline`: `eve` is never on call during the event; put them on the rota, or "
+         "empty `staffed_by` so whoever is on call answers it [CHANNEL-STAFFED]"],
+        with_channel("      staffed_by: [ana, ben]\n"), id="CHANNEL-STAFFED"),
+    pytest.param(
+        "CHANNEL-GAP", with_channel("      staffed_by: [dev]\n"),
+        ["plan.yaml:64:19: warning: nobody answers `Hotline` from 2027-06-09 00:00 to 08:00 BST and 1 more gap: `dev` is not on "
+         "call then; add someone on call then to `staffed_by`, or empty it so whoever is on call answers [CHANNEL-GAP]"],
+        with_channel("      staffed_by: [ana, ben]\n"), id="CHANNEL-GAP"),
+    pytest.param(
+        "CHANNEL-PRIVATE-PHONE", edit(BASE, ("      phone: 020 7946 0100\n", '      phone: "+44 20 7946 0002"\n')),
+        ["plan.yaml:63:14: warning: this phone line is `ben`'s own phone: reports go unanswered when they are off shift and "
+         "their number becomes public; use a shared number that is passed to whoever is on call [CHANNEL-PRIVATE-PHONE]"],
+        BASE, id="CHANNEL-PRIVATE-PHONE"),
+    pytest.param(
+        "CHAIN-END", edit(BASE, ("chain: [response-team, board]", "chain: [board, response-team]")),
+        ["plan.yaml:64:18: warning: the reporting chain ends at `response-team` (kind `response-team`): reports about a "
+         "responder and appeals need somewhere outside the response team; end the chain with a role of kind `board` or "
+         "`partner` [CHAIN-END]"],
+        BASE, id="CHAIN-END"),
+    pytest.param(
+        "SCENARIO-ESCALATION", edit(BASE, ("    escalate_to: [response-team]\n", "")),
+        ["plan.yaml:72:9: warning: scenario `unsure` has no `escalate_to`; name who to call when it happens (a role such as "
+         "`lead`, or a responder) [SCENARIO-ESCALATION]"],
+        BASE, id="SCENARIO-ESCALATION"),
+    pytest.param(
+        "SCENARIO-DECISION", edit(BASE, ("    impact: low\n", "    impact: high\n")),
+        ["plan.yaml:72:9: warning: scenario `unsure` is high impact but only scripted; set `handling: team-decision` so the "
+         "team decides together, or waive with the reason a script is enough [SCENARIO-DECISION]"],
+        edit(BASE, ("    impact: low\n    risk: low\n", "    impact: high\n    risk: high\n    handling: team-decision\n")),
+        id="SCENARIO-DECISION"),
+    pytest.param(
+        "SCENARIO-DECISION", edit(BASE, ("    impact: low\n    risk: low\n", "    impact: low\n    risk: high\n    handling: scripted\n")),
+        ["plan.yaml:77:15: warning: scenario `unsure` is high risk but only scripted; set `handling: team-decision` so the "
+         "team decides together, or waive with the reason a script is enough [SCENARIO-DECISION]"],
+        BASE, id="SCENARIO-DECISION-handling"),
+    pytest.param(
+        "VENUE-ADDRESS", edit(BASE, ("    address:\n      - 1 Example Street\n      - London SE1 9ZZ\n", "    address: [Example Hall]\n")),
+        ["plan.yaml:17:14: error: the address of `hall` is not a street address emergency services can find: write the "
+         "building number and street, the town and the postcode, one line each [VENUE-ADDRESS]"],
+        BASE, id="VENUE-ADDRESS-one-line"),
+    pytest.param(
+        "VENUE-ADDRESS", edit(BASE, ("      - 1 Example Street\n", "      - Example Street\n"), ("London SE1 9ZZ", "London")),
+        ["plan.yaml:18:7: error: the address of `hall` is not a street address emergency services can find: write the "
+         "building number and street, the town and the postcode, one line each [VENUE-ADDRESS]"],
+        edit(BASE, ("      - 1 Example Street\n", "      - Example Street\n")), id="VENUE-ADDRESS-no-number"),
+    pytest.param(
+        "EMERGENCY-NUMBER", edit(BASE, ("    country: GB\n", '    country: GB\n    emergency_number: "112"\n')),
+        ["plan.yaml:21:23: warning: `112` is not the usual emergency number in GB (999); print the number people know, or "
+         "remove `emergency_number` to use 999 [EMERGENCY-NUMBER]"],
+        edit(BASE, ("    country: GB\n", '    country: GB\n    emergency_number: "999"\n')), id="EMERGENCY-NUMBER"),
+    pytest.param(
+        "SHARED-CONTACT", edit(BASE, ("    phone: 020 7946 0003\n    email: cai@example.org", "    phone: 020 7946 0001\n    email: Ana@Example.org")),
+        ["plan.yaml:47:12: error: `cai` has the same phone number as `ana` (line 36); each responder needs their own so a "
+         "call or message reaches the right person [SHARED-CONTACT]",
+         "plan.yaml:48:12: error: `cai` has the same e-mail address as `ana` (line 37); each responder needs their own so a "
+         "call or message reaches the right person [SHARED-CONTACT]"],
+        BASE, id="SHARED-CONTACT"),
+    pytest.param(
+        "TEAM-LANGUAGES", edit(BASE, ("languages: [en]", "languages: [en, cy]")),
+        ["plan.yaml:10:19: warning: no responder speaks `cy`, one of the event's languages; add `cy` to the `languages` of a "
+         "responder who speaks it, or find one [TEAM-LANGUAGES]"],
+        # en-GB and cy-GB count as en and cy; responders who list nothing speak the first language
+        edit(BASE, ("languages: [en]", "languages: [en-GB, cy]"), ("    email: dev@example.org\n", "    email: dev@example.org\n    languages: [cy-GB]\n")),
+        id="TEAM-LANGUAGES"),
+    pytest.param(
+        "REVIEW-DATE", edit(BASE, ("last_reviewed: 2027-05-01", "last_reviewed: 2026-06-08")),
+        ["plan.yaml:12:18: warning: the plan was last reviewed on 2026-06-08, more than a year before the event starts "
+         "(2027-06-09); read it through with the team and update `last_reviewed` [REVIEW-DATE]"],
+        edit(BASE, ("last_reviewed: 2027-05-01", "last_reviewed: 2026-06-09")), id="REVIEW-DATE-old"),
+    pytest.param(
+        "REVIEW-DATE", edit(BASE, ("  last_reviewed: 2027-05-01\n", "")),
+        ["plan.yaml:5:1: warning: the plan has no `last_reviewed` date; read it through with the team and write the date "
+         "in `event.last_reviewed` [REVIEW-DATE]"],
+        BASE, id="REVIEW-DATE-missing"),
+    pytest.param(
+        "PLACEHOLDER", edit(BASE, ("name: Minimal Meetup Conference", 'name: "TODO: the name of your event"'), ("Take reports and respond.", "CHANGE ME")),
+        ["plan.yaml:6:9: warning: `TODO: the name of your event` is a placeholder; replace it with the real value [PLACEHOLDER]",
+         "plan.yaml:26:14: warning: `CHANGE ME` is a placeholder; replace it with the real value [PLACEHOLDER]"],
+        edit(BASE, ("name: Minimal Meetup Conference", "name: Todo festival"), ("Take reports and respond.", "Change meeting rooms if asked.")),
+        id="PLACEHOLDER"),
+    pytest.param(
+        "WAIVER-RULE", BASE + "\nwaivers:\n  - {rule: team-size, reason: lower case}\n  - {rule: SHIFT-LONGG, reason: typo}\n"
+                              "  - {rule: WAIVER-UNUSED, reason: not a rule to waive}\n",
+        ["plan.yaml:81:12: error: `team-size` is not a rule that can be waived; use a rule id from docs/rules.md [WAIVER-RULE]\n"
+         "  hint: did you mean `TEAM-SIZE`?",
+         "plan.yaml:82:12: error: `SHIFT-LONGG` is not a rule that can be waived; use a rule id from docs/rules.md [WAIVER-RULE]\n"
+         "  hint: did you mean `SHIFT-LONG`?",
+         "plan.yaml:83:12: error: `WAIVER-UNUSED` is not a rule that can be waived; use a rule id from docs/rules.md [WAIVER-RULE]"],
+        BASE + "\nwaivers:\n  - {rule: PLACEHOLDER, reason: The starter plan still has placeholders.}\n", id="WAIVER-RULE-unknown"),
+    pytest.param(
+        "WAIVER-RULE", edit(BASE, ("    email: dev@example.org\n", "    email: dev@example.org\n    waivers:\n"
+                                   "      - {rule: TEAM-SIZE, reason: Four is fine.}\n      - {rule: SCENARIO-DECISION, reason: Wrong place.}\n")),
+        ["plan.yaml:54:16: error: TEAM-SIZE cannot apply to a responder; move this waiver to the top-level `waivers:` to "
+         "switch it off for the whole plan [WAIVER-RULE]",
+         "plan.yaml:55:16: error: SCENARIO-DECISION cannot apply to a responder; waive it on a scenario, or move this waiver "
+         "to the top-level `waivers:` to switch it off for the whole plan [WAIVER-RULE]"],
+        BASE, id="WAIVER-RULE-wrong-place"),
+    pytest.param(
+        "WAIVER-UNUSED", BASE + "\nwaivers:\n  - rule: TEAM-SIZE\n    reason: Two leaders run it.\n",
+        ["plan.yaml:81:11: warning: nothing in this plan breaks TEAM-SIZE; remove this waiver [WAIVER-UNUSED]"],
+        TWO_LEADERS + "\nwaivers:\n  - rule: TEAM-SIZE\n    reason: Two leaders run it.\n", id="WAIVER-UNUSED"),
+    pytest.param(
+        "WAIVER-UNUSED", edit(BASE, ("lead: ben, responders: [dev]}", "lead: ben, responders: [dev], waivers: [{rule: SHIFT-LONG, reason: Long.}]}")),
+        ["plan.yaml:56:101: warning: nothing on this shift breaks SHIFT-LONG; remove this waiver [WAIVER-UNUSED]"],
+        edit(BASE, ("lead: ben, responders: [dev]}", "lead: ben, responders: [cai], waivers: [{rule: SHIFT-LONG, reason: Long.}]}")),
+        id="WAIVER-UNUSED-item"),
+]
+
+
+def test_the_minimal_plan_is_clean():
+    assert lines(BASE) == []
+
+
+@pytest.mark.parametrize(("rule", "bad", "expected", "good"), CASES)
+def test_rule_fires_on_bad_plan_and_not_on_good(rule, bad, expected, good):
+    assert fired(bad, rule) == expected
+    assert fired(good, rule) == []
+
+
+def test_every_rule_has_a_case():
+    assert {case.values[0] for case in CASES} == set(RULES)
+
+
+def test_severity_is_the_rules():
+    for case in CASES:
+        rule = case.values[0]
+        for line in case.values[2]:
+            assert f": {RULES[rule].severity}: " in line
+
+
+# --- daylight saving time -----------------------------------------------------------
+
+SPRING = move_day(BASE, "2027-03-28", "2027-03-29")  # Europe/London: 01:00 GMT -> 02:00 BST
+FALL = move_day(BASE, "2027-10-31", "2027-11-01")  # Europe/London: 02:00 BST -> 01:00 GMT
+
+
+def test_clock_change_days_are_covered_by_midnight_to_midnight_shifts():
+    assert lines(SPRING) == []  # the first shift is 7 hours long
+    assert lines(FALL) == []  # the first shift is 9 hours long
+
+
+def test_gap_on_spring_forward_day_is_two_hours_not_three():
+    plan = SPRING.replace("start: 2027-03-28 00:00", "start: 2027-03-28 03:00")
+    assert fired(plan, "SHIFT-COVERAGE") == [
+        "plan.yaml:55:13: error: nobody is on call from 2027-03-28 00:00 GMT to 03:00 BST (2 hours); the event day starts "
+        "at 00:00: start this shift earlier or add one before it [SHIFT-COVERAGE]"]
+
+
+def test_gap_on_fall_back_day_is_four_hours_not_three():
+    plan = FALL.replace("start: 2027-10-31 00:00", "start: 2027-10-31 03:00")
+    assert fired(plan, "SHIFT-COVERAGE") == [
+        "plan.yaml:55:13: error: nobody is on call from 2027-10-31 00:00 BST to 03:00 GMT (4 hours); the event day starts "
+        "at 00:00: start this shift earlier or add one before it [SHIFT-COVERAGE]"]
+
+
+def test_handover_at_a_time_that_does_not_exist_leaves_no_gap():
+    # 01:00 does not exist on 28 March; it is read as 02:00 BST, the same moment as 02:00
+    plan = SPRING.replace("end: 2027-03-28 08:00", "end: 2027-03-28 01:00").replace("start: 2027-03-28 08:00", "start: 2027-03-28 02:00")
+    assert fired(plan, "SHIFT-COVERAGE") == []
+    assert fired(plan, "SHIFT-CLOCK-CHANGE") == [
+        "plan.yaml:55:36: warning: the shift ends at 2027-03-28 01:00, a time that does not exist in Europe/London (the "
+        "clocks go forward); it is read as 02:00 BST: write 02:00 if that is meant [SHIFT-CLOCK-CHANGE]"]
+
+
+def test_repeated_hour_between_first_and_second_occurrence_is_a_gap():
+    plan = FALL.replace("end: 2027-10-31 08:00", "end: 2027-10-31 01:30").replace("start: 2027-10-31 08:00", "start: 2027-10-31 01:30+00:00")
+    assert fired(plan, "SHIFT-COVERAGE") == [
+        "plan.yaml:55:36: error: nobody is on call from 2027-10-31 01:30 BST to 01:30 GMT (1 hour); end this shift later or "
+        "add one before the shift on line 56 [SHIFT-COVERAGE]"]
+    # the start written with an offset is not ambiguous; the end without one is
+    assert [line.split(": warning")[0] for line in fired(plan, "SHIFT-CLOCK-CHANGE")] == ["plan.yaml:55:36"]
+
+
+def test_new_york_spring_forward_and_fall_back():
+    ny = BASE.replace("timezone: Europe/London", "timezone: America/New_York")
+    spring = move_day(ny, "2027-03-14", "2027-03-15").replace("2027-03-14 08:00", "2027-03-14 02:30")
+    assert fired(spring, "SHIFT-COVERAGE") == []
+    assert fired(spring, "SHIFT-CLOCK-CHANGE")[0] == (
+        "plan.yaml:55:36: warning: the shift ends at 2027-03-14 02:30, a time that does not exist in America/New_York (the "
+        "clocks go forward); it is read as 03:30 EDT: write 03:30 if that is meant [SHIFT-CLOCK-CHANGE]")
+    fall = move_day(ny, "2027-11-07", "2027-11-08").replace("start: 2027-11-07 16:00", "start: 2027-11-07 17:00")
+    assert fired(fall, "SHIFT-COVERAGE") == [
+        "plan.yaml:56:36: error: nobody is on call from 2027-11-07 16:00 to 17:00 EST (1 hour); end this shift later or add "
+        "one before the shift on line 57 [SHIFT-COVERAGE]"]
+
+
+def test_long_stretch_is_counted_in_real_hours():
+    # 00:00 to 12:00 is 13 hours on the day clocks go back, 11 on the day they go forward
+    half_day = "{start: DAY 00:00, end: DAY 12:00, lead: ana, responders: [cai]}\n  - {start: DAY 12:00, end: NEXT 00:00, lead: ben, responders: [dev]}"
+    for day, next_day, expected in (("2027-10-31", "2027-11-01", ["13 hours"]), ("2027-03-28", "2027-03-29", [])):
+        plan = move_day(BASE, day, next_day)
+        rota = plan[plan.index("rota:\n") + 6: plan.index("\n\nreporting:")]
+        plan = plan.replace(rota, "  - " + half_day.replace("NEXT", next_day).replace("DAY", day))
+        found = [re.search(r"for (\d+ hours)", line).group(1) for line in fired(plan, "SHIFT-LONG")]
+        assert found == expected * 2  # ana and cai
+
+
+def test_a_short_break_does_not_end_a_stretch():
+    plan = edit(BASE, ("lead: ben, responders: [dev]", "lead: ben, responders: [dev, cai]"),
+                ("start: 2027-06-09 08:00, end: 2027-06-09 16:00", "start: 2027-06-09 08:30, end: 2027-06-09 16:00"))
+    assert [line for line in fired(plan, "SHIFT-LONG") if "`cai`" in line] == [
+        "plan.yaml:56:83: warning: `cai` is on call for 24 hours without a break of an hour (2027-06-09 00:00 to "
+        "2027-06-10 00:00 BST); give them a break or split the stretch, at most 12 hours in a row [SHIFT-LONG]"]
+    plan = plan.replace("start: 2027-06-09 08:30, end: 2027-06-09 16:00", "start: 2027-06-09 09:00, end: 2027-06-09 16:00")
+    assert [line for line in fired(plan, "SHIFT-LONG") if "`cai`" in line] == [
+        "plan.yaml:57:78: warning: `cai` is on call for 15 hours without a break of an hour (2027-06-09 09:00 to "
+        "2027-06-10 00:00 BST); give them a break or split the stretch, at most 12 hours in a row [SHIFT-LONG]"]
+
+
+def test_shift_ending_before_it_starts_after_an_offset_is_a_validation_error():
+    plan = FALL.replace("end: 2027-10-31 08:00", "end: 2027-10-30 22:30+00:00")
+    with pytest.raises(PlanError) as caught:
+        problems(plan)
+    assert [str(p) for p in caught.value.problems] == [
+        "plan.yaml:55:36: error: the shift ends (2027-10-30 23:30) before it starts (2027-10-31 00:00) in Europe/London time"]
+
+
+def test_times_with_an_offset_become_wall_clock_times_of_the_event():
+    plan = validate(load_text(FALL.replace("start: 2027-10-31 08:00", "start: 2027-10-31 01:30+00:00")
+                              .replace("end: 2027-10-31 08:00", "end: 2027-10-31 01:30"), "plan.yaml"))
+    second = plan.rota[1].start
+    assert (second.tzinfo, second.hour, second.minute, second.fold) == (None, 1, 30, 1)
+    assert plan.event.utc(second) == dt.datetime(2027, 10, 31, 1, 30, tzinfo=dt.timezone.utc)
+    assert plan.event.utc(plan.rota[0].end) == dt.datetime(2027, 10, 31, 0, 30, tzinfo=dt.timezone.utc)
+
+
+# --- waivers ------------------------------------------------------------------------
+
+def test_top_level_waivers_switch_rules_off_for_the_whole_plan():
+    assert {p.rule for p in problems(TWO_LEADERS)} == {"TEAM-SIZE", "SHIFT-LONG"}
+    waived = TWO_LEADERS + ("\nwaivers:\n  - rule: TEAM-SIZE\n    reason: Two user-group leaders run this meetup together.\n"
+                            "  - rule: SHIFT-LONG\n    reason: Both are on call by phone; the meetup itself is three hours.\n")
+    assert lines(waived) == []
+
+
+def test_an_item_waiver_covers_that_item_only():
+    both_long = edit(BASE, ("lead: ben, responders: [dev]", "lead: ben, responders: [cai]"),
+                     ("16:00, end: 2027-06-10 00:00, lead: ana, responders: [cai]", "16:00, end: 2027-06-10 00:00, lead: ben, responders: [dev]"))
+    assert [p.rule for p in problems(both_long)] == ["SHIFT-LONG", "SHIFT-LONG"]  # cai 00-16, ben 08-24
+    waived = edit(both_long, ("    email: cai@example.org\n", "    email: cai@example.org\n    waivers:\n"
+                              "      - {rule: SHIFT-LONG, reason: Cai is on call from home and asked for the long day.}\n"))
+    assert [p.message.split(" is on call")[0] for p in problems(waived)] == ["`ben`"]
+
+
+def test_a_waiver_needs_a_reason():
+    for waiver, expected in (
+        ("  - rule: TEAM-SIZE\n", "plan.yaml:81:5: error: `reason` is missing from `waivers[0]`\n  hint: a waiver needs a reason: "
+                                  "say why the rule does not apply here; the responder guide prints it"),
+        ('  - {rule: TEAM-SIZE, reason: " "}\n', "plan.yaml:81:31: error: `waivers[0].reason` is empty"),
+    ):
+        with pytest.raises(PlanError) as caught:
+            problems(BASE + "\nwaivers:\n" + waiver)
+        assert [str(p) for p in caught.value.problems] == [expected]
+
+
+def test_waivers_are_on_the_model_for_the_responder_guide():
+    plan = validate(load_text(TWO_LEADERS + "\nwaivers:\n  - {rule: TEAM-SIZE, reason: Two leaders.}\n", "plan.yaml"))
+    assert [(where, w.rule, w.reason) for where, w in plan.all_waivers()] == [("the whole plan", "TEAM-SIZE", "Two leaders.")]
+    plan = validate(load_text((ROOT / "plans" / "complete-conference.yaml").read_text(encoding="utf-8"), "plan.yaml"))
+    assert [(where, w.rule) for where, w in plan.all_waivers()] == [("scenario A banned person tries to come in", "SCENARIO-DECISION")]
+
+
+def test_waivers_are_for_responders_only():
+    from generator.plan.model import Audience
+    from generator.render.edition import cut
+    text = edit(BASE + "\nwaivers:\n  - {rule: PLACEHOLDER, reason: Starter plan.}\n",
+                ("      phone: 020 7946 0100\n", "      phone: 020 7946 0100\n      audience: public\n      waivers: [{rule: PLACEHOLDER, reason: Channel.}]\n"))
+    plan = validate(load_text(text, "plan.yaml"))
+    for audience in (Audience.public, Audience.volunteer):
+        edition = cut(plan, audience)
+        assert edition.waivers == [] and edition.reporting.channels[0].waivers == []
+    assert len(cut(plan, Audience.responder).all_waivers()) == 2
+
+
+# --- rules in general ---------------------------------------------------------------
+
+def test_online_community_without_dates_compares_review_with_today():
+    online = edit(BASE, ("  kind: conference\n  starts: 2027-06-09\n", "  kind: online-community\n"))
+    assert fired(online, "REVIEW-DATE", today=dt.date(2028, 5, 1)) == []
+    assert fired(online, "REVIEW-DATE", today=dt.date(2028, 5, 2)) == [
+        "plan.yaml:11:18: warning: the plan was last reviewed on 2027-05-01, more than a year before today (2028-05-02); "
+        "read it through with the team and update `last_reviewed` [REVIEW-DATE]"]
+    assert fired(online, "SHIFT-COVERAGE") == []  # no event days, nothing to cover
+
+
+def test_scenario_levels_come_from_the_assessment():
+    levels = ("assessment:\n  impact_levels: [{id: minor, name: Minor}, {id: major, name: Major}, {id: severe, name: Severe}]\n"
+              "  risk_levels: [{id: minor, name: Minor}, {id: severe, name: Severe}]\n\nscenarios:")
+    plan = edit(BASE, ("scenarios:", levels), ("    impact: low\n    risk: low\n", "    impact: major\n    risk: minor\n"))
+    assert fired(plan, "SCENARIO-DECISION") == []
+    plan = plan.replace("    impact: major\n", "    impact: severe\n")
+    assert fired(plan, "SCENARIO-DECISION") == [
+        "plan.yaml:76:9: warning: scenario `unsure` is high impact but only scripted; set `handling: team-decision` so the team "
+        "decides together, or waive with the reason a script is enough [SCENARIO-DECISION]"]
+
+
+def test_problems_are_sorted_by_position():
+    found = problems(edit(BASE, ("languages: [en]", "languages: [en, cy]"), ("  last_reviewed: 2027-05-01\n", "")))
+    assert [(p.line, p.column) for p in found] == sorted((p.line, p.column) for p in found)
+
+
+def test_example_plans_pass_strict_check():
+    plans = sorted((ROOT / "plans").glob("*.yaml"))
+    assert plans
+    result = CliRunner().invoke(main, ["check", "--strict", *map(str, plans)])
+    assert result.exit_code == 0, result.output
+
+
+def test_cli_strict_fails_on_warnings_and_json_carries_rule_ids(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text(TWO_LEADERS, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["check", str(path)]).exit_code == 0
+    strict = runner.invoke(main, ["check", "--strict", str(path)])
+    assert strict.exit_code == 1
+    assert f"{path}:32:1: warning: the team has 2 responders" in strict.output
+    data = json.loads(runner.invoke(main, ["check", "--format", "json", str(path)]).output)
+    assert sorted(p["rule"] for p in data["plans"][0]["problems"]) == ["SHIFT-LONG", "SHIFT-LONG", "TEAM-SIZE"]
+    assert data["plans"][0]["problems"][0]["path"] == "responders"
+
+
+# --- docs/rules.md ---------------------------------------------------------------------
+
+DOCS = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+
+
+def _documented() -> dict[str, str]:
+    """Rule id -> its section of docs/rules.md."""
+    parts = re.split(r"^## ", DOCS, flags=re.M)[1:]
+    return {part.split("\n", 1)[0].strip(): part for part in parts if re.match(r"[A-Z][A-Z0-9-]+\s*\n", part)}
+
+
+def test_every_rule_is_documented_and_every_documented_rule_exists():
+    assert sorted(_documented()) == sorted(RULES)
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_rule_documentation_has_severity_and_bad_and_good_examples(rule):
+    section = _documented()[rule]
+    assert f"**{RULES[rule].severity}**" in section.split("\n\n", 2)[1]
+    blocks = re.findall(r"^(Bad|Good):\n\n```yaml\n(.*?)^```", section, flags=re.M | re.S)
+    assert [kind for kind, _ in blocks] == ["Bad", "Good"], rule
+    for _, block in blocks:
+        yaml.safe_load(block)  # the examples are valid YAML

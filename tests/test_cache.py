@@ -1,0 +1,205 @@
+"""The build cache never serves a stale guide: change any input and the guide is rebuilt.
+
+The build itself is replaced by a fast stand-in that writes files and counts calls,
+so each input can be changed in turn; tests/test_batch.py runs the real build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+import generator
+from generator import batch, cache
+from generator.batch import Job, run_job
+
+ROOT = Path(__file__).resolve().parents[1]
+STARTER = ROOT / "templates" / "starters" / "meetup.yaml"
+
+
+class FakeBuild:
+    """Writes the files a build writes; content depends on the plan and options."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, job: Job, warn=None) -> list[Path]:
+        self.calls += 1
+        digest = hashlib.sha256(job.plan.read_bytes() + repr(sorted(job.options.items())).encode()).hexdigest()
+        (job.out_dir / "private").mkdir(parents=True, exist_ok=True)
+        files = [job.out_dir / "volunteer.html", job.out_dir / "volunteer.pdf", job.out_dir / "private" / "responder.html"]
+        for path in files:
+            path.write_text(f"{path.name} {digest}\n")
+        return files
+
+
+@pytest.fixture
+def setup(tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates, ignore=shutil.ignore_patterns("starters", "fonts"))
+    (templates / "css").mkdir(exist_ok=True)
+    (templates / "css" / "guide.css").write_text("body { color: black }\n")
+    monkeypatch.setattr(cache, "templates_dir", lambda: templates)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    fake = FakeBuild()
+    monkeypatch.setattr(batch, "_build", fake)
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    plan = plans / "meetup.yaml"
+    text = STARTER.read_text(encoding="utf-8").replace(
+        '    name: "CHANGE ME: where you meet"\n',
+        '    name: "CHANGE ME: where you meet"\n    directions: "Use the side door, see ![map](pictures/map.png)."\n')
+    assert "map.png" in text
+    plan.write_text(text, encoding="utf-8")
+    (plans / "pictures").mkdir()
+    (plans / "pictures" / "map.png").write_bytes(b"\x89PNG first map")
+    (plans / "unused.png").write_bytes(b"\x89PNG not in the plan")
+    out = tmp_path / "output" / "meetup"
+
+    def build(**options) -> str:
+        force = options.pop("force", False)
+        return run_job(Job(plan, out, options, force)).status
+
+    return type("Setup", (), {"plan": plan, "out": out, "templates": templates, "fake": fake, "build": staticmethod(build),
+                              "plans": plans})
+
+
+def mtimes(folder: Path) -> dict:
+    return {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_unchanged_inputs_are_not_rebuilt(setup):
+    assert setup.build() == "built"
+    before = mtimes(setup.out)
+    assert setup.build() == "unchanged"
+    assert setup.build() == "unchanged"
+    assert setup.fake.calls == 1
+    assert mtimes(setup.out) == before
+
+
+def test_force_rebuilds(setup):
+    setup.build()
+    assert setup.build(force=True) == "built"
+    assert setup.fake.calls == 2
+
+
+def test_record_is_private(setup):
+    setup.build()
+    record = setup.out / ".build.json"
+    assert stat.S_IMODE(record.stat().st_mode) == 0o600
+    assert "passphrase" not in record.read_text()
+
+
+def test_changed_plan_text_rebuilds(setup):
+    setup.build()
+    setup.plan.write_text(setup.plan.read_text().replace("Quiet corner", "Quiet room"))
+    assert setup.build() == "built"
+    assert setup.build() == "unchanged"
+
+
+def test_touching_the_plan_without_changing_it_does_not_rebuild(setup):
+    setup.build()
+    setup.plan.write_bytes(setup.plan.read_bytes())
+    assert setup.build() == "unchanged"
+
+
+def test_changed_template_file_rebuilds(setup):
+    setup.build()
+    css = setup.templates / "css" / "guide.css"
+    css.write_text(css.read_text() + "h1 { color: navy }\n")
+    assert setup.build() == "built"
+
+
+def test_new_template_file_rebuilds(setup):
+    setup.build()
+    (setup.templates / "partials").mkdir(exist_ok=True)
+    (setup.templates / "partials" / "extra.html.j2").write_text("<p>new</p>")
+    assert setup.build() == "built"
+
+
+def test_starters_are_not_part_of_the_key(setup):
+    setup.build()
+    (setup.templates / "starters").mkdir(exist_ok=True)
+    (setup.templates / "starters" / "new.yaml").write_text("format: 1\n")
+    assert setup.build() == "unchanged"
+
+
+def test_tool_version_rebuilds(setup, monkeypatch):
+    setup.build()
+    monkeypatch.setattr(generator, "__version__", "99.0.0")
+    assert setup.build() == "built"
+
+
+def test_library_version_rebuilds(setup, monkeypatch):
+    setup.build()
+    versions = dict(cache._library_versions())
+    versions["weasyprint"] = "999"
+    monkeypatch.setattr(cache, "_library_versions", lambda: tuple(versions.items()))
+    assert setup.build() == "built"
+
+
+@pytest.mark.parametrize("options", [{"paper": "letter"}, {"editions": ["volunteer"]}, {"passphrase": "correct horse battery"}])
+def test_changed_option_rebuilds(setup, options):
+    setup.build(paper="a4")
+    assert setup.build(paper="a4") == "unchanged"
+    assert setup.build(**{"paper": "a4", **options}) == "built"
+
+
+def test_source_date_epoch_rebuilds(setup, monkeypatch):
+    setup.build()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert setup.build() == "built"
+
+
+def test_deleted_output_rebuilds(setup):
+    setup.build()
+    (setup.out / "private" / "responder.html").unlink()
+    assert setup.build() == "built"
+    assert (setup.out / "private" / "responder.html").exists()
+
+
+def test_modified_output_rebuilds(setup):
+    setup.build()
+    (setup.out / "volunteer.pdf").write_text("edited by hand")
+    assert setup.build() == "built"
+
+
+def test_missing_or_damaged_record_rebuilds(setup):
+    setup.build()
+    (setup.out / ".build.json").unlink()
+    assert setup.build() == "built"
+    (setup.out / ".build.json").write_text("{not json")
+    assert setup.build() == "built"
+
+
+def test_picture_used_by_the_plan_rebuilds(setup):
+    setup.build()
+    (setup.plans / "unused.png").write_bytes(b"\x89PNG changed, but no plan uses it")
+    assert setup.build() == "unchanged"
+    (setup.plans / "pictures" / "map.png").write_bytes(b"\x89PNG second map")
+    assert setup.build() == "built"
+    (setup.plans / "pictures" / "map.png").unlink()
+    assert setup.build() == "built"
+
+
+def test_used_files_follow_markdown(tmp_path):
+    plan = tmp_path / "p.yaml"
+    plan.write_text(
+        "a: 'see ![x](one.png)'\n"
+        "b: ['<img src=\"two.png\">', 'text ![y][ref]\n\n[ref]: sub/three.png']\n"
+        "c: '![web](https://example.org/x.png) and ![data](data:image/png;base64,AAAA)'\n"
+        "d: 'a [link](not-a-picture.png)'\n", encoding="utf-8")
+    names = sorted(p.relative_to(tmp_path).as_posix() for p in cache.used_files(plan))
+    assert names == ["one.png", "sub/three.png", "two.png"]
+
+
+def test_record_never_points_outside_the_output_folder(setup):
+    setup.build()
+    record = setup.out / ".build.json"
+    text = record.read_text().replace('"volunteer.html"', '"../../plans/meetup.yaml"')
+    record.write_text(text)
+    assert setup.build() == "built"

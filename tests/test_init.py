@@ -1,0 +1,185 @@
+"""`init` writes a starter plan that passes `check`, never overwrites, and points editors at the schema."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import generator.init as init_module
+from generator.check import check_plan
+from generator.cli import main
+from generator.init import TEAMS, InitError, schema_reference, starter_path, write_starter
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, list(args))
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(main, list(args))
+    finally:
+        os.chdir(old)
+
+
+@pytest.mark.parametrize("team", list(TEAMS))
+def test_fresh_starter_passes_check(tmp_path, team):
+    target = tmp_path / "plans" / f"{team}.yaml"
+    result = run("init", str(target), "--team", team)
+    assert result.exit_code == 0, result.output
+    assert str(target) in result.output and "CHANGE ME" in result.output
+    checked = run("check", str(target))
+    assert checked.exit_code == 0, checked.output  # warnings (placeholders) allowed, no errors
+    assert not [p for p in check_plan(target).problems if p.severity == "error"]
+
+
+@pytest.mark.parametrize("team", list(TEAMS))
+def test_starter_matches_the_seed_team(team):
+    plan = check_plan(starter_path(team)).plan
+    assert plan is not None
+    sizes = {"foundation": 3, "meetup": 2, "conference": 5}
+    assert len(plan.responders) == sizes[team]
+    names = " ".join(r.name for r in plan.responders)
+    if team == "foundation":
+        assert "board member" in names and plan.role("board") is not None
+    if team == "conference":
+        assert "co-chair" in names and "content committee chair" in names
+        assert any("together" in duty for role in plan.roles for duty in role.duties)
+
+
+@pytest.mark.parametrize("team", list(TEAMS))
+def test_every_value_to_fill_in_is_marked(team):
+    """Names and texts start with CHANGE ME; numbers, e-mails, links and dates carry a CHANGE ME comment."""
+    text = starter_path(team).read_text(encoding="utf-8")
+    must_mark = re.compile(r"^\s*(-\s+)?(phone|email|number|website|code_of_conduct|reporting_guidelines|link|starts|ends|country|timezone):")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if must_mark.match(line):
+            assert "CHANGE ME" in line, f"{team}.yaml line {number} has no CHANGE ME: {line}"
+    plan = check_plan(starter_path(team)).plan
+    assert plan.event.name.startswith("CHANGE ME")
+    assert all(r.name.startswith("CHANGE ME") for r in plan.responders)
+    assert all(r.email.endswith("@example.org") for r in plan.responders)
+    # phone numbers come from ranges set aside for fiction
+    for responder in plan.responders:
+        assert responder.phone.startswith(("+44207946", "+1312555")), responder.phone
+
+
+@pytest.mark.parametrize("team", list(TEAMS))
+def test_placeholders_are_flagged_as_warnings(tmp_path, team):
+    target = write_starter(tmp_path / "p.yaml", team).path
+    problems = check_plan(target).problems
+    assert not [p for p in problems if p.severity == "error"]
+    flagged = [p for p in problems if p.rule == "PLACEHOLDER"]
+    assert flagged and all(p.severity == "warning" for p in flagged)
+    assert any(p.path[:2] == ("event", "name") for p in flagged)
+    assert len(flagged) >= 10
+
+
+def test_never_overwrites(tmp_path):
+    target = tmp_path / "plan.yaml"
+    target.write_text("my own plan\n")
+    result = run("init", str(target), "--team", "meetup")
+    assert result.exit_code == 1
+    assert "already exists" in result.output and "not overwriting" in result.output
+    assert target.read_text() == "my own plan\n"
+    with pytest.raises(InitError):
+        write_starter(target, "meetup")
+
+
+def test_never_follows_a_symlink_over_another_file(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep")
+    link = tmp_path / "plan.yaml"
+    link.symlink_to(victim)
+    assert run("init", str(link)).exit_code == 1
+    assert victim.read_text() == "keep"
+    dangling = tmp_path / "dangling.yaml"
+    dangling.symlink_to(tmp_path / "nowhere.txt")
+    assert run("init", str(dangling)).exit_code == 1
+    assert not (tmp_path / "nowhere.txt").exists()
+
+
+def test_default_path_and_folder_argument(tmp_path):
+    result = run("init", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "plans" / "my-event.yaml").is_file()
+    folder = tmp_path / "chapters"
+    folder.mkdir()
+    assert run("init", str(folder), "--team", "meetup").exit_code == 0
+    assert (folder / "my-event.yaml").is_file()
+
+
+def test_private_mode_and_refuses_other_suffixes(tmp_path):
+    target = write_starter(tmp_path / "a.yaml", "foundation").path
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    result = run("init", str(tmp_path / "notes.txt"))
+    assert result.exit_code == 1 and ".yaml" in result.output
+    assert not (tmp_path / "notes.txt").exists()
+
+
+def test_unknown_team_is_a_usage_error(tmp_path):
+    result = run("init", str(tmp_path / "x.yaml"), "--team", "circus")
+    assert result.exit_code == 2
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def _schema_target(plan_file: Path) -> str:
+    first = plan_file.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema=")
+    reference = first.split("$schema=", 1)[1]
+    return reference
+
+
+def test_schema_line_is_relative_to_a_project_copy(tmp_path):
+    schema = tmp_path / "schema" / "plan.schema.json"
+    schema.parent.mkdir()
+    schema.write_text("{}")
+    target = write_starter(tmp_path / "plans" / "x.yaml", "meetup").path
+    reference = _schema_target(target)
+    assert reference == "../schema/plan.schema.json"
+    assert (target.parent / reference).resolve() == schema.resolve()
+
+
+def test_schema_line_points_at_the_installed_copy_from_a_fresh_folder(tmp_path, monkeypatch):
+    package = tmp_path / "site-packages" / "generator"
+    (package / "schema").mkdir(parents=True)
+    (package / "schema" / "plan.schema.json").write_text("{}")
+    real = init_module.package_or_repo_dir
+
+    def fake(name):
+        return package / "schema" if name == "schema" else real(name)
+
+    monkeypatch.setattr(init_module, "package_or_repo_dir", fake)
+    fresh = tmp_path / "my-event"
+    reference = schema_reference(fresh / "plans" / "x.yaml")
+    # works from where the plan is: relative paths resolve against the plan's folder
+    resolved = (fresh / "plans" / reference).resolve() if not reference.startswith("/") else Path(reference)
+    assert resolved == (package / "schema" / "plan.schema.json").resolve()
+
+
+def test_schema_line_of_example_plans_resolves_in_the_checkout():
+    reference = schema_reference(ROOT / "plans" / "new.yaml")
+    if reference.startswith("https://"):
+        pytest.skip("schema/plan.schema.json is not in this checkout")
+    assert reference == "../schema/plan.schema.json"
+
+
+def test_three_commands_from_init_to_printed_guides(tmp_path):
+    """init, check, build: every starter builds as it is (the leak check included)."""
+    for team in TEAMS:
+        assert run("init", f"plans/{team}.yaml", "--team", team, cwd=tmp_path).exit_code == 0
+    assert run("check", *(f"plans/{team}.yaml" for team in TEAMS), cwd=tmp_path).exit_code == 0
+    result = run("build", "plans", "--jobs", "2", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    for team in TEAMS:
+        out = tmp_path / "output" / team
+        assert (out / "volunteer.pdf").read_bytes().startswith(b"%PDF")
+        assert (out / "private" / "responder.pdf").read_bytes().startswith(b"%PDF")

@@ -1,0 +1,259 @@
+"""`serve`: the preview rebuilds on save, reloads, shows errors in the page, and serves nothing else.
+
+The server runs in a thread on a free loopback port. Waits are bounded polls, never
+timing assertions.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.plan.validate import read_plan
+from generator.serve import Preview, PreviewServer, inject, preview_csp
+
+ROOT = Path(__file__).resolve().parents[1]
+STARTER = ROOT / "templates" / "starters" / "meetup.yaml"
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
+
+
+def quick_builder(calls: list):
+    """Stands in for the renderer in most tests: validates the plan, writes a page per edition."""
+
+    def build(plan: Path, out_dir: Path, pdf: bool) -> list[Path]:
+        calls.append(pdf)
+        data = read_plan(plan)  # raises PlanError with FILE:LINE:COL problems
+        (out_dir / "private").mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in ("volunteer.html", "private/responder.html"):
+            path = out_dir / name
+            path.write_text(f'<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="{CSP}">'
+                            f"</head><body><h1>{data.event.name}</h1></body></html>\n", encoding="utf-8")
+            written.append(path)
+            if pdf:
+                path.with_suffix(".pdf").write_bytes(b"%PDF-1.7 " + data.event.name.encode())
+                written.append(path.with_suffix(".pdf"))
+        return written
+
+    return build
+
+
+class Client:
+    def __init__(self, port: int):
+        self.port = port
+
+    def get(self, path: str, host: str | None = None) -> tuple[int, str, dict]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+            connection.putheader("Host", host or f"127.0.0.1:{self.port}")
+            connection.endheaders()
+            response = connection.getresponse()
+            return response.status, response.read().decode("utf-8", "replace"), dict(response.getheaders())
+        finally:
+            connection.close()
+
+    def version(self) -> int:
+        return json.loads(self.get("/__version")[1])["version"]
+
+    def wait_for(self, path: str, needle: str, timeout: float = 10.0) -> str:
+        deadline = time.monotonic() + timeout
+        body = ""
+        while time.monotonic() < deadline:
+            body = self.get(path)[1]
+            if needle in body:
+                return body
+            time.sleep(0.05)
+        raise AssertionError(f"{needle!r} not served at {path} within {timeout} s; last page:\n{body[:2000]}")
+
+
+@pytest.fixture
+def running(tmp_path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    plan = plans / "meetup.yaml"
+    plan.write_text(STARTER.read_text(encoding="utf-8").replace("CHANGE ME: your meetup's name", "First Meetup"), encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("TOP SECRET outside the build folder")
+    out = tmp_path / "preview"
+    out.mkdir()
+    calls: list = []
+    lines: list[str] = []
+    preview = Preview(plan, out_dir=out, builder=quick_builder(calls), echo=lines.append)
+    server = PreviewServer(preview, port=0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    preview.rebuild()
+    preview.start()
+    time.sleep(0.2)  # let the watcher settle before the first edit
+    try:
+        yield type("Running", (), {"plan": plan, "out": out, "preview": preview, "server": server, "calls": calls,
+                                   "lines": lines, "client": Client(server.server_address[1]), "tmp": tmp_path})
+    finally:
+        server.shutdown()
+        server.server_close()
+        preview.close()
+
+
+def edit(plan: Path, old: str, new: str) -> None:
+    text = plan.read_text(encoding="utf-8")
+    assert old in text
+    plan.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_serves_the_built_page_with_a_reload_script(running):
+    status, body, headers = running.client.get("/volunteer.html")
+    assert status == 200 and "First Meetup" in body
+    assert headers["Cache-Control"] == "no-store"
+    nonce = re.search(r'<script nonce="([^"]+)">', body).group(1)
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', body).group(1).replace("&#x27;", "'")
+    assert f"script-src 'nonce-{nonce}'" in csp and "connect-src 'self'" in csp
+    assert "default-src 'none'" in csp and "img-src data:" in csp  # the page's own policy is kept
+    built = (running.out / "volunteer.html").read_text()
+    assert "<script" not in built and "nonce" not in built  # only the served copy is changed
+    assert running.calls == [False]  # no PDF printed
+
+
+def test_index_lists_the_editions(running):
+    status, body, _ = running.client.get("/")
+    assert status == 200
+    assert 'href="/volunteer.html"' in body and 'href="/private/responder.html"' in body
+    assert 'href="/pdf/volunteer.pdf"' in body
+
+
+def test_saved_change_is_served(running):
+    before = running.client.version()
+    edit(running.plan, "First Meetup", "Second Meetup")
+    running.client.wait_for("/volunteer.html", "Second Meetup")
+    assert running.client.version() > before
+
+
+def test_template_change_triggers_a_rebuild(tmp_path, running):
+    # a template folder of our own, so the test never writes to the real one
+    templates = tmp_path / "templates"
+    (templates / "css").mkdir(parents=True)
+    running.preview.templates = templates.resolve()
+    assert running.preview.watched(templates / "css" / "x.css")
+    assert not running.preview.watched(templates / "starters" / "x.yaml")
+    assert not running.preview.watched(running.tmp / "secret.txt")
+    assert running.preview.watched(running.plan)
+
+
+def test_broken_plan_shows_errors_and_a_fixed_plan_recovers(running):
+    edit(running.plan, "kind: meetup", "kind: meetupp")
+    body = running.client.wait_for("/volunteer.html", "problem")
+    assert re.search(r"meetup\.yaml:\d+:\d+: error: ", body)
+    assert "<script nonce=" in body  # the error page reloads too
+    assert any(": error: " in line for line in running.lines)  # and the terminal shows it
+    edit(running.plan, "kind: meetupp", "kind: meetup")
+    edit(running.plan, "First Meetup", "Fixed Meetup")
+    body = running.client.wait_for("/volunteer.html", "Fixed Meetup")
+    assert "problem" not in body
+
+
+def test_errors_are_escaped(running):
+    edit(running.plan, "format: 1\n", "format: 1\n'<img src=x onerror=alert(1)>': 1\n")
+    body = running.client.wait_for("/", "problem")
+    assert "<img src=x" not in body
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body
+
+
+TRAVERSALS = [
+    "/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/..%2fsecret.txt", "/%2e%2e%2fsecret.txt",
+    "/private/../../secret.txt", "/private/%2e%2e/%2e%2e/secret.txt", "/..%5csecret.txt", "//../secret.txt",
+    "/%252e%252e/secret.txt", "/./../secret.txt", "/pdf/../../secret.pdf", "/pdf/%2e%2e/secret.pdf",
+    "/.build.json", "/private/.hidden", "/secret.txt%00.html", "/etc/passwd", "/" + "../" * 12 + "etc/passwd",
+]
+
+
+def test_nothing_outside_the_build_folder_is_served(running):
+    (running.out / ".build.json").write_text("{}")
+    (running.out / "private" / ".hidden").write_text("hidden")
+    for path in TRAVERSALS:
+        status, body, _ = running.client.get(path)
+        assert status == 404, (path, status)
+        assert "TOP SECRET" not in body and "hidden" not in body, path
+    assert True not in running.calls  # no /pdf/ request above printed anything
+
+
+def test_symlink_out_of_the_build_folder_is_refused(running):
+    (running.out / "link.html").symlink_to(running.tmp / "secret.txt")
+    status, body, _ = running.client.get("/link.html")
+    assert status == 404 and "TOP SECRET" not in body
+
+
+def test_other_host_names_are_refused(running):
+    status, body, _ = running.client.get("/volunteer.html", host="attacker.example:80")
+    assert status == 421 and "First Meetup" not in body
+    assert running.client.get("/volunteer.html", host=f"localhost:{running.client.port}")[0] == 200
+
+
+def test_pdf_is_printed_on_request_only(running):
+    assert True not in running.calls
+    status, body, headers = running.client.get("/pdf/volunteer.pdf")
+    assert status == 200 and headers["Content-Type"] == "application/pdf" and body.startswith("%PDF")
+    printed = running.calls.count(True)
+    assert printed == 1
+    running.client.get("/pdf/private/responder.pdf")
+    assert running.calls.count(True) == 1  # already printed for this version
+    assert running.client.get("/pdf/missing.pdf")[0] == 404
+
+
+def test_only_loopback():
+    with pytest.raises(ValueError):
+        PreviewServer(Preview(STARTER, out_dir=Path("/nonexistent"), builder=lambda *a: []), port=0, host="0.0.0.0")
+
+
+def test_preview_csp_keeps_the_policy_and_adds_only_the_nonce():
+    assert preview_csp(CSP, "abc") == CSP + "; script-src 'nonce-abc'; connect-src 'self'"
+    assert preview_csp("default-src 'none'; script-src 'none'; connect-src 'none'", "n") == \
+        "default-src 'none'; script-src 'nonce-n'; connect-src 'self'"
+    # a nonce would disable 'unsafe-inline', which a sealed page may rely on: leave it
+    assert "nonce" not in preview_csp("script-src 'unsafe-inline'", "n")
+    assert "'sha256-x' 'nonce-n'" in preview_csp("script-src 'sha256-x'", "n")
+
+
+def test_inject_puts_the_script_before_the_last_body_end():
+    page = f'<html><head><meta http-equiv="Content-Security-Policy" content="{CSP}"></head><body><p>&lt;/body&gt;</p></body></html>'
+    served = inject(page, 7)
+    assert served.index("<script nonce=") < served.rindex("</body>")
+    assert "var v=7;" in served
+
+
+def test_real_guides_preview_and_reload(tmp_path):
+    """With the real renderer: HTML only, the guide's own CSP kept, a saved change served."""
+    plan = tmp_path / "meetup.yaml"
+    plan.write_text(STARTER.read_text(encoding="utf-8").replace("CHANGE ME: your meetup's name", "Real Meetup"), encoding="utf-8")
+    lines: list[str] = []
+    preview = Preview(plan, echo=lines.append)
+    server = PreviewServer(preview, port=0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    own = preview.out_dir
+    try:
+        state = preview.rebuild()
+        assert state.ok, state.problems
+        assert "volunteer.html" in state.files and "private/responder.html" in state.files
+        assert not any(name.endswith(".pdf") for name in state.files)  # no PDF unless asked
+        preview.start()
+        time.sleep(0.2)
+        client = Client(server.server_address[1])
+        status, body, _ = client.get("/volunteer.html")
+        assert status == 200 and "Real Meetup" in body and "<script nonce=" in body
+        csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', body).group(1)
+        assert "default-src &#x27;none&#x27;" in csp and "connect-src &#x27;self&#x27;" in csp
+        edit(plan, "Real Meetup", "Renamed Meetup")
+        client.wait_for("/volunteer.html", "Renamed Meetup")
+        assert any("rebuilt" in line for line in lines)
+    finally:
+        server.shutdown()
+        server.server_close()
+        preview.close()
+    assert not own.exists()  # the private build folder is removed
+    assert not (tmp_path / "output").exists()
