@@ -61,7 +61,9 @@ def test_builds_every_plan_and_keeps_going_past_a_broken_one(built):
 
 
 def test_errors_are_printed_like_check(built):
-    assert f"{built.plans / 'broken.yaml'}:20:9: error: `event.kind` is `meetupp`" in built.first.output
+    text = (built.plans / "broken.yaml").read_text(encoding="utf-8")
+    line = text[:text.index("kind: meetupp")].count("\n") + 1
+    assert f"{built.plans / 'broken.yaml'}:{line}:9: error: `event.kind` is `meetupp`" in built.first.output
 
 
 def test_progress_is_plain_lines_without_a_terminal(built):
