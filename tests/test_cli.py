@@ -150,7 +150,7 @@ def test_json_output_for_a_valid_plan_exits_0():
 def test_json_output_locates_encoding_problems():
     result = run("check", "--format", "json", "tests/fixtures/bad/hostile-non-utf8.yaml")
     problem = json.loads(result.stdout)["plans"][0]["problems"][0]
-    assert (problem["line"], problem["column"]) == (31, 13)
+    assert (problem["line"], problem["column"]) == (32, 13)  # the Latin-1 byte in `Zo\xeb Example`
 
 
 # --- schema -------------------------------------------------------------------------------
