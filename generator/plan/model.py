@@ -99,13 +99,6 @@ def _did_you_mean(value: str, choices) -> str:
     return f"\nhint: did you mean `{close[0]}`?" if close else ""
 
 
-def _no_offset(value: dt.datetime) -> dt.datetime:
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        raise ValueError(f"`{value:%Y-%m-%d %H:%M%z}` has a time zone offset; shift times are always in the event's `timezone`"
-                         "\nhint: write the local time without `Z` or `+01:00`, e.g. 2027-06-09 08:00")
-    return value
-
-
 def _check_phone(value: str, info: ValidationInfo) -> str:
     """A full phone number, stored in E.164 (+441234567890)."""
     region = _region(info)
@@ -153,11 +146,13 @@ Link = Annotated[str, AfterValidator(_check_link), Field(json_schema_extra={"for
 Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_check_country)]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")]
 # In the schema a local date and time, not JSON Schema's `date-time` (which needs an offset
-# and would make editors flag every `2027-06-09 08:00`).
-LocalTime = Annotated[dt.datetime, AfterValidator(_no_offset), WithJsonSchema({
+# and would make editors flag every `2027-06-09 08:00`). An offset is allowed: it picks
+# the second of a repeated hour (`2027-10-31 01:30+00:00`); Plan turns it into wall time.
+LocalTime = Annotated[dt.datetime, WithJsonSchema({
     "type": "string",
-    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?$",
-    "description": "Local date and time in the event's time zone, e.g. 2027-06-09 08:00",
+    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?( ?(Z|[+-][0-9]{2}(:?[0-9]{2})?))?)?$",
+    "description": "Local date and time in the event's time zone, e.g. 2027-06-09 08:00; "
+                   "add an offset only to pick the second of a repeated hour, e.g. 2027-10-31 01:30+00:00",
 })]
 
 

@@ -94,3 +94,16 @@ def test_schema_rejects_wrong_kind(validator):
     data = as_json_data(load_file(ROOT / "plans" / "meetup-leaders.yaml").data)
     data["event"]["kind"] = "party"
     assert not validator.is_valid(data)
+
+
+@pytest.mark.parametrize("value, ok", [
+    ("2027-06-09 08:00", True),
+    ("2027-10-31 01:30+00:00", True),  # docs/rules.md: an offset picks the second of a repeated hour
+    ("2027-10-31T01:30:00Z", True),
+    ("10pm", False),
+    ("2027-06-09 08:00 BST", False),
+])
+def test_schema_shift_times_are_local_with_an_optional_offset(value, ok, validator):
+    data = as_json_data(load_file(ROOT / "plans" / "complete-conference.yaml").data)
+    data["rota"][0]["start"] = value
+    assert validator.is_valid(data) == ok
