@@ -40,7 +40,7 @@ def test_check_valid_plan_exits_0_with_summary():
     assert result.stderr == ""
 
 
-def test_check_all_example_plans_exit_0():
+def test_check_all_example_plans_exit_0(example_plans_today):
     plans = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "plans").glob("*.yaml"))
     assert len(plans) >= 4
     result = run("check", *plans)

@@ -133,8 +133,13 @@ def lint(plan: Plan, source: SourceMap, *, today: dt.date | None = None) -> list
     `today` only matters for a plan without event dates (REVIEW-DATE); it defaults
     to the current date.
     """
-    findings, waivers, problems = _Linter(plan, source, today or dt.date.today()).run()
+    findings, waivers, problems = _Linter(plan, source, today or _today()).run()
     return sorted(problems + _apply_waivers(findings, waivers, source), key=lambda p: (p.line, p.column, p.rule or ""))
+
+
+def _today() -> dt.date:
+    """Today's date, for REVIEW-DATE on a plan without event dates (tests pin it)."""
+    return dt.date.today()
 
 
 def _apply_waivers(findings: list[Finding], waivers: list[_Waiver], source: SourceMap) -> list[Problem]:

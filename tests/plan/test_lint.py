@@ -511,11 +511,25 @@ def test_problems_are_sorted_by_position():
     assert [(p.line, p.column) for p in found] == sorted((p.line, p.column) for p in found)
 
 
-def test_example_plans_pass_strict_check():
+def test_example_plans_pass_strict_check(example_plans_today):
     plans = sorted((ROOT / "plans").glob("*.yaml"))
     assert plans
     result = CliRunner().invoke(main, ["check", "--strict", *map(str, plans)])
     assert result.exit_code == 0, result.output
+
+
+def test_check_takes_today_from_the_lint_module(monkeypatch, tmp_path):
+    """The pin used by the example-plan tests (conftest.example_plans_today) reaches `check`."""
+    from generator.plan import lint as lint_module
+
+    path = tmp_path / "online.yaml"
+    path.write_text(edit(BASE, ("  kind: conference\n  starts: 2027-06-09\n", "  kind: online-community\n")), encoding="utf-8")
+    monkeypatch.setattr(lint_module, "_today", lambda: dt.date(2028, 5, 1))
+    assert CliRunner().invoke(main, ["check", "--strict", str(path)]).exit_code == 0
+    monkeypatch.setattr(lint_module, "_today", lambda: dt.date(2028, 5, 2))
+    late = CliRunner().invoke(main, ["check", "--strict", str(path)])
+    assert late.exit_code == 1
+    assert "more than a year before today (2028-05-02)" in late.output
 
 
 def test_cli_strict_fails_on_warnings_and_json_carries_rule_ids(tmp_path):
