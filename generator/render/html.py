@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +117,11 @@ def days_text(days: Iterable[dt.date], all_days: list[dt.date]) -> str:
         return "Every day"
     names = [short_date(d) for d in days]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def bare_url(url: str) -> str:
+    """A link as people read it aloud: without https:// and a trailing slash."""
+    return re.sub(r"^https?://", "", url).rstrip("/") or url
 
 
 def qr_svg(url: str, label: str) -> Markup:
@@ -372,6 +378,7 @@ def environment(directory: Path | None = None) -> jinja2.Environment:
         long_date=long_date,
         short_date=short_date,
         tel=tel_href,
+        bare_url=bare_url,
         phone=_phone_filter,
         md=_md_filter,
         mdi=_mdi_filter,
