@@ -195,3 +195,17 @@ def test_editions_table_names_files_and_privacy():
     assert EDITIONS["volunteer"].file("pdf").as_posix() == "volunteer.pdf"
     assert EDITIONS["responder"].file("html").as_posix() == "private/responder.html"
     assert EDITIONS["responder"].private and not EDITIONS["volunteer"].private
+
+
+def test_an_online_community_without_venues_builds(write_plan, tmp_path, fake_pdf):
+    def online(data):
+        data["event"].update(kind="online-community", country="GB")
+        for key in ("starts", "ends", "reporting_guidelines", "last_reviewed"):
+            data["event"].pop(key)
+        for key in ("venues", "rota", "assessment", "communication"):
+            data.pop(key)
+
+    written = {p.name: p for p in build_plan(write_plan(online), tmp_path / "out")}
+    html = written["responder.html"].read_text(encoding="utf-8")
+    assert "Emergency: <a class=\"emergency-number\" href=\"tel:999\">999</a>" in html
+    assert "Tell them the address" not in html and "Safety room" not in html and ">Rota<" not in html

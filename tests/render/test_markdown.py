@@ -2,6 +2,7 @@
 
 import pytest
 
+from generator.errors import BuildError
 from generator.render.assets import RefusedResource
 from generator.render.markdown import to_html, to_inline_html
 
@@ -27,7 +28,7 @@ def test_inline_drops_the_paragraph_around_one_paragraph():
     ('<a href="javascript:alert(1)">x</a>', ["javascript:"]),
     ("[x](javascript:alert(1))", ["javascript:"]),
     ('<a href="data:text/html,<script>alert(1)</script>">x</a>', ["data:", "<script"]),
-    ('<img src="x.png" onerror="alert(1)">', ["onerror", "alert(1)"]),
+    ('<img src="x.png" alt="a map" onerror="alert(1)">', ["onerror", "alert(1)"]),
     ('<p onclick="alert(1)" style="color:red">x</p>', ["onclick", "style="]),
     ('<a href="https://example.org/" rel="attachment">x</a>', ["attachment"]),
     ('<svg><image href="file:///etc/passwd"/></svg>', ["<svg", "/etc/passwd"]),
@@ -77,3 +78,9 @@ def test_a_refused_picture_fails_loudly():
 def test_odd_picture_schemes_are_dropped():
     html = to_html('<img src="javascript:alert(1)" alt="x"> <img src="ftp://example.org/x.png" alt="y">')
     assert "javascript:" not in html and "ftp:" not in html
+
+
+@pytest.mark.parametrize("text", ["![](room.png)", '<img src="room.png">', '<img src="room.png" alt=" ">'])
+def test_a_picture_needs_a_description(text):
+    with pytest.raises(BuildError, match="room.png` needs a description"):
+        to_html(text)

@@ -190,6 +190,35 @@ def test_source_date_epoch_dates_the_pdf(plan):
     assert end > start
 
 
+def test_weasyprint_has_nothing_to_complain_about(plan):
+    from generator.render.pdf import PrintLog
+
+    log = PrintLog()
+    policy = AssetPolicy(EXAMPLE.parent, templates_dir())
+    render_pdf(render_html(make_edition(plan, Audience.volunteer), medium="print", policy=policy), policy, log=log)
+    assert log.messages == []
+
+
+def test_the_previews_in_docs_match_the_guide(example_guides):
+    """docs/preview-*.png show what the build makes; regenerate with python scripts/make_previews.py."""
+    import importlib.util
+
+    from PIL import ImageChops, ImageStat
+
+    spec = importlib.util.spec_from_file_location("make_previews", ROOT / "scripts" / "make_previews.py")
+    previews = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(previews)
+    from PIL import Image
+
+    for name, image in previews.render_previews(example_guides["private/responder.pdf"]).items():
+        committed_path = ROOT / "docs" / name
+        assert committed_path.stat().st_size < 150_000
+        with Image.open(committed_path) as committed:
+            assert committed.size == image.size, f"docs/{name} is stale: run python scripts/make_previews.py"
+            difference = ImageStat.Stat(ImageChops.difference(committed.convert("L"), image)).mean[0]
+        assert difference < 1.0, f"docs/{name} is stale (mean difference {difference:.2f}): run python scripts/make_previews.py"
+
+
 # --- bigger teams, long names, other paper --------------------------------------
 
 FIRST = ["Amara", "Bartholomew", "Chiamaka", "Dmitri", "Eleftheria", "Fatoumata", "Guðrún", "Hiroshi",
