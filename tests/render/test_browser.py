@@ -91,12 +91,18 @@ def test_the_content_security_policy_blocks_any_request(browser, example_guides,
     assert seen == []
 
 
-def test_print_stylesheet_hides_the_contents_list(browser, example_guides):
+def test_print_stylesheet(browser, example_guides):
     requests = []
-    context, page = open_page(browser, example_guides["volunteer.html"], VIEWPORTS["laptop"], requests)
+    context, page = open_page(browser, example_guides["private/responder.html"], VIEWPORTS["laptop"], requests)
+    style = "([selector, property]) => getComputedStyle(document.querySelector(selector))[property]"
     try:
         page.emulate_media(media="print")
-        assert page.evaluate("getComputedStyle(document.querySelector('nav.toc')).display") == "none"
-        assert page.evaluate("getComputedStyle(document.querySelector('.section')).breakBefore") == "page"
+        assert page.evaluate(style, ["nav.toc", "display"]) == "none"
+        assert page.evaluate(style, [".cover", "breakAfter"]) == "page"
+        assert page.evaluate(style, [".report-form", "breakBefore"]) == "page"
+        assert page.evaluate(style, [".scenario", "breakInside"]) == "avoid"
+        assert page.evaluate(style, ["thead", "display"]) == "table-header-group"
+        page.emulate_media(media="screen")
+        assert page.evaluate(style, ["nav.toc", "display"]) == "block"
     finally:
         context.close()

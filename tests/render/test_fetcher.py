@@ -8,7 +8,6 @@ escapes, attachments.
 import http.server
 import io
 import threading
-from pathlib import Path
 
 import pytest
 from PIL import Image
