@@ -184,3 +184,22 @@ def test_templates_are_found(monkeypatch):
     assert (templates_dir() / "fonts" / "OFL.txt").is_file()
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"templates" = "generator/templates"' in pyproject  # the wheel carries them
+
+
+def test_rota_is_one_table_per_day_in_the_event_time_zone(plan):
+    from generator.render.html import Guide
+
+    utc = dt.timezone.utc
+    shifts = [
+        plan.rota[0].model_copy(update={"start": dt.datetime(2027, 6, 9, 7, 0, tzinfo=utc),
+                                        "end": dt.datetime(2027, 6, 9, 15, 0, tzinfo=utc)}),
+        plan.rota[1].model_copy(update={"start": dt.datetime(2027, 6, 10, 19, 0, tzinfo=utc),
+                                        "end": dt.datetime(2027, 6, 11, 5, 0, tzinfo=utc)}),
+    ]
+    guide = Guide(make_edition(plan.model_copy(update={"rota": shifts}), Audience.responder), "screen", "a4")
+    days = guide.rota_days
+    assert [day for day, _ in days] == [dt.date(2027, 6, 9), dt.date(2027, 6, 10)]
+    first, second = days[0][1][0], days[1][1][0]
+    assert (first.start, first.end) == ("08:00", "16:00")  # 07:00 UTC is 08:00 in London in June
+    assert (second.start, second.end) == ("20:00", "06:00 (Fri 11 Jun)")
+    assert guide.zone_note == "Europe/London (BST)"
