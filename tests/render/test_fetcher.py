@@ -228,3 +228,24 @@ def test_plan_with_a_picture_next_to_it_embeds_it(write_plan, folders, tmp_path)
     written = {p.name: p for p in build_plan(plan, tmp_path / "out", editions=["volunteer"])}
     assert b'src="data:image/png;base64,' in written["volunteer.html"].read_bytes()
     assert images_in(written["volunteer.pdf"].read_bytes()) == 1
+
+
+def test_hostile_prose_and_template_syntax_in_a_whole_build(write_plan, folders, tmp_path):
+    (folders[0] / "secret.txt").write_text("SECRET-ATTACHMENT")
+
+    def hostile(data):
+        data["responders"][0]["name"] = "{{ 7*7 }} Amara {% raw %}"
+        data["venues"][0]["directions"] = ('Main entrance. <link rel="attachment" href="secret.txt">'
+                                           '<script>document.title="pwned"</script>'
+                                           '<a rel="attachment" href="secret.txt">notes</a>')
+
+    plan = write_plan(hostile, folder=folders[0])
+    written = {p.name: p for p in build_plan(plan, tmp_path / "out", editions=["volunteer"])}
+    html = written["volunteer.html"].read_text(encoding="utf-8")
+    assert "{{ 7*7 }} Amara {% raw %}" in html
+    assert "<script" not in html and "pwned" not in html
+    assert "<link" not in html and "attachment" not in html and "secret.txt" not in html
+    pdf = PdfReader(written["volunteer.pdf"])
+    assert "{{ 7*7 }} Amara {% raw %}" in pdf.pages[0].extract_text()
+    assert "/EmbeddedFiles" not in pdf.trailer["/Root"].get("/Names", {})
+    assert b"SECRET-ATTACHMENT" not in written["volunteer.pdf"].read_bytes()
