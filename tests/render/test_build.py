@@ -17,7 +17,8 @@ from generator.errors import BuildError
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
-FILES = ["volunteer.pdf", "volunteer.html", "private/responder.pdf", "private/responder.html"]
+FILES = ["public.pdf", "public.html", "volunteer.pdf", "volunteer.html", "private/responder.pdf", "private/responder.html",
+         *[f"private/rota-{rid}.ics" for rid in ("amara", "dimitra", "jonah", "priya", "sam")]]
 
 
 def mode(path: Path) -> int:
@@ -65,7 +66,7 @@ def assert_untouched(target: Path):
     assert not [p for p in target.rglob("*") if p.name.endswith(".tmp")]
 
 
-def test_build_writes_four_files_with_private_modes(example_guides):
+def test_build_writes_every_file_with_private_modes(example_guides):
     assert sorted(example_guides) == sorted(FILES)
     folder = example_guides["volunteer.pdf"].parent
     assert mode(folder / "private") == 0o700
@@ -124,7 +125,7 @@ def test_one_failed_edition_writes_nothing(write_plan, old_guides, fake_pdf):
     plan = write_plan(lambda data: data["communication"].update(records="FAIL-RESPONDER"))
     with pytest.raises(BuildError, match="responder edition failed"):
         build_plan(plan, old_guides.parent)
-    assert len(fake_pdf) == 2  # the volunteer edition was printed, then nothing was written
+    assert len(fake_pdf) == 3  # public and volunteer editions were printed, then nothing was written
     assert_untouched(old_guides)
 
 
