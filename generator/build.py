@@ -1,9 +1,10 @@
 """Step 7, write: check a plan, render every edition into memory, then write the set atomically.
 
-    plans/NAME.yaml -> output/NAME/volunteer.pdf
-                       output/NAME/volunteer.html
-                       output/NAME/private/responder.pdf    (directory 0700, files 0600)
+    plans/NAME.yaml -> output/NAME/public.pdf, public.html      ("How to report" sheet)
+                       output/NAME/volunteer.pdf, volunteer.html
+                       output/NAME/private/responder.pdf       (directory 0700, files 0600)
                        output/NAME/private/responder.html
+                       output/NAME/private/rota-ID.ics         (each responder's shifts)
 
 Nothing is written until every file of the set has been rendered (and has passed
 the leak check), so a plan with errors, a refused picture or a crash leaves the
@@ -24,6 +25,7 @@ from generator.check import check_plan
 from generator.errors import PlanError, Problem
 from generator.plan.model import Audience, Plan
 from generator.render.assets import AssetPolicy
+from generator.render.calendar import rota_calendars
 from generator.render.edition import make_edition
 from generator.render.leaks import check_leaks
 from generator.render.html import PAPER_SIZES, default_paper, render_html, source_date_epoch, templates_dir
@@ -52,9 +54,9 @@ class EditionSpec:
         return folder / f"{self.stem}.{suffix}"
 
 
-# The editions `build` writes, in order. A new edition (the public sheet) is a new row
-# plus its template in templates/.
+# The editions `build` writes, in order. A new edition is a new row plus its template in templates/.
 EDITIONS: dict[str, EditionSpec] = {
+    "public": EditionSpec(Audience.public, "public.html.j2", "public", private=False),
     "volunteer": EditionSpec(Audience.volunteer, "volunteer.html.j2", "volunteer", private=False),
     "responder": EditionSpec(Audience.responder, "responder.html.j2", "responder", private=True),
 }
@@ -68,7 +70,7 @@ class RenderedFile:
     content: bytes
     audience: Audience
     private: bool
-    kind: str  # "html" or "pdf"
+    kind: str  # "html", "pdf" or "ics"
 
 
 def build_plan(
@@ -130,6 +132,11 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
             printed = render_pdf(render_html(edition, medium="print", **options), policy, paper=paper)
             files.append(RenderedFile(spec.file("pdf"), printed, spec.audience, spec.private, "pdf"))
         files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html"))
+    if any(spec.audience is Audience.responder for spec in specs):
+        # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
+        for responder_id, calendar in rota_calendars(plan).items():
+            files.append(RenderedFile(PurePosixPath(PRIVATE_DIR) / f"rota-{responder_id}.ics", calendar,
+                                      Audience.responder, True, "ics"))
     return files
 
 

@@ -43,6 +43,8 @@ LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "jinj
              "phonenumbers", "cryptography", "pypdf")
 _CHUNK = 1 << 20
 _MAY_USE_FILE = re.compile(r"!\[|<img|\]:", re.IGNORECASE)
+# In the raw plan: a picture reference, or a backslash (a YAML escape could spell one).
+_RAW_MAY_USE_FILE = re.compile(rb"!\[|<img|\]:|\\", re.IGNORECASE)
 _IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*("([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9.+-]*):")
 
@@ -105,15 +107,37 @@ def templates_dir() -> Path:
 
 
 def templates_fingerprint(directory: Path | None = None) -> dict[str, str]:
-    """SHA-256 of every file under templates/ except the starters (they never reach a guide)."""
+    """SHA-256 of every file under templates/ except the starters (they never reach a guide).
+
+    Within one process a file whose size and modification time have not changed is
+    not read again (a batch of 16 plans hashes the fonts once, not 16 times); any
+    change to either is read and hashed.
+    """
     directory = Path(directory or templates_dir())
     hashes = {}
     for path in sorted(directory.rglob("*")):
         relative = path.relative_to(directory)
         if relative.parts[0] == "starters" or "__pycache__" in relative.parts or not path.is_file():
             continue
-        hashes[relative.as_posix()] = sha256_file(path)
+        hashes[relative.as_posix()] = _hash_known(path)
     return hashes
+
+
+_SEEN: dict[str, tuple[tuple, str]] = {}
+
+
+def _hash_known(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return _hash_or_missing(path)
+    signature = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
+    known = _SEEN.get(str(path))
+    if known and known[0] == signature:
+        return known[1]
+    digest = _hash_or_missing(path)
+    _SEEN[str(path)] = (signature, digest)
+    return digest
 
 
 # --- files the plan uses ------------------------------------------------------------
@@ -130,6 +154,11 @@ def used_files(plan_path: Path, data=None) -> list[Path]:
         from generator.errors import PlanError
         from generator.plan.load import load_file
 
+        try:
+            if not _RAW_MAY_USE_FILE.search(Path(plan_path).read_bytes()):
+                return []  # no picture can be spelled without these: skip parsing the YAML
+        except OSError:
+            return []
         try:
             data = load_file(plan_path).data
         except PlanError:

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.errors import PlanError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,7 +67,7 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
 @click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
-@click.option("--edition", "editions", type=click.Choice(["volunteer", "responder"]), multiple=True,
+@click.option("--edition", "editions", type=click.Choice(["public", "volunteer", "responder"]), multiple=True,
               help="Build only this edition (repeatable). Default: all.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
               help="Paper size. Default: the usual one in the venue's country (letter in the US, Canada, Mexico...).")
@@ -99,6 +100,49 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     options = {"editions": sorted(editions) or None, "paper": paper}
     results = build_many(found, out_dir, options=options, force=force, jobs=jobs)
     sys.exit(0 if all(result.ok for result in results) else 1)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--plan", "plan_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The plan the guides were built from. Default: plans/NAME.yaml.")
+def leaks(folder: Path, plan_path: Path | None) -> None:
+    """Re-run the leak check on guides already built in FOLDER (output/NAME).
+
+    Every value above a guide's audience is searched for in its HTML source,
+    visible text and PDF text. A guide with a leak is removed, and the exit
+    status is 1.
+
+    \b
+    Example:
+      incident-guide leaks output/complete-conference
+    """
+    from generator.plan.validate import read_plan
+    from generator.render.leaks import check_output_dir
+
+    plan_path = plan_path or Path("plans") / f"{folder.name}.yaml"
+    try:
+        plan = read_plan(plan_path)
+    except PlanError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    except FileNotFoundError:
+        raise click.UsageError(f"cannot find the plan {plan_path}; name it with --plan") from None
+    results = check_output_dir(folder, plan)
+    if not results:
+        raise click.UsageError(f"no guides (volunteer.*, public.*) in {folder}")
+    leaked = False
+    for name, found in results.items():
+        if found:
+            leaked = True
+            (folder / name).unlink()
+            for leak in found:
+                click.echo(f"{folder / name}: error: {leak}", err=True)
+            click.echo(f"{folder / name}: removed", err=True)
+        else:
+            click.echo(f"{folder / name}: no leak")
+    sys.exit(1 if leaked else 0)
 
 
 @main.command()

@@ -203,3 +203,19 @@ def test_record_never_points_outside_the_output_folder(setup):
     text = record.read_text().replace('"volunteer.html"', '"../../plans/meetup.yaml"')
     record.write_text(text)
     assert setup.build() == "built"
+
+
+def test_picture_spelled_with_a_yaml_escape_is_found(tmp_path):
+    plan = tmp_path / "p.yaml"
+    plan.write_text('a: "see \\x21[x](one.png)"\nb: plain text\n', encoding="utf-8")
+    assert [p.name for p in cache.used_files(plan)] == ["one.png"]
+    plan.write_text("a: plain text, no pictures\n", encoding="utf-8")
+    assert cache.used_files(plan) == []
+
+
+def test_same_size_template_edit_is_seen(setup):
+    setup.build()
+    css = setup.templates / "css" / "guide.css"
+    text = css.read_text()
+    css.write_text(text.replace("black", "white"))  # same length, new bytes
+    assert setup.build() == "built"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from generator.plan.model import (
     Audience,
     ChannelKind,
     Plan,
+    RelationKind,
     ResponderRole,
     RoleKind,
     RoomKind,
@@ -52,6 +54,8 @@ EDITION_TITLES = {
     Audience.responder: "Responder guide",
 }
 ROLE_WORDS = {ResponderRole.lead: "Lead", ResponderRole.responder: "Responder", ResponderRole.fallback: "Fallback"}
+RELATION_WORDS = {RelationKind.partner: "Partner of", RelationKind.family: "Family of",
+                  RelationKind.conflict: "Conflict of interest with", RelationKind.other: "Relationship with"}
 ROOM_WORDS = {RoomKind.safety: "Safety room", RoomKind.staff: "Staff room", RoomKind.first_aid: "First aid", RoomKind.other: "Room"}
 CHANNEL_WORDS = {ChannelKind.phone: "Call or text", ChannelKind.sms: "Text", ChannelKind.email: "E-mail",
                  ChannelKind.in_person: "In person", ChannelKind.form: "Online form", ChannelKind.chat: "Chat"}
@@ -118,9 +122,15 @@ def days_text(days: Iterable[dt.date], all_days: list[dt.date]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def bare_url(url: str) -> Markup:
+    """A link as people read it aloud (no https://, no trailing slash), with line-break chances after slashes."""
+    text = re.sub(r"^https?://", "", url).rstrip("/") or url
+    return Markup("/<wbr>").join(text.split("/"))
+
+
 def qr_svg(url: str, label: str) -> Markup:
     """A QR code for `url` as inline SVG, with `label` as its accessible name (PDF alt text)."""
-    code = segno.make(url, error="m")
+    code = segno.make(url, error="l")  # the smallest code (biggest modules); segno raises the level when it fits
     svg = code.svg_inline(scale=4, border=2, title=label, svgclass="qr", lineclass=None, omitsize=True)
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
@@ -232,6 +242,18 @@ class Guide:
         """Whether any responder in this edition's cut plan still holds `name` (a column to show)."""
         return any(getattr(responder, name) for responder in self.plan.responders)
 
+    def team_links(self, responder) -> list[Markup]:
+        """Fallback and declared relationships of one responder, one line each (responder edition)."""
+        lines = []
+        if responder.fallback:
+            lines.append(Markup("Fallback: {}").format(self.who(responder.fallback)))
+        for relation in responder.relationships:
+            line = Markup("{} {}").format(RELATION_WORDS[relation.kind], self.who(relation.with_))
+            if relation.note:
+                line += Markup(": ") + self.mdi(relation.note)
+            lines.append(line)
+        return lines
+
     def role_word(self, responder) -> str:
         return ROLE_WORDS[responder.role]
 
@@ -259,7 +281,6 @@ class Guide:
     # rota, in the event's time zone
     @property
     def zone_note(self) -> str:
-        zone = self.plan.event.zone
         names = sorted({self._local(shift.start).tzname() for shift in self.plan.rota} - {None})
         return f"{self.plan.event.timezone}" + (f" ({', '.join(names)})" if names else "")
 
@@ -284,6 +305,13 @@ class Guide:
             end_text = f"{end:%H:%M} ({short_date(end.date())})"
         others = [self.who(r) for r in shift.responders if r != shift.lead]
         return ShiftRow(f"{start:%H:%M}", end_text, self.who(shift.lead), others, shift.note)
+
+    @property
+    def venue_contacts(self) -> list[tuple[Venue, object]]:
+        """The venues' contacts not already listed as resources under the same name."""
+        listed = {resource.name.casefold() for resource in self.plan.resources}
+        return [(venue, contact) for venue in self.plan.venues for contact in venue.contacts
+                if contact.name.casefold() not in listed]
 
     # assessment
     def cell(self, impact: str, risk: str):
@@ -372,6 +400,7 @@ def environment(directory: Path | None = None) -> jinja2.Environment:
         long_date=long_date,
         short_date=short_date,
         tel=tel_href,
+        bare_url=bare_url,
         phone=_phone_filter,
         md=_md_filter,
         mdi=_mdi_filter,

@@ -15,6 +15,7 @@ import markdown as _markdown
 import nh3
 from markupsafe import Markup
 
+from generator.errors import BuildError
 from generator.render.assets import RefusedResource
 
 TAGS = {"p", "br", "strong", "em", "b", "i", "code", "ul", "ol", "li", "a", "blockquote", "img", "del", "sub", "sup"}
@@ -24,6 +25,9 @@ CONTENT_TAGS = {"script", "style", "template", "noscript", "textarea", "select",
 LINK_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 EXTENSIONS = ["sane_lists"]
 
+_IMG = re.compile(r"<img\b[^>]*>")
+_ALT = re.compile(r'\balt="[^"]*[^"\s][^"]*"')
+_SRC = re.compile(r'\bsrc="([^"]*)"')
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9.+-]*):")
 _ONE_PARAGRAPH = re.compile(r"^<p>((?:(?!</?p>).)*)</p>$", re.DOTALL)
 
@@ -78,4 +82,9 @@ def clean(html: str, image_source: ImageSource | None = None) -> str:
     )
     if errors:
         raise errors[0]
+    for tag in _IMG.findall(cleaned):
+        if not _ALT.search(tag):
+            src = _SRC.search(tag)
+            raise BuildError(f"the picture `{src.group(1)[:80] if src else '?'}` needs a description for people who "
+                             "cannot see it: write ![what it shows](file.png)")
     return cleaned

@@ -6,16 +6,15 @@ generator.build imports it only when it prints, so `check` and `--help` stay fas
 - PDF/UA-1: tagged, with title, language and author from the HTML's <title>,
   <html lang> and <meta name=author>; every picture and QR code carries alt text.
 - Reproducible: WeasyPrint writes no date unless the HTML has dcterms.created /
-  dcterms.modified (set from SOURCE_DATE_EPOCH when it is set) and no random file
-  identifier unless asked; fonts are the bundled ones, subset by content. Two
-  builds of the same plan give the same bytes.
+  dcterms.modified (set from SOURCE_DATE_EPOCH when it is set); the file identifier
+  is an MD5 of the PDF's own content; font subsets are named by a hash of the font
+  description; the fonts are the bundled ones. Two builds give the same bytes.
 - Restricted: every file WeasyPrint wants goes through GuideURLFetcher.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
@@ -30,19 +29,15 @@ STYLESHEETS = ("base.css", "print.css")
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 
-@dataclass
 class PrintLog(logging.Handler):
-    """WeasyPrint's complaints during one rendering (missing alt text, unloadable pictures...)."""
+    """WeasyPrint's complaints during one rendering (missing alt text, unloadable pictures, CSS it ignored)."""
 
-    messages: list[str] = field(default_factory=list)
-
-    def __post_init__(self):
-        logging.Handler.__init__(self, level=logging.WARNING)
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
-
-    __hash__ = logging.Handler.__hash__
 
 
 def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", fetcher: GuideURLFetcher | None = None,

@@ -1,0 +1,108 @@
+"""The HTML guides in Debian's Chromium: zero axe-core violations, no request leaves the file, fits a phone."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from browser import CHROMIUM, launch_chromium, run_axe  # noqa: E402
+
+EDITIONS = {"volunteer": "volunteer.html", "responder": "private/responder.html"}
+VIEWPORTS = {"phone": {"width": 375, "height": 740}, "laptop": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, path: Path, viewport: dict, requests: list):
+    # bypass_csp only so that axe can be injected; the page's own policy is tested below
+    context = browser.new_context(viewport=viewport, bypass_csp=True)
+    page = context.new_page()
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(path.as_uri())
+    return context, page
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_axe_finds_nothing_and_no_request_leaves_the_file(browser, example_guides, edition, viewport):
+    path = example_guides[EDITIONS[edition]]
+    requests = []
+    context, page = open_page(browser, path, VIEWPORTS[viewport], requests)
+    try:
+        violations = run_axe(page)
+        assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+        assert requests == [path.as_uri()]
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= VIEWPORTS[viewport]["width"], f"the page is {width}px wide"
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def server():
+    """A local HTTP server that records every request it gets."""
+    import http.server
+    import threading
+
+    seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_the_content_security_policy_blocks_any_request(browser, example_guides, server, tmp_path):
+    """Even markup that would fetch (planted into a copy of a guide) is blocked by the page's own policy."""
+    base, seen = server
+    original = example_guides["volunteer.html"].read_text(encoding="utf-8")
+    planted = original.replace("</main>", f'<img src="{base}/img.png" alt="x"><iframe src="{base}/frame" title="x"></iframe>'
+                                          f'<div style="background-image: url({base}/bg.png)">x</div></main>')
+    copy = tmp_path / "copy.html"
+    copy.write_text(planted, encoding="utf-8")
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(copy.as_uri())
+        page.wait_for_timeout(300)
+    finally:
+        context.close()
+    assert seen == []
+
+
+def test_print_stylesheet(browser, example_guides):
+    requests = []
+    context, page = open_page(browser, example_guides["private/responder.html"], VIEWPORTS["laptop"], requests)
+    style = "([selector, property]) => getComputedStyle(document.querySelector(selector))[property]"
+    try:
+        page.emulate_media(media="print")
+        assert page.evaluate(style, ["nav.toc", "display"]) == "none"
+        assert page.evaluate(style, [".cover", "breakAfter"]) == "page"
+        assert page.evaluate(style, [".report-form", "breakBefore"]) == "page"
+        assert page.evaluate(style, [".scenario", "breakInside"]) == "avoid"
+        assert page.evaluate(style, ["thead", "display"]) == "table-header-group"
+        page.emulate_media(media="screen")
+        assert page.evaluate(style, ["nav.toc", "display"]) == "block"
+    finally:
+        context.close()

@@ -1,0 +1,212 @@
+"""`incident-guide build`: the four files, their modes, all-or-nothing writes, errors without tracebacks."""
+
+import io
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import generator.build as build_module
+import generator.render.pdf as pdf_module
+from generator.build import EDITIONS, build_plan
+from generator.check import check_plan
+from generator.cli import main
+from generator.errors import BuildError
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
+FILES = ["public.pdf", "public.html", "volunteer.pdf", "volunteer.html", "private/responder.pdf", "private/responder.html",
+         *[f"private/rota-{rid}.ics" for rid in ("amara", "dimitra", "jonah", "priya", "sam")]]
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def blank_pdf(paper: str) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(*((612, 792) if paper == "letter" else (595, 842)))
+    stream = io.BytesIO()
+    writer.write(stream)
+    return stream.getvalue()
+
+
+@pytest.fixture
+def fake_pdf(monkeypatch):
+    """Printing replaced by a stand-in (a blank page), for tests about writing files: fast, records the calls."""
+    calls = []
+
+    def render_pdf(html, policy, *, paper="a4", **_):
+        calls.append({"paper": paper, "html": html})
+        if "FAIL-RESPONDER" in html and "Responder guide" in html:
+            raise BuildError("the responder edition failed")
+        return blank_pdf(paper)
+
+    monkeypatch.setattr(pdf_module, "render_pdf", render_pdf)
+    return calls
+
+
+@pytest.fixture
+def old_guides(tmp_path):
+    """A previous build's files in out/plan/, to prove a failed build leaves them alone."""
+    target = tmp_path / "out" / "plan"
+    (target / "private").mkdir(parents=True)
+    for name in FILES:
+        (target / name).write_text(f"old {name}")
+    return target
+
+
+def assert_untouched(target: Path):
+    for name in FILES:
+        assert (target / name).read_text() == f"old {name}"
+    assert not [p for p in target.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_build_writes_every_file_with_private_modes(example_guides):
+    assert sorted(example_guides) == sorted(FILES)
+    folder = example_guides["volunteer.pdf"].parent
+    assert mode(folder / "private") == 0o700
+    assert mode(example_guides["private/responder.pdf"]) == 0o600
+    assert mode(example_guides["private/responder.html"]) == 0o600
+    assert mode(example_guides["volunteer.pdf"]) == 0o644
+    assert example_guides["volunteer.pdf"].read_bytes().startswith(b"%PDF-1.7")
+    assert example_guides["volunteer.html"].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in folder.rglob("*")) == sorted(["private", *[Path(f).name for f in FILES]])
+
+
+def test_two_builds_are_byte_identical(example_guides, tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    again = build_plan(EXAMPLE, tmp_path)
+    for path in again:
+        first = example_guides[path.relative_to(tmp_path / EXAMPLE.stem).as_posix()]
+        assert path.read_bytes() == first.read_bytes(), f"{path.name} differs between two builds"
+
+
+def test_cli_builds_and_lists_the_files(fake_pdf, tmp_path):
+    result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for name in FILES:
+        assert f"wrote {tmp_path / 'complete-conference' / name}" in result.output
+        assert (tmp_path / "complete-conference" / name).is_file()
+
+
+def test_plan_with_errors_builds_nothing_and_prints_what_check_prints(write_plan, old_guides, fake_pdf):
+    def break_it(data):
+        data["responders"][0]["phone"] = "12"
+        data["responders"][1]["rolle"] = "lead"
+
+    plan = write_plan(break_it)
+    result = CliRunner().invoke(main, ["build", str(plan), "-o", str(old_guides.parent)])
+    assert result.exit_code == 1
+    expected = [str(problem) for problem in check_plan(plan).problems]
+    assert len(expected) == 2 and all(f"{plan}:" in line for line in expected)
+    for line in expected:
+        assert line in result.output
+    assert "Traceback" not in result.output
+    assert fake_pdf == []
+    assert_untouched(old_guides)
+
+
+def test_refused_resource_fails_without_traceback_and_keeps_old_guides(write_plan, old_guides):
+    plan = write_plan(lambda data: data["venues"][0].update(directions="![map](file:///etc/passwd)"))
+    result = CliRunner().invoke(main, ["build", str(plan), "-o", str(old_guides.parent)])
+    assert result.exit_code == 1
+    assert "error: refused to use `file:///etc/passwd`" in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert_untouched(old_guides)
+
+
+def test_one_failed_edition_writes_nothing(write_plan, old_guides, fake_pdf):
+    plan = write_plan(lambda data: data["communication"].update(records="FAIL-RESPONDER"))
+    with pytest.raises(BuildError, match="responder edition failed"):
+        build_plan(plan, old_guides.parent)
+    assert len(fake_pdf) == 3  # public and volunteer editions were printed, then nothing was written
+    assert_untouched(old_guides)
+
+
+def test_a_failed_write_leaves_the_previous_guides(write_plan, old_guides, fake_pdf, monkeypatch):
+    real = build_module._write_temporary
+    calls = []
+
+    def failing(final, content, file_mode):
+        calls.append(final)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(final, content, file_mode)
+
+    monkeypatch.setattr(build_module, "_write_temporary", failing)
+    with pytest.raises(OSError):
+        build_plan(write_plan(), old_guides.parent)
+    assert_untouched(old_guides)
+
+
+def test_the_leak_check_sees_every_file_before_anything_is_written(write_plan, tmp_path, fake_pdf, monkeypatch):
+    seen = []
+
+    def check_leaks(plan, files):
+        seen.extend(files)
+        raise BuildError("responders[0].email appears in the volunteer HTML")
+
+    monkeypatch.setattr(build_module, "check_leaks", check_leaks)
+    with pytest.raises(BuildError, match="appears in the volunteer HTML"):
+        build_plan(write_plan(), tmp_path / "out")
+    assert sorted(str(f.path) for f in seen) == sorted(FILES)
+    assert {f.audience.value for f in seen if f.private} == {"responder"}
+    assert not (tmp_path / "out").exists()
+
+
+def test_one_edition_only(write_plan, tmp_path, fake_pdf):
+    result = CliRunner().invoke(main, ["build", str(write_plan()), "-o", str(tmp_path / "out"), "--edition", "volunteer"])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in (tmp_path / "out" / "plan").iterdir() if not p.name.startswith("."))
+    assert written == ["volunteer.html", "volunteer.pdf"]
+
+
+def test_paper_defaults_from_the_venue_and_can_be_chosen(write_plan, tmp_path, fake_pdf):
+    plan = write_plan()
+    build_plan(plan, tmp_path / "a", editions=["volunteer"])
+    CliRunner().invoke(main, ["build", str(plan), "-o", str(tmp_path / "b"), "--edition", "volunteer", "--paper", "letter"])
+    assert [call["paper"] for call in fake_pdf] == ["a4", "letter"]
+
+
+def test_the_private_folder_is_tightened(write_plan, tmp_path, fake_pdf):
+    private = tmp_path / "out" / "plan" / "private"
+    private.mkdir(parents=True, mode=0o755)
+    os.chmod(private, 0o755)
+    build_plan(write_plan(), tmp_path / "out")
+    assert mode(private) == 0o700
+
+
+def test_several_plans_build_the_good_ones_and_fail(write_plan, tmp_path, fake_pdf):
+    good = write_plan(name="good")
+    bad = write_plan(lambda data: data.pop("reporting"), name="bad")
+    result = CliRunner().invoke(main, ["build", str(bad), str(good), "-o", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 1
+    assert "`reporting` is missing" in result.output
+    assert (tmp_path / "out" / "good" / "volunteer.pdf").is_file()
+    assert not (tmp_path / "out" / "bad").exists()
+
+
+def test_editions_table_names_files_and_privacy():
+    assert EDITIONS["volunteer"].file("pdf").as_posix() == "volunteer.pdf"
+    assert EDITIONS["responder"].file("html").as_posix() == "private/responder.html"
+    assert EDITIONS["responder"].private and not EDITIONS["volunteer"].private
+
+
+def test_an_online_community_without_venues_builds(write_plan, tmp_path, fake_pdf):
+    def online(data):
+        data["event"].update(kind="online-community", country="GB")
+        for key in ("starts", "ends", "reporting_guidelines", "last_reviewed"):
+            data["event"].pop(key)
+        for key in ("venues", "rota", "assessment", "communication"):
+            data.pop(key)
+
+    written = {p.name: p for p in build_plan(write_plan(online), tmp_path / "out")}
+    html = written["responder.html"].read_text(encoding="utf-8")
+    assert "Emergency: <a class=\"emergency-number\" href=\"tel:999\">999</a>" in html
+    assert "Tell them the address" not in html and "Safety room" not in html and ">Rota<" not in html

@@ -1,0 +1,205 @@
+"""The HTML guides: golden files, safe rendering, self-contained pages, what each edition holds."""
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from generator.plan.model import Audience
+from generator.plan.validate import read_plan
+from generator.render.assets import AssetPolicy, RefusedResource
+from generator.render.edition import make_edition
+from generator.render.html import (
+    date_range,
+    default_paper,
+    environment,
+    phone_display,
+    render_html,
+    templates_dir,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
+GOLDEN = ROOT / "tests" / "golden" / "complete-conference"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return read_plan(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def pages(plan):
+    policy = AssetPolicy(EXAMPLE.parent, templates_dir())
+    return {audience.value: render_html(make_edition(plan, audience), policy=policy)
+            for audience in (Audience.volunteer, Audience.responder)}
+
+
+@pytest.mark.parametrize("edition", ["volunteer", "responder"])
+def test_golden(pages, edition, update_golden):
+    golden = GOLDEN / f"{edition}.html"
+    if update_golden:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(pages[edition], encoding="utf-8")
+    assert golden.is_file(), "run pytest --update-golden to create the golden files"
+    assert pages[edition] == golden.read_text(encoding="utf-8"), (
+        f"{golden.relative_to(ROOT)} differs; if the change is intended, run pytest --update-golden and review the diff")
+
+
+def test_the_environment_is_strict():
+    env = environment()
+    assert env.autoescape is True
+    assert env.undefined is jinja2.StrictUndefined
+
+
+def test_template_syntax_and_html_in_plan_text_print_as_typed(plan):
+    amara = plan.responders[0].model_copy(update={"name": "{{ 7*7 }} <b>Amara</b>", "how_to_recognise": "{% raw %}"})
+    changed = plan.model_copy(update={"responders": [amara, *plan.responders[1:]]})
+    html = render_html(make_edition(changed, Audience.volunteer))
+    assert "{{ 7*7 }} &lt;b&gt;Amara&lt;/b&gt;" in html
+    assert "{% raw %}" in html
+    assert "49" not in html.replace("0249", "")
+    assert "<b>Amara" not in html
+
+
+class Page(HTMLParser):
+    """Tags, attributes and landmarks of a page."""
+
+    def __init__(self, source):
+        super().__init__()
+        self.tags = []
+        self.feed(source)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def all(self, tag):
+        return [attrs for name, attrs in self.tags if name == tag]
+
+
+@pytest.mark.parametrize("edition", ["volunteer", "responder"])
+def test_html_is_self_contained(pages, edition):
+    page = Page(pages[edition])
+    assert not page.all("script") and not page.all("link") and not page.all("iframe")
+    assert not page.all("img") or all(img["src"].startswith("data:") for img in page.all("img"))
+    for name, attrs in page.tags:
+        for key in ("src", "srcset", "data", "poster", "action", "background"):
+            assert key not in attrs or attrs[key].startswith("data:"), (name, attrs)
+    for link in page.all("a"):
+        assert re.match(r"^(#|tel:|mailto:|https?://)", link["href"]), link
+    assert "url(" not in pages[edition] and "@import" not in pages[edition]
+    csp = next(m for m in page.all("meta") if m.get("http-equiv") == "Content-Security-Policy")
+    assert "default-src 'none'" in csp["content"]
+
+
+@pytest.mark.parametrize("edition", ["volunteer", "responder"])
+def test_html_is_phone_ready_and_semantic(pages, edition):
+    page = Page(pages[edition])
+    html = pages[edition]
+    assert page.all("html")[0]["lang"] == "en"
+    assert any(m.get("name") == "viewport" for m in page.all("meta"))
+    assert "@media print" in html and "@media (max-width" in html
+    for landmark in ("header", "nav", "main", "footer"):
+        assert len(page.all(landmark)) == 1, landmark
+    assert len(page.all("h1")) == 1
+    assert any(a["href"] == "tel:999" for a in page.all("a"))
+    assert any(a["href"] == "tel:+442079460201" for a in page.all("a"))
+    assert any(a["href"].startswith("mailto:") for a in page.all("a"))
+    assert "font-family: system-ui" in html and "@font-face" not in html
+
+
+@pytest.mark.parametrize("edition", ["volunteer", "responder"])
+def test_qr_codes_are_inline_svg_with_a_title(pages, edition):
+    svgs = re.findall(r'<svg role="img"[^>]*class="qr"[^>]*><title>([^<]+)</title>', pages[edition])
+    assert svgs == [
+        "QR code linking to the code of conduct: https://summit.example.org/code-of-conduct",
+        "QR code linking to the reporting guidelines: https://summit.example.org/code-of-conduct/reporting",
+    ]
+
+
+def test_volunteer_edition_holds_only_volunteer_data(pages, plan):
+    html = pages["volunteer"]
+    for responder in plan.responders:
+        assert responder.name in html
+        assert responder.email not in html and responder.chat not in html
+    assert "020 7946 0204" not in html  # Priya's phone is for responders only
+    assert "A banned person tries to come in" in html
+    assert "A reporter is afraid of being identified" not in html  # a responder-only scenario
+    assert "Who leads on each day" in html and "Rota" not in html
+    assert "Wednesday 9 June 2027" in html
+
+
+def test_responder_edition_holds_everything(pages, plan):
+    html = pages["responder"]
+    for scenario in plan.scenarios:
+        assert scenario.title in html
+    for responder in plan.responders:
+        assert responder.email in html and responder.chat in html
+    for day in ("Wednesday 9 June 2027", "Thursday 10 June 2027", "Friday 11 June 2027"):
+        assert f">{day}</caption>" in html
+    assert html.count("(lead)</td>") == len(plan.rota)
+    for title in ("Report form", "Impact and risk", "Possible responses", "Communication", "Roles and governance"):
+        assert f">{title}</h2>" in html
+
+
+def test_cover_shows_the_emergency_number_first_then_the_address(pages):
+    html = pages["volunteer"]
+    emergency = html.index('class="emergency-number"')
+    assert emergency < html.index("14 Ropewalk Lane") < html.index("Response team")
+    assert "London SE1 9ZZ" in html
+
+
+def test_phone_numbers_are_national_at_home_and_international_abroad():
+    assert phone_display("+442079460201", "GB") == "020 7946 0201"
+    assert phone_display("+442079460201", "US") == "+44 20 7946 0201"
+    assert phone_display("+12025550143", "US") == "(202) 555-0143"
+    assert phone_display("999", "GB") == "999"
+
+
+@pytest.mark.parametrize("country, paper", [("GB", "a4"), ("DE", "a4"), ("US", "letter"), ("CA", "letter"),
+                                            ("MX", "letter"), ("PH", "letter"), ("JP", "a4")])
+def test_default_paper_follows_the_venue_country(plan, country, paper):
+    venue = plan.venues[0].model_copy(update={"country": country})
+    assert default_paper(plan.model_copy(update={"venues": [venue]})) == paper
+
+
+def test_dates():
+    assert date_range(dt.date(2027, 6, 9), dt.date(2027, 6, 11)) == "9\u201311 June 2027"
+    assert date_range(dt.date(2027, 6, 30), dt.date(2027, 7, 2)) == "30 June \u2013 2 July 2027"
+    assert date_range(dt.date(2027, 6, 9), None) == "Wednesday 9 June 2027"
+
+
+def test_a_refused_picture_in_prose_stops_the_html(plan, tmp_path):
+    venue = plan.venues[0].model_copy(update={"directions": "![map](http://127.0.0.1:9/map.png)"})
+    changed = plan.model_copy(update={"venues": [venue]})
+    with pytest.raises(RefusedResource, match="127.0.0.1:9"):
+        render_html(make_edition(changed, Audience.volunteer), policy=AssetPolicy(tmp_path, templates_dir()))
+
+
+def test_templates_are_found(monkeypatch):
+    assert (templates_dir() / "guide.html.j2").is_file()
+    assert (templates_dir() / "fonts" / "OFL.txt").is_file()
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"templates" = "generator/templates"' in pyproject  # the wheel carries them
+
+
+def test_rota_is_one_table_per_day_in_the_event_time_zone(plan):
+    from generator.render.html import Guide
+
+    utc = dt.timezone.utc
+    shifts = [
+        plan.rota[0].model_copy(update={"start": dt.datetime(2027, 6, 9, 7, 0, tzinfo=utc),
+                                        "end": dt.datetime(2027, 6, 9, 15, 0, tzinfo=utc)}),
+        plan.rota[1].model_copy(update={"start": dt.datetime(2027, 6, 10, 19, 0, tzinfo=utc),
+                                        "end": dt.datetime(2027, 6, 11, 5, 0, tzinfo=utc)}),
+    ]
+    guide = Guide(make_edition(plan.model_copy(update={"rota": shifts}), Audience.responder), "screen", "a4")
+    days = guide.rota_days
+    assert [day for day, _ in days] == [dt.date(2027, 6, 9), dt.date(2027, 6, 10)]
+    first, second = days[0][1][0], days[1][1][0]
+    assert (first.start, first.end) == ("08:00", "16:00")  # 07:00 UTC is 08:00 in London in June
+    assert (second.start, second.end) == ("20:00", "06:00 (Fri 11 Jun)")
+    assert guide.zone_note == "Europe/London (BST)"

@@ -1,0 +1,286 @@
+"""The printed guides, read back page by page: cover, contents, scenarios, footers, PDF/UA, fonts."""
+
+import datetime as dt
+import io
+import re
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from generator.build import build_plan
+from generator.plan.model import Audience
+from generator.plan.validate import read_plan
+from generator.render.assets import AssetPolicy
+from generator.render.edition import make_edition
+from generator.render.html import phone_display, render_html, templates_dir
+from generator.render.pdf import render_pdf
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
+EDITIONS = {"volunteer": "volunteer.pdf", "responder": "private/responder.pdf"}
+
+
+@cache
+def pages_text(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace: names and numbers wrapped over two lines still match."""
+    return re.sub(r"\s+", "", text)
+
+
+def contents(pages: list[str]) -> tuple[int, list[tuple[str, int]]]:
+    """(index of the contents page, [(title, page number)]) from the table of contents."""
+    index = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Contents"))
+    entries = re.findall(r"^(.+?)\s*\.{3,}\s*(\d+)\s*$", pages[index], re.MULTILINE)
+    return index, [(title.strip(), int(number)) for title, number in entries]
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return read_plan(EXAMPLE)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_cover_holds_the_address_the_emergency_number_and_the_team(example_guides, plan, edition):
+    cover = squash(pages_text(example_guides[EDITIONS[edition]])[0])
+    cut = make_edition(plan, Audience(edition)).plan
+    assert squash("Emergency: 999") in cover
+    for line in [cut.venues[0].name, *cut.venues[0].address]:
+        assert squash(line) in cover
+    for responder in cut.responders:
+        assert squash(responder.name) in cover
+        if responder.phone:
+            assert squash(phone_display(responder.phone, "GB")) in cover
+    assert squash("Plan last reviewed Tuesday 20 April 2027") in cover
+    # the edition's cut decides: Priya shares her phone with responders only
+    assert (squash("020 7946 0204") in cover) == (edition == "responder")
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_cover_is_one_page_and_contents_follow(example_guides, edition):
+    pages = pages_text(example_guides[EDITIONS[edition]])
+    assert "Plan last reviewed" in pages[0]
+    assert pages[1].lstrip().startswith("Contents")
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_contents_page_numbers_are_the_real_ones(example_guides, edition):
+    pages = pages_text(example_guides[EDITIONS[edition]])
+    index, entries = contents(pages)
+    assert len(entries) >= 7
+    for title, number in entries:
+        found = next(i for i, text in enumerate(pages) if i > index and title in [line.strip() for line in text.splitlines()])
+        assert found + 1 == number, f"contents say {title!r} is on page {number}, it is on page {found + 1}"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_scenario_appears_whole_on_one_page(example_guides, plan, edition):
+    pages = [squash(text) for text in pages_text(example_guides[EDITIONS[edition]])]
+    scenarios = make_edition(plan, Audience(edition)).plan.scenarios
+    assert scenarios
+    for scenario in scenarios:
+        first = next(i for i, text in enumerate(pages) if squash(scenario.title) in text)
+        last_step = squash(re.sub(r"\*\*", "", scenario.steps[-1]))
+        assert last_step in pages[first], f"scenario {scenario.id!r} is split across pages"
+    if edition == "responder":
+        assert len(scenarios) == len(plan.scenarios)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_page_has_header_and_footer(example_guides, edition):
+    pages = pages_text(example_guides[EDITIONS[edition]])
+    title = "Responder guide (private)" if edition == "responder" else "Volunteer guide"
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+        assert "Emergency: 999" in text
+        assert "Not for public distribution" in text or "NOT FOR PUBLIC DISTRIBUTION" in text
+        if number > 1:
+            assert "Riverside Open Source Summit 2027" in text and title in text
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_pdf_ua_metadata(example_guides, edition):
+    reader = PdfReader(example_guides[EDITIONS[edition]])
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a pypdf BooleanObject)
+    assert "/StructTreeRoot" in root
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] in (True, "true")
+    info = reader.metadata
+    assert info.title == f"Riverside Open Source Summit 2027 \u2013 {edition.capitalize()} guide"
+    assert info.author == "Riverside Software Foundation"
+    xmp = reader.xmp_metadata.stream.get_data()
+    assert b'pdfuaid:part="1"' in xmp
+    assert reader.pdf_header == "%PDF-1.7"
+
+
+def _structure(node, found):
+    node = node.get_object()
+    if hasattr(node, "get") and node.get("/S") == "/Figure":
+        found.append(node)
+    kids = node.get("/K") if hasattr(node, "get") else None
+    if kids is None:
+        return
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object()
+        if hasattr(kid, "get") and kid.get("/Type") == "/StructElem" or hasattr(kid, "get") and "/S" in kid:
+            _structure(kid, found)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_figure_has_alt_text(example_guides, edition):
+    reader = PdfReader(example_guides[EDITIONS[edition]])
+    figures = []
+    _structure(reader.trailer["/Root"]["/StructTreeRoot"], figures)
+    assert len(figures) == 2  # the two QR codes
+    for figure in figures:
+        assert str(figure["/Alt"]).startswith("QR code linking to the ")
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_bookmarks_follow_the_sections(example_guides, edition):
+    reader = PdfReader(example_guides[EDITIONS[edition]])
+    top = [item.title for item in reader.outline if not isinstance(item, list)]
+    _, entries = contents(pages_text(example_guides[EDITIONS[edition]]))
+    assert top == ["Riverside Open Source Summit 2027", "Contents", *[title for title, _ in entries]]
+    nested = [item.title for group in reader.outline if isinstance(group, list) for item in group]
+    assert "A banned person tries to come in" in nested
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_only_the_bundled_fonts_are_embedded(example_guides, edition):
+    listing = subprocess.run(["pdffonts", str(example_guides[EDITIONS[edition]])], capture_output=True, text=True, check=True).stdout
+    fonts = [line.split()[0] for line in listing.splitlines()[2:]]
+    assert fonts and all(re.fullmatch(r"[A-Z]{6}\+Guide-Sans(-Bold|-Italic|-BoldItalic)?", font) for font in fonts), fonts
+    assert all(" yes yes yes " in line for line in listing.splitlines()[2:])  # embedded, subset, unicode map
+    assert squash("Δήμητρα Καραγιάννη") in squash(pages_text(example_guides[EDITIONS[edition]])[0])
+
+
+def test_the_bundled_fonts_cover_greek_and_cyrillic_and_allow_embedding():
+    from fontTools.ttLib import TTFont
+
+    fonts = sorted((templates_dir() / "fonts").glob("*.ttf"))
+    assert len(fonts) == 4
+    licence = (templates_dir() / "fonts" / "OFL.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence
+    for path in fonts:
+        font = TTFont(path)
+        cmap = font.getBestCmap()
+        assert all(ord(ch) in cmap for ch in "ΔήμητραΚαραγιάννηЖенщинаДмитрийÆØÅçğş×•–")
+        assert font["OS/2"].fsType & 0x2 == 0  # not "restricted licence embedding"
+
+
+def test_source_date_epoch_dates_the_pdf(plan):
+    moment = dt.datetime(2027, 4, 20, 12, 0, tzinfo=dt.timezone.utc)
+    policy = AssetPolicy(EXAMPLE.parent, templates_dir())
+    html = render_html(make_edition(plan, Audience.volunteer), medium="print", source_date=moment)
+    assert '<meta name="dcterms.created" content="2027-04-20T12:00:00Z">' in html
+    undated = render_html(make_edition(plan, Audience.volunteer), medium="print")
+    assert "dcterms" not in undated
+    start, end = html.index("<body"), html.index("</body>")
+    small = html[:start] + "<body><main><h1>x</h1></main></body></html>"  # the head is what matters
+    reader = PdfReader(io.BytesIO(render_pdf(small, policy)))
+    assert reader.metadata["/CreationDate"].startswith("D:20270420120000")
+    assert reader.metadata["/ModDate"].startswith("D:20270420120000")
+    assert end > start
+
+
+def test_weasyprint_has_nothing_to_complain_about(plan):
+    from generator.render.pdf import PrintLog
+
+    log = PrintLog()
+    policy = AssetPolicy(EXAMPLE.parent, templates_dir())
+    render_pdf(render_html(make_edition(plan, Audience.volunteer), medium="print", policy=policy), policy, log=log)
+    assert log.messages == []
+
+
+def test_the_previews_in_docs_match_the_guide(example_guides):
+    """docs/preview-*.png show what the build makes; regenerate with python scripts/make_previews.py."""
+    import importlib.util
+
+    from PIL import ImageChops, ImageStat
+
+    spec = importlib.util.spec_from_file_location("make_previews", ROOT / "scripts" / "make_previews.py")
+    previews = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(previews)
+    from PIL import Image
+
+    for name, image in previews.render_previews(example_guides["private/responder.pdf"]).items():
+        committed_path = ROOT / "docs" / name
+        assert committed_path.stat().st_size < 150_000
+        with Image.open(committed_path) as committed:
+            assert committed.size == image.size, f"docs/{name} is stale: run python scripts/make_previews.py"
+            difference = ImageStat.Stat(ImageChops.difference(committed.convert("L"), image)).mean[0]
+        assert difference < 1.0, f"docs/{name} is stale (mean difference {difference:.2f}): run python scripts/make_previews.py"
+
+
+# --- bigger teams, long names, other paper --------------------------------------
+
+FIRST = ["Amara", "Bartholomew", "Chiamaka", "Dmitri", "Eleftheria", "Fatoumata", "Guðrún", "Hiroshi",
+         "Ifeoluwa", "Joaquín", "Katarzyna", "Lwazi", "Mireille", "Nkechi", "Oksana", "Pedro", "Qiu", "Rashida",
+         "Siobhán", "Tomasz"]
+
+
+def _team(count: int, long_name: str | None = None):
+    def change(data):
+        team = []
+        for n in range(count):
+            team.append({
+                "id": f"r{n}", "name": f"{FIRST[n]} Montgomery-Vasquez{n}", "pronouns": "they/them",
+                "role": "lead" if n < 2 else "responder", "phone": f"020 7946 02{n:02d}",
+                "email": f"r{n}@example.org", "chat": f"Signal: responder.{n:02d}",
+                "how_to_recognise": "Orange lanyard and a badge that says Response team",
+            })
+        if long_name:
+            team[-1]["name"] = long_name
+        data["responders"] = team
+        for shift in data["rota"]:
+            shift["lead"], shift["responders"] = "r0", ["r2"]
+        data["communication"]["spokespeople"] = ["r0", "board"]
+    return change
+
+
+def test_a_team_of_eight_fits_on_the_cover_even_on_letter_paper(write_plan, tmp_path):
+    path = write_plan(_team(8))
+    [pdf] = [p for p in build_plan(path, tmp_path / "out", editions=["responder"], paper="letter") if p.suffix == ".pdf"]
+    reader = PdfReader(pdf)
+    assert [float(v) for v in reader.pages[0].mediabox[2:]] == [612, 792]
+    pages = pages_text(pdf)
+    for n in range(8):
+        assert squash(f"{FIRST[n]} Montgomery-Vasquez{n}") in squash(pages[0])
+    assert "Plan last reviewed" in pages[0]
+    assert pages[1].lstrip().startswith("Contents")
+
+
+LONG_NAME = "Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessenschafewarenwohlgepflegeundsorgfaltigkeitbeschutzen"
+
+
+def test_a_big_team_continues_cleanly_and_long_names_wrap(write_plan, tmp_path):
+    def change(data):
+        _team(20, LONG_NAME)(data)
+        data["venues"][0]["address"][0] = "Unit 14, The Old Ropewalk Warehouse, " + "Ropewalklanesouthwarkextension" * 3
+
+    path = write_plan(change)
+    [pdf] = [p for p in build_plan(path, tmp_path / "out", editions=["responder"]) if p.suffix == ".pdf"]
+    pages = pages_text(pdf)
+    cover = squash(pages[0] + pages[1])
+    for n in range(19):
+        name = squash(f"{FIRST[n]} Montgomery-Vasquez{n}")
+        assert name in cover
+        assert sum(name in squash(page) for page in pages[:2]) == 1  # a row never splits
+    assert squash(LONG_NAME) in cover
+    # the team table goes on with its header repeated; the contents come after the whole cover
+    assert squash("Name Role Phone Secure chat How to recognise") in squash(pages[1])
+    index, _ = contents(pages)
+    assert index >= 2 and "Plan last reviewed" in pages[index - 1]
+    # nothing runs off the page: every word lies inside the page
+    words = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "2", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    page_width = float(re.search(r'<page width="([\d.]+)"', words).group(1))
+    right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', words)]
+    assert right_edges and max(right_edges) <= page_width - 30

@@ -1,0 +1,67 @@
+"""The public "How to report" sheet: one page, public channels, nothing personal."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_plan
+from generator.plan.validate import read_plan
+from generator.render.leaks import visible_text
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAN = ROOT / "plans" / "complete-conference.yaml"
+
+
+@pytest.fixture(scope="module")
+def public(tmp_path_factory):
+    out = tmp_path_factory.mktemp("public")
+    build_plan(PLAN, out, editions=["public"])
+    folder = out / "complete-conference"
+    pdf = folder / "public.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    return folder, (folder / "public.html").read_text(encoding="utf-8"), text
+
+
+def _digits(text):
+    return re.sub(r"\D", "", text)
+
+
+def test_public_sheet_is_one_page_without_the_private_warning(public):
+    folder, _, text = public
+    from pypdf import PdfReader
+
+    assert len(PdfReader(folder / "public.pdf").pages) == 1, "the public sheet must fit on one page"
+    assert "How to report a code of conduct problem" in text
+    assert "Not for public distribution" not in text
+
+
+def test_public_sheet_holds_public_channels_rooms_and_links(public):
+    _, html, text = public
+    for wanted in ("020 7946 0300", "conduct@example.org", "orange lanyard", "Quiet Room (Room 2.14)",
+                   "summit.example.org/code-of-conduct", "999"):
+        assert wanted in text
+        assert wanted in visible_text(html)
+
+
+def test_public_sheet_contains_no_responder_contact(public):
+    _, html, text = public
+    plan = read_plan(PLAN)
+    for source in (html, text, visible_text(html)):
+        digits = _digits(source)
+        lowered = source.lower()
+        for person in plan.responders:
+            assert person.name.lower() not in lowered
+            assert person.phone[-10:] not in digits
+            assert person.email.lower() not in lowered
+            assert person.chat.lower() not in lowered
+        # the volunteers' direct line and the venue's internal contacts are not public either
+        assert "2079460301" not in digits and "2079460100" not in digits
+        assert "volunteer room" not in lowered
+
+
+def test_public_files_are_readable_by_all(public):
+    folder, _, _ = public
+    assert (folder / "public.html").stat().st_mode & 0o777 == 0o644
+    assert not (folder / "private").exists()
