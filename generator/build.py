@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from generator.check import check_plan
@@ -28,6 +28,7 @@ from generator.render.assets import AssetPolicy
 from generator.render.calendar import rota_calendars
 from generator.render.edition import make_edition
 from generator.render.leaks import check_leaks
+from generator.render.seal import check_passphrase, seal_html
 from generator.render.html import PAPER_SIZES, default_paper, render_html, source_date_epoch, templates_dir
 
 PRIVATE_DIR = "private"
@@ -81,14 +82,18 @@ def build_plan(
     *,
     on_warning: Callable[[Problem], None] | None = None,
     pdf: bool = True,
+    passphrase: str | None = None,
 ) -> list[Path]:
     """Build the guides of one plan into OUT_DIR/NAME/ and return the files written.
 
+    With a passphrase the private HTML guide is sealed (encrypted, opens in a browser).
     Raises PlanError (the same problems `check` prints) when the plan has errors, and
-    BuildError when a guide cannot be made (a refused resource, a leak); in both
-    cases nothing is written.
+    BuildError when a guide cannot be made (a refused resource, a leak, a short
+    passphrase); in both cases nothing is written.
     """
     path = Path(path)
+    if passphrase is not None:
+        check_passphrase(passphrase)
     result = check_plan(path)
     errors = [p for p in result.problems if p.severity == "error"]
     if errors or result.plan is None:
@@ -104,7 +109,17 @@ def build_plan(
 
     files = render_editions(plan, path, specs, paper, pdf=pdf)
     check_leaks(plan, files)  # the last lock: after rendering, before writing
+    if passphrase is not None:
+        files = [seal_file(item, passphrase, plan) for item in files]
     return write_files(Path(out_dir) / path.stem, files)
+
+
+def seal_file(item: RenderedFile, passphrase: str, plan: Plan) -> RenderedFile:
+    """The private HTML guide, encrypted; every other file as it is."""
+    if not (item.private and item.kind == "html"):
+        return item
+    sealed = seal_html(item.content.decode("utf-8"), passphrase, title="Sealed responder guide", lang=plan.event.languages[0])
+    return replace(item, content=sealed.encode("utf-8"))
 
 
 def select_editions(names: Iterable[str] | None) -> list[EditionSpec]:

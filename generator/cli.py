@@ -7,6 +7,7 @@ so `check`, `schema`, `init` and `--help` stay fast.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -74,9 +75,12 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Plans built at once, each in its own process. Default: one per core.")
 @click.option("--force", is_flag=True, help="Rebuild even guides whose plan, pictures, templates and options are unchanged.")
+@click.option("--seal", is_flag=True,
+              help="Encrypt the private HTML guide with a passphrase from $INCIDENT_GUIDE_PASSPHRASE "
+                   "(asked for, without echo, when unset and a terminal is attached).")
 def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], paper: str | None,
-          jobs: int | None, force: bool) -> None:
-    """Build the guides: PDF and HTML of the volunteer and responder editions.
+          jobs: int | None, force: bool, seal: bool) -> None:
+    """Build the guides: PDF and HTML of the public, volunteer and responder editions.
 
     PLANS are plan files, or folders whose *.yaml plans are all built, in
     parallel. Guides whose inputs have not changed since the last build are
@@ -85,10 +89,13 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     \b
     Example:
       incident-guide build plans/complete-conference.yaml
-    writes output/complete-conference/volunteer.pdf and volunteer.html, and
-    output/complete-conference/private/responder.pdf and responder.html (only you can read them).
+    writes output/complete-conference/public.pdf, public.html, volunteer.pdf and
+    volunteer.html, and in private/ (only you can read it) responder.pdf,
+    responder.html and each responder's rota-ID.ics.
       incident-guide build plans/ --jobs 4
     builds every plan in plans/ and prints a table: plan, status, files, seconds.
+      INCIDENT_GUIDE_PASSPHRASE='three random words here' incident-guide build --seal plans/my-event.yaml
+    seals private/responder.html: it opens in a browser with the passphrase.
     A plan with errors builds nothing; earlier guides stay as they were. The
     others are still built; the exit status is 1 if any plan failed.
     """
@@ -98,8 +105,29 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     if not found:
         raise click.UsageError(f"no plans (*.yaml) in {', '.join(str(p) for p in plans)}")
     options = {"editions": sorted(editions) or None, "paper": paper}
+    if seal:
+        options["passphrase"] = _passphrase()
     results = build_many(found, out_dir, options=options, force=force, jobs=jobs)
     sys.exit(0 if all(result.ok for result in results) else 1)
+
+
+def _passphrase() -> str:
+    """The sealing passphrase: never from an argument, so it stays out of shell history and process lists."""
+    from generator.errors import BuildError
+    from generator.render.seal import check_passphrase
+
+    passphrase = os.environ.get("INCIDENT_GUIDE_PASSPHRASE")
+    if passphrase is None:
+        if not sys.stdin.isatty():
+            click.echo("error: --seal needs a passphrase: set INCIDENT_GUIDE_PASSPHRASE, or run in a terminal to be asked", err=True)
+            sys.exit(1)
+        passphrase = click.prompt("Passphrase for the responder guide", hide_input=True, confirmation_prompt=True, err=True)
+    try:
+        check_passphrase(passphrase)
+    except BuildError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    return passphrase
 
 
 @main.command()
