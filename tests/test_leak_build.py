@@ -1,0 +1,101 @@
+"""The leak check is the build's last lock: it catches what a faulty template or a faulty cut lets through."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import generator.build as build_module
+import generator.render.html as html_module
+from generator.build import build_plan
+from generator.cli import main
+from generator.errors import BuildError
+from generator.plan.model import Audience
+from generator.plan.validate import read_plan
+from generator.render.edition import Edition
+from generator.render.leaks import check_output_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
+REAL_ENVIRONMENT = html_module.environment
+
+
+@pytest.fixture
+def faulty_templates(tmp_path, monkeypatch):
+    """A copy of the templates whose volunteer edition prints a responder-only value (Amara's chat handle)."""
+    copy = tmp_path / "templates"
+    shutil.copytree(html_module.templates_dir(), copy)
+    partial = copy / "partials" / "definitions.html.j2"
+    partial.write_text(partial.read_text(encoding="utf-8") + "\n<p>Ask Signal: amara.91 if unsure.</p>\n", encoding="utf-8")
+    monkeypatch.setattr(html_module, "environment", lambda directory=None: REAL_ENVIRONMENT(copy))
+    return copy
+
+
+def test_a_template_printing_a_private_value_fails_the_build(faulty_templates, tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(BuildError) as caught:
+        build_plan(EXAMPLE, out, editions=["volunteer"])
+    message = str(caught.value)
+    assert "responders[0].chat" in message
+    assert "volunteer.html" in message and "volunteer.pdf" in message
+    assert not (out / "complete-conference").exists(), "nothing may be written when the leak check fails"
+
+
+def test_a_leaking_build_leaves_earlier_guides_untouched(faulty_templates, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    monkeypatch.setattr(html_module, "environment", REAL_ENVIRONMENT)  # first a good build
+    build_plan(EXAMPLE, out, editions=["volunteer"], pdf=False)
+    before = (out / "complete-conference" / "volunteer.html").read_bytes()
+    monkeypatch.setattr(html_module, "environment", lambda directory=None: REAL_ENVIRONMENT(faulty_templates))
+    result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out), "--edition", "volunteer", "--force"])
+    assert result.exit_code == 1
+    assert "leak check" in result.output and "responders[0].chat" in result.output
+    assert (out / "complete-conference" / "volunteer.html").read_bytes() == before
+
+
+def test_a_cut_that_lets_everything_through_fails_the_build(tmp_path, monkeypatch):
+    real = build_module.make_edition
+
+    def uncut(plan, audience):
+        edition = real(plan, audience)
+        return Edition(audience, plan, edition.leads_by_day)  # the whole plan, as if redaction failed
+
+    monkeypatch.setattr(build_module, "make_edition", uncut)
+    with pytest.raises(BuildError, match=r"responders\[\d\]\.(email|chat)"):
+        build_plan(EXAMPLE, tmp_path, editions=["public", "volunteer"], pdf=False)
+
+
+def test_finished_example_guides_have_no_leaks(example_guides):
+    folder = example_guides["volunteer.pdf"].parent
+    results = check_output_dir(folder, read_plan(EXAMPLE))
+    assert set(results) == {"public.html", "public.pdf", "volunteer.html", "volunteer.pdf"}
+    assert all(found == [] for found in results.values()), results
+
+
+@pytest.mark.parametrize("plan", sorted((ROOT / "plans").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_example_plan_builds_through_the_leak_check(plan, tmp_path):
+    written = build_plan(plan, tmp_path, pdf=False)
+    names = {p.name for p in written}
+    assert {"public.html", "volunteer.html", "responder.html"} <= names
+    data = read_plan(plan)
+    public = (tmp_path / plan.stem / "public.html").read_text(encoding="utf-8").lower()
+    for person in data.responders:
+        assert person.email is None or person.email.lower() not in public
+        assert person.chat is None or person.chat.lower() not in public
+
+
+def test_leaks_command_finds_and_removes_a_leaking_file(example_guides, tmp_path):
+    folder = tmp_path / "complete-conference"
+    shutil.copytree(example_guides["volunteer.pdf"].parent, folder)
+    html = folder / "volunteer.html"
+    html.write_text(html.read_text(encoding="utf-8").replace("</main>", "<p>020-7946-0204</p></main>"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["leaks", str(folder), "--plan", str(EXAMPLE)])
+    assert result.exit_code == 1
+    assert "responders[3].phone" in result.output
+    assert not html.exists()
+    assert (folder / "volunteer.pdf").exists()
+    clean = CliRunner().invoke(main, ["leaks", str(folder), "--plan", str(EXAMPLE)])
+    assert clean.exit_code == 0, clean.output
