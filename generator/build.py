@@ -16,6 +16,7 @@ file; all temporary files are written before the first rename.
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -188,3 +189,22 @@ def _write_temporary(final: Path, content: bytes, mode: int) -> str:
         os.unlink(temporary)
         raise
     return temporary
+
+
+def exposed_to_git(out_dir: str | Path) -> bool:
+    """True when OUT_DIR lies inside a git work tree that would not ignore the guides written there."""
+    folder = Path(out_dir).resolve()
+    existing = next((p for p in (folder, *folder.parents) if p.is_dir()), None)
+    if existing is None:
+        return False
+    try:
+        inside = subprocess.run(["git", "-C", str(existing), "rev-parse", "--is-inside-work-tree"],
+                                capture_output=True, text=True, timeout=10)
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            return False
+        probe = folder / "plan" / PRIVATE_DIR / "responder.html"
+        ignored = subprocess.run(["git", "-C", str(existing), "check-ignore", "-q", "--no-index", str(probe)],
+                                 capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):  # no git: nothing to warn about
+        return False
+    return ignored.returncode == 1  # 0: ignored, 1: not ignored, 128: error

@@ -107,6 +107,11 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     options = {"editions": sorted(editions) or None, "paper": paper}
     if seal:
         options["passphrase"] = _passphrase()
+    from generator.build import exposed_to_git
+
+    if exposed_to_git(out_dir):
+        click.echo(f"warning: {out_dir} is inside a git work tree that does not ignore it; add it to .gitignore "
+                   "so private guides are never committed", err=True)
     results = build_many(found, out_dir, options=options, force=force, jobs=jobs)
     sys.exit(0 if all(result.ok for result in results) else 1)
 
