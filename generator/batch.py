@@ -168,7 +168,7 @@ def _build(job: Job, warn: Callable[[str], None]) -> list[Path]:
     if job.out_dir.name != job.plan.stem:
         raise ValueError(f"{job.out_dir} is not the output folder of {job.plan}")
     written = build_plan(job.plan, job.out_dir.parent, job.options.get("editions") or None, job.options.get("paper"),
-                         on_warning=lambda problem: warn(str(problem)))
+                         on_warning=lambda problem: warn(str(problem)), passphrase=job.options.get("passphrase"))
     return [Path(p) for p in written]
 
 
@@ -210,7 +210,7 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_result: Callable[[Result], No
         for index, job in pending:
             done(index, runner(job))
     else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_start) as pool:
             futures = {pool.submit(runner, job): (index, job) for index, job in pending}
             try:
                 remaining = set(futures)
@@ -228,6 +228,13 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_result: Callable[[Result], No
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
     return [results[i] for i in range(len(jobs))]
+
+
+def _worker_start() -> None:
+    """Ctrl-C is the parent's to handle: it cancels what has not started; a worker finishes its plan quietly."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict, force: bool) -> list[Job | Result]:
