@@ -278,6 +278,17 @@ class Guide:
     def leads_by_day(self) -> list[tuple[dt.date, list[str]]]:
         return sorted(self.edition.leads_by_day.items())
 
+    @property
+    def leads_summary(self) -> list[tuple[str, list[str]]]:
+        """Days with the same leads grouped, for the cover: [("Every day", ["Amara", "Dimitra"]), ...]."""
+        groups: list[tuple[list[dt.date], list[str]]] = []
+        for day, names in self.leads_by_day:
+            if groups and groups[-1][1] == names:
+                groups[-1][0].append(day)
+            else:
+                groups.append(([day], names))
+        return [(self.days_text(days), names) for days, names in groups]
+
     # rota, in the event's time zone
     @property
     def zone_note(self) -> str:

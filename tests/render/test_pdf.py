@@ -245,9 +245,10 @@ def _team(count: int, long_name: str | None = None):
     return change
 
 
-def test_a_team_of_eight_fits_on_the_cover_even_on_letter_paper(write_plan, tmp_path):
+@pytest.mark.parametrize("edition", ["responder", "volunteer"])
+def test_a_team_of_eight_fits_on_the_cover_even_on_letter_paper(write_plan, tmp_path, edition):
     path = write_plan(_team(8))
-    [pdf] = [p for p in build_plan(path, tmp_path / "out", editions=["responder"], paper="letter") if p.suffix == ".pdf"]
+    [pdf] = [p for p in build_plan(path, tmp_path / "out", editions=[edition], paper="letter") if p.suffix == ".pdf"]
     reader = PdfReader(pdf)
     assert [float(v) for v in reader.pages[0].mediabox[2:]] == [612, 792]
     pages = pages_text(pdf)

@@ -65,3 +65,22 @@ def test_public_files_are_readable_by_all(public):
     folder, _, _ = public
     assert (folder / "public.html").stat().st_mode & 0o777 == 0o644
     assert not (folder / "private").exists()
+
+
+def test_volunteer_cover_names_the_leads_of_each_day(example_guides):
+    first_page = subprocess.run(["pdftotext", "-l", "1", "-layout", str(example_guides["volunteer.pdf"]), "-"],
+                                check=True, capture_output=True, text=True).stdout
+    flat = " ".join(first_page.split())
+    assert "Lead responder on call" in flat
+    for day in ("Wed 9 Jun", "Thu 10 Jun", "Fri 11 Jun"):
+        assert day in flat
+
+
+def test_responder_guide_shows_waivers_with_their_reasons(example_guides):
+    plan = read_plan(PLAN)
+    [(what, waiver)] = plan.all_waivers()
+    text = " ".join(visible_text(example_guides["private/responder.html"].read_text(encoding="utf-8")).split())
+    assert "Rules set aside in this plan" in text
+    assert waiver.rule in text and " ".join(waiver.reason.split())[:60] in text
+    volunteer = visible_text(example_guides["volunteer.html"].read_text(encoding="utf-8"))
+    assert waiver.rule not in volunteer
