@@ -151,14 +151,14 @@ def used_files(plan_path: Path, data=None) -> list[Path]:
     fails anyway).
     """
     if data is None:
-        from generator.errors import PlanError
-        from generator.plan.load import load_file
-
         try:
             if not _RAW_MAY_USE_FILE.search(Path(plan_path).read_bytes()):
                 return []  # no picture can be spelled without these: skip parsing the YAML
         except OSError:
             return []
+        from generator.errors import PlanError
+        from generator.plan.load import load_file
+
         try:
             data = load_file(plan_path).data
         except PlanError:

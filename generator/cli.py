@@ -107,12 +107,15 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     options = {"editions": sorted(editions) or None, "paper": paper}
     if seal:
         options["passphrase"] = _passphrase()
-    from generator.build import exposed_to_git
-
-    if exposed_to_git(out_dir):
-        click.echo(f"warning: {out_dir} is inside a git work tree that does not ignore it; add it to .gitignore "
-                   "so private guides are never committed", err=True)
     results = build_many(found, out_dir, options=options, force=force, jobs=jobs)
+    if any(result.status == "built" for result in results):
+        # Only when guides were written: the check imports the renderer and runs git, which would
+        # make a build with nothing to do (every plan unchanged) several times slower.
+        from generator.build import exposed_to_git
+
+        if exposed_to_git(out_dir):
+            click.echo(f"warning: {out_dir} is inside a git work tree that does not ignore it; add it to .gitignore "
+                       "so private guides are never committed", err=True)
     sys.exit(0 if all(result.ok for result in results) else 1)
 
 
@@ -221,7 +224,7 @@ def init(path: Path | None, team: str) -> None:
 
 
 @main.command()
-@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=8800, show_default=True, help="0 picks a free port.")
 @click.option("--pdf", is_flag=True, help="Also print the PDFs on every save (slower). Without it, /pdf/NAME.pdf prints on request.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")

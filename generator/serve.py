@@ -154,10 +154,13 @@ class Preview:
 
         roots = sorted({str(self.plan.resolve().parent), str(self.templates)})
         # The plan's folder, not the file: editors that save by renaming a new file would end a file watch.
-        for _changes in watchfiles.watch(*roots, watch_filter=lambda _change, path: self.watched(path),
-                                         debounce=DEBOUNCE_MS, step=20, stop_event=self._stop,
-                                         rust_timeout=500, yield_on_timeout=False, raise_interrupt=False):
-            self._dirty.set()
+        try:
+            for _changes in watchfiles.watch(*roots, watch_filter=lambda _change, path: self.watched(path),
+                                             debounce=DEBOUNCE_MS, step=20, stop_event=self._stop,
+                                             rust_timeout=500, yield_on_timeout=False, raise_interrupt=False):
+                self._dirty.set()
+        except Exception as exc:  # the folder vanished, too many watches...: say so, keep serving
+            self.echo(f"error: stopped watching for changes ({type(exc).__name__}: {exc}); restart `serve` to watch again")
 
     def _build_loop(self) -> None:
         while not self._stop.is_set():
