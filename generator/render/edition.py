@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pydantic import BaseModel
 
@@ -18,14 +19,22 @@ EDITIONS = (Audience.volunteer, Audience.responder)
 ALL_EDITIONS = (Audience.public, Audience.volunteer, Audience.responder)
 
 
+class LeadTime(NamedTuple):
+    """Who leads from when to when on one day, in the event's wall-clock time ("24:00" ends the day)."""
+
+    start: str
+    end: str
+    name: str
+
+
 @dataclass(frozen=True)
 class Edition:
     """One audience's plan plus the few facts derived from data it may not see in full."""
 
     audience: Audience
     plan: Plan
-    # day -> names of the leads on call that day: volunteer-level, though the rota itself is not
-    leads_by_day: dict[dt.date, list[str]] = field(default_factory=dict)
+    # day -> the leads on call through that day: volunteer-level, though the rota itself is not
+    leads_by_day: dict[dt.date, list[LeadTime]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -33,20 +42,35 @@ class Edition:
 
 
 def make_edition(plan: Plan, audience: Audience) -> Edition:
-    leads: dict[dt.date, list[str]] = {}
-    if audience.allows(Audience.volunteer):
-        for shift in sorted(plan.rota, key=lambda s: s.start):
-            lead = plan.responder(shift.lead)
-            if lead is None:
-                continue
-            last = shift.end - dt.timedelta(microseconds=1)
-            day = shift.start.date()
-            while day <= last.date():
-                names = leads.setdefault(day, [])
-                if lead.name not in names:
-                    names.append(lead.name)
-                day += dt.timedelta(days=1)
-    return Edition(audience, cut(plan, audience), leads)
+    cut_plan = cut(plan, audience)
+    leads = lead_times(plan, cut_plan) if audience.allows(Audience.volunteer) else {}
+    return Edition(audience, cut_plan, leads)
+
+
+def lead_times(plan: Plan, cut_plan: Plan) -> dict[dt.date, list[LeadTime]]:
+    """Each event day's leads with their hours, from the full rota but with names as `cut_plan` shows them."""
+    days: dict[dt.date, list[LeadTime]] = {}
+    for shift in sorted(plan.rota, key=lambda s: plan.event.utc(s.start)):
+        lead = cut_plan.responder(shift.lead)
+        name = lead.name if lead and lead.name else "the lead on call"
+        start, end = _wall(shift.start), _wall(shift.end)
+        day = start.date()
+        while day <= (end - dt.timedelta(microseconds=1)).date():
+            midnight = dt.datetime.combine(day, dt.time())
+            since, until = max(start, midnight), min(end, midnight + dt.timedelta(days=1))
+            spells = days.setdefault(day, [])
+            begin = f"{since:%H:%M}"
+            finish = "24:00" if until == midnight + dt.timedelta(days=1) else f"{until:%H:%M}"
+            if spells and spells[-1].name == name and spells[-1].end == begin:
+                spells[-1] = spells[-1]._replace(end=finish)  # back-to-back shifts of one lead
+            else:
+                spells.append(LeadTime(begin, finish, name))
+            day += dt.timedelta(days=1)
+    return days
+
+
+def _wall(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=None, fold=0)
 
 
 def cut(item: Model, audience: Audience) -> Model:

@@ -258,11 +258,14 @@ class Guide:
         return ROLE_WORDS[responder.role]
 
     def who(self, ident: str) -> str:
+        """A role's or responder's name as this edition may show it; never a bare id."""
         role = self.plan.role(ident)
         if role:
             return role.name
         responder = self.plan.responder(ident)
-        return responder.name if responder else ident
+        if responder and responder.name:
+            return responder.name
+        return "the lead on call" if responder and responder.role.value == "lead" else "the response team"
 
     def roles_of(self, *kinds: RoleKind):
         return [role for role in self.plan.roles if role.kind in kinds]
@@ -275,19 +278,26 @@ class Guide:
         return CHANNEL_WORDS[channel.kind]
 
     @property
-    def leads_by_day(self) -> list[tuple[dt.date, list[str]]]:
+    def leads_by_day(self) -> list[tuple[dt.date, list]]:
         return sorted(self.edition.leads_by_day.items())
 
+    @staticmethod
+    def lead_times_text(spells) -> str:
+        """'Amara Okonjo-Reyes' for a whole day, else '00:00-08:00 Dimitra, 08:00-16:00 Amara'."""
+        if len(spells) == 1 and (spells[0].start, spells[0].end) == ("00:00", "24:00"):
+            return spells[0].name
+        return ", ".join(f"{s.start}\u2013{s.end} {s.name}" for s in spells)
+
     @property
-    def leads_summary(self) -> list[tuple[str, list[str]]]:
-        """Days with the same leads grouped, for the cover: [("Every day", ["Amara", "Dimitra"]), ...]."""
-        groups: list[tuple[list[dt.date], list[str]]] = []
-        for day, names in self.leads_by_day:
-            if groups and groups[-1][1] == names:
+    def leads_summary(self) -> list[tuple[str, str]]:
+        """Days with the same leads at the same hours grouped, for the cover: [("Every day", "Amara ..."), ...]."""
+        groups: list[tuple[list[dt.date], list]] = []
+        for day, spells in self.leads_by_day:
+            if groups and groups[-1][1] == spells:
                 groups[-1][0].append(day)
             else:
-                groups.append(([day], names))
-        return [(self.days_text(days), names) for days, names in groups]
+                groups.append(([day], spells))
+        return [(self.days_text(days), self.lead_times_text(spells)) for days, spells in groups]
 
     # rota, in the event's time zone
     @property

@@ -8,14 +8,15 @@ extracted text for each of them.
 What is searched, and how:
 - phone numbers by their digits, however they are written (E.164, national, with
   spaces, dots, dashes or brackets);
-- e-mail addresses and chat handles case-insensitively;
-- names of people (responders, contacts) case-insensitively, when at least
-  MIN_TEXT characters long;
+- e-mail addresses and chat handles case-insensitively (a handle written
+  "Signal: priya.23" also without its "Signal:");
+- names of people (responders, contacts) case-insensitively as whole words, when at
+  least MIN_NAME characters long;
 - any other text (notes, scripts, steps) case-insensitively with whitespace and
   Markdown marks collapsed, when it has at least MIN_WORDS words.
 What is not searched: ids, choices (`lead`, `high`), dates and numbers, which say
-nothing on their own; a name shorter than MIN_TEXT (a lone "Sam" would match
-"Sampling"); short labels such as "Volunteers" or "Police, non-emergency", which
+nothing on their own; a name shorter than MIN_NAME characters ("Jo" is part of too
+many words to prove anything); short labels such as "Volunteers" or "Police, non-emergency", which
 are also the guide's own vocabulary; and a secret that is also part of a value the
 edition may show (a responder-only note repeating a visible sentence proves nothing).
 """
@@ -23,6 +24,7 @@ edition may show (a responder-only note repeating a visible sentence proves noth
 from __future__ import annotations
 
 import enum
+import functools
 import html
 import io
 import re
@@ -35,7 +37,7 @@ import phonenumbers
 from generator.plan.model import Audience, Plan
 from generator.render.edition import leaf_audiences
 
-MIN_TEXT = 6
+MIN_NAME = 3
 MIN_WORDS = 4
 MIN_HANDLE = 4
 _NAME_FIELDS = {"name"}
@@ -86,15 +88,16 @@ def secrets_above(plan: Plan, audience: Audience) -> list[Secret]:
     visible_digits = {d for p, v, n in leaf_audiences(plan) if audience.allows(n) and _field(p) in _PHONE_FIELDS for d in [_digits(str(v))]}
     secrets: dict[tuple[str, str], Secret] = {}
     for path, value in candidates:
-        secret = _secret(path, value, plan)
-        if secret is None:
-            continue
-        if secret.kind == "phone":
-            if any(d.endswith(secret.needle) for d in visible_digits):
+        for secret in _secrets(path, value, plan):
+            if secret.kind == "phone":
+                if any(d.endswith(secret.needle) for d in visible_digits):
+                    continue
+            elif secret.kind == "name":
+                if _word_pattern(secret.needle).search(visible):
+                    continue
+            elif secret.needle in visible:
                 continue
-        elif secret.needle in visible:
-            continue
-        secrets.setdefault((secret.kind, secret.needle), secret)
+            secrets.setdefault((secret.kind, secret.needle), secret)
     return list(secrets.values())
 
 
@@ -112,6 +115,8 @@ def find_leaks(secrets: list[Secret], html_source: str | None = None, pdf_text: 
         for secret in secrets:
             if secret.kind == "phone":
                 hit = any(number.endswith(secret.needle) for number in numbers)
+            elif secret.kind == "name":
+                hit = _word_pattern(secret.needle).search(plain) is not None
             else:
                 hit = secret.needle in plain
             if hit:
@@ -139,19 +144,27 @@ def normalise_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def _secret(path: tuple, value, plan: Plan) -> Secret | None:
+def _secrets(path: tuple, value, plan: Plan) -> list[Secret]:
     field = _field(path)
     if field in _SKIP_FIELDS or isinstance(value, (bool, int, float, enum.Enum)) or not isinstance(value, str):
-        return None
+        return []
     if field in _PHONE_FIELDS:
         digits = _national_digits(value, plan.region)
-        return Secret(path, value, "phone", digits) if len(digits) >= 5 else None
+        return [Secret(path, value, "phone", digits)] if len(digits) >= 5 else []
     needle = normalise_text(value)
     if field in _HANDLE_FIELDS:
-        return Secret(path, value, "handle", needle) if len(needle) >= MIN_HANDLE else None
+        # "Signal: priya.23" may also be written "priya.23" alone
+        variants = {needle, needle.partition(":")[2].strip()} if field == "chat" else {needle}
+        return [Secret(path, value, "handle", v) for v in sorted(variants) if len(v) >= MIN_HANDLE]
     if field in _NAME_FIELDS and any(part in _PERSON_LISTS for part in path if isinstance(part, str)):
-        return Secret(path, value, "name", needle) if len(needle) >= MIN_TEXT else None
-    return Secret(path, value, "text", needle) if len(needle.split()) >= MIN_WORDS else None
+        return [Secret(path, value, "name", needle)] if len(needle) >= MIN_NAME else []
+    return [Secret(path, value, "text", needle)] if len(needle.split()) >= MIN_WORDS else []
+
+
+@functools.lru_cache(maxsize=1024)
+def _word_pattern(needle: str) -> re.Pattern:
+    """A name as a whole word: "Bo Li" matches "call Bo Li now" but "Sam" does not match "Sampling"."""
+    return re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
 
 
 def _field(path: tuple) -> str:

@@ -48,9 +48,39 @@ def test_responder_edition_is_the_whole_plan(plan):
     assert make_edition(plan, Audience.responder).plan == plan
 
 
-def test_leads_by_day_lists_each_days_leads_in_order(plan):
+def test_leads_by_day_gives_each_leads_hours(plan):
     edition = make_edition(plan, Audience.volunteer)
     days = sorted(edition.leads_by_day)
     assert [d.isoformat() for d in days] == ["2027-06-09", "2027-06-10", "2027-06-11"]
-    assert edition.leads_by_day[days[0]][0].startswith("Dimitra")
+    first = [(s.start, s.end, s.name.split()[0]) for s in edition.leads_by_day[days[0]]]
+    # Dimitra leads twice on the first day: the evening shift must not be lost
+    assert first == [("00:00", "08:00", "Dimitra"), ("08:00", "16:00", "Amara"), ("16:00", "24:00", "Dimitra")]
     assert make_edition(plan, Audience.public).leads_by_day == {}
+
+
+def test_back_to_back_shifts_of_one_lead_merge(plan):
+    rota = [s.model_copy(update={"lead": "amara"}) for s in plan.rota]
+    edition = make_edition(plan.model_copy(update={"rota": rota}), Audience.volunteer)
+    for spells in edition.leads_by_day.values():
+        assert [(s.start, s.end) for s in spells] == [("00:00", "24:00")]
+
+
+def test_a_lead_whose_name_is_hidden_is_not_named(plan):
+    hidden = [r.model_copy(update={"visibility": {**r.visibility, "name": Audience.responder}}) if r.id == "dimitra" else r
+              for r in plan.responders]
+    edition = make_edition(plan.model_copy(update={"responders": hidden}), Audience.volunteer)
+    names = {s.name for spells in edition.leads_by_day.values() for s in spells}
+    assert names == {"Amara Okonjo-Reyes", "the lead on call"}
+
+
+def test_escalation_to_a_hidden_responder_never_prints_none_or_an_id(plan):
+    from generator.render.html import render_html
+
+    hidden = [r.model_copy(update={"visibility": {**r.visibility, "name": Audience.responder}}) if r.id == "amara" else r
+              for r in plan.responders]
+    scenarios = [s.model_copy(update={"escalate_to": ["amara"]}) if s.id == "banned-person" else s for s in plan.scenarios]
+    edition = make_edition(plan.model_copy(update={"responders": hidden, "scenarios": scenarios}), Audience.volunteer)
+    html = render_html(edition)
+    assert "Escalate to: None" not in html and ">amara<" not in html
+    assert "the lead on call" in html
+    assert "Amara Okonjo-Reyes" not in html

@@ -77,3 +77,16 @@ def test_no_false_alarm_on_short_words(volunteer_secrets):
 
 def test_script_and_style_are_not_visible_text():
     assert "secret" not in visible_text("<style>.secret{}</style><script>var secret</script><p>shown</p>")
+
+
+def test_short_names_are_found_as_whole_words(plan):
+    hidden = [r.model_copy(update={"name": "Bo Li", "visibility": {"name": Audience.responder}}) if r.id == "jonah" else r
+              for r in plan.responders]
+    secrets = secrets_above(plan.model_copy(update={"responders": hidden}), Audience.volunteer)
+    assert "responders[2].name" in fields(find_leaks(secrets, html_source="<td>Call Bo Li now</td>"))
+    assert find_leaks(secrets, html_source="<td>Bolivia, Boli, Bo Lin</td>") == []
+
+
+def test_chat_handle_found_without_its_service_prefix(volunteer_secrets):
+    leaks = find_leaks(volunteer_secrets, pdf_text="message priya.23 on the app")
+    assert "responders[3].chat" in fields(leaks)
