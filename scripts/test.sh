@@ -14,5 +14,12 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}"
 fi
 
-python3 -m pip install -q -e '.[test]'
-python3 -m pytest "$@"
+# The package and its test extra, in a virtual environment unless one is active
+# (Debian's own Python refuses `pip install` outside one).
+python=python3
+if [ -z "${VIRTUAL_ENV:-}" ]; then
+  [ -x .venv/bin/python ] || python3 -m venv --system-site-packages .venv
+  python=.venv/bin/python
+fi
+"$python" -m pip install -q --disable-pip-version-check -e '.[test]'
+"$python" -m pytest "$@"
