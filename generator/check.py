@@ -25,7 +25,7 @@ class CheckResult:
 def check_plan(path: str | Path) -> CheckResult:
     path = Path(path)
     try:
-        loaded = load_file(path)
+        loaded = load_file(path, keep_going=True)
         plan = validate(loaded)
     except PlanError as exc:
         return CheckResult(path, None, exc.problems)

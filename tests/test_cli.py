@@ -193,3 +193,20 @@ def test_exit_status_of_the_real_command(args, status):
     done = subprocess.run([sys.executable, "-m", "generator.cli", "check", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == status, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_problems_of_every_stage_are_reported_in_one_run(tmp_path):
+    """A bad date or a duplicate key does not hide the other problems of the file."""
+    plan = tmp_path / "many.yaml"
+    text = (ROOT / "tests" / "fixtures" / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("timezone: Europe/London", "timezone: Europe/Londn", 1)
+    lines = text.splitlines()
+    starts = next(i for i, line in enumerate(lines) if line.strip().startswith("starts:"))
+    lines[starts] = lines[starts].split(":")[0] + ": 2027-13-11"
+    lines.insert(starts + 1, lines[starts].split("starts")[0] + "kind: meetup")
+    plan.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(plan)])
+    assert result.exit_code == 1
+    assert "not a real date" in result.output
+    assert "appears twice" in result.output
+    assert "Europe/Londn" in result.output

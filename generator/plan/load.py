@@ -69,6 +69,8 @@ class SourceMap:
 class LoadedPlan:
     data: dict
     source: SourceMap
+    # problems in single values (a bad date, a duplicate key, a tag) when loaded with keep_going
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def file(self) -> str:
@@ -80,7 +82,7 @@ def _too_big(name: str, size: int) -> PlanError:
                  hint="is this the right file? a complete plan is about 20 kB")
 
 
-def load_file(path: str | Path) -> LoadedPlan:
+def load_file(path: str | Path, keep_going: bool = False) -> LoadedPlan:
     path = Path(path)
     name = str(path)
     try:
@@ -91,10 +93,10 @@ def load_file(path: str | Path) -> LoadedPlan:
             raw = handle.read(MAX_BYTES + 1)  # the file may have grown since stat()
     except OSError as exc:
         raise _fail(name, 1, 1, f"cannot read the plan: {exc.strerror or exc}") from None
-    return load_bytes(raw, name)
+    return load_bytes(raw, name, keep_going)
 
 
-def load_bytes(raw: bytes, name: str = "<plan>") -> LoadedPlan:
+def load_bytes(raw: bytes, name: str = "<plan>", keep_going: bool = False) -> LoadedPlan:
     if len(raw) > MAX_BYTES:
         raise _too_big(name, len(raw))
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -111,10 +113,12 @@ def load_bytes(raw: bytes, name: str = "<plan>") -> LoadedPlan:
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
         raise _fail(name, line, column, f"the plan is not UTF-8 text (it has the byte 0x{raw[exc.start]:02x} here)",
                     hint="save the file as UTF-8 in your editor") from None
-    return load_text(text, name)
+    return load_text(text, name, keep_going)
 
 
-def load_text(text: str, name: str = "<plan>") -> LoadedPlan:
+def load_text(text: str, name: str = "<plan>", keep_going: bool = False) -> LoadedPlan:
+    """Load a plan. With keep_going, problems in single values are returned on the result
+    (so validation can report the rest of the file too) instead of raised."""
     if len(text) > MAX_BYTES:
         raise _too_big(name, len(text.encode("utf-8", errors="replace")))
     text = text.removeprefix("\ufeff")
@@ -134,9 +138,9 @@ def load_text(text: str, name: str = "<plan>") -> LoadedPlan:
                     f"a plan must be made of `key: value` lines such as `format: 1` and `event:`, but this file holds {found}")
     builder = _Builder(SourceMap(name))
     data = builder.build(node, ())
-    if builder.problems:
+    if builder.problems and not keep_going:
         raise PlanError(builder.problems)
-    return LoadedPlan(data, builder.source)
+    return LoadedPlan(data, builder.source, builder.problems)
 
 
 def _fail(name: str, line: int, column: int, message: str, hint: str | None = None) -> PlanError:

@@ -22,21 +22,30 @@ DEFAULT_LEVELS = ("low", "high")
 
 def read_plan(path: str | Path) -> Plan:
     """Load and validate a plan file; raises PlanError with every problem found."""
-    return validate(load_file(path))
+    return validate(load_file(path, keep_going=True))
 
 
 def validate(loaded: LoadedPlan) -> Plan:
+    """The typed plan; raises PlanError with the loader's problems (if it kept going) and every validation problem."""
     data, source = loaded.data, loaded.source
+    early = list(loaded.problems)
     data = migrate(data, source)
     try:
         plan = Plan.model_validate(data, context={"region": _region(data), "region_unknown": _country_given(data) and not _region(data)})
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        raise PlanError([_problem(error, source) for error in _without_typo_echoes(errors)]) from None
-    problems = check_references(plan, source)
+        found = [_problem(error, source) for error in _without_typo_echoes(errors)]
+        raise PlanError(early + _not_reported(found, early)) from None
+    problems = early + check_references(plan, source)
     if problems:
         raise PlanError(problems)
     return plan
+
+
+def _not_reported(found: list[Problem], early: list[Problem]) -> list[Problem]:
+    """Drop a validation problem about a value the loader already reported (a bad date read as text)."""
+    places = {p.path for p in early} | {(p.line, p.column) for p in early}
+    return [p for p in found if p.path not in places and (p.line, p.column) not in places]
 
 
 def _without_typo_echoes(errors: list[dict]) -> list[dict]:
