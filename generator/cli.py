@@ -29,18 +29,22 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("plans", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="json for scripts and editors.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(plans: tuple[Path, ...], output_format: str, strict: bool) -> None:
-    """Check plans and print every problem as FILE:LINE:COL: error: MESSAGE.
+    """Check plans (files, or folders of *.yaml) and print every problem as FILE:LINE:COL: error: MESSAGE.
 
     \b
     Example:
-      incident-guide check plans/*.yaml
+      incident-guide check plans/
     """
+    from generator.batch import collect_plans
     from generator.check import check_plan
 
+    plans = collect_plans(plans)
+    if not plans:
+        raise click.UsageError("no plans (*.yaml) in the folders given")
     results = [check_plan(path) for path in plans]
     problems = [p for result in results for p in result.problems]
     errors = sum(p.severity == "error" for p in problems)
@@ -141,7 +145,7 @@ def _passphrase() -> str:
 @main.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--plan", "plan_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The plan the guides were built from. Default: plans/NAME.yaml.")
+              help="The plan the guides were built from. Default: the one recorded by `build`, else plans/NAME.yaml.")
 def leaks(folder: Path, plan_path: Path | None) -> None:
     """Re-run the leak check on guides already built in FOLDER (output/NAME).
 
@@ -156,7 +160,7 @@ def leaks(folder: Path, plan_path: Path | None) -> None:
     from generator.plan.validate import read_plan
     from generator.render.leaks import check_output_dir
 
-    plan_path = plan_path or Path("plans") / f"{folder.name}.yaml"
+    plan_path = plan_path or _recorded_plan(folder) or Path("plans") / f"{folder.name}.yaml"
     try:
         plan = read_plan(plan_path)
     except PlanError as exc:
@@ -179,6 +183,15 @@ def leaks(folder: Path, plan_path: Path | None) -> None:
         else:
             click.echo(f"{folder / name}: no leak")
     sys.exit(1 if leaked else 0)
+
+
+def _recorded_plan(folder: Path) -> Path | None:
+    """The plan `build` recorded in FOLDER/.build.json, if it still exists."""
+    try:
+        recorded = json.loads((folder / ".build.json").read_text(encoding="utf-8")).get("plan")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return Path(recorded) if isinstance(recorded, str) and Path(recorded).is_file() else None
 
 
 @main.command()

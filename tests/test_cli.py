@@ -81,8 +81,8 @@ def test_check_missing_file_is_a_plan_error_not_a_crash(tmp_path):
 
 @pytest.mark.parametrize(
     "args",
-    [["check"], ["check", "--format", "xml", GOOD], ["check", "--no-such-option", GOOD], ["check", "plans"], ["no-such-command"]],
-    ids=["no-plan", "bad-format", "bad-option", "directory", "bad-command"],
+    [["check"], ["check", "--format", "xml", GOOD], ["check", "--no-such-option", GOOD], ["check", "docs"], ["no-such-command"]],
+    ids=["no-plan", "bad-format", "bad-option", "folder-without-plans", "bad-command"],
 )
 def test_usage_errors_exit_2(args):
     result = run(*args)
@@ -93,7 +93,13 @@ def test_usage_errors_exit_2(args):
 def test_check_help_shows_an_example():
     result = run("check", "--help")
     assert result.exit_code == 0
-    assert "incident-guide check plans/*.yaml" in result.stdout
+    assert "incident-guide check plans/" in result.stdout
+
+
+def test_check_accepts_a_folder_of_plans():
+    result = run("check", "plans")
+    assert result.exit_code == 0, result.output
+    assert f"{len(list((ROOT / 'plans').glob('*.yaml')))} plans checked: 0 errors" in result.output
 
 
 # --- warnings and --strict ----------------------------------------------------------------

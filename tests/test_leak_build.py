@@ -99,3 +99,13 @@ def test_leaks_command_finds_and_removes_a_leaking_file(example_guides, tmp_path
     assert (folder / "volunteer.pdf").exists()
     clean = CliRunner().invoke(main, ["leaks", str(folder), "--plan", str(EXAMPLE)])
     assert clean.exit_code == 0, clean.output
+
+
+def test_leaks_command_finds_the_plan_recorded_by_build(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out), "--edition", "public"])
+    assert result.exit_code == 0, result.output
+    monkeypatch.chdir(tmp_path)  # plans/NAME.yaml does not exist here
+    result = CliRunner().invoke(main, ["leaks", str(out / "complete-conference")])
+    assert result.exit_code == 0, result.output
+    assert "public.pdf: no leak" in result.output
