@@ -369,7 +369,8 @@ def machine() -> dict:
 def report(results: dict) -> str:
     m = results["machine"]
     o, c, p, u, s, v = (results[k] for k in ("overhead", "check", "parallel", "unchanged", "scaling", "preview"))
-    last = s[max(s, key=int)]
+    worst_factor = max(s, key=lambda f: s[f]["time_per_page_ratio"])
+    worst = s[worst_factor]
 
     def ok(good: bool) -> str:
         return "met" if good else "**missed**"
@@ -386,7 +387,7 @@ def report(results: dict) -> str:
         f"| {p['plans']} plans: `build --jobs 1` / `build --jobs 2`, wall-clock | {p['speedup']:.2f}x | >= 1.7x | {ok(p['speedup'] >= 1.7)} | {p['jobs1_wall_s']:.1f} s / {p['jobs2_wall_s']:.1f} s; load average during: {p['load_average']} |",
         f"| rebuild with nothing changed / first build, complete example, commands, CPU | {u['ratio']:.3f} | <= 0.05 | {ok(u['ratio'] <= 0.05)} | {u['again_cpu_s']:.2f} s / {u['first_cpu_s']:.2f} s (wall-clock {u['again_wall_s']:.2f} s / {u['first_wall_s']:.2f} s = {u['ratio_wall']:.3f}) |",
         f"| rebuild with nothing changed / first build, {p['plans']} plans, CPU | {p['unchanged_ratio']:.3f} | <= 0.05 | {ok(p['unchanged_ratio'] <= 0.05)} | {p['unchanged_cpu_s']:.2f} s / {p['cpu_jobs1_s']:.1f} s (wall-clock {p['unchanged_wall_s']:.2f} s) |",
-        f"| build time growth / page growth at 16x responders and scenarios, CPU | {last['time_per_page_ratio']:.2f} | <= 1 | {ok(last['time_per_page_ratio'] <= 1.0)} | time x{last['time_growth']:.2f}, pages x{last['page_growth']:.2f} |",
+        f"| build time growth / page growth, worst of 4x and 16x responders and scenarios ({worst_factor}x), CPU | {worst['time_per_page_ratio']:.2f} | <= 1 | {ok(worst['time_per_page_ratio'] <= 1.0)} | time x{worst['time_growth']:.2f}, pages x{worst['page_growth']:.2f} |",
         f"| `serve`: save to new page served, median (max) of {v['saves']} saves | {v['median_s']:.2f} s ({v['max_s']:.2f} s) | <= 1 s with the page's {v['poll_s']:.2f} s poll | {ok(v['max_s'] + v['poll_s'] <= 1.0)} | HTML of every edition rebuilt per save |",
         "",
         "| size | responders, scenarios | pages (all PDFs) | build CPU s (every edition) | time growth | page growth | peak RSS of the process | RSS growth while building | Python peak (tracemalloc) |",
@@ -421,7 +422,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one repeat each")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--only", choices=STEPS, action="append")
+    parser.add_argument("--report", type=Path, metavar="RESULTS.json", help="print the tables of an earlier --json run")
     args = parser.parse_args()
+    if args.report:
+        print(report(json.loads(args.report.read_text())))
+        return
     repeats = 1 if args.quick else 3
     results: dict = {"machine": machine()}
     steps = {"overhead": lambda w: overhead(repeats * 2 + 1, w), "check": lambda w: check_vs_build(repeats, w),
