@@ -135,3 +135,22 @@ def test_summary_table_lines_up():
 def test_empty_folder_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["build", str(tmp_path)])
     assert result.exit_code == 2 and "no plans" in result.output
+
+
+def test_progress_bar_path_runs(tmp_path, capsys):
+    from generator.batch import BUILT, build_many
+
+    plans = []
+    for name in ("a", "b", "c"):
+        plan = tmp_path / f"{name}.yaml"
+        plan.write_text("format: 1\n")
+        plans.append(plan)
+
+    def runner(job):
+        return Result(job.plan, BUILT, [job.out_dir / "volunteer.pdf"], 0.01)
+
+    lines: list[str] = []
+    results = build_many(plans, tmp_path / "out", jobs=1, progress=True, runner=runner, echo=lines.append)
+    assert [r.status for r in results] == ["built"] * 3
+    assert any(line.startswith("3 plans: 3 built") for line in lines)
+    assert "Building" in capsys.readouterr().err
