@@ -219,3 +219,20 @@ def test_same_size_template_edit_is_seen(setup):
     text = css.read_text()
     css.write_text(text.replace("black", "white"))  # same length, new bytes
     assert setup.build() == "built"
+
+
+def test_sealed_guide_is_current_only_with_the_same_passphrase(tmp_path):
+    """Real build: no passphrase is stored, so the sealed file itself is tried with this run's passphrase."""
+    plan = tmp_path / "meetup.yaml"
+    plan.write_text(STARTER.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "output" / "meetup"
+
+    def build(passphrase):
+        return run_job(Job(plan, out, {"editions": ["responder"], "paper": None, "passphrase": passphrase})).status
+
+    first = "ferry lantern orchard quietly"
+    assert build(first) == "built"
+    assert "ferry" not in (out / ".build.json").read_text()
+    assert build(first) == "unchanged"
+    assert build("another passphrase entirely") == "built"
+    assert build("another passphrase entirely") == "unchanged"
