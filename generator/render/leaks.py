@@ -26,7 +26,6 @@ from __future__ import annotations
 import enum
 import functools
 import html
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -125,9 +124,14 @@ def find_leaks(secrets: list[Secret], html_source: str | None = None, pdf_text: 
 
 
 def pdf_text(pdf: bytes) -> str:
-    from pypdf import PdfReader
+    """Every page's text as PDFium reads it (what a reader could copy out of the file)."""
+    import pypdfium2
 
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return "\n".join(document[index].get_textpage().get_text_range() for index in range(len(document)))
+    finally:
+        document.close()
 
 
 def visible_text(source: str) -> str:
