@@ -11,12 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from pydantic import BaseModel
-
 from generator.plan.model import Audience, Model, Plan
-
-EDITIONS = (Audience.volunteer, Audience.responder)
-ALL_EDITIONS = (Audience.public, Audience.volunteer, Audience.responder)
 
 
 class LeadTime(NamedTuple):
@@ -104,11 +99,6 @@ def _empty(value):
     if isinstance(value, dict):
         return {}
     return None
-
-
-def visible_values(item: BaseModel, audience: Audience, path: tuple = ()) -> list[tuple[tuple, object]]:
-    """Every leaf value with its path, as (path, value), for data at or below `audience`."""
-    return [(p, v) for p, v, needed in leaf_audiences(item, path) if audience.allows(needed)]
 
 
 def leaf_audiences(item: Model, path: tuple = (), inherited: Audience = Audience.public):
