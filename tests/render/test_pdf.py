@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import re
 import subprocess
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -152,27 +153,56 @@ def test_bookmarks_follow_the_sections(example_guides, edition):
     assert "A banned person tries to come in" in nested
 
 
+# The families print.css declares for the bundled fonts, as WeasyPrint names their subsets.
+BUNDLED_FONT = r"[A-Z]{6}\+Guide-(Sans|Arabic|Hebrew|Devanagari|Thai|CJK)(-(Bold|Italic|BoldItalic|Oblique))*"
+
+
+def embedded_fonts(pdf: Path) -> list[str]:
+    """pdffonts' names of the fonts in `pdf`; each must be embedded, subset and with a unicode map."""
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = listing.splitlines()[2:]
+    assert all(" yes yes yes " in row for row in rows), listing
+    return [row.split()[0] for row in rows]
+
+
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_only_the_bundled_fonts_are_embedded(example_guides, edition):
-    listing = subprocess.run(["pdffonts", str(example_guides[EDITIONS[edition]])], capture_output=True, text=True, check=True).stdout
-    fonts = [line.split()[0] for line in listing.splitlines()[2:]]
-    assert fonts and all(re.fullmatch(r"[A-Z]{6}\+Guide-Sans(-Bold|-Italic|-BoldItalic)?", font) for font in fonts), fonts
-    assert all(" yes yes yes " in line for line in listing.splitlines()[2:])  # embedded, subset, unicode map
+    fonts = embedded_fonts(example_guides[EDITIONS[edition]])
+    assert fonts and all(re.fullmatch(BUNDLED_FONT, font) for font in fonts), fonts
     assert squash("Δήμητρα Καραγιάννη") in squash(pages_text(example_guides[EDITIONS[edition]])[0])
 
 
-def test_the_bundled_fonts_cover_greek_and_cyrillic_and_allow_embedding():
+# What each bundled font must cover (templates/fonts/README): file name prefix -> sample text.
+FONT_COVERAGE = {
+    "NotoSans-": "ΔήμητραΚαραγιάννηЖенщинаДмитрийÆØÅçğş×•–",
+    "NotoSansArabic-": "محمد العلي پچژگ",
+    "NotoSansHebrew-": "דוד כהן",
+    "NotoSansDevanagari-": "प्रिया शर्मा",
+    "NotoSansThai-": "สมชาย ใจดี",
+    "WenQuanYiMicroHei.": "张伟 陳國強 佐藤さくら カタカナ 김민수 이서연",
+}
+
+
+def test_the_bundled_fonts_cover_their_scripts_and_allow_embedding():
     from fontTools.ttLib import TTFont
 
-    fonts = sorted((templates_dir() / "fonts").glob("*.ttf"))
-    assert len(fonts) == 4
-    licence = (templates_dir() / "fonts" / "OFL.txt").read_text(encoding="utf-8")
-    assert "SIL OPEN FONT LICENSE Version 1.1" in licence
+    folder = templates_dir() / "fonts"
+    print_css = (templates_dir() / "css" / "print.css").read_text(encoding="utf-8")
+    readme = (folder / "README").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in (folder / "OFL.txt").read_text(encoding="utf-8")
+    assert "Apache License" in (folder / "LICENSE-Apache-2.0.txt").read_text(encoding="utf-8")
+    fonts = sorted(folder.glob("*.ttf"))
+    assert sum(path.stat().st_size for path in fonts) < 12_000_000
     for path in fonts:
-        font = TTFont(path)
+        [sample] = [text for prefix, text in FONT_COVERAGE.items() if path.name.startswith(prefix)]
+        font = TTFont(path, lazy=True)
         cmap = font.getBestCmap()
-        assert all(ord(ch) in cmap for ch in "ΔήμητραΚαραγιάννηЖенщинаДмитрийÆØÅçğş×•–")
-        assert font["OS/2"].fsType & 0x2 == 0  # not "restricted licence embedding"
+        assert all(ord(ch) in cmap for ch in sample.replace(" ", "")), path.name
+        assert font["OS/2"].fsType & 0x2 == 0, path.name  # not "restricted licence embedding"
+        assert f'url("../fonts/{path.name}")' in print_css, path.name
+        assert path.name.split("-")[0].removesuffix(".ttf") in readme, path.name
+    for prefix in FONT_COVERAGE:
+        assert any(path.name.startswith(prefix) for path in fonts), prefix
 
 
 def test_source_date_epoch_dates_the_pdf(plan):
@@ -285,3 +315,101 @@ def test_a_big_team_continues_cleanly_and_long_names_wrap(write_plan, tmp_path):
     page_width = float(re.search(r'<page width="([\d.]+)"', words).group(1))
     right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', words)]
     assert right_edges and max(right_edges) <= page_width - 30
+
+
+# --- names in other scripts -----------------------------------------------------
+
+MANY_SCRIPTS = {
+    "Chinese": "张伟", "Japanese": "佐藤さくら", "Korean": "김민수", "Arabic": "محمد العلي", "Hebrew": "דוד כהן",
+    "Devanagari": "प्रिया शर्मा", "Thai": "สมชาย ใจดี", "Greek": "Δήμητρα Καραγιάννη", "Cyrillic": "Дмитрий Иванов",
+}
+# pdftotext marks right-to-left runs with embedding controls
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def pdftotext(pdf: Path, *options: str) -> str:
+    return subprocess.run(["pdftotext", *options, str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout.translate(BIDI_CONTROLS)
+
+
+def words_by_page(pdf: Path) -> list[list[tuple[float, float, float, str]]]:
+    """pdftotext -bbox: per page, (xMin, middle height, xMax, word) in the order pdftotext reads them.
+
+    The middle, as each font has its own ascent and descent: words on one line differ by a point or two.
+    """
+    pages = pdftotext(pdf, "-bbox").split("<page ")[1:]
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    return [[(float(x0), (float(y0) + float(y1)) / 2, float(x1), word)
+             for x0, y0, x1, y1, word in re.findall(pattern, page)] for page in pages]
+
+
+def print_edition(path: Path, out: Path, audience=Audience.responder) -> Path:
+    """Print one edition of the plan at `path` to `out`; fails on anything WeasyPrint complains about."""
+    from generator.render.pdf import PrintLog
+
+    policy = AssetPolicy(path.parent, templates_dir())
+    log = PrintLog()
+    html = render_html(make_edition(read_plan(path), audience), medium="print", policy=policy)
+    out.write_bytes(render_pdf(html, policy, log=log))
+    assert log.messages == []  # among them ".notdef glyph rendered ..." for a character no font has
+    return out
+
+
+def test_names_in_many_scripts_print_with_the_bundled_fonts(write_plan, tmp_path):
+    def change(data):
+        _team(len(MANY_SCRIPTS))(data)
+        for person, name in zip(data["responders"], MANY_SCRIPTS.values()):
+            person["name"] = name
+        for shift in data["rota"]:
+            shift["lead"], shift["responders"] = "r0", ["r4", "r3"]  # Hebrew, then Arabic
+        data["event"]["name"] += " · 河畔开源峰会"  # the running header too
+
+    pdf = print_edition(write_plan(change), tmp_path / "responder.pdf")
+    families = set()
+    for font in embedded_fonts(pdf):
+        match = re.fullmatch(BUNDLED_FONT, font)
+        assert match, f"{font} is not a bundled font"
+        families.add(match.group(1))
+    assert families == {"Sans", "CJK", "Arabic", "Hebrew", "Devanagari", "Thai"}
+
+    cover = squash(pdftotext(pdf, "-f", "1", "-l", "1"))
+    for script, name in MANY_SCRIPTS.items():
+        letters = squash(name)
+        # every character came out of a font that has it, in the cover's text layer
+        assert not Counter(letters) - Counter(cover), script
+        if script != "Devanagari":  # pdftotext moves the reph (र्) of शर्मा
+            assert letters in cover or letters[::-1] in cover, script  # right-to-left may read backwards
+    assert "河畔开源峰会" in pdftotext(pdf, "-f", "2", "-l", "2")
+
+    # A list of right-to-left names keeps its order (Hebrew first): each name is isolated in a <bdi>;
+    # without it the bidi algorithm joins "דוד כהן, محمد العلي" into one run and swaps the names.
+    lines = [[w for w in page if abs(w[1] - y) < 3] for page in words_by_page(pdf) for y in {w[1] for w in page}]
+    both = [line for line in lines if any("\u05d0" <= w[3][0] <= "\u05ea" for w in line)
+            and any("\u0600" <= w[3][0] <= "\u06ff" for w in line)]
+    assert both
+    for line in both:
+        hebrew = max(x1 for x0, _, x1, word in line if "\u05d0" <= word[0] <= "\u05ea")
+        arabic = min(x0 for x0, _, _, word in line if "\u0600" <= word[0] <= "\u06ff")
+        assert hebrew < arabic
+
+
+# --- the impact and risk matrix -------------------------------------------------
+
+def test_a_three_by_three_matrix_shares_the_width_between_the_risk_columns(tmp_path):
+    """plans/conference-team.yaml has three impact and three risk levels: no column is squeezed."""
+    pdf = print_edition(ROOT / "plans" / "conference-team.yaml", tmp_path / "responder.pdf")
+    [page] = [page for page in words_by_page(pdf) if "Examples" in [w[3] for w in page]]
+    text = " ".join(w[3] for w in page)
+    # long words of the last column print whole, not one fragment per line
+    for word in ["Photographing", "attendees", "consent", "Following", "violence"]:
+        assert word in text.split(), word
+    # the header row: the impact column ~18%, the three risk columns equal
+    top = next(y for _, y, _, word in page if word == "Examples")
+    header = next(y for _, y, _, word in page if word == "Impact" and y > top)
+    starts = {word: x0 for x0, y, _, word in page if abs(y - header) < 1}
+    right = max(x1 for x1 in (w[2] for w in page))  # the running header ends at the right margin, as the table does
+    edges = [starts["Impact"], starts["Minor"], starts["Moderate"], starts["Major"], right]
+    widths = [b - a for a, b in zip(edges, edges[1:])]
+    table = right - edges[0]
+    assert 0.14 < widths[0] / table < 0.22, widths
+    assert max(widths[1:]) - min(widths[1:]) < 0.02 * table, widths
