@@ -282,14 +282,17 @@ class Guide:
         return sorted(self.edition.leads_by_day.items())
 
     @staticmethod
-    def lead_times_text(spells) -> str:
-        """'Amara Okonjo-Reyes' for a whole day, else '00:00-08:00 Dimitra, 08:00-16:00 Amara'."""
+    def lead_times_text(spells) -> Markup:
+        """'Amara Okonjo-Reyes' for a whole day, else '00:00-08:00 Dimitra, 08:00-16:00 Amara'.
+
+        Each name is escaped and isolated in <bdi>, so right-to-left names keep their order.
+        """
         if len(spells) == 1 and (spells[0].start, spells[0].end) == ("00:00", "24:00"):
-            return spells[0].name
-        return ", ".join(f"{s.start}\u2013{s.end} {s.name}" for s in spells)
+            return Markup("<bdi>{}</bdi>").format(spells[0].name)
+        return Markup(", ").join(Markup("{}\u2013{} <bdi>{}</bdi>").format(s.start, s.end, s.name) for s in spells)
 
     @property
-    def leads_summary(self) -> list[tuple[str, str]]:
+    def leads_summary(self) -> list[tuple[str, Markup]]:
         """Days with the same leads at the same hours grouped, for the cover: [("Every day", "Amara ..."), ...]."""
         groups: list[tuple[list[dt.date], list]] = []
         for day, spells in self.leads_by_day:
