@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from generator.check import check_plan
 from generator.errors import PlanError, Problem
 from generator.plan.model import Audience, Plan
-from generator.render.assets import AssetPolicy
+from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.calendar import rota_calendars
 from generator.render.edition import make_edition
 from generator.render.leaks import check_leaks
@@ -108,7 +108,10 @@ def build_plan(
     if paper not in PAPER_SIZES:
         raise ValueError(f"paper must be one of {PAPER_SIZES}, not {paper!r}")
 
-    files = render_editions(plan, path, specs, paper, pdf=pdf)
+    try:
+        files = render_editions(plan, path, specs, paper, pdf=pdf)
+    except RefusedResource as refused:
+        raise PlanError([locate_refusal(path, refused)]) from None
     check_leaks(plan, files)  # the last lock: after rendering, before writing
     if passphrase is not None:
         files = [seal_file(item, passphrase, plan) for item in files]
@@ -121,6 +124,20 @@ def seal_file(item: RenderedFile, passphrase: str, plan: Plan) -> RenderedFile:
         return item
     sealed = seal_html(item.content.decode("utf-8"), passphrase, title="Sealed responder guide", lang=plan.event.languages[0])
     return replace(item, content=sealed.encode("utf-8"))
+
+
+def locate_refusal(path: Path, refused: RefusedResource) -> Problem:
+    """A refused file or address, reported where the plan names it (the first place it is written)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    index = text.find(refused.url) if refused.url else -1
+    if index < 0:
+        return Problem(str(path), 1, 1, str(refused))
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return Problem(str(path), line, column, str(refused))
 
 
 def select_editions(names: Iterable[str] | None) -> list[EditionSpec]:

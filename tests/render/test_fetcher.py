@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from generator.build import build_plan
-from generator.errors import BuildError
+from generator.errors import BuildError, PlanError
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.fetcher import GuideURLFetcher, Refused
 from generator.render.html import templates_dir
@@ -200,8 +200,11 @@ def _set_directions(text):
 def test_plan_with_a_network_picture_fails_and_the_server_sees_nothing(write_plan, server, tmp_path):
     base, seen = server
     plan = write_plan(_set_directions(f"Map: ![map]({base}/map.png)"))
-    with pytest.raises(BuildError, match=f"{base}/map.png"):
+    with pytest.raises(PlanError, match=f"{base}/map.png") as caught:
         build_plan(plan, tmp_path / "out")
+    [problem] = caught.value.problems
+    line = plan.read_text(encoding="utf-8").splitlines()[problem.line - 1]
+    assert line[problem.column - 1:].startswith(f"{base}/map.png"), "the error points at the address in the plan"
     assert seen == []
     assert not (tmp_path / "out").exists()
 
@@ -217,9 +220,10 @@ def test_plan_with_a_network_link_builds_and_the_server_sees_nothing(write_plan,
 def test_plan_with_a_file_canary_fails_and_embeds_nothing(write_plan, folders, tmp_path):
     canary = folders[1] / "canary.png"
     plan = write_plan(_set_directions(f"![map]({canary.as_uri()})"), folder=folders[0])
-    with pytest.raises(BuildError, match="canary.png") as caught:
+    with pytest.raises(PlanError, match="canary.png") as caught:
         build_plan(plan, tmp_path / "out")
     assert "plan's folder" in str(caught.value)
+    assert caught.value.problems[0].line > 1
     assert not (tmp_path / "out").exists()
 
 
