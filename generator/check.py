@@ -29,8 +29,4 @@ def check_plan(path: str | Path) -> CheckResult:
         plan = validate(loaded)
     except PlanError as exc:
         return CheckResult(path, None, exc.problems)
-    return CheckResult(path, plan, lint_problems(plan, loaded))
-
-
-def lint_problems(plan: Plan, loaded) -> list[Problem]:
-    return lint(plan, loaded.source)
+    return CheckResult(path, plan, lint(plan, loaded.source))

@@ -106,10 +106,10 @@ def test_check_accepts_a_folder_of_plans():
 
 @pytest.fixture
 def one_warning(monkeypatch):
-    def lint(plan, loaded):
-        return [Problem(loaded.file, 3, 1, "only two responders; three to five work better", severity="warning", rule="TEAM-SIZE")]
+    def lint(plan, source):
+        return [Problem(source.file, 3, 1, "only two responders; three to five work better", severity="warning", rule="TEAM-SIZE")]
 
-    monkeypatch.setattr(generator.check, "lint_problems", lint)
+    monkeypatch.setattr(generator.check, "lint", lint)
 
 
 def test_warnings_alone_exit_0(one_warning):
