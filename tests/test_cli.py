@@ -216,3 +216,16 @@ def test_problems_of_every_stage_are_reported_in_one_run(tmp_path):
     assert "not a real date" in result.output
     assert "appears twice" in result.output
     assert "Europe/Londn" in result.output
+
+
+def test_a_dangling_id_is_reported_together_with_a_type_error(tmp_path):
+    plan = tmp_path / "both.yaml"
+    text = (ROOT / GOOD).read_text(encoding="utf-8")
+    text = text.replace("phone: 020 7946 0202", "phone: 020 7946", 1)
+    text = text.replace("lead: amara, responders: [jonah, priya]}", "lead: amaraa, responders: [jonah, priya]}", 1)
+    plan.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(plan)])
+    assert result.exit_code == 1
+    assert "is not a valid phone number" in result.output
+    assert "`amaraa` is not a known responder id" in result.output
+    assert "2 errors" in result.output

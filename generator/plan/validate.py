@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import types
@@ -34,8 +35,8 @@ def validate(loaded: LoadedPlan) -> Plan:
         plan = Plan.model_validate(data, context={"region": _region(data), "region_unknown": _country_given(data) and not _region(data)})
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        found = [_problem(error, source) for error in _without_typo_echoes(errors)]
-        raise PlanError(early + _not_reported(found, early)) from None
+        found = early + _not_reported([_problem(error, source) for error in _without_typo_echoes(errors)], early)
+        raise PlanError(found + _not_reported(_references_despite(data, source), found)) from None
     problems = early + check_references(plan, source)
     if problems:
         raise PlanError(problems)
@@ -237,6 +238,37 @@ def _unwrap(annotation, list_item: bool):
 
 # --- references between parts of the plan ------------------------------------
 
+def _references_despite(data: dict, source: SourceMap) -> list[Problem]:
+    """The reference problems of a plan that failed validation, so one run shows them too.
+
+    Best effort: the plan is taken as written, without validation; if it is too broken
+    for that (a missing section, a list item that is not a mapping), this finds nothing
+    and the reference problems show once the rest is fixed.
+    """
+    try:
+        return check_references(_as_written(Plan, data), source)
+    except Exception:  # the unvalidated plan may break any assumption; validation already reported why
+        return []
+
+
+def _as_written(model: type[BaseModel], data) -> BaseModel:
+    if not isinstance(data, dict):
+        raise TypeError("not a mapping")
+    values = {}
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        if key not in data:
+            continue
+        raw, single, item = data[key], _unwrap(field.annotation, False), _unwrap(field.annotation, True)
+        if isinstance(raw, list) and isinstance(item, type) and issubclass(item, BaseModel):
+            values[name] = [_as_written(item, entry) for entry in raw]
+        elif isinstance(single, type) and issubclass(single, BaseModel):
+            values[name] = _as_written(single, raw)
+        else:
+            values[name] = raw
+    return model.model_construct(**values)
+
+
 def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
     """Ids are unique and every id used somewhere names something that exists."""
     problems: list[Problem] = []
@@ -274,7 +306,8 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
             if responder.fallback == responder.id:
                 problems.append(source.problem(("responders", index, "fallback"), "a responder cannot be their own fallback"))
     for index, shift in enumerate(plan.rota):
-        if plan.event.utc(shift.end) <= plan.event.utc(shift.start):  # after a clock change, or one time with an offset
+        if isinstance(shift.start, dt.datetime) and isinstance(shift.end, dt.datetime) \
+                and plan.event.utc(shift.end) <= plan.event.utc(shift.start):  # after a clock change, or one time with an offset
             problems.append(source.problem(("rota", index, "end"), f"the shift ends ({shift.end:%Y-%m-%d %H:%M}) before it starts "
                                            f"({shift.start:%Y-%m-%d %H:%M}) in {plan.event.timezone} time"))
         must_exist(shift.lead, responder_ids, ("rota", index, "lead"), "responder id")
