@@ -30,9 +30,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 
 import phonenumbers
 
+from generator.errors import BuildError
 from generator.plan.model import Audience, Plan
 from generator.render.edition import leaf_audiences
 
@@ -77,14 +79,16 @@ class Leak:
 def secrets_above(plan: Plan, audience: Audience) -> list[Secret]:
     """Every searchable value of `plan` that readers of `audience` must not see."""
     visible_text: list[str] = []
+    visible_digits: set[str] = set()
     candidates: list[tuple[tuple, object]] = []
     for path, value, needed in leaf_audiences(plan):
-        if audience.allows(needed):
-            visible_text.append(normalise_text(str(value)))
-        else:
+        if not audience.allows(needed):
             candidates.append((path, value))
+            continue
+        visible_text.append(normalise_text(str(value)))
+        if _field(path) in _PHONE_FIELDS:
+            visible_digits.add(_digits(str(value)))
     visible = "\n".join(visible_text)
-    visible_digits = {d for p, v, n in leaf_audiences(plan) if audience.allows(n) and _field(p) in _PHONE_FIELDS for d in [_digits(str(v))]}
     secrets: dict[tuple[str, str], Secret] = {}
     for path, value in candidates:
         for secret in _secrets(path, value, plan):
@@ -216,40 +220,29 @@ EDITION_FILES = {
 
 def check_file(path, audience: Audience, secrets: list[Secret]) -> list[Leak]:
     """Search one finished guide (HTML or PDF) for the secrets of its audience."""
-    from pathlib import Path
-
     path = Path(path)
-    data = path.read_bytes()
-    if path.suffix == ".pdf":
-        return find_leaks(secrets, pdf_text=pdf_text(data))
-    return find_leaks(secrets, html_source=data.decode("utf-8", errors="replace"))
+    return _search(path.read_bytes(), "pdf" if path.suffix == ".pdf" else "html", secrets)
 
 
 def check_output_dir(out_dir, plan: Plan) -> dict[str, list[Leak]]:
     """Leaks per existing guide file in output/NAME/ (responder files have nothing above them)."""
-    from pathlib import Path
-
-    results = {}
-    for name, audience in EDITION_FILES.items():
-        path = Path(out_dir) / name
-        if path.is_file():
-            results[name] = check_file(path, audience, secrets_above(plan, audience))
-    return results
+    secrets = {audience: secrets_above(plan, audience) for audience in set(EDITION_FILES.values())}
+    return {name: check_file(Path(out_dir) / name, audience, secrets[audience])
+            for name, audience in EDITION_FILES.items() if (Path(out_dir) / name).is_file()}
 
 
 def check_leaks(plan: Plan, files) -> None:
     """The build's last lock: raise BuildError naming every leak in the rendered files (nothing is written then)."""
-    from generator.errors import BuildError
-
+    secrets = {audience: secrets_above(plan, audience) for audience in {item.audience for item in files}}
     found = []
     for item in files:
-        secrets = secrets_above(plan, item.audience)
-        if not secrets:
-            continue
-        if item.kind == "pdf":
-            leaks = find_leaks(secrets, pdf_text=pdf_text(item.content))
-        else:
-            leaks = find_leaks(secrets, html_source=item.content.decode("utf-8"))
-        found += [f"{item.path}: {leak}" for leak in leaks]
+        if secrets[item.audience] and item.kind in ("html", "pdf"):
+            found += [f"{item.path}: {leak}" for leak in _search(item.content, item.kind, secrets[item.audience])]
     if found:
         raise BuildError("the leak check stopped the build; nothing was written:\n  " + "\n  ".join(dict.fromkeys(found)))
+
+
+def _search(content: bytes, kind: str, secrets: list[Secret]) -> list[Leak]:
+    if kind == "pdf":
+        return find_leaks(secrets, pdf_text=pdf_text(content))
+    return find_leaks(secrets, html_source=content.decode("utf-8", errors="replace"))
