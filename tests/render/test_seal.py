@@ -317,6 +317,7 @@ def test_keep_unlocked_survives_reload_in_session_storage_only(tab, tmp_path, se
     tab.unlock(PASSPHRASE, keep=True)
     heading = tab.page.get_by_role("heading", level=1)
     expect(heading).to_have_text("PLAINTEXT-MARKER Responder guide")
+    tab.page.wait_for_function("sessionStorage.length > 0")
     stored = tab.page.evaluate("Object.values(sessionStorage)")
     assert len(stored) == 1 and PASSPHRASE not in stored[0]
     assert len(base64.b64decode(stored[0])) == 32  # the derived AES-256 key
@@ -327,7 +328,7 @@ def test_keep_unlocked_survives_reload_in_session_storage_only(tab, tmp_path, se
     expect(heading).to_have_text("PLAINTEXT-MARKER Responder guide")
     expect(tab.page.locator("h1")).to_have_count(1)  # the guide replaced the lock page
     expect(tab.page.locator("form")).to_have_count(0)
-    assert heading.evaluate("h => getComputedStyle(h).color") == "rgb(170, 20, 60)"
+    expect(heading).to_have_css("color", "rgb(170, 20, 60)")
     assert tab.page.evaluate("localStorage.length") == 0
     assert tab.errors == []
 
