@@ -42,14 +42,12 @@ SHARED_FILE_MODE = 0o644
 class EditionSpec:
     """One row of the editions table: who reads it, its template, its files, whether it is private."""
 
+    name: str
     audience: Audience
     template: str
     stem: str
     private: bool
-
-    @property
-    def name(self) -> str:
-        return self.audience.value
+    formats: tuple[str, ...] = ("pdf", "html")  # a printed-only output (a desk sheet, cards) says ("pdf",)
 
     def file(self, suffix: str) -> PurePosixPath:
         folder = PurePosixPath(PRIVATE_DIR) if self.private else PurePosixPath()
@@ -58,9 +56,12 @@ class EditionSpec:
 
 # The editions `build` writes, in order. A new edition is a new row plus its template in templates/.
 EDITIONS: dict[str, EditionSpec] = {
-    "public": EditionSpec(Audience.public, "public.html.j2", "public", private=False),
-    "volunteer": EditionSpec(Audience.volunteer, "volunteer.html.j2", "volunteer", private=False),
-    "responder": EditionSpec(Audience.responder, "responder.html.j2", "responder", private=True),
+    spec.name: spec
+    for spec in (
+        EditionSpec("public", Audience.public, "public.html.j2", "public", private=False),
+        EditionSpec("volunteer", Audience.volunteer, "volunteer.html.j2", "volunteer", private=False),
+        EditionSpec("responder", Audience.responder, "responder.html.j2", "responder", private=True),
+    )
 }
 
 
@@ -160,11 +161,12 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     for spec in specs:
         edition = make_edition(plan, spec.audience)
         options = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date)
-        screen = render_html(edition, medium="screen", **options)
-        if pdf:
+        if pdf and "pdf" in spec.formats:
             printed = render_pdf(render_html(edition, medium="print", **options), policy, paper=paper)
             files.append(RenderedFile(spec.file("pdf"), printed, spec.audience, spec.private, "pdf"))
-        files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html"))
+        if "html" in spec.formats:
+            screen = render_html(edition, medium="screen", **options)
+            files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html"))
     if any(spec.audience is Audience.responder for spec in specs):
         # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
         for responder_id, calendar in rota_calendars(plan).items():
