@@ -5,6 +5,7 @@
                        output/NAME/private/responder.pdf       (directory 0700, files 0600)
                        output/NAME/private/responder.html
                        output/NAME/private/rota-ID.ics         (each responder's shifts)
+                       output/NAME/private/drill.pdf           (the tabletop drill kit)
 
 Nothing is written until every file of the set has been rendered (and has passed
 the leak check), so a plan with errors, a refused picture or a crash leaves the
@@ -61,6 +62,7 @@ EDITIONS: dict[str, EditionSpec] = {
         EditionSpec("public", Audience.public, "public.html.j2", "public", private=False),
         EditionSpec("volunteer", Audience.volunteer, "volunteer.html.j2", "volunteer", private=False),
         EditionSpec("responder", Audience.responder, "responder.html.j2", "responder", private=True),
+        EditionSpec("drill", Audience.responder, "drill.html.j2", "drill", private=True, formats=("pdf",)),
     )
 }
 
@@ -167,7 +169,7 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
         if "html" in spec.formats:
             screen = render_html(edition, medium="screen", **options)
             files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html"))
-    if any(spec.audience is Audience.responder for spec in specs):
+    if "responder" in {spec.name for spec in specs}:
         # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
         for responder_id, calendar in rota_calendars(plan).items():
             files.append(RenderedFile(PurePosixPath(PRIVATE_DIR) / f"rota-{responder_id}.ics", calendar,
