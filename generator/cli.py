@@ -123,6 +123,52 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     sys.exit(0 if all(result.ok for result in results) else 1)
 
 
+@main.command()
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--scenario", "scenarios", multiple=True, metavar="ID",
+              help="Only this scenario (repeatable, in the order given). Default: every scenario the kit's readers may see.")
+@click.option("--audience", type=click.Choice(["responder", "volunteer"]), default="responder", show_default=True,
+              help="volunteer: a kit for the volunteer briefing, from the scenarios marked for volunteers only.")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Folder for the kit; each plan gets DIR/NAME/.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+              help="Paper size. Default: the usual one in the venue's country.")
+def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, paper: str | None) -> None:
+    """Print a tabletop drill kit from the plan's scenarios.
+
+    The kit has a facilitator's guide with timings, and per scenario an
+    answer sheet from the plan, cards to cut (situation, roles,
+    complications) and a debrief sheet; then a session debrief and a
+    "who knows their part" checklist.
+
+    \b
+    Example:
+      incident-guide drill plans/my-event.yaml
+    writes output/my-event/private/drill.pdf (every scenario).
+      incident-guide drill plans/my-event.yaml --audience volunteer --scenario unsure-reporter
+    writes output/my-event/drill-volunteer.pdf for the volunteer briefing:
+    volunteer scenarios only, and nothing a volunteer may not see.
+    """
+    from generator.build import build_drill
+    from generator.errors import BuildError
+    from generator.plan.model import Audience
+
+    try:
+        written = build_drill(plan, out_dir, scenarios, Audience(audience), paper,
+                              on_warning=lambda problem: click.echo(str(problem), err=True))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    except PlanError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    except (BuildError, OSError) as exc:
+        click.echo(f"{plan}: error: {exc}", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
 def _passphrase() -> str:
     """The sealing passphrase: never from an argument, so it stays out of shell history and process lists."""
     from generator.errors import BuildError
