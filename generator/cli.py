@@ -95,7 +95,7 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
       incident-guide build plans/complete-conference.yaml
     writes output/complete-conference/public.pdf, public.html, volunteer.pdf and
     volunteer.html, and in private/ (only you can read it) responder.pdf,
-    responder.html and each responder's rota-ID.ics.
+    responder.html, the tabletop drill kit drill.pdf and each responder's rota-ID.ics.
       incident-guide build plans/ --jobs 4
     builds every plan in plans/ and prints a table: plan, status, files, seconds.
       INCIDENT_GUIDE_PASSPHRASE='three random words here' incident-guide build --seal plans/my-event.yaml

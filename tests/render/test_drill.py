@@ -16,7 +16,13 @@ from generator.plan.validate import read_plan
 from generator.render.drill import SESSION_MINUTES
 from generator.render.edition import make_edition
 from generator.render.html import Guide, render_html
-from generator.render.leaks import check_output_dir, find_leaks, normalise_text, pdf_text, secrets_above
+from generator.render.leaks import (
+    check_output_dir,
+    find_leaks,
+    normalise_text,
+    pdf_text,
+    secrets_above,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
