@@ -5,6 +5,7 @@
                        output/NAME/private/responder.pdf       (directory 0700, files 0600)
                        output/NAME/private/responder.html
                        output/NAME/private/rota-ID.ics         (each responder's shifts)
+                       output/NAME/private/drill.pdf           (the tabletop drill kit)
 
 Nothing is written until every file of the set has been rendered (and has passed
 the leak check), so a plan with errors, a refused picture or a crash leaves the
@@ -24,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 from generator.check import check_plan
 from generator.errors import PlanError, Problem
-from generator.plan.model import Audience, Plan
+from generator.plan.model import Audience, Plan, Scenario
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.calendar import rota_calendars
 from generator.render.edition import make_edition
@@ -61,6 +62,7 @@ EDITIONS: dict[str, EditionSpec] = {
         EditionSpec("public", Audience.public, "public.html.j2", "public", private=False),
         EditionSpec("volunteer", Audience.volunteer, "volunteer.html.j2", "volunteer", private=False),
         EditionSpec("responder", Audience.responder, "responder.html.j2", "responder", private=True),
+        EditionSpec("drill", Audience.responder, "drill.html.j2", "drill", private=True, formats=("pdf",)),
     )
 }
 
@@ -96,14 +98,7 @@ def build_plan(
     path = Path(path)
     if passphrase is not None:
         check_passphrase(passphrase)
-    result = check_plan(path)
-    errors = [p for p in result.problems if p.severity == "error"]
-    if errors or result.plan is None:
-        raise PlanError(result.problems)
-    for problem in result.problems:
-        if on_warning:
-            on_warning(problem)
-    plan = result.plan
+    plan = checked_plan(path, on_warning)
     specs = select_editions(editions)
     paper = paper or default_paper(plan)
     if paper not in PAPER_SIZES:
@@ -117,6 +112,76 @@ def build_plan(
     if passphrase is not None:
         files = [seal_file(item, passphrase, plan) for item in files]
     return write_files(Path(out_dir) / path.stem, files)
+
+
+def checked_plan(path: Path, on_warning: Callable[[Problem], None] | None = None) -> Plan:
+    """The valid plan at `path`; PlanError with every problem when it has errors."""
+    result = check_plan(path)
+    errors = [p for p in result.problems if p.severity == "error"]
+    if errors or result.plan is None:
+        raise PlanError(result.problems)
+    for problem in result.problems:
+        if on_warning:
+            on_warning(problem)
+    return result.plan
+
+
+def drill_spec(audience: Audience) -> EditionSpec:
+    """The drill kit's row, or its volunteer-level variant (not private: it holds nothing the volunteer guide may not)."""
+    spec = EDITIONS["drill"]
+    if audience is Audience.responder:
+        return spec
+    if audience is not Audience.volunteer:
+        raise ValueError("a drill kit is for responders or volunteers")
+    return replace(spec, audience=Audience.volunteer, stem="drill-volunteer", private=False)
+
+
+def build_drill(
+    path: str | Path,
+    out_dir: str | Path = "output",
+    scenarios: Iterable[str] = (),
+    audience: Audience = Audience.responder,
+    paper: str | None = None,
+    *,
+    on_warning: Callable[[Problem], None] | None = None,
+) -> list[Path]:
+    """Print the drill kit for the chosen scenarios (default: all its audience may see) and return the file written.
+
+    The volunteer-level kit (output/NAME/drill-volunteer.pdf) holds only scenarios marked
+    for volunteers; the leak check holds it to the volunteer audience. Raises ValueError
+    for a scenario id the kit cannot use, PlanError and BuildError as build_plan does.
+    """
+    path = Path(path)
+    plan = checked_plan(path, on_warning)
+    spec = drill_spec(audience)
+    chosen = drill_scenarios(plan, list(scenarios), audience)
+    paper = paper or default_paper(plan)
+    try:
+        files = render_editions(plan.model_copy(update={"scenarios": chosen}), path, [spec], paper)
+    except RefusedResource as refused:
+        raise PlanError([locate_refusal(path, refused)]) from None
+    check_leaks(plan, files)  # secrets from the whole plan, not only the chosen scenarios
+    return write_files(Path(out_dir) / path.stem, files)
+
+
+def drill_scenarios(plan: Plan, wanted: list[str], audience: Audience) -> list[Scenario]:
+    """The scenarios a drill kit for `audience` uses: those named, in that order, or every one it may see."""
+    usable = [scenario for scenario in plan.scenarios if audience.allows(scenario.item_audience())]
+    names = ", ".join(scenario.id for scenario in usable) or "none"
+    if not usable:
+        raise ValueError("no scenario in the plan is marked `audience: volunteer`, so there is nothing to drill at "
+                         "volunteer level" if audience is Audience.volunteer else "the plan has no scenarios")
+    if not wanted:
+        return usable
+    by_id = {scenario.id: scenario for scenario in usable}
+    chosen = []
+    for ident in dict.fromkeys(wanted):
+        if ident not in by_id:
+            known = any(scenario.id == ident for scenario in plan.scenarios)
+            reason = "is for responders only" if known else "is not in the plan"
+            raise ValueError(f"scenario `{ident}` {reason}; this kit can use: {names}")
+        chosen.append(by_id[ident])
+    return chosen
 
 
 def seal_file(item: RenderedFile, passphrase: str, plan: Plan) -> RenderedFile:
@@ -167,7 +232,7 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
         if "html" in spec.formats:
             screen = render_html(edition, medium="screen", **options)
             files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html"))
-    if any(spec.audience is Audience.responder for spec in specs):
+    if "responder" in {spec.name for spec in specs}:
         # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
         for responder_id, calendar in rota_calendars(plan).items():
             files.append(RenderedFile(PurePosixPath(PRIVATE_DIR) / f"rota-{responder_id}.ics", calendar,

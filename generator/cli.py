@@ -72,7 +72,7 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
 @click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
-@click.option("--edition", "editions", type=click.Choice(["public", "volunteer", "responder"]), multiple=True,
+@click.option("--edition", "editions", type=click.Choice(["public", "volunteer", "responder", "drill"]), multiple=True,
               help="Build only this edition (repeatable). Default: all.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
               help="Paper size. Default: the usual one in the venue's country (letter in the US, Canada, Mexico...).")
@@ -95,7 +95,7 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
       incident-guide build plans/complete-conference.yaml
     writes output/complete-conference/public.pdf, public.html, volunteer.pdf and
     volunteer.html, and in private/ (only you can read it) responder.pdf,
-    responder.html and each responder's rota-ID.ics.
+    responder.html, the tabletop drill kit drill.pdf and each responder's rota-ID.ics.
       incident-guide build plans/ --jobs 4
     builds every plan in plans/ and prints a table: plan, status, files, seconds.
       INCIDENT_GUIDE_PASSPHRASE='three random words here' incident-guide build --seal plans/my-event.yaml
@@ -121,6 +121,52 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
             click.echo(f"warning: {out_dir} is inside a git work tree that does not ignore it; add it to .gitignore "
                        "so private guides are never committed", err=True)
     sys.exit(0 if all(result.ok for result in results) else 1)
+
+
+@main.command()
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--scenario", "scenarios", multiple=True, metavar="ID",
+              help="Only this scenario (repeatable, in the order given). Default: every scenario the kit's readers may see.")
+@click.option("--audience", type=click.Choice(["responder", "volunteer"]), default="responder", show_default=True,
+              help="volunteer: a kit for the volunteer briefing, from the scenarios marked for volunteers only.")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Folder for the kit; each plan gets DIR/NAME/.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+              help="Paper size. Default: the usual one in the venue's country.")
+def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, paper: str | None) -> None:
+    """Print a tabletop drill kit from the plan's scenarios.
+
+    The kit has a facilitator's guide with timings, and per scenario an
+    answer sheet from the plan, cards to cut (situation, roles,
+    complications) and a debrief sheet; then a session debrief and a
+    "who knows their part" checklist.
+
+    \b
+    Example:
+      incident-guide drill plans/my-event.yaml
+    writes output/my-event/private/drill.pdf (every scenario).
+      incident-guide drill plans/my-event.yaml --audience volunteer --scenario unsure-reporter
+    writes output/my-event/drill-volunteer.pdf for the volunteer briefing:
+    volunteer scenarios only, and nothing a volunteer may not see.
+    """
+    from generator.build import build_drill
+    from generator.errors import BuildError
+    from generator.plan.model import Audience
+
+    try:
+        written = build_drill(plan, out_dir, scenarios, Audience(audience), paper,
+                              on_warning=lambda problem: click.echo(str(problem), err=True))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    except PlanError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    except (BuildError, OSError) as exc:
+        click.echo(f"{plan}: error: {exc}", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 def _passphrase() -> str:

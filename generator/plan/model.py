@@ -574,6 +574,24 @@ class Handling(str, enum.Enum):
     team_decision = "team-decision"
 
 
+class DrillRoles(Model):
+    """What each person in a drill exercise knows and wants, for their role card (all optional)."""
+
+    reporter: Prose | None = Field(None, description="The person who reports: what they know and want")
+    reported: Prose | None = Field(None, description="The person the report is about")
+    witness: Prose | None = Field(None, description="Someone who saw part of it")
+    volunteer: Prose | None = Field(None, description="The volunteer or staff member who hears it first")
+
+
+class Drill(Model):
+    """Optional additions to a scenario's tabletop drill exercise; without them the kit uses generic ones."""
+
+    complications: list[Prose] = Field(default_factory=list, description="Twists the facilitator can add during the exercise")
+    roles: DrillRoles | None = Field(None, description="Notes for the role cards")
+    debrief: list[Prose] = Field(default_factory=list, description="Questions for the debrief after the exercise")
+    audience: AudienceField = None
+
+
 class Scenario(Model):
     """A titled card of steps and exact phrases for a common situation."""
 
@@ -591,6 +609,7 @@ class Scenario(Model):
     escalate_to: list[Id] = Field(default_factory=list, description="Role or responder ids")
     audience: AudienceField = None
     waivers: list[Waiver] = _waivers_field()
+    drill: Drill | None = Field(None, description="Complications, role notes and debrief questions for the drill kit")
 
 
 # --- communication and governance -------------------------------------------

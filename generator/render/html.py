@@ -42,6 +42,7 @@ from generator.plan.model import (
 )
 from generator.render import markdown
 from generator.render.assets import AssetPolicy
+from generator.render.drill import DrillKit, drill_kit
 from generator.render.edition import Edition
 
 # Where US Letter is the usual paper (CLDR's paper-size data); A4 everywhere else.
@@ -350,6 +351,11 @@ class Guide:
             if level:
                 return level.name
         return f"{ident.capitalize()} {kind}"
+
+    # the tabletop drill kit (drill.html.j2)
+    @functools.cached_property
+    def drill(self) -> DrillKit:
+        return drill_kit(self)
 
     # prose
     def md(self, text: str | None) -> Markup:

@@ -128,12 +128,17 @@ def find_leaks(secrets: list[Secret], html_source: str | None = None, pdf_text: 
 
 
 def pdf_text(pdf: bytes) -> str:
-    """Every page's text as PDFium reads it (what a reader could copy out of the file)."""
+    """Every page's text as PDFium reads it (what a reader could copy out of the file).
+
+    PDFium reads a hyphen where a line breaks as U+FFFE; it is a hyphen again here, so a
+    name such as "Whitcombe-Adeyemi" wrapped after its hyphen is still found.
+    """
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
     try:
-        return "\n".join(document[index].get_textpage().get_text_range() for index in range(len(document)))
+        return "\n".join(document[index].get_textpage().get_text_range().replace("\ufffe", "-")
+                         for index in range(len(document)))
     finally:
         document.close()
 
@@ -215,6 +220,7 @@ class _TextParser(HTMLParser):
 EDITION_FILES = {
     "public.html": Audience.public, "public.pdf": Audience.public,
     "volunteer.html": Audience.volunteer, "volunteer.pdf": Audience.volunteer,
+    "drill-volunteer.pdf": Audience.volunteer,
 }
 
 

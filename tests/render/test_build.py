@@ -18,6 +18,7 @@ from generator.errors import BuildError
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
 FILES = ["public.pdf", "public.html", "volunteer.pdf", "volunteer.html", "private/responder.pdf", "private/responder.html",
+         "private/drill.pdf",
          *[f"private/rota-{rid}.ics" for rid in ("amara", "dimitra", "jonah", "priya", "sam")]]
 
 
