@@ -486,7 +486,11 @@ class Guide:
 
     @property
     def page_css(self) -> Markup:
-        """The running header and footer (print only): this locale's words, mirrored for right-to-left."""
+        """The running header and footer of a guide (print only): this locale's words, mirrored for right-to-left.
+
+        In the page's <head> rather than print.css, after which WeasyPrint would not let
+        a later `@page :first` take them away again. The public sheet has none.
+        """
         start, end = ("right", "left") if self.dir == "rtl" else ("left", "right")
         not_public = _css_string(self.t.text("footer.not-public", "Not for public distribution"))
         page = self.t.text("footer.page", "Page {page} of {pages}", page="\x00page\x00", pages="\x00pages\x00")
@@ -500,7 +504,9 @@ class Guide:
             f"  @bottom-{start} {{ content: string(emergency); font-size: 10pt; font-weight: bold; vertical-align: top; padding-top: 2mm; }}\n"
             f"  @bottom-center {{ content: {not_public}; {small} }}\n"
             f"  @bottom-{end} {{ content: {counters}; {small} }}\n"
-            "}"
+            "}\n"
+            "/* The cover carries the edition and the warning itself. */\n"
+            "@page :first { @top-left { content: none; } @top-right { content: none; } }"
         )
 
 

@@ -139,6 +139,10 @@ class Localizer:
         """A message as plain text (calendars, the PDF's running header): tags stripped, entities read."""
         return Markup(self.t(ident, english, **values)).striptags()
 
+    def all_texts(self) -> list[str]:
+        """Every message in this locale, as plain text with its placeholders (the guide's vocabulary)."""
+        return [self.text(ident, english) for ident, english in english_messages().items()]
+
     def join(self, items: Iterable[str | Markup]) -> Markup:
         """'a, b and c' as this locale lists things (CLDR list patterns), each item escaped."""
         escaped = [str(escape(item)) for item in items]
@@ -157,7 +161,14 @@ class Localizer:
             return ""
         if last is None or last == first:
             return self.long_date(first)
-        return dates.format_interval(first, last, "yMMMMd", locale=self.babel)
+        # CLDR has few interval patterns with full month names; write the months out in full.
+        if "yMMMMd" in self.babel.interval_formats:
+            return dates.format_interval(first, last, "yMMMMd", locale=self.babel)
+        text = dates.format_interval(first, last, "yMMMd", locale=self.babel)
+        for month in {first.month, last.month}:
+            short = self.babel.months["format"]["abbreviated"][month]
+            text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", self.babel.months["format"]["wide"][month], text)
+        return text
 
     @functools.cached_property
     def twenty_four_hours(self) -> bool:

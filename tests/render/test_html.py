@@ -168,8 +168,8 @@ def test_default_paper_follows_the_venue_country(plan, country, paper):
 
 def test_dates_follow_the_locale():
     gb, us, de = Localizer("en-GB"), Localizer("en-US"), Localizer("de-DE")
-    assert gb.date_range(dt.date(2027, 6, 9), dt.date(2027, 6, 11)).replace("\u2009", " ") == "9 \u2013 11 Jun 2027"  # CLDR's interval pattern
-    assert gb.date_range(dt.date(2027, 6, 30), dt.date(2027, 7, 2)).replace("\u2009", " ") == "30 Jun \u2013 2 Jul 2027"
+    assert gb.date_range(dt.date(2027, 6, 9), dt.date(2027, 6, 11)).replace("\u2009", " ") == "9 \u2013 11 June 2027"
+    assert gb.date_range(dt.date(2027, 6, 30), dt.date(2027, 7, 2)).replace("\u2009", " ") == "30 June \u2013 2 July 2027"
     assert gb.date_range(dt.date(2027, 6, 9), None) == "Wednesday, 9 June 2027"
     assert us.long_date(dt.date(2027, 6, 9)) == "Wednesday, June 9, 2027"
     assert de.long_date(dt.date(2027, 6, 9)) == "Mittwoch, 9. Juni 2027"
