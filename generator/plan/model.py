@@ -58,7 +58,7 @@ Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
 Text = Annotated[str, Field(min_length=1, max_length=300)]
 
 # The usual emergency number where phonenumbers' short-number data is not decisive.
-EMERGENCY_NUMBERS = {"GB": "999", "US": "911", "CA": "911", "AU": "000", "NZ": "111", "IE": "112", "IN": "112", "JP": "110"}
+EMERGENCY_NUMBERS = {"GB": "999", "US": "911", "BR": "190", "CA": "911", "AU": "000", "NZ": "111", "IE": "112", "IN": "112", "JP": "110"}
 
 
 def usual_emergency_number(country: str) -> str:
