@@ -25,7 +25,7 @@ from generator.render.locale import CATALOG_LANGUAGES, PLACEHOLDER, locale_dir
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"t": ((1, "c"), 2), "text": ((1, "c"), 2)}
 # A fixed date keeps the files byte-identical between runs.
-FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 JINJA_OPTIONS = {"trim_blocks": "true", "lstrip_blocks": "true", "extensions": ""}
 
 

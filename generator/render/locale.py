@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError, dates, lists, numbers
+from babel import Locale, UnknownLocaleError, dates, lists
 from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
 
@@ -36,7 +36,8 @@ PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 def locale_dir() -> Path:
-    from generator.render.html import templates_dir  # one home for the templates' location
+    # One home for where the templates are (checkout or installed package).
+    from generator.render.html import templates_dir
 
     return templates_dir() / "locale"
 
@@ -180,10 +181,6 @@ class Localizer:
             return "24:00"
         value = moment.time() if isinstance(moment, dt.datetime) else moment
         return dates.format_time(value, "short", locale=self.babel)
-
-    def number(self, value: int | float) -> str:
-        return numbers.format_decimal(value, locale=self.babel)
-
 
 def localizer_for(tag: str, overrides: Mapping[str, Markup] | None = None) -> Localizer:
     return Localizer(tag, dict(overrides or {}))

@@ -7,7 +7,6 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import jinja2
 import pytest
 from babel.messages.pofile import read_po
 
@@ -19,7 +18,13 @@ from generator.render import catalogs
 from generator.render.calendar import rota_calendars
 from generator.render.edition import make_edition
 from generator.render.html import render_html, templates_dir
-from generator.render.locale import CATALOG_LANGUAGES, PSEUDO, Localizer, english_messages, locale_dir
+from generator.render.locale import (
+    CATALOG_LANGUAGES,
+    PSEUDO,
+    Localizer,
+    english_messages,
+    locale_dir,
+)
 from generator.render.seal import lock_screen_words
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,7 +181,7 @@ class _Bare(HTMLParser):
 
 def test_templates_hold_no_bare_text():
     """Text between tags or in alt/title/aria-label attributes must come from t(); names the file and line."""
-    jinja_parts = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
+    jinja_parts = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
     found = []
     for path in sorted(TEMPLATES.rglob("*.j2")):
         source = path.read_text(encoding="utf-8")
