@@ -30,8 +30,8 @@ from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.calendar import rota_calendars
 from generator.render.edition import make_edition
 from generator.render.leaks import check_leaks
-from generator.render.seal import check_passphrase, seal_html
-from generator.render.html import PAPER_SIZES, default_paper, render_html, source_date_epoch, templates_dir
+from generator.render.seal import check_passphrase, lock_screen_words, seal_html
+from generator.render.html import PAPER_SIZES, default_paper, plan_localizer, render_html, source_date_epoch, templates_dir
 
 PRIVATE_DIR = "private"
 PRIVATE_DIR_MODE = 0o700
@@ -188,7 +188,8 @@ def seal_file(item: RenderedFile, passphrase: str, plan: Plan) -> RenderedFile:
     """The private HTML guide, encrypted; every other file as it is."""
     if not (item.private and item.kind == "html"):
         return item
-    sealed = seal_html(item.content.decode("utf-8"), passphrase, title="Sealed responder guide", lang=plan.event.languages[0])
+    loc = plan_localizer(plan)
+    sealed = seal_html(item.content.decode("utf-8"), passphrase, lang=loc.language, words=lock_screen_words(loc))
     return replace(item, content=sealed.encode("utf-8"))
 
 
@@ -234,7 +235,7 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
             files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html"))
     if "responder" in {spec.name for spec in specs}:
         # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
-        for responder_id, calendar in rota_calendars(plan).items():
+        for responder_id, calendar in rota_calendars(plan, plan_localizer(plan)).items():
             files.append(RenderedFile(PurePosixPath(PRIVATE_DIR) / f"rota-{responder_id}.ics", calendar,
                                       Audience.responder, True, "ics"))
     return files

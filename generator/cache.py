@@ -40,7 +40,7 @@ RECORD = ".build.json"
 RECORD_FORMAT = 1
 # Libraries whose version changes the bytes of a guide.
 LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "jinja2", "markdown", "nh3", "segno",
-             "phonenumbers", "cryptography", "icalendar")
+             "phonenumbers", "cryptography", "icalendar", "babel")
 _CHUNK = 1 << 20
 _MAY_USE_FILE = re.compile(r"!\[|<img|\]:", re.IGNORECASE)
 # In the raw plan: a picture reference, or a backslash (a YAML escape could spell one).

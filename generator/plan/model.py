@@ -58,7 +58,7 @@ Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
 Text = Annotated[str, Field(min_length=1, max_length=300)]
 
 # The usual emergency number where phonenumbers' short-number data is not decisive.
-EMERGENCY_NUMBERS = {"GB": "999", "US": "911", "CA": "911", "AU": "000", "NZ": "111", "IE": "112", "IN": "112", "JP": "110"}
+EMERGENCY_NUMBERS = {"GB": "999", "US": "911", "BR": "190", "CA": "911", "AU": "000", "NZ": "111", "IE": "112", "IN": "112", "JP": "110"}
 
 
 def usual_emergency_number(country: str) -> str:
@@ -131,6 +131,13 @@ def _check_dial(value: str, info: ValidationInfo) -> str:
             return compact
         raise ValueError(f"{_shown(value)} is not a short service number in {region}\nhint: check the digits, or write the full phone number")
     return _check_phone(value, info)
+
+
+def _check_locale(value: str) -> str:
+    from generator.render.locale import parse_tag  # Babel's CLDR data, loaded only when a plan sets a locale
+
+    parse_tag(value)
+    return value
 
 
 def _check_link(value: str) -> str:
@@ -219,6 +226,13 @@ class Event(Model):
     timezone: str = Field(description="IANA time zone, e.g. Europe/London")
     country: Country | None = Field(None, description="Two-letter country code for phone numbers when there is no venue")
     languages: list[Language] = Field(default_factory=lambda: ["en"], min_length=1)
+    locale: Annotated[str, AfterValidator(_check_locale)] | None = Field(
+        None, description="BCP 47 locale of the guide's own words and of dates, times, numbers and paper, e.g. en-US, en-GB, "
+                          "de-DE, es-ES, fr-FR, pt-BR, ja-JP, ar-EG. Default: the first of `languages` in the venue's country "
+                          "(or `country`), e.g. languages [de] at a venue in DE gives de-DE")
+    international: bool | None = Field(
+        None, description="Attendees come from abroad: the public sheet prints phone numbers in international format "
+                          "(+44 20 7946 0123). Default: true for a conference, false otherwise")
     website: Link | None = None
     code_of_conduct: Link
     reporting_guidelines: Link | None = None
@@ -247,6 +261,10 @@ class Event(Model):
         if self.starts and self.ends and self.ends < self.starts:
             raise ValueError(f"@ends: the event ends ({self.ends}) before it starts ({self.starts})")
         return self
+
+    @property
+    def prints_international(self) -> bool:
+        return self.kind is EventKind.conference if self.international is None else self.international
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -630,6 +648,11 @@ class Communication(Model):
     transparency_report: Prose | None = None
 
 
+class ResponsesOrder(str, enum.Enum):
+    mildest_first = "mildest-first"
+    strictest_first = "strictest-first"
+
+
 class Plan(Model):
     """A code-of-conduct incident response plan."""
 
@@ -661,11 +684,16 @@ class Plan(Model):
     report_form: list[FormField] = Field(default_factory=list)
     assessment: Assessment | None = None
     resources: list[Resource] = Field(default_factory=list)
-    responses: list[Action] = Field(default_factory=list, description="The ladder of possible responses, mildest first")
+    responses: list[Action] = Field(default_factory=list, description="The possible responses, in the plan's order")
+    responses_order: ResponsesOrder | None = Field(
+        None, description="How `responses` are ordered, said above them in the guide: mildest-first or strictest-first; unset says nothing")
     definitions: list[Definition] = Field(default_factory=list)
     scenarios: list[Scenario] = Field(default_factory=list)
     communication: Communication | None = None
     waivers: list[Waiver] = Field(default_factory=list, description="Rules switched off for the whole plan, each with a reason (see docs/rules.md)")
+    wording: dict[str, Prose] = Field(
+        default_factory=dict, description="The plan's own text for sentences the guide prints by itself: message id -> Markdown, "
+                                          "in the plan's locale. The ids and their English defaults are in docs/wording.md")
 
     @model_validator(mode="after")
     def _rota_in_wall_clock_time(self):
@@ -688,6 +716,15 @@ class Plan(Model):
     @property
     def region(self) -> str | None:
         return self.venues[0].country if self.venues else self.event.country
+
+    @property
+    def locale(self) -> str:
+        """The BCP 47 locale of the guides: `event.locale`, else the first language in the venue's country."""
+        if self.event.locale:
+            return self.event.locale
+        from generator.render.locale import derived_tag
+
+        return derived_tag(self.event.languages[0], self.region)
 
     def all_waivers(self) -> list[tuple[str, Waiver]]:
         """Every waiver with what it covers, in plan order, e.g. ("shift 2027-06-09 00:00-08:00", waiver)."""

@@ -337,6 +337,15 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
     if plan.communication:
         for index, who in enumerate(plan.communication.spokespeople):
             must_exist(who, people_and_roles, ("communication", "spokespeople", index), "role or responder id")
+    if plan.wording:
+        from generator.render.locale import english_messages  # the catalog template: every known id
+
+        known = english_messages()
+        for ident in plan.wording:
+            if ident not in known:
+                close = difflib.get_close_matches(ident, sorted(known), n=1, cutoff=0.6)
+                problems.append(source.problem(("wording", ident), f"`{ident}` is not a message id of the guide",
+                                               at_key=True, hint=f"did you mean `{close[0]}`?" if close else "the ids are listed in docs/wording.md"))
     days = set(plan.event.days)
     for v_index, venue in enumerate(plan.venues):
         for r_index, room in enumerate(venue.rooms):

@@ -21,16 +21,19 @@ import zoneinfo
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from generator.plan.model import Plan, Responder, Shift
+from generator.render.locale import Localizer
 
 UTC = dt.timezone.utc
 PRODID = "-//incident-guide//on-call rota//EN"
 
 
-def rota_calendars(plan: Plan) -> dict[str, bytes]:
+def rota_calendars(plan: Plan, loc: Localizer | None = None) -> dict[str, bytes]:
     """responder id -> an .ics file with one event per shift they are on (lead or responder).
 
     Responders with no shifts get no file (a calendar must hold at least one event).
+    Summaries and descriptions are in the plan's locale (`loc`, else the plan's own).
     """
+    loc = loc or Localizer(plan.locale)
     if not plan.rota:
         return {}
     zone = plan.event.zone
@@ -49,17 +52,17 @@ def rota_calendars(plan: Plan) -> dict[str, bytes]:
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", f"On call: {plan.event.name}")
+        calendar.add("x-wr-calname", loc.text("calendar.name", "On call: {event}", event=plan.event.name))
         calendar.add("x-wr-timezone", zone.key)
         calendar.add_component(timezone)
         uids: set[str] = set()
         for shift in mine:
-            calendar.add_component(_event(plan, shift, responder, stamp, uids))
+            calendar.add_component(_event(plan, shift, responder, stamp, uids, loc))
         calendars[responder.id] = calendar.to_ical()
     return calendars
 
 
-def _event(plan: Plan, shift: Shift, responder: Responder, stamp: dt.datetime, uids: set[str]) -> Event:
+def _event(plan: Plan, shift: Shift, responder: Responder, stamp: dt.datetime, uids: set[str], loc: Localizer) -> Event:
     start = plan.event.utc(shift.start)
     seed = f"{plan.event.name}\n{start:%Y-%m-%dT%H:%M:%SZ}\n{responder.id}"
     uid = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32]
@@ -74,21 +77,27 @@ def _event(plan: Plan, shift: Shift, responder: Responder, stamp: dt.datetime, u
     event.add("dtstamp", stamp)
     event.add("dtstart", _local(plan, shift.start))
     event.add("dtend", _local(plan, shift.end))
-    event.add("summary", f"On call{' (lead)' if leads else ''}: {plan.event.name}")
-    event.add("description", _description(plan, shift, responder))
+    if leads:
+        event.add("summary", loc.text("calendar.summary-lead", "On call (lead): {event}", event=plan.event.name))
+    else:
+        event.add("summary", loc.text("calendar.summary", "On call: {event}", event=plan.event.name))
+    event.add("description", _description(plan, shift, responder, loc))
     return event
 
 
-def _description(plan: Plan, shift: Shift, responder: Responder) -> str:
+def _description(plan: Plan, shift: Shift, responder: Responder, loc: Localizer) -> str:
     def name(responder_id: str) -> str:
         person = plan.responder(responder_id)
         return person.name if person else responder_id
 
     others = [name(r) for r in dict.fromkeys(shift.responders) if r not in (responder.id, shift.lead)]
     if responder.id == shift.lead:
-        lines = ["You lead this shift.", f"With: {', '.join(others)}" if others else "Nobody else is on this shift."]
+        lines = [loc.text("calendar.you-lead", "You lead this shift."),
+                 loc.text("calendar.with", "With: {names}", names=loc.join(others)) if others
+                 else loc.text("calendar.alone", "Nobody else is on this shift.")]
     else:
-        lines = [f"Lead: {name(shift.lead)}"] + ([f"Also on call: {', '.join(others)}"] if others else [])
+        lines = [loc.text("calendar.lead", "Lead: {name}", name=name(shift.lead))]
+        lines += [loc.text("calendar.others", "Also on call: {names}", names=loc.join(others))] if others else []
     if shift.note:
         lines.append(shift.note)
     return "\n".join(lines)

@@ -25,7 +25,7 @@ from pathlib import Path
 import jinja2
 import phonenumbers
 import segno
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 import generator
 from generator.plan.model import (
@@ -33,6 +33,7 @@ from generator.plan.model import (
     ChannelKind,
     Plan,
     RelationKind,
+    ResourceKind,
     ResponderRole,
     RoleKind,
     RoomKind,
@@ -44,22 +45,71 @@ from generator.render import markdown
 from generator.render.assets import AssetPolicy
 from generator.render.drill import DrillKit, drill_kit
 from generator.render.edition import Edition
+from generator.render.locale import Localizer
 
 # Where US Letter is the usual paper (CLDR's paper-size data); A4 everywhere else.
 LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "BZ", "CL", "CO", "CR", "GT", "NI", "PA", "PR", "SV", "VE"})
 PAPER_SIZES = ("a4", "letter")
 
-EDITION_TITLES = {
-    Audience.public: "How to report",
-    Audience.volunteer: "Volunteer guide",
-    Audience.responder: "Responder guide",
-}
-ROLE_WORDS = {ResponderRole.lead: "Lead", ResponderRole.responder: "Responder", ResponderRole.fallback: "Fallback"}
-RELATION_WORDS = {RelationKind.partner: "Partner of", RelationKind.family: "Family of",
-                  RelationKind.conflict: "Conflict of interest with", RelationKind.other: "Relationship with"}
-ROOM_WORDS = {RoomKind.safety: "Safety room", RoomKind.staff: "Staff room", RoomKind.first_aid: "First aid", RoomKind.other: "Room"}
-CHANNEL_WORDS = {ChannelKind.phone: "Call or text", ChannelKind.sms: "Text", ChannelKind.email: "E-mail",
-                 ChannelKind.in_person: "In person", ChannelKind.form: "Online form", ChannelKind.chat: "Chat"}
+
+
+def edition_title(loc: Localizer, audience: Audience) -> Markup:
+    return {
+        Audience.public: loc.t("edition.public", "How to report"),
+        Audience.volunteer: loc.t("edition.volunteer", "Volunteer guide"),
+        Audience.responder: loc.t("edition.responder", "Responder guide"),
+    }[audience]
+
+
+def role_word(loc: Localizer, role: ResponderRole) -> Markup:
+    return {
+        ResponderRole.lead: loc.t("role.lead", "Lead"),
+        ResponderRole.responder: loc.t("role.responder", "Responder"),
+        ResponderRole.fallback: loc.t("role.fallback", "Fallback"),
+    }[role]
+
+
+def relation_word(loc: Localizer, kind: RelationKind) -> Markup:
+    return {
+        RelationKind.partner: loc.t("relation.partner", "Partner of {name}"),
+        RelationKind.family: loc.t("relation.family", "Family of {name}"),
+        RelationKind.conflict: loc.t("relation.conflict", "Conflict of interest with {name}"),
+        RelationKind.other: loc.t("relation.other", "Relationship with {name}"),
+    }[kind]
+
+
+def room_word(loc: Localizer, kind: RoomKind) -> Markup:
+    return {
+        RoomKind.safety: loc.t("room.safety", "Safety room"),
+        RoomKind.staff: loc.t("room.staff", "Staff room"),
+        RoomKind.first_aid: loc.t("room.first-aid", "First aid"),
+        RoomKind.other: loc.t("room.other", "Room"),
+    }[kind]
+
+
+def channel_word(loc: Localizer, kind: ChannelKind) -> Markup:
+    return {
+        ChannelKind.phone: loc.t("channel.phone", "Call or text"),
+        ChannelKind.sms: loc.t("channel.sms", "Text"),
+        ChannelKind.email: loc.t("channel.email", "E-mail"),
+        ChannelKind.in_person: loc.t("channel.in-person", "In person"),
+        ChannelKind.form: loc.t("channel.form", "Online form"),
+        ChannelKind.chat: loc.t("channel.chat", "Chat"),
+    }[kind]
+
+
+def resource_word(loc: Localizer, kind: ResourceKind) -> Markup:
+    return {
+        ResourceKind.people: loc.t("resource.people", "people"),
+        ResourceKind.venue: loc.t("resource.venue", "venue"),
+        ResourceKind.security: loc.t("resource.security", "security"),
+        ResourceKind.police: loc.t("resource.police", "police"),
+        ResourceKind.medical: loc.t("resource.medical", "medical"),
+        ResourceKind.crisis_line: loc.t("resource.crisis-line", "crisis line"),
+        ResourceKind.online_safety: loc.t("resource.online-safety", "online safety"),
+        ResourceKind.records: loc.t("resource.records", "records"),
+        ResourceKind.other: loc.t("resource.other", "other"),
+    }[kind]
 
 
 def templates_dir() -> Path:
@@ -69,14 +119,25 @@ def templates_dir() -> Path:
 
 
 def default_paper(plan: Plan) -> str:
-    """Letter where it is the usual paper (US, Canada, Mexico, the Philippines...), A4 elsewhere."""
-    return "letter" if plan.region in LETTER_COUNTRIES else "a4"
+    """Letter where it is the usual paper (US, Canada, Mexico, the Philippines...), A4 elsewhere.
+
+    The locale's country decides (en-US at a venue abroad still prints on letter); else the venue's.
+    """
+    territory = plan_localizer(plan).territory
+    return "letter" if (territory or plan.region) in LETTER_COUNTRIES else "a4"
+
+
+def plan_localizer(plan: Plan) -> Localizer:
+    """The plan's locale with its `wording:` overrides (inline Markdown, sanitized)."""
+    overrides = {ident: markdown.to_inline_html(text, lambda src: src) for ident, text in plan.wording.items()}
+    return Localizer(plan.locale, overrides)
 
 
 # --- formatting helpers (also the Jinja filters) --------------------------------
 
-def phone_display(number: str | None, region: str | None) -> str:
-    """A stored number the way people there write it: national format at home, international abroad."""
+def phone_display(number: str | None, region: str | None, *, international: bool = False) -> str:
+    """A stored number the way people there write it: national format at home, international abroad
+    (or always, for readers from abroad)."""
     if not number:
         return ""
     if not number.startswith("+"):
@@ -85,7 +146,7 @@ def phone_display(number: str | None, region: str | None) -> str:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
         return number
-    if region and phonenumbers.region_code_for_number(parsed) == region:
+    if not international and region and phonenumbers.region_code_for_number(parsed) == region:
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
@@ -94,33 +155,12 @@ def tel_href(number: str) -> str:
     return "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")
 
 
-def long_date(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def short_date(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
-
-
-def date_range(first: dt.date | None, last: dt.date | None) -> str:
-    if first is None:
-        return ""
-    if last is None or last == first:
-        return long_date(first)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}\u2013{last.day} {last:%B %Y}"
-    if first.year == last.year:
-        return f"{first.day} {first:%B} \u2013 {last.day} {last:%B %Y}"
-    return f"{first.day} {first:%B %Y} \u2013 {last.day} {last:%B %Y}"
-
-
-def days_text(days: Iterable[dt.date], all_days: list[dt.date]) -> str:
+def days_text(loc: Localizer, days: Iterable[dt.date], all_days: list[dt.date]) -> Markup:
     """'Every day', 'Wed 9 Jun', 'Wed 9 Jun and Thu 10 Jun'."""
     days = sorted(days)
     if not days or (all_days and days == sorted(all_days)):
-        return "Every day"
-    names = [short_date(d) for d in days]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return loc.t("days.every", "Every day")
+    return loc.join(loc.short_date(d) for d in days)
 
 
 def bare_url(url: str) -> Markup:
@@ -156,10 +196,18 @@ class Guide:
     paper: str
     policy: AssetPolicy | None = None
     source_date: dt.datetime | None = None
+    loc: Localizer | None = None
     plan: Plan = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.plan = self.edition.plan
+        if self.loc is None:
+            self.loc = plan_localizer(self.plan)
+
+    @property
+    def t(self) -> Localizer:
+        assert self.loc is not None
+        return self.loc
 
     # identity
     @property
@@ -167,16 +215,29 @@ class Guide:
         return self.edition.audience
 
     @property
-    def edition_title(self) -> str:
-        return EDITION_TITLES[self.audience]
+    def edition_title(self) -> Markup:
+        return edition_title(self.t, self.audience)
 
     @property
-    def title(self) -> str:
-        return f"{self.plan.event.name} \u2013 {self.edition_title}"
+    def title(self) -> Markup:
+        return Markup("{} \u2013 {}").format(self.plan.event.name, self.edition_title)
 
     @property
     def lang(self) -> str:
-        return self.plan.event.languages[0]
+        """The language of the guide's own words (the plan's text in other languages keeps its own)."""
+        return self.t.language
+
+    @property
+    def dir(self) -> str:
+        return self.t.direction
+
+    @property
+    def international(self) -> bool:
+        """Phone numbers in international format: on the public sheet of an event with visitors from abroad."""
+        return self.audience is Audience.public and self.plan.event.prints_international
+
+    def phone(self, number: str | None) -> str:
+        return phone_display(number, self.region, international=self.international)
 
     @property
     def author(self) -> str:
@@ -203,9 +264,11 @@ class Guide:
         return list(dict.fromkeys(numbers))
 
     @property
-    def emergency_line(self) -> str:
+    def emergency_line(self) -> Markup:
         numbers = self.emergency_numbers
-        return "Emergency: " + " / ".join(numbers) if numbers else "Emergency: your local emergency number"
+        if not numbers:
+            return self.t.t("emergency.line-unknown", "Emergency: your local emergency number")
+        return self.t.t("emergency.line", "Emergency: {numbers}", numbers=" / ".join(numbers))
 
     @property
     def other_numbers(self) -> list[tuple[str, str | None, str | None, str | None]]:
@@ -216,23 +279,26 @@ class Guide:
             rows += [(c.name, c.phone, c.when, c.where) for c in venue.contacts if c.phone or c.where]
         return rows
 
-    def venue_days(self, venue: Venue) -> str:
-        return days_text(venue.days, self.plan.event.days) if venue.days else ""
+    def venue_days(self, venue: Venue) -> Markup:
+        return days_text(self.t, venue.days, self.plan.event.days) if venue.days else Markup("")
 
-    def rooms(self, *kinds: RoomKind) -> list[tuple[Venue, object, str]]:
+    def rooms(self, *kinds: RoomKind) -> list[tuple[Venue, object, Markup]]:
         """(venue, room, days) for rooms of the given kinds, in plan order."""
         found = []
         for venue in self.plan.venues:
             for room in venue.rooms:
                 if not kinds or room.kind in kinds:
-                    found.append((venue, room, days_text(room.days, self.plan.event.days)))
+                    found.append((venue, room, days_text(self.t, room.days, self.plan.event.days)))
         return found
 
-    def days_text(self, days: list[dt.date]) -> str:
-        return days_text(days, self.plan.event.days)
+    def days_text(self, days: list[dt.date]) -> Markup:
+        return days_text(self.t, days, self.plan.event.days)
 
-    def room_word(self, room) -> str:
-        return ROOM_WORDS[room.kind]
+    def room_word(self, room) -> Markup:
+        return room_word(self.t, room.kind)
+
+    def resource_word(self, resource) -> Markup:
+        return resource_word(self.t, resource.kind)
 
     # people
     @property
@@ -247,18 +313,18 @@ class Guide:
         """Fallback and declared relationships of one responder, one line each (responder edition)."""
         lines = []
         if responder.fallback:
-            lines.append(Markup("Fallback: {}").format(self.who(responder.fallback)))
+            lines.append(self.t.t("team.fallback", "Fallback: {name}", name=self.who(responder.fallback)))
         for relation in responder.relationships:
-            line = Markup("{} {}").format(RELATION_WORDS[relation.kind], self.who(relation.with_))
+            line = relation_word(self.t, relation.kind).replace("{name}", escape(self.who(relation.with_)))
             if relation.note:
                 line += Markup(": ") + self.mdi(relation.note)
             lines.append(line)
         return lines
 
-    def role_word(self, responder) -> str:
-        return ROLE_WORDS[responder.role]
+    def role_word(self, responder) -> Markup:
+        return role_word(self.t, responder.role)
 
-    def who(self, ident: str) -> str:
+    def who(self, ident: str) -> str | Markup:
         """A role's or responder's name as this edition may show it; never a bare id."""
         role = self.plan.role(ident)
         if role:
@@ -266,7 +332,32 @@ class Guide:
         responder = self.plan.responder(ident)
         if responder and responder.name:
             return responder.name
-        return "the lead on call" if responder and responder.role.value == "lead" else "the response team"
+        if responder and responder.role.value == "lead":
+            return self.t.t("who.lead-on-call", "the lead on call")
+        return self.t.t("who.response-team", "the response team")
+
+    def who_list(self, idents: Iterable[str]) -> Markup:
+        """Several roles or responders as this locale lists them: 'A, B and C'."""
+        return self.t.join(self.who(ident) for ident in idents)
+
+    @property
+    def waivers(self) -> list[tuple[Markup, object]]:
+        """Every waiver with what it covers, in this locale's words (Plan.all_waivers in English for check)."""
+        t, plan = self.t.t, self.plan
+        found = [(t("waiver.plan", "the whole plan"), waiver) for waiver in plan.waivers]
+        for venue in plan.venues:
+            found += [(t("waiver.venue", "venue {name}", name=venue.name), waiver) for waiver in venue.waivers]
+        for responder in plan.responders:
+            found += [(t("waiver.responder", "responder {name}", name=responder.name), waiver) for waiver in responder.waivers]
+        for shift in plan.rota:
+            start, end = self._local(shift.start), self._local(shift.end)
+            when = f"{self.t.short_date(start.date())} {self.t.time(start)}\u2013{self.t.time(end)}"
+            found += [(t("waiver.shift", "shift {when}", when=when), waiver) for waiver in shift.waivers]
+        for channel in plan.reporting.channels:
+            found += [(t("waiver.channel", "channel {name}", name=channel.label), waiver) for waiver in channel.waivers]
+        for scenario in plan.scenarios:
+            found += [(t("waiver.scenario", "scenario {name}", name=scenario.title), waiver) for waiver in scenario.waivers]
+        return found
 
     def roles_of(self, *kinds: RoleKind):
         return [role for role in self.plan.roles if role.kind in kinds]
@@ -275,25 +366,29 @@ class Guide:
     def chain(self):
         return [role for role in (self.plan.role(ident) for ident in self.plan.reporting.chain) if role]
 
-    def channel_word(self, channel) -> str:
-        return CHANNEL_WORDS[channel.kind]
+    def channel_word(self, channel) -> Markup:
+        return channel_word(self.t, channel.kind)
 
     @property
     def leads_by_day(self) -> list[tuple[dt.date, list]]:
         return sorted(self.edition.leads_by_day.items())
 
-    @staticmethod
-    def lead_times_text(spells) -> Markup:
+    def lead_times_text(self, spells) -> Markup:
         """'Amara Okonjo-Reyes' for a whole day, else '00:00-08:00 Dimitra, 08:00-16:00 Amara'.
 
         Each name is escaped and isolated in <bdi>, so right-to-left names keep their order.
         """
         if len(spells) == 1 and (spells[0].start, spells[0].end) == ("00:00", "24:00"):
             return Markup("<bdi>{}</bdi>").format(spells[0].name)
-        return Markup(", ").join(Markup("{}\u2013{} <bdi>{}</bdi>").format(s.start, s.end, s.name) for s in spells)
+        return self.t.join(Markup("{}\u2013{} <bdi>{}</bdi>").format(self._clock(s.start), self._clock(s.end), s.name) for s in spells)
+
+    def _clock(self, text: str) -> str:
+        """An `HH:MM` wall-clock time (24:00 for the end of a day) in the locale's clock."""
+        hours, minutes = (int(part) for part in text.split(":"))
+        return self.t.time(dt.time(hours % 24, minutes), end_of_day=hours == 24)
 
     @property
-    def leads_summary(self) -> list[tuple[str, Markup]]:
+    def leads_summary(self) -> list[tuple[Markup, Markup]]:
         """Days with the same leads at the same hours grouped, for the cover: [("Every day", "Amara ..."), ...]."""
         groups: list[tuple[list[dt.date], list]] = []
         for day, spells in self.leads_by_day:
@@ -323,13 +418,13 @@ class Guide:
 
     def _row(self, shift: Shift, start: dt.datetime, end: dt.datetime) -> ShiftRow:
         if end.date() == start.date():
-            end_text = f"{end:%H:%M}"
+            end_text = self.t.time(end)
         elif end.time() == dt.time(0, 0) and (end.date() - start.date()).days == 1:
-            end_text = "24:00"
+            end_text = self.t.time(end, end_of_day=True)
         else:
-            end_text = f"{end:%H:%M} ({short_date(end.date())})"
+            end_text = f"{self.t.time(end)} ({self.t.short_date(end.date())})"
         others = [self.who(r) for r in shift.responders if r != shift.lead]
-        return ShiftRow(f"{start:%H:%M}", end_text, self.who(shift.lead), others, shift.note)
+        return ShiftRow(self.t.time(start), end_text, self.who(shift.lead), others, shift.note)
 
     @property
     def venue_contacts(self) -> list[tuple[Venue, object]]:
@@ -344,13 +439,15 @@ class Guide:
             return None
         return next((c for c in self.plan.assessment.matrix if c.impact == impact and c.risk == risk), None)
 
-    def level_name(self, kind: str, ident: str) -> str:
+    def level_name(self, kind: str, ident: str) -> str | Markup:
         if self.plan.assessment:
             levels = self.plan.assessment.impact_levels if kind == "impact" else self.plan.assessment.risk_levels
             level = next((lv for lv in levels if lv.id == ident), None)
             if level:
                 return level.name
-        return f"{ident.capitalize()} {kind}"
+        if kind == "impact":
+            return self.t.t("level.impact", "{level} impact", level=ident.capitalize())
+        return self.t.t("level.risk", "{level} risk", level=ident.capitalize())
 
     # the tabletop drill kit (drill.html.j2)
     @functools.cached_property
@@ -374,7 +471,7 @@ class Guide:
     # dates
     @property
     def dates(self) -> str:
-        return date_range(self.plan.event.starts, self.plan.event.ends)
+        return self.t.date_range(self.plan.event.starts, self.plan.event.ends)
 
     @property
     def created(self) -> str | None:
@@ -393,6 +490,36 @@ class Guide:
             raise ValueError(f"templates/css/{name} must not contain `</`")
         return Markup(text)
 
+    @property
+    def page_css(self) -> Markup:
+        """The running header and footer of a guide (print only): this locale's words, mirrored for right-to-left.
+
+        In the page's <head> rather than print.css, after which WeasyPrint would not let
+        a later `@page :first` take them away again. The public sheet has none.
+        """
+        start, end = ("right", "left") if self.dir == "rtl" else ("left", "right")
+        not_public = _css_string(self.t.text("footer.not-public", "Not for public distribution"))
+        page = self.t.text("footer.page", "Page {page} of {pages}", page="\x00page\x00", pages="\x00pages\x00")
+        counters = " ".join(f"counter({part})" if part in ("page", "pages") else _css_string(part)
+                            for part in page.split("\x00") if part)
+        small = "font-size: 8pt; vertical-align: top; padding-top: 2.6mm;"
+        return Markup(
+            "@page {\n"
+            f"  @top-{start} {{ content: string(event); font-size: 8pt; vertical-align: bottom; padding-bottom: 2mm; }}\n"
+            f"  @top-{end} {{ content: string(edition) \" \\00b7  \" {not_public}; font-size: 8pt; font-weight: bold; vertical-align: bottom; padding-bottom: 2mm; }}\n"
+            f"  @bottom-{start} {{ content: string(emergency); font-size: 10pt; font-weight: bold; vertical-align: top; padding-top: 2mm; }}\n"
+            f"  @bottom-center {{ content: {not_public}; {small} }}\n"
+            f"  @bottom-{end} {{ content: {counters}; {small} }}\n"
+            "}\n"
+            "/* The cover carries the edition and the warning itself. */\n"
+            "@page :first { @top-left { content: none; } @top-right { content: none; } }"
+        )
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal of our own words; anything but letters, digits and spaces as a CSS escape."""
+    return '"' + "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):x} " for ch in text) + '"'
+
 
 def source_date_epoch() -> dt.datetime | None:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -403,7 +530,23 @@ def source_date_epoch() -> dt.datetime | None:
 
 @jinja2.pass_context
 def _phone_filter(context, number: str | None) -> str:
-    return phone_display(number, context["guide"].region)
+    return context["guide"].phone(number)
+
+
+@jinja2.pass_context
+def _long_date_filter(context, day: dt.date) -> str:
+    return context["guide"].t.long_date(day)
+
+
+@jinja2.pass_context
+def _short_date_filter(context, day: dt.date) -> str:
+    return context["guide"].t.short_date(day)
+
+
+@jinja2.pass_context
+def _t(context, ident: str, english: str, **values: object) -> Markup:
+    """`t("id", "English text {name}", name=value)` in the templates: the guide's own words."""
+    return context["guide"].t.t(ident, english, **values)
 
 
 @jinja2.pass_context
@@ -427,15 +570,15 @@ def environment(directory: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        long_date=long_date,
-        short_date=short_date,
+        long_date=_long_date_filter,
+        short_date=_short_date_filter,
         tel=tel_href,
         bare_url=bare_url,
         phone=_phone_filter,
         md=_md_filter,
         mdi=_mdi_filter,
     )
-    env.globals.update(qr=qr_svg, RoomKind=RoomKind, RoleKind=RoleKind, Audience=Audience)
+    env.globals.update(t=_t, qr=qr_svg, RoomKind=RoomKind, RoleKind=RoleKind, Audience=Audience)
     return env
 
 
@@ -447,10 +590,11 @@ def render_html(
     policy: AssetPolicy | None = None,
     template: str | None = None,
     source_date: dt.datetime | None = None,
+    loc: Localizer | None = None,
 ) -> str:
     """One edition as HTML: medium "screen" for the HTML guide, "print" as WeasyPrint's input."""
     if medium not in ("screen", "print"):
         raise ValueError(f"unknown medium {medium!r}")
-    guide = Guide(edition, medium, paper or default_paper(edition.plan), policy, source_date)
+    guide = Guide(edition, medium, paper or default_paper(edition.plan), policy, source_date, loc)
     page = environment().get_template(template or f"{edition.name}.html.j2")
     return page.render(guide=guide, plan=guide.plan, medium=medium)

@@ -17,7 +17,8 @@ What is searched, and how:
 What is not searched: ids, choices (`lead`, `high`), dates and numbers, which say
 nothing on their own; a name shorter than MIN_NAME characters ("Jo" is part of too
 many words to prove anything); short labels such as "Volunteers" or "Police, non-emergency", which
-are also the guide's own vocabulary; and a secret that is also part of a value the
+are also the guide's own vocabulary; a text the guide itself prints in the plan's locale (a
+definition "Verstoß gegen den Verhaltenskodex" inside a German heading); and a secret that is also part of a value the
 edition may show (a responder-only note repeating a visible sentence proves nothing).
 """
 
@@ -37,6 +38,7 @@ import phonenumbers
 from generator.errors import BuildError
 from generator.plan.model import Audience, Plan
 from generator.render.edition import leaf_audiences
+from generator.render.locale import Localizer
 
 MIN_NAME = 3
 MIN_WORDS = 4
@@ -88,6 +90,7 @@ def secrets_above(plan: Plan, audience: Audience) -> list[Secret]:
         visible_text.append(normalise_text(str(value)))
         if _field(path) in _PHONE_FIELDS:
             visible_digits.add(_digits(str(value)))
+    visible_text += [normalise_text(words) for words in Localizer(plan.locale).all_texts()]  # the guide's own words
     visible = "\n".join(visible_text)
     secrets: dict[tuple[str, str], Secret] = {}
     for path, value in candidates:

@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from generator.errors import BuildError
+from generator.render.locale import RTL_LANGUAGES, Localizer
 
 FORMAT_VERSION = 1
 DEFAULT_ITERATIONS = 600_000
@@ -63,19 +64,40 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+def lock_screen_words(loc: Localizer | None = None) -> dict[str, str]:
+    """The sealed page's own words (before unlocking), in the guide's locale."""
+    loc = loc or Localizer("en-GB")
+    return {
+        "title": loc.text("seal.title", "Sealed responder guide"),
+        "intro": loc.text("seal.intro", "This guide is encrypted. Enter the passphrase to read it. Nothing is sent anywhere: it is decrypted in this browser."),
+        "noscript": loc.text("seal.noscript", "Unlocking needs JavaScript. Turn it on for this file, or open it in another browser."),
+        "passphrase": loc.text("seal.passphrase", "Passphrase"),
+        "keep": loc.text("seal.keep", "Keep unlocked in this tab"),
+        "keep_hint": loc.text("seal.keep-hint", "A reload in this tab opens the guide again without the passphrase. Closing the tab locks it."),
+        "unlock": loc.text("seal.unlock", "Unlock"),
+        "unlocking": loc.text("seal.unlocking", "Unlocking\u2026"),
+        "wrong": loc.text("seal.wrong", "That passphrase did not open this guide. Check it and try again; if you are sure it is right, the file is damaged."),
+        "damaged": loc.text("seal.damaged", "This sealed guide is damaged and cannot be opened. Ask for a fresh copy."),
+        "no_crypto": loc.text("seal.no-crypto", "This browser cannot decrypt here: open the file directly from disk or over https."),
+    }
+
+
 def seal_html(
     html_text: str,
     passphrase: str,
     *,
-    title: str,
+    title: str | None = None,
     lang: str = "en",
     iterations: int = DEFAULT_ITERATIONS,
+    words: dict[str, str] | None = None,
 ) -> str:
     """Return a self-contained HTML page that shows `html_text` once `passphrase` is entered.
 
-    `title` is the only readable text in the page: keep it generic. Lower `iterations`
-    only in tests.
+    `title` and `words` (lock_screen_words) are the only readable text in the page: keep
+    them generic. Lower `iterations` only in tests.
     """
+    words = dict(words or lock_screen_words())
+    title = title or words["title"]
     check_passphrase(passphrase)
     if not isinstance(iterations, int) or not 1 <= iterations <= MAX_ITERATIONS:
         raise SealError(f"iterations must be a whole number from 1 to {MAX_ITERATIONS}")
@@ -96,9 +118,13 @@ def seal_html(
     # Base64 and fixed names never contain "<", but keep the data block unbreakable anyway.
     data = json.dumps(params).replace("<", "\\u003c")
     script_hash = base64.b64encode(hashlib.sha256(_UNLOCK_SCRIPT.encode("utf-8")).digest()).decode()
+    script_words = {name: words[name] for name in ("unlocking", "wrong", "damaged", "no_crypto")}
     return _PAGE.format(
         lang=html.escape(lang, quote=True),
+        dir="rtl" if lang.split("-")[0] in RTL_LANGUAGES else "ltr",
         title=html.escape(title),
+        words=json.dumps(script_words, ensure_ascii=False).replace("<", "\\u003c"),
+        **{name: html.escape(words[name]) for name in ("intro", "noscript", "passphrase", "keep", "keep_hint", "unlock")},
         csp=_CSP.format(script_hash=script_hash),
         style=_STYLE,
         data=data,
@@ -187,10 +213,10 @@ _UNLOCK_SCRIPT = """
   var keep = document.getElementById("keep");
   var alertBox = document.getElementById("alert");
   var statusBox = document.getElementById("status");
-  var MSG_WRONG = "That passphrase did not open this guide. Check it and try again; " +
-    "if you are sure it is right, the file is damaged.";
-  var MSG_DAMAGED = "This sealed guide is damaged and cannot be opened. Ask for a fresh copy.";
-  var MSG_NO_CRYPTO = "This browser cannot decrypt here: open the file directly from disk or over https.";
+  var WORDS = JSON.parse(document.getElementById("words").textContent);
+  var MSG_WRONG = WORDS.wrong;
+  var MSG_DAMAGED = WORDS.damaged;
+  var MSG_NO_CRYPTO = WORDS.no_crypto;
 
   function fail(message) {
     statusBox.textContent = "";
@@ -279,7 +305,7 @@ _UNLOCK_SCRIPT = """
     var stored = null;
     try { stored = sessionStorage.getItem(storeKey); } catch (e) { return; }
     if (!stored) return;
-    statusBox.textContent = "Unlocking\\u2026";
+    statusBox.textContent = WORDS.unlocking;
     Promise.resolve().then(function () {
       return subtle.importKey("raw", fromB64(stored), "AES-GCM", false, ["decrypt"]);
     }).then(decrypt).then(showGuide).catch(function () {
@@ -294,7 +320,7 @@ _UNLOCK_SCRIPT = """
     if (!subtle) return fail(MSG_NO_CRYPTO);
     if (!params) return fail(MSG_DAMAGED);
     field.removeAttribute("aria-invalid");
-    statusBox.textContent = "Unlocking\\u2026";
+    statusBox.textContent = WORDS.unlocking;
     unlock(field.value).catch(function () { fail(MSG_WRONG); });
   });
 
@@ -309,7 +335,7 @@ _UNLOCK_SCRIPT = """
 """
 
 _PAGE = """<!DOCTYPE html>
-<html lang="{lang}">
+<html lang="{lang}" dir="{dir}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{csp}">
@@ -322,21 +348,22 @@ _PAGE = """<!DOCTYPE html>
 <body>
 <main>
 <h1>{title}</h1>
-<div lang="en">
-<p>This guide is encrypted. Enter the passphrase to read it. Nothing is sent anywhere: it is decrypted in this browser.</p>
-<noscript><p>Unlocking needs JavaScript. Turn it on for this file, or open it in another browser.</p></noscript>
+<div>
+<p>{intro}</p>
+<noscript><p>{noscript}</p></noscript>
 <form id="unlock">
-<label for="passphrase">Passphrase</label>
+<label for="passphrase">{passphrase}</label>
 <input id="passphrase" name="passphrase" type="password" autocomplete="current-password" required aria-describedby="alert">
-<div class="keep"><input id="keep" type="checkbox" aria-describedby="keep-hint"><label for="keep">Keep unlocked in this tab</label></div>
-<p class="hint" id="keep-hint">A reload in this tab opens the guide again without the passphrase. Closing the tab locks it.</p>
-<button type="submit">Unlock</button>
+<div class="keep"><input id="keep" type="checkbox" aria-describedby="keep-hint"><label for="keep">{keep}</label></div>
+<p class="hint" id="keep-hint">{keep_hint}</p>
+<button type="submit">{unlock}</button>
 </form>
 <p id="status" role="status" aria-live="polite"></p>
 <div id="alert" role="alert" aria-live="assertive"></div>
 </div>
 </main>
 <script type="application/json" id="sealed">{data}</script>
+<script type="application/json" id="words">{words}</script>
 <script>{script}</script>
 </body>
 </html>

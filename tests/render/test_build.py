@@ -209,5 +209,5 @@ def test_an_online_community_without_venues_builds(write_plan, tmp_path, fake_pd
 
     written = {p.name: p for p in build_plan(write_plan(online), tmp_path / "out")}
     html = written["responder.html"].read_text(encoding="utf-8")
-    assert "Emergency: <a class=\"emergency-number\" href=\"tel:999\">999</a>" in html
+    assert "Emergency: <a class=\"emergency-number\" dir=\"ltr\" href=\"tel:999\">999</a>" in html
     assert "Tell them the address" not in html and "Safety room" not in html and ">Rota<" not in html

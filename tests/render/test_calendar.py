@@ -65,7 +65,7 @@ def test_summary_and_description_say_who_else_is_on_call():
     calendars = rota_calendars(read_plan(COMPLETE))
     amara = events(calendars["amara"])[0]  # 9 June 08:00-16:00, with Jonah and Priya
     assert str(amara["summary"]) == "On call (lead): Riverside Open Source Summit 2027"
-    assert str(amara["description"]) == "You lead this shift.\nWith: Jonah Whitcombe-Adeyemi, Priya Nandakumar"
+    assert str(amara["description"]) == "You lead this shift.\nWith: Jonah Whitcombe-Adeyemi and Priya Nandakumar"
     jonah = events(calendars["jonah"])[1]  # 10 June 00:00-08:00, lead Amara, overnight note
     assert str(jonah["summary"]) == "On call: Riverside Open Source Summit 2027"
     assert str(jonah["description"]) == "Lead: Amara Okonjo-Reyes\nOn call by phone overnight."
@@ -119,7 +119,7 @@ def test_local_times_and_utc_across_both_clock_changes():
     assert b"DTEND;TZID=Europe/London:20271031T080000\r\n" in calendars["ben"]
     assert ben.decoded("dtstart") == dt.datetime(2027, 10, 31, 1, 30, tzinfo=UTC)
     assert ben.decoded("dtend").astimezone(UTC) == dt.datetime(2027, 10, 31, 8, 0, tzinfo=UTC)
-    assert str(ben["description"]) == "You lead this shift.\nWith: Dev Example, Cai Example\nSecond 01:30."
+    assert str(ben["description"]) == "You lead this shift.\nWith: Dev Example and Cai Example\nSecond 01:30."
 
 
 def test_a_time_that_does_not_exist_is_written_as_the_time_it_means():

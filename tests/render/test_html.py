@@ -12,8 +12,8 @@ from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.edition import make_edition
+from generator.render.locale import Localizer
 from generator.render.html import (
-    date_range,
     default_paper,
     environment,
     phone_display,
@@ -129,7 +129,7 @@ def test_volunteer_edition_holds_only_volunteer_data(pages, plan):
     assert "A banned person tries to come in" in html
     assert "A reporter is afraid of being identified" not in html  # a responder-only scenario
     assert "Who leads on each day" in html and "Rota" not in html
-    assert "Wednesday 9 June 2027" in html
+    assert "Wednesday, 9 June 2027" in html
 
 
 def test_responder_edition_holds_everything(pages, plan):
@@ -138,7 +138,7 @@ def test_responder_edition_holds_everything(pages, plan):
         assert scenario.title in html
     for responder in plan.responders:
         assert responder.email in html and responder.chat in html
-    for day in ("Wednesday 9 June 2027", "Thursday 10 June 2027", "Friday 11 June 2027"):
+    for day in ("Wednesday, 9 June 2027", "Thursday, 10 June 2027", "Friday, 11 June 2027"):
         assert f">{day}</caption>" in html
     assert html.count("(lead)</td>") == len(plan.rota)
     for title in ("Report form", "Impact and risk", "Possible responses", "Communication", "Roles and governance"):
@@ -166,10 +166,17 @@ def test_default_paper_follows_the_venue_country(plan, country, paper):
     assert default_paper(plan.model_copy(update={"venues": [venue]})) == paper
 
 
-def test_dates():
-    assert date_range(dt.date(2027, 6, 9), dt.date(2027, 6, 11)) == "9\u201311 June 2027"
-    assert date_range(dt.date(2027, 6, 30), dt.date(2027, 7, 2)) == "30 June \u2013 2 July 2027"
-    assert date_range(dt.date(2027, 6, 9), None) == "Wednesday 9 June 2027"
+def test_dates_follow_the_locale():
+    gb, us, de = Localizer("en-GB"), Localizer("en-US"), Localizer("de-DE")
+    assert gb.date_range(dt.date(2027, 6, 9), dt.date(2027, 6, 11)).replace("\u2009", " ") == "9 \u2013 11 June 2027"
+    assert gb.date_range(dt.date(2027, 6, 30), dt.date(2027, 7, 2)).replace("\u2009", " ") == "30 June \u2013 2 July 2027"
+    assert gb.date_range(dt.date(2027, 6, 9), None) == "Wednesday, 9 June 2027"
+    assert us.long_date(dt.date(2027, 6, 9)) == "Wednesday, June 9, 2027"
+    assert de.long_date(dt.date(2027, 6, 9)) == "Mittwoch, 9. Juni 2027"
+    assert us.time(dt.time(21, 0)).replace("\u202f", " ") == "9:00 PM"
+    assert de.time(dt.time(21, 0)) == "21:00"
+    assert de.time(dt.time(0, 0), end_of_day=True) == "24:00"
+    assert us.time(dt.time(0, 0), end_of_day=True).replace("\u202f", " ") == "12:00 AM"
 
 
 def test_a_refused_picture_in_prose_stops_the_html(plan, tmp_path):

@@ -57,7 +57,7 @@ def test_cover_holds_the_address_the_emergency_number_and_the_team(example_guide
         assert squash(responder.name) in cover
         if responder.phone:
             assert squash(phone_display(responder.phone, "GB")) in cover
-    assert squash("Plan last reviewed Tuesday 20 April 2027") in cover
+    assert squash("Plan last reviewed Tuesday, 20 April 2027") in cover
     # the edition's cut decides: Priya shares her phone with responders only
     assert (squash("020 7946 0204") in cover) == (edition == "responder")
 

@@ -39,7 +39,7 @@ def test_public_sheet_is_one_page_without_the_private_warning(public):
 
 def test_public_sheet_holds_public_channels_rooms_and_links(public):
     _, html, text = public
-    for wanted in ("020 7946 0300", "conduct@example.org", "orange lanyard", "Quiet Room (Room 2.14)",
+    for wanted in ("+44 20 7946 0300", "conduct@example.org", "orange lanyard", "Quiet Room (Room 2.14)",
                    "summit.example.org/code-of-conduct", "999"):
         assert wanted in text
         assert wanted in visible_text(html)

@@ -141,7 +141,7 @@ def test_default_iterations_and_raised_count_still_opens():
 def test_title_and_lang_are_escaped():
     page = seal_html(GUIDE, PASSPHRASE, title='Guide <b>&</b> "x"', lang='de"><x', iterations=1000)
     assert "<title>Guide &lt;b&gt;&amp;&lt;/b&gt; &quot;x&quot;</title>" in page
-    assert '<html lang="de&quot;&gt;&lt;x">' in page
+    assert '<html lang="de&quot;&gt;&lt;x" dir="ltr">' in page
 
 
 @pytest.mark.parametrize("short", ["", "hunter2", "elevenchars"])

@@ -1,0 +1,187 @@
+"""The guide's own words and local formats: gettext catalogs for words, Babel (CLDR) for formats.
+
+Every message the tool prints has a stable id and an English (British) default text:
+`t("public.lede", "If something ...")` in Python and in the templates. The id is the
+message's gettext context (msgctxt), the English text its msgid, so translators see the
+English and organizers override by id (`wording:` in the plan, see docs/wording.md).
+
+Catalogs are `templates/locale/<lang>/LC_MESSAGES/messages.po`, read with Babel when
+first needed and cached (no compiled .mo files to keep in step). English is the
+source language and needs no catalog; en-US has one for its spellings.
+
+`{name}` in a message is a placeholder, filled with escaped values (or Markup).
+The pseudo-locale `en-XA` wraps every message in ⟦…⟧ and formats with CLDR data
+that has no Latin letters (Japanese), so any English left outside the catalogs shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError, dates, lists
+from babel.messages.pofile import read_po
+from markupsafe import Markup, escape
+
+# Locales with a complete catalog of the guide's words (en-GB is the source text).
+SHIPPED = ("en-GB", "en-US", "de-DE", "es-ES", "fr-FR", "pt-BR", "ja-JP", "ar-EG")
+CATALOG_LANGUAGES = ("en_US", "de", "es", "fr", "pt_BR", "ja", "ar")
+PSEUDO = "en-XA"
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def locale_dir() -> Path:
+    # One home for where the templates are (checkout or installed package).
+    from generator.render.html import templates_dir
+
+    return templates_dir() / "locale"
+
+
+@functools.cache
+def catalog(language: str) -> dict[tuple[str, str], str]:
+    """(id, English) -> translation for one catalog language (e.g. `de`, `pt_BR`); empty when none."""
+    path = locale_dir() / language / "LC_MESSAGES" / "messages.po"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        messages = read_po(handle, locale=language)
+    return {(str(m.context), str(m.id)): str(m.string) for m in messages
+            if m.id and m.string and not m.fuzzy and m.context}
+
+
+@functools.cache
+def english_messages() -> dict[str, str]:
+    """Every message id the tool knows -> its English default, from the source catalog template."""
+    path = locale_dir() / "messages.pot"
+    with path.open("rb") as handle:
+        template = read_po(handle)
+    return {str(m.context): str(m.id) for m in template if m.id and m.context}
+
+
+def parse_tag(tag: str) -> Locale:
+    """A BCP 47 tag (`pt-BR`, `ja-JP`) as a Babel locale; raises ValueError if CLDR does not know it."""
+    try:
+        return Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise ValueError(f"`{tag}` is not a locale\nhint: use a language and country, e.g. en-GB, en-US, de-DE, pt-BR or ja-JP") from None
+
+
+def derived_tag(language: str, region: str | None) -> str:
+    """The locale a plan gets without `event.locale`: its first language, in the venue's country."""
+    if "-" in language or not region:
+        return language
+    candidate = f"{language}-{region}"
+    try:
+        parse_tag(candidate)
+    except ValueError:
+        return language
+    return candidate
+
+
+@dataclass(frozen=True)
+class Localizer:
+    """Words and formats for one locale, plus the plan's own wording (id -> Markdown already rendered)."""
+
+    tag: str
+    overrides: Mapping[str, Markup] = field(default_factory=dict)
+
+    @functools.cached_property
+    def pseudo(self) -> bool:
+        return self.tag == PSEUDO
+
+    @functools.cached_property
+    def babel(self) -> Locale:
+        return parse_tag("ja-JP" if self.pseudo else self.tag)
+
+    @functools.cached_property
+    def words(self) -> dict[tuple[str, str], str]:
+        if self.pseudo:
+            return {}
+        code = str(self.babel)
+        return catalog(code) or catalog(self.babel.language)
+
+    @property
+    def language(self) -> str:
+        """The language the words are in: the locale's, or English when no catalog has it."""
+        if self.pseudo:
+            return "en"
+        if self.babel.language == "en" or self.words:
+            return self.babel.language if not self.babel.script else f"{self.babel.language}-{self.babel.script}"
+        return "en"
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.language in RTL_LANGUAGES else "ltr"
+
+    @property
+    def territory(self) -> str | None:
+        return None if self.pseudo else self.babel.territory
+
+    # --- words ----------------------------------------------------------------
+
+    def t(self, ident: str, english: str, **values: object) -> Markup:
+        """The message `ident` in this locale (or the plan's override), placeholders filled and escaped."""
+        if ident in self.overrides:
+            text = self.overrides[ident]
+        else:
+            text = escape(self.words.get((ident, english), english))
+            if self.pseudo:
+                text = Markup("\u27e6") + text + Markup("\u27e7")
+        if not values:
+            return Markup(text)
+        return Markup(PLACEHOLDER.sub(lambda m: str(escape(values[m.group(1)])) if m.group(1) in values else m.group(0), str(text)))
+
+    def text(self, ident: str, english: str, **values: object) -> str:
+        """A message as plain text (calendars, the PDF's running header): tags stripped, entities read."""
+        return Markup(self.t(ident, english, **values)).striptags()
+
+    def all_texts(self) -> list[str]:
+        """Every message in this locale, as plain text with its placeholders (the guide's vocabulary)."""
+        return [self.text(ident, english) for ident, english in english_messages().items()]
+
+    def join(self, items: Iterable[str | Markup]) -> Markup:
+        """'a, b and c' as this locale lists things (CLDR list patterns), each item escaped."""
+        escaped = [str(escape(item)) for item in items]
+        return Markup(lists.format_list(escaped, locale=self.babel)) if escaped else Markup("")
+
+    # --- formats ----------------------------------------------------------------
+
+    def long_date(self, day: dt.date) -> str:
+        return dates.format_date(day, "full", locale=self.babel)
+
+    def short_date(self, day: dt.date) -> str:
+        return dates.format_skeleton("MMMEd", day, locale=self.babel)
+
+    def date_range(self, first: dt.date | None, last: dt.date | None) -> str:
+        if first is None:
+            return ""
+        if last is None or last == first:
+            return self.long_date(first)
+        # CLDR has few interval patterns with full month names; write the months out in full.
+        if "yMMMMd" in self.babel.interval_formats:
+            return dates.format_interval(first, last, "yMMMMd", locale=self.babel)
+        text = dates.format_interval(first, last, "yMMMd", locale=self.babel)
+        for month in {first.month, last.month}:
+            short = self.babel.months["format"]["abbreviated"][month]
+            text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", self.babel.months["format"]["wide"][month], text)
+        return text
+
+    @functools.cached_property
+    def twenty_four_hours(self) -> bool:
+        return "H" in self.babel.time_formats["short"].pattern
+
+    def time(self, moment: dt.time | dt.datetime, *, end_of_day: bool = False) -> str:
+        """A wall-clock time (`21:00`, `9:00 PM`); midnight at a shift's end is 24:00 where clocks run to 24."""
+        if end_of_day and self.twenty_four_hours:
+            return "24:00"
+        value = moment.time() if isinstance(moment, dt.datetime) else moment
+        return dates.format_time(value, "short", locale=self.babel)
+
+def localizer_for(tag: str, overrides: Mapping[str, Markup] | None = None) -> Localizer:
+    return Localizer(tag, dict(overrides or {}))
+

@@ -1,0 +1,309 @@
+"""Locales: complete catalogs, no English outside them, local formats, right to left, phones, wording."""
+
+from __future__ import annotations
+
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from generator.errors import PlanError
+from generator.plan.load import load_file
+from generator.plan.model import Audience, ResponsesOrder
+from generator.plan.validate import read_plan, validate
+from generator.render import catalogs
+from generator.render.calendar import rota_calendars
+from generator.render.edition import make_edition
+from generator.render.html import render_html, templates_dir
+from generator.render.locale import (
+    CATALOG_LANGUAGES,
+    PSEUDO,
+    Localizer,
+    english_messages,
+    locale_dir,
+)
+from generator.render.seal import lock_screen_words
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
+TEMPLATES = templates_dir()
+WRAPPED = re.compile(r"\u27e6[^\u27e6\u27e7]*\u27e7")  # innermost first: messages nest (a title in a sentence)
+
+
+def unwrapped(text: str) -> str:
+    while WRAPPED.search(text):
+        text = WRAPPED.sub(" ", text)
+    return text
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return read_plan(EXAMPLE)
+
+
+def with_locale(plan, tag):
+    return plan.model_copy(update={"event": plan.event.model_copy(update={"locale": tag})})
+
+
+# --- catalogs -------------------------------------------------------------------
+
+def test_catalogs_and_wording_reference_are_current():
+    stale = [str(path.relative_to(ROOT)) for path, content in catalogs.updated_files().items()
+             if not path.is_file() or path.read_bytes() != content]
+    assert not stale, f"out of date: {stale}; run python -m generator.render.catalogs"
+
+
+@pytest.mark.parametrize("language", CATALOG_LANGUAGES)
+def test_every_catalog_has_every_message_translated_and_none_fuzzy(language):
+    with (locale_dir() / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    messages = {str(m.context): m for m in catalog if m.id}
+    problems = []
+    for ident, english in english_messages().items():
+        message = messages.get(ident)
+        if message is None or not message.string:
+            problems.append(f"{ident}: not translated ({english!r})")
+        elif message.fuzzy:
+            problems.append(f"{ident}: fuzzy")
+        elif catalogs.placeholders(str(message.string)) != catalogs.placeholders(english):
+            problems.append(f"{ident}: placeholders {sorted(catalogs.placeholders(str(message.string)))} "
+                            f"instead of {sorted(catalogs.placeholders(english))}")
+    assert not problems, f"templates/locale/{language}: " + "; ".join(problems)
+
+
+# --- no English outside the catalogs ------------------------------------------------
+
+class _Text(HTMLParser):
+    """Visible text plus the attributes people read (alt, title, aria-label, description)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script"):
+            self._skip += 1
+        attributes = dict(attrs)
+        for name in ("alt", "title", "aria-label", "placeholder"):
+            if attributes.get(name):
+                self.parts.append(attributes[name])
+        if tag == "meta" and attributes.get("name") == "description":
+            self.parts.append(attributes.get("content") or "")
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _plan_words(plan) -> set[str]:
+    words: set[str] = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                words.update(re.findall(r"[A-Za-z]+", str(key)))
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+        elif value is not None:
+            words.update(re.findall(r"[A-Za-z]+", str(value)))
+
+    walk(plan.model_dump(mode="json", by_alias=True))
+    return words
+
+
+def _where(word: str) -> str:
+    """Template and Python lines that hold `word` outside a t() call, to name in the failure."""
+    found = []
+    for path in sorted(TEMPLATES.rglob("*.j2")) + sorted((ROOT / "generator").rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            outside_messages = re.sub(r't\("[^"]*",\s*"[^"]*"', " ", line)
+            if re.search(rf"\b{re.escape(word)}\b", outside_messages):
+                found.append(f"{path.relative_to(ROOT)}:{number}")
+    return ", ".join(found[:3]) or "(not found in the sources)"
+
+
+def test_pseudo_locale_leaves_no_english_outside_the_catalogs(plan):
+    """Every message becomes ⟦…⟧ and dates come from Japanese CLDR data, so a Latin word left
+    over that the plan does not hold is English printed without the catalogs."""
+    pseudo = with_locale(plan, PSEUDO)
+    allowed = _plan_words(plan) | {"QR", "https", "http", "mailto", "tel", "incident", "guide"}
+    leftovers: dict[str, str] = {}
+    outputs = {f"{a.value} ({medium})": render_html(make_edition(pseudo, a), medium=medium)
+               for a in Audience for medium in ("screen", "print")}
+    outputs.update({f"calendar {rid}": ics.decode() for rid, ics in rota_calendars(pseudo, Localizer(PSEUDO)).items()})
+    outputs["sealed page"] = " ".join(lock_screen_words(Localizer(PSEUDO)).values())
+    for name, content in outputs.items():
+        if name.startswith("calendar"):
+            lines = [line.split(":", 1)[1] for line in content.replace("\r\n ", "").splitlines()
+                     if line.startswith(("SUMMARY", "DESCRIPTION", "X-WR-CALNAME"))]
+            text = "\n".join(lines).replace("\\n", "\n").replace("\\,", ",")
+        elif name == "sealed page":
+            text = content
+        else:
+            parser = _Text()
+            parser.feed(content)
+            css = " ".join(re.findall(r'content: ([^;]*);', content))  # running header and footer
+            css = re.sub(r"\\([0-9a-f]{1,6}) ?", lambda m: chr(int(m.group(1), 16)), css)
+            text = " ".join(parser.parts) + " " + " ".join(re.findall(r'"([^"]*)"', css))
+        for word in re.findall(r"[A-Za-z]{2,}", unwrapped(text)):
+            if word not in allowed:
+                leftovers.setdefault(word, name)
+    assert not leftovers, "English outside the catalogs (wrap it in t(\"id\", \"English\")):\n" + "\n".join(
+        f"  {word!r} in {name}; source: {_where(word)}" for word, name in sorted(leftovers.items()))
+
+
+class _Bare(HTMLParser):
+    """Words in the text between tags and in readable attributes, with their line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("alt", "title", "aria-label", "placeholder") and re.search(r"[A-Za-z]{2,}", value or ""):
+                self.found.append((self.getpos()[0], value))
+
+    def handle_data(self, data):
+        if re.search(r"[A-Za-z]{2,}", data):
+            self.found.append((self.getpos()[0] + data[:len(data) - len(data.lstrip())].count("\n"), data.strip()))
+
+
+def test_templates_hold_no_bare_text():
+    """Text between tags or in alt/title/aria-label attributes must come from t(); names the file and line."""
+    jinja_parts = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
+    found = []
+    for path in sorted(TEMPLATES.rglob("*.j2")):
+        source = path.read_text(encoding="utf-8")
+        skeleton = jinja_parts.sub(lambda m: " " + "\n" * m.group(0).count("\n"), source)
+        parser = _Bare()
+        parser.feed(skeleton)
+        found += [f"{path.relative_to(ROOT)}:{line}: {text[:60]!r}" for line, text in parser.found]
+    assert not found, "text outside t() in the templates:\n  " + "\n  ".join(found)
+
+
+# --- the locale's words and formats --------------------------------------------------
+
+def _pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture(scope="module")
+def printed(plan):
+    """The volunteer guide of the complete example printed in four locales."""
+    from generator.render.assets import AssetPolicy
+    from generator.render.pdf import render_pdf
+
+    policy = AssetPolicy(EXAMPLE.parent, TEMPLATES)
+    pages = {}
+    for tag in ("en-US", "en-GB", "de-DE", "ar-EG"):
+        edition = make_edition(with_locale(plan, tag), Audience.volunteer)
+        pages[tag] = _pdf_text(render_pdf(render_html(edition, medium="print", policy=policy), policy))
+    return pages
+
+
+def test_printed_guides_speak_the_locale(printed):
+    squash = {tag: " ".join(text.split()) for tag, text in printed.items()}
+    assert "Wednesday, 9 June 2027" in squash["en-GB"] and "16:00" in squash["en-GB"]
+    assert "Wed, Jun 9" in squash["en-US"] and re.search(r"4:00\s?PM", squash["en-US"])
+    assert "16:00" not in squash["en-US"]
+    assert "Mittwoch, 9. Juni 2027" in squash["de-DE"] and "Seite 1 von" in squash["de-DE"]
+    assert "Leitfaden für Helfende" in squash["de-DE"] and "Awareness-Team" in squash["de-DE"]
+    assert "يونيو" in squash["ar-EG"] and "دليل المتطوعين" in squash["ar-EG"]
+    for tag in ("de-DE", "ar-EG"):
+        for heading in ("Other numbers", "Volunteer guide", "Contents", "Who leads on each day", "Not for public distribution"):
+            assert heading not in squash[tag], f"{heading!r} in the {tag} guide"
+
+
+def test_lang_and_dir_follow_the_locale(plan):
+    arabic = render_html(make_edition(with_locale(plan, "ar-EG"), Audience.volunteer))
+    assert '<html lang="ar" dir="rtl">' in arabic
+    assert re.search(r'<a class="phone" dir="ltr" href="tel:\+44', arabic)
+    printed = render_html(make_edition(with_locale(plan, "ar-EG"), Audience.volunteer), medium="print")
+    assert "@top-right { content: string(event)" in printed and "@bottom-left { content: " in printed
+    german = render_html(make_edition(with_locale(plan, "de-DE"), Audience.public))
+    assert '<html lang="de" dir="ltr">' in german and "So meldest du einen Verstoß" in german
+    spanish_meetup = read_plan(ROOT / "plans" / "meetup-leaders.yaml")
+    assert spanish_meetup.locale == "en-US"
+
+
+def test_locale_defaults_from_the_first_language_and_the_venue(plan):
+    assert plan.locale == "en-GB"
+    german = plan.model_copy(update={"event": plan.event.model_copy(update={"languages": ["de"]})})
+    assert german.locale == "de"  # CLDR has no de-GB: the language alone
+    venue = plan.venues[0].model_copy(update={"country": "DE"})
+    assert german.model_copy(update={"venues": [venue]}).locale == "de-DE"
+
+
+def test_paper_follows_the_locale_country(plan):
+    from generator.render.html import default_paper
+
+    assert default_paper(with_locale(plan, "en-US")) == "letter"
+    assert default_paper(with_locale(plan, "en-GB")) == "a4"
+
+
+# --- phones ------------------------------------------------------------------
+
+def test_public_sheet_of_a_conference_prints_international_numbers(plan):
+    public = render_html(make_edition(plan, Audience.public))
+    volunteer = render_html(make_edition(plan, Audience.volunteer))
+    assert ">+44 20 7946 0300<" in public and "020 7946 0300" not in public
+    assert ">020 7946 0300<" in volunteer
+    assert 'href="tel:+442079460300"' in public and 'href="tel:+442079460300"' in volunteer
+    local = plan.model_copy(update={"event": plan.event.model_copy(update={"international": False})})
+    assert ">020 7946 0300<" in render_html(make_edition(local, Audience.public))
+
+
+# --- the organizers' wording -----------------------------------------------------------
+
+def _plan_with(tmp_path, extra: str) -> Path:
+    text = EXAMPLE.read_text(encoding="utf-8").replace("\ntaking_reports:", extra + "\ntaking_reports:", 1)
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_wording_overrides_replace_three_messages(tmp_path):
+    path = _plan_with(tmp_path, "\nwording:\n"
+                      "  public.lede: The team *listens*, decides what happens next and tells you. <script>x</script>\n"
+                      "  responses.intro: Start with the response that stops the harm.\n"
+                      "  toc.title: In this guide\n")
+    changed = read_plan(path)
+    public = render_html(make_edition(changed, Audience.public))
+    assert "The team <em>listens</em>, decides what happens next and tells you." in public
+    assert "<script>x" not in public and "We listen and keep it private" not in public
+    responder = render_html(make_edition(changed, Audience.responder))
+    assert "Start with the response that stops the harm." in responder and "Choose the response" not in responder
+    assert '<h2 id="toc-title">In this guide</h2>' in responder
+
+
+def test_an_unknown_wording_id_is_a_located_error_with_a_hint(tmp_path):
+    path = _plan_with(tmp_path, "\nwording:\n  public.tittle: Report it here\n")
+    with pytest.raises(PlanError) as caught:
+        validate(load_file(path, keep_going=True))
+    problem = caught.value.problems[0]
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "public.tittle" in text)
+    assert (problem.line, problem.column) == (line, 3)
+    assert "`public.tittle` is not a message id" in problem.message and problem.hint == "did you mean `public.title`?"
+
+
+def test_the_default_promises_nothing_a_team_may_not_do(plan):
+    public = render_html(make_edition(plan, Audience.public))
+    assert "you decide what happens next" not in public
+    assert "The response team decides what happens next, and will keep you informed." in public
+    responder = render_html(make_edition(plan, Audience.responder))
+    assert "Mildest first" not in responder  # the example does not say how its responses are ordered
+    ordered = plan.model_copy(update={"responses_order": ResponsesOrder.mildest_first})
+    assert "Mildest first." in render_html(make_edition(ordered, Audience.responder))
