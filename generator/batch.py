@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
@@ -31,12 +32,12 @@ class Job:
 
     plan: Path
     out_dir: Path
-    options: dict = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
     force: bool = False
     # The parent's working folder and the environment that shapes a guide: a forkserver
     # worker inherits neither from the parent, only from the server's start.
     cwd: str = field(default_factory=os.getcwd)
-    env: dict = field(default_factory=lambda: {name: os.environ.get(name) for name in ENVIRONMENT})
+    env: dict[str, str | None] = field(default_factory=lambda: {name: os.environ.get(name) for name in ENVIRONMENT})
 
 
 @dataclass
@@ -84,7 +85,7 @@ def default_jobs() -> int:
 
 # --- one plan -----------------------------------------------------------------------
 
-def cache_options(job: Job) -> dict:
+def cache_options(job: Job) -> dict[str, Any]:
     """What goes into the cache key besides the files: the build options, never a passphrase."""
     options = {k: v for k, v in job.options.items() if k != "passphrase"}
     options["sealed"] = bool(job.options.get("passphrase"))
@@ -174,7 +175,7 @@ def _build(job: Job, warn: Callable[[str], None]) -> list[Path]:
 
 # --- many plans ---------------------------------------------------------------------
 
-def _context():
+def _context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
@@ -237,7 +238,7 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict, force: bool) -> list[Job | Result]:
+def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict[str, Any], force: bool) -> list[Job | Result]:
     """One job per plan, in order; a plan whose output folder another plan would also use fails instead."""
     by_name: dict[str, list[Path]] = {}
     for plan in plans:
@@ -276,7 +277,7 @@ def totals_line(results: Sequence[Result], seconds: float) -> str:
             f"{counts[FAILED]} failed in {seconds:.1f} s")
 
 
-def build_many(plans: Sequence[Path], output_root: Path, *, options: dict | None = None, force: bool = False,
+def build_many(plans: Sequence[Path], output_root: Path, *, options: dict[str, Any] | None = None, force: bool = False,
                jobs: int | None = None, echo: Callable[[str], None] | None = None, progress: bool | None = None,
                runner: Callable[[Job], Result] = run_job) -> list[Result]:
     """Build every plan; print problems, progress, the table and the totals. Returns the results."""

@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from generator.check import check_plan
 from generator.errors import PlanError, Problem
@@ -28,9 +29,9 @@ from generator.plan.model import Audience, Plan
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.calendar import rota_calendars
 from generator.render.edition import make_edition
+from generator.render.html import PAPER_SIZES, default_paper, render_html, source_date_epoch, templates_dir
 from generator.render.leaks import check_leaks
 from generator.render.seal import check_passphrase, seal_html
-from generator.render.html import PAPER_SIZES, default_paper, render_html, source_date_epoch, templates_dir
 
 PRIVATE_DIR = "private"
 PRIVATE_DIR_MODE = 0o700
@@ -160,7 +161,7 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     files: list[RenderedFile] = []
     for spec in specs:
         edition = make_edition(plan, spec.audience)
-        options = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date)
+        options: dict[str, Any] = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date)
         if pdf and "pdf" in spec.formats:
             printed = render_pdf(render_html(edition, medium="print", **options), policy, paper=paper)
             files.append(RenderedFile(spec.file("pdf"), printed, spec.audience, spec.private, "pdf"))

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
@@ -91,7 +92,7 @@ def _library_versions() -> tuple[tuple[str, str], ...]:
     return tuple(versions)
 
 
-def tool_fingerprint() -> dict:
+def tool_fingerprint() -> dict[str, Any]:
     return {
         "version": generator.__version__,  # read each time: tests change it
         "source": _package_fingerprint(),
@@ -123,7 +124,7 @@ def templates_fingerprint(directory: Path | None = None) -> dict[str, str]:
     return hashes
 
 
-_SEEN: dict[str, tuple[tuple, str]] = {}
+_SEEN: dict[str, tuple[tuple[int, ...], str]] = {}
 
 
 def _hash_known(path: Path) -> str:
@@ -142,7 +143,7 @@ def _hash_known(path: Path) -> str:
 
 # --- files the plan uses ------------------------------------------------------------
 
-def used_files(plan_path: Path, data=None) -> list[Path]:
+def used_files(plan_path: Path, data: Any = None) -> list[Path]:
     """Local files the plan's prose refers to as pictures, resolved against the plan's folder.
 
     Reads the plan with the project's own loader and renders only the prose that may
@@ -185,7 +186,7 @@ def used_files(plan_path: Path, data=None) -> list[Path]:
     return [found[key] for key in sorted(found)]
 
 
-def _strings(value) -> Iterable[str]:
+def _strings(value: Any) -> Iterable[str]:
     stack = [value]
     while stack:
         item = stack.pop()
@@ -203,8 +204,8 @@ def _strings(value) -> Iterable[str]:
 class Fingerprint:
     plan: str  # resolved path
     files: dict[str, str]  # "plan", "uses:/abs/path", "templates/css/x.css" -> sha256
-    options: dict
-    tool: dict
+    options: dict[str, Any]
+    tool: dict[str, Any]
 
     @property
     def key(self) -> str:
@@ -212,11 +213,11 @@ class Fingerprint:
                           sort_keys=True, ensure_ascii=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "plan": self.plan, "files": self.files, "options": self.options, "tool": self.tool}
 
 
-def fingerprint(plan_path: str | Path, options: dict | None = None, *, templates: Path | None = None) -> Fingerprint:
+def fingerprint(plan_path: str | Path, options: dict[str, Any] | None = None, *, templates: Path | None = None) -> Fingerprint:
     plan_path = Path(plan_path)
     files = {"plan": _hash_or_missing(plan_path)}
     for used in used_files(plan_path):
@@ -228,7 +229,7 @@ def fingerprint(plan_path: str | Path, options: dict | None = None, *, templates
     return Fingerprint(str(plan_path.resolve()), files, _plain(options), tool_fingerprint())
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """Options as JSON-safe data, sorted where order means nothing."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}

@@ -42,10 +42,10 @@ def check(plans: tuple[Path, ...], output_format: str, strict: bool) -> None:
     from generator.batch import collect_plans
     from generator.check import check_plan
 
-    plans = collect_plans(plans)
-    if not plans:
+    found = collect_plans(plans)
+    if not found:
         raise click.UsageError("no plans (*.yaml) in the folders given")
-    results = [check_plan(path) for path in plans]
+    results = [check_plan(path) for path in found]
     problems = [p for result in results for p in result.problems]
     errors = sum(p.severity == "error" for p in problems)
     warnings = sum(p.severity == "warning" for p in problems)
@@ -57,13 +57,13 @@ def check(plans: tuple[Path, ...], output_format: str, strict: bool) -> None:
     else:
         for problem in problems:
             click.echo(str(problem))
-        click.echo(_summary(len(plans), errors, warnings), err=bool(problems))
+        click.echo(_summary(len(found), errors, warnings), err=bool(problems))
     failed = errors or (strict and warnings)
     sys.exit(1 if failed else 0)
 
 
 def _summary(plans: int, errors: int, warnings: int) -> str:
-    def count(n, word):
+    def count(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
     return f"{count(plans, 'plan')} checked: {count(errors, 'error')}, {count(warnings, 'warning')}"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class Problem:
     severity: str = "error"  # "error" or "warning"
     hint: str | None = None
     rule: str | None = None  # a lint rule id, e.g. "TEAM-SIZE"
-    path: tuple = field(default=())  # where in the plan, e.g. ("responders", 0, "phone")
+    path: tuple[Any, ...] = field(default=())  # where in the plan, e.g. ("responders", 0, "phone")
 
     def __str__(self) -> str:
         text = f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
@@ -27,7 +28,7 @@ class Problem:
             text += f"\n  hint: {self.hint}"
         return text
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["path"] = ".".join(str(p) for p in self.path)
         return data

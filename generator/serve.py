@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn
 from urllib.parse import unquote, urlsplit
 
 DEFAULT_PORT = 8800
@@ -71,8 +73,11 @@ class Preview:
                  echo: Callable[[str], None] | None = None, templates: Path | None = None):
         self.plan = Path(plan)
         # A private temporary folder (0700) unless told where: the real output/ stays untouched.
-        self._own_dir = Path(tempfile.mkdtemp(prefix="incident-guide-preview-")) if out_dir is None else None
-        self.out_dir = Path(out_dir) if out_dir else self._own_dir / self.plan.stem
+        self._own_dir: Path | None = None
+        if out_dir is None:
+            self._own_dir = Path(tempfile.mkdtemp(prefix="incident-guide-preview-"))
+            out_dir = self._own_dir / self.plan.stem
+        self.out_dir = Path(out_dir)
         self.pdf = pdf
         self.builder = builder or default_builder
         self.echo = echo or (lambda line: print(line, file=sys.stderr, flush=True))
@@ -293,17 +298,17 @@ def index_page(preview: Preview) -> str:
 # --- the server -----------------------------------------------------------------------
 
 class Handler(BaseHTTPRequestHandler):
-    server: "PreviewServer"
+    server: PreviewServer
     server_version = "incident-guide-preview"
     sys_version = ""
 
-    def log_message(self, format, *args):  # the terminal shows builds and problems, not every poll
+    def log_message(self, format: str, *args: Any) -> None:  # the terminal shows builds and problems, not every poll
         pass
 
-    def do_HEAD(self):
+    def do_HEAD(self) -> None:
         self.do_GET(head=True)
 
-    def do_GET(self, head: bool = False):
+    def do_GET(self, head: bool = False) -> None:
         if not self._host_allowed():
             return self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8", b"preview: unknown host\n", head)
         preview = self.server.preview
@@ -339,7 +344,7 @@ class Handler(BaseHTTPRequestHandler):
         port = self.server.server_address[1]
         return host in (f"127.0.0.1:{port}", f"localhost:{port}")
 
-    def _file(self, path: Path, head: bool):
+    def _file(self, path: Path, head: bool) -> None:
         try:
             body = path.read_bytes()
         except OSError:
@@ -348,10 +353,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._page(HTTPStatus.OK, inject(body.decode("utf-8", "replace"), self.server.preview.state.version), head)
         return self._send(HTTPStatus.OK, CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream"), body, head)
 
-    def _page(self, status, text: str, head: bool):
+    def _page(self, status: HTTPStatus, text: str, head: bool) -> None:
         return self._send(status, "text/html; charset=utf-8", text.encode("utf-8"), head)
 
-    def _send(self, status, content_type: str, body: bytes, head: bool = False):
+    def _send(self, status: HTTPStatus, content_type: str, body: bytes, head: bool = False) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -415,12 +420,12 @@ def serve(plan: Path, *, port: int = DEFAULT_PORT, pdf: bool = False, open_brows
             signal.signal(signal.SIGTERM, previous)
 
 
-def _stop_on_sigterm():
+def _stop_on_sigterm() -> Any:
     """Treat SIGTERM like Ctrl-C so the private build folder is removed either way."""
     if threading.current_thread() is not threading.main_thread():
         return None
 
-    def stop(signum, frame):
+    def stop(signum: int, frame: FrameType | None) -> NoReturn:
         raise KeyboardInterrupt
 
     return signal.signal(signal.SIGTERM, stop)

@@ -45,6 +45,7 @@ def table_rows(output: str) -> dict[str, list[str]]:
     return rows
 
 
+@pytest.mark.slow
 def test_builds_every_plan_and_keeps_going_past_a_broken_one(built):
     result = built.first
     assert result.exit_code == 1, result.output
@@ -62,16 +63,19 @@ def test_builds_every_plan_and_keeps_going_past_a_broken_one(built):
     assert "3 plans: 2 built, 0 unchanged, 1 failed" in result.output
 
 
+@pytest.mark.slow
 def test_errors_are_printed_like_check(built):
     text = (built.plans / "broken.yaml").read_text(encoding="utf-8")
     line = text[:text.index("kind: meetupp")].count("\n") + 1
     assert f"{built.plans / 'broken.yaml'}:{line}:9: error: `event.kind` is `meetupp`" in built.first.output
 
 
+@pytest.mark.slow
 def test_progress_is_plain_lines_without_a_terminal(built):
     assert "[3/3]" in built.first.output
 
 
+@pytest.mark.slow
 def test_second_run_rebuilds_nothing(built):
     rows = table_rows(built.second.output)
     first = table_rows(built.first.output)
@@ -81,6 +85,7 @@ def test_second_run_rebuilds_nothing(built):
     assert built.second.exit_code == 1
 
 
+@pytest.mark.slow
 def test_fixed_plan_builds_and_force_rebuilds(tmp_path):
     plans = tmp_path / "plans"
     plans.mkdir()

@@ -13,7 +13,6 @@ import generator.render.html as html_module
 from generator.build import build_plan
 from generator.cli import main
 from generator.errors import BuildError
-from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 from generator.render.edition import Edition
 from generator.render.leaks import check_output_dir

@@ -14,7 +14,8 @@ import enum
 import functools
 import re
 import zoneinfo
-from typing import Annotated, ClassVar, Literal
+from collections.abc import Iterable
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -46,7 +47,7 @@ class Audience(str, enum.Enum):
     def rank(self) -> int:
         return ["public", "volunteer", "responder"].index(self.value)
 
-    def allows(self, other: "Audience") -> bool:
+    def allows(self, other: Audience) -> bool:
         """True when a reader of this audience may see data meant for `other`."""
         return other.rank <= self.rank
 
@@ -94,7 +95,7 @@ def _check_country(value: str) -> str:
     return value
 
 
-def _did_you_mean(value: str, choices) -> str:
+def _did_you_mean(value: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return f"\nhint: did you mean `{close[0]}`?" if close else ""
 
@@ -194,7 +195,7 @@ class Waiver(Model):
     reason: Prose = Field(description="Why the rule does not apply here; shown in the responder guide")
 
 
-def _waivers_field():
+def _waivers_field() -> Any:
     return Field(default_factory=list, description="Rules switched off for this item, each with a reason (see docs/rules.md)")
 
 
@@ -241,7 +242,7 @@ class Event(Model):
         return value
 
     @model_validator(mode="after")
-    def _dates_in_order(self):
+    def _dates_in_order(self) -> Event:
         if self.kind in (EventKind.conference, EventKind.meetup) and self.starts is None:
             raise ValueError(f"@kind: a {self.kind.value} needs `starts` (its first day)")
         if self.starts and self.ends and self.ends < self.starts:
@@ -259,8 +260,8 @@ class Event(Model):
         `fold` is 1; a time that does not exist uses the offset from before the change.
         """
         if wall.tzinfo is not None:
-            return wall.astimezone(dt.timezone.utc)
-        return wall.replace(tzinfo=self.zone).astimezone(dt.timezone.utc)
+            return wall.astimezone(dt.UTC)
+        return wall.replace(tzinfo=self.zone).astimezone(dt.UTC)
 
     @property
     def days(self) -> list[dt.date]:
@@ -405,7 +406,7 @@ class Responder(Model):
 
     @field_validator("visibility")
     @classmethod
-    def _known_fields(cls, value: dict) -> dict:
+    def _known_fields(cls, value: dict[str, Audience]) -> dict[str, Audience]:
         fields = set(cls.model_fields) - {"id", "visibility", "waivers"}
         for name in value:
             if name not in fields:
@@ -439,7 +440,7 @@ class Shift(Model):
     _offset_written: set[str] = PrivateAttr(default_factory=set)
 
     @model_validator(mode="after")
-    def _in_order(self):
+    def _in_order(self) -> Shift:
         if (self.start.tzinfo is None) != (self.end.tzinfo is None):
             return self  # one with an offset: compared in UTC once the event's zone is known (validate.py)
         if self.end <= self.start:
@@ -475,7 +476,7 @@ class Channel(Model):
     waivers: list[Waiver] = _waivers_field()
 
     @model_validator(mode="after")
-    def _has_address(self):
+    def _has_address(self) -> Channel:
         needed = {"phone": "phone", "sms": "phone", "email": "email", "form": "link", "chat": "link", "in-person": "where"}[self.kind.value]
         if getattr(self, needed) is None:
             article = "an" if self.kind.value[0] in "aeiou" else "a"
@@ -649,7 +650,7 @@ class Plan(Model):
     waivers: list[Waiver] = Field(default_factory=list, description="Rules switched off for the whole plan, each with a reason (see docs/rules.md)")
 
     @model_validator(mode="after")
-    def _rota_in_wall_clock_time(self):
+    def _rota_in_wall_clock_time(self) -> Plan:
         """Shift times written with an offset become wall-clock times of the event (fold=1 for a second 01:30)."""
         zone = self.event.zone
         for shift in self.rota:

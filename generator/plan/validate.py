@@ -8,10 +8,13 @@ import re
 import types
 import typing
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import phonenumbers
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from generator.errors import PlanError, Problem
 from generator.plan.load import LoadedPlan, SourceMap, load_file
@@ -49,7 +52,7 @@ def _not_reported(found: list[Problem], early: list[Problem]) -> list[Problem]:
     return [p for p in found if p.path not in places and (p.line, p.column) not in places]
 
 
-def _without_typo_echoes(errors: list[dict]) -> list[dict]:
+def _without_typo_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     """Drop "`timezone` is missing" when the same mapping has `time_zone:`: the typo's hint says it all."""
     typos = set()
     for error in errors:
@@ -61,11 +64,11 @@ def _without_typo_echoes(errors: list[dict]) -> list[dict]:
     return [e for e in errors if not (e["type"] == "missing" and _clean(e["loc"]) in typos)]
 
 
-def _clean(loc) -> tuple:
+def _clean(loc: Iterable[Any]) -> tuple[str | int, ...]:
     return tuple(part for part in loc if isinstance(part, (str, int)))
 
 
-def migrate(data: dict, source: SourceMap) -> dict:
+def migrate(data: dict[str, Any], source: SourceMap) -> dict[str, Any]:
     """Bring an older plan format up to FORMAT_VERSION. Version 1 is the first, so nothing to do yet."""
     version = data.get("format")
     if isinstance(version, int) and version > FORMAT_VERSION:
@@ -73,7 +76,7 @@ def migrate(data: dict, source: SourceMap) -> dict:
     return data
 
 
-def _country_given(data: dict):
+def _country_given(data: dict[str, Any]) -> Any:
     """The country phone numbers are read in: the first venue's, else the event's (as written)."""
     venues = data.get("venues")
     if isinstance(venues, list) and venues and isinstance(venues[0], dict):
@@ -82,7 +85,7 @@ def _country_given(data: dict):
     return event.get("country") if isinstance(event, dict) else None
 
 
-def _region(data: dict) -> str | None:
+def _region(data: dict[str, Any]) -> str | None:
     country = _country_given(data)
     return country if isinstance(country, str) and country in phonenumbers.SUPPORTED_REGIONS else None
 
@@ -97,7 +100,7 @@ _TYPE_WORDS = {
 }
 
 
-def _problem(error: dict, source: SourceMap) -> Problem:
+def _problem(error: ErrorDetails, source: SourceMap) -> Problem:
     loc = _clean(error["loc"])
     kind = error["type"]
     value = error.get("input")
@@ -183,7 +186,7 @@ _DATE_KINDS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_
                "datetime_type", "datetime_parsing", "datetime_from_date_parsing", "datetime_object_invalid"}
 
 
-def _name(loc: tuple) -> str:
+def _name(loc: tuple[str | int, ...]) -> str:
     """responders[2].phone, the way an organizer reads the YAML."""
     text = ""
     for part in loc:
@@ -192,22 +195,22 @@ def _name(loc: tuple) -> str:
     return f"`{text}`" if text else ""
 
 
-def _show(value) -> str:
+def _show(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
-    text = {True: "true", False: "false", None: "empty"}.get(value, value) if isinstance(value, (bool, type(None))) else str(value)
+    text = {True: "true", False: "false", None: "empty"}[value] if isinstance(value, (bool, type(None))) else str(value)
     text = " ".join(text.split())  # one line, whatever the value holds
     return f"`{text[:60]}{'...' if len(text) > 60 else ''}`"
 
 
-def _allowed_keys(loc: tuple) -> list[str]:
+def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
     model = _model_at(Plan, loc)
     if model is None:
         return []
     return [field.alias or name for name, field in model.model_fields.items()]
 
 
-def _model_at(annotation, loc: tuple):
+def _model_at(annotation: Any, loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     for part in loc:
         annotation = _unwrap(annotation, list_item=isinstance(part, int))
         if isinstance(part, int):
@@ -222,7 +225,7 @@ def _model_at(annotation, loc: tuple):
     return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
 
-def _unwrap(annotation, list_item: bool):
+def _unwrap(annotation: Any, list_item: bool) -> Any:
     while True:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
@@ -238,7 +241,7 @@ def _unwrap(annotation, list_item: bool):
 
 # --- references between parts of the plan ------------------------------------
 
-def _references_despite(data: dict, source: SourceMap) -> list[Problem]:
+def _references_despite(data: dict[str, Any], source: SourceMap) -> list[Problem]:
     """The reference problems of a plan that failed validation, so one run shows them too.
 
     Best effort: the plan is taken as written, without validation; if it is too broken
@@ -251,10 +254,13 @@ def _references_despite(data: dict, source: SourceMap) -> list[Problem]:
         return []
 
 
-def _as_written(model: type[BaseModel], data) -> BaseModel:
+Written = TypeVar("Written", bound=BaseModel)
+
+
+def _as_written(model: type[Written], data: Any) -> Written:
     if not isinstance(data, dict):
         raise TypeError("not a mapping")
-    values = {}
+    values: dict[str, Any] = {}
     for name, field in model.model_fields.items():
         key = field.alias or name
         if key not in data:
@@ -273,7 +279,7 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
     """Ids are unique and every id used somewhere names something that exists."""
     problems: list[Problem] = []
 
-    def unique(items, path: str, what: str) -> set[str]:
+    def unique(items: list[Any], path: str, what: str) -> set[str]:
         counts = Counter(item.id for item in items)
         for index, item in enumerate(items):
             if counts[item.id] > 1 and [i.id for i in items].index(item.id) != index:
@@ -290,7 +296,7 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
             problems.append(source.problem(("roles", index, "id"), f"role id `{role.id}` is also a responder id; escalation targets would be ambiguous"))
     people_and_roles = responder_ids | role_ids
 
-    def must_exist(value: str, allowed: set[str], path: tuple, what: str):
+    def must_exist(value: str, allowed: set[str], path: tuple[str | int, ...], what: str) -> None:
         if value not in allowed:
             close = difflib.get_close_matches(value, sorted(allowed), n=1, cutoff=0.6)
             problems.append(source.problem(path, f"`{value}` is not a known {what}",

@@ -46,7 +46,7 @@ class AssetPolicy:
     requests: list[str] = field(default_factory=list)
     refused: list[RefusedResource] = field(default_factory=list)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.plan_dir = Path(self.plan_dir).resolve()
         self.templates_dir = Path(self.templates_dir).resolve()
 

@@ -8,10 +8,13 @@ given. Whatever is above the audience becomes None (single values) or is left ou
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from generator.plan.model import Audience, Model, Plan
+
+Item = TypeVar("Item", bound=Model)
 
 
 class LeadTime(NamedTuple):
@@ -68,9 +71,9 @@ def _wall(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=None, fold=0)
 
 
-def cut(item: Model, audience: Audience) -> Model:
+def cut(item: Item, audience: Audience) -> Item:
     """A copy of `item` holding only what `audience` may see."""
-    update = {}
+    update: dict[str, Any] = {}
     for name in type(item).model_fields:
         value = getattr(item, name)
         needed = item.field_audience(name)
@@ -81,7 +84,7 @@ def cut(item: Model, audience: Audience) -> Model:
     return item.model_copy(update=update)
 
 
-def _cut_value(value, audience: Audience):
+def _cut_value(value: Any, audience: Audience) -> Any:
     if isinstance(value, list):
         return [_cut_value(v, audience) for v in value if not _hidden(v, audience)]
     if isinstance(value, Model):
@@ -89,11 +92,11 @@ def _cut_value(value, audience: Audience):
     return value
 
 
-def _hidden(value, audience: Audience) -> bool:
+def _hidden(value: Any, audience: Audience) -> bool:
     return isinstance(value, Model) and not audience.allows(value.item_audience())
 
 
-def _empty(value):
+def _empty(value: Any) -> Any:
     if isinstance(value, list):
         return []
     if isinstance(value, dict):
@@ -101,7 +104,7 @@ def _empty(value):
     return None
 
 
-def leaf_audiences(item: Model, path: tuple = (), inherited: Audience = Audience.public):
+def leaf_audiences(item: Model, path: tuple[Any, ...] = (), inherited: Audience = Audience.public) -> Iterator[tuple[tuple[Any, ...], Any, Audience]]:
     """(path, value, audience) for every leaf of the plan: the strictest audience on its way down."""
     here = _stricter(inherited, item.item_audience())
     for name in type(item).model_fields:
@@ -111,7 +114,7 @@ def leaf_audiences(item: Model, path: tuple = (), inherited: Audience = Audience
         yield from _leaves(value, path + (name,), level)
 
 
-def _leaves(value, path: tuple, level: Audience):
+def _leaves(value: Any, path: tuple[Any, ...], level: Audience) -> Iterator[tuple[tuple[Any, ...], Any, Audience]]:
     if isinstance(value, Model):
         yield from leaf_audiences(value, path, level)
     elif isinstance(value, list):

@@ -30,11 +30,16 @@ from markupsafe import Markup
 import generator
 from generator.plan.model import (
     Audience,
+    Cell,
+    Channel,
     ChannelKind,
     Plan,
     RelationKind,
+    Responder,
     ResponderRole,
+    Role,
     RoleKind,
+    Room,
     RoomKind,
     Shift,
     Venue,
@@ -42,7 +47,7 @@ from generator.plan.model import (
 )
 from generator.render import markdown
 from generator.render.assets import AssetPolicy
-from generator.render.edition import Edition
+from generator.render.edition import Edition, LeadTime
 
 # Where US Letter is the usual paper (CLDR's paper-size data); A4 everywhere else.
 LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "BZ", "CL", "CO", "CR", "GT", "NI", "PA", "PR", "SV", "VE"})
@@ -157,7 +162,7 @@ class Guide:
     source_date: dt.datetime | None = None
     plan: Plan = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.plan = self.edition.plan
 
     # identity
@@ -209,7 +214,7 @@ class Guide:
     @property
     def other_numbers(self) -> list[tuple[str, str | None, str | None, str | None]]:
         """(who, number, when to call, where) for the cover: the venues' numbers, then their contacts."""
-        rows = []
+        rows: list[tuple[str, str | None, str | None, str | None]] = []
         for venue in self.plan.venues:
             rows += [(n.label, n.number, n.when, None) for n in venue.numbers]
             rows += [(c.name, c.phone, c.when, c.where) for c in venue.contacts if c.phone or c.where]
@@ -218,7 +223,7 @@ class Guide:
     def venue_days(self, venue: Venue) -> str:
         return days_text(venue.days, self.plan.event.days) if venue.days else ""
 
-    def rooms(self, *kinds: RoomKind) -> list[tuple[Venue, object, str]]:
+    def rooms(self, *kinds: RoomKind) -> list[tuple[Venue, Room, str]]:
         """(venue, room, days) for rooms of the given kinds, in plan order."""
         found = []
         for venue in self.plan.venues:
@@ -230,19 +235,19 @@ class Guide:
     def days_text(self, days: list[dt.date]) -> str:
         return days_text(days, self.plan.event.days)
 
-    def room_word(self, room) -> str:
+    def room_word(self, room: Room) -> str:
         return ROOM_WORDS[room.kind]
 
     # people
     @property
-    def team(self):
+    def team(self) -> list[Responder]:
         return self.plan.responders
 
     def team_has(self, name: str) -> bool:
         """Whether any responder in this edition's cut plan still holds `name` (a column to show)."""
         return any(getattr(responder, name) for responder in self.plan.responders)
 
-    def team_links(self, responder) -> list[Markup]:
+    def team_links(self, responder: Responder) -> list[Markup]:
         """Fallback and declared relationships of one responder, one line each (responder edition)."""
         lines = []
         if responder.fallback:
@@ -254,7 +259,7 @@ class Guide:
             lines.append(line)
         return lines
 
-    def role_word(self, responder) -> str:
+    def role_word(self, responder: Responder) -> str:
         return ROLE_WORDS[responder.role]
 
     def who(self, ident: str) -> str:
@@ -267,22 +272,22 @@ class Guide:
             return responder.name
         return "the lead on call" if responder and responder.role.value == "lead" else "the response team"
 
-    def roles_of(self, *kinds: RoleKind):
+    def roles_of(self, *kinds: RoleKind) -> list[Role]:
         return [role for role in self.plan.roles if role.kind in kinds]
 
     @property
-    def chain(self):
+    def chain(self) -> list[Role]:
         return [role for role in (self.plan.role(ident) for ident in self.plan.reporting.chain) if role]
 
-    def channel_word(self, channel) -> str:
+    def channel_word(self, channel: Channel) -> str:
         return CHANNEL_WORDS[channel.kind]
 
     @property
-    def leads_by_day(self) -> list[tuple[dt.date, list]]:
+    def leads_by_day(self) -> list[tuple[dt.date, list[LeadTime]]]:
         return sorted(self.edition.leads_by_day.items())
 
     @staticmethod
-    def lead_times_text(spells) -> Markup:
+    def lead_times_text(spells: list[LeadTime]) -> Markup:
         """'Amara Okonjo-Reyes' for a whole day, else '00:00-08:00 Dimitra, 08:00-16:00 Amara'.
 
         Each name is escaped and isolated in <bdi>, so right-to-left names keep their order.
@@ -294,7 +299,7 @@ class Guide:
     @property
     def leads_summary(self) -> list[tuple[str, Markup]]:
         """Days with the same leads at the same hours grouped, for the cover: [("Every day", "Amara ..."), ...]."""
-        groups: list[tuple[list[dt.date], list]] = []
+        groups: list[tuple[list[dt.date], list[LeadTime]]] = []
         for day, spells in self.leads_by_day:
             if groups and groups[-1][1] == spells:
                 groups[-1][0].append(day)
@@ -305,7 +310,7 @@ class Guide:
     # rota, in the event's time zone
     @property
     def zone_note(self) -> str:
-        names = sorted({self._local(shift.start).tzname() for shift in self.plan.rota} - {None})
+        names = sorted({name for shift in self.plan.rota if (name := self._local(shift.start).tzname())})
         return f"{self.plan.event.timezone}" + (f" ({', '.join(names)})" if names else "")
 
     def _local(self, moment: dt.datetime) -> dt.datetime:
@@ -338,7 +343,7 @@ class Guide:
                 if contact.name.casefold() not in listed]
 
     # assessment
-    def cell(self, impact: str, risk: str):
+    def cell(self, impact: str, risk: str) -> Cell | None:
         if not self.plan.assessment:
             return None
         return next((c for c in self.plan.assessment.matrix if c.impact == impact and c.risk == risk), None)
@@ -392,22 +397,22 @@ def source_date_epoch() -> dt.datetime | None:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value.isdigit():
         return None
-    return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(value), dt.UTC)
 
 
 @jinja2.pass_context
-def _phone_filter(context, number: str | None) -> str:
+def _phone_filter(context: jinja2.runtime.Context, number: str | None) -> str:
     return phone_display(number, context["guide"].region)
 
 
 @jinja2.pass_context
-def _md_filter(context, text: str | None) -> Markup:
-    return context["guide"].md(text)
+def _md_filter(context: jinja2.runtime.Context, text: str | None) -> Markup:
+    return Markup(context["guide"].md(text))
 
 
 @jinja2.pass_context
-def _mdi_filter(context, text: str | None) -> Markup:
-    return context["guide"].mdi(text)
+def _mdi_filter(context: jinja2.runtime.Context, text: str | None) -> Markup:
+    return Markup(context["guide"].mdi(text))
 
 
 @functools.cache

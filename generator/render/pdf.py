@@ -32,7 +32,7 @@ PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 class PrintLog(logging.Handler):
     """WeasyPrint's complaints during one rendering (missing alt text, unloadable pictures, CSS it ignored)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
         self.messages: list[str] = []
 
@@ -66,7 +66,7 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", fetcher: Gu
             font_config=font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
         _refuse_attachments(document, fetcher)
         fetcher.close()  # anything asked for while writing would be an attachment
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True)
+        pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True)
     except Refused as stop:
         raise stop.error from None
     finally:
@@ -76,7 +76,7 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", fetcher: Gu
     return pdf
 
 
-def _refuse_attachments(document, fetcher: GuideURLFetcher) -> None:
+def _refuse_attachments(document: weasyprint.Document, fetcher: GuideURLFetcher) -> None:
     """A guide never embeds files: <link rel=attachment> and <a rel=attachment> fail the build.
 
     The sanitizer already removes both from plan prose; this is the second lock.

@@ -189,7 +189,7 @@ def test_templates_are_found(monkeypatch):
 def test_rota_is_one_table_per_day_in_the_event_time_zone(plan):
     from generator.render.html import Guide
 
-    utc = dt.timezone.utc
+    utc = dt.UTC
     shifts = [
         plan.rota[0].model_copy(update={"start": dt.datetime(2027, 6, 9, 7, 0, tzinfo=utc),
                                         "end": dt.datetime(2027, 6, 9, 15, 0, tzinfo=utc)}),
@@ -206,35 +206,24 @@ def test_rota_is_one_table_per_day_in_the_event_time_zone(plan):
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_a_three_by_three_matrix_shares_its_width_in_chromium(tmp_path, width):
+def test_a_three_by_three_matrix_shares_its_width_in_chromium(browser, tmp_path, width):
     """plans/conference-team.yaml has three risk levels: each risk column gets an equal share, none a
     sliver; on a phone the matrix scrolls sideways in its own region rather than widen the page."""
-    import sys
-
-    sys.path.insert(0, str(ROOT / "tests"))
-    from browser import CHROMIUM, launch_chromium
-
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
     path = ROOT / "plans" / "conference-team.yaml"
     html = render_html(make_edition(read_plan(path), Audience.responder),
                        policy=AssetPolicy(path.parent, templates_dir()))
     assert html.count('<table class="matrix" style="--risk-levels: 3">') == 2
     page_file = tmp_path / "responder.html"
     page_file.write_text(html, encoding="utf-8")
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 800})
-            page.goto(page_file.as_uri())
-            tables = page.evaluate("""() => [...document.querySelectorAll("table.matrix")].map(table => ({
-                table: table.getBoundingClientRect().width,
-                columns: [...table.querySelectorAll("thead th")].map(th => th.getBoundingClientRect().width)}))""")
-            page_width = page.evaluate("document.documentElement.scrollWidth")
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    try:
+        page.goto(page_file.as_uri())
+        tables = page.evaluate("""() => [...document.querySelectorAll("table.matrix")].map(table => ({
+            table: table.getBoundingClientRect().width,
+            columns: [...table.querySelectorAll("thead th")].map(th => th.getBoundingClientRect().width)}))""")
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        page.close()
     assert page_width <= width
     for found in tables:
         corner, *risks = found["columns"]
