@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.errors import Problem
+
 PLAN_SUFFIXES = (".yaml", ".yml")
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
@@ -46,15 +48,11 @@ class Result:
     status: str  # built, unchanged or failed
     files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
-    problems: list[str] = field(default_factory=list)  # FILE:LINE:COL: error: ... lines
+    problems: list[Problem] = field(default_factory=list)  # errors, or the warnings of a plan that built
 
     @property
     def ok(self) -> bool:
         return self.status != FAILED
-
-
-class Collision(Exception):
-    pass
 
 
 def collect_plans(paths: Iterable[Path]) -> list[Path]:
@@ -123,7 +121,7 @@ def _passphrase_unchanged(job: Job) -> bool:
 def run_job(job: Job) -> Result:
     """Build one plan unless current. Runs in a worker process; never raises for a problem in the plan."""
     from generator import cache
-    from generator.errors import BuildError, PlanError
+    from generator.errors import UserError, internal_error
 
     started = time.perf_counter()
     _take_context(job)
@@ -132,17 +130,14 @@ def run_job(job: Job) -> Result:
             return Result(job.plan, UNCHANGED, _recorded_files(job), time.perf_counter() - started)
         # Fingerprint before building: an edit saved during the build makes the record stale, not wrong.
         print_ = cache.fingerprint(job.plan, cache_options(job))
-        warnings: list[str] = []
+        warnings: list[Problem] = []
         files = _build(job, warnings.append)
         cache.write_record(job.out_dir, print_, files)
         return Result(job.plan, BUILT, files, time.perf_counter() - started, warnings)
-    except PlanError as exc:
-        return Result(job.plan, FAILED, [], time.perf_counter() - started, [str(p) for p in exc.problems])
-    except BuildError as exc:
-        return Result(job.plan, FAILED, [], time.perf_counter() - started, [f"{job.plan}:1:1: error: {exc}"])
+    except UserError as exc:
+        return Result(job.plan, FAILED, [], time.perf_counter() - started, exc.problems_at(job.plan))
     except Exception as exc:  # a bug: report it with the plan, keep the batch going
-        return Result(job.plan, FAILED, [], time.perf_counter() - started,
-                      [f"{job.plan}:1:1: error: internal error ({type(exc).__name__}: {exc}); please report this"])
+        return Result(job.plan, FAILED, [], time.perf_counter() - started, [internal_error(exc, job.plan)])
 
 
 def _take_context(job: Job) -> None:
@@ -162,14 +157,14 @@ def _recorded_files(job: Job) -> list[Path]:
     return [job.out_dir / name for name in sorted(record.outputs)] if record else []
 
 
-def _build(job: Job, warn: Callable[[str], None]) -> list[Path]:
+def _build(job: Job, warn: Callable[[Problem], None]) -> list[Path]:
     """Build one plan with generator.build into job.out_dir (= OUTPUT/NAME); the files written."""
     from generator.build import build_plan
 
     if job.out_dir.name != job.plan.stem:
         raise ValueError(f"{job.out_dir} is not the output folder of {job.plan}")
     written = build_plan(job.plan, job.out_dir.parent, job.options.get("editions") or None, job.options.get("paper"),
-                         on_warning=lambda problem: warn(str(problem)), passphrase=job.options.get("passphrase"))
+                         on_warning=warn, passphrase=job.options.get("passphrase"))
     return [Path(p) for p in written]
 
 
@@ -223,7 +218,7 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_result: Callable[[Result], No
                             result = future.result()
                         except Exception as exc:  # the worker died (out of memory, a crash in a C library)
                             result = Result(job.plan, FAILED, [], 0.0,
-                                            [f"{job.plan}:1:1: error: the build worker stopped ({type(exc).__name__}: {exc})"])
+                                            [Problem(str(job.plan), 1, 1, f"the build worker stopped ({type(exc).__name__}: {exc})")])
                         done(index, result)
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
@@ -249,7 +244,7 @@ def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict[str, Any],
         if len(twins) > 1:
             others = ", ".join(str(p) for p in twins if p is not plan)
             entries.append(Result(plan, FAILED, [], 0.0, [
-                f"{plan}:1:1: error: {others} would also write to {output_root / plan.stem}; rename one of them"]))
+                Problem(str(plan), 1, 1, f"{others} would also write to {output_root / plan.stem}; rename one of them")]))
         else:
             entries.append(Job(plan, output_root / plan.stem, dict(options), force))
     return entries
@@ -313,8 +308,8 @@ def build_many(plans: Sequence[Path], output_root: Path, *, options: dict[str, A
     built = iter(results)
     ordered = [next(built) if isinstance(entry, Job) else entry for entry in entries]
     for result in ordered:
-        for line in result.problems:
-            echo(line)
+        for problem in result.problems:
+            echo(str(problem))
         if result.status == FAILED:
             click.echo(f"{result.plan}: not built; earlier guides are unchanged", err=True)
         elif result.status == BUILT:

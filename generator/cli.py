@@ -10,16 +10,49 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from generator import __version__
-from generator.errors import PlanError
+from generator.errors import Problem, UserError, internal_error
+
+INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug in the tool, not a problem in the plan
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The one place that turns errors into what the user sees and into the exit status.
+
+    A command returns its exit status (None is 0). A UserError prints its problems and
+    exits 1; any other exception is a bug: one line asking for a report, and the
+    traceback only with --debug.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            status = super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except UserError as exc:
+            _print_problems(exc.problems_at())
+            status = 1
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(str(internal_error(exc)), err=True)
+            status = INTERNAL_ERROR
+        ctx.exit(status or 0)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="incident-guide")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error (a bug in incident-guide).")
+def main(debug: bool) -> None:
     """Turn a code-of-conduct incident response plan (YAML) into guides.
 
     \b
@@ -32,7 +65,7 @@ def main() -> None:
 @click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="json for scripts and editors.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(plans: tuple[Path, ...], output_format: str, strict: bool) -> None:
+def check(plans: tuple[Path, ...], output_format: str, strict: bool) -> int:
     """Check plans (files, or folders of *.yaml) and print every problem as FILE:LINE:COL: error: MESSAGE.
 
     \b
@@ -59,7 +92,7 @@ def check(plans: tuple[Path, ...], output_format: str, strict: bool) -> None:
             click.echo(str(problem))
         click.echo(_summary(len(found), errors, warnings), err=bool(problems))
     failed = errors or (strict and warnings)
-    sys.exit(1 if failed else 0)
+    return 1 if failed else 0
 
 
 def _summary(plans: int, errors: int, warnings: int) -> str:
@@ -82,8 +115,10 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
 @click.option("--seal", is_flag=True,
               help="Encrypt the private HTML guide with a passphrase from $INCIDENT_GUIDE_PASSPHRASE "
                    "(asked for, without echo, when unset and a terminal is attached).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="json: one JSON document on stdout, shaped like `check --format json` plus each plan's status and files.")
 def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], paper: str | None,
-          jobs: int | None, force: bool, seal: bool) -> None:
+          jobs: int | None, force: bool, seal: bool, output_format: str) -> int:
     """Build the guides: PDF and HTML of the public, volunteer and responder editions.
 
     PLANS are plan files, or folders whose *.yaml plans are all built, in
@@ -111,7 +146,16 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     options = {"editions": sorted(editions) or None, "paper": paper}
     if seal:
         options["passphrase"] = _passphrase()
-    results = build_many(found, out_dir, options=options, force=force, jobs=jobs)
+    as_json = output_format == "json"
+    results = build_many(found, out_dir, options=options, force=force, jobs=jobs,
+                         echo=(lambda _line: None) if as_json else None, progress=False if as_json else None)
+    if as_json:
+        problems = [p for result in results for p in result.problems]
+        click.echo(json.dumps({
+            "plans": [{"file": str(r.plan), "ok": r.ok, "status": r.status, "problems": [p.as_json() for p in r.problems],
+                       "files": [str(f) for f in r.files]} for r in results],
+            "errors": sum(p.severity == "error" for p in problems), "warnings": sum(p.severity == "warning" for p in problems),
+        }, indent=2, ensure_ascii=False))
     if any(result.status == "built" for result in results):
         # Only when guides were written: the check imports the renderer and runs git, which would
         # make a build with nothing to do (every plan unchanged) several times slower.
@@ -120,25 +164,19 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
         if exposed_to_git(out_dir):
             click.echo(f"warning: {out_dir} is inside a git work tree that does not ignore it; add it to .gitignore "
                        "so private guides are never committed", err=True)
-    sys.exit(0 if all(result.ok for result in results) else 1)
+    return 0 if all(result.ok for result in results) else 1
 
 
 def _passphrase() -> str:
     """The sealing passphrase: never from an argument, so it stays out of shell history and process lists."""
-    from generator.errors import BuildError
     from generator.render.seal import check_passphrase
 
     passphrase = os.environ.get("INCIDENT_GUIDE_PASSPHRASE")
     if passphrase is None:
         if not sys.stdin.isatty():
-            click.echo("error: --seal needs a passphrase: set INCIDENT_GUIDE_PASSPHRASE, or run in a terminal to be asked", err=True)
-            sys.exit(1)
+            raise UserError("--seal needs a passphrase: set INCIDENT_GUIDE_PASSPHRASE, or run in a terminal to be asked")
         passphrase = click.prompt("Passphrase for the responder guide", hide_input=True, confirmation_prompt=True, err=True)
-    try:
-        check_passphrase(passphrase)
-    except BuildError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    check_passphrase(passphrase)  # raises SealError, a UserError
     return passphrase
 
 
@@ -146,7 +184,7 @@ def _passphrase() -> str:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--plan", "plan_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The plan the guides were built from. Default: the one recorded by `build`, else plans/NAME.yaml.")
-def leaks(folder: Path, plan_path: Path | None) -> None:
+def leaks(folder: Path, plan_path: Path | None) -> int:
     """Re-run the leak check on guides already built in FOLDER (output/NAME).
 
     Every value above a guide's audience is searched for in its HTML source,
@@ -160,15 +198,7 @@ def leaks(folder: Path, plan_path: Path | None) -> None:
     from generator.plan.validate import read_plan
     from generator.render.leaks import check_output_dir
 
-    plan_path = plan_path or _recorded_plan(folder) or Path("plans") / f"{folder.name}.yaml"
-    try:
-        plan = read_plan(plan_path)
-    except PlanError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        sys.exit(1)
-    except FileNotFoundError:
-        raise click.UsageError(f"cannot find the plan {plan_path}; name it with --plan") from None
+    plan = read_plan(plan_path or _recorded_plan(folder) or Path("plans") / f"{folder.name}.yaml")
     results = check_output_dir(folder, plan)
     if not results:
         raise click.UsageError(f"no guides (volunteer.*, public.*) in {folder}")
@@ -182,7 +212,7 @@ def leaks(folder: Path, plan_path: Path | None) -> None:
             click.echo(f"{folder / name}: removed", err=True)
         else:
             click.echo(f"{folder / name}: no leak")
-    sys.exit(1 if leaked else 0)
+    return 1 if leaked else 0
 
 
 def _recorded_plan(folder: Path) -> Path | None:
@@ -220,13 +250,9 @@ def init(path: Path | None, team: str) -> None:
       incident-guide check plans/pycon-2027.yaml
       incident-guide build plans/pycon-2027.yaml
     """
-    from generator.init import InitError, write_starter
+    from generator.init import write_starter
 
-    try:
-        written = write_starter(path, team)
-    except InitError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    written = write_starter(path, team)
     click.echo(f"Wrote {written.path}: a starter plan for a {team} team "
                f"({written.placeholders} lines marked CHANGE ME; readable only by you).")
     click.echo(f"Editors with the YAML language server use the schema at {written.schema}.")
@@ -255,11 +281,7 @@ def serve(plan: Path, port: int, pdf: bool, open_browser: bool) -> None:
     """
     from generator.serve import serve as run_preview
 
-    try:
-        run_preview(plan, port=port, pdf=pdf, open_browser=open_browser, echo=click.echo)
-    except OSError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    run_preview(plan, port=port, pdf=pdf, open_browser=open_browser, echo=click.echo)
 
 
 if __name__ == "__main__":

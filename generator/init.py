@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import generator
+from generator.errors import UserError
 
 TEAMS = {
     "foundation": "an open source project's foundation: a board member and two people from under-represented groups, all three on every report",
@@ -28,7 +29,7 @@ MODELINE = "# yaml-language-server: $schema="
 SCHEMA_FILE = "plan.schema.json"
 
 
-class InitError(Exception):
+class InitError(UserError):
     """The starter cannot be written (the file exists, the folder cannot be created)."""
 
 

@@ -35,6 +35,8 @@ from types import FrameType
 from typing import Any, NoReturn
 from urllib.parse import unquote, urlsplit
 
+from generator.errors import Problem, UserError
+
 DEFAULT_PORT = 8800
 POLL_MS = 250
 DEBOUNCE_MS = 80
@@ -60,7 +62,7 @@ def default_builder(plan: Path, out_dir: Path, pdf: bool) -> list[Path]:
 class State:
     version: int = 0  # bumps after every build attempt that changed what is shown
     ok: bool = False
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # built files, relative to the build folder
     pdf_version: int = -1  # the version whose PDFs are in the build folder
     seconds: float = 0.0
@@ -95,19 +97,17 @@ class Preview:
     # --- building -------------------------------------------------------------------
     def rebuild(self, *, pdf: bool | None = None) -> State:
         """Build now (HTML, plus PDF when asked); never raises for a problem in the plan."""
-        from generator.errors import BuildError, PlanError
+        from generator.errors import internal_error
 
         pdf = self.pdf if pdf is None else pdf
         with self._lock:
             started = time.perf_counter()
             try:
                 written = self.builder(self.plan, self.out_dir, pdf)
-            except PlanError as exc:
-                problems = [str(p) for p in exc.problems]
-            except BuildError as exc:
-                problems = [f"{self.plan}:1:1: error: {exc}"]
+            except UserError as exc:
+                problems = exc.problems_at(self.plan)
             except Exception as exc:  # a bug in a template or the tool: show it, keep serving
-                problems = [f"{self.plan}:1:1: error: internal error ({type(exc).__name__}: {exc})"]
+                problems = [internal_error(exc, self.plan)]
             else:
                 problems = []
             seconds = time.perf_counter() - started
@@ -116,8 +116,8 @@ class Preview:
                 new = State(old.version + 1, False, problems, old.files, old.pdf_version, seconds)
                 self.echo(f"{time.strftime('%H:%M:%S')} {self.plan}: {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
                           "fix and save, the preview keeps going")
-                for line in problems:
-                    self.echo(line)
+                for problem in problems:
+                    self.echo(str(problem))
             else:
                 out = self.out_dir.resolve()
                 files = sorted(Path(p).resolve().relative_to(out).as_posix() for p in written)
@@ -256,7 +256,7 @@ def inject(page: str, version: int) -> str:
 
 def error_page(plan: Path, state: State) -> str:
     nonce = secrets.token_urlsafe(16)
-    lines = "\n".join(f"<li><code>{html.escape(line)}</code></li>" for line in state.problems)
+    lines = "\n".join(f"<li><code>{html.escape(str(problem))}</code></li>" for problem in state.problems)
     csp = f"default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-{nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -400,7 +400,7 @@ def serve(plan: Path, *, port: int = DEFAULT_PORT, pdf: bool = False, open_brows
         server = PreviewServer(preview, port)
     except OSError as exc:
         preview.close()
-        raise OSError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); try --port 0 for any free port") from None
+        raise UserError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); try --port 0 for any free port") from None
     previous = _stop_on_sigterm()
     try:
         preview.rebuild()

@@ -124,7 +124,7 @@ def test_plans_that_would_share_an_output_folder_fail(tmp_path):
     one, two = tmp_path / "one" / "event.yaml", tmp_path / "two" / "event.yaml"
     entries = plan_jobs([one, two], tmp_path / "output", {}, False)
     assert all(isinstance(e, Result) and e.status == FAILED for e in entries)
-    assert "would also write to" in entries[0].problems[0]
+    assert "would also write to" in entries[0].problems[0].message
 
 
 def test_summary_table_lines_up():
