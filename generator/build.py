@@ -28,42 +28,14 @@ from generator.errors import PlanError, Problem
 from generator.plan.model import Audience, Plan
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.calendar import rota_calendars
-from generator.render.edition import make_edition
+from generator.render.edition import EDITIONS, PRIVATE_DIR, EditionSpec, make_edition
 from generator.render.html import PAPER_SIZES, default_paper, render_html, source_date_epoch, templates_dir
 from generator.render.leaks import check_leaks
 from generator.render.seal import check_passphrase, seal_html
 
-PRIVATE_DIR = "private"
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 SHARED_FILE_MODE = 0o644
-
-
-@dataclass(frozen=True)
-class EditionSpec:
-    """One row of the editions table: who reads it, its template, its files, whether it is private."""
-
-    name: str
-    audience: Audience
-    template: str
-    stem: str
-    private: bool
-    formats: tuple[str, ...] = ("pdf", "html")  # a printed-only output (a desk sheet, cards) says ("pdf",)
-
-    def file(self, suffix: str) -> PurePosixPath:
-        folder = PurePosixPath(PRIVATE_DIR) if self.private else PurePosixPath()
-        return folder / f"{self.stem}.{suffix}"
-
-
-# The editions `build` writes, in order. A new edition is a new row plus its template in templates/.
-EDITIONS: dict[str, EditionSpec] = {
-    spec.name: spec
-    for spec in (
-        EditionSpec("public", Audience.public, "public.html.j2", "public", private=False),
-        EditionSpec("volunteer", Audience.volunteer, "volunteer.html.j2", "volunteer", private=False),
-        EditionSpec("responder", Audience.responder, "responder.html.j2", "responder", private=True),
-    )
-}
 
 
 @dataclass(frozen=True)
@@ -75,6 +47,7 @@ class RenderedFile:
     audience: Audience
     private: bool
     kind: str  # "html", "pdf" or "ics"
+    sealable: bool = False  # encrypted by `build --seal`
 
 
 def build_plan(
@@ -121,8 +94,8 @@ def build_plan(
 
 
 def seal_file(item: RenderedFile, passphrase: str, plan: Plan) -> RenderedFile:
-    """The private HTML guide, encrypted; every other file as it is."""
-    if not (item.private and item.kind == "html"):
+    """A sealable edition's HTML (the responder guide), encrypted; every other file as it is."""
+    if not (item.sealable and item.kind == "html"):
         return item
     sealed = seal_html(item.content.decode("utf-8"), passphrase, title="Sealed responder guide", lang=plan.event.languages[0])
     return replace(item, content=sealed.encode("utf-8"))
@@ -160,14 +133,14 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     source_date = source_date_epoch()
     files: list[RenderedFile] = []
     for spec in specs:
-        edition = make_edition(plan, spec.audience)
+        edition = make_edition(plan, spec.audience, spec.name)
         options: dict[str, Any] = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date)
         if pdf and "pdf" in spec.formats:
             printed = render_pdf(render_html(edition, medium="print", **options), policy, paper=paper)
             files.append(RenderedFile(spec.file("pdf"), printed, spec.audience, spec.private, "pdf"))
         if "html" in spec.formats:
             screen = render_html(edition, medium="screen", **options)
-            files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html"))
+            files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html", spec.sealable))
     if any(spec.audience is Audience.responder for spec in specs):
         # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
         for responder_id, calendar in rota_calendars(plan).items():

@@ -16,6 +16,7 @@ import click
 
 from generator import __version__
 from generator.errors import Problem, UserError, internal_error
+from generator.render.edition import EDITIONS
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug in the tool, not a problem in the plan
 
@@ -105,7 +106,7 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
 @click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
-@click.option("--edition", "editions", type=click.Choice(["public", "volunteer", "responder"]), multiple=True,
+@click.option("--edition", "editions", type=click.Choice(list(EDITIONS)), multiple=True,
               help="Build only this edition (repeatable). Default: all.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
               help="Paper size. Default: the usual one in the venue's country (letter in the US, Canada, Mexico...).")

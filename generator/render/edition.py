@@ -1,4 +1,8 @@
-"""Step 4, edition: cut the plan down to what one audience may see.
+"""Step 4, edition: the editions there are, and the plan cut down to what one audience may see.
+
+EDITIONS is the one list of editions: the command line's --edition choices, the
+titles, the build's files and the leak check's file map all come from it. A new
+edition is one row here plus its template in templates/.
 
 Templates receive only the cut copy, so a template cannot show what it was never
 given. Whatever is above the audience becomes None (single values) or is left out
@@ -10,11 +14,43 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any, NamedTuple, TypeVar
 
 from generator.plan.model import Audience, Model, Plan
 
 Item = TypeVar("Item", bound=Model)
+
+PRIVATE_DIR = "private"  # output/NAME/private/: the responder-only files
+
+
+@dataclass(frozen=True)
+class EditionSpec:
+    """One row of the editions table: who reads it, its title, template and files, whether it is private."""
+
+    name: str
+    audience: Audience
+    title: str  # "Volunteer guide": the cover, the running header, the page title
+    template: str  # in templates/
+    stem: str  # its files are STEM.pdf and STEM.html
+    private: bool  # written under private/, mode 0600
+    sealable: bool = False  # `build --seal` encrypts its HTML
+    formats: tuple[str, ...] = ("pdf", "html")  # a printed-only output (a desk sheet, cards) says ("pdf",)
+
+    def file(self, suffix: str) -> PurePosixPath:
+        folder = PurePosixPath(PRIVATE_DIR) if self.private else PurePosixPath()
+        return folder / f"{self.stem}.{suffix}"
+
+
+# The editions `build` writes, in order.
+EDITIONS: dict[str, EditionSpec] = {
+    spec.name: spec
+    for spec in (
+        EditionSpec("public", Audience.public, "How to report", "public.html.j2", "public", private=False),
+        EditionSpec("volunteer", Audience.volunteer, "Volunteer guide", "volunteer.html.j2", "volunteer", private=False),
+        EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder", private=True, sealable=True),
+    )
+}
 
 
 class LeadTime(NamedTuple):
@@ -33,16 +69,22 @@ class Edition:
     plan: Plan
     # day -> the leads on call through that day: volunteer-level, though the rota itself is not
     leads_by_day: dict[dt.date, list[LeadTime]] = field(default_factory=dict)
+    spec_name: str | None = None  # its row in EDITIONS; by default the edition named after the audience
+
+    @property
+    def spec(self) -> EditionSpec:
+        return EDITIONS[self.spec_name or self.audience.value]
 
     @property
     def name(self) -> str:
-        return self.audience.value
+        return self.spec.name
 
 
-def make_edition(plan: Plan, audience: Audience) -> Edition:
+def make_edition(plan: Plan, audience: Audience, name: str | None = None) -> Edition:
+    """The plan as `audience` may see it; `name` picks the row of EDITIONS when several share an audience."""
     cut_plan = cut(plan, audience)
     leads = lead_times(plan, cut_plan) if audience.allows(Audience.volunteer) else {}
-    return Edition(audience, cut_plan, leads)
+    return Edition(audience, cut_plan, leads, name)
 
 
 def lead_times(plan: Plan, cut_plan: Plan) -> dict[dt.date, list[LeadTime]]:

@@ -53,11 +53,6 @@ from generator.render.edition import Edition, LeadTime
 LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "BZ", "CL", "CO", "CR", "GT", "NI", "PA", "PR", "SV", "VE"})
 PAPER_SIZES = ("a4", "letter")
 
-EDITION_TITLES = {
-    Audience.public: "How to report",
-    Audience.volunteer: "Volunteer guide",
-    Audience.responder: "Responder guide",
-}
 ROLE_WORDS = {ResponderRole.lead: "Lead", ResponderRole.responder: "Responder", ResponderRole.fallback: "Fallback"}
 RELATION_WORDS = {RelationKind.partner: "Partner of", RelationKind.family: "Family of",
                   RelationKind.conflict: "Conflict of interest with", RelationKind.other: "Relationship with"}
@@ -172,7 +167,7 @@ class Guide:
 
     @property
     def edition_title(self) -> str:
-        return EDITION_TITLES[self.audience]
+        return self.edition.spec.title
 
     @property
     def title(self) -> str:
@@ -451,5 +446,5 @@ def render_html(
     if medium not in ("screen", "print"):
         raise ValueError(f"unknown medium {medium!r}")
     guide = Guide(edition, medium, paper or default_paper(edition.plan), policy, source_date)
-    page = environment().get_template(template or f"{edition.name}.html.j2")
+    page = environment().get_template(template or edition.spec.template)
     return page.render(guide=guide, plan=guide.plan, medium=medium)

@@ -38,7 +38,7 @@ import phonenumbers
 
 from generator.errors import BuildError
 from generator.plan.model import Audience, Plan
-from generator.render.edition import leaf_audiences
+from generator.render.edition import EDITIONS, leaf_audiences
 
 MIN_NAME = 3
 MIN_WORDS = 4
@@ -213,11 +213,11 @@ class _TextParser(HTMLParser):
             self.parts.append(data)
 
 
-# Which edition each finished file belongs to, by its name inside output/NAME/.
-EDITION_FILES = {
-    "public.html": Audience.public, "public.pdf": Audience.public,
-    "volunteer.html": Audience.volunteer, "volunteer.pdf": Audience.volunteer,
-}
+def edition_files() -> dict[str, Audience]:
+    """Which audience each finished file is for, by its name inside output/NAME/; files for the
+    responders are left out, as nothing in the plan is above them."""
+    return {spec.file(suffix).as_posix(): spec.audience for spec in EDITIONS.values()
+            if spec.audience is not Audience.responder for suffix in spec.formats}
 
 
 def check_file(path: str | Path, audience: Audience, secrets: list[Secret]) -> list[Leak]:
@@ -228,9 +228,10 @@ def check_file(path: str | Path, audience: Audience, secrets: list[Secret]) -> l
 
 def check_output_dir(out_dir: str | Path, plan: Plan) -> dict[str, list[Leak]]:
     """Leaks per existing guide file in output/NAME/ (responder files have nothing above them)."""
-    secrets = {audience: secrets_above(plan, audience) for audience in set(EDITION_FILES.values())}
+    files = edition_files()
+    secrets = {audience: secrets_above(plan, audience) for audience in set(files.values())}
     return {name: check_file(Path(out_dir) / name, audience, secrets[audience])
-            for name, audience in EDITION_FILES.items() if (Path(out_dir) / name).is_file()}
+            for name, audience in files.items() if (Path(out_dir) / name).is_file()}
 
 
 def check_leaks(plan: Plan, files: Sequence[Any]) -> None:

@@ -15,6 +15,8 @@ from generator.build import EDITIONS, build_plan
 from generator.check import check_plan
 from generator.cli import main
 from generator.errors import BuildError
+from generator.plan.model import Audience
+from generator.plan.validate import read_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
@@ -243,3 +245,19 @@ def test_a_bug_is_one_line_asking_for_a_report_and_the_traceback_only_with_debug
     assert "Traceback" not in result.output
     debug = CliRunner().invoke(main, ["--debug", "schema"])
     assert isinstance(debug.exception, KeyError)  # raised through, so Python prints the traceback
+
+
+def test_a_new_edition_is_one_row_in_the_registry(tmp_path, monkeypatch):
+    """A desk sheet for volunteers, HTML only, reusing the volunteer template: one EditionSpec, no other change."""
+    from generator.render import edition
+    from generator.render.leaks import check_output_dir
+
+    desk = edition.EditionSpec("desk", Audience.volunteer, "Desk sheet", "volunteer.html.j2", "desk", private=False, formats=("html",))
+    monkeypatch.setitem(edition.EDITIONS, "desk", desk)
+    written = build_plan(EXAMPLE, tmp_path, editions=["desk"], pdf=False)
+    assert [p.relative_to(tmp_path / "complete-conference").as_posix() for p in written] == ["desk.html"]
+    html = written[0].read_text(encoding="utf-8")
+    assert "<title>Riverside Open Source Summit 2027 \u2013 Desk sheet</title>" in html
+    assert "amara@example.org" not in html  # cut for volunteers like the volunteer guide
+    assert mode(written[0]) == 0o644
+    assert check_output_dir(tmp_path / "complete-conference", read_plan(EXAMPLE)) == {"desk.html": []}  # the leak check knows it
