@@ -5,17 +5,16 @@ guides are current (generator.cache) are not rebuilt and never start a worker; t
 rest are built in worker processes (`--jobs`, default one per core) started with
 the "forkserver" method where the platform has it ("spawn" elsewhere), so a worker
 never inherits a half-initialised WeasyPrint from its parent. A broken plan is
-reported as FILE:LINE:COL lines and the others carry on; the caller exits 1 if any
-failed.
+returned with its problems and the others carry on; the command line prints the
+results and exits 1 if any failed.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,6 @@ from typing import Any
 
 from generator.errors import Problem
 
-PLAN_SUFFIXES = (".yaml", ".yml")
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
 
@@ -55,25 +53,6 @@ class Result:
         return self.status != FAILED
 
 
-def collect_plans(paths: Iterable[Path]) -> list[Path]:
-    """Plan files named, and the *.yaml / *.yml files directly inside folders named; each once, in order."""
-    plans: list[Path] = []
-    seen: set[Path] = set()
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith(".") and p.is_file())
-        else:
-            found = [path]
-        for plan in found:
-            key = plan.resolve()
-            if key not in seen:
-                seen.add(key)
-                plans.append(plan)
-    return plans
-
-
 def default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -95,27 +74,7 @@ def is_current(job: Job) -> bool:
 
     if job.force:
         return False
-    if not cache.is_current(job.out_dir, cache.fingerprint(job.plan, cache_options(job))):
-        return False
-    return _passphrase_unchanged(job)
-
-
-def _passphrase_unchanged(job: Job) -> bool:
-    """A sealed guide is current only if it opens with this run's passphrase (none is ever stored)."""
-    passphrase = job.options.get("passphrase")
-    if not passphrase:
-        return True
-    sealed = sorted(job.out_dir.glob("private/*.html"))
-    if not sealed:
-        return False
-    from generator.render.seal import unseal_html
-
-    try:
-        for path in sealed:
-            unseal_html(path.read_text(encoding="utf-8"), passphrase)
-    except Exception:  # wrong passphrase, or not sealed
-        return False
-    return True
+    return cache.is_current(job.out_dir, cache.fingerprint(job.plan, cache_options(job)), job.options.get("passphrase") or None)
 
 
 def run_job(job: Job) -> Result:
@@ -159,11 +118,9 @@ def _recorded_files(job: Job) -> list[Path]:
 
 def _build(job: Job, warn: Callable[[Problem], None]) -> list[Path]:
     """Build one plan with generator.build into job.out_dir (= OUTPUT/NAME); the files written."""
-    from generator.build import build_plan
+    from generator.build import build_into
 
-    if job.out_dir.name != job.plan.stem:
-        raise ValueError(f"{job.out_dir} is not the output folder of {job.plan}")
-    written = build_plan(job.plan, job.out_dir.parent, job.options.get("editions") or None, job.options.get("paper"),
+    written = build_into(job.plan, job.out_dir, job.options.get("editions") or None, job.options.get("paper"),
                          on_warning=warn, passphrase=job.options.get("passphrase"))
     return [Path(p) for p in written]
 
@@ -273,48 +230,10 @@ def totals_line(results: Sequence[Result], seconds: float) -> str:
 
 
 def build_many(plans: Sequence[Path], output_root: Path, *, options: dict[str, Any] | None = None, force: bool = False,
-               jobs: int | None = None, echo: Callable[[str], None] | None = None, progress: bool | None = None,
+               jobs: int | None = None, on_result: Callable[[Result], None] | None = None,
                runner: Callable[[Job], Result] = run_job) -> list[Result]:
-    """Build every plan; print problems, progress, the table and the totals. Returns the results."""
-    import click
-
-    echo = echo or click.echo
-    started = time.perf_counter()
+    """Build every plan into OUTPUT_ROOT/NAME/; the results in the order of `plans`. Prints nothing:
+    `on_result` is called as each plan that needed a worker finishes (for progress)."""
     entries = plan_jobs(plans, Path(output_root), options or {}, force)
-    job_list = [entry for entry in entries if isinstance(entry, Job)]
-    if progress is None:
-        progress = sys.stderr.isatty()
-    total = len(job_list)
-    finished = 0
-    bar = None
-    if progress and total > 1:
-        bar = click.progressbar(length=total, label="Building", file=sys.stderr, show_pos=True,
-                                item_show_func=lambda name: name)
-        bar.__enter__()
-
-    def on_result(result: Result) -> None:
-        nonlocal finished
-        finished += 1
-        if bar is not None:
-            bar.update(1, result.plan.name)
-        else:
-            click.echo(f"[{finished}/{total}] {result.plan} {result.status} ({result.seconds:.1f} s)", err=True)
-
-    try:
-        results = run_jobs(job_list, jobs or default_jobs(), on_result, runner)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    built = iter(results)
-    ordered = [next(built) if isinstance(entry, Job) else entry for entry in entries]
-    for result in ordered:
-        for problem in result.problems:
-            echo(str(problem))
-        if result.status == FAILED:
-            click.echo(f"{result.plan}: not built; earlier guides are unchanged", err=True)
-        elif result.status == BUILT:
-            for file in result.files:
-                echo(f"wrote {file}")
-    echo(summary_table(ordered))
-    echo(totals_line(ordered, time.perf_counter() - started))
-    return ordered
+    built = iter(run_jobs([entry for entry in entries if isinstance(entry, Job)], jobs or default_jobs(), on_result, runner))
+    return [next(built) if isinstance(entry, Job) else entry for entry in entries]

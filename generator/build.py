@@ -60,7 +60,21 @@ def build_plan(
     pdf: bool = True,
     passphrase: str | None = None,
 ) -> list[Path]:
-    """Build the guides of one plan into OUT_DIR/NAME/ and return the files written.
+    """Build the guides of one plan into OUT_DIR/NAME/ (NAME: the plan's file name) and return the files written."""
+    return build_into(path, Path(out_dir) / Path(path).stem, editions, paper, on_warning=on_warning, pdf=pdf, passphrase=passphrase)
+
+
+def build_into(
+    path: str | Path,
+    target_dir: str | Path,
+    editions: Iterable[str] | None = None,
+    paper: str | None = None,
+    *,
+    on_warning: Callable[[Problem], None] | None = None,
+    pdf: bool = True,
+    passphrase: str | None = None,
+) -> list[Path]:
+    """Build the guides of one plan into TARGET_DIR itself (its private/ folder included) and return the files written.
 
     With a passphrase the private HTML guide is sealed (encrypted, opens in a browser).
     Raises PlanError (the same problems `check` prints) when the plan has errors, and
@@ -90,7 +104,7 @@ def build_plan(
     check_leaks(plan, files)  # the last lock: after rendering, before writing
     if passphrase is not None:
         files = [seal_file(item, passphrase, plan) for item in files]
-    return write_files(Path(out_dir) / path.stem, files)
+    return write_files(Path(target_dir), files)
 
 
 def seal_file(item: RenderedFile, passphrase: str, plan: Plan) -> RenderedFile:

@@ -268,8 +268,12 @@ def read_record(out_dir: Path) -> Record | None:
     return Record(key, {str(k): str(v) for k, v in outputs.items()})
 
 
-def is_current(out_dir: Path, print_: Fingerprint) -> bool:
-    """True when out_dir holds exactly what a build with these inputs would write."""
+def is_current(out_dir: Path, print_: Fingerprint, passphrase: str | None = None) -> bool:
+    """True when out_dir holds exactly what a build with these inputs would write.
+
+    A sealed build also needs this run's passphrase: its sealed guides must open with it
+    (the passphrase itself is never recorded).
+    """
     record = read_record(out_dir)
     if record is None or record.key != print_.key or not record.outputs:
         return False
@@ -278,6 +282,19 @@ def is_current(out_dir: Path, print_: Fingerprint) -> bool:
         path = (out_dir / name).resolve()
         if not path.is_relative_to(out_dir) or _hash_or_missing(path) != digest:
             return False
+    return passphrase is None or _sealed_open_with(out_dir, record, passphrase)
+
+
+def _sealed_open_with(out_dir: Path, record: Record, passphrase: str) -> bool:
+    from generator.render.edition import EDITIONS
+    from generator.render.seal import SealError, unseal_html
+
+    sealed = [name for spec in EDITIONS.values() if spec.sealable and (name := spec.file("html").as_posix()) in record.outputs]
+    try:
+        for name in sealed:
+            unseal_html((out_dir / name).read_text(encoding="utf-8"), passphrase)
+    except (SealError, OSError, UnicodeDecodeError):  # another passphrase, or not sealed
+        return False
     return True
 
 

@@ -9,14 +9,18 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from generator import __version__
 from generator.errors import Problem, UserError, internal_error
 from generator.render.edition import EDITIONS
+
+if TYPE_CHECKING:
+    from generator.batch import Result
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug in the tool, not a problem in the plan
 
@@ -73,8 +77,8 @@ def check(plans: tuple[Path, ...], output_format: str, strict: bool) -> int:
     Example:
       incident-guide check plans/
     """
-    from generator.batch import collect_plans
     from generator.check import check_plan
+    from generator.plan.discover import collect_plans
 
     found = collect_plans(plans)
     if not found:
@@ -139,7 +143,8 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     A plan with errors builds nothing; earlier guides stay as they were. The
     others are still built; the exit status is 1 if any plan failed.
     """
-    from generator.batch import build_many, collect_plans
+    from generator.batch import build_many
+    from generator.plan.discover import collect_plans
 
     found = collect_plans(plans)
     if not found:
@@ -148,8 +153,9 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     if seal:
         options["passphrase"] = _passphrase()
     as_json = output_format == "json"
-    results = build_many(found, out_dir, options=options, force=force, jobs=jobs,
-                         echo=(lambda _line: None) if as_json else None, progress=False if as_json else None)
+    started = time.perf_counter()
+    with _Progress(len(found), shown=not as_json) as progress:
+        results = build_many(found, out_dir, options=options, force=force, jobs=jobs, on_result=progress.done)
     if as_json:
         problems = [p for result in results for p in result.problems]
         click.echo(json.dumps({
@@ -157,6 +163,8 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
                        "files": [str(f) for f in r.files]} for r in results],
             "errors": sum(p.severity == "error" for p in problems), "warnings": sum(p.severity == "warning" for p in problems),
         }, indent=2, ensure_ascii=False))
+    else:
+        _print_results(results, time.perf_counter() - started)
     if any(result.status == "built" for result in results):
         # Only when guides were written: the check imports the renderer and runs git, which would
         # make a build with nothing to do (every plan unchanged) several times slower.
@@ -166,6 +174,47 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
             click.echo(f"warning: {out_dir} is inside a git work tree that does not ignore it; add it to .gitignore "
                        "so private guides are never committed", err=True)
     return 0 if all(result.ok for result in results) else 1
+
+
+class _Progress:
+    """Progress of a batch on stderr: a bar on a terminal with several plans, else one line per finished plan."""
+
+    def __init__(self, total: int, shown: bool = True):
+        self.total, self.shown, self.finished = total, shown, 0
+        self.bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.shown and self.total > 1 and sys.stderr.isatty():
+            self.bar = click.progressbar(length=self.total, label="Building", file=sys.stderr, show_pos=True,
+                                         item_show_func=lambda name: name)
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+    def done(self, result: Result) -> None:
+        self.finished += 1
+        if self.bar is not None:
+            self.bar.update(1, result.plan.name)
+        elif self.shown:
+            click.echo(f"[{self.finished}/{self.total}] {result.plan} {result.status} ({result.seconds:.1f} s)", err=True)
+
+
+def _print_results(results: list[Result], seconds: float) -> None:
+    from generator.batch import BUILT, FAILED, summary_table, totals_line
+
+    for result in results:
+        for problem in result.problems:
+            click.echo(str(problem))
+        if result.status == FAILED:
+            click.echo(f"{result.plan}: not built; earlier guides are unchanged", err=True)
+        elif result.status == BUILT:
+            for file in result.files:
+                click.echo(f"wrote {file}")
+    click.echo(summary_table(results))
+    click.echo(totals_line(results, seconds))
 
 
 def _passphrase() -> str:

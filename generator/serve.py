@@ -50,12 +50,10 @@ CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf",
 
 
 def default_builder(plan: Path, out_dir: Path, pdf: bool) -> list[Path]:
-    """Build the guides of `plan` into `out_dir` (named after the plan): HTML only unless `pdf`."""
-    from generator.build import build_plan
+    """Build the guides of `plan` into `out_dir`: HTML only unless `pdf`."""
+    from generator.build import build_into
 
-    if out_dir.name != plan.stem:
-        raise ValueError(f"{out_dir} is not named after {plan}")
-    return [Path(p) for p in build_plan(plan, out_dir.parent, pdf=pdf)]
+    return [Path(p) for p in build_into(plan, out_dir, pdf=pdf)]
 
 
 @dataclass

@@ -7,13 +7,15 @@ every cache input with a stand-in build.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from generator.batch import FAILED, Result, collect_plans, plan_jobs, summary_table
+from generator.batch import FAILED, Result, plan_jobs, summary_table
 from generator.cli import main
+from generator.plan.discover import collect_plans
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTERS = ROOT / "templates" / "starters"
@@ -142,8 +144,9 @@ def test_empty_folder_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "no plans" in result.output
 
 
-def test_progress_bar_path_runs(tmp_path, capsys):
-    from generator.batch import BUILT, build_many
+def test_progress_bar_path_runs(tmp_path, capsys, monkeypatch):
+    from generator.batch import BUILT, build_many, totals_line
+    from generator.cli import _Progress
 
     plans = []
     for name in ("a", "b", "c"):
@@ -154,8 +157,10 @@ def test_progress_bar_path_runs(tmp_path, capsys):
     def runner(job):
         return Result(job.plan, BUILT, [job.out_dir / "volunteer.pdf"], 0.01)
 
-    lines: list[str] = []
-    results = build_many(plans, tmp_path / "out", jobs=1, progress=True, runner=runner, echo=lines.append)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # a terminal: the bar, not lines
+    with _Progress(len(plans)) as progress:
+        results = build_many(plans, tmp_path / "out", jobs=1, on_result=progress.done, runner=runner)
     assert [r.status for r in results] == ["built"] * 3
-    assert any(line.startswith("3 plans: 3 built") for line in lines)
-    assert "Building" in capsys.readouterr().err
+    assert totals_line(results, 0.5).startswith("3 plans: 3 built")
+    err = capsys.readouterr().err
+    assert "Building" in err and "[1/3]" not in err
