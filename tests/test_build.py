@@ -18,7 +18,7 @@ from generator.errors import BuildError
 from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
 FILES = ["public.pdf", "public.html", "volunteer.pdf", "volunteer.html", "private/responder.pdf", "private/responder.html",
          *[f"private/rota-{rid}.ics" for rid in ("amara", "dimitra", "jonah", "priya", "sam")]]
