@@ -11,7 +11,8 @@ import pytest
 from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 from generator.render.assets import AssetPolicy, RefusedResource
-from generator.render.edition import make_edition
+from generator.render.calendar import rota_calendars
+from generator.render.edition import EDITIONS, make_edition
 from generator.render.html import (
     date_range,
     default_paper,
@@ -33,20 +34,32 @@ def plan():
 
 @pytest.fixture(scope="module")
 def pages(plan):
+    """Every edition's HTML guide of the example plan, by edition name."""
     policy = AssetPolicy(EXAMPLE.parent, templates_dir())
-    return {audience.value: render_html(make_edition(plan, audience), policy=policy)
-            for audience in (Audience.volunteer, Audience.responder)}
+    return {spec.name: render_html(make_edition(plan, spec.audience, spec.name), policy=policy, template=spec.template)
+            for spec in EDITIONS.values() if "html" in spec.formats}
 
 
-@pytest.mark.parametrize("edition", ["volunteer", "responder"])
-def test_golden(pages, edition, update_golden):
-    golden = GOLDEN / f"{edition}.html"
+def _compare_with_golden(golden: Path, text: str, update_golden: bool) -> None:
     if update_golden:
         golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(pages[edition], encoding="utf-8")
+        golden.write_bytes(text.encode("utf-8"))  # as is: a calendar's lines end in CRLF
     assert golden.is_file(), "run pytest --update-golden to create the golden files"
-    assert pages[edition] == golden.read_text(encoding="utf-8"), (
+    assert text == golden.read_bytes().decode("utf-8"), (
         f"{golden.relative_to(ROOT)} differs; if the change is intended, run pytest --update-golden and review the diff")
+
+
+@pytest.mark.parametrize("edition", [name for name, spec in EDITIONS.items() if "html" in spec.formats])
+def test_golden(pages, edition, update_golden):
+    _compare_with_golden(GOLDEN / f"{edition}.html", pages[edition], update_golden)
+
+
+def test_golden_calendars(plan, update_golden):
+    """Each responder's rota calendar (private/rota-ID.ics), byte for byte."""
+    calendars = rota_calendars(plan)
+    assert len(calendars) == 5
+    for responder_id, calendar in calendars.items():
+        _compare_with_golden(GOLDEN / f"rota-{responder_id}.ics", calendar.decode("utf-8"), update_golden)
 
 
 def test_the_environment_is_strict():
