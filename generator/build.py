@@ -25,11 +25,12 @@ from typing import Any
 
 from generator.check import check_plan
 from generator.errors import PlanError, Problem
+from generator.paths import templates_dir
 from generator.plan.model import Audience, Plan
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.calendar import rota_calendars
 from generator.render.edition import EDITIONS, PRIVATE_DIR, EditionSpec, make_edition
-from generator.render.html import PAPER_SIZES, default_paper, render_html, source_date_epoch, templates_dir
+from generator.render.html import PAPER_SIZES, default_paper, render_html, source_date_epoch
 from generator.render.leaks import check_leaks
 from generator.render.seal import check_passphrase, seal_html
 

@@ -36,6 +36,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
 import generator
+from generator.paths import templates_dir
 
 RECORD = ".build.json"
 RECORD_FORMAT = 1
@@ -101,11 +102,6 @@ def tool_fingerprint() -> dict[str, Any]:
 
 
 # --- templates ----------------------------------------------------------------------
-
-def templates_dir() -> Path:
-    packaged = Path(generator.__file__).resolve().parent / "templates"
-    return packaged if packaged.is_dir() else Path(generator.__file__).resolve().parent.parent / "templates"
-
 
 def templates_fingerprint(directory: Path | None = None) -> dict[str, str]:
     """SHA-256 of every file under templates/ except the starters (they never reach a guide).
@@ -320,7 +316,3 @@ def write_record(out_dir: Path, print_: Fingerprint, outputs: Iterable[Path]) ->
         temporary.unlink(missing_ok=True)
         raise
     return target
-
-
-def forget(out_dir: Path) -> None:
-    record_path(out_dir).unlink(missing_ok=True)

@@ -7,6 +7,8 @@ turns them into text. Any other exception is a bug in the tool.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +72,18 @@ class PlanError(UserError):
 
 class BuildError(UserError):
     """A build step failed for a reason that is not a position in the plan (a refused file, a leak)."""
+
+
+def closest(value: str, choices: Iterable[str]) -> str | None:
+    """The choice `value` most likely misspells, or None when none is close."""
+    found = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str | None:
+    """The hint "did you mean `x`?" for a misspelt choice, or None."""
+    found = closest(value, choices)
+    return f"did you mean `{found}`?" if found else None
 
 
 def internal_error(exc: BaseException, file: str | Path = "") -> Problem:

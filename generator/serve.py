@@ -82,7 +82,7 @@ class Preview:
         self.builder = builder or default_builder
         self.echo = echo or (lambda line: print(line, file=sys.stderr, flush=True))
         if templates is None:
-            from generator.cache import templates_dir
+            from generator.paths import templates_dir
 
             templates = templates_dir()
         self.templates = Path(templates).resolve()

@@ -22,7 +22,6 @@ repeated hour. Coverage, overlaps and stretches are computed in UTC.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import zoneinfo
 from collections.abc import Iterator
@@ -32,9 +31,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.errors import Problem
+from generator.errors import Problem, did_you_mean
 from generator.plan.load import SourceMap
 from generator.plan.model import (
+    DEFAULT_LEVELS,
     Handling,
     Plan,
     RelationKind,
@@ -43,7 +43,6 @@ from generator.plan.model import (
     Shift,
     usual_emergency_number,
 )
-from generator.plan.validate import DEFAULT_LEVELS
 
 UTC = dt.UTC
 LONG_STRETCH = dt.timedelta(hours=12)  # longer on call without a real break is a warning
@@ -619,9 +618,9 @@ class _Linter:
             rule = RULES.get(rule_id)
             message = hint = None
             if rule is None or not rule.waivable:
-                close = [r for r in waivable if r.lower() == rule_id.lower()] or difflib.get_close_matches(rule_id.upper(), waivable, n=1, cutoff=0.6)
+                same = next((r for r in waivable if r.lower() == rule_id.lower()), None)
                 message = f"`{rule_id}` is not a rule that can be waived; use a rule id from docs/rules.md"
-                hint = f"did you mean `{close[0]}`?" if close else None
+                hint = f"did you mean `{same}`?" if same else did_you_mean(rule_id.upper(), waivable)
             elif kind is not None and kind not in rule.items:
                 places = [ITEM_WORDS[k] for k in rule.items]
                 message = (f"{rule_id} cannot apply to {ITEM_WORDS[kind]}; "

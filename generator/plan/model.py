@@ -9,7 +9,6 @@ key on items where an organizer may want to raise or lower it.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import enum
 import functools
 import re
@@ -32,6 +31,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from generator.errors import did_you_mean
 
 FORMAT_VERSION = 1
 
@@ -96,8 +97,8 @@ def _check_country(value: str) -> str:
 
 
 def _did_you_mean(value: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f"\nhint: did you mean `{close[0]}`?" if close else ""
+    hint = did_you_mean(value, choices)
+    return f"\nhint: {hint}" if hint else ""
 
 
 def _check_phone(value: str, info: ValidationInfo) -> str:
@@ -524,6 +525,10 @@ class Cell(Model):
     risk: Id
     examples: list[Prose] = Field(default_factory=list)
     response: Prose
+
+
+# The impact and risk levels scenarios may use when the plan has no `assessment`.
+DEFAULT_LEVELS = ("low", "high")
 
 
 class Assessment(Model):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import types
 import typing
@@ -16,12 +15,9 @@ import phonenumbers
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from generator.errors import PlanError, Problem
+from generator.errors import PlanError, Problem, closest, did_you_mean
 from generator.plan.load import LoadedPlan, SourceMap, load_file
-from generator.plan.model import FORMAT_VERSION, Plan
-
-# Scenarios may use these levels when the plan has no `assessment`.
-DEFAULT_LEVELS = ("low", "high")
+from generator.plan.model import DEFAULT_LEVELS, FORMAT_VERSION, Plan
 
 
 def read_plan(path: str | Path) -> Plan:
@@ -58,9 +54,9 @@ def _without_typo_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     for error in errors:
         if error["type"] == "extra_forbidden":
             loc = _clean(error["loc"])
-            close = difflib.get_close_matches(str(loc[-1]), _allowed_keys(loc[:-1]), n=1, cutoff=0.6)
+            close = closest(str(loc[-1]), _allowed_keys(loc[:-1]))
             if close:
-                typos.add(loc[:-1] + (close[0],))
+                typos.add(loc[:-1] + (close,))
     return [e for e in errors if not (e["type"] == "missing" and _clean(e["loc"]) in typos)]
 
 
@@ -113,9 +109,9 @@ def _problem(error: ErrorDetails, source: SourceMap) -> Problem:
         at_key = True
         allowed = _allowed_keys(loc[:-1])
         message = f"unknown key {_show(loc[-1])} in {_name(loc[:-1]) or 'the plan'}"
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-        if close:
-            hint = f"did you mean `{close[0]}`?"
+        typo = did_you_mean(str(loc[-1]), allowed)
+        if typo:
+            hint = typo
         elif " " in str(loc[-1]).strip():
             hint = "this looks like text rather than a key: inside `{...}` a comma ends the value, so put text with commas in quotes"
         elif allowed:
@@ -135,8 +131,7 @@ def _problem(error: ErrorDetails, source: SourceMap) -> Problem:
             hint = "put the value in quotes to make it text"
     elif kind == "enum":
         message = f"{name} is {_show(value)}; use one of: " + str(ctx.get("expected", "")).replace("'", "`")
-        close = difflib.get_close_matches(str(value), re.findall(r"'([^']*)'", str(ctx.get("expected", ""))), n=1, cutoff=0.6)
-        hint = f"did you mean `{close[0]}`?" if close else None
+        hint = did_you_mean(str(value), re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
     elif kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "`")
         message = f"{name} is {_show(value)}; it must be {expected}"
@@ -298,9 +293,8 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
 
     def must_exist(value: str, allowed: set[str], path: tuple[str | int, ...], what: str) -> None:
         if value not in allowed:
-            close = difflib.get_close_matches(value, sorted(allowed), n=1, cutoff=0.6)
             problems.append(source.problem(path, f"`{value}` is not a known {what}",
-                                           hint=f"did you mean `{close[0]}`?" if close else f"known: {', '.join(sorted(allowed)) or 'none'}"))
+                                           hint=did_you_mean(value, sorted(allowed)) or f"known: {', '.join(sorted(allowed)) or 'none'}"))
 
     for index, responder in enumerate(plan.responders):
         for rel_index, relation in enumerate(responder.relationships):

@@ -27,7 +27,7 @@ import phonenumbers
 import segno
 from markupsafe import Markup
 
-import generator
+from generator.paths import templates_dir
 from generator.plan.model import (
     Audience,
     Cell,
@@ -59,12 +59,6 @@ RELATION_WORDS = {RelationKind.partner: "Partner of", RelationKind.family: "Fami
 ROOM_WORDS = {RoomKind.safety: "Safety room", RoomKind.staff: "Staff room", RoomKind.first_aid: "First aid", RoomKind.other: "Room"}
 CHANNEL_WORDS = {ChannelKind.phone: "Call or text", ChannelKind.sms: "Text", ChannelKind.email: "E-mail",
                  ChannelKind.in_person: "In person", ChannelKind.form: "Online form", ChannelKind.chat: "Chat"}
-
-
-def templates_dir() -> Path:
-    """The templates: packaged as generator/templates by `pip install .`, else the checkout's templates/."""
-    packaged = Path(generator.__file__).parent / "templates"
-    return packaged if packaged.is_dir() else Path(generator.__file__).resolve().parent.parent / "templates"
 
 
 def default_paper(plan: Plan) -> str:

@@ -20,9 +20,10 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from generator.errors import BuildError
+from generator.paths import templates_dir
 from generator.render.assets import AssetPolicy
 from generator.render.fetcher import GuideURLFetcher, Refused
-from generator.render.html import PAPER_SIZES, templates_dir
+from generator.render.html import PAPER_SIZES
 
 PDF_VARIANT = "pdf/ua-1"
 STYLESHEETS = ("base.css", "print.css")
