@@ -74,6 +74,20 @@ class BuildError(UserError):
     """A build step failed for a reason that is not a position in the plan (a refused file, a leak)."""
 
 
+def quoted(value: object, limit: int = 60) -> str:
+    """A value as quoted in a message: in backticks, on one line, cut short when long."""
+    text = " ".join(str(value).split())
+    return f"`{text[:limit]}{'...' if len(text) > limit else ''}`"
+
+
+def path_text(path: Iterable[str | int]) -> str:
+    """("responders", 2, "phone") as an organizer reads the YAML: responders[2].phone ("" for the whole plan)."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
 def closest(value: str, choices: Iterable[str]) -> str | None:
     """The choice `value` most likely misspells, or None when none is close."""
     found = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)

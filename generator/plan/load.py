@@ -19,7 +19,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.errors import PlanError, Problem
+from generator.errors import PlanError, Problem, path_text, quoted
 
 MAX_BYTES = 1_000_000  # a complete plan is about 20 kB
 MAX_DEPTH = 32
@@ -145,11 +145,6 @@ def load_text(text: str, name: str = "<plan>", keep_going: bool = False) -> Load
 
 def _fail(name: str, line: int, column: int, message: str, hint: str | None = None) -> PlanError:
     return PlanError([Problem(name, line, column, message, hint=hint)])
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -368,7 +363,7 @@ class _Builder:
             key = str(key_node.value)
             if key in first_seen:
                 self.problems.append(Problem(self.source.file, *where,
-                                             f"`{_short(key)}` appears twice in {_where(path)} (first on line {first_seen[key]})",
+                                             f"{quoted(key, 40)} appears twice in {_where(path)} (first on line {first_seen[key]})",
                                              hint="keep one of them: the later one would silently replace the earlier one",
                                              path=path + (key,)))
                 continue
@@ -394,7 +389,7 @@ class _Builder:
             except (ValueError, OverflowError, yaml.YAMLError) as exc:
                 detail = getattr(exc, "problem", None) or str(exc)
                 what = "a real date" if tag.endswith(":timestamp") else "a valid value"
-                self._problem(node, f"`{_short(text)}` is not {what} ({detail})", path)
+                self._problem(node, f"{quoted(text, 40)} is not {what} ({detail})", path)
                 return text
         self._problem(node, f"the YAML tag `{_tag_name(tag)}` is not allowed in a plan", path)
         return text
@@ -402,9 +397,7 @@ class _Builder:
 
 def _where(path: tuple[Any, ...]) -> str:
     """`responders[2].relationships[0]`, as an organizer reads the YAML; "the plan" at the top."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    text = path_text(path)
     return f"`{text}`" if text else "the plan"
 
 

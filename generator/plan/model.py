@@ -32,7 +32,7 @@ from pydantic import (
     model_validator,
 )
 
-from generator.errors import did_you_mean
+from generator.errors import did_you_mean, quoted
 
 FORMAT_VERSION = 1
 
@@ -73,9 +73,7 @@ def usual_emergency_number(country: str) -> str:
 
 
 def _shown(value: str, limit: int = 60) -> str:
-    """A value as quoted in a message: one line, and cut short when long."""
-    text = " ".join(str(value).split())
-    return f"`{text[:limit]}{'...' if len(text) > limit else ''}`"
+    return quoted(value, limit)
 
 
 @functools.cache

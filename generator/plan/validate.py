@@ -15,7 +15,7 @@ import phonenumbers
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from generator.errors import PlanError, Problem, closest, did_you_mean
+from generator.errors import PlanError, Problem, closest, did_you_mean, path_text, quoted
 from generator.plan.load import LoadedPlan, SourceMap, load_file
 from generator.plan.model import DEFAULT_LEVELS, FORMAT_VERSION, Plan
 
@@ -183,19 +183,14 @@ _DATE_KINDS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_
 
 def _name(loc: tuple[str | int, ...]) -> str:
     """responders[2].phone, the way an organizer reads the YAML."""
-    text = ""
-    for part in loc:
-        part = part if isinstance(part, int) else " ".join(str(part).split())[:40]
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    text = path_text(part if isinstance(part, int) else " ".join(str(part).split())[:40] for part in loc)
     return f"`{text}`" if text else ""
 
 
 def _show(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
-    text = {True: "true", False: "false", None: "empty"}[value] if isinstance(value, (bool, type(None))) else str(value)
-    text = " ".join(text.split())  # one line, whatever the value holds
-    return f"`{text[:60]}{'...' if len(text) > 60 else ''}`"
+    return quoted({True: "true", False: "false", None: "empty"}[value] if isinstance(value, (bool, type(None))) else value)
 
 
 def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:

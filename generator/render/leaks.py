@@ -36,7 +36,7 @@ from typing import Any
 
 import phonenumbers
 
-from generator.errors import BuildError
+from generator.errors import BuildError, path_text
 from generator.plan.model import Audience, Plan
 from generator.render.edition import EDITIONS, leaf_audiences
 
@@ -63,10 +63,7 @@ class Secret:
 
     @property
     def field(self) -> str:
-        text = ""
-        for part in self.path:
-            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-        return text
+        return path_text(self.path)
 
 
 @dataclass(frozen=True)
