@@ -5,22 +5,23 @@ guides are current (generator.cache) are not rebuilt and never start a worker; t
 rest are built in worker processes (`--jobs`, default one per core) started with
 the "forkserver" method where the platform has it ("spawn" elsewhere), so a worker
 never inherits a half-initialised WeasyPrint from its parent. A broken plan is
-reported as FILE:LINE:COL lines and the others carry on; the caller exits 1 if any
-failed.
+returned with its problems and the others carry on; the command line prints the
+results and exits 1 if any failed.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-PLAN_SUFFIXES = (".yaml", ".yml")
+from generator.errors import Problem
+
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
 
@@ -31,12 +32,12 @@ class Job:
 
     plan: Path
     out_dir: Path
-    options: dict = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
     force: bool = False
     # The parent's working folder and the environment that shapes a guide: a forkserver
     # worker inherits neither from the parent, only from the server's start.
     cwd: str = field(default_factory=os.getcwd)
-    env: dict = field(default_factory=lambda: {name: os.environ.get(name) for name in ENVIRONMENT})
+    env: dict[str, str | None] = field(default_factory=lambda: {name: os.environ.get(name) for name in ENVIRONMENT})
 
 
 @dataclass
@@ -45,34 +46,11 @@ class Result:
     status: str  # built, unchanged or failed
     files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
-    problems: list[str] = field(default_factory=list)  # FILE:LINE:COL: error: ... lines
+    problems: list[Problem] = field(default_factory=list)  # errors, or the warnings of a plan that built
 
     @property
     def ok(self) -> bool:
         return self.status != FAILED
-
-
-class Collision(Exception):
-    pass
-
-
-def collect_plans(paths: Iterable[Path]) -> list[Path]:
-    """Plan files named, and the *.yaml / *.yml files directly inside folders named; each once, in order."""
-    plans: list[Path] = []
-    seen: set[Path] = set()
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith(".") and p.is_file())
-        else:
-            found = [path]
-        for plan in found:
-            key = plan.resolve()
-            if key not in seen:
-                seen.add(key)
-                plans.append(plan)
-    return plans
 
 
 def default_jobs() -> int:
@@ -84,7 +62,7 @@ def default_jobs() -> int:
 
 # --- one plan -----------------------------------------------------------------------
 
-def cache_options(job: Job) -> dict:
+def cache_options(job: Job) -> dict[str, Any]:
     """What goes into the cache key besides the files: the build options, never a passphrase."""
     options = {k: v for k, v in job.options.items() if k != "passphrase"}
     options["sealed"] = bool(job.options.get("passphrase"))
@@ -96,33 +74,13 @@ def is_current(job: Job) -> bool:
 
     if job.force:
         return False
-    if not cache.is_current(job.out_dir, cache.fingerprint(job.plan, cache_options(job))):
-        return False
-    return _passphrase_unchanged(job)
-
-
-def _passphrase_unchanged(job: Job) -> bool:
-    """A sealed guide is current only if it opens with this run's passphrase (none is ever stored)."""
-    passphrase = job.options.get("passphrase")
-    if not passphrase:
-        return True
-    sealed = sorted(job.out_dir.glob("private/*.html"))
-    if not sealed:
-        return False
-    from generator.render.seal import unseal_html
-
-    try:
-        for path in sealed:
-            unseal_html(path.read_text(encoding="utf-8"), passphrase)
-    except Exception:  # wrong passphrase, or not sealed
-        return False
-    return True
+    return cache.is_current(job.out_dir, cache.fingerprint(job.plan, cache_options(job)), job.options.get("passphrase") or None)
 
 
 def run_job(job: Job) -> Result:
     """Build one plan unless current. Runs in a worker process; never raises for a problem in the plan."""
     from generator import cache
-    from generator.errors import BuildError, PlanError
+    from generator.errors import UserError, internal_error
 
     started = time.perf_counter()
     _take_context(job)
@@ -131,17 +89,14 @@ def run_job(job: Job) -> Result:
             return Result(job.plan, UNCHANGED, _recorded_files(job), time.perf_counter() - started)
         # Fingerprint before building: an edit saved during the build makes the record stale, not wrong.
         print_ = cache.fingerprint(job.plan, cache_options(job))
-        warnings: list[str] = []
+        warnings: list[Problem] = []
         files = _build(job, warnings.append)
         cache.write_record(job.out_dir, print_, files)
         return Result(job.plan, BUILT, files, time.perf_counter() - started, warnings)
-    except PlanError as exc:
-        return Result(job.plan, FAILED, [], time.perf_counter() - started, [str(p) for p in exc.problems])
-    except BuildError as exc:
-        return Result(job.plan, FAILED, [], time.perf_counter() - started, [f"{job.plan}:1:1: error: {exc}"])
+    except UserError as exc:
+        return Result(job.plan, FAILED, [], time.perf_counter() - started, exc.problems_at(job.plan))
     except Exception as exc:  # a bug: report it with the plan, keep the batch going
-        return Result(job.plan, FAILED, [], time.perf_counter() - started,
-                      [f"{job.plan}:1:1: error: internal error ({type(exc).__name__}: {exc}); please report this"])
+        return Result(job.plan, FAILED, [], time.perf_counter() - started, [internal_error(exc, job.plan)])
 
 
 def _take_context(job: Job) -> None:
@@ -161,20 +116,18 @@ def _recorded_files(job: Job) -> list[Path]:
     return [job.out_dir / name for name in sorted(record.outputs)] if record else []
 
 
-def _build(job: Job, warn: Callable[[str], None]) -> list[Path]:
+def _build(job: Job, warn: Callable[[Problem], None]) -> list[Path]:
     """Build one plan with generator.build into job.out_dir (= OUTPUT/NAME); the files written."""
-    from generator.build import build_plan
+    from generator.build import build_into
 
-    if job.out_dir.name != job.plan.stem:
-        raise ValueError(f"{job.out_dir} is not the output folder of {job.plan}")
-    written = build_plan(job.plan, job.out_dir.parent, job.options.get("editions") or None, job.options.get("paper"),
-                         on_warning=lambda problem: warn(str(problem)), passphrase=job.options.get("passphrase"))
+    written = build_into(job.plan, job.out_dir, job.options.get("editions") or None, job.options.get("paper"),
+                         on_warning=warn, passphrase=job.options.get("passphrase"))
     return [Path(p) for p in written]
 
 
 # --- many plans ---------------------------------------------------------------------
 
-def _context():
+def _context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
@@ -222,7 +175,7 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_result: Callable[[Result], No
                             result = future.result()
                         except Exception as exc:  # the worker died (out of memory, a crash in a C library)
                             result = Result(job.plan, FAILED, [], 0.0,
-                                            [f"{job.plan}:1:1: error: the build worker stopped ({type(exc).__name__}: {exc})"])
+                                            [Problem(str(job.plan), 1, 1, f"the build worker stopped ({type(exc).__name__}: {exc})")])
                         done(index, result)
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
@@ -237,7 +190,7 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict, force: bool) -> list[Job | Result]:
+def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict[str, Any], force: bool) -> list[Job | Result]:
     """One job per plan, in order; a plan whose output folder another plan would also use fails instead."""
     by_name: dict[str, list[Path]] = {}
     for plan in plans:
@@ -248,7 +201,7 @@ def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict, force: bo
         if len(twins) > 1:
             others = ", ".join(str(p) for p in twins if p is not plan)
             entries.append(Result(plan, FAILED, [], 0.0, [
-                f"{plan}:1:1: error: {others} would also write to {output_root / plan.stem}; rename one of them"]))
+                Problem(str(plan), 1, 1, f"{others} would also write to {output_root / plan.stem}; rename one of them")]))
         else:
             entries.append(Job(plan, output_root / plan.stem, dict(options), force))
     return entries
@@ -276,49 +229,11 @@ def totals_line(results: Sequence[Result], seconds: float) -> str:
             f"{counts[FAILED]} failed in {seconds:.1f} s")
 
 
-def build_many(plans: Sequence[Path], output_root: Path, *, options: dict | None = None, force: bool = False,
-               jobs: int | None = None, echo: Callable[[str], None] | None = None, progress: bool | None = None,
+def build_many(plans: Sequence[Path], output_root: Path, *, options: dict[str, Any] | None = None, force: bool = False,
+               jobs: int | None = None, on_result: Callable[[Result], None] | None = None,
                runner: Callable[[Job], Result] = run_job) -> list[Result]:
-    """Build every plan; print problems, progress, the table and the totals. Returns the results."""
-    import click
-
-    echo = echo or click.echo
-    started = time.perf_counter()
+    """Build every plan into OUTPUT_ROOT/NAME/; the results in the order of `plans`. Prints nothing:
+    `on_result` is called as each plan that needed a worker finishes (for progress)."""
     entries = plan_jobs(plans, Path(output_root), options or {}, force)
-    job_list = [entry for entry in entries if isinstance(entry, Job)]
-    if progress is None:
-        progress = sys.stderr.isatty()
-    total = len(job_list)
-    finished = 0
-    bar = None
-    if progress and total > 1:
-        bar = click.progressbar(length=total, label="Building", file=sys.stderr, show_pos=True,
-                                item_show_func=lambda name: name)
-        bar.__enter__()
-
-    def on_result(result: Result) -> None:
-        nonlocal finished
-        finished += 1
-        if bar is not None:
-            bar.update(1, result.plan.name)
-        else:
-            click.echo(f"[{finished}/{total}] {result.plan} {result.status} ({result.seconds:.1f} s)", err=True)
-
-    try:
-        results = run_jobs(job_list, jobs or default_jobs(), on_result, runner)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    built = iter(results)
-    ordered = [next(built) if isinstance(entry, Job) else entry for entry in entries]
-    for result in ordered:
-        for line in result.problems:
-            echo(line)
-        if result.status == FAILED:
-            click.echo(f"{result.plan}: not built; earlier guides are unchanged", err=True)
-        elif result.status == BUILT:
-            for file in result.files:
-                echo(f"wrote {file}")
-    echo(summary_table(ordered))
-    echo(totals_line(ordered, time.perf_counter() - started))
-    return ordered
+    built = iter(run_jobs([entry for entry in entries if isinstance(entry, Job)], jobs or default_jobs(), on_result, runner))
+    return [next(built) if isinstance(entry, Job) else entry for entry in entries]

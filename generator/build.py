@@ -22,49 +22,22 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from generator.check import check_plan
 from generator.errors import PlanError, Problem
+from generator.paths import templates_dir
 from generator.plan.model import Audience, Plan, Scenario
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.calendar import rota_calendars
-from generator.render.edition import make_edition
+from generator.render.edition import EDITIONS, PRIVATE_DIR, EditionSpec, make_edition
+from generator.render.html import PAPER_SIZES, default_paper, plan_localizer, render_html, source_date_epoch
 from generator.render.leaks import check_leaks
 from generator.render.seal import check_passphrase, lock_screen_words, seal_html
-from generator.render.html import PAPER_SIZES, default_paper, plan_localizer, render_html, source_date_epoch, templates_dir
 
-PRIVATE_DIR = "private"
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 SHARED_FILE_MODE = 0o644
-
-
-@dataclass(frozen=True)
-class EditionSpec:
-    """One row of the editions table: who reads it, its template, its files, whether it is private."""
-
-    name: str
-    audience: Audience
-    template: str
-    stem: str
-    private: bool
-    formats: tuple[str, ...] = ("pdf", "html")  # a printed-only output (a desk sheet, cards) says ("pdf",)
-
-    def file(self, suffix: str) -> PurePosixPath:
-        folder = PurePosixPath(PRIVATE_DIR) if self.private else PurePosixPath()
-        return folder / f"{self.stem}.{suffix}"
-
-
-# The editions `build` writes, in order. A new edition is a new row plus its template in templates/.
-EDITIONS: dict[str, EditionSpec] = {
-    spec.name: spec
-    for spec in (
-        EditionSpec("public", Audience.public, "public.html.j2", "public", private=False),
-        EditionSpec("volunteer", Audience.volunteer, "volunteer.html.j2", "volunteer", private=False),
-        EditionSpec("responder", Audience.responder, "responder.html.j2", "responder", private=True),
-        EditionSpec("drill", Audience.responder, "drill.html.j2", "drill", private=True, formats=("pdf",)),
-    )
-}
 
 
 @dataclass(frozen=True)
@@ -76,6 +49,7 @@ class RenderedFile:
     audience: Audience
     private: bool
     kind: str  # "html", "pdf" or "ics"
+    sealable: bool = False  # encrypted by `build --seal`
 
 
 def build_plan(
@@ -88,7 +62,21 @@ def build_plan(
     pdf: bool = True,
     passphrase: str | None = None,
 ) -> list[Path]:
-    """Build the guides of one plan into OUT_DIR/NAME/ and return the files written.
+    """Build the guides of one plan into OUT_DIR/NAME/ (NAME: the plan's file name) and return the files written."""
+    return build_into(path, Path(out_dir) / Path(path).stem, editions, paper, on_warning=on_warning, pdf=pdf, passphrase=passphrase)
+
+
+def build_into(
+    path: str | Path,
+    target_dir: str | Path,
+    editions: Iterable[str] | None = None,
+    paper: str | None = None,
+    *,
+    on_warning: Callable[[Problem], None] | None = None,
+    pdf: bool = True,
+    passphrase: str | None = None,
+) -> list[Path]:
+    """Build the guides of one plan into TARGET_DIR itself (its private/ folder included) and return the files written.
 
     With a passphrase the private HTML guide is sealed (encrypted, opens in a browser).
     Raises PlanError (the same problems `check` prints) when the plan has errors, and
@@ -111,7 +99,7 @@ def build_plan(
     check_leaks(plan, files)  # the last lock: after rendering, before writing
     if passphrase is not None:
         files = [seal_file(item, passphrase, plan) for item in files]
-    return write_files(Path(out_dir) / path.stem, files)
+    return write_files(Path(target_dir), files)
 
 
 def checked_plan(path: Path, on_warning: Callable[[Problem], None] | None = None) -> Plan:
@@ -185,8 +173,8 @@ def drill_scenarios(plan: Plan, wanted: list[str], audience: Audience) -> list[S
 
 
 def seal_file(item: RenderedFile, passphrase: str, plan: Plan) -> RenderedFile:
-    """The private HTML guide, encrypted; every other file as it is."""
-    if not (item.private and item.kind == "html"):
+    """A sealable edition's HTML (the responder guide), encrypted; every other file as it is."""
+    if not (item.sealable and item.kind == "html"):
         return item
     loc = plan_localizer(plan)
     sealed = seal_html(item.content.decode("utf-8"), passphrase, lang=loc.language, words=lock_screen_words(loc))
@@ -225,14 +213,14 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     source_date = source_date_epoch()
     files: list[RenderedFile] = []
     for spec in specs:
-        edition = make_edition(plan, spec.audience)
-        options = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date)
+        edition = make_edition(plan, spec.audience, spec.name)
+        options: dict[str, Any] = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date)
         if pdf and "pdf" in spec.formats:
             printed = render_pdf(render_html(edition, medium="print", **options), policy, paper=paper)
             files.append(RenderedFile(spec.file("pdf"), printed, spec.audience, spec.private, "pdf"))
         if "html" in spec.formats:
             screen = render_html(edition, medium="screen", **options)
-            files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html"))
+            files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html", spec.sealable))
     if "responder" in {spec.name for spec in specs}:
         # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
         for responder_id, calendar in rota_calendars(plan, plan_localizer(plan)).items():

@@ -31,10 +31,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
 import generator
+from generator.paths import templates_dir
 
 RECORD = ".build.json"
 RECORD_FORMAT = 1
@@ -91,7 +93,7 @@ def _library_versions() -> tuple[tuple[str, str], ...]:
     return tuple(versions)
 
 
-def tool_fingerprint() -> dict:
+def tool_fingerprint() -> dict[str, Any]:
     return {
         "version": generator.__version__,  # read each time: tests change it
         "source": _package_fingerprint(),
@@ -100,11 +102,6 @@ def tool_fingerprint() -> dict:
 
 
 # --- templates ----------------------------------------------------------------------
-
-def templates_dir() -> Path:
-    packaged = Path(generator.__file__).resolve().parent / "templates"
-    return packaged if packaged.is_dir() else Path(generator.__file__).resolve().parent.parent / "templates"
-
 
 def templates_fingerprint(directory: Path | None = None) -> dict[str, str]:
     """SHA-256 of every file under templates/ except the starters (they never reach a guide).
@@ -123,7 +120,7 @@ def templates_fingerprint(directory: Path | None = None) -> dict[str, str]:
     return hashes
 
 
-_SEEN: dict[str, tuple[tuple, str]] = {}
+_SEEN: dict[str, tuple[tuple[int, ...], str]] = {}
 
 
 def _hash_known(path: Path) -> str:
@@ -142,7 +139,7 @@ def _hash_known(path: Path) -> str:
 
 # --- files the plan uses ------------------------------------------------------------
 
-def used_files(plan_path: Path, data=None) -> list[Path]:
+def used_files(plan_path: Path, data: Any = None) -> list[Path]:
     """Local files the plan's prose refers to as pictures, resolved against the plan's folder.
 
     Reads the plan with the project's own loader and renders only the prose that may
@@ -185,7 +182,7 @@ def used_files(plan_path: Path, data=None) -> list[Path]:
     return [found[key] for key in sorted(found)]
 
 
-def _strings(value) -> Iterable[str]:
+def _strings(value: Any) -> Iterable[str]:
     stack = [value]
     while stack:
         item = stack.pop()
@@ -203,8 +200,8 @@ def _strings(value) -> Iterable[str]:
 class Fingerprint:
     plan: str  # resolved path
     files: dict[str, str]  # "plan", "uses:/abs/path", "templates/css/x.css" -> sha256
-    options: dict
-    tool: dict
+    options: dict[str, Any]
+    tool: dict[str, Any]
 
     @property
     def key(self) -> str:
@@ -212,11 +209,11 @@ class Fingerprint:
                           sort_keys=True, ensure_ascii=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "plan": self.plan, "files": self.files, "options": self.options, "tool": self.tool}
 
 
-def fingerprint(plan_path: str | Path, options: dict | None = None, *, templates: Path | None = None) -> Fingerprint:
+def fingerprint(plan_path: str | Path, options: dict[str, Any] | None = None, *, templates: Path | None = None) -> Fingerprint:
     plan_path = Path(plan_path)
     files = {"plan": _hash_or_missing(plan_path)}
     for used in used_files(plan_path):
@@ -228,7 +225,7 @@ def fingerprint(plan_path: str | Path, options: dict | None = None, *, templates
     return Fingerprint(str(plan_path.resolve()), files, _plain(options), tool_fingerprint())
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """Options as JSON-safe data, sorted where order means nothing."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
@@ -267,8 +264,12 @@ def read_record(out_dir: Path) -> Record | None:
     return Record(key, {str(k): str(v) for k, v in outputs.items()})
 
 
-def is_current(out_dir: Path, print_: Fingerprint) -> bool:
-    """True when out_dir holds exactly what a build with these inputs would write."""
+def is_current(out_dir: Path, print_: Fingerprint, passphrase: str | None = None) -> bool:
+    """True when out_dir holds exactly what a build with these inputs would write.
+
+    A sealed build also needs this run's passphrase: its sealed guides must open with it
+    (the passphrase itself is never recorded).
+    """
     record = read_record(out_dir)
     if record is None or record.key != print_.key or not record.outputs:
         return False
@@ -277,6 +278,19 @@ def is_current(out_dir: Path, print_: Fingerprint) -> bool:
         path = (out_dir / name).resolve()
         if not path.is_relative_to(out_dir) or _hash_or_missing(path) != digest:
             return False
+    return passphrase is None or _sealed_open_with(out_dir, record, passphrase)
+
+
+def _sealed_open_with(out_dir: Path, record: Record, passphrase: str) -> bool:
+    from generator.render.edition import EDITIONS
+    from generator.render.seal import SealError, unseal_html
+
+    sealed = [name for spec in EDITIONS.values() if spec.sealable and (name := spec.file("html").as_posix()) in record.outputs]
+    try:
+        for name in sealed:
+            unseal_html((out_dir / name).read_text(encoding="utf-8"), passphrase)
+    except (SealError, OSError, UnicodeDecodeError):  # another passphrase, or not sealed
+        return False
     return True
 
 
@@ -302,7 +316,3 @@ def write_record(out_dir: Path, print_: Fingerprint, outputs: Iterable[Path]) ->
         temporary.unlink(missing_ok=True)
         raise
     return target
-
-
-def forget(out_dir: Path) -> None:
-    record_path(out_dir).unlink(missing_ok=True)

@@ -9,17 +9,55 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from generator import __version__
-from generator.errors import PlanError
+from generator.errors import Problem, UserError, internal_error
+from generator.render.edition import EDITIONS
+
+if TYPE_CHECKING:
+    from generator.batch import Result
+
+INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug in the tool, not a problem in the plan
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The one place that turns errors into what the user sees and into the exit status.
+
+    A command returns its exit status (None is 0). A UserError prints its problems and
+    exits 1; any other exception is a bug: one line asking for a report, and the
+    traceback only with --debug.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            status = super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except UserError as exc:
+            _print_problems(exc.problems_at())
+            status = 1
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(str(internal_error(exc)), err=True)
+            status = INTERNAL_ERROR
+        ctx.exit(status or 0)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="incident-guide")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error (a bug in incident-guide).")
+def main(debug: bool) -> None:
     """Turn a code-of-conduct incident response plan (YAML) into guides.
 
     \b
@@ -32,20 +70,20 @@ def main() -> None:
 @click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="json for scripts and editors.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(plans: tuple[Path, ...], output_format: str, strict: bool) -> None:
+def check(plans: tuple[Path, ...], output_format: str, strict: bool) -> int:
     """Check plans (files, or folders of *.yaml) and print every problem as FILE:LINE:COL: error: MESSAGE.
 
     \b
     Example:
       incident-guide check plans/
     """
-    from generator.batch import collect_plans
     from generator.check import check_plan
+    from generator.plan.discover import collect_plans
 
-    plans = collect_plans(plans)
-    if not plans:
+    found = collect_plans(plans)
+    if not found:
         raise click.UsageError("no plans (*.yaml) in the folders given")
-    results = [check_plan(path) for path in plans]
+    results = [check_plan(path) for path in found]
     problems = [p for result in results for p in result.problems]
     errors = sum(p.severity == "error" for p in problems)
     warnings = sum(p.severity == "warning" for p in problems)
@@ -57,13 +95,13 @@ def check(plans: tuple[Path, ...], output_format: str, strict: bool) -> None:
     else:
         for problem in problems:
             click.echo(str(problem))
-        click.echo(_summary(len(plans), errors, warnings), err=bool(problems))
+        click.echo(_summary(len(found), errors, warnings), err=bool(problems))
     failed = errors or (strict and warnings)
-    sys.exit(1 if failed else 0)
+    return 1 if failed else 0
 
 
 def _summary(plans: int, errors: int, warnings: int) -> str:
-    def count(n, word):
+    def count(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
     return f"{count(plans, 'plan')} checked: {count(errors, 'error')}, {count(warnings, 'warning')}"
 
@@ -72,7 +110,7 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
 @click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
-@click.option("--edition", "editions", type=click.Choice(["public", "volunteer", "responder", "drill"]), multiple=True,
+@click.option("--edition", "editions", type=click.Choice(list(EDITIONS)), multiple=True,
               help="Build only this edition (repeatable). Default: all.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
               help="Paper size. Default: the usual one in the venue's country (letter in the US, Canada, Mexico...).")
@@ -82,8 +120,10 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
 @click.option("--seal", is_flag=True,
               help="Encrypt the private HTML guide with a passphrase from $INCIDENT_GUIDE_PASSPHRASE "
                    "(asked for, without echo, when unset and a terminal is attached).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="json: one JSON document on stdout, shaped like `check --format json` plus each plan's status and files.")
 def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], paper: str | None,
-          jobs: int | None, force: bool, seal: bool) -> None:
+          jobs: int | None, force: bool, seal: bool, output_format: str) -> int:
     """Build the guides: PDF and HTML of the public, volunteer and responder editions.
 
     PLANS are plan files, or folders whose *.yaml plans are all built, in
@@ -103,7 +143,8 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     A plan with errors builds nothing; earlier guides stay as they were. The
     others are still built; the exit status is 1 if any plan failed.
     """
-    from generator.batch import build_many, collect_plans
+    from generator.batch import build_many
+    from generator.plan.discover import collect_plans
 
     found = collect_plans(plans)
     if not found:
@@ -111,7 +152,19 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     options = {"editions": sorted(editions) or None, "paper": paper}
     if seal:
         options["passphrase"] = _passphrase()
-    results = build_many(found, out_dir, options=options, force=force, jobs=jobs)
+    as_json = output_format == "json"
+    started = time.perf_counter()
+    with _Progress(len(found), shown=not as_json) as progress:
+        results = build_many(found, out_dir, options=options, force=force, jobs=jobs, on_result=progress.done)
+    if as_json:
+        problems = [p for result in results for p in result.problems]
+        click.echo(json.dumps({
+            "plans": [{"file": str(r.plan), "ok": r.ok, "status": r.status, "problems": [p.as_json() for p in r.problems],
+                       "files": [str(f) for f in r.files]} for r in results],
+            "errors": sum(p.severity == "error" for p in problems), "warnings": sum(p.severity == "warning" for p in problems),
+        }, indent=2, ensure_ascii=False))
+    else:
+        _print_results(results, time.perf_counter() - started)
     if any(result.status == "built" for result in results):
         # Only when guides were written: the check imports the renderer and runs git, which would
         # make a build with nothing to do (every plan unchanged) several times slower.
@@ -120,7 +173,48 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
         if exposed_to_git(out_dir):
             click.echo(f"warning: {out_dir} is inside a git work tree that does not ignore it; add it to .gitignore "
                        "so private guides are never committed", err=True)
-    sys.exit(0 if all(result.ok for result in results) else 1)
+    return 0 if all(result.ok for result in results) else 1
+
+
+class _Progress:
+    """Progress of a batch on stderr: a bar on a terminal with several plans, else one line per finished plan."""
+
+    def __init__(self, total: int, shown: bool = True):
+        self.total, self.shown, self.finished = total, shown, 0
+        self.bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.shown and self.total > 1 and sys.stderr.isatty():
+            self.bar = click.progressbar(length=self.total, label="Building", file=sys.stderr, show_pos=True,
+                                         item_show_func=lambda name: name)
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+    def done(self, result: Result) -> None:
+        self.finished += 1
+        if self.bar is not None:
+            self.bar.update(1, result.plan.name)
+        elif self.shown:
+            click.echo(f"[{self.finished}/{self.total}] {result.plan} {result.status} ({result.seconds:.1f} s)", err=True)
+
+
+def _print_results(results: list[Result], seconds: float) -> None:
+    from generator.batch import BUILT, FAILED, summary_table, totals_line
+
+    for result in results:
+        for problem in result.problems:
+            click.echo(str(problem))
+        if result.status == FAILED:
+            click.echo(f"{result.plan}: not built; earlier guides are unchanged", err=True)
+        elif result.status == BUILT:
+            for file in result.files:
+                click.echo(f"wrote {file}")
+    click.echo(summary_table(results))
+    click.echo(totals_line(results, seconds))
 
 
 @main.command()
@@ -133,7 +227,7 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
               show_default=True, help="Folder for the kit; each plan gets DIR/NAME/.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
               help="Paper size. Default: the usual one in the venue's country.")
-def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, paper: str | None) -> None:
+def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, paper: str | None) -> int:
     """Print a tabletop drill kit from the plan's scenarios.
 
     The kit has a facilitator's guide with timings, and per scenario an
@@ -150,41 +244,28 @@ def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, 
     volunteer scenarios only, and nothing a volunteer may not see.
     """
     from generator.build import build_drill
-    from generator.errors import BuildError
     from generator.plan.model import Audience
 
-    try:
+    try:  # a PlanError or BuildError goes to the group's one handler
         written = build_drill(plan, out_dir, scenarios, Audience(audience), paper,
                               on_warning=lambda problem: click.echo(str(problem), err=True))
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    except PlanError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        sys.exit(1)
-    except (BuildError, OSError) as exc:
-        click.echo(f"{plan}: error: {exc}", err=True)
-        sys.exit(1)
     for path in written:
         click.echo(f"wrote {path}")
+    return 0
 
 
 def _passphrase() -> str:
     """The sealing passphrase: never from an argument, so it stays out of shell history and process lists."""
-    from generator.errors import BuildError
     from generator.render.seal import check_passphrase
 
     passphrase = os.environ.get("INCIDENT_GUIDE_PASSPHRASE")
     if passphrase is None:
         if not sys.stdin.isatty():
-            click.echo("error: --seal needs a passphrase: set INCIDENT_GUIDE_PASSPHRASE, or run in a terminal to be asked", err=True)
-            sys.exit(1)
+            raise UserError("--seal needs a passphrase: set INCIDENT_GUIDE_PASSPHRASE, or run in a terminal to be asked")
         passphrase = click.prompt("Passphrase for the responder guide", hide_input=True, confirmation_prompt=True, err=True)
-    try:
-        check_passphrase(passphrase)
-    except BuildError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    check_passphrase(passphrase)  # raises SealError, a UserError
     return passphrase
 
 
@@ -192,7 +273,7 @@ def _passphrase() -> str:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--plan", "plan_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The plan the guides were built from. Default: the one recorded by `build`, else plans/NAME.yaml.")
-def leaks(folder: Path, plan_path: Path | None) -> None:
+def leaks(folder: Path, plan_path: Path | None) -> int:
     """Re-run the leak check on guides already built in FOLDER (output/NAME).
 
     Every value above a guide's audience is searched for in its HTML source,
@@ -206,15 +287,7 @@ def leaks(folder: Path, plan_path: Path | None) -> None:
     from generator.plan.validate import read_plan
     from generator.render.leaks import check_output_dir
 
-    plan_path = plan_path or _recorded_plan(folder) or Path("plans") / f"{folder.name}.yaml"
-    try:
-        plan = read_plan(plan_path)
-    except PlanError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        sys.exit(1)
-    except FileNotFoundError:
-        raise click.UsageError(f"cannot find the plan {plan_path}; name it with --plan") from None
+    plan = read_plan(plan_path or _recorded_plan(folder) or Path("plans") / f"{folder.name}.yaml")
     results = check_output_dir(folder, plan)
     if not results:
         raise click.UsageError(f"no guides (volunteer.*, public.*) in {folder}")
@@ -228,7 +301,7 @@ def leaks(folder: Path, plan_path: Path | None) -> None:
             click.echo(f"{folder / name}: removed", err=True)
         else:
             click.echo(f"{folder / name}: no leak")
-    sys.exit(1 if leaked else 0)
+    return 1 if leaked else 0
 
 
 def _recorded_plan(folder: Path) -> Path | None:
@@ -266,13 +339,9 @@ def init(path: Path | None, team: str) -> None:
       incident-guide check plans/pycon-2027.yaml
       incident-guide build plans/pycon-2027.yaml
     """
-    from generator.init import InitError, write_starter
+    from generator.init import write_starter
 
-    try:
-        written = write_starter(path, team)
-    except InitError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    written = write_starter(path, team)
     click.echo(f"Wrote {written.path}: a starter plan for a {team} team "
                f"({written.placeholders} lines marked CHANGE ME; readable only by you).")
     click.echo(f"Editors with the YAML language server use the schema at {written.schema}.")
@@ -301,11 +370,7 @@ def serve(plan: Path, port: int, pdf: bool, open_browser: bool) -> None:
     """
     from generator.serve import serve as run_preview
 
-    try:
-        run_preview(plan, port=port, pdf=pdf, open_browser=open_browser, echo=click.echo)
-    except OSError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    run_preview(plan, port=port, pdf=pdf, open_browser=open_browser, echo=click.echo)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import generator
+from generator.errors import UserError
+from generator.paths import package_or_repo_dir, templates_dir
 
 TEAMS = {
     "foundation": "an open source project's foundation: a board member and two people from under-represented groups, all three on every report",
@@ -28,28 +29,15 @@ MODELINE = "# yaml-language-server: $schema="
 SCHEMA_FILE = "plan.schema.json"
 
 
-class InitError(Exception):
+class InitError(UserError):
     """The starter cannot be written (the file exists, the folder cannot be created)."""
 
 
 @dataclass(frozen=True)
 class Written:
     path: Path
-    team: str
     schema: str  # what the `$schema=` line points at
     placeholders: int  # lines holding CHANGE ME
-
-
-def package_or_repo_dir(name: str) -> Path:
-    """`generator/NAME` in an installed wheel, else the checkout's top-level `NAME/`."""
-    packaged = Path(generator.__file__).resolve().parent / name
-    if packaged.is_dir():
-        return packaged
-    return Path(generator.__file__).resolve().parent.parent / name
-
-
-def templates_dir() -> Path:
-    return package_or_repo_dir("templates")
 
 
 def starter_path(team: str) -> Path:
@@ -137,4 +125,4 @@ def write_starter(path: Path | None, team: str = DEFAULT_TEAM) -> Written:
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     placeholders = sum(PLACEHOLDER in line for line in text.splitlines())
-    return Written(target, team, schema, placeholders)
+    return Written(target, schema, placeholders)

@@ -31,7 +31,11 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn
 from urllib.parse import unquote, urlsplit
+
+from generator.errors import Problem, UserError
 
 DEFAULT_PORT = 8800
 POLL_MS = 250
@@ -46,19 +50,17 @@ CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf",
 
 
 def default_builder(plan: Path, out_dir: Path, pdf: bool) -> list[Path]:
-    """Build the guides of `plan` into `out_dir` (named after the plan): HTML only unless `pdf`."""
-    from generator.build import build_plan
+    """Build the guides of `plan` into `out_dir`: HTML only unless `pdf`."""
+    from generator.build import build_into
 
-    if out_dir.name != plan.stem:
-        raise ValueError(f"{out_dir} is not named after {plan}")
-    return [Path(p) for p in build_plan(plan, out_dir.parent, pdf=pdf)]
+    return [Path(p) for p in build_into(plan, out_dir, pdf=pdf)]
 
 
 @dataclass
 class State:
     version: int = 0  # bumps after every build attempt that changed what is shown
     ok: bool = False
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # built files, relative to the build folder
     pdf_version: int = -1  # the version whose PDFs are in the build folder
     seconds: float = 0.0
@@ -71,13 +73,16 @@ class Preview:
                  echo: Callable[[str], None] | None = None, templates: Path | None = None):
         self.plan = Path(plan)
         # A private temporary folder (0700) unless told where: the real output/ stays untouched.
-        self._own_dir = Path(tempfile.mkdtemp(prefix="incident-guide-preview-")) if out_dir is None else None
-        self.out_dir = Path(out_dir) if out_dir else self._own_dir / self.plan.stem
+        self._own_dir: Path | None = None
+        if out_dir is None:
+            self._own_dir = Path(tempfile.mkdtemp(prefix="incident-guide-preview-"))
+            out_dir = self._own_dir / self.plan.stem
+        self.out_dir = Path(out_dir)
         self.pdf = pdf
         self.builder = builder or default_builder
         self.echo = echo or (lambda line: print(line, file=sys.stderr, flush=True))
         if templates is None:
-            from generator.cache import templates_dir
+            from generator.paths import templates_dir
 
             templates = templates_dir()
         self.templates = Path(templates).resolve()
@@ -90,19 +95,17 @@ class Preview:
     # --- building -------------------------------------------------------------------
     def rebuild(self, *, pdf: bool | None = None) -> State:
         """Build now (HTML, plus PDF when asked); never raises for a problem in the plan."""
-        from generator.errors import BuildError, PlanError
+        from generator.errors import internal_error
 
         pdf = self.pdf if pdf is None else pdf
         with self._lock:
             started = time.perf_counter()
             try:
                 written = self.builder(self.plan, self.out_dir, pdf)
-            except PlanError as exc:
-                problems = [str(p) for p in exc.problems]
-            except BuildError as exc:
-                problems = [f"{self.plan}:1:1: error: {exc}"]
+            except UserError as exc:
+                problems = exc.problems_at(self.plan)
             except Exception as exc:  # a bug in a template or the tool: show it, keep serving
-                problems = [f"{self.plan}:1:1: error: internal error ({type(exc).__name__}: {exc})"]
+                problems = [internal_error(exc, self.plan)]
             else:
                 problems = []
             seconds = time.perf_counter() - started
@@ -111,8 +114,8 @@ class Preview:
                 new = State(old.version + 1, False, problems, old.files, old.pdf_version, seconds)
                 self.echo(f"{time.strftime('%H:%M:%S')} {self.plan}: {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
                           "fix and save, the preview keeps going")
-                for line in problems:
-                    self.echo(line)
+                for problem in problems:
+                    self.echo(str(problem))
             else:
                 out = self.out_dir.resolve()
                 files = sorted(Path(p).resolve().relative_to(out).as_posix() for p in written)
@@ -251,7 +254,7 @@ def inject(page: str, version: int) -> str:
 
 def error_page(plan: Path, state: State) -> str:
     nonce = secrets.token_urlsafe(16)
-    lines = "\n".join(f"<li><code>{html.escape(line)}</code></li>" for line in state.problems)
+    lines = "\n".join(f"<li><code>{html.escape(str(problem))}</code></li>" for problem in state.problems)
     csp = f"default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-{nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -293,17 +296,17 @@ def index_page(preview: Preview) -> str:
 # --- the server -----------------------------------------------------------------------
 
 class Handler(BaseHTTPRequestHandler):
-    server: "PreviewServer"
+    server: PreviewServer
     server_version = "incident-guide-preview"
     sys_version = ""
 
-    def log_message(self, format, *args):  # the terminal shows builds and problems, not every poll
+    def log_message(self, format: str, *args: Any) -> None:  # the terminal shows builds and problems, not every poll
         pass
 
-    def do_HEAD(self):
+    def do_HEAD(self) -> None:
         self.do_GET(head=True)
 
-    def do_GET(self, head: bool = False):
+    def do_GET(self, head: bool = False) -> None:
         if not self._host_allowed():
             return self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8", b"preview: unknown host\n", head)
         preview = self.server.preview
@@ -339,7 +342,7 @@ class Handler(BaseHTTPRequestHandler):
         port = self.server.server_address[1]
         return host in (f"127.0.0.1:{port}", f"localhost:{port}")
 
-    def _file(self, path: Path, head: bool):
+    def _file(self, path: Path, head: bool) -> None:
         try:
             body = path.read_bytes()
         except OSError:
@@ -348,10 +351,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._page(HTTPStatus.OK, inject(body.decode("utf-8", "replace"), self.server.preview.state.version), head)
         return self._send(HTTPStatus.OK, CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream"), body, head)
 
-    def _page(self, status, text: str, head: bool):
+    def _page(self, status: HTTPStatus, text: str, head: bool) -> None:
         return self._send(status, "text/html; charset=utf-8", text.encode("utf-8"), head)
 
-    def _send(self, status, content_type: str, body: bytes, head: bool = False):
+    def _send(self, status: HTTPStatus, content_type: str, body: bytes, head: bool = False) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -395,7 +398,7 @@ def serve(plan: Path, *, port: int = DEFAULT_PORT, pdf: bool = False, open_brows
         server = PreviewServer(preview, port)
     except OSError as exc:
         preview.close()
-        raise OSError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); try --port 0 for any free port") from None
+        raise UserError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); try --port 0 for any free port") from None
     previous = _stop_on_sigterm()
     try:
         preview.rebuild()
@@ -415,12 +418,12 @@ def serve(plan: Path, *, port: int = DEFAULT_PORT, pdf: bool = False, open_brows
             signal.signal(signal.SIGTERM, previous)
 
 
-def _stop_on_sigterm():
+def _stop_on_sigterm() -> Any:
     """Treat SIGTERM like Ctrl-C so the private build folder is removed either way."""
     if threading.current_thread() is not threading.main_thread():
         return None
 
-    def stop(signum, frame):
+    def stop(signum: int, frame: FrameType | None) -> NoReturn:
         raise KeyboardInterrupt
 
     return signal.signal(signal.SIGTERM, stop)

@@ -22,4 +22,7 @@ if [ -z "${VIRTUAL_ENV:-}" ]; then
   python=.venv/bin/python
 fi
 "$python" -m pip install -q --disable-pip-version-check -e '.[test]'
+# Lint and strict type check first (settings in pyproject.toml): a finding fails the run.
+"$python" -m ruff check generator tests
+"$python" -m mypy
 "$python" -m pytest "$@"

@@ -23,6 +23,31 @@ def pytest_addoption(parser):
                      help="Rewrite the golden files (tests/golden/, tests/fixtures/bad/*.expected) from the current output; review the diff.")
 
 
+SLOW_FIXTURES = {"browser", "example_guides"}  # Chromium; the example plan printed to PDF
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that drives Chromium or prints the example plan is slow: `pytest -m "not slow"` leaves it out."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium through Playwright, one per test module; the test is skipped when it is not installed."""
+    from browser import CHROMIUM, launch_chromium
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(scope="session")
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")

@@ -7,13 +7,15 @@ every cache input with a stand-in build.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from generator.batch import FAILED, Result, collect_plans, plan_jobs, summary_table
+from generator.batch import FAILED, Result, plan_jobs, summary_table
 from generator.cli import main
+from generator.plan.discover import collect_plans
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTERS = ROOT / "templates" / "starters"
@@ -45,6 +47,7 @@ def table_rows(output: str) -> dict[str, list[str]]:
     return rows
 
 
+@pytest.mark.slow
 def test_builds_every_plan_and_keeps_going_past_a_broken_one(built):
     result = built.first
     assert result.exit_code == 1, result.output
@@ -62,16 +65,19 @@ def test_builds_every_plan_and_keeps_going_past_a_broken_one(built):
     assert "3 plans: 2 built, 0 unchanged, 1 failed" in result.output
 
 
+@pytest.mark.slow
 def test_errors_are_printed_like_check(built):
     text = (built.plans / "broken.yaml").read_text(encoding="utf-8")
     line = text[:text.index("kind: meetupp")].count("\n") + 1
     assert f"{built.plans / 'broken.yaml'}:{line}:9: error: `event.kind` is `meetupp`" in built.first.output
 
 
+@pytest.mark.slow
 def test_progress_is_plain_lines_without_a_terminal(built):
     assert "[3/3]" in built.first.output
 
 
+@pytest.mark.slow
 def test_second_run_rebuilds_nothing(built):
     rows = table_rows(built.second.output)
     first = table_rows(built.first.output)
@@ -81,6 +87,7 @@ def test_second_run_rebuilds_nothing(built):
     assert built.second.exit_code == 1
 
 
+@pytest.mark.slow
 def test_fixed_plan_builds_and_force_rebuilds(tmp_path):
     plans = tmp_path / "plans"
     plans.mkdir()
@@ -119,7 +126,7 @@ def test_plans_that_would_share_an_output_folder_fail(tmp_path):
     one, two = tmp_path / "one" / "event.yaml", tmp_path / "two" / "event.yaml"
     entries = plan_jobs([one, two], tmp_path / "output", {}, False)
     assert all(isinstance(e, Result) and e.status == FAILED for e in entries)
-    assert "would also write to" in entries[0].problems[0]
+    assert "would also write to" in entries[0].problems[0].message
 
 
 def test_summary_table_lines_up():
@@ -137,8 +144,9 @@ def test_empty_folder_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "no plans" in result.output
 
 
-def test_progress_bar_path_runs(tmp_path, capsys):
-    from generator.batch import BUILT, build_many
+def test_progress_bar_path_runs(tmp_path, capsys, monkeypatch):
+    from generator.batch import BUILT, build_many, totals_line
+    from generator.cli import _Progress
 
     plans = []
     for name in ("a", "b", "c"):
@@ -149,8 +157,10 @@ def test_progress_bar_path_runs(tmp_path, capsys):
     def runner(job):
         return Result(job.plan, BUILT, [job.out_dir / "volunteer.pdf"], 0.01)
 
-    lines: list[str] = []
-    results = build_many(plans, tmp_path / "out", jobs=1, progress=True, runner=runner, echo=lines.append)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # a terminal: the bar, not lines
+    with _Progress(len(plans)) as progress:
+        results = build_many(plans, tmp_path / "out", jobs=1, on_result=progress.done, runner=runner)
     assert [r.status for r in results] == ["built"] * 3
-    assert any(line.startswith("3 plans: 3 built") for line in lines)
-    assert "Building" in capsys.readouterr().err
+    assert totals_line(results, 0.5).startswith("3 plans: 3 built")
+    err = capsys.readouterr().err
+    assert "Building" in err and "[1/3]" not in err

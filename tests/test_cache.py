@@ -221,6 +221,7 @@ def test_same_size_template_edit_is_seen(setup):
     assert setup.build() == "built"
 
 
+@pytest.mark.slow
 def test_sealed_guide_is_current_only_with_the_same_passphrase(tmp_path):
     """Real build: no passphrase is stored, so the sealed file itself is tried with this run's passphrase."""
     plan = tmp_path / "meetup.yaml"

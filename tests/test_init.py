@@ -172,6 +172,7 @@ def test_schema_line_of_example_plans_resolves_in_the_checkout():
     assert reference == "../schema/plan.schema.json"
 
 
+@pytest.mark.slow
 def test_three_commands_from_init_to_printed_guides(tmp_path):
     """init, check, build: every starter builds as it is (the leak check included)."""
     for team in TEAMS:

@@ -13,7 +13,6 @@ import generator.render.html as html_module
 from generator.build import build_plan
 from generator.cli import main
 from generator.errors import BuildError
-from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 from generator.render.edition import Edition
 from generator.render.leaks import check_output_dir
@@ -59,9 +58,9 @@ def test_a_leaking_build_leaves_earlier_guides_untouched(faulty_templates, tmp_p
 def test_a_cut_that_lets_everything_through_fails_the_build(tmp_path, monkeypatch):
     real = build_module.make_edition
 
-    def uncut(plan, audience):
-        edition = real(plan, audience)
-        return Edition(audience, plan, edition.leads_by_day)  # the whole plan, as if redaction failed
+    def uncut(plan, audience, name=None):
+        edition = real(plan, audience, name)
+        return Edition(audience, plan, edition.leads_by_day, name)  # the whole plan, as if redaction failed
 
     monkeypatch.setattr(build_module, "make_edition", uncut)
     with pytest.raises(BuildError, match=r"responders\[\d\]\.(email|chat)"):

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser import CHROMIUM, launch_chromium, run_axe  # noqa: E402
+from generator.cli import main
+from generator.plan.validate import read_plan
+from generator.render.seal import unseal_html
 
-from generator.cli import main  # noqa: E402
-from generator.plan.validate import read_plan  # noqa: E402
-from generator.render.seal import unseal_html  # noqa: E402
+from browser import run_axe
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
@@ -69,14 +67,10 @@ def test_no_passphrase_without_a_terminal_is_a_clear_error(tmp_path, monkeypatch
     assert "INCIDENT_GUIDE_PASSPHRASE" in result.output
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
-def test_sealed_guide_opens_in_chromium(sealed):
-    from playwright.sync_api import sync_playwright
-
+def test_sealed_guide_opens_in_chromium(browser, sealed):
     errors = []
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        context = browser.new_context(bypass_csp=True)
+    context = browser.new_context(bypass_csp=True)
+    try:
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -93,5 +87,6 @@ def test_sealed_guide_opens_in_chromium(sealed):
         text = page.inner_text("body")
         assert "amara@example.org" in text and "Approaching a reported person" in text
         assert run_axe(page) == []
-        browser.close()
+    finally:
+        context.close()
     assert errors == []

@@ -22,17 +22,19 @@ repeated hour. Coverage, overlaps and stretches are computed in UTC.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import zoneinfo
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from pydantic import BaseModel
 
-from generator.errors import Problem
+from generator.errors import Problem, did_you_mean
 from generator.plan.load import SourceMap
 from generator.plan.model import (
+    DEFAULT_LEVELS,
     Handling,
     Plan,
     RelationKind,
@@ -41,9 +43,8 @@ from generator.plan.model import (
     Shift,
     usual_emergency_number,
 )
-from generator.plan.validate import DEFAULT_LEVELS
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 LONG_STRETCH = dt.timedelta(hours=12)  # longer on call without a real break is a warning
 MIN_REST = dt.timedelta(hours=1)  # a break shorter than this does not end a stretch
 GOOD_TEAM = range(3, 6)  # the seed's guidance: ideally three to five responders
@@ -100,19 +101,19 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in [
 @dataclass
 class Finding:
     rule: str
-    path: tuple
+    path: tuple[Any, ...]
     message: str
     hint: str | None = None
     at_key: bool = False
-    subjects: tuple[tuple, ...] = ()  # item paths whose waivers may also switch this finding off
+    subjects: tuple[tuple[Any, ...], ...] = ()  # item paths whose waivers may also switch this finding off
 
 
 @dataclass
 class _Waiver:
     rule: str
-    scope: tuple | None  # item path, or None for the whole plan
+    scope: tuple[Any, ...] | None  # item path, or None for the whole plan
     kind: str | None  # item kind, or None for the whole plan
-    path: tuple  # where the waiver is written
+    path: tuple[Any, ...]  # where the waiver is written
     used: bool = False
 
 
@@ -124,7 +125,7 @@ class _OnCall:
     start: dt.datetime
     end: dt.datetime
     shift: int
-    path: tuple  # ("rota", 3, "lead") or ("rota", 3, "responders", 1)
+    path: tuple[Any, ...]  # ("rota", 3, "lead") or ("rota", 3, "responders", 1)
 
 
 def lint(plan: Plan, source: SourceMap, *, today: dt.date | None = None) -> list[Problem]:
@@ -201,13 +202,16 @@ def _duration(span: dt.timedelta) -> str:
     return " ".join(parts) or "0 minutes"
 
 
-def gaps(spans: list[tuple[dt.datetime, dt.datetime, int]], start: dt.datetime, end: dt.datetime):
+Gap = tuple[dt.datetime, dt.datetime, int | None, int | None]
+
+
+def gaps(spans: list[tuple[dt.datetime, dt.datetime, int]], start: dt.datetime, end: dt.datetime) -> list[Gap]:
     """The stretches of [start, end) that no span covers, as (gap_start, gap_end, before, after).
 
     `spans` are (start, end, index); `before` is the index of the span that ended at
     the gap (None at the start), `after` the one that ends it (None at the end).
     """
-    found = []
+    found: list[Gap] = []
     cursor, before = start, None
     for span_start, span_end, index in sorted(spans):
         if span_start >= end:
@@ -255,15 +259,15 @@ class _Linter:
             check()
         return self.findings, waivers, problems
 
-    def add(self, rule: str, path: tuple, message: str, **extra) -> None:
+    def add(self, rule: str, path: tuple[Any, ...], message: str, **extra: Any) -> None:
         assert rule in RULES, rule
         self.findings.append(Finding(rule, tuple(path), message, **extra))
 
-    def line(self, path: tuple) -> int:
+    def line(self, path: tuple[Any, ...]) -> int:
         return self.source.value(path)[0]
 
     @staticmethod
-    def _people(shift: Shift, index: int):
+    def _people(shift: Shift, index: int) -> Iterator[tuple[str, tuple[Any, ...]]]:
         yield shift.lead, ("rota", index, "lead")
         for r_index, who in enumerate(shift.responders):
             yield who, ("rota", index, "responders", r_index)
@@ -296,9 +300,9 @@ class _Linter:
                       else "a team this large is hard to keep in step; keep three to five and make the others volunteers or fallbacks")
             self.add("TEAM-SIZE", ("responders",), f"the team has {count} responders; {advice}", at_key=True)
 
-    def conflicts(self) -> dict[frozenset, tuple[RelationKind, tuple]]:
+    def conflicts(self) -> dict[frozenset[str], tuple[RelationKind, tuple[Any, ...]]]:
         """Pairs of responders who declared a partner, family or conflict relationship, with where."""
-        pairs: dict[frozenset, tuple[RelationKind, tuple]] = {}
+        pairs: dict[frozenset[str], tuple[RelationKind, tuple[Any, ...]]] = {}
         for index, responder in enumerate(self.plan.responders):
             for r_index, relation in enumerate(responder.relationships):
                 if relation.kind in CONFLICTING:
@@ -315,7 +319,7 @@ class _Linter:
         if not pairs:
             return
         for index, shift in enumerate(self.plan.rota):
-            people: list[tuple[str, tuple]] = []
+            people: list[tuple[str, tuple[Any, ...]]] = []
             for who, path in self._people(shift, index):
                 for other, _ in people:
                     pair = frozenset((who, other))
@@ -327,7 +331,7 @@ class _Linter:
                                  subjects=(("responders", self._index(who)), ("responders", self._index(other))))
                 people.append((who, path))
         ids = [r.id for r in self.plan.responders]
-        reported: set[frozenset] = set()
+        reported: set[frozenset[str]] = set()
         for index, responder in enumerate(self.plan.responders):
             others = [o for o in ids if o != responder.id]
             if not others or not all(frozenset((responder.id, o)) in pairs for o in others):
@@ -538,7 +542,7 @@ class _Linter:
     # responders ------------------------------------------------------------------
 
     def shared_contact(self) -> None:
-        for name, what, norm in (("phone", "phone number", lambda v: v), ("email", "e-mail address", lambda v: v.lower())):
+        for name, what, norm in (("phone", "phone number", str), ("email", "e-mail address", str.lower)):
             first: dict[str, int] = {}
             for index, responder in enumerate(self.plan.responders):
                 value = getattr(responder, name)
@@ -596,12 +600,14 @@ class _Linter:
     # waivers ---------------------------------------------------------------------
 
     def waivers(self) -> tuple[list[_Waiver], list[Problem]]:
-        found: list[tuple[str | None, tuple | None, tuple, str]] = []
+        found: list[tuple[str | None, tuple[Any, ...] | None, tuple[Any, ...], str]] = []
         found += [(None, None, ("waivers", k), w.rule) for k, w in enumerate(self.plan.waivers)]
-        items = {
+        items: dict[str, list[Any]] = {
             "venues": self.plan.venues, "responders": self.plan.responders, "rota": self.plan.rota,
             "channels": self.plan.reporting.channels, "scenarios": self.plan.scenarios,
         }
+        kind: str | None
+        scope: tuple[Any, ...] | None
         for kind, things in items.items():
             for index, thing in enumerate(things):
                 scope = ITEM_KINDS[kind] + (index,)
@@ -612,9 +618,9 @@ class _Linter:
             rule = RULES.get(rule_id)
             message = hint = None
             if rule is None or not rule.waivable:
-                close = [r for r in waivable if r.lower() == rule_id.lower()] or difflib.get_close_matches(rule_id.upper(), waivable, n=1, cutoff=0.6)
+                same = next((r for r in waivable if r.lower() == rule_id.lower()), None)
                 message = f"`{rule_id}` is not a rule that can be waived; use a rule id from docs/rules.md"
-                hint = f"did you mean `{close[0]}`?" if close else None
+                hint = f"did you mean `{same}`?" if same else did_you_mean(rule_id.upper(), waivable)
             elif kind is not None and kind not in rule.items:
                 places = [ITEM_WORDS[k] for k in rule.items]
                 message = (f"{rule_id} cannot apply to {ITEM_WORDS[kind]}; "
@@ -628,7 +634,7 @@ class _Linter:
         return waivers, problems
 
 
-def _strings(value, path: tuple):
+def _strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
     """(path, text) for every text value in the plan, with the YAML's own keys in the path."""
     if isinstance(value, BaseModel):
         for name, info in type(value).model_fields.items():

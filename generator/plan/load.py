@@ -10,16 +10,16 @@ not octal. YAML's own error messages are rewritten into plain words.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.errors import PlanError, Problem
+from generator.errors import PlanError, Problem, path_text, quoted
 
 MAX_BYTES = 1_000_000  # a complete plan is about 20 kB
 MAX_DEPTH = 32
@@ -43,10 +43,10 @@ class SourceMap:
     """Positions (1-based line, column) of the values and keys in a loaded plan."""
 
     file: str
-    values: dict[tuple, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    values: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
+    keys: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
 
-    def value(self, path: tuple) -> tuple[int, int]:
+    def value(self, path: tuple[Any, ...]) -> tuple[int, int]:
         """Where the value at `path` starts; the nearest enclosing node if it is absent."""
         path = tuple(path)
         while path:
@@ -55,11 +55,11 @@ class SourceMap:
             path = path[:-1]
         return self.values.get((), (1, 1))
 
-    def key(self, path: tuple) -> tuple[int, int]:
+    def key(self, path: tuple[Any, ...]) -> tuple[int, int]:
         """Where the key naming `path` is written (falls back to the value)."""
         return self.keys.get(tuple(path)) or self.value(path)
 
-    def problem(self, path: tuple, message: str, *, at_key: bool = False, **extra) -> Problem:
+    def problem(self, path: tuple[Any, ...], message: str, *, at_key: bool = False, **extra: Any) -> Problem:
         line, column = self.key(path) if at_key else self.value(path)
         message = " ".join(message.splitlines())  # a problem is one line, whatever a value in it holds
         return Problem(self.file, line, column, message, path=tuple(path), **extra)
@@ -67,7 +67,7 @@ class SourceMap:
 
 @dataclass
 class LoadedPlan:
-    data: dict
+    data: dict[str, Any]
     source: SourceMap
     # problems in single values (a bad date, a duplicate key, a tag) when loaded with keep_going
     problems: list[Problem] = field(default_factory=list)
@@ -147,11 +147,6 @@ def _fail(name: str, line: int, column: int, message: str, hint: str | None = No
     return PlanError([Problem(name, line, column, message, hint=hint)])
 
 
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
 def _position(text: str, index: int) -> tuple[int, int]:
     before = text[:index]
     return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
@@ -189,6 +184,7 @@ def _check_events(text: str, name: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
+                    assert mark is not None  # the parser marks every event it makes
                     raise _fail(name, mark.line + 1, mark.column + 1, f"the plan nests lists and mappings more than {MAX_DEPTH} levels deep",
                                 hint="a plan needs at most 6 levels; is a bracket or the indentation out of place?")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -197,12 +193,14 @@ def _check_events(text: str, name: str) -> None:
                 documents += 1
                 if documents > 1:
                     mark = event.start_mark
+                    assert mark is not None  # the parser marks every event it makes
                     raise _fail(name, mark.line + 1, mark.column + 1, "a plan file holds one YAML document, but a second one starts here",
                                 hint="remove this `---` line, or split the file into two plans")
             if isinstance(event, yaml.NodeEvent):  # scalars, aliases, list and mapping starts
                 values += 1
                 if values > MAX_NODES:
                     mark = event.start_mark
+                    assert mark is not None  # the parser marks every event it makes
                     raise _fail(name, mark.line + 1, mark.column + 1, f"the plan holds more than {MAX_NODES} values; is this the right file?")
     except yaml.MarkedYAMLError as exc:
         raise _yaml_problem(exc, name, text) from None
@@ -231,7 +229,8 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> PlanError:
     hint = None
 
     def word_after(index_in_row: int) -> str:
-        return _ANCHOR_NAME.match(row, index_in_row).group() if 0 <= index_in_row <= len(row) else ""
+        match = _ANCHOR_NAME.match(row, index_in_row) if 0 <= index_in_row <= len(row) else None
+        return match.group() if match else ""
 
     if "tab" in problem or char == "\t":
         message = "a tab cannot be used here; YAML uses spaces"
@@ -314,11 +313,11 @@ class _Builder:
         self.open: set[int] = set()  # ids of the collections being built (to catch an alias inside itself)
         self.constructor = SafeConstructor()
 
-    def _problem(self, node, message: str, path: tuple, **extra) -> None:
+    def _problem(self, node: Node, message: str, path: tuple[Any, ...], **extra: Any) -> None:
         mark = node.start_mark
         self.problems.append(Problem(self.source.file, mark.line + 1, mark.column + 1, message, path=path, **extra))
 
-    def build(self, node, path: tuple, depth: int = 0):
+    def build(self, node: Node, path: tuple[Any, ...], depth: int = 0) -> Any:
         self.nodes += 1
         mark = node.start_mark
         if self.nodes > MAX_NODES:
@@ -346,8 +345,8 @@ class _Builder:
         finally:
             self.open.discard(id(node))
 
-    def _mapping(self, node: MappingNode, path: tuple, depth: int) -> dict:
-        result: dict = {}
+    def _mapping(self, node: MappingNode, path: tuple[Any, ...], depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
         first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             mark = key_node.start_mark
@@ -364,7 +363,7 @@ class _Builder:
             key = str(key_node.value)
             if key in first_seen:
                 self.problems.append(Problem(self.source.file, *where,
-                                             f"`{_short(key)}` appears twice in {_where(path)} (first on line {first_seen[key]})",
+                                             f"{quoted(key, 40)} appears twice in {_where(path)} (first on line {first_seen[key]})",
                                              hint="keep one of them: the later one would silently replace the earlier one",
                                              path=path + (key,)))
                 continue
@@ -373,7 +372,7 @@ class _Builder:
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
 
-    def _scalar(self, node: ScalarNode, path: tuple):
+    def _scalar(self, node: ScalarNode, path: tuple[Any, ...]) -> Any:
         text = node.value
         tag = node.tag
         if node.style in ("'", '"', "|", ">"):  # libyaml marks plain scalars with "", PyYAML with None
@@ -390,17 +389,15 @@ class _Builder:
             except (ValueError, OverflowError, yaml.YAMLError) as exc:
                 detail = getattr(exc, "problem", None) or str(exc)
                 what = "a real date" if tag.endswith(":timestamp") else "a valid value"
-                self._problem(node, f"`{_short(text)}` is not {what} ({detail})", path)
+                self._problem(node, f"{quoted(text, 40)} is not {what} ({detail})", path)
                 return text
         self._problem(node, f"the YAML tag `{_tag_name(tag)}` is not allowed in a plan", path)
         return text
 
 
-def _where(path: tuple) -> str:
+def _where(path: tuple[Any, ...]) -> str:
     """`responders[2].relationships[0]`, as an organizer reads the YAML; "the plan" at the top."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    text = path_text(path)
     return f"`{text}`" if text else "the plan"
 
 

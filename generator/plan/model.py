@@ -9,12 +9,12 @@ key on items where an organizer may want to raise or lower it.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import enum
 import functools
 import re
 import zoneinfo
-from typing import Annotated, ClassVar, Literal
+from collections.abc import Iterable
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -32,6 +32,8 @@ from pydantic import (
     model_validator,
 )
 
+from generator.errors import did_you_mean, quoted
+
 FORMAT_VERSION = 1
 
 
@@ -46,7 +48,7 @@ class Audience(str, enum.Enum):
     def rank(self) -> int:
         return ["public", "volunteer", "responder"].index(self.value)
 
-    def allows(self, other: "Audience") -> bool:
+    def allows(self, other: Audience) -> bool:
         """True when a reader of this audience may see data meant for `other`."""
         return other.rank <= self.rank
 
@@ -71,9 +73,7 @@ def usual_emergency_number(country: str) -> str:
 
 
 def _shown(value: str, limit: int = 60) -> str:
-    """A value as quoted in a message: one line, and cut short when long."""
-    text = " ".join(str(value).split())
-    return f"`{text[:limit]}{'...' if len(text) > limit else ''}`"
+    return quoted(value, limit)
 
 
 @functools.cache
@@ -94,9 +94,9 @@ def _check_country(value: str) -> str:
     return value
 
 
-def _did_you_mean(value: str, choices) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f"\nhint: did you mean `{close[0]}`?" if close else ""
+def _did_you_mean(value: str, choices: Iterable[str]) -> str:
+    hint = did_you_mean(value, choices)
+    return f"\nhint: {hint}" if hint else ""
 
 
 def _check_phone(value: str, info: ValidationInfo) -> str:
@@ -201,7 +201,7 @@ class Waiver(Model):
     reason: Prose = Field(description="Why the rule does not apply here; shown in the responder guide")
 
 
-def _waivers_field():
+def _waivers_field() -> Any:
     return Field(default_factory=list, description="Rules switched off for this item, each with a reason (see docs/rules.md)")
 
 
@@ -255,7 +255,7 @@ class Event(Model):
         return value
 
     @model_validator(mode="after")
-    def _dates_in_order(self):
+    def _dates_in_order(self) -> Event:
         if self.kind in (EventKind.conference, EventKind.meetup) and self.starts is None:
             raise ValueError(f"@kind: a {self.kind.value} needs `starts` (its first day)")
         if self.starts and self.ends and self.ends < self.starts:
@@ -277,8 +277,8 @@ class Event(Model):
         `fold` is 1; a time that does not exist uses the offset from before the change.
         """
         if wall.tzinfo is not None:
-            return wall.astimezone(dt.timezone.utc)
-        return wall.replace(tzinfo=self.zone).astimezone(dt.timezone.utc)
+            return wall.astimezone(dt.UTC)
+        return wall.replace(tzinfo=self.zone).astimezone(dt.UTC)
 
     @property
     def days(self) -> list[dt.date]:
@@ -423,7 +423,7 @@ class Responder(Model):
 
     @field_validator("visibility")
     @classmethod
-    def _known_fields(cls, value: dict) -> dict:
+    def _known_fields(cls, value: dict[str, Audience]) -> dict[str, Audience]:
         fields = set(cls.model_fields) - {"id", "visibility", "waivers"}
         for name in value:
             if name not in fields:
@@ -457,7 +457,7 @@ class Shift(Model):
     _offset_written: set[str] = PrivateAttr(default_factory=set)
 
     @model_validator(mode="after")
-    def _in_order(self):
+    def _in_order(self) -> Shift:
         if (self.start.tzinfo is None) != (self.end.tzinfo is None):
             return self  # one with an offset: compared in UTC once the event's zone is known (validate.py)
         if self.end <= self.start:
@@ -493,7 +493,7 @@ class Channel(Model):
     waivers: list[Waiver] = _waivers_field()
 
     @model_validator(mode="after")
-    def _has_address(self):
+    def _has_address(self) -> Channel:
         needed = {"phone": "phone", "sms": "phone", "email": "email", "form": "link", "chat": "link", "in-person": "where"}[self.kind.value]
         if getattr(self, needed) is None:
             article = "an" if self.kind.value[0] in "aeiou" else "a"
@@ -541,6 +541,10 @@ class Cell(Model):
     risk: Id
     examples: list[Prose] = Field(default_factory=list)
     response: Prose
+
+
+# The impact and risk levels scenarios may use when the plan has no `assessment`.
+DEFAULT_LEVELS = ("low", "high")
 
 
 class Assessment(Model):
@@ -696,7 +700,7 @@ class Plan(Model):
                                           "in the plan's locale. The ids and their English defaults are in docs/wording.md")
 
     @model_validator(mode="after")
-    def _rota_in_wall_clock_time(self):
+    def _rota_in_wall_clock_time(self) -> Plan:
         """Shift times written with an offset become wall-clock times of the event (fold=1 for a second 01:30)."""
         zone = self.event.zone
         for shift in self.rota:

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import types
 import typing
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import phonenumbers
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
-from generator.errors import PlanError, Problem
+from generator.errors import PlanError, Problem, closest, did_you_mean, path_text, quoted
 from generator.plan.load import LoadedPlan, SourceMap, load_file
-from generator.plan.model import FORMAT_VERSION, Plan
-
-# Scenarios may use these levels when the plan has no `assessment`.
-DEFAULT_LEVELS = ("low", "high")
+from generator.plan.model import DEFAULT_LEVELS, FORMAT_VERSION, Plan
 
 
 def read_plan(path: str | Path) -> Plan:
@@ -49,23 +48,23 @@ def _not_reported(found: list[Problem], early: list[Problem]) -> list[Problem]:
     return [p for p in found if p.path not in places and (p.line, p.column) not in places]
 
 
-def _without_typo_echoes(errors: list[dict]) -> list[dict]:
+def _without_typo_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     """Drop "`timezone` is missing" when the same mapping has `time_zone:`: the typo's hint says it all."""
     typos = set()
     for error in errors:
         if error["type"] == "extra_forbidden":
             loc = _clean(error["loc"])
-            close = difflib.get_close_matches(str(loc[-1]), _allowed_keys(loc[:-1]), n=1, cutoff=0.6)
+            close = closest(str(loc[-1]), _allowed_keys(loc[:-1]))
             if close:
-                typos.add(loc[:-1] + (close[0],))
+                typos.add(loc[:-1] + (close,))
     return [e for e in errors if not (e["type"] == "missing" and _clean(e["loc"]) in typos)]
 
 
-def _clean(loc) -> tuple:
+def _clean(loc: Iterable[Any]) -> tuple[str | int, ...]:
     return tuple(part for part in loc if isinstance(part, (str, int)))
 
 
-def migrate(data: dict, source: SourceMap) -> dict:
+def migrate(data: dict[str, Any], source: SourceMap) -> dict[str, Any]:
     """Bring an older plan format up to FORMAT_VERSION. Version 1 is the first, so nothing to do yet."""
     version = data.get("format")
     if isinstance(version, int) and version > FORMAT_VERSION:
@@ -73,7 +72,7 @@ def migrate(data: dict, source: SourceMap) -> dict:
     return data
 
 
-def _country_given(data: dict):
+def _country_given(data: dict[str, Any]) -> Any:
     """The country phone numbers are read in: the first venue's, else the event's (as written)."""
     venues = data.get("venues")
     if isinstance(venues, list) and venues and isinstance(venues[0], dict):
@@ -82,7 +81,7 @@ def _country_given(data: dict):
     return event.get("country") if isinstance(event, dict) else None
 
 
-def _region(data: dict) -> str | None:
+def _region(data: dict[str, Any]) -> str | None:
     country = _country_given(data)
     return country if isinstance(country, str) and country in phonenumbers.SUPPORTED_REGIONS else None
 
@@ -97,7 +96,7 @@ _TYPE_WORDS = {
 }
 
 
-def _problem(error: dict, source: SourceMap) -> Problem:
+def _problem(error: ErrorDetails, source: SourceMap) -> Problem:
     loc = _clean(error["loc"])
     kind = error["type"]
     value = error.get("input")
@@ -110,9 +109,9 @@ def _problem(error: dict, source: SourceMap) -> Problem:
         at_key = True
         allowed = _allowed_keys(loc[:-1])
         message = f"unknown key {_show(loc[-1])} in {_name(loc[:-1]) or 'the plan'}"
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-        if close:
-            hint = f"did you mean `{close[0]}`?"
+        typo = did_you_mean(str(loc[-1]), allowed)
+        if typo:
+            hint = typo
         elif " " in str(loc[-1]).strip():
             hint = "this looks like text rather than a key: inside `{...}` a comma ends the value, so put text with commas in quotes"
         elif allowed:
@@ -132,8 +131,7 @@ def _problem(error: dict, source: SourceMap) -> Problem:
             hint = "put the value in quotes to make it text"
     elif kind == "enum":
         message = f"{name} is {_show(value)}; use one of: " + str(ctx.get("expected", "")).replace("'", "`")
-        close = difflib.get_close_matches(str(value), re.findall(r"'([^']*)'", str(ctx.get("expected", ""))), n=1, cutoff=0.6)
-        hint = f"did you mean `{close[0]}`?" if close else None
+        hint = did_you_mean(str(value), re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
     elif kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "`")
         message = f"{name} is {_show(value)}; it must be {expected}"
@@ -183,31 +181,26 @@ _DATE_KINDS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_
                "datetime_type", "datetime_parsing", "datetime_from_date_parsing", "datetime_object_invalid"}
 
 
-def _name(loc: tuple) -> str:
+def _name(loc: tuple[str | int, ...]) -> str:
     """responders[2].phone, the way an organizer reads the YAML."""
-    text = ""
-    for part in loc:
-        part = part if isinstance(part, int) else " ".join(str(part).split())[:40]
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    text = path_text(part if isinstance(part, int) else " ".join(str(part).split())[:40] for part in loc)
     return f"`{text}`" if text else ""
 
 
-def _show(value) -> str:
+def _show(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
-    text = {True: "true", False: "false", None: "empty"}.get(value, value) if isinstance(value, (bool, type(None))) else str(value)
-    text = " ".join(text.split())  # one line, whatever the value holds
-    return f"`{text[:60]}{'...' if len(text) > 60 else ''}`"
+    return quoted({True: "true", False: "false", None: "empty"}[value] if isinstance(value, (bool, type(None))) else value)
 
 
-def _allowed_keys(loc: tuple) -> list[str]:
+def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
     model = _model_at(Plan, loc)
     if model is None:
         return []
     return [field.alias or name for name, field in model.model_fields.items()]
 
 
-def _model_at(annotation, loc: tuple):
+def _model_at(annotation: Any, loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     for part in loc:
         annotation = _unwrap(annotation, list_item=isinstance(part, int))
         if isinstance(part, int):
@@ -222,7 +215,7 @@ def _model_at(annotation, loc: tuple):
     return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
 
-def _unwrap(annotation, list_item: bool):
+def _unwrap(annotation: Any, list_item: bool) -> Any:
     while True:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
@@ -238,7 +231,7 @@ def _unwrap(annotation, list_item: bool):
 
 # --- references between parts of the plan ------------------------------------
 
-def _references_despite(data: dict, source: SourceMap) -> list[Problem]:
+def _references_despite(data: dict[str, Any], source: SourceMap) -> list[Problem]:
     """The reference problems of a plan that failed validation, so one run shows them too.
 
     Best effort: the plan is taken as written, without validation; if it is too broken
@@ -251,10 +244,13 @@ def _references_despite(data: dict, source: SourceMap) -> list[Problem]:
         return []
 
 
-def _as_written(model: type[BaseModel], data) -> BaseModel:
+Written = TypeVar("Written", bound=BaseModel)
+
+
+def _as_written(model: type[Written], data: Any) -> Written:
     if not isinstance(data, dict):
         raise TypeError("not a mapping")
-    values = {}
+    values: dict[str, Any] = {}
     for name, field in model.model_fields.items():
         key = field.alias or name
         if key not in data:
@@ -273,7 +269,7 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
     """Ids are unique and every id used somewhere names something that exists."""
     problems: list[Problem] = []
 
-    def unique(items, path: str, what: str) -> set[str]:
+    def unique(items: list[Any], path: str, what: str) -> set[str]:
         counts = Counter(item.id for item in items)
         for index, item in enumerate(items):
             if counts[item.id] > 1 and [i.id for i in items].index(item.id) != index:
@@ -290,11 +286,10 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
             problems.append(source.problem(("roles", index, "id"), f"role id `{role.id}` is also a responder id; escalation targets would be ambiguous"))
     people_and_roles = responder_ids | role_ids
 
-    def must_exist(value: str, allowed: set[str], path: tuple, what: str):
+    def must_exist(value: str, allowed: set[str], path: tuple[str | int, ...], what: str) -> None:
         if value not in allowed:
-            close = difflib.get_close_matches(value, sorted(allowed), n=1, cutoff=0.6)
             problems.append(source.problem(path, f"`{value}` is not a known {what}",
-                                           hint=f"did you mean `{close[0]}`?" if close else f"known: {', '.join(sorted(allowed)) or 'none'}"))
+                                           hint=did_you_mean(value, sorted(allowed)) or f"known: {', '.join(sorted(allowed)) or 'none'}"))
 
     for index, responder in enumerate(plan.responders):
         for rel_index, relation in enumerate(responder.relationships):
@@ -343,9 +338,8 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
         known = english_messages()
         for ident in plan.wording:
             if ident not in known:
-                close = difflib.get_close_matches(ident, sorted(known), n=1, cutoff=0.6)
-                problems.append(source.problem(("wording", ident), f"`{ident}` is not a message id of the guide",
-                                               at_key=True, hint=f"did you mean `{close[0]}`?" if close else "the ids are listed in docs/wording.md"))
+                problems.append(source.problem(("wording", ident), f"`{ident}` is not a message id of the guide", at_key=True,
+                                               hint=did_you_mean(ident, sorted(known)) or "the ids are listed in docs/wording.md"))
     days = set(plan.event.days)
     for v_index, venue in enumerate(plan.venues):
         for r_index, room in enumerate(venue.rooms):

@@ -28,6 +28,12 @@ _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp)(;[a-z0-9=.+-]*)*,", r
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9.+-]*):")
 
 
+def url_scheme(url: str) -> str | None:
+    """`https` for "HTTPS://example.org", None for a relative reference: the one reading of a URL's scheme."""
+    match = _SCHEME.match(url)
+    return match.group(1).lower() if match else None
+
+
 class RefusedResource(BuildError):
     """The plan refers to a file or address a guide may not use."""
 
@@ -46,7 +52,7 @@ class AssetPolicy:
     requests: list[str] = field(default_factory=list)
     refused: list[RefusedResource] = field(default_factory=list)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.plan_dir = Path(self.plan_dir).resolve()
         self.templates_dir = Path(self.templates_dir).resolve()
 
@@ -56,7 +62,7 @@ class AssetPolicy:
         return self.plan_dir.as_uri() + "/"
 
     def absolute(self, url: str) -> str:
-        return url if _SCHEME.match(url) else urljoin(self.base_url, url)
+        return url if url_scheme(url) else urljoin(self.base_url, url)
 
     def refuse(self, url: str, reason: str) -> RefusedResource:
         error = RefusedResource(url, reason)

@@ -23,7 +23,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 from generator.plan.model import Plan, Responder, Shift
 from generator.render.locale import Localizer
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 PRODID = "-//incident-guide//on-call rota//EN"
 
 
@@ -69,7 +69,7 @@ def _event(plan: Plan, shift: Shift, responder: Responder, stamp: dt.datetime, u
     number = 1
     while f"{uid}@incident-guide" in uids:  # two shifts starting together (an overlap the linter reports)
         number += 1
-        uid = hashlib.sha256(f"{seed}\n{number}".encode("utf-8")).hexdigest()[:32]
+        uid = hashlib.sha256(f"{seed}\n{number}".encode()).hexdigest()[:32]
     uids.add(f"{uid}@incident-guide")
     leads = responder.id == shift.lead
     event = Event()
@@ -130,9 +130,11 @@ def vtimezone(zone: zoneinfo.ZoneInfo, first: dt.date, last: dt.date) -> Timezon
     start = dt.datetime.combine(first, dt.time(), zone).astimezone(UTC)  # local midnights
     end = dt.datetime.combine(last, dt.time(), zone).astimezone(UTC)
 
-    def state(moment: dt.datetime):
+    def state(moment: dt.datetime) -> _State:
         local = moment.astimezone(zone)
-        return local.utcoffset(), bool(local.dst()), local.tzname()
+        offset = local.utcoffset()
+        assert offset is not None  # an aware time always has one
+        return offset, bool(local.dst()), local.tzname()
 
     timezone = Timezone()
     timezone.add("tzid", zone.key)
@@ -158,7 +160,10 @@ def vtimezone(zone: zoneinfo.ZoneInfo, first: dt.date, last: dt.date) -> Timezon
     return timezone
 
 
-def _observance(state, offset_from: dt.timedelta, onset: dt.datetime):
+_State = tuple[dt.timedelta, bool, str | None]  # a zone's offset, daylight saving or not, abbreviation
+
+
+def _observance(state: _State, offset_from: dt.timedelta, onset: dt.datetime) -> TimezoneStandard | TimezoneDaylight:
     offset, daylight, name = state
     part = TimezoneDaylight() if daylight else TimezoneStandard()
     part.add("dtstart", onset)

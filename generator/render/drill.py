@@ -99,7 +99,7 @@ def drill_kit(guide: Guide) -> DrillKit:
     schedule.append(Slot("", "", "Session debrief: what we change in the plan, and who writes it in"))
     durations.append(CLOSING_MINUTES)
     timed, elapsed = [], 0
-    for slot, length in zip(schedule, durations):
+    for slot, length in zip(schedule, durations, strict=True):
         timed.append(Slot(_clock(elapsed), _clock(elapsed + length), slot.what))
         elapsed += length
     return DrillKit(exercises, timed, elapsed, _checklist(guide))

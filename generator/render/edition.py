@@ -1,4 +1,8 @@
-"""Step 4, edition: cut the plan down to what one audience may see.
+"""Step 4, edition: the editions there are, and the plan cut down to what one audience may see.
+
+EDITIONS is the one list of editions: the command line's --edition choices, the
+titles, the build's files and the leak check's file map all come from it. A new
+edition is one row here plus its template in templates/.
 
 Templates receive only the cut copy, so a template cannot show what it was never
 given. Whatever is above the audience becomes None (single values) or is left out
@@ -8,10 +12,46 @@ given. Whatever is above the audience becomes None (single values) or is left ou
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from pathlib import PurePosixPath
+from typing import Any, NamedTuple, TypeVar
 
 from generator.plan.model import Audience, Model, Plan
+
+Item = TypeVar("Item", bound=Model)
+
+PRIVATE_DIR = "private"  # output/NAME/private/: the responder-only files
+
+
+@dataclass(frozen=True)
+class EditionSpec:
+    """One row of the editions table: who reads it, its title, template and files, whether it is private."""
+
+    name: str
+    audience: Audience
+    title: str  # "Volunteer guide": the cover, the running header, the page title
+    template: str  # in templates/
+    stem: str  # its files are STEM.pdf and STEM.html
+    private: bool  # written under private/, mode 0600
+    sealable: bool = False  # `build --seal` encrypts its HTML
+    formats: tuple[str, ...] = ("pdf", "html")  # a printed-only output (a desk sheet, cards) says ("pdf",)
+
+    def file(self, suffix: str) -> PurePosixPath:
+        folder = PurePosixPath(PRIVATE_DIR) if self.private else PurePosixPath()
+        return folder / f"{self.stem}.{suffix}"
+
+
+# The editions `build` writes, in order.
+EDITIONS: dict[str, EditionSpec] = {
+    spec.name: spec
+    for spec in (
+        EditionSpec("public", Audience.public, "How to report", "public.html.j2", "public", private=False),
+        EditionSpec("volunteer", Audience.volunteer, "Volunteer guide", "volunteer.html.j2", "volunteer", private=False),
+        EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder", private=True, sealable=True),
+        EditionSpec("drill", Audience.responder, "Drill kit", "drill.html.j2", "drill", private=True, formats=("pdf",)),
+    )
+}
 
 
 class LeadTime(NamedTuple):
@@ -30,16 +70,22 @@ class Edition:
     plan: Plan
     # day -> the leads on call through that day: volunteer-level, though the rota itself is not
     leads_by_day: dict[dt.date, list[LeadTime]] = field(default_factory=dict)
+    spec_name: str | None = None  # its row in EDITIONS; by default the edition named after the audience
+
+    @property
+    def spec(self) -> EditionSpec:
+        return EDITIONS[self.spec_name or self.audience.value]
 
     @property
     def name(self) -> str:
-        return self.audience.value
+        return self.spec.name
 
 
-def make_edition(plan: Plan, audience: Audience) -> Edition:
+def make_edition(plan: Plan, audience: Audience, name: str | None = None) -> Edition:
+    """The plan as `audience` may see it; `name` picks the row of EDITIONS when several share an audience."""
     cut_plan = cut(plan, audience)
     leads = lead_times(plan, cut_plan) if audience.allows(Audience.volunteer) else {}
-    return Edition(audience, cut_plan, leads)
+    return Edition(audience, cut_plan, leads, name)
 
 
 def lead_times(plan: Plan, cut_plan: Plan) -> dict[dt.date, list[LeadTime]]:
@@ -68,9 +114,9 @@ def _wall(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=None, fold=0)
 
 
-def cut(item: Model, audience: Audience) -> Model:
+def cut(item: Item, audience: Audience) -> Item:
     """A copy of `item` holding only what `audience` may see."""
-    update = {}
+    update: dict[str, Any] = {}
     for name in type(item).model_fields:
         value = getattr(item, name)
         needed = item.field_audience(name)
@@ -81,7 +127,7 @@ def cut(item: Model, audience: Audience) -> Model:
     return item.model_copy(update=update)
 
 
-def _cut_value(value, audience: Audience):
+def _cut_value(value: Any, audience: Audience) -> Any:
     if isinstance(value, list):
         return [_cut_value(v, audience) for v in value if not _hidden(v, audience)]
     if isinstance(value, Model):
@@ -89,11 +135,11 @@ def _cut_value(value, audience: Audience):
     return value
 
 
-def _hidden(value, audience: Audience) -> bool:
+def _hidden(value: Any, audience: Audience) -> bool:
     return isinstance(value, Model) and not audience.allows(value.item_audience())
 
 
-def _empty(value):
+def _empty(value: Any) -> Any:
     if isinstance(value, list):
         return []
     if isinstance(value, dict):
@@ -101,7 +147,7 @@ def _empty(value):
     return None
 
 
-def leaf_audiences(item: Model, path: tuple = (), inherited: Audience = Audience.public):
+def leaf_audiences(item: Model, path: tuple[Any, ...] = (), inherited: Audience = Audience.public) -> Iterator[tuple[tuple[Any, ...], Any, Audience]]:
     """(path, value, audience) for every leaf of the plan: the strictest audience on its way down."""
     here = _stricter(inherited, item.item_audience())
     for name in type(item).model_fields:
@@ -111,7 +157,7 @@ def leaf_audiences(item: Model, path: tuple = (), inherited: Audience = Audience
         yield from _leaves(value, path + (name,), level)
 
 
-def _leaves(value, path: tuple, level: Audience):
+def _leaves(value: Any, path: tuple[Any, ...], level: Audience) -> Iterator[tuple[tuple[Any, ...], Any, Audience]]:
     if isinstance(value, Model):
         yield from leaf_audiences(value, path, level)
     elif isinstance(value, list):

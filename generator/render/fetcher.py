@@ -12,6 +12,7 @@ the build: generator.render.pdf checks `fetcher.refused` after rendering.
 
 from __future__ import annotations
 
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -46,7 +47,7 @@ class GuideURLFetcher(URLFetcher):
     def close(self) -> None:
         self.closed = True
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         self.asked.append(url)
         if self.closed:
             self._refuse(self.policy.refuse(url, "guides do not carry attachments"))
@@ -60,6 +61,6 @@ class GuideURLFetcher(URLFetcher):
             self._refuse(error)
         return URLFetcherResponse(path.as_uri(), content, {"Content-Type": media_type})
 
-    def _refuse(self, error: RefusedResource):
+    def _refuse(self, error: RefusedResource) -> NoReturn:
         self.refused.append(error)
         raise Refused(error)

@@ -27,24 +27,31 @@ import phonenumbers
 import segno
 from markupsafe import Markup, escape
 
-import generator
+from generator.paths import templates_dir
 from generator.plan.model import (
     Audience,
+    Cell,
+    Channel,
     ChannelKind,
     Plan,
     RelationKind,
+    Resource,
     ResourceKind,
+    Responder,
     ResponderRole,
+    Role,
     RoleKind,
+    Room,
     RoomKind,
     Shift,
     Venue,
+    Waiver,
     usual_emergency_number,
 )
 from generator.render import markdown
 from generator.render.assets import AssetPolicy
 from generator.render.drill import DrillKit, drill_kit
-from generator.render.edition import Edition
+from generator.render.edition import Edition, EditionSpec, LeadTime
 from generator.render.locale import Localizer
 
 # Where US Letter is the usual paper (CLDR's paper-size data); A4 everywhere else.
@@ -53,12 +60,14 @@ PAPER_SIZES = ("a4", "letter")
 
 
 
-def edition_title(loc: Localizer, audience: Audience) -> Markup:
-    return {
-        Audience.public: loc.t("edition.public", "How to report"),
-        Audience.volunteer: loc.t("edition.volunteer", "Volunteer guide"),
-        Audience.responder: loc.t("edition.responder", "Responder guide"),
-    }[audience]
+def edition_title(loc: Localizer, spec: EditionSpec) -> Markup:
+    """An edition's title in the guide's language (the registry's English title for an edition without its own message)."""
+    words = {
+        "public": loc.t("edition.public", "How to report"),
+        "volunteer": loc.t("edition.volunteer", "Volunteer guide"),
+        "responder": loc.t("edition.responder", "Responder guide"),
+    }
+    return words.get(spec.name) or escape(spec.title)
 
 
 def role_word(loc: Localizer, role: ResponderRole) -> Markup:
@@ -110,12 +119,6 @@ def resource_word(loc: Localizer, kind: ResourceKind) -> Markup:
         ResourceKind.records: loc.t("resource.records", "records"),
         ResourceKind.other: loc.t("resource.other", "other"),
     }[kind]
-
-
-def templates_dir() -> Path:
-    """The templates: packaged as generator/templates by `pip install .`, else the checkout's templates/."""
-    packaged = Path(generator.__file__).parent / "templates"
-    return packaged if packaged.is_dir() else Path(generator.__file__).resolve().parent.parent / "templates"
 
 
 def default_paper(plan: Plan) -> str:
@@ -216,7 +219,7 @@ class Guide:
 
     @property
     def edition_title(self) -> Markup:
-        return edition_title(self.t, self.audience)
+        return edition_title(self.t, self.edition.spec)
 
     @property
     def title(self) -> Markup:
@@ -273,7 +276,7 @@ class Guide:
     @property
     def other_numbers(self) -> list[tuple[str, str | None, str | None, str | None]]:
         """(who, number, when to call, where) for the cover: the venues' numbers, then their contacts."""
-        rows = []
+        rows: list[tuple[str, str | None, str | None, str | None]] = []
         for venue in self.plan.venues:
             rows += [(n.label, n.number, n.when, None) for n in venue.numbers]
             rows += [(c.name, c.phone, c.when, c.where) for c in venue.contacts if c.phone or c.where]
@@ -282,7 +285,7 @@ class Guide:
     def venue_days(self, venue: Venue) -> Markup:
         return days_text(self.t, venue.days, self.plan.event.days) if venue.days else Markup("")
 
-    def rooms(self, *kinds: RoomKind) -> list[tuple[Venue, object, Markup]]:
+    def rooms(self, *kinds: RoomKind) -> list[tuple[Venue, Room, Markup]]:
         """(venue, room, days) for rooms of the given kinds, in plan order."""
         found = []
         for venue in self.plan.venues:
@@ -294,22 +297,22 @@ class Guide:
     def days_text(self, days: list[dt.date]) -> Markup:
         return days_text(self.t, days, self.plan.event.days)
 
-    def room_word(self, room) -> Markup:
+    def room_word(self, room: Room) -> Markup:
         return room_word(self.t, room.kind)
 
-    def resource_word(self, resource) -> Markup:
+    def resource_word(self, resource: Resource) -> Markup:
         return resource_word(self.t, resource.kind)
 
     # people
     @property
-    def team(self):
+    def team(self) -> list[Responder]:
         return self.plan.responders
 
     def team_has(self, name: str) -> bool:
         """Whether any responder in this edition's cut plan still holds `name` (a column to show)."""
         return any(getattr(responder, name) for responder in self.plan.responders)
 
-    def team_links(self, responder) -> list[Markup]:
+    def team_links(self, responder: Responder) -> list[Markup]:
         """Fallback and declared relationships of one responder, one line each (responder edition)."""
         lines = []
         if responder.fallback:
@@ -321,7 +324,7 @@ class Guide:
             lines.append(line)
         return lines
 
-    def role_word(self, responder) -> Markup:
+    def role_word(self, responder: Responder) -> Markup:
         return role_word(self.t, responder.role)
 
     def who(self, ident: str) -> str | Markup:
@@ -341,7 +344,7 @@ class Guide:
         return self.t.join(self.who(ident) for ident in idents)
 
     @property
-    def waivers(self) -> list[tuple[Markup, object]]:
+    def waivers(self) -> list[tuple[Markup, Waiver]]:
         """Every waiver with what it covers, in this locale's words (Plan.all_waivers in English for check)."""
         t, plan = self.t.t, self.plan
         found = [(t("waiver.plan", "the whole plan"), waiver) for waiver in plan.waivers]
@@ -359,21 +362,21 @@ class Guide:
             found += [(t("waiver.scenario", "scenario {name}", name=scenario.title), waiver) for waiver in scenario.waivers]
         return found
 
-    def roles_of(self, *kinds: RoleKind):
+    def roles_of(self, *kinds: RoleKind) -> list[Role]:
         return [role for role in self.plan.roles if role.kind in kinds]
 
     @property
-    def chain(self):
+    def chain(self) -> list[Role]:
         return [role for role in (self.plan.role(ident) for ident in self.plan.reporting.chain) if role]
 
-    def channel_word(self, channel) -> Markup:
+    def channel_word(self, channel: Channel) -> Markup:
         return channel_word(self.t, channel.kind)
 
     @property
-    def leads_by_day(self) -> list[tuple[dt.date, list]]:
+    def leads_by_day(self) -> list[tuple[dt.date, list[LeadTime]]]:
         return sorted(self.edition.leads_by_day.items())
 
-    def lead_times_text(self, spells) -> Markup:
+    def lead_times_text(self, spells: list[LeadTime]) -> Markup:
         """'Amara Okonjo-Reyes' for a whole day, else '00:00-08:00 Dimitra, 08:00-16:00 Amara'.
 
         Each name is escaped and isolated in <bdi>, so right-to-left names keep their order.
@@ -390,7 +393,7 @@ class Guide:
     @property
     def leads_summary(self) -> list[tuple[Markup, Markup]]:
         """Days with the same leads at the same hours grouped, for the cover: [("Every day", "Amara ..."), ...]."""
-        groups: list[tuple[list[dt.date], list]] = []
+        groups: list[tuple[list[dt.date], list[LeadTime]]] = []
         for day, spells in self.leads_by_day:
             if groups and groups[-1][1] == spells:
                 groups[-1][0].append(day)
@@ -401,7 +404,7 @@ class Guide:
     # rota, in the event's time zone
     @property
     def zone_note(self) -> str:
-        names = sorted({self._local(shift.start).tzname() for shift in self.plan.rota} - {None})
+        names = sorted({name for shift in self.plan.rota if (name := self._local(shift.start).tzname())})
         return f"{self.plan.event.timezone}" + (f" ({', '.join(names)})" if names else "")
 
     def _local(self, moment: dt.datetime) -> dt.datetime:
@@ -434,7 +437,7 @@ class Guide:
                 if contact.name.casefold() not in listed]
 
     # assessment
-    def cell(self, impact: str, risk: str):
+    def cell(self, impact: str, risk: str) -> Cell | None:
         if not self.plan.assessment:
             return None
         return next((c for c in self.plan.assessment.matrix if c.impact == impact and c.risk == risk), None)
@@ -525,38 +528,44 @@ def source_date_epoch() -> dt.datetime | None:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value.isdigit():
         return None
-    return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(value), dt.UTC)
 
 
 @jinja2.pass_context
-def _phone_filter(context, number: str | None) -> str:
-    return context["guide"].phone(number)
+def _phone_filter(context: jinja2.runtime.Context, number: str | None) -> str:
+    return _guide(context).phone(number)
 
 
 @jinja2.pass_context
-def _long_date_filter(context, day: dt.date) -> str:
-    return context["guide"].t.long_date(day)
+def _long_date_filter(context: jinja2.runtime.Context, day: dt.date) -> str:
+    return _guide(context).t.long_date(day)
 
 
 @jinja2.pass_context
-def _short_date_filter(context, day: dt.date) -> str:
-    return context["guide"].t.short_date(day)
+def _short_date_filter(context: jinja2.runtime.Context, day: dt.date) -> str:
+    return _guide(context).t.short_date(day)
 
 
 @jinja2.pass_context
-def _t(context, ident: str, english: str, **values: object) -> Markup:
+def _t(context: jinja2.runtime.Context, ident: str, english: str, **values: object) -> Markup:
     """`t("id", "English text {name}", name=value)` in the templates: the guide's own words."""
-    return context["guide"].t.t(ident, english, **values)
+    return _guide(context).t.t(ident, english, **values)
+
+
+def _guide(context: jinja2.runtime.Context) -> Guide:
+    guide = context["guide"]
+    assert isinstance(guide, Guide)
+    return guide
 
 
 @jinja2.pass_context
-def _md_filter(context, text: str | None) -> Markup:
-    return context["guide"].md(text)
+def _md_filter(context: jinja2.runtime.Context, text: str | None) -> Markup:
+    return Markup(context["guide"].md(text))
 
 
 @jinja2.pass_context
-def _mdi_filter(context, text: str | None) -> Markup:
-    return context["guide"].mdi(text)
+def _mdi_filter(context: jinja2.runtime.Context, text: str | None) -> Markup:
+    return Markup(context["guide"].mdi(text))
 
 
 @functools.cache
@@ -596,5 +605,5 @@ def render_html(
     if medium not in ("screen", "print"):
         raise ValueError(f"unknown medium {medium!r}")
     guide = Guide(edition, medium, paper or default_paper(edition.plan), policy, source_date, loc)
-    page = environment().get_template(template or f"{edition.name}.html.j2")
+    page = environment().get_template(template or edition.spec.template)
     return page.render(guide=guide, plan=guide.plan, medium=medium)

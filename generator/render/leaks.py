@@ -29,15 +29,17 @@ import functools
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import phonenumbers
 
-from generator.errors import BuildError
+from generator.errors import BuildError, path_text
 from generator.plan.model import Audience, Plan
-from generator.render.edition import leaf_audiences
+from generator.render.edition import EDITIONS, leaf_audiences
 from generator.render.locale import Localizer
 
 MIN_NAME = 3
@@ -56,17 +58,14 @@ _MARKDOWN_MARKS = re.compile(r"[*_`#>\[\]]+")
 
 @dataclass(frozen=True)
 class Secret:
-    path: tuple
+    path: tuple[Any, ...]
     value: str
     kind: str  # "phone", "handle", "name" or "text"
     needle: str
 
     @property
     def field(self) -> str:
-        text = ""
-        for part in self.path:
-            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-        return text
+        return path_text(self.path)
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def secrets_above(plan: Plan, audience: Audience) -> list[Secret]:
     """Every searchable value of `plan` that readers of `audience` must not see."""
     visible_text: list[str] = []
     visible_digits: set[str] = set()
-    candidates: list[tuple[tuple, object]] = []
+    candidates: list[tuple[tuple[Any, ...], object]] = []
     for path, value, needed in leaf_audiences(plan):
         if not audience.allows(needed):
             candidates.append((path, value))
@@ -160,7 +159,7 @@ def normalise_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def _secrets(path: tuple, value, plan: Plan) -> list[Secret]:
+def _secrets(path: tuple[Any, ...], value: Any, plan: Plan) -> list[Secret]:
     field = _field(path)
     if field in _SKIP_FIELDS or isinstance(value, (bool, int, float, enum.Enum)) or not isinstance(value, str):
         return []
@@ -178,12 +177,12 @@ def _secrets(path: tuple, value, plan: Plan) -> list[Secret]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _word_pattern(needle: str) -> re.Pattern:
+def _word_pattern(needle: str) -> re.Pattern[str]:
     """A name as a whole word: "Bo Li" matches "call Bo Li now" but "Sam" does not match "Sampling"."""
     return re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
 
 
-def _field(path: tuple) -> str:
+def _field(path: tuple[Any, ...]) -> str:
     names = [p for p in path if isinstance(p, str)]
     return names[-1] if names else ""
 
@@ -201,46 +200,48 @@ def _national_digits(value: str, region: str | None) -> str:
 
 
 class _TextParser(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("style", "script"):
             self._skip += 1
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in ("style", "script") and self._skip:
             self._skip -= 1
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if not self._skip:
             self.parts.append(data)
 
 
-# Which edition each finished file belongs to, by its name inside output/NAME/.
-EDITION_FILES = {
-    "public.html": Audience.public, "public.pdf": Audience.public,
-    "volunteer.html": Audience.volunteer, "volunteer.pdf": Audience.volunteer,
-    "drill-volunteer.pdf": Audience.volunteer,
-}
+def edition_files() -> dict[str, Audience]:
+    """Which audience each finished file is for, by its name inside output/NAME/; files for the
+    responders are left out, as nothing in the plan is above them."""
+    files: dict[str, Audience] = {spec.file(suffix).as_posix(): spec.audience for spec in EDITIONS.values()
+             if spec.audience is not Audience.responder for suffix in spec.formats}
+    files["drill-volunteer.pdf"] = Audience.volunteer  # `incident-guide drill --audience volunteer`
+    return files
 
 
-def check_file(path, audience: Audience, secrets: list[Secret]) -> list[Leak]:
+def check_file(path: str | Path, audience: Audience, secrets: list[Secret]) -> list[Leak]:
     """Search one finished guide (HTML or PDF) for the secrets of its audience."""
     path = Path(path)
     return _search(path.read_bytes(), "pdf" if path.suffix == ".pdf" else "html", secrets)
 
 
-def check_output_dir(out_dir, plan: Plan) -> dict[str, list[Leak]]:
+def check_output_dir(out_dir: str | Path, plan: Plan) -> dict[str, list[Leak]]:
     """Leaks per existing guide file in output/NAME/ (responder files have nothing above them)."""
-    secrets = {audience: secrets_above(plan, audience) for audience in set(EDITION_FILES.values())}
+    files = edition_files()
+    secrets = {audience: secrets_above(plan, audience) for audience in set(files.values())}
     return {name: check_file(Path(out_dir) / name, audience, secrets[audience])
-            for name, audience in EDITION_FILES.items() if (Path(out_dir) / name).is_file()}
+            for name, audience in files.items() if (Path(out_dir) / name).is_file()}
 
 
-def check_leaks(plan: Plan, files) -> None:
+def check_leaks(plan: Plan, files: Sequence[Any]) -> None:
     """The build's last lock: raise BuildError naming every leak in the rendered files (nothing is written then)."""
     secrets = {audience: secrets_above(plan, audience) for audience in {item.audience for item in files}}
     found = []

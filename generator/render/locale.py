@@ -37,7 +37,7 @@ PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 def locale_dir() -> Path:
     # One home for where the templates are (checkout or installed package).
-    from generator.render.html import templates_dir
+    from generator.paths import templates_dir
 
     return templates_dir() / "locale"
 

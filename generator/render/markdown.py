@@ -16,7 +16,7 @@ import nh3
 from markupsafe import Markup
 
 from generator.errors import BuildError
-from generator.render.assets import RefusedResource
+from generator.render.assets import RefusedResource, url_scheme
 
 TAGS = {"p", "br", "strong", "em", "b", "i", "code", "ul", "ol", "li", "a", "blockquote", "img", "del", "sub", "sup"}
 ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
@@ -28,7 +28,6 @@ EXTENSIONS = ["sane_lists"]
 _IMG = re.compile(r"<img\b[^>]*>")
 _ALT = re.compile(r'\balt="[^"]*[^"\s][^"]*"')
 _SRC = re.compile(r'\bsrc="([^"]*)"')
-_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9.+-]*):")
 _ONE_PARAGRAPH = re.compile(r"^<p>((?:(?!</?p>).)*)</p>$", re.DOTALL)
 
 ImageSource = Callable[[str], str]
@@ -58,8 +57,8 @@ def clean(html: str, image_source: ImageSource | None = None) -> str:
         if tag == "a" and attribute == "href":
             return value if value.strip().lower().startswith(LINK_SCHEMES) else None
         if tag == "img" and attribute == "src":
-            scheme = _SCHEME.match(value)
-            if scheme and scheme.group(1).lower() not in ("http", "https", "file", "data"):
+            scheme = url_scheme(value.strip())
+            if scheme and scheme not in ("http", "https", "file", "data"):
                 return None
             if image_source is None:
                 return value

@@ -20,9 +20,10 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from generator.errors import BuildError
+from generator.paths import templates_dir
 from generator.render.assets import AssetPolicy
 from generator.render.fetcher import GuideURLFetcher, Refused
-from generator.render.html import PAPER_SIZES, templates_dir
+from generator.render.html import PAPER_SIZES
 
 PDF_VARIANT = "pdf/ua-1"
 STYLESHEETS = ("base.css", "print.css")
@@ -32,7 +33,7 @@ PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 class PrintLog(logging.Handler):
     """WeasyPrint's complaints during one rendering (missing alt text, unloadable pictures, CSS it ignored)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
         self.messages: list[str] = []
 
@@ -66,7 +67,7 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", fetcher: Gu
             font_config=font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
         _refuse_attachments(document, fetcher)
         fetcher.close()  # anything asked for while writing would be an attachment
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True)
+        pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True)
     except Refused as stop:
         raise stop.error from None
     finally:
@@ -76,7 +77,7 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", fetcher: Gu
     return pdf
 
 
-def _refuse_attachments(document, fetcher: GuideURLFetcher) -> None:
+def _refuse_attachments(document: weasyprint.Document, fetcher: GuideURLFetcher) -> None:
     """A guide never embeds files: <link rel=attachment> and <a rel=attachment> fail the build.
 
     The sanitizer already removes both from plan prose; this is the second lock.

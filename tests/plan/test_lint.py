@@ -432,8 +432,8 @@ def test_times_with_an_offset_become_wall_clock_times_of_the_event():
                               .replace("end: 2027-10-31 08:00", "end: 2027-10-31 01:30"), "plan.yaml"))
     second = plan.rota[1].start
     assert (second.tzinfo, second.hour, second.minute, second.fold) == (None, 1, 30, 1)
-    assert plan.event.utc(second) == dt.datetime(2027, 10, 31, 1, 30, tzinfo=dt.timezone.utc)
-    assert plan.event.utc(plan.rota[0].end) == dt.datetime(2027, 10, 31, 0, 30, tzinfo=dt.timezone.utc)
+    assert plan.event.utc(second) == dt.datetime(2027, 10, 31, 1, 30, tzinfo=dt.UTC)
+    assert plan.event.utc(plan.rota[0].end) == dt.datetime(2027, 10, 31, 0, 30, tzinfo=dt.UTC)
 
 
 # --- waivers ------------------------------------------------------------------------

@@ -114,8 +114,8 @@ def test_bom_in_the_middle_is_refused():
 
 
 def test_latin1_byte_position_counts_characters():
-    assert problems("a: 1\nname: Zoë Δ\n".encode("utf-8") + b"\xe9\n") == ["3:1: the plan is not UTF-8 text (it has the byte 0xe9 here)"]
-    assert problems("name: Δ Zo".encode("utf-8") + b"\xeb\n") == ["1:11: the plan is not UTF-8 text (it has the byte 0xeb here)"]
+    assert problems("a: 1\nname: Zoë Δ\n".encode() + b"\xe9\n") == ["3:1: the plan is not UTF-8 text (it has the byte 0xe9 here)"]
+    assert problems("name: Δ Zo".encode() + b"\xeb\n") == ["1:11: the plan is not UTF-8 text (it has the byte 0xeb here)"]
 
 
 def test_utf16_is_named():

@@ -1,27 +1,13 @@
 """The HTML guides in Debian's Chromium: zero axe-core violations, no request leaves the file, fits a phone."""
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from browser import CHROMIUM, launch_chromium, run_axe  # noqa: E402
+from browser import run_axe
 
 EDITIONS = {"volunteer": "volunteer.html", "responder": "private/responder.html"}
 VIEWPORTS = {"phone": {"width": 375, "height": 740}, "laptop": {"width": 1280, "height": 800}}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def open_page(browser, path: Path, viewport: dict, requests: list):

@@ -19,7 +19,7 @@ from generator.render.calendar import rota_calendars, vtimezone
 ROOT = Path(__file__).resolve().parents[2]
 COMPLETE = ROOT / "plans" / "complete-conference.yaml"
 MINIMAL = (ROOT / "tests" / "fixtures" / "lint" / "minimal.yaml").read_text(encoding="utf-8")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 # Europe/London, both clock changes of 2027: 28 March (01:00 GMT -> 02:00 BST) and
@@ -53,7 +53,7 @@ def test_one_calendar_per_responder_with_one_event_per_shift():
         theirs = [s for s in plan.rota if responder.id == s.lead or responder.id in s.responders]
         found = events(calendars[responder.id])
         assert len(found) == len(theirs)
-        for event, shift in zip(found, sorted(theirs, key=lambda s: s.start)):
+        for event, shift in zip(found, sorted(theirs, key=lambda s: s.start), strict=True):
             start, end = event.decoded("dtstart"), event.decoded("dtend")
             assert start.tzinfo.key == "Europe/London" and end.tzinfo.key == "Europe/London"
             assert start.replace(tzinfo=None) == shift.start and end.replace(tzinfo=None) == shift.end

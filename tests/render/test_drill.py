@@ -106,7 +106,7 @@ def test_the_running_order_fits_an_hour_and_adds_up(plan):
     assert len(kit.exercises) == len(plan.scenarios)
     assert kit.total_minutes <= SESSION_MINUTES
     assert kit.schedule[0].start == "0:00"
-    for before, after in zip(kit.schedule, kit.schedule[1:]):
+    for before, after in zip(kit.schedule, kit.schedule[1:], strict=False):
         assert before.end == after.start
     minutes = int(kit.schedule[-1].end.split(":")[0]) * 60 + int(kit.schedule[-1].end.split(":")[1])
     assert minutes == kit.total_minutes

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 
 from generator.build import build_plan
 from generator.errors import BuildError, PlanError
+from generator.paths import templates_dir
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.fetcher import GuideURLFetcher, Refused
-from generator.render.html import templates_dir
 from generator.render.pdf import render_pdf
 
 CANARY_TEXT = b"CANARY-7f3a"
@@ -197,6 +197,7 @@ def _set_directions(text):
     return change
 
 
+@pytest.mark.slow
 def test_plan_with_a_network_picture_fails_and_the_server_sees_nothing(write_plan, server, tmp_path):
     base, seen = server
     plan = write_plan(_set_directions(f"Map: ![map]({base}/map.png)"))
@@ -209,6 +210,7 @@ def test_plan_with_a_network_picture_fails_and_the_server_sees_nothing(write_pla
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_plan_with_a_network_link_builds_and_the_server_sees_nothing(write_plan, server, tmp_path):
     base, seen = server
     plan = write_plan(_set_directions(f"See [the map]({base}/map.html)."))
@@ -217,6 +219,7 @@ def test_plan_with_a_network_link_builds_and_the_server_sees_nothing(write_plan,
     assert seen == []
 
 
+@pytest.mark.slow
 def test_plan_with_a_file_canary_fails_and_embeds_nothing(write_plan, folders, tmp_path):
     canary = folders[1] / "canary.png"
     plan = write_plan(_set_directions(f"![map]({canary.as_uri()})"), folder=folders[0])
@@ -227,6 +230,7 @@ def test_plan_with_a_file_canary_fails_and_embeds_nothing(write_plan, folders, t
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_plan_with_a_picture_next_to_it_embeds_it(write_plan, folders, tmp_path):
     plan = write_plan(_set_directions("![Map of the entrance](room.png)"), folder=folders[0])
     written = {p.name: p for p in build_plan(plan, tmp_path / "out", editions=["volunteer"])}
@@ -234,6 +238,7 @@ def test_plan_with_a_picture_next_to_it_embeds_it(write_plan, folders, tmp_path)
     assert images_in(written["volunteer.pdf"].read_bytes()) == 1
 
 
+@pytest.mark.slow
 def test_hostile_prose_and_template_syntax_in_a_whole_build(write_plan, folders, tmp_path):
     (folders[0] / "secret.txt").write_text("SECRET-ATTACHMENT")
 

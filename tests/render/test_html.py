@@ -11,8 +11,8 @@ import pytest
 from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 from generator.render.assets import AssetPolicy, RefusedResource
-from generator.render.edition import make_edition
-from generator.render.locale import Localizer
+from generator.render.calendar import rota_calendars
+from generator.render.edition import EDITIONS, make_edition
 from generator.render.html import (
     default_paper,
     environment,
@@ -20,6 +20,7 @@ from generator.render.html import (
     render_html,
     templates_dir,
 )
+from generator.render.locale import Localizer
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
@@ -33,20 +34,32 @@ def plan():
 
 @pytest.fixture(scope="module")
 def pages(plan):
+    """Every edition's HTML guide of the example plan, by edition name."""
     policy = AssetPolicy(EXAMPLE.parent, templates_dir())
-    return {audience.value: render_html(make_edition(plan, audience), policy=policy)
-            for audience in (Audience.volunteer, Audience.responder)}
+    return {spec.name: render_html(make_edition(plan, spec.audience, spec.name), policy=policy, template=spec.template)
+            for spec in EDITIONS.values() if "html" in spec.formats}
 
 
-@pytest.mark.parametrize("edition", ["volunteer", "responder"])
-def test_golden(pages, edition, update_golden):
-    golden = GOLDEN / f"{edition}.html"
+def _compare_with_golden(golden: Path, text: str, update_golden: bool) -> None:
     if update_golden:
         golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(pages[edition], encoding="utf-8")
+        golden.write_bytes(text.encode("utf-8"))  # as is: a calendar's lines end in CRLF
     assert golden.is_file(), "run pytest --update-golden to create the golden files"
-    assert pages[edition] == golden.read_text(encoding="utf-8"), (
+    assert text == golden.read_bytes().decode("utf-8"), (
         f"{golden.relative_to(ROOT)} differs; if the change is intended, run pytest --update-golden and review the diff")
+
+
+@pytest.mark.parametrize("edition", [name for name, spec in EDITIONS.items() if "html" in spec.formats])
+def test_golden(pages, edition, update_golden):
+    _compare_with_golden(GOLDEN / f"{edition}.html", pages[edition], update_golden)
+
+
+def test_golden_calendars(plan, update_golden):
+    """Each responder's rota calendar (private/rota-ID.ics), byte for byte."""
+    calendars = rota_calendars(plan)
+    assert len(calendars) == 5
+    for responder_id, calendar in calendars.items():
+        _compare_with_golden(GOLDEN / f"rota-{responder_id}.ics", calendar.decode("utf-8"), update_golden)
 
 
 def test_the_environment_is_strict():
@@ -196,7 +209,7 @@ def test_templates_are_found(monkeypatch):
 def test_rota_is_one_table_per_day_in_the_event_time_zone(plan):
     from generator.render.html import Guide
 
-    utc = dt.timezone.utc
+    utc = dt.UTC
     shifts = [
         plan.rota[0].model_copy(update={"start": dt.datetime(2027, 6, 9, 7, 0, tzinfo=utc),
                                         "end": dt.datetime(2027, 6, 9, 15, 0, tzinfo=utc)}),
@@ -213,35 +226,24 @@ def test_rota_is_one_table_per_day_in_the_event_time_zone(plan):
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_a_three_by_three_matrix_shares_its_width_in_chromium(tmp_path, width):
+def test_a_three_by_three_matrix_shares_its_width_in_chromium(browser, tmp_path, width):
     """plans/conference-team.yaml has three risk levels: each risk column gets an equal share, none a
     sliver; on a phone the matrix scrolls sideways in its own region rather than widen the page."""
-    import sys
-
-    sys.path.insert(0, str(ROOT / "tests"))
-    from browser import CHROMIUM, launch_chromium
-
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
     path = ROOT / "plans" / "conference-team.yaml"
     html = render_html(make_edition(read_plan(path), Audience.responder),
                        policy=AssetPolicy(path.parent, templates_dir()))
     assert html.count('<table class="matrix" style="--risk-levels: 3">') == 2
     page_file = tmp_path / "responder.html"
     page_file.write_text(html, encoding="utf-8")
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 800})
-            page.goto(page_file.as_uri())
-            tables = page.evaluate("""() => [...document.querySelectorAll("table.matrix")].map(table => ({
-                table: table.getBoundingClientRect().width,
-                columns: [...table.querySelectorAll("thead th")].map(th => th.getBoundingClientRect().width)}))""")
-            page_width = page.evaluate("document.documentElement.scrollWidth")
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    try:
+        page.goto(page_file.as_uri())
+        tables = page.evaluate("""() => [...document.querySelectorAll("table.matrix")].map(table => ({
+            table: table.getBoundingClientRect().width,
+            columns: [...table.querySelectorAll("thead th")].map(th => th.getBoundingClientRect().width)}))""")
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        page.close()
     assert page_width <= width
     for found in tables:
         corner, *risks = found["columns"]

@@ -45,7 +45,7 @@ def test_phone_found_however_written(volunteer_secrets, written):
 
 def test_phone_split_by_markup_is_found_in_visible_text(volunteer_secrets):
     leaks = find_leaks(volunteer_secrets, html_source="<p>020 <b>7946</b> 0204</p>")
-    assert any(l.where == "HTML text" and l.secret.field == "responders[3].phone" for l in leaks)
+    assert any(leak.where == "HTML text" and leak.secret.field == "responders[3].phone" for leak in leaks)
 
 
 def test_email_and_handle_found_case_insensitively(volunteer_secrets):

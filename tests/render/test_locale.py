@@ -11,13 +11,14 @@ import pytest
 from babel.messages.pofile import read_po
 
 from generator.errors import PlanError
+from generator.paths import templates_dir
 from generator.plan.load import load_file
 from generator.plan.model import Audience, ResponsesOrder
 from generator.plan.validate import read_plan, validate
 from generator.render import catalogs
 from generator.render.calendar import rota_calendars
 from generator.render.edition import make_edition
-from generator.render.html import render_html, templates_dir
+from generator.render.html import render_html
 from generator.render.locale import (
     CATALOG_LANGUAGES,
     PSEUDO,

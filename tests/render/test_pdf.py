@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import itertools
 import re
 import subprocess
 from collections import Counter
@@ -12,12 +13,15 @@ import pytest
 from pypdf import PdfReader
 
 from generator.build import build_plan
+from generator.paths import templates_dir
 from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 from generator.render.assets import AssetPolicy
 from generator.render.edition import make_edition
-from generator.render.html import phone_display, render_html, templates_dir
+from generator.render.html import phone_display, render_html
 from generator.render.pdf import render_pdf
+
+pytestmark = pytest.mark.slow  # every test prints a PDF
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
@@ -206,7 +210,7 @@ def test_the_bundled_fonts_cover_their_scripts_and_allow_embedding():
 
 
 def test_source_date_epoch_dates_the_pdf(plan):
-    moment = dt.datetime(2027, 4, 20, 12, 0, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2027, 4, 20, 12, 0, tzinfo=dt.UTC)
     policy = AssetPolicy(EXAMPLE.parent, templates_dir())
     html = render_html(make_edition(plan, Audience.volunteer), medium="print", source_date=moment)
     assert '<meta name="dcterms.created" content="2027-04-20T12:00:00Z">' in html
@@ -358,7 +362,7 @@ def print_edition(path: Path, out: Path, audience=Audience.responder) -> Path:
 def test_names_in_many_scripts_print_with_the_bundled_fonts(write_plan, tmp_path):
     def change(data):
         _team(len(MANY_SCRIPTS))(data)
-        for person, name in zip(data["responders"], MANY_SCRIPTS.values()):
+        for person, name in zip(data["responders"], MANY_SCRIPTS.values(), strict=True):
             person["name"] = name
         for shift in data["rota"]:
             shift["lead"], shift["responders"] = "r0", ["r4", "r3"]  # Hebrew, then Arabic
@@ -409,7 +413,7 @@ def test_a_three_by_three_matrix_shares_the_width_between_the_risk_columns(tmp_p
     starts = {word: x0 for x0, y, _, word in page if abs(y - header) < 1}
     right = max(x1 for x1 in (w[2] for w in page))  # the running header ends at the right margin, as the table does
     edges = [starts["Impact"], starts["Minor"], starts["Moderate"], starts["Major"], right]
-    widths = [b - a for a, b in zip(edges, edges[1:])]
+    widths = [b - a for a, b in itertools.pairwise(edges)]
     table = right - edges[0]
     assert 0.14 < widths[0] / table < 0.22, widths
     assert max(widths[1:]) - min(widths[1:]) < 0.02 * table, widths

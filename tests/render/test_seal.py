@@ -1,5 +1,3 @@
-import sys, pathlib; sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # noqa: E401,E702
-
 import base64
 import hashlib
 import json
@@ -10,10 +8,11 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from browser import CHROMIUM, launch_chromium, run_axe
 from generator.render.seal import SealError, check_passphrase, seal_html, unseal_html
+
+from browser import run_axe
 
 PASSPHRASE = "correct horse battery staple"
 TITLE = "Responder guide (sealed)"
@@ -206,16 +205,6 @@ def test_committed_v1_fixture_opens():
 
 
 # ---------------------------------------------------------------- in Chromium
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 class Tab:

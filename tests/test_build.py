@@ -1,6 +1,7 @@
 """`incident-guide build`: the four files, their modes, all-or-nothing writes, errors without tracebacks."""
 
 import io
+import json
 import os
 import stat
 from pathlib import Path
@@ -14,8 +15,10 @@ from generator.build import EDITIONS, build_plan
 from generator.check import check_plan
 from generator.cli import main
 from generator.errors import BuildError
+from generator.plan.model import Audience
+from generator.plan.validate import read_plan
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
 FILES = ["public.pdf", "public.html", "volunteer.pdf", "volunteer.html", "private/responder.pdf", "private/responder.html",
          "private/drill.pdf",
@@ -211,3 +214,51 @@ def test_an_online_community_without_venues_builds(write_plan, tmp_path, fake_pd
     html = written["responder.html"].read_text(encoding="utf-8")
     assert "Emergency: <a class=\"emergency-number\" dir=\"ltr\" href=\"tel:999\">999</a>" in html
     assert "Tell them the address" not in html and "Safety room" not in html and ">Rota<" not in html
+
+
+def test_build_format_json_is_one_document_for_a_good_and_a_broken_plan(write_plan, tmp_path, fake_pdf):
+    good = write_plan(name="good")
+    broken = write_plan(lambda data: data["responders"][0].update(phone="12"), name="broken")
+    result = CliRunner().invoke(main, ["build", "--format", "json", str(good), str(broken), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)  # stdout holds the JSON document and nothing else
+    by_file = {Path(entry["file"]).name: entry for entry in report["plans"]}
+    assert by_file["good.yaml"]["ok"] is True and by_file["good.yaml"]["status"] == "built"
+    assert sorted(Path(f).relative_to(tmp_path / "out" / "good").as_posix() for f in by_file["good.yaml"]["files"]) == sorted(FILES)
+    assert by_file["broken.yaml"]["ok"] is False and by_file["broken.yaml"]["files"] == []
+    [problem] = by_file["broken.yaml"]["problems"]
+    assert problem["path"] == "responders.0.phone" and problem["severity"] == "error" and problem["line"] > 1
+    assert report["errors"] == 1
+    # the same shape as `check --format json` for the same problem
+    checked = json.loads(CliRunner().invoke(main, ["check", "--format", "json", str(broken)]).stdout)
+    assert checked["plans"][0]["problems"] == by_file["broken.yaml"]["problems"]
+
+
+def test_a_bug_is_one_line_asking_for_a_report_and_the_traceback_only_with_debug(tmp_path, monkeypatch):
+    def broken_schema() -> str:
+        raise KeyError("no-such-key")
+
+    monkeypatch.setattr("generator.plan.schema.plan_schema_text", broken_schema)
+    result = CliRunner().invoke(main, ["schema"])
+    assert result.exit_code == 70
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "internal error (KeyError: 'no-such-key')" in lines[0] and "please report it" in lines[0]
+    assert "Traceback" not in result.output
+    debug = CliRunner().invoke(main, ["--debug", "schema"])
+    assert isinstance(debug.exception, KeyError)  # raised through, so Python prints the traceback
+
+
+def test_a_new_edition_is_one_row_in_the_registry(tmp_path, monkeypatch):
+    """A desk sheet for volunteers, HTML only, reusing the volunteer template: one EditionSpec, no other change."""
+    from generator.render import edition
+    from generator.render.leaks import check_output_dir
+
+    desk = edition.EditionSpec("desk", Audience.volunteer, "Desk sheet", "volunteer.html.j2", "desk", private=False, formats=("html",))
+    monkeypatch.setitem(edition.EDITIONS, "desk", desk)
+    written = build_plan(EXAMPLE, tmp_path, editions=["desk"], pdf=False)
+    assert [p.relative_to(tmp_path / "complete-conference").as_posix() for p in written] == ["desk.html"]
+    html = written[0].read_text(encoding="utf-8")
+    assert "<title>Riverside Open Source Summit 2027 \u2013 Desk sheet</title>" in html
+    assert "amara@example.org" not in html  # cut for volunteers like the volunteer guide
+    assert mode(written[0]) == 0o644
+    assert check_output_dir(tmp_path / "complete-conference", read_plan(EXAMPLE)) == {"desk.html": []}  # the leak check knows it

@@ -1,0 +1,20 @@
+"""Where the tool's own files are: packaged inside generator/ by `pip install .`, else in the checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import generator
+
+
+def package_or_repo_dir(name: str) -> Path:
+    """`generator/NAME` in an installed wheel, else the checkout's top-level `NAME/`."""
+    packaged = Path(generator.__file__).resolve().parent / name
+    if packaged.is_dir():
+        return packaged
+    return Path(generator.__file__).resolve().parent.parent / name
+
+
+def templates_dir() -> Path:
+    """The templates, stylesheets, fonts and starter plans."""
+    return package_or_repo_dir("templates")

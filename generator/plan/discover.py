@@ -1,0 +1,27 @@
+"""Which plan files a command was given: files as named, and the plans directly inside folders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+PLAN_SUFFIXES = (".yaml", ".yml")
+
+
+def collect_plans(paths: Iterable[Path]) -> list[Path]:
+    """Plan files named, and the *.yaml / *.yml files directly inside folders named; each once, in order."""
+    plans: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir()
+                           if p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith(".") and p.is_file())
+        else:
+            found = [path]
+        for plan in found:
+            key = plan.resolve()
+            if key not in seen:
+                seen.add(key)
+                plans.append(plan)
+    return plans
