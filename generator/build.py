@@ -113,7 +113,7 @@ def build_plan(
         files = render_editions(plan, path, specs, paper, pdf=pdf)
     except RefusedResource as refused:
         raise PlanError([locate_refusal(path, refused)]) from None
-    check_leaks(plan, files)  # the last lock: after rendering, before writing
+    check_leaks(plan, files, result.source)  # the last lock: after rendering, before writing
     if passphrase is not None:
         files = [seal_file(item, passphrase, plan) for item in files]
     return write_files(Path(out_dir) / path.stem, files)

@@ -17,8 +17,12 @@ What is searched, and how:
 What is not searched: ids, choices (`lead`, `high`), dates and numbers, which say
 nothing on their own; a name shorter than MIN_NAME characters ("Jo" is part of too
 many words to prove anything); short labels such as "Volunteers" or "Police, non-emergency", which
-are also the guide's own vocabulary; and a secret that is also part of a value the
-edition may show (a responder-only note repeating a visible sentence proves nothing).
+are also the guide's own vocabulary; and a secret that the edition may show anyway as
+a value of its own (a responder's address that is also a public channel's).
+
+A secret written inside a visible value's text is a paste: `find_pastes` finds them
+for `check` (rule PRIVATE-PASTE, located at the paste), and the build's leak check
+words what it finds the same way.
 """
 
 from __future__ import annotations
@@ -28,15 +32,20 @@ import functools
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import phonenumbers
 
-from generator.errors import BuildError
+from generator.errors import BuildError, PlanError, Problem
+from generator.plan.load import SourceMap
 from generator.plan.model import Audience, Plan
 from generator.render.edition import leaf_audiences
+
+PlanPath = tuple[Any, ...]  # ("responders", 0, "email")
 
 MIN_NAME = 3
 MIN_WORDS = 4
@@ -77,31 +86,171 @@ class Leak:
 
 
 def secrets_above(plan: Plan, audience: Audience) -> list[Secret]:
-    """Every searchable value of `plan` that readers of `audience` must not see."""
-    visible_text: list[str] = []
+    """Every searchable value of `plan` that readers of `audience` must not see.
+
+    A value the edition shows anyway as a value of its own (a responder's e-mail that
+    is also a public channel's address) is not a secret; one that only appears inside
+    visible text is: that is a paste (see `find_pastes`), not permission.
+    """
+    visible_values: set[str] = set()
     visible_digits: set[str] = set()
     candidates: list[tuple[tuple, object]] = []
     for path, value, needed in leaf_audiences(plan):
         if not audience.allows(needed):
             candidates.append((path, value))
             continue
-        visible_text.append(normalise_text(str(value)))
+        visible_values.add(normalise_text(str(value)))
         if _field(path) in _PHONE_FIELDS:
             visible_digits.add(_digits(str(value)))
-    visible = "\n".join(visible_text)
     secrets: dict[tuple[str, str], Secret] = {}
     for path, value in candidates:
         for secret in _secrets(path, value, plan):
             if secret.kind == "phone":
                 if any(d.endswith(secret.needle) for d in visible_digits):
                     continue
-            elif secret.kind == "name":
-                if _word_pattern(secret.needle).search(visible):
-                    continue
-            elif secret.needle in visible:
+            elif secret.needle in visible_values:
                 continue
             secrets.setdefault((secret.kind, secret.needle), secret)
     return list(secrets.values())
+
+
+@dataclass(frozen=True)
+class Paste:
+    """A value above a field's audience, written inside that field's text."""
+
+    secret: Secret
+    path: PlanPath  # the field whose text holds it
+    audience: Audience  # who reads that field
+
+
+def find_pastes(plan: Plan) -> list[Paste]:
+    """Every value written into the text of a field whose readers may not see it, in plan order."""
+    secrets = {audience: secrets_above(plan, audience) for audience in (Audience.public, Audience.volunteer)}
+    found: dict[tuple[PlanPath, PlanPath], Paste] = {}
+    for path, value, level in leaf_audiences(plan):
+        if level is Audience.responder or not isinstance(value, str) or isinstance(value, enum.Enum) or _field(path) in _SKIP_FIELDS:
+            continue
+        plain = normalise_text(value)
+        numbers = {_digits(m) for m in _PHONE_TEXT.findall(value)}
+        for secret in secrets[level]:
+            seen = found.get((path, secret.path))  # a handle's two spellings are one paste, at the longer one
+            if _hit(secret, plain, numbers) and (seen is None or len(seen.secret.needle) < len(secret.needle)):
+                found[(path, secret.path)] = Paste(secret, path, level)
+    return list(found.values())
+
+
+def paste_pattern(secret: Secret) -> re.Pattern[str]:
+    """The secret as it may be written in plan source: digits with any separators, or its words with any spaces."""
+    if secret.kind == "phone":
+        return re.compile(r"(?:\+\d{1,3}|\(?0)?[\s().\-/]*" + r"[\s().\-/]*".join(secret.needle))
+    words = [re.escape(word) for word in secret.needle.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words), re.IGNORECASE)
+
+
+READERS = {Audience.public: "everyone", Audience.volunteer: "volunteers"}
+READ_BY = {Audience.public: "which is on the public sheet", Audience.volunteer: "which volunteers read"}
+AUDIENCE_WORDS = {Audience.volunteer: "volunteers and responders only", Audience.responder: "responder only"}
+FIELD_WORDS = {"email": "e-mail", "chat": "chat handle", "phone": "phone number", "number": "number",
+               "how_to_recognise": "description", "recognise_responders": "text on recognising responders",
+               "duties": "duties", "where": "directions", "do": "things to do", "do_not": "things not to do",
+               "ask": "questions to ask", "when": "when to call", "emergency_number": "emergency number"}
+ITEM_WORDS = {"responders": ("responder", "name"), "roles": ("role", "name"), "venues": ("venue", "name"),
+              "contacts": ("contact", "name"), "rooms": ("room", "name"), "numbers": ("number", "label"),
+              "channels": ("reporting channel", "label"), "scenarios": ("scenario", "title"),
+              "definitions": ("definition", "term"), "procedure": ("step", "title"), "resources": ("resource", "name"),
+              "responses": ("response", "name"), "steps": ("step", "title"), "report_form": ("form field", "label")}
+
+
+def secret_words(plan: Plan, secret: Secret) -> str:
+    """'Amara Okonjo-Reyes's e-mail (responder only)': whose value it is and who may see it, in words."""
+    audience = _audience_of(plan, secret.path)
+    whose = _owner(plan, secret.path)
+    field = FIELD_WORDS.get(_field(secret.path), _field(secret.path).replace("_", " "))
+    text = f"{whose}'s {field}" if whose else f"`{secret.field}`"
+    return f"{text} ({AUDIENCE_WORDS[audience]})" if audience in AUDIENCE_WORDS else text
+
+
+def place_words(plan: Plan, path: PlanPath) -> str:
+    """'a duty of the role “Volunteers”': where in the plan a text is, in words."""
+    field = next((p for p in reversed(path) if isinstance(p, str)), "")
+    name = FIELD_WORDS.get(field, field.replace("_", " "))
+    what = f"the {name}"
+    if isinstance(path[-1], int):
+        what = {"duties": "a duty", "steps": "a step", "address": "the address"}.get(field, f"one of the {name}")
+    item = _item(plan, path)
+    if item is None:
+        return f"{what} (`{Secret(path, '', 'text', '').field}`)"
+    noun, label = item
+    return f"{what} of the {noun} “{label}”" if label else f"{what} of a {noun}"
+
+
+def paste_message(plan: Plan, paste: Paste) -> str:
+    """'Amara Okonjo-Reyes's e-mail (responder only) appears in a duty of the role “Volunteers”, which volunteers read'."""
+    return f"{secret_words(plan, paste.secret)} appears in {place_words(plan, paste.path)}, {READ_BY[paste.audience]}"
+
+
+def paste_hint(plan: Plan, paste: Paste) -> str:
+    if paste.audience is Audience.public and paste.secret.path[:1] == ("responders",):
+        return "remove it from this text: responders are never listed on the public sheet (a public channel can give a number or address)"
+    lower = _how_to_lower(plan, paste.secret.path, paste.audience)
+    return (f"remove it from this text, or, if {READERS[paste.audience]} may see it, "
+            + (f"lower its audience ({lower})" if lower else "lower its audience"))
+
+
+def _how_to_lower(plan: Plan, path: PlanPath, audience: Audience) -> str:
+    if len(path) >= 3 and path[0] == "responders" and isinstance(path[1], int):
+        who = plan.responders[path[1]]
+        return f"`visibility: {{{path[2]}: {audience.value}}}` on `{who.id}`"
+    if _item(plan, path) is not None:
+        return f"`audience: {audience.value}` on that item"
+    return ""
+
+
+def _walk(plan: Plan, path: PlanPath) -> list[tuple[str, object]]:
+    """(list name, item) for each list item on the way down `path`."""
+    found: list[tuple[str, object]] = []
+    node: object = plan
+    parent = ""
+    for part in path:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            found.append((parent, node))
+        else:
+            node = getattr(node, part, None) if not isinstance(node, dict) else node.get(part)
+            parent = part
+        if node is None:
+            break
+    return found
+
+
+def _item(plan: Plan, path: PlanPath) -> tuple[str, str] | None:
+    """The innermost named item on `path`: (noun, its name or label)."""
+    for parent, item in reversed(_walk(plan, path)):
+        if parent in ITEM_WORDS and item is not None:
+            noun, attribute = ITEM_WORDS[parent]
+            return noun, str(getattr(item, attribute, "") or "")
+    return None
+
+
+def _owner(plan: Plan, path: PlanPath) -> str:
+    item = _item(plan, path)
+    if item is None:
+        return ""
+    noun, label = item
+    return label if noun == "responder" else f"the {noun} “{label}”"
+
+
+def _audience_of(plan: Plan, path: PlanPath) -> Audience | None:
+    return next((level for leaf, _, level in leaf_audiences(plan) if leaf == path), None)
+
+
+def _hit(secret: Secret, plain: str, numbers: set[str]) -> bool:
+    """Whether `secret` is in a text (`plain`: normalised; `numbers`: the digits of every phone-like run in it)."""
+    if secret.kind == "phone":
+        return any(number.endswith(secret.needle) for number in numbers)
+    if secret.kind == "name":
+        return _word_pattern(secret.needle).search(plain) is not None
+    return secret.needle in plain
 
 
 def find_leaks(secrets: list[Secret], html_source: str | None = None, pdf_text: str | None = None) -> list[Leak]:
@@ -116,13 +265,7 @@ def find_leaks(secrets: list[Secret], html_source: str | None = None, pdf_text: 
         plain = normalise_text(text)
         numbers = {_digits(m) for m in _PHONE_TEXT.findall(text)}
         for secret in secrets:
-            if secret.kind == "phone":
-                hit = any(number.endswith(secret.needle) for number in numbers)
-            elif secret.kind == "name":
-                hit = _word_pattern(secret.needle).search(plain) is not None
-            else:
-                hit = secret.needle in plain
-            if hit:
+            if _hit(secret, plain, numbers):
                 leaks.append(Leak(secret, where))
     return leaks
 
@@ -231,15 +374,40 @@ def check_output_dir(out_dir, plan: Plan) -> dict[str, list[Leak]]:
             for name, audience in EDITION_FILES.items() if (Path(out_dir) / name).is_file()}
 
 
-def check_leaks(plan: Plan, files) -> None:
-    """The build's last lock: raise BuildError naming every leak in the rendered files (nothing is written then)."""
+def check_leaks(plan: Plan, files: Iterable[Any], source: SourceMap | None = None) -> None:
+    """The build's last lock: raise on every leak in the rendered files (nothing is written then).
+
+    With the plan's source positions, each leak is a Problem worded like `check`'s
+    PRIVATE-PASTE and located at the paste when the value is pasted into a field the
+    file's readers see, else where the value itself is written (a template printed it);
+    without them, a BuildError naming the fields.
+    """
     secrets = {audience: secrets_above(plan, audience) for audience in {item.audience for item in files}}
-    found = []
+    found: list[tuple[Any, Leak]] = []  # (RenderedFile, leak); build.py imports this module
     for item in files:
         if secrets[item.audience] and item.kind in ("html", "pdf"):
-            found += [f"{item.path}: {leak}" for leak in _search(item.content, item.kind, secrets[item.audience])]
-    if found:
-        raise BuildError("the leak check stopped the build; nothing was written:\n  " + "\n  ".join(dict.fromkeys(found)))
+            found += [(item, leak) for leak in _search(item.content, item.kind, secrets[item.audience])]
+    if not found:
+        return
+    if source is None:
+        lines = [f"{item.path}: {leak}" for item, leak in found]
+        raise BuildError("the leak check stopped the build; nothing was written:\n  " + "\n  ".join(dict.fromkeys(lines)))
+    pastes = find_pastes(plan)
+    places: dict[tuple[int, int, str, str, PlanPath], list[str]] = {}
+    for item, leak in found:
+        paste = next((p for p in pastes if p.secret.path == leak.secret.path and not p.audience.rank > item.audience.rank), None)
+        if paste is not None:
+            line, column = source.inside(paste.path, paste_pattern(paste.secret))
+            message, hint = paste_message(plan, paste), paste_hint(plan, paste)
+        else:
+            line, column = source.value(leak.secret.path)
+            message = f"{secret_words(plan, leak.secret)} is printed in a guide its readers may not see"
+            hint = "a template or the cut printed it: report this as a bug; nothing was written"
+        places.setdefault((line, column, message, hint, leak.secret.path), []).append(f"{item.path} ({leak.where})")
+    problems = [Problem(source.file, line, column, f"{message}; the leak check found it in {', '.join(dict.fromkeys(where))}",
+                        hint=hint, rule="PRIVATE-PASTE", path=path)
+                for (line, column, message, hint, path), where in places.items()]
+    raise PlanError(problems)
 
 
 def _search(content: bytes, kind: str, secrets: list[Secret]) -> list[Leak]:
