@@ -11,7 +11,10 @@ What is searched, and how:
 - e-mail addresses and chat handles case-insensitively (a handle written
   "Signal: priya.23" also without its "Signal:");
 - names of people (responders, contacts) case-insensitively as whole words, when at
-  least MIN_NAME characters long;
+  least MIN_NAME characters long; a name (or text) in another script also without
+  combining marks and joiners (a PDF splits Devanagari conjuncts), and in right-to-left
+  and Brahmic scripts word by word, each word's letters in any order, the words in any
+  order (the PDF text layer gives RTL ligatures and words back in visual order);
 - any other text (notes, scripts, steps) case-insensitively with whitespace and
   Markdown marks collapsed, when it has at least MIN_WORDS words.
 What is not searched: ids, choices (`lead`, `high`), dates and numbers, which say
@@ -130,11 +133,10 @@ def find_pastes(plan: Plan) -> list[Paste]:
     for path, value, level in leaf_audiences(plan):
         if level is Audience.responder or not isinstance(value, str) or isinstance(value, enum.Enum) or _field(path) in _SKIP_FIELDS:
             continue
-        plain = normalise_text(value)
-        numbers = {_digits(m) for m in _PHONE_TEXT.findall(value)}
+        text = _Text(value)
         for secret in secrets[level]:
             seen = found.get((path, secret.path))  # a handle's two spellings are one paste, at the longer one
-            if _hit(secret, plain, numbers) and (seen is None or len(seen.secret.needle) < len(secret.needle)):
+            if _hit(secret, text) and (seen is None or len(seen.secret.needle) < len(secret.needle)):
                 found[(path, secret.path)] = Paste(secret, path, level)
     return list(found.values())
 
@@ -244,13 +246,80 @@ def _audience_of(plan: Plan, path: PlanPath) -> Audience | None:
     return next((level for leaf, _, level in leaf_audiences(plan) if leaf == path), None)
 
 
-def _hit(secret: Secret, plain: str, numbers: set[str]) -> bool:
-    """Whether `secret` is in a text (`plain`: normalised; `numbers`: the digits of every phone-like run in it)."""
+class _Text:
+    """A text to search, in the forms the searches need (the costly ones made only when asked for)."""
+
+    def __init__(self, text: str):
+        self.raw = text
+        self.plain = normalise_text(text)
+        self.numbers = {_digits(m) for m in _PHONE_TEXT.findall(text)}
+
+    @functools.cached_property
+    def skeleton(self) -> str:
+        return skeleton(self.plain)
+
+    @functools.cached_property
+    def tokens(self) -> dict[str, list[int]]:
+        """Each word's letters, sorted, -> the word's positions: survives letters a PDF reorders inside a word."""
+        index: dict[str, list[int]] = {}
+        for position, word in enumerate(_WORD.findall(self.skeleton)):
+            index.setdefault(_letters(word), []).append(position)
+        return index
+
+
+def _hit(secret: Secret, text: _Text) -> bool:
+    """Whether `secret` is in `text`."""
     if secret.kind == "phone":
-        return any(number.endswith(secret.needle) for number in numbers)
-    if secret.kind == "name":
-        return _word_pattern(secret.needle).search(plain) is not None
-    return secret.needle in plain
+        return any(number.endswith(secret.needle) for number in text.numbers)
+    found = (_word_pattern(secret.needle).search(text.plain) is not None if secret.kind == "name"
+             else secret.needle in text.plain)
+    if found or secret.kind not in ("name", "text") or secret.needle.isascii():
+        return found
+    # Names and text in other scripts, as a PDF's text layer gives them back: marks and joiners
+    # dropped or moved (Devanagari conjuncts, combining accents), letters of a right-to-left
+    # ligature in visual order, and right-to-left words in reverse order.
+    bare = skeleton(secret.needle)
+    if not bare.strip():
+        return False
+    spaceless = any(_script(c) in _NO_SPACES for c in bare)
+    if (bare in text.skeleton) if spaceless else _word_pattern(bare).search(text.skeleton):
+        return True
+    if not any(_script(c) in _REORDERED for c in bare):
+        return False
+    return _near(text.tokens, [_letters(word) for word in _WORD.findall(bare)])
+
+
+_WORD = re.compile(r"[^\W_]+")  # letters and digits (marks are gone from a skeleton)
+# scripts written without spaces between words: a name is a run of letters, not a word
+_NO_SPACES = {"THAI", "LAO", "KHMER", "MYANMAR", "CJK", "HIRAGANA", "KATAKANA", "HANGUL", "TIBETAN"}
+# scripts whose letters a PDF text layer may give back in another order (right-to-left, Brahmic)
+_REORDERED = {"ARABIC", "HEBREW", "SYRIAC", "THAANA", "NKO", "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI", "ORIYA",
+              "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA"}
+
+
+def skeleton(text: str) -> str:
+    """`text` without combining marks, joiners and direction marks, compatibility forms folded (NFKC, casefold)."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(c for c in decomposed if unicodedata.category(c)[0] != "M" and unicodedata.category(c) != "Cf")
+
+
+@functools.lru_cache(maxsize=4096)
+def _script(character: str) -> str:
+    name = unicodedata.name(character, "")
+    return "CJK" if name.startswith(("CJK", "IDEOGRAPHIC")) else name.split(" ", 1)[0]
+
+
+def _letters(word: str) -> str:
+    return "".join(sorted(c for c in word if c.isalpha()))
+
+
+def _near(tokens: dict[str, list[int]], words: list[str]) -> bool:
+    """Whether every word (as sorted letters) occurs, in any order, within a few words of the first."""
+    if not words or any(word not in tokens for word in words):
+        return False
+    reach = 2 * len(words)
+    return any(all(any(abs(other - start) <= reach for other in tokens[word]) for word in words[1:])
+               for start in tokens[words[0]])
 
 
 def find_leaks(secrets: list[Secret], html_source: str | None = None, pdf_text: str | None = None) -> list[Leak]:
@@ -262,10 +331,9 @@ def find_leaks(secrets: list[Secret], html_source: str | None = None, pdf_text: 
         haystacks.append(("PDF text", pdf_text))
     leaks = []
     for where, text in haystacks:
-        plain = normalise_text(text)
-        numbers = {_digits(m) for m in _PHONE_TEXT.findall(text)}
+        haystack = _Text(text)
         for secret in secrets:
-            if _hit(secret, plain, numbers):
+            if _hit(secret, haystack):
                 leaks.append(Leak(secret, where))
     return leaks
 
