@@ -319,6 +319,11 @@ def build_many(plans: Sequence[Path], output_root: Path, *, options: dict | None
         elif result.status == BUILT:
             for file in result.files:
                 echo(f"wrote {file}")
+            private = [file for file in result.files if file.parent.name == "private"]
+            if (options or {}).get("passphrase") and private:
+                names = " and ".join(file.name for file in private)
+                echo(f"sealed {names} in {private[0].parent} with the passphrase (each responder's calendar is inside "
+                     "the sealed page); nothing private is left in clear")
     echo(summary_table(ordered))
     echo(totals_line(ordered, time.perf_counter() - started))
     return ordered

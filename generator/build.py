@@ -11,11 +11,20 @@ the leak check), so a plan with errors, a refused picture or a crash leaves the
 previous guides untouched. Each file is written to a temporary file in its own
 directory and renamed over the old one (os.replace), so a reader never sees half a
 file; all temporary files are written before the first rename.
+
+With a passphrase (`build --seal`) the private set is sealed before it is written:
+responder.html encrypted with every rota-ID.ics inside it (download links, shown
+after unlocking), responder.pdf encrypted (AES-256), and calendars an earlier
+unsealed build left in private/ removed, so nothing private stays in clear. The
+sealed page's lock screen goes through the leak check as a public page.
 """
 
 from __future__ import annotations
 
+import base64
+import html
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
@@ -24,12 +33,12 @@ from pathlib import Path, PurePosixPath
 
 from generator.check import check_plan
 from generator.errors import PlanError, Problem
-from generator.plan.model import Audience, Plan
+from generator.plan.model import Audience, Plan, usual_emergency_number
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.calendar import rota_calendars
 from generator.render.edition import make_edition
 from generator.render.leaks import check_leaks
-from generator.render.seal import check_passphrase, seal_html
+from generator.render.seal import check_passphrase, seal_html, seal_pdf
 from generator.render.html import PAPER_SIZES, default_paper, render_html, source_date_epoch, templates_dir
 
 PRIVATE_DIR = "private"
@@ -115,16 +124,81 @@ def build_plan(
         raise PlanError([locate_refusal(path, refused)]) from None
     check_leaks(plan, files, result.source)  # the last lock: after rendering, before writing
     if passphrase is not None:
-        files = [seal_file(item, passphrase, plan) for item in files]
-    return write_files(Path(out_dir) / path.stem, files)
+        files = seal_files(files, passphrase, plan)
+        # the lock screen is readable by anyone holding the file: it may show public data only
+        check_leaks(plan, [lock_screen(item) for item in files if item.private and item.kind == "html"], result.source)
+    sealed_set = passphrase is not None and any(item.private for item in files)
+    return write_files(Path(out_dir) / path.stem, files, remove_stale=sealed_set)
 
 
-def seal_file(item: RenderedFile, passphrase: str, plan: Plan) -> RenderedFile:
-    """The private HTML guide, encrypted; every other file as it is."""
-    if not (item.private and item.kind == "html"):
-        return item
-    sealed = seal_html(item.content.decode("utf-8"), passphrase, title="Sealed responder guide", lang=plan.event.languages[0])
-    return replace(item, content=sealed.encode("utf-8"))
+SEALED_TITLE = "Sealed responder guide"
+
+
+def seal_files(files: list[RenderedFile], passphrase: str, plan: Plan) -> list[RenderedFile]:
+    """The private set sealed: the HTML guide encrypted with the calendars inside it, the PDF encrypted, nothing in clear."""
+    calendars = [item for item in files if item.kind == "ics"]
+    sealed = []
+    for item in files:
+        if item.kind == "ics":
+            continue  # offered for download inside the sealed guide instead
+        if item.private and item.kind == "html":
+            guide = with_calendars(item.content.decode("utf-8"), calendars, plan)
+            page = seal_html(guide, passphrase, title=SEALED_TITLE, lang=plan.event.languages[0], notice=lock_notice(plan))
+            sealed.append(replace(item, content=page.encode("utf-8")))
+        elif item.private and item.kind == "pdf":
+            sealed.append(replace(item, content=seal_pdf(item.content, passphrase)))
+        elif item.private:
+            raise ValueError(f"no way to seal {item.path}")  # a new private file type must say how it is sealed
+        else:
+            sealed.append(item)
+    return sealed
+
+
+def with_calendars(guide: str, calendars: list[RenderedFile], plan: Plan) -> str:
+    """The guide with each responder's calendar file as a download link (data: URL) at the end of its main part."""
+    if not calendars:
+        return guide
+    items = []
+    for item in calendars:
+        responder = plan.responder(item.path.stem.removeprefix("rota-"))
+        who = responder.name if responder else item.path.stem
+        data = base64.b64encode(item.content).decode("ascii")
+        items.append(f'<li><a download="{html.escape(item.path.name)}" href="data:text/calendar;charset=utf-8;base64,{data}">'
+                     f"{html.escape(who)}</a> <span class=\"small\">({html.escape(item.path.name)})</span></li>")
+    section = ('<section class="calendars" aria-labelledby="calendars-title">\n<h2 id="calendars-title">Shifts as calendar files</h2>\n'
+               "<p>Each responder's shifts, to import into their own calendar. They are kept inside this sealed guide, "
+               "not next to it.</p>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</section>\n")
+    at = max(guide.rfind("</main>"), 0) or guide.rfind("</body>")
+    return guide[:at] + section + guide[at:] if at > 0 else guide + section
+
+
+def lock_notice(plan: Plan) -> str:
+    """What the lock screen tells someone without the passphrase, from the public edition only."""
+    from generator.render.html import phone_display
+    from generator.render.leaks import visible_text
+    from generator.render.markdown import to_inline_html
+
+    public = make_edition(plan, Audience.public).plan
+    numbers = [venue.emergency for venue in public.venues] or (
+        [usual_emergency_number(public.event.country)] if public.event.country else [])
+    lines = [f"<p><strong>{html.escape(public.event.name)}</strong></p>"]
+    if numbers:
+        lines.append(f"<p>In an emergency call <strong>{html.escape(' / '.join(dict.fromkeys(numbers)))}</strong>.</p>")
+    for channel in public.reporting.channels:
+        if channel.phone:
+            hours = f" ({html.escape(channel.hours)})" if channel.hours else ""
+            lines.append(f"<p>{html.escape(channel.label)}: <strong>{html.escape(phone_display(channel.phone, public.region))}"
+                         f"</strong>{hours}</p>")
+    if public.reporting.recognise_responders:
+        text = visible_text(str(to_inline_html(public.reporting.recognise_responders)))
+        lines.append(f"<p>{html.escape(' '.join(text.split()))}</p>")
+    return '<div class="notice">\n' + "\n".join(lines) + "\n</div>"
+
+
+def lock_screen(item: RenderedFile) -> RenderedFile:
+    """A sealed page as someone without the passphrase reads it (the ciphertext left out), for the leak check."""
+    page = re.sub(r'<script type="application/json" id="sealed">.*?</script>', "", item.content.decode("utf-8"), flags=re.S)
+    return replace(item, content=page.encode("utf-8"), audience=Audience.public)
 
 
 def locate_refusal(path: Path, refused: RefusedResource) -> Problem:
@@ -175,8 +249,12 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     return files
 
 
-def write_files(target: Path, files: list[RenderedFile]) -> list[Path]:
-    """Write the whole set or nothing: every temporary file first, then one rename each."""
+def write_files(target: Path, files: list[RenderedFile], *, remove_stale: bool = False) -> list[Path]:
+    """Write the whole set or nothing: every temporary file first, then one rename each.
+
+    `remove_stale` (a sealed build) then deletes the files in private/ that the set no
+    longer has, such as calendars an unsealed build left there in clear.
+    """
     target.mkdir(parents=True, exist_ok=True)
     if any(f.private for f in files):
         private = target / PRIVATE_DIR
@@ -189,6 +267,11 @@ def write_files(target: Path, files: list[RenderedFile]) -> list[Path]:
             staged.append((_write_temporary(final, item.content, PRIVATE_FILE_MODE if item.private else SHARED_FILE_MODE), final))
         for temporary, final in staged:
             os.replace(temporary, final)
+        if remove_stale and (target / PRIVATE_DIR).is_dir():
+            keep = {final for _, final in staged}
+            for old in (target / PRIVATE_DIR).iterdir():
+                if old.is_file() and not old.name.startswith(".") and old not in keep:
+                    old.unlink()
     finally:
         for temporary, _ in staged:
             if os.path.exists(temporary):

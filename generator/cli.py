@@ -80,8 +80,8 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
               help="Plans built at once, each in its own process. Default: one per core.")
 @click.option("--force", is_flag=True, help="Rebuild even guides whose plan, pictures, templates and options are unchanged.")
 @click.option("--seal", is_flag=True,
-              help="Encrypt the private HTML guide with a passphrase from $INCIDENT_GUIDE_PASSPHRASE "
-                   "(asked for, without echo, when unset and a terminal is attached).")
+              help="Seal the private guides with a passphrase, asked for without echo (scripts: $INCIDENT_GUIDE_PASSPHRASE): "
+                   "the HTML guide encrypted with the calendars inside, the PDF encrypted (AES-256).")
 def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], paper: str | None,
           jobs: int | None, force: bool, seal: bool) -> None:
     """Build the guides: PDF and HTML of the public, volunteer and responder editions.
@@ -98,8 +98,9 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     responder.html and each responder's rota-ID.ics.
       incident-guide build plans/ --jobs 4
     builds every plan in plans/ and prints a table: plan, status, files, seconds.
-      INCIDENT_GUIDE_PASSPHRASE='three random words here' incident-guide build --seal plans/my-event.yaml
-    seals private/responder.html: it opens in a browser with the passphrase.
+      incident-guide build --seal plans/my-event.yaml
+    asks for a passphrase and seals private/: responder.html opens in a browser
+    with it (the calendars are inside), responder.pdf in a PDF reader.
     A plan with errors builds nothing; earlier guides stay as they were. The
     others are still built; the exit status is 1 if any plan failed.
     """
