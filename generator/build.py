@@ -197,7 +197,7 @@ def lock_notice(plan: Plan) -> str:
 
 def lock_screen(item: RenderedFile) -> RenderedFile:
     """A sealed page as someone without the passphrase reads it (the ciphertext left out), for the leak check."""
-    page = re.sub(r'<script type="application/json" id="sealed">.*?</script>', "", item.content.decode("utf-8"), flags=re.S)
+    page = re.sub(r'<script type="application/json" id="sealed">.*?</script>', "", item.content.decode("utf-8"), flags=re.DOTALL)
     return replace(item, content=page.encode("utf-8"), audience=Audience.public)
 
 

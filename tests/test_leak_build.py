@@ -13,7 +13,6 @@ import generator.render.html as html_module
 from generator.build import build_plan
 from generator.cli import main
 from generator.errors import PlanError
-from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 from generator.render.edition import Edition
 from generator.render.leaks import check_output_dir
@@ -118,6 +117,9 @@ def _paste_everything(data: dict) -> None:
     volunteers = next(role for role in data["roles"] if role["id"] == "volunteers")
     volunteers["duties"].append("If unsure, e-mail Amara at amara@example.org, message Signal: priya.23 or call 020 7946 0204.")
     data["reporting"]["recognise_responders"] += " Ask for Jonah Whitcombe-Adeyemi."
+    sam = next(r for r in data["responders"] if r["id"] == "sam")
+    sam["visibility"] = {"name": "responder"}  # a responder-only name
+    volunteers["duties"].append("Hand lost property to Sam Ferreira-Lindqvist.")
 
 
 def test_pasted_private_values_fail_check_at_each_paste(write_plan):
@@ -130,7 +132,8 @@ def test_pasted_private_values_fail_check_at_each_paste(write_plan):
                 "Signal: priya.23": "Priya Nandakumar's chat handle (responder only) appears in a duty of the role “Volunteers”",
                 "020 7946 0204": "Priya Nandakumar's phone number (responder only) appears in a duty of the role “Volunteers”",
                 "Jonah Whitcombe-Adeyemi": "Jonah Whitcombe-Adeyemi's name (volunteers and responders only) appears in the text "
-                                           "on recognising responders"}
+                                           "on recognising responders",
+                "Sam Ferreira-Lindqvist": "Sam Ferreira-Lindqvist's name (responder only) appears in a duty of the role “Volunteers”"}
     assert len(found) == len(expected), result.output
     for pasted, words in expected.items():
         [line] = [f for f in found if words in f]
@@ -143,6 +146,8 @@ def test_with_the_audience_lowered_the_pasted_values_build_and_show(write_plan, 
         _paste_everything(data)
         data["reporting"]["recognise_responders"] = data["reporting"]["recognise_responders"].replace(" Ask for Jonah Whitcombe-Adeyemi.", "")
         for responder in data["responders"]:
+            if responder["id"] == "sam":
+                responder["visibility"] = {"name": "volunteer"}
             if responder["id"] == "amara":
                 responder.setdefault("visibility", {})["email"] = "volunteer"
             if responder["id"] == "priya":
@@ -151,3 +156,4 @@ def test_with_the_audience_lowered_the_pasted_values_build_and_show(write_plan, 
     written = build_plan(write_plan(lowered), tmp_path / "out", editions=["volunteer"], pdf=False)
     page = next(path for path in written if path.name == "volunteer.html").read_text(encoding="utf-8")
     assert "amara@example.org" in page and "Signal: priya.23" in page and "020 7946 0204" in page
+    assert "Sam Ferreira-Lindqvist" in page
