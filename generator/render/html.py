@@ -42,7 +42,7 @@ from generator.plan.model import (
 )
 from generator.render import markdown
 from generator.render.assets import AssetPolicy
-from generator.render.edition import Edition
+from generator.render.edition import Edition, name_shown
 
 # Where US Letter is the usual paper (CLDR's paper-size data); A4 everywhere else.
 LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "BZ", "CL", "CO", "CR", "GT", "NI", "PA", "PR", "SV", "VE"})
@@ -207,20 +207,13 @@ class Guide:
         return "Emergency: " + " / ".join(numbers) if numbers else "Emergency: your local emergency number"
 
     @property
-    def other_numbers(self) -> list[tuple[str, str | None, str | None, str | None, str | None]]:
-        """(who, number, when to call, where, link) for the cover: the venues' numbers, then their contacts."""
+    def other_numbers(self) -> list[tuple[str, str | None, str | None, str | None]]:
+        """(who, number, when to call, where) for the cover: the venues' numbers, then their contacts."""
         rows = []
         for venue in self.plan.venues:
-            rows += [(n.label, n.number, n.when, None, n.link) for n in venue.numbers]
-            rows += [(c.name, c.phone, c.when, c.where, c.link) for c in venue.contacts if c.phone or c.where]
+            rows += [(n.label, n.number, n.when, None) for n in venue.numbers]
+            rows += [(c.name, c.phone, c.when, c.where) for c in venue.contacts if c.phone or c.where]
         return rows
-
-    @property
-    def emergency_notes(self) -> list[tuple[str | None, str | None]]:
-        """(note, link) the venues give with their emergency number, each once."""
-        notes = [(venue.emergency_when, venue.emergency_link) for venue in self.plan.venues
-                 if venue.emergency_when or venue.emergency_link]
-        return list(dict.fromkeys(notes))
 
     def venue_days(self, venue: Venue) -> str:
         return days_text(venue.days, self.plan.event.days) if venue.days else ""
@@ -270,7 +263,7 @@ class Guide:
         if role:
             return role.name
         responder = self.plan.responder(ident)
-        if responder and responder.name:
+        if responder and name_shown(responder, self.edition.audience):
             return responder.name
         return "the lead on call" if responder and responder.role.value == "lead" else "the response team"
 
@@ -417,6 +410,11 @@ def _mdi_filter(context, text: str | None) -> Markup:
     return context["guide"].mdi(text)
 
 
+def _no_none(value: object) -> object:
+    """`{{ value }}` of an absent value prints nothing, never the word None."""
+    return "" if value is None else value
+
+
 @functools.cache
 def environment(directory: Path | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -426,6 +424,7 @@ def environment(directory: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_no_none,
     )
     env.filters.update(
         long_date=long_date,
