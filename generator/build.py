@@ -12,11 +12,20 @@ the leak check), so a plan with errors, a refused picture or a crash leaves the
 previous guides untouched. Each file is written to a temporary file in its own
 directory and renamed over the old one (os.replace), so a reader never sees half a
 file; all temporary files are written before the first rename.
+
+With a passphrase (`build --seal`) the private set is sealed before it is written:
+responder.html encrypted with every rota-ID.ics inside it (download links, shown
+after unlocking), responder.pdf encrypted (AES-256), and calendars an earlier
+unsealed build left in private/ removed, so nothing private stays in clear. The
+sealed page's lock screen goes through the leak check as a public page.
 """
 
 from __future__ import annotations
 
+import base64
+import html
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
@@ -27,13 +36,14 @@ from typing import Any
 from generator.check import check_plan
 from generator.errors import PlanError, Problem
 from generator.paths import templates_dir
-from generator.plan.model import Audience, Plan, Scenario
+from generator.plan.load import SourceMap
+from generator.plan.model import Audience, Plan, Scenario, usual_emergency_number
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.calendar import rota_calendars
 from generator.render.edition import EDITIONS, PRIVATE_DIR, EditionSpec, make_edition
 from generator.render.html import PAPER_SIZES, default_paper, plan_localizer, render_html, source_date_epoch
 from generator.render.leaks import check_leaks
-from generator.render.seal import check_passphrase, lock_screen_words, seal_html
+from generator.render.seal import check_passphrase, lock_screen_words, seal_html, seal_pdf
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -86,7 +96,7 @@ def build_into(
     path = Path(path)
     if passphrase is not None:
         check_passphrase(passphrase)
-    plan = checked_plan(path, on_warning)
+    plan, source = checked_plan(path, on_warning)
     specs = select_editions(editions)
     paper = paper or default_paper(plan)
     if paper not in PAPER_SIZES:
@@ -96,14 +106,17 @@ def build_into(
         files = render_editions(plan, path, specs, paper, pdf=pdf)
     except RefusedResource as refused:
         raise PlanError([locate_refusal(path, refused)]) from None
-    check_leaks(plan, files)  # the last lock: after rendering, before writing
+    check_leaks(plan, files, source)  # the last lock: after rendering, before writing
     if passphrase is not None:
-        files = [seal_file(item, passphrase, plan) for item in files]
-    return write_files(Path(target_dir), files)
+        files = seal_files(files, passphrase, plan)
+        # the lock screen is readable by anyone holding the file: it may show public data only
+        check_leaks(plan, [lock_screen(item) for item in files if item.private and item.kind == "html"], source)
+    sealed_set = passphrase is not None and any(item.private for item in files)
+    return write_files(Path(target_dir), files, remove_stale=sealed_set)
 
 
-def checked_plan(path: Path, on_warning: Callable[[Problem], None] | None = None) -> Plan:
-    """The valid plan at `path`; PlanError with every problem when it has errors."""
+def checked_plan(path: Path, on_warning: Callable[[Problem], None] | None = None) -> tuple[Plan, SourceMap | None]:
+    """The valid plan at `path` and its source positions; PlanError with every problem when it has errors."""
     result = check_plan(path)
     errors = [p for p in result.problems if p.severity == "error"]
     if errors or result.plan is None:
@@ -111,7 +124,7 @@ def checked_plan(path: Path, on_warning: Callable[[Problem], None] | None = None
     for problem in result.problems:
         if on_warning:
             on_warning(problem)
-    return result.plan
+    return result.plan, result.source
 
 
 def drill_spec(audience: Audience) -> EditionSpec:
@@ -140,7 +153,7 @@ def build_drill(
     for a scenario id the kit cannot use, PlanError and BuildError as build_plan does.
     """
     path = Path(path)
-    plan = checked_plan(path, on_warning)
+    plan, source = checked_plan(path, on_warning)
     spec = drill_spec(audience)
     chosen = drill_scenarios(plan, list(scenarios), audience)
     paper = paper or default_paper(plan)
@@ -148,7 +161,7 @@ def build_drill(
         files = render_editions(plan.model_copy(update={"scenarios": chosen}), path, [spec], paper)
     except RefusedResource as refused:
         raise PlanError([locate_refusal(path, refused)]) from None
-    check_leaks(plan, files)  # secrets from the whole plan, not only the chosen scenarios
+    check_leaks(plan, files, source)  # secrets from the whole plan, not only the chosen scenarios
     return write_files(Path(out_dir) / path.stem, files)
 
 
@@ -172,13 +185,72 @@ def drill_scenarios(plan: Plan, wanted: list[str], audience: Audience) -> list[S
     return chosen
 
 
-def seal_file(item: RenderedFile, passphrase: str, plan: Plan) -> RenderedFile:
-    """A sealable edition's HTML (the responder guide), encrypted; every other file as it is."""
-    if not (item.sealable and item.kind == "html"):
-        return item
-    loc = plan_localizer(plan)
-    sealed = seal_html(item.content.decode("utf-8"), passphrase, lang=loc.language, words=lock_screen_words(loc))
-    return replace(item, content=sealed.encode("utf-8"))
+def seal_files(files: list[RenderedFile], passphrase: str, plan: Plan) -> list[RenderedFile]:
+    """The private set sealed: the HTML guide encrypted with the calendars inside it, the PDF encrypted, nothing in clear."""
+    calendars = [item for item in files if item.kind == "ics"]
+    sealed = []
+    for item in files:
+        if item.kind == "ics":
+            continue  # offered for download inside the sealed guide instead
+        if item.private and item.kind == "html":
+            guide = with_calendars(item.content.decode("utf-8"), calendars, plan)
+            loc = plan_localizer(plan)
+            page = seal_html(guide, passphrase, lang=loc.language, words=lock_screen_words(loc), notice=lock_notice(plan))
+            sealed.append(replace(item, content=page.encode("utf-8")))
+        elif item.private and item.kind == "pdf":
+            sealed.append(replace(item, content=seal_pdf(item.content, passphrase)))
+        elif item.private:
+            raise ValueError(f"no way to seal {item.path}")  # a new private file type must say how it is sealed
+        else:
+            sealed.append(item)
+    return sealed
+
+
+def with_calendars(guide: str, calendars: list[RenderedFile], plan: Plan) -> str:
+    """The guide with each responder's calendar file as a download link (data: URL) at the end of its main part."""
+    if not calendars:
+        return guide
+    items = []
+    for item in calendars:
+        responder = plan.responder(item.path.stem.removeprefix("rota-"))
+        who = responder.name if responder else item.path.stem
+        data = base64.b64encode(item.content).decode("ascii")
+        items.append(f'<li><a download="{html.escape(item.path.name)}" href="data:text/calendar;charset=utf-8;base64,{data}">'
+                     f"{html.escape(who)}</a> <span class=\"small\">({html.escape(item.path.name)})</span></li>")
+    section = ('<section class="calendars" aria-labelledby="calendars-title">\n<h2 id="calendars-title">Shifts as calendar files</h2>\n'
+               "<p>Each responder's shifts, to import into their own calendar. They are kept inside this sealed guide, "
+               "not next to it.</p>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</section>\n")
+    at = max(guide.rfind("</main>"), 0) or guide.rfind("</body>")
+    return guide[:at] + section + guide[at:] if at > 0 else guide + section
+
+
+def lock_notice(plan: Plan) -> str:
+    """What the lock screen tells someone without the passphrase, from the public edition only."""
+    from generator.render.html import phone_display
+    from generator.render.leaks import visible_text
+    from generator.render.markdown import to_inline_html
+
+    public = make_edition(plan, Audience.public).plan
+    numbers = [venue.emergency for venue in public.venues] or (
+        [usual_emergency_number(public.event.country)] if public.event.country else [])
+    lines = [f"<p><strong>{html.escape(public.event.name)}</strong></p>"]
+    if numbers:
+        lines.append(f"<p>In an emergency call <strong>{html.escape(' / '.join(dict.fromkeys(numbers)))}</strong>.</p>")
+    for channel in public.reporting.channels:
+        if channel.phone:
+            hours = f" ({html.escape(channel.hours)})" if channel.hours else ""
+            lines.append(f"<p>{html.escape(channel.label)}: <strong>{html.escape(phone_display(channel.phone, public.region))}"
+                         f"</strong>{hours}</p>")
+    if public.reporting.recognise_responders:
+        text = visible_text(str(to_inline_html(public.reporting.recognise_responders)))
+        lines.append(f"<p>{html.escape(' '.join(text.split()))}</p>")
+    return '<div class="notice">\n' + "\n".join(lines) + "\n</div>"
+
+
+def lock_screen(item: RenderedFile) -> RenderedFile:
+    """A sealed page as someone without the passphrase reads it (the ciphertext left out), for the leak check."""
+    page = re.sub(r'<script type="application/json" id="sealed">.*?</script>', "", item.content.decode("utf-8"), flags=re.DOTALL)
+    return replace(item, content=page.encode("utf-8"), audience=Audience.public)
 
 
 def locate_refusal(path: Path, refused: RefusedResource) -> Problem:
@@ -229,8 +301,12 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     return files
 
 
-def write_files(target: Path, files: list[RenderedFile]) -> list[Path]:
-    """Write the whole set or nothing: every temporary file first, then one rename each."""
+def write_files(target: Path, files: list[RenderedFile], *, remove_stale: bool = False) -> list[Path]:
+    """Write the whole set or nothing: every temporary file first, then one rename each.
+
+    `remove_stale` (a sealed build) then deletes the files in private/ that the set no
+    longer has, such as calendars an unsealed build left there in clear.
+    """
     target.mkdir(parents=True, exist_ok=True)
     if any(f.private for f in files):
         private = target / PRIVATE_DIR
@@ -243,6 +319,11 @@ def write_files(target: Path, files: list[RenderedFile]) -> list[Path]:
             staged.append((_write_temporary(final, item.content, PRIVATE_FILE_MODE if item.private else SHARED_FILE_MODE), final))
         for temporary, final in staged:
             os.replace(temporary, final)
+        if remove_stale and (target / PRIVATE_DIR).is_dir():
+            keep = {final for _, final in staged}
+            for old in (target / PRIVATE_DIR).iterdir():
+                if old.is_file() and not old.name.startswith(".") and old not in keep:
+                    old.unlink()
     finally:
         for temporary, _ in staged:
             if os.path.exists(temporary):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.errors import PlanError, Problem
 from generator.plan.lint import lint
-from generator.plan.load import load_file
+from generator.plan.load import SourceMap, load_file
 from generator.plan.model import Plan
 from generator.plan.validate import validate
 
@@ -17,6 +17,7 @@ class CheckResult:
     file: Path
     plan: Plan | None = None
     problems: list[Problem] = field(default_factory=list)
+    source: SourceMap | None = None  # positions in the plan, for problems found later (the build's leak check)
 
     def ok(self, strict: bool = False) -> bool:
         return not any(p.severity == "error" or strict for p in self.problems)
@@ -29,4 +30,4 @@ def check_plan(path: str | Path) -> CheckResult:
         plan = validate(loaded)
     except PlanError as exc:
         return CheckResult(path, None, exc.problems)
-    return CheckResult(path, plan, lint(plan, loaded.source))
+    return CheckResult(path, plan, lint(plan, loaded.source), loaded.source)

@@ -118,8 +118,8 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
               help="Plans built at once, each in its own process. Default: one per core.")
 @click.option("--force", is_flag=True, help="Rebuild even guides whose plan, pictures, templates and options are unchanged.")
 @click.option("--seal", is_flag=True,
-              help="Encrypt the private HTML guide with a passphrase from $INCIDENT_GUIDE_PASSPHRASE "
-                   "(asked for, without echo, when unset and a terminal is attached).")
+              help="Seal the private guides with a passphrase, asked for without echo (scripts: $INCIDENT_GUIDE_PASSPHRASE): "
+                   "the HTML guide encrypted with the calendars inside, the PDFs encrypted (AES-256).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               help="json: one JSON document on stdout, shaped like `check --format json` plus each plan's status and files.")
 def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], paper: str | None,
@@ -138,8 +138,9 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     responder.html, the tabletop drill kit drill.pdf and each responder's rota-ID.ics.
       incident-guide build plans/ --jobs 4
     builds every plan in plans/ and prints a table: plan, status, files, seconds.
-      INCIDENT_GUIDE_PASSPHRASE='three random words here' incident-guide build --seal plans/my-event.yaml
-    seals private/responder.html: it opens in a browser with the passphrase.
+      incident-guide build --seal plans/my-event.yaml
+    asks for a passphrase and seals private/: responder.html opens in a browser
+    with it (the calendars are inside), responder.pdf in a PDF reader.
     A plan with errors builds nothing; earlier guides stay as they were. The
     others are still built; the exit status is 1 if any plan failed.
     """
@@ -164,7 +165,7 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
             "errors": sum(p.severity == "error" for p in problems), "warnings": sum(p.severity == "warning" for p in problems),
         }, indent=2, ensure_ascii=False))
     else:
-        _print_results(results, time.perf_counter() - started)
+        _print_results(results, time.perf_counter() - started, sealed=seal)
     if any(result.status == "built" for result in results):
         # Only when guides were written: the check imports the renderer and runs git, which would
         # make a build with nothing to do (every plan unchanged) several times slower.
@@ -202,7 +203,7 @@ class _Progress:
             click.echo(f"[{self.finished}/{self.total}] {result.plan} {result.status} ({result.seconds:.1f} s)", err=True)
 
 
-def _print_results(results: list[Result], seconds: float) -> None:
+def _print_results(results: list[Result], seconds: float, sealed: bool = False) -> None:
     from generator.batch import BUILT, FAILED, summary_table, totals_line
 
     for result in results:
@@ -213,6 +214,11 @@ def _print_results(results: list[Result], seconds: float) -> None:
         elif result.status == BUILT:
             for file in result.files:
                 click.echo(f"wrote {file}")
+            private = [file for file in result.files if file.parent.name == "private"]
+            if sealed and private:
+                names = " and ".join(file.name for file in private)
+                click.echo(f"sealed {names} in {private[0].parent} with the passphrase (each responder's calendar is inside "
+                           "the sealed page); nothing private is left in clear")
     click.echo(summary_table(results))
     click.echo(totals_line(results, seconds))
 

@@ -12,6 +12,9 @@
 - PDFs are printed only when asked: `--pdf`, or a request for /pdf/NAME.pdf.
 - Serves only files inside the build folder: no `..`, no hidden files, no symlink
   out; requests naming another host (DNS rebinding) are refused.
+- Each run makes a random token, part of the URL it prints (as notebook servers do);
+  opening that URL sets a cookie holding it, and any request with neither gets 403,
+  so another local user who can reach 127.0.0.1 cannot read the responder guide.
 """
 
 from __future__ import annotations
@@ -29,15 +32,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from generator.errors import Problem, UserError
 
 DEFAULT_PORT = 8800
+TOKEN_PARAMETER = "token"
 POLL_MS = 250
 DEBOUNCE_MS = 80
 Builder = Callable[[Path, Path, bool], list[Path]]
@@ -310,7 +315,16 @@ class Handler(BaseHTTPRequestHandler):
         if not self._host_allowed():
             return self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8", b"preview: unknown host\n", head)
         preview = self.server.preview
-        raw_path = urlsplit(self.path).path
+        url = urlsplit(self.path)
+        raw_path = url.path
+        given = parse_qs(url.query).get(TOKEN_PARAMETER, [""])[0]
+        if given and secrets.compare_digest(given, self.server.token):
+            # the printed URL: remember the token in a cookie, then show the page without it in the address bar
+            self._redirect(raw_path, head)
+            return
+        if not self._token_cookie_valid():
+            return self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8",
+                              b"preview: open the address that `serve` printed (it holds this run's token)\n", head)
         if raw_path == "/__version":
             state = preview.state
             body = json.dumps({"version": state.version, "ok": state.ok}).encode()
@@ -336,6 +350,24 @@ class Handler(BaseHTTPRequestHandler):
         if target.suffix == ".html" and not preview.state.ok:
             return self._page(HTTPStatus.OK, error_page(preview.plan, preview.state), head)
         return self._file(target, head)
+
+    def _token_cookie_valid(self) -> bool:
+        cookies = SimpleCookie()
+        try:
+            cookies.load(self.headers.get("Cookie") or "")
+        except CookieError:
+            return False
+        morsel = cookies.get(self.server.cookie_name)
+        return morsel is not None and secrets.compare_digest(morsel.value, self.server.token)
+
+    def _redirect(self, path: str, head: bool) -> None:
+        self.send_response(HTTPStatus.SEE_OTHER)
+        self.send_header("Location", path or "/")
+        self.send_header("Set-Cookie", f"{self.server.cookie_name}={self.server.token}; Path=/; HttpOnly; SameSite=Strict")
+        self.send_header("Content-Length", "0")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.end_headers()
 
     def _host_allowed(self) -> bool:
         host = (self.headers.get("Host") or "").strip().lower()
@@ -382,11 +414,13 @@ class PreviewServer(ThreadingHTTPServer):
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the preview only listens on the loopback interface")
         self.preview = preview
+        self.token = secrets.token_urlsafe(24)  # a new one each run: only who sees the printed URL gets in
         super().__init__((host, port), Handler)
+        self.cookie_name = f"preview-token-{self.server_address[1]}"  # cookies ignore the port: one name per server
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/"
+        return f"http://127.0.0.1:{self.server_address[1]}/?{TOKEN_PARAMETER}={self.token}"
 
 
 def serve(plan: Path, *, port: int = DEFAULT_PORT, pdf: bool = False, open_browser: bool = False,

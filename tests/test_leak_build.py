@@ -12,7 +12,7 @@ import generator.build as build_module
 import generator.render.html as html_module
 from generator.build import build_plan
 from generator.cli import main
-from generator.errors import BuildError
+from generator.errors import PlanError
 from generator.plan.validate import read_plan
 from generator.render.edition import Edition
 from generator.render.leaks import check_output_dir
@@ -35,11 +35,13 @@ def faulty_templates(tmp_path, monkeypatch):
 
 def test_a_template_printing_a_private_value_fails_the_build(faulty_templates, tmp_path):
     out = tmp_path / "out"
-    with pytest.raises(BuildError) as caught:
+    with pytest.raises(PlanError) as caught:
         build_plan(EXAMPLE, out, editions=["volunteer"])
-    message = str(caught.value)
-    assert "responders[0].chat" in message
-    assert "volunteer.html" in message and "volunteer.pdf" in message
+    [problem] = caught.value.problems
+    assert problem.message.startswith("Amara Okonjo-Reyes's chat handle (responder only) is printed")
+    assert "volunteer.html" in problem.message and "volunteer.pdf" in problem.message
+    chat_line = next(n for n, line in enumerate(EXAMPLE.read_text(encoding="utf-8").splitlines(), 1) if "amara.91" in line)
+    assert (problem.file, problem.line, problem.column) == (str(EXAMPLE), chat_line, 11)  # where the handle is written
     assert not (out / "complete-conference").exists(), "nothing may be written when the leak check fails"
 
 
@@ -51,7 +53,7 @@ def test_a_leaking_build_leaves_earlier_guides_untouched(faulty_templates, tmp_p
     monkeypatch.setattr(html_module, "environment", lambda directory=None: REAL_ENVIRONMENT(faulty_templates))
     result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out), "--edition", "volunteer", "--force"])
     assert result.exit_code == 1
-    assert "leak check" in result.output and "responders[0].chat" in result.output
+    assert "leak check" in result.output and "Amara Okonjo-Reyes's chat handle" in result.output
     assert (out / "complete-conference" / "volunteer.html").read_bytes() == before
 
 
@@ -63,7 +65,7 @@ def test_a_cut_that_lets_everything_through_fails_the_build(tmp_path, monkeypatc
         return Edition(audience, plan, edition.leads_by_day, name)  # the whole plan, as if redaction failed
 
     monkeypatch.setattr(build_module, "make_edition", uncut)
-    with pytest.raises(BuildError, match=r"responders\[\d\]\.(email|chat)"):
+    with pytest.raises(PlanError, match=r"'s (e-mail|chat handle) \(responder only\)"):
         build_plan(EXAMPLE, tmp_path, editions=["public", "volunteer"], pdf=False)
 
 
@@ -108,3 +110,50 @@ def test_leaks_command_finds_the_plan_recorded_by_build(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["leaks", str(out / "complete-conference")])
     assert result.exit_code == 0, result.output
     assert "public.pdf: no leak" in result.output
+
+
+def _paste_everything(data: dict) -> None:
+    """A responder-only e-mail, chat handle and phone in a volunteer duty; a volunteer-level name on the public sheet."""
+    volunteers = next(role for role in data["roles"] if role["id"] == "volunteers")
+    volunteers["duties"].append("If unsure, e-mail Amara at amara@example.org, message Signal: priya.23 or call 020 7946 0204.")
+    data["reporting"]["recognise_responders"] += " Ask for Jonah Whitcombe-Adeyemi."
+    sam = next(r for r in data["responders"] if r["id"] == "sam")
+    sam["visibility"] = {"name": "responder"}  # a responder-only name
+    volunteers["duties"].append("Hand lost property to Sam Ferreira-Lindqvist.")
+
+
+def test_pasted_private_values_fail_check_at_each_paste(write_plan):
+    path = write_plan(_paste_everything)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    text = path.read_text(encoding="utf-8").splitlines()
+    found = [line for line in result.output.splitlines() if "[PRIVATE-PASTE]" in line]
+    expected = {"amara@example.org": "Amara Okonjo-Reyes's e-mail (responder only) appears in a duty of the role “Volunteers”",
+                "Signal: priya.23": "Priya Nandakumar's chat handle (responder only) appears in a duty of the role “Volunteers”",
+                "020 7946 0204": "Priya Nandakumar's phone number (responder only) appears in a duty of the role “Volunteers”",
+                "Jonah Whitcombe-Adeyemi": "Jonah Whitcombe-Adeyemi's name (volunteers and responders only) appears in the text "
+                                           "on recognising responders",
+                "Sam Ferreira-Lindqvist": "Sam Ferreira-Lindqvist's name (responder only) appears in a duty of the role “Volunteers”"}
+    assert len(found) == len(expected), result.output
+    for pasted, words in expected.items():
+        [line] = [f for f in found if words in f]
+        _, row, column = line.split(": error: ")[0].rsplit(":", 2)
+        assert text[int(row) - 1][int(column) - 1:].startswith(pasted), (pasted, line)
+
+
+def test_with_the_audience_lowered_the_pasted_values_build_and_show(write_plan, tmp_path):
+    def lowered(data):
+        _paste_everything(data)
+        data["reporting"]["recognise_responders"] = data["reporting"]["recognise_responders"].replace(" Ask for Jonah Whitcombe-Adeyemi.", "")
+        for responder in data["responders"]:
+            if responder["id"] == "sam":
+                responder["visibility"] = {"name": "volunteer"}
+            if responder["id"] == "amara":
+                responder.setdefault("visibility", {})["email"] = "volunteer"
+            if responder["id"] == "priya":
+                responder["visibility"] = {"phone": "volunteer", "chat": "volunteer"}
+
+    written = build_plan(write_plan(lowered), tmp_path / "out", editions=["volunteer"], pdf=False)
+    page = next(path for path in written if path.name == "volunteer.html").read_text(encoding="utf-8")
+    assert "amara@example.org" in page and "Signal: priya.23" in page and "020 7946 0204" in page
+    assert "Sam Ferreira-Lindqvist" in page

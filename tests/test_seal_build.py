@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from generator.cli import main
 from generator.plan.validate import read_plan
 from generator.render.seal import unseal_html
 
-from browser import run_axe
+from browser import CHROMIUM, launch_chromium, run_axe
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
@@ -20,12 +22,21 @@ PASSPHRASE = "ferry lantern orchard quietly"
 
 @pytest.fixture(scope="module")
 def sealed(tmp_path_factory):
+    """A sealed build over an unsealed one, as an organizer who starts sealing would do."""
     out = tmp_path_factory.mktemp("sealed")
-    result = CliRunner().invoke(main, ["build", "--seal", "--edition", "responder", str(EXAMPLE), "-o", str(out)],
+    first = CliRunner().invoke(main, ["build", "--edition", "responder", str(EXAMPLE), "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    assert list((out / "complete-conference" / "private").glob("rota-*.ics"))
+    result = CliRunner().invoke(main, ["build", "--seal", "--force", "--edition", "responder", str(EXAMPLE), "-o", str(out)],
                                 env={"INCIDENT_GUIDE_PASSPHRASE": PASSPHRASE})
     assert result.exit_code == 0, result.output
     assert PASSPHRASE not in result.output
+    assert "sealed responder.pdf and responder.html" in result.output
     return out / "complete-conference" / "private" / "responder.html"
+
+
+def _without_calendars(guide: str) -> str:
+    return re.sub(r'<section class="calendars".*?</section>\n', "", guide, flags=re.S)
 
 
 def test_sealed_page_holds_no_plaintext(sealed):
@@ -39,9 +50,66 @@ def test_sealed_page_holds_no_plaintext(sealed):
     assert "wharf hall" not in source
 
 
-def test_sealed_guide_is_the_built_guide(sealed, example_guides):
-    assert unseal_html(sealed.read_text(encoding="utf-8"), PASSPHRASE) == \
-        example_guides["private/responder.html"].read_text(encoding="utf-8")
+def test_sealed_guide_is_the_built_guide_with_the_calendars_inside(sealed, example_guides):
+    guide = unseal_html(sealed.read_text(encoding="utf-8"), PASSPHRASE)
+    assert _without_calendars(guide) == example_guides["private/responder.html"].read_text(encoding="utf-8")
+    links = re.findall(r'<a download="(rota-[a-z]+\.ics)" href="data:text/calendar;charset=utf-8;base64,([^"]+)">', guide)
+    calendars = {name: path for name, path in example_guides.items() if name.endswith(".ics")}
+    assert sorted(f"private/{name}" for name, _ in links) == sorted(calendars)
+    for name, data in links:
+        assert base64.b64decode(data) == calendars[f"private/{name}"].read_bytes()
+
+
+def test_nothing_private_is_left_in_clear(sealed):
+    import pypdf
+
+    folder = sealed.parent
+    assert sorted(path.name for path in folder.iterdir()) == ["responder.html", "responder.pdf"]  # no .ics in clear
+    reader = pypdf.PdfReader(folder / "responder.pdf")
+    assert reader.is_encrypted
+    with pytest.raises(pypdf.errors.FileNotDecryptedError):
+        reader.pages[0].extract_text()
+    assert not pypdf.PdfReader(folder / "responder.pdf").decrypt("not the passphrase at all")
+    reader = pypdf.PdfReader(folder / "responder.pdf")
+    assert reader.decrypt(PASSPHRASE)
+    assert reader.trailer["/Encrypt"]["/R"] == 6 and reader.trailer["/Encrypt"]["/V"] == 5  # AES-256
+    assert "Approaching a reported person" in "".join(page.extract_text() for page in reader.pages)
+    raw = (folder / "responder.pdf").read_bytes()
+    assert b"amara@example.org" not in raw and b"Okonjo" not in raw
+
+
+def test_the_lock_screen_shows_public_help_and_nothing_above_public(sealed):
+    from generator.plan.model import Audience
+    from generator.render.leaks import find_leaks, secrets_above, visible_text
+
+    page = sealed.read_text(encoding="utf-8")
+    locked = visible_text(re.sub(r'<script type="application/json" id="sealed">.*?</script>', "", page, flags=re.S))
+    text = " ".join(locked.split())
+    assert "Riverside Open Source Summit 2027" in text
+    assert "In an emergency call 999" in text
+    assert "Code of conduct hotline (calls and texts): 020 7946 0300" in text
+    assert "orange lanyard" in text
+    assert find_leaks(secrets_above(read_plan(EXAMPLE), Audience.public), html_source=page) == []
+
+
+def test_a_lock_screen_that_would_leak_stops_the_build(tmp_path, monkeypatch):
+    import generator.build as build_module
+    from generator.errors import PlanError
+
+    real = build_module.lock_notice
+    monkeypatch.setattr(build_module, "lock_notice", lambda plan: real(plan) + "<p>Ask amara@example.org</p>")
+    with pytest.raises(PlanError, match="Amara Okonjo-Reyes's e-mail"):
+        build_module.build_plan(EXAMPLE, tmp_path, editions=["responder"], passphrase=PASSPHRASE, pdf=False)
+    assert not (tmp_path / "complete-conference").exists()
+
+
+def test_sealed_size_is_rounded_to_a_bucket():
+    from generator.render.seal import padded_size, seal_html
+
+    assert all(n <= padded_size(n) <= n * 1.12 for n in range(1000, 200_000, 997))
+    assert len({padded_size(n) for n in range(90_000, 100_000)}) <= 6  # ten thousand lengths, a handful of sizes
+    pages = [seal_html("<p>" + "x" * n + "</p>", PASSPHRASE, title="t", iterations=1000) for n in (90_200, 92_000)]
+    assert len(pages[0]) == len(pages[1])  # two guides of different length, one file size
 
 
 def test_passphrase_never_written_and_file_private(sealed):
@@ -50,6 +118,14 @@ def test_passphrase_never_written_and_file_private(sealed):
         if path.is_file():
             assert PASSPHRASE.encode() not in path.read_bytes(), path
     assert sealed.stat().st_mode & 0o777 == 0o600
+
+
+def test_weak_passphrase_is_refused_and_nothing_written(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--seal", str(EXAMPLE), "-o", str(tmp_path)],
+                                env={"INCIDENT_GUIDE_PASSPHRASE": "a" * 12})
+    assert result.exit_code == 1
+    assert "too easy to guess" in result.output
+    assert not (tmp_path / "complete-conference").exists()
 
 
 def test_short_passphrase_is_refused_and_nothing_written(tmp_path):
@@ -89,4 +165,27 @@ def test_sealed_guide_opens_in_chromium(browser, sealed):
         assert run_axe(page) == []
     finally:
         context.close()
+    assert errors == []
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+def test_calendars_download_from_the_unlocked_guide_under_its_csp(sealed, example_guides):
+    from playwright.sync_api import sync_playwright
+
+    errors = []
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        context = browser.new_context(accept_downloads=True)  # the sealed page's own CSP applies
+        page = context.new_page()
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.goto(sealed.as_uri())
+        page.get_by_label("Passphrase").fill(PASSPHRASE)
+        page.keyboard.press("Enter")
+        page.get_by_role("heading", name="Shifts as calendar files").wait_for()
+        with page.expect_download() as download:
+            page.locator('section.calendars a[download="rota-amara.ics"]').click()
+        saved = download.value
+        assert saved.suggested_filename == "rota-amara.ics"
+        assert Path(saved.path()).read_bytes() == example_guides["private/rota-amara.ics"].read_bytes()
+        browser.close()
     assert errors == []

@@ -45,14 +45,19 @@ def quick_builder(calls: list):
 
 
 class Client:
-    def __init__(self, port: int):
-        self.port = port
+    """Requests with this run's token cookie (what a browser holds after opening the printed URL)."""
+
+    def __init__(self, server: PreviewServer, cookie: str | None = None):
+        self.port = server.server_address[1]
+        self.cookie = f"{server.cookie_name}={server.token}" if cookie is None else cookie
 
     def get(self, path: str, host: str | None = None) -> tuple[int, str, dict]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
             connection.putheader("Host", host or f"127.0.0.1:{self.port}")
+            if self.cookie:
+                connection.putheader("Cookie", self.cookie)
             connection.endheaders()
             response = connection.getresponse()
             return response.status, response.read().decode("utf-8", "replace"), dict(response.getheaders())
@@ -93,7 +98,7 @@ def running(tmp_path):
     time.sleep(0.2)  # let the watcher settle before the first edit
     try:
         yield type("Running", (), {"plan": plan, "out": out, "preview": preview, "server": server, "calls": calls,
-                                   "lines": lines, "client": Client(server.server_address[1]), "tmp": tmp_path})
+                                   "lines": lines, "client": Client(server), "tmp": tmp_path})
     finally:
         server.shutdown()
         server.server_close()
@@ -193,6 +198,35 @@ def test_other_host_names_are_refused(running):
     assert running.client.get("/volunteer.html", host=f"localhost:{running.client.port}")[0] == 200
 
 
+def test_requests_without_this_runs_token_are_refused(running):
+    server = running.server
+    for cookie in ("", f"{server.cookie_name}=wrong-token", f"other=1; preview-token-1={server.token}"):
+        stranger = Client(server, cookie=cookie)
+        for path in ("/", "/private/responder.html", "/volunteer.html", "/__version", "/pdf/private/responder.pdf",
+                     "/private/responder.html?token=wrong"):
+            status, body, _ = stranger.get(path)
+            assert status == 403, (cookie, path, status)
+            assert "First Meetup" not in body
+    assert True not in running.calls
+
+
+def test_the_printed_url_lets_the_browser_in(running):
+    server = running.server
+    assert server.token in server.url and len(server.token) >= 24
+    query = server.url.split("/", 3)[3]  # "?token=..."
+    status, _, headers = Client(server, cookie="").get("/private/responder.html" + query)
+    assert status == 303 and headers["Location"] == "/private/responder.html"  # the token leaves the address bar
+    cookie = headers["Set-Cookie"].split(";")[0]
+    assert cookie == f"{server.cookie_name}={server.token}" and "HttpOnly" in headers["Set-Cookie"]
+    status, body, _ = Client(server, cookie=cookie).get("/private/responder.html")
+    assert status == 200 and "First Meetup" in body
+    other = PreviewServer(running.preview, port=0)
+    try:
+        assert other.token != server.token  # a new token each run
+    finally:
+        other.server_close()
+
+
 def test_pdf_is_printed_on_request_only(running):
     assert True not in running.calls
     status, body, headers = running.client.get("/pdf/volunteer.pdf")
@@ -242,7 +276,7 @@ def test_real_guides_preview_and_reload(tmp_path):
         assert not any(name.endswith(".pdf") for name in state.files)  # no PDF unless asked
         preview.start()
         time.sleep(0.2)
-        client = Client(server.server_address[1])
+        client = Client(server)
         status, body, _ = client.get("/volunteer.html")
         assert status == 200 and "Real Meetup" in body and "<script nonce=" in body
         csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', body).group(1)

@@ -43,6 +43,7 @@ from generator.plan.model import (
     Shift,
     usual_emergency_number,
 )
+from generator.render.leaks import find_pastes, paste_hint, paste_message, paste_pattern
 
 UTC = dt.UTC
 LONG_STRETCH = dt.timedelta(hours=12)  # longer on call without a real break is a warning
@@ -93,6 +94,8 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in [
     Rule("TEAM-LANGUAGES", "warning", "No responder speaks one of the event's languages."),
     Rule("REVIEW-DATE", "warning", "The plan has no `last_reviewed` date, or it is more than a year old."),
     Rule("PLACEHOLDER", "warning", "A value still starts with TODO or CHANGE ME.", tuple(ITEM_KINDS)),
+    Rule("PRIVATE-PASTE", "error", "A value its readers may not see (a responder-only e-mail, phone, handle or name) is written into a field they read.",
+         waivable=False),
     Rule("WAIVER-RULE", "error", "A waiver names an unknown rule, or a rule that cannot apply where the waiver is.", waivable=False),
     Rule("WAIVER-UNUSED", "warning", "A waiver switches off a rule that nothing breaks there.", waivable=False),
 ]}
@@ -252,6 +255,7 @@ class _Linter:
 
     def run(self) -> tuple[list[Finding], list[_Waiver], list[Problem]]:
         waivers, problems = self.waivers()
+        problems += self.private_pastes()
         for check in (self.team_size, self.team_conflict, self.lead_fallback, self.shift_staffing,
                       self.shift_coverage, self.shift_overlap, self.shift_long, self.shift_clock_change,
                       self.channels, self.chain_end, self.scenarios, self.venues, self.shared_contact,
@@ -596,6 +600,17 @@ class _Linter:
             if PLACEHOLDER_TEXT.match(value):
                 shown = value if len(value) <= 40 else value[:37] + "..."
                 self.add("PLACEHOLDER", path, f"`{shown}` is a placeholder; replace it with the real value")
+
+    # audiences -------------------------------------------------------------------
+
+    def private_pastes(self) -> list[Problem]:
+        """A value above a field's audience, inside that field's text: located at the paste itself."""
+        problems = []
+        for paste in find_pastes(self.plan):
+            line, column = self.source.inside(paste.path, paste_pattern(paste.secret))
+            problems.append(Problem(self.source.file, line, column, paste_message(self.plan, paste), severity=RULES["PRIVATE-PASTE"].severity,
+                                    hint=paste_hint(self.plan, paste), rule="PRIVATE-PASTE", path=paste.path))
+        return problems
 
     # waivers ---------------------------------------------------------------------
 

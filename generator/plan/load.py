@@ -45,6 +45,23 @@ class SourceMap:
     file: str
     values: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
     keys: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
+    # where each scalar's source text ends (line, column), to point inside a value
+    ends: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
+    text: str = ""  # the plan as written
+
+    def inside(self, path: tuple[Any, ...], pattern: re.Pattern[str]) -> tuple[int, int]:
+        """Where `pattern` first matches the source text of the value at `path`; the value's start if it does not."""
+        start = self.value(path)
+        end = self.ends.get(tuple(path))
+        if end is None or not self.text:
+            return start
+        lines = self.text.split("\n")
+        offsets = [0]
+        for line in lines:
+            offsets.append(offsets[-1] + len(line) + 1)
+        begin = offsets[start[0] - 1] + start[1] - 1
+        match = pattern.search(self.text, begin, offsets[end[0] - 1] + end[1] - 1)
+        return _position(self.text, match.start()) if match else start
 
     def value(self, path: tuple[Any, ...]) -> tuple[int, int]:
         """Where the value at `path` starts; the nearest enclosing node if it is absent."""
@@ -136,7 +153,7 @@ def load_text(text: str, name: str = "<plan>", keep_going: bool = False) -> Load
         found = "a list" if isinstance(node, SequenceNode) else "a single value"
         raise _fail(name, mark.line + 1, mark.column + 1,
                     f"a plan must be made of `key: value` lines such as `format: 1` and `event:`, but this file holds {found}")
-    builder = _Builder(SourceMap(name))
+    builder = _Builder(SourceMap(name, text=text))
     data = builder.build(node, ())
     if builder.problems and not keep_going:
         raise PlanError(builder.problems)
@@ -329,6 +346,7 @@ class _Builder:
                         f"with its aliases (`*name`) expanded, the plan nests more than {MAX_DEPTH} levels deep")
         self.source.values.setdefault(path, (mark.line + 1, mark.column + 1))
         if isinstance(node, ScalarNode):
+            self.source.ends.setdefault(path, (node.end_mark.line + 1, node.end_mark.column + 1))
             return self._scalar(node, path)
         if id(node) in self.open:
             raise _fail(self.source.file, mark.line + 1, mark.column + 1,

@@ -429,6 +429,11 @@ class Responder(Model):
             if name not in fields:
                 hint = _did_you_mean(name, fields) or f"\nhint: use one of {', '.join(sorted(fields))}"
                 raise ValueError(f"{_shown(name)} is not a responder field{hint}")
+        for name, audience in value.items():
+            if audience is Audience.public:  # the responder list is volunteer-level as a whole: no edition could show it
+                raise ValueError(f"@{name}: a responder's `{name}` can be shown to `volunteer` or `responder`, not `public`: "
+                                 "responders are never listed on the public sheet"
+                                 "\nhint: to give the public a number or address to use, add a reporting channel with `audience: public`")
         return value
 
     def field_audience(self, name: str) -> Audience | None:

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple, TypeVar
 
-from generator.plan.model import Audience, Model, Plan
+from generator.plan.model import Audience, Model, Plan, Responder
+
+# What an edition prints in place of a required value its readers may not see (never None, never blank)
+HIDDEN_WORDS: dict[tuple[type, str], str] = {(Responder, "name"): "a responder"}
 
 Item = TypeVar("Item", bound=Model)
 
@@ -84,16 +87,16 @@ class Edition:
 def make_edition(plan: Plan, audience: Audience, name: str | None = None) -> Edition:
     """The plan as `audience` may see it; `name` picks the row of EDITIONS when several share an audience."""
     cut_plan = cut(plan, audience)
-    leads = lead_times(plan, cut_plan) if audience.allows(Audience.volunteer) else {}
+    leads = lead_times(plan, cut_plan, audience) if audience.allows(Audience.volunteer) else {}
     return Edition(audience, cut_plan, leads, name)
 
 
-def lead_times(plan: Plan, cut_plan: Plan) -> dict[dt.date, list[LeadTime]]:
+def lead_times(plan: Plan, cut_plan: Plan, audience: Audience) -> dict[dt.date, list[LeadTime]]:
     """Each event day's leads with their hours, from the full rota but with names as `cut_plan` shows them."""
     days: dict[dt.date, list[LeadTime]] = {}
     for shift in sorted(plan.rota, key=lambda s: plan.event.utc(s.start)):
         lead = cut_plan.responder(shift.lead)
-        name = lead.name if lead and lead.name else "the lead on call"
+        name = lead.name if lead and name_shown(lead, audience) else "the lead on call"
         start, end = _wall(shift.start), _wall(shift.end)
         day = start.date()
         while day <= (end - dt.timedelta(microseconds=1)).date():
@@ -110,6 +113,11 @@ def lead_times(plan: Plan, cut_plan: Plan) -> dict[dt.date, list[LeadTime]]:
     return days
 
 
+def name_shown(responder: Responder, audience: Audience) -> bool:
+    """True when readers of `audience` may see this responder's name (else it reads HIDDEN_WORDS)."""
+    return audience.allows(responder.field_audience("name") or responder.item_audience())
+
+
 def _wall(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=None, fold=0)
 
@@ -121,7 +129,7 @@ def cut(item: Item, audience: Audience) -> Item:
         value = getattr(item, name)
         needed = item.field_audience(name)
         if needed is not None and not audience.allows(needed):
-            update[name] = _empty(value)
+            update[name] = HIDDEN_WORDS.get((type(item), name), _empty(value))
         else:
             update[name] = _cut_value(value, audience)
     return item.model_copy(update=update)

@@ -51,7 +51,7 @@ from generator.plan.model import (
 from generator.render import markdown
 from generator.render.assets import AssetPolicy
 from generator.render.drill import DrillKit, drill_kit
-from generator.render.edition import Edition, EditionSpec, LeadTime
+from generator.render.edition import Edition, EditionSpec, LeadTime, name_shown
 from generator.render.locale import Localizer
 
 # Where US Letter is the usual paper (CLDR's paper-size data); A4 everywhere else.
@@ -333,7 +333,7 @@ class Guide:
         if role:
             return role.name
         responder = self.plan.responder(ident)
-        if responder and responder.name:
+        if responder and name_shown(responder, self.edition.audience):
             return responder.name
         if responder and responder.role.value == "lead":
             return self.t.t("who.lead-on-call", "the lead on call")
@@ -568,6 +568,11 @@ def _mdi_filter(context: jinja2.runtime.Context, text: str | None) -> Markup:
     return Markup(context["guide"].mdi(text))
 
 
+def _no_none(value: object) -> object:
+    """`{{ value }}` of an absent value prints nothing, never the word None."""
+    return "" if value is None else value
+
+
 @functools.cache
 def environment(directory: Path | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -577,6 +582,7 @@ def environment(directory: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_no_none,
     )
     env.filters.update(
         long_date=_long_date_filter,

@@ -11,15 +11,22 @@ What is searched, and how:
 - e-mail addresses and chat handles case-insensitively (a handle written
   "Signal: priya.23" also without its "Signal:");
 - names of people (responders, contacts) case-insensitively as whole words, when at
-  least MIN_NAME characters long;
+  least MIN_NAME characters long; a name (or text) in another script also without
+  combining marks and joiners (a PDF splits Devanagari conjuncts), and in right-to-left
+  and Brahmic scripts word by word, each word's letters in any order, the words in any
+  order (the PDF text layer gives RTL ligatures and words back in visual order);
 - any other text (notes, scripts, steps) case-insensitively with whitespace and
   Markdown marks collapsed, when it has at least MIN_WORDS words.
 What is not searched: ids, choices (`lead`, `high`), dates and numbers, which say
 nothing on their own; a name shorter than MIN_NAME characters ("Jo" is part of too
 many words to prove anything); short labels such as "Volunteers" or "Police, non-emergency", which
 are also the guide's own vocabulary; a text the guide itself prints in the plan's locale (a
-definition "Verstoß gegen den Verhaltenskodex" inside a German heading); and a secret that is also part of a value the
-edition may show (a responder-only note repeating a visible sentence proves nothing).
+definition "Verstoß gegen den Verhaltenskodex" inside a German heading); and a secret that the edition may show anyway as
+a value of its own (a responder's address that is also a public channel's).
+
+A secret written inside a visible value's text is a paste: `find_pastes` finds them
+for `check` (rule PRIVATE-PASTE, located at the paste), and the build's leak check
+words what it finds the same way.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -37,10 +44,13 @@ from typing import Any
 
 import phonenumbers
 
-from generator.errors import BuildError, path_text
+from generator.errors import BuildError, PlanError, Problem, path_text
+from generator.plan.load import SourceMap
 from generator.plan.model import Audience, Plan
 from generator.render.edition import EDITIONS, leaf_audiences
 from generator.render.locale import Localizer
+
+PlanPath = tuple[Any, ...]  # ("responders", 0, "email")
 
 MIN_NAME = 3
 MIN_WORDS = 4
@@ -78,32 +88,239 @@ class Leak:
 
 
 def secrets_above(plan: Plan, audience: Audience) -> list[Secret]:
-    """Every searchable value of `plan` that readers of `audience` must not see."""
-    visible_text: list[str] = []
+    """Every searchable value of `plan` that readers of `audience` must not see.
+
+    A value the edition shows anyway as a value of its own (a responder's e-mail that
+    is also a public channel's address) is not a secret; one that only appears inside
+    visible text is: that is a paste (see `find_pastes`), not permission.
+    """
+    visible_values: set[str] = set()
     visible_digits: set[str] = set()
     candidates: list[tuple[tuple[Any, ...], object]] = []
     for path, value, needed in leaf_audiences(plan):
         if not audience.allows(needed):
             candidates.append((path, value))
             continue
-        visible_text.append(normalise_text(str(value)))
+        visible_values.add(normalise_text(str(value)))
         if _field(path) in _PHONE_FIELDS:
             visible_digits.add(_digits(str(value)))
-    visible_text += [normalise_text(words) for words in Localizer(plan.locale).all_texts()]  # the guide's own words
-    visible = "\n".join(visible_text)
+    # the guide's own words in the plan's locale: a secret found inside them proves nothing (they are not plan data)
+    guide_words = "\n".join(normalise_text(words) for words in Localizer(plan.locale).all_texts())
     secrets: dict[tuple[str, str], Secret] = {}
     for path, value in candidates:
         for secret in _secrets(path, value, plan):
             if secret.kind == "phone":
                 if any(d.endswith(secret.needle) for d in visible_digits):
                     continue
-            elif secret.kind == "name":
-                if _word_pattern(secret.needle).search(visible):
-                    continue
-            elif secret.needle in visible:
+            elif secret.needle in visible_values or secret.needle in guide_words:
                 continue
             secrets.setdefault((secret.kind, secret.needle), secret)
     return list(secrets.values())
+
+
+@dataclass(frozen=True)
+class Paste:
+    """A value above a field's audience, written inside that field's text."""
+
+    secret: Secret
+    path: PlanPath  # the field whose text holds it
+    audience: Audience  # who reads that field
+
+
+def find_pastes(plan: Plan) -> list[Paste]:
+    """Every value written into the text of a field whose readers may not see it, in plan order."""
+    secrets = {audience: secrets_above(plan, audience) for audience in (Audience.public, Audience.volunteer)}
+    found: dict[tuple[PlanPath, PlanPath], Paste] = {}
+    for path, value, level in leaf_audiences(plan):
+        if level is Audience.responder or not isinstance(value, str) or isinstance(value, enum.Enum) or _field(path) in _SKIP_FIELDS:
+            continue
+        text = _Text(value)
+        for secret in secrets[level]:
+            seen = found.get((path, secret.path))  # a handle's two spellings are one paste, at the longer one
+            if _hit(secret, text) and (seen is None or len(seen.secret.needle) < len(secret.needle)):
+                found[(path, secret.path)] = Paste(secret, path, level)
+    return list(found.values())
+
+
+def paste_pattern(secret: Secret) -> re.Pattern[str]:
+    """The secret as it may be written in plan source: digits with any separators, or its words with any spaces."""
+    if secret.kind == "phone":
+        return re.compile(r"(?:\+\d{1,3}|\(?0)?[\s().\-/]*" + r"[\s().\-/]*".join(secret.needle))
+    words = [re.escape(word) for word in secret.needle.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words), re.IGNORECASE)
+
+
+READERS = {Audience.public: "everyone", Audience.volunteer: "volunteers"}
+READ_BY = {Audience.public: "which is on the public sheet", Audience.volunteer: "which volunteers read"}
+AUDIENCE_WORDS = {Audience.volunteer: "volunteers and responders only", Audience.responder: "responder only"}
+FIELD_WORDS = {"email": "e-mail", "chat": "chat handle", "phone": "phone number", "number": "number",
+               "how_to_recognise": "description", "recognise_responders": "text on recognising responders",
+               "duties": "duties", "where": "directions", "do": "things to do", "do_not": "things not to do",
+               "ask": "questions to ask", "when": "when to call", "emergency_number": "emergency number"}
+ITEM_WORDS = {"responders": ("responder", "name"), "roles": ("role", "name"), "venues": ("venue", "name"),
+              "contacts": ("contact", "name"), "rooms": ("room", "name"), "numbers": ("number", "label"),
+              "channels": ("reporting channel", "label"), "scenarios": ("scenario", "title"),
+              "definitions": ("definition", "term"), "procedure": ("step", "title"), "resources": ("resource", "name"),
+              "responses": ("response", "name"), "steps": ("step", "title"), "report_form": ("form field", "label")}
+
+
+def secret_words(plan: Plan, secret: Secret) -> str:
+    """'Amara Okonjo-Reyes's e-mail (responder only)': whose value it is and who may see it, in words."""
+    audience = _audience_of(plan, secret.path)
+    whose = _owner(plan, secret.path)
+    field = FIELD_WORDS.get(_field(secret.path), _field(secret.path).replace("_", " "))
+    text = f"{whose}'s {field}" if whose else f"`{secret.field}`"
+    return f"{text} ({AUDIENCE_WORDS[audience]})" if audience in AUDIENCE_WORDS else text
+
+
+def place_words(plan: Plan, path: PlanPath) -> str:
+    """'a duty of the role “Volunteers”': where in the plan a text is, in words."""
+    field = next((p for p in reversed(path) if isinstance(p, str)), "")
+    name = FIELD_WORDS.get(field, field.replace("_", " "))
+    what = f"the {name}"
+    if isinstance(path[-1], int):
+        what = {"duties": "a duty", "steps": "a step", "address": "the address"}.get(field, f"one of the {name}")
+    item = _item(plan, path)
+    if item is None:
+        return f"{what} (`{Secret(path, '', 'text', '').field}`)"
+    noun, label = item
+    return f"{what} of the {noun} “{label}”" if label else f"{what} of a {noun}"
+
+
+def paste_message(plan: Plan, paste: Paste) -> str:
+    """'Amara Okonjo-Reyes's e-mail (responder only) appears in a duty of the role “Volunteers”, which volunteers read'."""
+    return f"{secret_words(plan, paste.secret)} appears in {place_words(plan, paste.path)}, {READ_BY[paste.audience]}"
+
+
+def paste_hint(plan: Plan, paste: Paste) -> str:
+    if paste.audience is Audience.public and paste.secret.path[:1] == ("responders",):
+        return "remove it from this text: responders are never listed on the public sheet (a public channel can give a number or address)"
+    lower = _how_to_lower(plan, paste.secret.path, paste.audience)
+    return (f"remove it from this text, or, if {READERS[paste.audience]} may see it, "
+            + (f"lower its audience ({lower})" if lower else "lower its audience"))
+
+
+def _how_to_lower(plan: Plan, path: PlanPath, audience: Audience) -> str:
+    if len(path) >= 3 and path[0] == "responders" and isinstance(path[1], int):
+        who = plan.responders[path[1]]
+        return f"`visibility: {{{path[2]}: {audience.value}}}` on `{who.id}`"
+    if _item(plan, path) is not None:
+        return f"`audience: {audience.value}` on that item"
+    return ""
+
+
+def _walk(plan: Plan, path: PlanPath) -> list[tuple[str, object]]:
+    """(list name, item) for each list item on the way down `path`."""
+    found: list[tuple[str, object]] = []
+    node: object = plan
+    parent = ""
+    for part in path:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            found.append((parent, node))
+        else:
+            node = getattr(node, part, None) if not isinstance(node, dict) else node.get(part)
+            parent = part
+        if node is None:
+            break
+    return found
+
+
+def _item(plan: Plan, path: PlanPath) -> tuple[str, str] | None:
+    """The innermost named item on `path`: (noun, its name or label)."""
+    for parent, item in reversed(_walk(plan, path)):
+        if parent in ITEM_WORDS and item is not None:
+            noun, attribute = ITEM_WORDS[parent]
+            return noun, str(getattr(item, attribute, "") or "")
+    return None
+
+
+def _owner(plan: Plan, path: PlanPath) -> str:
+    item = _item(plan, path)
+    if item is None:
+        return ""
+    noun, label = item
+    return label if noun == "responder" else f"the {noun} “{label}”"
+
+
+def _audience_of(plan: Plan, path: PlanPath) -> Audience | None:
+    return next((level for leaf, _, level in leaf_audiences(plan) if leaf == path), None)
+
+
+class _Text:
+    """A text to search, in the forms the searches need (the costly ones made only when asked for)."""
+
+    def __init__(self, text: str):
+        self.raw = text
+        self.plain = normalise_text(text)
+        self.numbers = {_digits(m) for m in _PHONE_TEXT.findall(text)}
+
+    @functools.cached_property
+    def skeleton(self) -> str:
+        return skeleton(self.plain)
+
+    @functools.cached_property
+    def tokens(self) -> dict[str, list[int]]:
+        """Each word's letters, sorted, -> the word's positions: survives letters a PDF reorders inside a word."""
+        index: dict[str, list[int]] = {}
+        for position, word in enumerate(_WORD.findall(self.skeleton)):
+            index.setdefault(_letters(word), []).append(position)
+        return index
+
+
+def _hit(secret: Secret, text: _Text) -> bool:
+    """Whether `secret` is in `text`."""
+    if secret.kind == "phone":
+        return any(number.endswith(secret.needle) for number in text.numbers)
+    found = (_word_pattern(secret.needle).search(text.plain) is not None if secret.kind == "name"
+             else secret.needle in text.plain)
+    if found or secret.kind not in ("name", "text") or secret.needle.isascii():
+        return found
+    # Names and text in other scripts, as a PDF's text layer gives them back: marks and joiners
+    # dropped or moved (Devanagari conjuncts, combining accents), letters of a right-to-left
+    # ligature in visual order, and right-to-left words in reverse order.
+    bare = skeleton(secret.needle)
+    if not bare.strip():
+        return False
+    spaceless = any(_script(c) in _NO_SPACES for c in bare)
+    if (bare in text.skeleton) if spaceless else _word_pattern(bare).search(text.skeleton):
+        return True
+    if not any(_script(c) in _REORDERED for c in bare):
+        return False
+    return _near(text.tokens, [_letters(word) for word in _WORD.findall(bare)])
+
+
+_WORD = re.compile(r"[^\W_]+")  # letters and digits (marks are gone from a skeleton)
+# scripts written without spaces between words: a name is a run of letters, not a word
+_NO_SPACES = {"THAI", "LAO", "KHMER", "MYANMAR", "CJK", "HIRAGANA", "KATAKANA", "HANGUL", "TIBETAN"}
+# scripts whose letters a PDF text layer may give back in another order (right-to-left, Brahmic)
+_REORDERED = {"ARABIC", "HEBREW", "SYRIAC", "THAANA", "NKO", "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI", "ORIYA",
+              "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA"}
+
+
+def skeleton(text: str) -> str:
+    """`text` without combining marks, joiners and direction marks, compatibility forms folded (NFKC, casefold)."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(c for c in decomposed if unicodedata.category(c)[0] != "M" and unicodedata.category(c) != "Cf")
+
+
+@functools.lru_cache(maxsize=4096)
+def _script(character: str) -> str:
+    name = unicodedata.name(character, "")
+    return "CJK" if name.startswith(("CJK", "IDEOGRAPHIC")) else name.split(" ", 1)[0]
+
+
+def _letters(word: str) -> str:
+    return "".join(sorted(c for c in word if c.isalpha()))
+
+
+def _near(tokens: dict[str, list[int]], words: list[str]) -> bool:
+    """Whether every word (as sorted letters) occurs, in any order, within a few words of the first."""
+    if not words or any(word not in tokens for word in words):
+        return False
+    reach = 2 * len(words)
+    return any(all(any(abs(other - start) <= reach for other in tokens[word]) for word in words[1:])
+               for start in tokens[words[0]])
 
 
 def find_leaks(secrets: list[Secret], html_source: str | None = None, pdf_text: str | None = None) -> list[Leak]:
@@ -115,16 +332,9 @@ def find_leaks(secrets: list[Secret], html_source: str | None = None, pdf_text: 
         haystacks.append(("PDF text", pdf_text))
     leaks = []
     for where, text in haystacks:
-        plain = normalise_text(text)
-        numbers = {_digits(m) for m in _PHONE_TEXT.findall(text)}
+        haystack = _Text(text)
         for secret in secrets:
-            if secret.kind == "phone":
-                hit = any(number.endswith(secret.needle) for number in numbers)
-            elif secret.kind == "name":
-                hit = _word_pattern(secret.needle).search(plain) is not None
-            else:
-                hit = secret.needle in plain
-            if hit:
+            if _hit(secret, haystack):
                 leaks.append(Leak(secret, where))
     return leaks
 
@@ -241,15 +451,40 @@ def check_output_dir(out_dir: str | Path, plan: Plan) -> dict[str, list[Leak]]:
             for name, audience in files.items() if (Path(out_dir) / name).is_file()}
 
 
-def check_leaks(plan: Plan, files: Sequence[Any]) -> None:
-    """The build's last lock: raise BuildError naming every leak in the rendered files (nothing is written then)."""
+def check_leaks(plan: Plan, files: Iterable[Any], source: SourceMap | None = None) -> None:
+    """The build's last lock: raise on every leak in the rendered files (nothing is written then).
+
+    With the plan's source positions, each leak is a Problem worded like `check`'s
+    PRIVATE-PASTE and located at the paste when the value is pasted into a field the
+    file's readers see, else where the value itself is written (a template printed it);
+    without them, a BuildError naming the fields.
+    """
     secrets = {audience: secrets_above(plan, audience) for audience in {item.audience for item in files}}
-    found = []
+    found: list[tuple[Any, Leak]] = []  # (RenderedFile, leak); build.py imports this module
     for item in files:
         if secrets[item.audience] and item.kind in ("html", "pdf"):
-            found += [f"{item.path}: {leak}" for leak in _search(item.content, item.kind, secrets[item.audience])]
-    if found:
-        raise BuildError("the leak check stopped the build; nothing was written:\n  " + "\n  ".join(dict.fromkeys(found)))
+            found += [(item, leak) for leak in _search(item.content, item.kind, secrets[item.audience])]
+    if not found:
+        return
+    if source is None:
+        lines = [f"{item.path}: {leak}" for item, leak in found]
+        raise BuildError("the leak check stopped the build; nothing was written:\n  " + "\n  ".join(dict.fromkeys(lines)))
+    pastes = find_pastes(plan)
+    places: dict[tuple[int, int, str, str, PlanPath], list[str]] = {}
+    for item, leak in found:
+        paste = next((p for p in pastes if p.secret.path == leak.secret.path and not p.audience.rank > item.audience.rank), None)
+        if paste is not None:
+            line, column = source.inside(paste.path, paste_pattern(paste.secret))
+            message, hint = paste_message(plan, paste), paste_hint(plan, paste)
+        else:
+            line, column = source.value(leak.secret.path)
+            message = f"{secret_words(plan, leak.secret)} is printed in a guide its readers may not see"
+            hint = "a template or the cut printed it: report this as a bug; nothing was written"
+        places.setdefault((line, column, message, hint, leak.secret.path), []).append(f"{item.path} ({leak.where})")
+    problems = [Problem(source.file, line, column, f"{message}; the leak check found it in {', '.join(dict.fromkeys(where))}",
+                        hint=hint, rule="PRIVATE-PASTE", path=path)
+                for (line, column, message, hint, path), where in places.items()]
+    raise PlanError(problems)
 
 
 def _search(content: bytes, kind: str, secrets: list[Secret]) -> list[Leak]:

@@ -9,6 +9,17 @@ Page format (version 1): a `<script type="application/json" id="sealed">` block 
      "cipher": "AES-GCM", "salt": b64(16 bytes), "iv": b64(12 bytes),
      "ciphertext": b64(ciphertext followed by the 16-byte GCM tag)}
 base64 is standard with padding; the passphrase is NFC-normalised and UTF-8 encoded.
+The plaintext is the guide's UTF-8 HTML followed by spaces up to a Padmé size bucket
+(at most 12% more), so the file does not give away the guide's exact length; the
+spaces after `</html>` change nothing when the page is shown.
+
+"Keep unlocked in this tab" keeps a non-extractable AES key (a CryptoKey object in
+IndexedDB, under a random name that only this tab's sessionStorage knows), never key
+bytes a script could read back. The lock screen shows the public `notice` given by
+the caller (event name, emergency number, public hotline): nothing above public.
+
+The private PDF is sealed with standard PDF encryption (AES-256, revision 6), so it
+opens in any PDF reader after the passphrase.
 """
 
 from __future__ import annotations
@@ -35,6 +46,8 @@ DEFAULT_ITERATIONS = 600_000
 # A damaged or hostile file must not make the browser spin for hours.
 MAX_ITERATIONS = 100_000_000
 MIN_PASSPHRASE_LENGTH = 12
+# zxcvbn's score 3 is "safely unguessable": about 10^10 guesses, moderate protection against offline attack
+MIN_PASSPHRASE_SCORE = 3
 SALT_BYTES = 16
 IV_BYTES = 12
 TAG_BYTES = 16
@@ -48,11 +61,44 @@ class SealError(BuildError):
 
 
 def check_passphrase(passphrase: str) -> None:
+    """Refuse a passphrase that is short or easy to guess (judged by zxcvbn's strength estimate)."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise SealError(
             f"The passphrase must be at least {MIN_PASSPHRASE_LENGTH} characters long; "
             "a few unrelated words work well."
         )
+    from zxcvbn import zxcvbn  # only when sealing
+
+    estimate = zxcvbn(passphrase[:100])  # zxcvbn slows down sharply on long input; 100 characters say enough
+    if estimate["score"] < MIN_PASSPHRASE_SCORE:
+        feedback = estimate["feedback"]
+        why = " ".join(part for part in [feedback.get("warning") or "", *feedback.get("suggestions", [])] if part)
+        raise SealError("The passphrase is too easy to guess" + (f" ({why.rstrip('.')})" if why else "")
+                        + "; four or more unrelated words work well.")
+
+
+def padded_size(length: int) -> int:
+    """Padmé: round `length` up so that only its top bits show (at most 12% more; Nikitin et al., 2019)."""
+    if length < 2:
+        return length
+    exponent = length.bit_length() - 1
+    low_bits = exponent - exponent.bit_length()
+    mask = (1 << low_bits) - 1
+    return (length + mask) & ~mask
+
+
+def seal_pdf(pdf: bytes, passphrase: str) -> bytes:
+    """The PDF encrypted with AES-256 (revision 6): any PDF reader opens it after the passphrase."""
+    import io
+
+    import pikepdf
+
+    check_passphrase(passphrase)
+    secret = unicodedata.normalize("NFC", passphrase)
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        document.save(out, encryption=pikepdf.Encryption(user=secret, owner=secret, R=6, aes=True))
+    return out.getvalue()
 
 
 def _derive_key(passphrase: str, salt: bytes, iterations: int) -> bytes:
@@ -90,11 +136,13 @@ def seal_html(
     lang: str = "en",
     iterations: int = DEFAULT_ITERATIONS,
     words: dict[str, str] | None = None,
+    notice: str = "",
 ) -> str:
     """Return a self-contained HTML page that shows `html_text` once `passphrase` is entered.
 
-    `title` and `words` (lock_screen_words) are the only readable text in the page: keep
-    them generic. Lower `iterations` only in tests.
+    `title`, `words` (lock_screen_words) and `notice` (ready HTML, shown above the form) are
+    the only readable text in the page: give them public information only. Lower
+    `iterations` only in tests.
     """
     words = dict(words or lock_screen_words())
     title = title or words["title"]
@@ -104,7 +152,9 @@ def seal_html(
     salt = os.urandom(SALT_BYTES)
     iv = os.urandom(IV_BYTES)
     key = _derive_key(passphrase, salt, iterations)
-    ciphertext = AESGCM(key).encrypt(iv, html_text.encode("utf-8"), None)
+    plaintext = html_text.encode("utf-8")
+    plaintext += b" " * (padded_size(len(plaintext)) - len(plaintext))
+    ciphertext = AESGCM(key).encrypt(iv, plaintext, None)
     params = {
         "version": FORMAT_VERSION,
         "kdf": "PBKDF2",
@@ -127,6 +177,7 @@ def seal_html(
         **{name: html.escape(words[name]) for name in ("intro", "noscript", "passphrase", "keep", "keep_hint", "unlock")},
         csp=_CSP.format(script_hash=script_hash),
         style=_STYLE,
+        notice=notice,
         data=data,
         script=_UNLOCK_SCRIPT,
     )
@@ -173,7 +224,7 @@ def unseal_html(sealed: str, passphrase: str) -> str:
     except InvalidTag:
         # GCM cannot tell a wrong passphrase from altered bytes.
         raise SealError(WRONG_PASSPHRASE + " If you are sure it is right, the file is damaged.") from None
-    return plaintext.decode("utf-8")
+    return plaintext.decode("utf-8").rstrip(" ")  # the padding
 
 
 # The unlocked guide is written into this same document (document.open/write), and it keeps this
@@ -201,6 +252,8 @@ _STYLE = """
     border-radius: 4px; background: #0b4f8a; color: #fff; cursor: pointer; }
   :focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
   .hint { color: #444; font-size: 1rem; }
+  .notice { border: 2px solid #555; border-radius: 4px; padding: .25rem 1rem; }
+  .notice p { margin: .5rem 0; }
   #alert:not(:empty) { border-left: 4px solid #b00020; padding: .5rem .75rem; background: #fdecee;
     color: #7a0015; }
 """
@@ -255,13 +308,56 @@ _UNLOCK_SCRIPT = """
 
   var params = readParams();
   var subtle = window.crypto && window.crypto.subtle;
-  // One stored key per sealed file (the salt is fresh for every seal), for this tab only.
-  var storeKey = params && "incident-guide:sealed-key:" + toB64(params.salt);
+  // "Keep unlocked in this tab": the key itself is a non-extractable CryptoKey in IndexedDB, under a
+  // random name; only this tab's sessionStorage knows the name (per sealed file: its salt is fresh).
+  var slotName = params && "incident-guide:sealed-slot:" + toB64(params.salt);
+  var KEEP_MS = 24 * 60 * 60 * 1000;  // keys left behind by closed tabs are removed after a day
 
-  function store(value) {
-    try {
-      if (value) sessionStorage.setItem(storeKey, value); else sessionStorage.removeItem(storeKey);
-    } catch (e) { /* storage turned off: the guide still opens, it just will not stay open */ }
+  function withStore(mode, action) {
+    return new Promise(function (resolve, reject) {
+      var request = indexedDB.open("incident-guide-sealed-keys", 1);
+      request.onupgradeneeded = function () { request.result.createObjectStore("keys"); };
+      request.onerror = function () { reject(request.error); };
+      request.onsuccess = function () {
+        var db = request.result;
+        var tx = db.transaction("keys", mode);
+        var pending = action(tx.objectStore("keys"));
+        tx.oncomplete = function () { db.close(); resolve(pending && pending.result); };
+        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
+      };
+    });
+  }
+
+  function slot() {
+    try { return sessionStorage.getItem(slotName); } catch (e) { return null; }
+  }
+
+  function keepKey(key) {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    var name = toB64(bytes);
+    return withStore("readwrite", function (keys) { return keys.put({ key: key, saved: Date.now() }, name); })
+      .then(function () { sessionStorage.setItem(slotName, name); })
+      .catch(function () { /* storage turned off: the guide still opens, it just will not stay open */ });
+  }
+
+  function forgetKey() {
+    var name = slot();
+    if (!name) return;
+    try { sessionStorage.removeItem(slotName); } catch (e) { /* nothing stored */ }
+    withStore("readwrite", function (keys) { return keys.delete(name); }).catch(function () {});
+  }
+
+  function pruneOldKeys() {
+    withStore("readwrite", function (keys) {
+      var cursor = keys.openCursor();
+      cursor.onsuccess = function () {
+        var entry = cursor.result;
+        if (!entry) return;
+        if (!entry.value || !(entry.value.saved > Date.now() - KEEP_MS)) entry.delete();
+        entry.continue();
+      };
+    }).catch(function () {});
   }
 
   function decrypt(key) {
@@ -285,31 +381,28 @@ _UNLOCK_SCRIPT = """
     return subtle.importKey("raw", raw, "PBKDF2", false, ["deriveKey"]).then(function (base) {
       return subtle.deriveKey(
         { name: "PBKDF2", hash: "SHA-256", salt: params.salt, iterations: params.iterations },
-        base, { name: "AES-GCM", length: 256 }, keepIt, ["decrypt"]);
+        base, { name: "AES-GCM", length: 256 }, false, ["decrypt"]);
     }).then(function (key) {
       return decrypt(key).then(function (plain) {
         if (!keepIt) {
-          store(null);
+          forgetKey();
           return showGuide(plain);
         }
-        // Keep the derived key, never the passphrase, and only after it has worked.
-        return subtle.exportKey("raw", key).then(function (rawKey) {
-          store(toB64(rawKey));
-          showGuide(plain);
-        });
+        // Keep the key, never the passphrase, and only after it has worked.
+        return keepKey(key).then(function () { showGuide(plain); });
       });
     });
   }
 
   function tryStoredKey() {
-    var stored = null;
-    try { stored = sessionStorage.getItem(storeKey); } catch (e) { return; }
-    if (!stored) return;
+    var name = slot();
+    if (!name || !window.indexedDB) return;
     statusBox.textContent = WORDS.unlocking;
-    Promise.resolve().then(function () {
-      return subtle.importKey("raw", fromB64(stored), "AES-GCM", false, ["decrypt"]);
-    }).then(decrypt).then(showGuide).catch(function () {
-      store(null);
+    withStore("readonly", function (keys) { return keys.get(name); }).then(function (entry) {
+      if (!entry || !entry.key) throw new Error("no stored key");
+      return decrypt(entry.key);
+    }).then(showGuide).catch(function () {
+      forgetKey();
       statusBox.textContent = "";
     });
   }
@@ -329,6 +422,7 @@ _UNLOCK_SCRIPT = """
   } else if (!params) {
     alertBox.textContent = MSG_DAMAGED;
   } else {
+    if (window.indexedDB) pruneOldKeys();
     tryStoredKey();
   }
 }());
@@ -348,6 +442,7 @@ _PAGE = """<!DOCTYPE html>
 <body>
 <main>
 <h1>{title}</h1>
+{notice}
 <div>
 <p>{intro}</p>
 <noscript><p>{noscript}</p></noscript>

@@ -268,6 +268,31 @@ CASES = [
          "call or message reaches the right person [SHARED-CONTACT]"],
         BASE, id="SHARED-CONTACT"),
     pytest.param(
+        "PRIVATE-PASTE", edit(BASE, ("duties: [Take reports and respond.]", "duties: [Take reports and respond; ask ana@example.org.]")),
+        ["plan.yaml:26:44: error: Ana Example's e-mail (responder only) appears in a duty of the role “Response team”, which "
+         "volunteers read [PRIVATE-PASTE]\n  hint: remove it from this text, or, if volunteers may see it, lower its audience "
+         "(`visibility: {email: volunteer}` on `ana`)"],
+        edit(BASE, ("duties: [Take reports and respond.]", "duties: [Take reports and respond; ask ana@example.org.]"),
+             ("    fallback: ben\n", "    fallback: ben\n    visibility: {email: volunteer}\n")), id="PRIVATE-PASTE-email"),
+    pytest.param(
+        "PRIVATE-PASTE", edit(BASE, ("    email: cai@example.org\n", "    email: cai@example.org\n    chat: 'Signal: cai.07'\n"
+                                     "    visibility: {phone: responder}\n"),
+                              ("  do_not: [Promise a particular outcome.]\n",
+                               "  do_not: [Promise a particular outcome.]\n  do:\n    - |\n      Tell Cai at +44 20 7946 0003\n"
+                               "      or on Signal: cai.07.\n"),
+                              ("  chain: [response-team, board]\n", "  chain: [response-team, board]\n"
+                               "  recognise_responders: Ask Dev Example at the desk.\n")),
+        ["plan.yaml:67:29: error: Dev Example's name (volunteers and responders only) appears in the text on recognising "
+         "responders (`reporting.recognise_responders`), which is on the public sheet [PRIVATE-PASTE]\n  hint: remove it "
+         "from this text: responders are never listed on the public sheet (a public channel can give a number or address)",
+         "plan.yaml:75:19: error: Cai Example's phone number (responder only) appears in one of the things to do (`taking_reports.do[0]`), "
+         "which volunteers read [PRIVATE-PASTE]\n  hint: remove it from this text, or, if volunteers may see it, lower its "
+         "audience (`visibility: {phone: volunteer}` on `cai`)",
+         "plan.yaml:76:13: error: Cai Example's chat handle (responder only) appears in one of the things to do (`taking_reports.do[0]`), "
+         "which volunteers read [PRIVATE-PASTE]\n  hint: remove it from this text, or, if volunteers may see it, lower its "
+         "audience (`visibility: {chat: volunteer}` on `cai`)"],
+        BASE, id="PRIVATE-PASTE-phone-handle-name"),
+    pytest.param(
         "TEAM-LANGUAGES", edit(BASE, ("languages: [en]", "languages: [en, cy]")),
         ["plan.yaml:10:19: warning: no responder speaks `cy`, one of the event's languages; add `cy` to the `languages` of a "
          "responder who speaks it, or find one [TEAM-LANGUAGES]"],

@@ -84,3 +84,46 @@ def test_escalation_to_a_hidden_responder_never_prints_none_or_an_id(plan):
     assert "Escalate to: None" not in html and ">amara<" not in html
     assert "the lead on call" in html
     assert "Amara Okonjo-Reyes" not in html
+
+
+EXAMPLE_PLANS = sorted((ROOT / "plans").glob("*.yaml"))
+_NONE_WORD = __import__("re").compile(r"\bNone\b")
+
+
+@pytest.mark.parametrize("plan_path", EXAMPLE_PLANS, ids=lambda p: p.stem)
+def test_no_edition_of_an_example_plan_prints_none(plan_path):
+    """Every edition, screen and print, with and without every responder's name raised to responder."""
+    from generator.render.html import render_html
+    from generator.render.leaks import visible_text
+
+    plan = read_plan(plan_path)
+    raised = plan.model_copy(update={"responders": [
+        r.model_copy(update={"visibility": {**r.visibility, "name": Audience.responder}}) for r in plan.responders]})
+    for variant in (plan, raised):
+        for audience in Audience:
+            for medium in ("screen", "print"):
+                page = render_html(make_edition(variant, audience), medium=medium)
+                text = visible_text(page)
+                assert not _NONE_WORD.search(text), (audience, medium, text[max(0, text.find("None") - 80):][:200])
+                assert not _NONE_WORD.search(page.replace("'none'", "")), audience
+
+
+def test_a_raised_name_prints_as_a_responder_on_the_cover(plan):
+    from generator.render.html import render_html
+    from generator.render.leaks import visible_text
+
+    hidden = [r.model_copy(update={"visibility": {**r.visibility, "name": Audience.responder}}) if r.id == "amara" else r
+              for r in plan.responders]
+    edition = make_edition(plan.model_copy(update={"responders": hidden}), Audience.volunteer)
+    assert edition.plan.responder("amara").name == "a responder"
+    text = visible_text(render_html(edition, medium="print"))
+    assert "Amara Okonjo-Reyes" not in text
+    assert "a responder (she/her)" in " ".join(text.split())
+
+
+def test_finished_example_pdfs_never_print_none(example_guides):
+    from generator.render.leaks import pdf_text
+
+    for name, path in example_guides.items():
+        if name.endswith(".pdf"):
+            assert not _NONE_WORD.search(pdf_text(path.read_bytes())), name

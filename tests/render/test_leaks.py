@@ -90,3 +90,53 @@ def test_short_names_are_found_as_whole_words(plan):
 def test_chat_handle_found_without_its_service_prefix(volunteer_secrets):
     leaks = find_leaks(volunteer_secrets, pdf_text="message priya.23 on the app")
     assert "responders[3].chat" in fields(leaks)
+
+
+SCRIPT_NAMES = {
+    "Arabic": "ليلى حداد",
+    "Hebrew": "נועה כהן",
+    "Devanagari": "अनन्या शर्मा",
+    "Thai": "สมชาย ใจดี",
+    "CJK": "王小明",
+}
+# combining diacritics, written decomposed in the plan (NFD) as some keyboards do
+DIACRITICS = __import__("unicodedata").normalize("NFD", "Nguyễn Thị Hương")
+
+
+@pytest.fixture(scope="module")
+def script_guide(tmp_path_factory):
+    """The volunteer guide of a plan whose responders (and a contact) are named in other scripts, printed for real."""
+    import yaml
+
+    from generator.build import build_plan
+
+    data = yaml.safe_load((ROOT / "plans" / "complete-conference.yaml").read_text(encoding="utf-8"))
+    for responder, name in zip(data["responders"], SCRIPT_NAMES.values(), strict=False):
+        responder["name"] = name
+    data["venues"][0]["contacts"][0]["name"] = DIACRITICS
+    folder = tmp_path_factory.mktemp("scripts")
+    plan_path = folder / "scripts.yaml"
+    plan_path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    [pdf] = build_plan(plan_path, folder / "out", editions=["volunteer"], pdf=True)[:1]
+    return read_plan(plan_path), pdf.read_bytes()
+
+
+@pytest.mark.parametrize("script", [*SCRIPT_NAMES, "diacritics"])
+def test_a_name_in_any_script_is_found_in_a_pdf_that_should_not_hold_it(script_guide, script):
+    from generator.render.leaks import pdf_text
+
+    plan, pdf = script_guide
+    name = DIACRITICS if script == "diacritics" else SCRIPT_NAMES[script]
+    field = "venues[0].contacts[0].name" if script == "diacritics" else f"responders[{list(SCRIPT_NAMES).index(script)}].name"
+    public = [s for s in secrets_above(plan, Audience.public) if s.field == field]
+    assert [s.value for s in public] == [name]
+    assert fields(find_leaks(public, pdf_text=pdf_text(pdf))) == {field}  # as if volunteer.pdf were public.pdf
+
+
+@pytest.mark.parametrize("other", ["ليلى سعيد", "נועה לוי", "अनन्या वर्मा", "สมชาย รักดี", "王小红", "Nguyễn Văn An"])
+def test_other_names_in_those_scripts_are_not_found(script_guide, plan, other):
+    from generator.render.leaks import Secret, pdf_text
+
+    _, pdf = script_guide
+    needle = " ".join(__import__("unicodedata").normalize("NFKC", other).casefold().split())
+    assert find_leaks([Secret(("responders", 9, "name"), other, "name", needle)], pdf_text=pdf_text(pdf)) == []

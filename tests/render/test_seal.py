@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from playwright.sync_api import expect
 
-from generator.render.seal import SealError, check_passphrase, seal_html, unseal_html
+from generator.render.seal import SealError, check_passphrase, padded_size, seal_html, unseal_html
 
 from browser import run_axe
 
@@ -100,7 +100,8 @@ def test_stored_parameters_decrypt_with_plain_cryptography(sealed_page):
     kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=p["iterations"])
     key = kdf.derive(PASSPHRASE.encode())
     plain = AESGCM(key).decrypt(iv, base64.b64decode(p["ciphertext"]), None)
-    assert plain.decode() == GUIDE
+    assert plain.decode().rstrip(" ") == GUIDE  # the guide, then spaces up to its size bucket
+    assert len(plain) == padded_size(len(GUIDE.encode()))
 
 
 def test_page_holds_no_plaintext_and_fetches_nothing(sealed_page):
@@ -153,6 +154,12 @@ def test_short_passphrase_refused(short):
 
 def test_twelve_characters_accepted():
     check_passphrase("twelve chars")
+
+
+@pytest.mark.parametrize("weak", ["a" * 12, "password1234", "qwertyuiop12", "abcabcabcabcabc"])
+def test_easily_guessed_passphrase_refused_however_long(weak):
+    with pytest.raises(SealError, match="too easy to guess"):
+        check_passphrase(weak)
 
 
 def test_passphrase_is_unicode_normalised():
@@ -301,7 +308,18 @@ def test_locked_page_is_accessible_structure(tab, tmp_path, sealed_page):
     expect(page.get_by_label("Passphrase")).to_have_attribute("type", "password")
 
 
-def test_keep_unlocked_survives_reload_in_session_storage_only(tab, tmp_path, sealed_page):
+STORED_KEYS = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("incident-guide-sealed-keys", 1);
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const all = open.result.transaction("keys").objectStore("keys").getAll();
+    all.onsuccess = () => resolve(all.result.map(e => ({type: e.key.type, extractable: e.key.extractable,
+                                                         usages: e.key.usages, algorithm: e.key.algorithm.name})));
+  };
+})"""
+
+
+def test_keep_unlocked_survives_reload_with_a_key_no_script_can_read(tab, tmp_path, sealed_page):
     tab.open(tmp_path, sealed_page)
     tab.unlock(PASSPHRASE, keep=True)
     heading = tab.page.get_by_role("heading", level=1)
@@ -309,7 +327,16 @@ def test_keep_unlocked_survives_reload_in_session_storage_only(tab, tmp_path, se
     tab.page.wait_for_function("sessionStorage.length > 0")
     stored = tab.page.evaluate("Object.values(sessionStorage)")
     assert len(stored) == 1 and PASSPHRASE not in stored[0]
-    assert len(base64.b64decode(stored[0])) == 32  # the derived AES-256 key
+    assert len(base64.b64decode(stored[0])) == 16  # only a random name, no key material
+    keys = tab.page.evaluate(STORED_KEYS)
+    assert keys == [{"type": "secret", "extractable": False, "usages": ["decrypt"], "algorithm": "AES-GCM"}]
+    assert tab.page.evaluate("""() => new Promise(resolve => {
+      const open = indexedDB.open("incident-guide-sealed-keys", 1);
+      open.onsuccess = () => {
+        const all = open.result.transaction("keys").objectStore("keys").getAll();
+        all.onsuccess = () => crypto.subtle.exportKey("raw", all.result[0].key).then(() => resolve("exported"), e => resolve(e.name));
+      };
+    })""") == "InvalidAccessError"  # another script in this origin cannot read the key out
     assert tab.page.evaluate("localStorage.length") == 0
     assert tab.context.cookies() == []
 
