@@ -26,7 +26,6 @@ from generator.check import check_plan
 from generator.errors import PlanError, Problem
 from generator.plan.model import Audience, Plan
 from generator.render.assets import AssetPolicy, RefusedResource
-from generator.render.calendar import rota_calendars
 from generator.render.edition import make_edition
 from generator.render.leaks import check_leaks
 from generator.render.seal import check_passphrase, seal_html
@@ -168,6 +167,8 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
             screen = render_html(edition, medium="screen", **options)
             files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html"))
     if any(spec.audience is Audience.responder for spec in specs):
+        from generator.render.calendar import rota_calendars  # lazy: icalendar only where calendars are written
+
         # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
         for responder_id, calendar in rota_calendars(plan).items():
             files.append(RenderedFile(PurePosixPath(PRIVATE_DIR) / f"rota-{responder_id}.ics", calendar,
