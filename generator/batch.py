@@ -182,7 +182,7 @@ def _build(job: Job, warn: Callable[[str], None], on_edition: Callable | None = 
 
 # --- many plans ---------------------------------------------------------------------
 
-def _context():
+def _context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")

@@ -5,15 +5,18 @@ must be printed to a printer: `print_here` prints them one after the other in th
 process; `print_side_by_side` prints them in worker processes, the largest first, so
 on two cores a build takes about as long as its largest document. The pool lives for
 one build's documents; generator.batch gives a plan the workers when it is the only
-one to build (`--jobs` counts every worker). The workers fork from the same
-forkserver as generator.batch's (WeasyPrint imported once) and keep their fonts and
-parsed stylesheets between documents (generator.render.pdf).
+one to build (`--jobs` counts every worker). The workers are forked from this
+process after it has imported WeasyPrint, loaded the fonts and parsed the print
+stylesheets (generator.render.pdf.print_styles), so that work is done once, not once
+per worker (and not again in a forkserver that would import the whole tool a second
+time); where there is no fork, generator.batch's forkserver is used.
 A worker returns the PDF's bytes and the files it read; a refusal comes back as
 the same RefusedResource the build reports.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -81,8 +84,16 @@ def print_side_by_side(workers: int) -> Printer:
 
 def _print_in_workers(tasks: Sequence[PrintTask], policy: AssetPolicy, workers: int) -> list[bytes]:
     from generator.batch import _context, _worker_start
+    from generator.render.pdf import print_styles
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_start) as pool:
+    if "fork" in multiprocessing.get_all_start_methods():
+        # WeasyPrint imported, fonts loaded and stylesheets parsed once, here; the workers inherit them.
+        for paper in {task.paper for task in tasks}:
+            print_styles(paper)
+        context = multiprocessing.get_context("fork")
+    else:
+        context = _context()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start) as pool:
         # The largest document first: the others fill the remaining workers around it.
         order = sorted(range(len(tasks)), key=lambda index: -len(tasks[index].html))
         futures: dict[int, Future[Printed]] = {index: pool.submit(print_task, tasks[index]) for index in order}
