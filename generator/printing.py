@@ -86,6 +86,7 @@ def _print_in_workers(tasks: Sequence[PrintTask], policy: AssetPolicy, workers: 
     from generator.batch import _context, _worker_start
     from generator.render.pdf import print_styles
 
+    context: multiprocessing.context.BaseContext
     if "fork" in multiprocessing.get_all_start_methods():
         # WeasyPrint imported, fonts loaded and stylesheets parsed once, here; the workers inherit them.
         for paper in {task.paper for task in tasks}:
