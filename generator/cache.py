@@ -253,7 +253,7 @@ class EditionPrint:
     sha256: str
     reused: bool
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, str | bool]:
         return {"file": self.file, "key": self.key, "sha256": self.sha256, "reused": self.reused}
 
 
