@@ -1,20 +1,25 @@
-"""Benchmarks for incident-guide: every number is a ratio next to its target.
+"""Benchmarks for incident-guide: what a user waits for, every figure next to its target.
 
-    python benchmarks/run.py            # five to ten minutes on two cores
-    python benchmarks/run.py --quick    # one repeat each, a rough picture
-    python benchmarks/run.py --json results.json --only overhead --only parallel
+    python benchmarks/run.py                 # every row, three repeats (about 15 minutes on two free cores)
+    python benchmarks/run.py --repeats 1     # a rough picture
+    python benchmarks/run.py --only whole --only incremental --json results.json
+    python benchmarks/run.py --report benchmarks/results.json   # the tables of an earlier run
 
-Run from a checkout. The script first copies generator/, templates/ and plans/ into
-a temporary folder and measures that copy, so edits made while it runs (an editor's
-autosave, a colleague in the same working tree) cannot change what is measured.
+Run from a checkout. The script first copies generator/, templates/ and plans/ into a
+temporary folder and measures that copy, so edits made while it runs cannot change
+what is measured.
 
-Commands run as a user runs them (`python -m generator.cli ...`, a fresh process)
-where the start of the process is part of the wait; in-process where only the work
-is compared. Ratios of work use CPU time (user + system, of the process or of the
-commands it ran), which a busy machine disturbs far less than wall-clock time; the
-parallel build and the preview are wall-clock by nature, and the load average is
-printed with them. Medians of the repeats. Nothing here is a test: no assertions;
-benchmarks/README.md records one run.
+Everything runs as a user runs it: `python -m generator.cli ...` as a fresh process,
+and bare WeasyPrint as a fresh process too. Each command runs under a small meter
+process that makes itself the "child subreaper" (Linux prctl), so the forkserver and
+the worker processes a build leaves behind are reparented to it and waited for: the
+CPU time (user + system) and peak RSS of the whole process tree are counted, workers
+included. Every figure is the median of its repeats with min and max; repeats of
+compared commands are interleaved, so a busy moment hurts both alike. The load
+average (1 minute) is printed before and after each row; a wall-clock ratio is not
+reported (n/a) when it moved by more than the number of cores during the row, or
+stayed above twice the number of cores.
+Nothing here is a test: no assertions; benchmarks/README.md records one run.
 """
 
 from __future__ import annotations
@@ -24,15 +29,16 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -40,191 +46,242 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT  # replaced by the snapshot in main()
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
 ENV = dict(os.environ)
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+EPOCH = "1767225600"  # SOURCE_DATE_EPOCH for every build: same input, same bytes
+
+# Runs ARGV, then waits for every orphan it left (a forkserver, its workers) so their CPU is counted.
+METER = textwrap.dedent("""
+    import ctypes, json, os, resource, subprocess, sys, time
+    ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    started = time.perf_counter()
+    completed = subprocess.run(sys.argv[2:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               timeout=float(sys.argv[1]) if sys.argv[1] != "0" else None)
+    wall = time.perf_counter() - started
+    while True:
+        try:
+            os.wait()
+        except ChildProcessError:
+            break
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"code": completed.returncode, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+                      "rss_mb": usage.ru_maxrss / 1024, "out": (completed.stdout + completed.stderr)[-3000:]}))
+""")
 
 
 @dataclass
 class Sample:
     wall: float
     cpu: float
+    rss_mb: float = 0.0
 
 
-def median(samples: list[Sample]) -> Sample:
-    return Sample(statistics.median(s.wall for s in samples), statistics.median(s.cpu for s in samples))
+@dataclass
+class Figure:
+    """Median of the repeats, with min and max."""
+
+    median: float
+    low: float
+    high: float
+
+    def text(self, digits: int = 2, unit: str = " s") -> str:
+        return f"{self.median:.{digits}f}{unit} ({self.low:.{digits}f}\u2013{self.high:.{digits}f})"
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def figure(values: list[float]) -> Figure:
+    return Figure(statistics.median(values), min(values), max(values))
 
 
-def cli(*args: str, cwd: Path, allow_fail: bool = False) -> Sample:
-    """One `incident-guide ARGS` in a fresh process: wall time, and the CPU time of it and its workers."""
-    cpu = _children_cpu()
-    started = time.perf_counter()
-    completed = subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd, env=ENV,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    sample = Sample(time.perf_counter() - started, _children_cpu() - cpu)
-    if completed.returncode != 0 and not allow_fail:
-        raise SystemExit(f"incident-guide {' '.join(args)} failed ({completed.returncode}):\n{completed.stdout}\n{completed.stderr}")
+def load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def metered(argv: list[str], cwd: Path, timeout: float = 0) -> Sample | None:
+    """ARGV as a fresh process tree: wall, CPU and peak RSS of every process in it. None if it timed out."""
+    try:
+        completed = subprocess.run([sys.executable, "-c", METER, str(timeout), *argv], cwd=cwd, env=ENV, check=False,
+                                   capture_output=True, text=True, timeout=timeout * 2 + 60 if timeout else None)
+    except subprocess.TimeoutExpired:
+        return None
+    if completed.returncode != 0:
+        if "TimeoutExpired" in completed.stderr:
+            return None
+        raise SystemExit(f"the meter failed for {argv}:\n{completed.stderr[-3000:]}")
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    if result["code"] != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({result['code']}):\n{result['out']}")
+    return Sample(result["wall"], result["cpu"], result["rss_mb"])
+
+
+def tool(*args: str, cwd: Path, timeout: float = 0) -> Sample | None:
+    return metered([sys.executable, "-m", "generator.cli", *args], cwd, timeout)
+
+
+def must(sample: Sample | None) -> Sample:
+    if sample is None:
+        raise SystemExit("a command timed out")
     return sample
 
 
-def in_process(run) -> Sample:
-    cpu = time.process_time()
-    started = time.perf_counter()
-    run()
-    return Sample(time.perf_counter() - started, time.process_time() - cpu)
+def row(name: str, measure: str, value: float | None, target: str, met: bool | None, raw: str,
+        loads: tuple[float, float], wall: bool = False) -> dict:
+    """One line of the report. A wall-clock ratio is n/a when the load moved by more than the cores during
+    its row, or stayed above twice the cores (others' work then decides how much of the cores a build gets)."""
+    moved, busy = abs(loads[1] - loads[0]) > CORES, min(loads) > 2 * CORES
+    refused = wall and (moved or busy)
+    why = f"load moved {loads[0]} -> {loads[1]}" if moved else f"load above {2 * CORES} throughout"
+    return {"row": name, "measure": measure, "value": None if refused else value, "target": target,
+            "met": None if refused else met, "raw": raw, "loads": list(loads),
+            "note": f"{why}: ratio not reported" if refused else ""}
 
 
-def load() -> float | None:
-    try:
-        return round(os.getloadavg()[0], 2)
-    except OSError:
-        return None
+def copy_plan(folder: Path, name: str = "complete-conference.yaml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(EXAMPLE, folder / name)
+    return folder / name
 
 
-# --- 1. overhead of the tool over WeasyPrint alone --------------------------------------
+# --- 1. the whole build against bare WeasyPrint ------------------------------------------
 
-def overhead(repeats: int, work: Path) -> dict:
-    """One edition's PDF: the tool's whole build vs WeasyPrint alone printing the tool's own print HTML.
-
-    Both in one warm process (WeasyPrint imported, fonts loaded once before timing), so
-    the ratio is what the tool adds per guide: checking the plan, the HTML, the
-    restricted fetcher, the leak check, writing the files.
-    """
+BARE = textwrap.dedent("""
+    # Bare WeasyPrint: the tool's own print HTML, printed one after the other in one process,
+    # with one font configuration and the stylesheets parsed once (the strongest plain script).
+    import sys
+    from pathlib import Path
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
+    css_dir, base_url, size, out = Path(sys.argv[1]), sys.argv[2], sys.argv[3], Path(sys.argv[4])
+    fonts = FontConfiguration()
+    sheets = [weasyprint.CSS(string=(css_dir / name).read_text(encoding="utf-8"), base_url=css_dir.as_uri() + "/",
+                             font_config=fonts) for name in ("base.css", "print.css")]
+    sheets.append(weasyprint.CSS(string="@page { size: %s; }" % size, font_config=fonts))
+    for html in sys.argv[5:]:
+        document = weasyprint.HTML(string=Path(html).read_text(encoding="utf-8"), base_url=base_url).render(
+            font_config=fonts, stylesheets=sheets, pdf_variant="pdf/ua-1")
+        (out / (Path(html).stem + ".pdf")).write_bytes(document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True))
+""")
 
-    from generator.build import build_plan, render_editions, select_editions
+
+def print_html(work: Path, plan_path: Path) -> tuple[dict[str, Path], str, str]:
+    """The tool's print HTML of every edition, written to files for bare WeasyPrint."""
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    from generator.build import EDITIONS
     from generator.check import check_plan
-    from generator.plan.model import Audience
-    from generator.render import leaks
     from generator.render.assets import AssetPolicy
     from generator.render.edition import make_edition
-    from generator.render.html import default_paper, render_html, templates_dir
-    from generator.render.pdf import PAGE_SIZES, PDF_VARIANT, STYLESHEETS
+    from generator.render.html import (
+        default_paper,
+        render_html,
+        source_date_epoch,
+        templates_dir,
+    )
+    from generator.render.pdf import PAGE_SIZES
 
-    plan = check_plan(EXAMPLE).plan
+    plan = check_plan(plan_path).plan
     paper = default_paper(plan)
-    policy = AssetPolicy(EXAMPLE.parent, templates_dir())
-    edition = make_edition(plan, Audience.volunteer)
-    printed = render_html(edition, medium="print", paper=paper, policy=policy, template="volunteer.html.j2")
-    css_dir = templates_dir() / "css"
-
-    def weasyprint_alone() -> bytes:
-        fonts = FontConfiguration()
-        sheets = [weasyprint.CSS(string=(css_dir / name).read_text(encoding="utf-8"), base_url=css_dir.as_uri() + "/",
-                                 font_config=fonts) for name in STYLESHEETS]
-        sheets.append(weasyprint.CSS(string=f"@page {{ size: {PAGE_SIZES[paper]}; }}", font_config=fonts))
-        return weasyprint.HTML(string=printed, base_url=policy.base_url).write_pdf(
-            stylesheets=sheets, font_config=fonts, pdf_variant=PDF_VARIANT)
-
-    def tool() -> None:
-        build_plan(EXAMPLE, work / "overhead", ["volunteer"])
-
-    files = render_editions(plan, EXAMPLE, select_editions(["volunteer"]), paper)
-    pdf = next(f.content for f in files if f.kind == "pdf")
-    screen = next(f.content for f in files if f.kind == "html").decode()
-    secrets = leaks.secrets_above(plan, Audience.volunteer)
-    parts = {
-        "check (load, validate, lint)": lambda: check_plan(EXAMPLE),
-        "HTML, screen and print": lambda: [render_html(edition, medium=m, paper=paper, policy=policy,
-                                                       template="volunteer.html.j2") for m in ("screen", "print")],
-        "leak check: PDF text (pypdfium2)": lambda: leaks.pdf_text(pdf),
-        "leak check: secrets and search": lambda: (leaks.secrets_above(plan, Audience.volunteer),
-                                                   leaks.find_leaks(secrets, html_source=screen, pdf_text="")),
-    }
-    runs = {"tool": tool, "weasyprint": weasyprint_alone, **parts}
-    for run in runs.values():  # warm up
-        run()
-    samples: dict[str, list[Sample]] = {name: [] for name in runs}
-    for _ in range(repeats):  # interleaved, so a busy moment hurts all alike
-        for name, run in runs.items():
-            samples[name].append(in_process(run))
-    result = {name: median(values) for name, values in samples.items()}
-    return {"tool_cpu_s": result["tool"].cpu, "weasyprint_cpu_s": result["weasyprint"].cpu,
-            "ratio": result["tool"].cpu / result["weasyprint"].cpu,
-            "ratio_wall": result["tool"].wall / result["weasyprint"].wall,
-            "parts_cpu_s": {name: result[name].cpu for name in parts}}
+    policy = AssetPolicy(plan_path.parent, templates_dir())
+    files = {}
+    for spec in EDITIONS.values():
+        if "pdf" in spec.formats:
+            html = render_html(make_edition(plan, spec.audience), medium="print", paper=paper, policy=policy,
+                               template=spec.template, source_date=source_date_epoch())
+            files[spec.name] = work / "print" / f"{spec.stem}.html"
+            files[spec.name].parent.mkdir(exist_ok=True)
+            files[spec.name].write_text(html, encoding="utf-8")
+    return files, policy.base_url, PAGE_SIZES[paper]
 
 
-# --- 2. check vs build -----------------------------------------------------------------
+def whole(repeats: int, work: Path) -> dict:
+    plan = copy_plan(work / "plan")
+    htmls, base_url, size = print_html(work, plan)
+    css_dir = SOURCE / "templates" / "css"
+    largest = max(htmls, key=lambda name: htmls[name].stat().st_size)
+    out = work / "bare"
+    out.mkdir()
 
-def check_vs_build(repeats: int, work: Path) -> dict:
-    """`check` of the complete example vs its full build (every edition, --force), as commands."""
-    shutil.copy(EXAMPLE, work / "complete-conference.yaml")
-    check = median([cli("check", "complete-conference.yaml", cwd=work) for _ in range(repeats)])
-    build = median([cli("build", "complete-conference.yaml", "--force", cwd=work) for _ in range(repeats)])
-    from generator.check import check_plan
+    def bare(*names: str) -> Sample:
+        return must(metered([sys.executable, "-c", BARE, str(css_dir), base_url, size, str(out),
+                             *(str(htmls[n]) for n in names)], work))
 
-    check_plan(EXAMPLE)
-    inside = median([in_process(lambda: check_plan(EXAMPLE)) for _ in range(10)])
-    return {"check_cpu_s": check.cpu, "build_cpu_s": build.cpu, "ratio": check.cpu / build.cpu,
-            "check_wall_s": check.wall, "build_wall_s": build.wall, "ratio_wall": check.wall / build.wall,
-            "check_in_process_cpu_s": inside.cpu}
+    loads = [load()]
+    runs: dict[str, list[Sample]] = {"build": [], "build1": [], "bare": [], "largest": []}
+    for _ in range(repeats):
+        runs["build"].append(must(tool("build", str(plan), "-o", "out", "--force", cwd=work)))
+        runs["bare"].append(bare(*htmls))
+        runs["build1"].append(must(tool("build", str(plan), "-o", "out1", "--force", "--jobs", "1", cwd=work)))
+        runs["largest"].append(bare(largest))
+    loads.append(load())
+    built = work / "out" / plan.stem
+    identical = all((out / f"{htmls[n].stem}.pdf").read_bytes() == next(built.rglob(f"{htmls[n].stem}.pdf")).read_bytes()
+                    for n in htmls)
+    wall = {k: figure([s.wall for s in v]) for k, v in runs.items()}
+    cpu = {k: figure([s.cpu for s in v]) for k, v in runs.items()}
+    return {"wall": {k: asdict(v) for k, v in wall.items()}, "cpu": {k: asdict(v) for k, v in cpu.items()},
+            "largest": largest, "identical": identical, "loads": loads, "editions": list(htmls)}
 
 
-# --- 3. parallel builds ------------------------------------------------------------------
+# --- 2. incremental builds -----------------------------------------------------------------
+
+def incremental(repeats: int, work: Path) -> dict:
+    """A responder-only edit (an e-mail), a volunteer-visible edit (a phone on the cover), no change: each after a full build."""
+    folder = work / "inc"
+    plan = copy_plan(folder)
+    original = plan.read_text(encoding="utf-8")
+    edits = {"responder": ("amara@example.org", "amara.o@example.org"), "volunteer": ("020 7946 0201", "020 7946 0209")}
+    for old, _ in edits.values():
+        assert old in original, old
+    runs: dict[str, list[Sample]] = {"first": [], "responder": [], "volunteer": [], "none": []}
+    loads = [load()]
+    reused: dict[str, dict] = {}
+    for _ in range(repeats):
+        for kind in ("responder", "volunteer"):
+            plan.write_text(original, encoding="utf-8")
+            shutil.rmtree(folder / "output", ignore_errors=True)
+            runs["first"].append(must(tool("build", plan.name, cwd=folder)))
+            old, new = edits[kind]
+            plan.write_text(original.replace(old, new), encoding="utf-8")
+            runs[kind].append(must(tool("build", plan.name, cwd=folder)))
+            record = json.loads((folder / "output" / plan.stem / ".build.json").read_text())
+            reused[kind] = {name: entry["reused"] for name, entry in record.get("editions", {}).items()}
+        runs["none"].append(must(tool("build", plan.name, cwd=folder)))
+    loads.append(load())
+    plan.write_text(original, encoding="utf-8")
+    return {"cpu": {k: asdict(figure([s.cpu for s in v])) for k, v in runs.items()},
+            "wall": {k: asdict(figure([s.wall for s in v])) for k, v in runs.items()},
+            "reused": reused, "loads": loads}
+
+
+# --- 3. check, and many plans ----------------------------------------------------------------
+
+def check(repeats: int, work: Path) -> dict:
+    plan = copy_plan(work / "plan")
+    loads = [load()]
+    checks, builds = [], []
+    for _ in range(repeats):
+        checks.append(must(tool("check", str(plan), cwd=work)))
+        builds.append(must(tool("build", str(plan), "--force", "-o", "out", cwd=work)))
+    loads.append(load())
+    return {"check_cpu": asdict(figure([s.cpu for s in checks])), "build_cpu": asdict(figure([s.cpu for s in builds])),
+            "check_wall": asdict(figure([s.wall for s in checks])), "build_wall": asdict(figure([s.wall for s in builds])),
+            "loads": loads}
+
 
 def parallel(repeats: int, work: Path, plans: int = 16) -> dict:
-    """`build DIR --force` of 16 plans with --jobs 1 and --jobs 2 (wall-clock), then again with nothing changed."""
     folder = work / "many"
     folder.mkdir()
     for number in range(plans):
         shutil.copy(EXAMPLE, folder / f"event-{number:02d}.yaml")
     loads = [load()]
     one, two = [], []
-    for _ in range(repeats):  # alternated, so a busy moment hurts both alike
-        one.append(cli("build", "many", "--force", "--jobs", "1", "-o", "out-many", cwd=work))
-        loads.append(load())
-        two.append(cli("build", "many", "--force", "--jobs", "2", "-o", "out-many", cwd=work))
-        loads.append(load())
-    again = median([cli("build", "many", "--jobs", "2", "-o", "out-many", cwd=work) for _ in range(repeats)])
-    one, two = median(one), median(two)
-    return {"plans": plans, "jobs1_wall_s": one.wall, "jobs2_wall_s": two.wall, "speedup": one.wall / two.wall,
-            "cpu_jobs1_s": one.cpu, "cpu_jobs2_s": two.cpu, "load_average": loads,
-            "unchanged_wall_s": again.wall, "unchanged_cpu_s": again.cpu, "unchanged_ratio": again.cpu / one.cpu}
-
-
-# --- 4. rebuild with nothing changed -------------------------------------------------------
-
-def unchanged(repeats: int, work: Path) -> dict:
-    """`build` of the complete example a second time, nothing changed, vs the first build (commands)."""
-    folder = work / "again"
-    folder.mkdir()
-    shutil.copy(EXAMPLE, folder / "complete-conference.yaml")
-    firsts, agains = [], []
     for _ in range(repeats):
-        shutil.rmtree(folder / "output", ignore_errors=True)
-        firsts.append(cli("build", "complete-conference.yaml", cwd=folder))
-        agains.append(cli("build", "complete-conference.yaml", cwd=folder))
-    first, again = median(firsts), median(agains)
-    return {"first_cpu_s": first.cpu, "again_cpu_s": again.cpu, "ratio": again.cpu / first.cpu,
-            "first_wall_s": first.wall, "again_wall_s": again.wall, "ratio_wall": again.wall / first.wall}
+        one.append(must(tool("build", "many", "--force", "--jobs", "1", "-o", "out-many", cwd=work)))
+        two.append(must(tool("build", "many", "--force", "--jobs", "2", "-o", "out-many", cwd=work)))
+    loads.append(load())
+    return {"plans": plans, "jobs1_wall": asdict(figure([s.wall for s in one])), "jobs2_wall": asdict(figure([s.wall for s in two])),
+            "jobs1_cpu": asdict(figure([s.cpu for s in one])), "jobs2_cpu": asdict(figure([s.cpu for s in two])),
+            "speedups": [a.wall / b.wall for a, b in zip(one, two)], "loads": loads}
 
 
-# --- 5. memory and scaling ----------------------------------------------------------------
-
-WORKER = textwrap.dedent("""
-    import json, resource, sys, time, tracemalloc
-    from pathlib import Path
-    plan, out, trace = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1"
-    import generator.render.pdf  # imported before measuring: the memory of printing, not of importing
-    from generator.build import build_plan
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    if trace:
-        tracemalloc.start()
-    started, cpu = time.perf_counter(), time.process_time()
-    written = build_plan(plan, out)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    peak = tracemalloc.get_traced_memory()[1] if trace else 0
-    from pypdf import PdfReader
-    pages = {p.name: len(PdfReader(p).pages) for p in written if p.suffix == ".pdf"}
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "maxrss_kb_before": before,
-                      "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                      "tracemalloc_peak": peak, "pages": pages}))
-""")
-
+# --- 4. growth: pages, and the cover's text ---------------------------------------------------
 
 def scaled_plan(factor: int, folder: Path) -> Path:
     """The complete example with its responders and scenarios repeated `factor` times under new ids."""
@@ -257,69 +314,114 @@ def scaled_plan(factor: int, folder: Path) -> Path:
     return path
 
 
-def worker(plan: Path, out: Path, trace: bool = False) -> dict:
-    completed = subprocess.run([sys.executable, "-c", WORKER, str(plan), str(out), "1" if trace else "0"],
-                               env=ENV, capture_output=True, text=True)
-    if completed.returncode != 0:
-        raise SystemExit(f"building {plan.name} failed:\n{completed.stderr[-3000:]}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+def pages(folder: Path) -> int:
+    import pypdfium2
+
+    total = 0
+    for path in folder.rglob("*.pdf"):
+        document = pypdfium2.PdfDocument(str(path))
+        total += len(document)
+        document.close()
+    return total
 
 
-def scaling(repeats: int, work: Path, factors=(1, 4, 16)) -> dict:
-    """Build time and memory of one process building every edition, as the plan grows."""
+def scaling(repeats: int, work: Path, factors: tuple[int, ...] = (1, 2, 4, 16, 64)) -> dict:
+    """Every edition of plans 1x to 64x the example's responders and scenarios: CPU per added page, peak RSS."""
     folder = work / "scaled"
     folder.mkdir()
     rows = {}
+    loads = [load()]
     for factor in factors:
         plan = scaled_plan(factor, folder)
-        runs = [worker(plan, work / "out-scaled") for _ in range(repeats)]
-        # tracemalloc slows Python down several times: traced once, at the smaller sizes
-        traced = worker(plan, work / "out-scaled", trace=True) if factor <= 4 else {"tracemalloc_peak": None}
-        rows[factor] = {"cpu_s": statistics.median(r["cpu"] for r in runs),
-                        "wall_s": statistics.median(r["seconds"] for r in runs),
-                        "pages": sum(runs[0]["pages"].values()), "pages_by_file": runs[0]["pages"],
-                        "responders": 5 * factor, "scenarios": 6 * factor,
-                        "maxrss_mb": max(r["maxrss_kb"] for r in runs) / 1024,
-                        "maxrss_growth_mb": max(r["maxrss_kb"] - r["maxrss_kb_before"] for r in runs) / 1024,
-                        "tracemalloc_peak_mb": traced["tracemalloc_peak"] / 1e6 if traced["tracemalloc_peak"] else None}
-    base = rows[factors[0]]
+        count = repeats if factor <= 4 else 1  # the big ones once: minutes each
+        runs = [must(tool("build", plan.name, "--force", "-o", "out", cwd=folder)) for _ in range(count)]
+        rows[factor] = {"cpu": asdict(figure([s.cpu for s in runs])), "wall": asdict(figure([s.wall for s in runs])),
+                        "rss_mb": max(s.rss_mb for s in runs), "pages": pages(folder / "out" / plan.stem),
+                        "responders": 5 * factor, "scenarios": 6 * factor}
+    loads.append(load())
+    previous = None
     for factor in factors:
-        row = rows[factor]
-        row["time_growth"] = row["cpu_s"] / base["cpu_s"]
-        row["page_growth"] = row["pages"] / base["pages"]
-        row["time_per_page_ratio"] = row["time_growth"] / row["page_growth"]
-    return rows
+        this = rows[factor]
+        if previous is not None:
+            before = rows[previous]
+            this["marginal_s_per_page"] = (this["cpu"]["median"] - before["cpu"]["median"]) / max(1, this["pages"] - before["pages"])
+        previous = factor
+    # 1x has no smaller size below it: its marginal cost is the slope from 1x to 2x.
+    rows[factors[0]]["marginal_s_per_page"] = rows[factors[1]]["marginal_s_per_page"]
+    return {"rows": rows, "loads": loads}
 
 
-# --- 6. the preview ------------------------------------------------------------------------
+WORDS = ("walk past the blue gate and follow the painted arrows along the canal path until the old crane "
+         "where the ramp on the left leads to the side door with the step free entrance and a bell").split()
 
-def preview(repeats: int, work: Path) -> dict:
-    """`serve`: seconds from saving the plan to the new page being served (HTML only)."""
+
+def cover_text(repeats: int, work: Path, sizes: tuple[int, ...] = (100, 1000, 5000), limit: float = 240) -> dict:
+    """The volunteer edition with venue directions of 100, 1,000 and 5,000 words (they are on the cover).
+
+    A build that takes longer than `limit` seconds is stopped; the larger sizes are then not tried.
+    """
+    import yaml
+
+    from generator.plan.load import load_file
+
+    folder = work / "cover"
+    folder.mkdir()
+    rows: dict[int, dict] = {}
+    loads = [load()]
+    for size in sizes:
+        if rows and rows[max(rows)]["timed_out"]:
+            rows[size] = {"cpu": None, "wall": None, "timed_out": True, "limit_s": limit, "skipped": True}
+            continue
+        data = load_file(EXAMPLE).data
+        data["venues"][0]["directions"] = " ".join(WORDS[i % len(WORDS)] for i in range(size)).capitalize() + "."
+        plan = folder / f"cover-{size}.yaml"
+        plan.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200), encoding="utf-8")
+        runs = []
+        for _ in range(repeats if size <= 1000 else 1):
+            sample = tool("build", plan.name, "--edition", "volunteer", "--force", "-o", "out", cwd=folder, timeout=limit)
+            if sample is None:
+                break
+            runs.append(sample)
+        rows[size] = {"cpu": asdict(figure([s.cpu for s in runs])) if runs else None,
+                      "wall": asdict(figure([s.wall for s in runs])) if runs else None,
+                      "timed_out": not runs, "limit_s": limit}
+    loads.append(load())
+    return {"rows": rows, "loads": loads}
+
+
+# --- 5. serve as a real process ---------------------------------------------------------------
+
+def serve(repeats: int, work: Path) -> dict:
+    """`incident-guide serve` as a process: seconds from saving the plan to the changed page being served."""
     import http.client
-    import threading
 
-    from generator.serve import POLL_MS, Preview, PreviewServer
-
-    plan = work / "complete-conference.yaml"
-    shutil.copy(EXAMPLE, plan)
-    lines: list[str] = []
-    live = Preview(plan, echo=lines.append)
-    server = PreviewServer(live, port=0)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    port = server.server_address[1]
+    plan = copy_plan(work / "serve")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", str(plan), "--port", str(port)],
+                               cwd=work, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def get(path: str) -> str:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        connection.request("GET", path)
-        body = connection.getresponse().read().decode()
-        connection.close()
-        return body
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", path)
+            body = connection.getresponse().read().decode()
+            connection.close()
+            return body
+        except OSError:
+            return ""
 
+    loads = [load()]
     delays = []
     try:
-        live.rebuild()
-        live.start()
-        time.sleep(0.5)
+        started = time.perf_counter()
+        while "Volunteer guide" not in get("/volunteer.html"):
+            if time.perf_counter() - started > 60 or process.poll() is not None:
+                raise SystemExit("serve did not start within 60 s")
+            time.sleep(0.05)
+        from generator.serve import POLL_MS
+
         for number in range(repeats * 3):
             name = f"Summit edit {number}"
             text = re.sub(r"(?m)^  name: .*$", f"  name: {name}", plan.read_text(encoding="utf-8"), count=1)
@@ -332,14 +434,13 @@ def preview(repeats: int, work: Path) -> dict:
             delays.append(time.perf_counter() - started)
             time.sleep(0.3)
     finally:
-        server.shutdown()
-        server.server_close()
-        live.close()
-    return {"median_s": statistics.median(delays), "max_s": max(delays), "poll_s": POLL_MS / 1000,
-            "saves": len(delays), "load_average": load()}
+        process.terminate()
+        process.wait(timeout=30)
+    loads.append(load())
+    return {"delay": asdict(figure(delays)), "saves": len(delays), "poll_s": POLL_MS / 1000, "loads": loads}
 
 
-# --- the machine and the report -------------------------------------------------------------
+# --- the machine and the report ------------------------------------------------------------
 
 def machine() -> dict:
     model = "unknown"
@@ -350,49 +451,133 @@ def machine() -> dict:
                 break
     except OSError:
         model = platform.processor() or "unknown"
-    return {"nproc": os.cpu_count(), "cpu": model, "python": platform.python_version(),
-            "weasyprint": metadata.version("weasyprint"), "pypdfium2": metadata.version("pypdfium2"),
-            "system": platform.platform(), "load_before": load()}
+    return {"cores": CORES, "cpu": model, "python": platform.python_version(),
+            "weasyprint": metadata.version("weasyprint"), "system": platform.platform(),
+            "load_before": load(), "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+
+
+def rows(results: dict) -> list[dict]:
+    """Every row of the report, from the raw results."""
+    out: list[dict] = []
+
+    def f(data: dict) -> Figure:
+        return Figure(**data)
+
+    if "whole" in results:
+        w = results["whole"]
+        loads = tuple(w["loads"])
+        wall, cpu = {k: f(v) for k, v in w["wall"].items()}, {k: f(v) for k, v in w["cpu"].items()}
+        same = "PDFs byte-identical" if w["identical"] else "PDFs DIFFER"
+        ratio = wall["build"].median / wall["bare"].median
+        out.append(row("whole build (every edition, default --jobs) / bare WeasyPrint, serial, same print HTML",
+                       "wall", ratio, "<= 0.75 (idle machine)", ratio <= 0.75,
+                       f"{wall['build'].text()} / {wall['bare'].text()}; CPU {cpu['build'].text()} / {cpu['bare'].text()} "
+                       f"= {cpu['build'].median / cpu['bare'].median:.2f}; {same}", loads, wall=True))
+        ratio = wall["build1"].median / wall["bare"].median
+        out.append(row("whole build `--jobs 1` / bare WeasyPrint, serial", "wall", ratio, "<= 1.05", ratio <= 1.05,
+                       f"{wall['build1'].text()} / {wall['bare'].text()}; CPU {cpu['build1'].text()} = "
+                       f"{cpu['build1'].median / cpu['bare'].median:.2f} of bare", loads, wall=True))
+        ratio = wall["build"].median / wall["largest"].median
+        out.append(row(f"whole build / bare WeasyPrint printing only the largest document ({w['largest']})", "wall",
+                       ratio, "none: 1.0 is the parallel limit", None,
+                       f"{wall['build'].text()} / {wall['largest'].text()}", loads, wall=True))
+    if "incremental" in results:
+        i = results["incremental"]
+        loads = tuple(i["loads"])
+        cpu, wall = {k: f(v) for k, v in i["cpu"].items()}, {k: f(v) for k, v in i["wall"].items()}
+        first = cpu["first"].median
+        for kind, label, target, limit in (("responder", "responder-only edit (an e-mail)", "<= 0.5", 0.5),
+                                           ("volunteer", "volunteer-visible edit (a phone on the cover)", "none", None),
+                                           ("none", "no change", "<= 0.03", 0.03)):
+            ratio = cpu[kind].median / first
+            reused = i["reused"].get(kind)
+            out.append(row(f"incremental: {label} / first build", "CPU", ratio, target,
+                           None if limit is None else ratio <= limit,
+                           f"{cpu[kind].text()} / {cpu['first'].text()}; wall {wall[kind].text()} / {wall['first'].text()}"
+                           + (f"; reused: {', '.join(n for n, r in reused.items() if r) or 'none'}" if reused else ""), loads))
+    if "check" in results:
+        c = results["check"]
+        ratio = c["check_cpu"]["median"] / c["build_cpu"]["median"]
+        out.append(row("`check` / full `build`, complete example", "CPU", ratio, "<= 0.10", ratio <= 0.10,
+                       f"{f(c['check_cpu']).text()} / {f(c['build_cpu']).text()}; wall {f(c['check_wall']).text()} / "
+                       f"{f(c['build_wall']).text()}", tuple(c["loads"])))
+    if "parallel" in results:
+        p = results["parallel"]
+        ratio = p["jobs1_wall"]["median"] / p["jobs2_wall"]["median"]
+        out.append(row(f"{p['plans']} plans: `--jobs 1` / `--jobs 2`", "wall", ratio, ">= 1.8x", ratio >= 1.8,
+                       f"{f(p['jobs1_wall']).text(1)} / {f(p['jobs2_wall']).text(1)}; CPU with workers "
+                       f"{f(p['jobs1_cpu']).text(1)} / {f(p['jobs2_cpu']).text(1)}", tuple(p["loads"]), wall=True))
+    if "scaling" in results:
+        s = results["scaling"]
+        table = {int(k): v for k, v in s["rows"].items()}
+        base = table[min(table)]["marginal_s_per_page"]
+        for factor, data in table.items():
+            ratio = data["marginal_s_per_page"] / base if base > 0 else None
+            out.append(row(f"cost per added page at {factor}x ({data['pages']} pages)", "CPU s/page",
+                           data["marginal_s_per_page"], "at 64x within 1.2x of 1x" if factor == 64 else "-",
+                           (ratio is not None and ratio <= 1.2) if factor == 64 else None,
+                           f"{ratio:.2f}x the 1x figure; build CPU {f(data['cpu']).text(1)}" if ratio else "",
+                           tuple(s["loads"])))
+            out.append(row(f"peak RSS at {factor}x (largest process)", "MB", data["rss_mb"],
+                           "<= 400 MB at 64x" if factor == 64 else "-", data["rss_mb"] <= 400 if factor == 64 else None,
+                           "", tuple(s["loads"])))
+    if "cover" in results:
+        cv = results["cover"]
+        table = {int(k): v for k, v in cv["rows"].items()}
+        sizes = sorted(table)
+        for number, size in enumerate(sizes):
+            data = table[size]
+            if data["timed_out"]:
+                why = ("not tried: a smaller size did not finish" if data.get("skipped")
+                       else f"did not finish in {data['limit_s']:.0f} s (wall)")
+                out.append(row(f"cover text {size:,} words (volunteer edition)", "CPU", None, "linear in the words",
+                               False, why, tuple(cv["loads"])))
+                continue
+            cpu = Figure(**data["cpu"])
+            note = ""
+            met = None
+            if number > 0 and not table[sizes[number - 1]]["timed_out"]:
+                previous = table[sizes[number - 1]]
+                slope = (cpu.median - previous["cpu"]["median"]) / (size - sizes[number - 1]) * 1000
+                note = f"; {slope:.2f} s per added 1,000 words"
+                data["slope"] = slope
+                if number > 1 and "slope" in table[sizes[number - 1]]:
+                    first_slope = table[sizes[number - 1]]["slope"]
+                    met = slope <= 1.2 * max(first_slope, 0.05)
+                    note += f" ({slope / max(first_slope, 1e-9):.1f}x the slope below)"
+            out.append(row(f"cover text {size:,} words (volunteer edition)", "CPU", cpu.median,
+                           "added words cost the same (slope within 1.2x)" if number > 1 else "-", met,
+                           f"{cpu.text()}; wall {Figure(**data['wall']).text()}{note}", tuple(cv["loads"])))
+    if "serve" in results:
+        v = results["serve"]
+        delay = Figure(**v["delay"])
+        out.append(row(f"`serve` process: save to changed page served ({v['saves']} saves)", "wall", delay.median,
+                       f"max + {v['poll_s']:.2f} s poll <= 1 s", delay.high + v["poll_s"] <= 1.0, delay.text(),
+                       tuple(v["loads"])))
+    return out
 
 
 def report(results: dict) -> str:
     m = results["machine"]
-    o, c, p, u, s, v = (results[k] for k in ("overhead", "check", "parallel", "unchanged", "scaling", "preview"))
-    worst_factor = max(list(s)[1:], key=lambda f: s[f]["time_per_page_ratio"])  # the first size is the base
-    worst = s[worst_factor]
-
-    def ok(good: bool) -> str:
-        return "met" if good else "**missed**"
-
-    lines = [
-        f"Machine: {m['nproc']} cores ({m['cpu']}), Python {m['python']}, WeasyPrint {m['weasyprint']}, "
-        f"pypdfium2 {m.get('pypdfium2', '?')}, {m['system']}. Load average before the run: {m['load_before']}, after: {m.get('load_after')}.",
-        "",
-        "| measure | ratio | target | | raw numbers |",
-        "|---|---|---|---|---|",
-        f"| one edition's PDF (volunteer): the tool's build / WeasyPrint alone on the tool's print HTML, CPU | {o['ratio']:.2f} | <= 1.15 | {ok(o['ratio'] <= 1.15)} | {o['tool_cpu_s']:.2f} s / {o['weasyprint_cpu_s']:.2f} s (wall-clock ratio {o['ratio_wall']:.2f}) |",
-        f"| `check` / full `build` of the complete example, commands, CPU | {c['ratio']:.3f} | <= 0.10 | {ok(c['ratio'] <= 0.10)} | {c['check_cpu_s']:.2f} s / {c['build_cpu_s']:.2f} s (wall-clock {c['check_wall_s']:.2f} s / {c['build_wall_s']:.2f} s = {c['ratio_wall']:.3f}; check in-process {c['check_in_process_cpu_s'] * 1000:.0f} ms) |",
-        f"| {p['plans']} plans: `build --jobs 1` / `build --jobs 2`, wall-clock | {p['speedup']:.2f}x | >= 1.7x | {ok(p['speedup'] >= 1.7)} | {p['jobs1_wall_s']:.1f} s / {p['jobs2_wall_s']:.1f} s; load average during: {p['load_average']} |",
-        f"| rebuild with nothing changed / first build, complete example, commands, CPU | {u['ratio']:.3f} | <= 0.05 | {ok(u['ratio'] <= 0.05)} | {u['again_cpu_s']:.2f} s / {u['first_cpu_s']:.2f} s (wall-clock {u['again_wall_s']:.2f} s / {u['first_wall_s']:.2f} s = {u['ratio_wall']:.3f}) |",
-        f"| rebuild with nothing changed / first build, {p['plans']} plans, CPU | {p['unchanged_ratio']:.3f} | <= 0.05 | {ok(p['unchanged_ratio'] <= 0.05)} | {p['unchanged_cpu_s']:.2f} s / {p['cpu_jobs1_s']:.1f} s (wall-clock {p['unchanged_wall_s']:.2f} s) |",
-        f"| build time growth / page growth, worst of 4x and 16x responders and scenarios ({worst_factor}x), CPU | {worst['time_per_page_ratio']:.2f} | <= 1 | {ok(worst['time_per_page_ratio'] <= 1.0)} | time x{worst['time_growth']:.2f}, pages x{worst['page_growth']:.2f} |",
-        f"| `serve`: save to new page served, median (max) of {v['saves']} saves | {v['median_s']:.2f} s ({v['max_s']:.2f} s) | <= 1 s with the page's {v['poll_s']:.2f} s poll | {ok(v['max_s'] + v['poll_s'] <= 1.0)} | HTML of every edition rebuilt per save |",
-        "",
-        "| size | responders, scenarios | pages (all PDFs) | build CPU s (every edition) | time growth | page growth | peak RSS of the process | RSS growth while building | Python peak (tracemalloc) |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for factor, row in s.items():
-        traced = f"{row['tracemalloc_peak_mb']:.0f} MB" if row["tracemalloc_peak_mb"] else "-"
-        lines.append(f"| {factor}x | {row['responders']}, {row['scenarios']} | {row['pages']} | {row['cpu_s']:.2f} | x{row['time_growth']:.2f} | "
-                     f"x{row['page_growth']:.2f} | {row['maxrss_mb']:.0f} MB | {row['maxrss_growth_mb']:.0f} MB | {traced} |")
-    lines += ["", "Where the volunteer edition's build time goes besides WeasyPrint (CPU, median):", "",
-              "| step | ms |", "|---|---|"]
-    lines += [f"| {name} | {seconds * 1000:.0f} |" for name, seconds in o["parts_cpu_s"].items()]
-    lines.append(f"| WeasyPrint alone, for comparison | {o['weasyprint_cpu_s'] * 1000:.0f} |")
+    lines = [f"Machine: {m['cores']} cores ({m['cpu']}), Python {m['python']}, WeasyPrint {m['weasyprint']}, "
+             f"{m['system']}. Started {m.get('started', '?')}; load average before the run {m['load_before']}, "
+             f"after {m.get('load_after')}.", "",
+             "| row | what | median | target | | min-max and raw numbers | load before -> after |",
+             "|---|---|---|---|---|---|---|"]
+    for item in rows(results):
+        value = item["value"]
+        shown = "n/a" if value is None else (f"{value:.3f}" if abs(value) < 10 else f"{value:.0f}")
+        verdict = {True: "met", False: "**missed**", None: "-"}[item["met"]]
+        raw = item["raw"] + (f" ({item['note']})" if item["note"] else "")
+        lines.append(f"| {item['row']} | {item['measure']} | {shown} | {item['target']} | {verdict} | {raw} | "
+                     f"{item['loads'][0]} -> {item['loads'][1]} |")
     return "\n".join(lines)
 
 
-STEPS = ("overhead", "check", "parallel", "unchanged", "scaling", "preview")
+STEPS: dict[str, Callable[[int, Path], dict]] = {
+    "whole": whole, "incremental": incremental, "check": check, "parallel": lambda r, w: parallel(max(1, r - 1), w),
+    "scaling": lambda r, w: scaling(max(1, r - 1), w), "cover": lambda r, w: cover_text(max(1, r - 1), w), "serve": serve,
+}
 
 
 def snapshot(into: Path) -> Path:
@@ -407,38 +592,36 @@ def snapshot(into: Path) -> Path:
 def main() -> None:
     global SOURCE, EXAMPLE
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="one repeat each")
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the raw results here")
-    parser.add_argument("--only", choices=STEPS, action="append")
+    parser.add_argument("--only", choices=list(STEPS), action="append")
     parser.add_argument("--report", type=Path, metavar="RESULTS.json", help="print the tables of an earlier --json run")
     args = parser.parse_args()
     if args.report:
         print(report(json.loads(args.report.read_text())))
         return
-    repeats = 1 if args.quick else 3
-    results: dict = {"machine": machine()}
-    steps = {"overhead": lambda w: overhead(repeats * 2 + 1, w), "check": lambda w: check_vs_build(repeats, w),
-             "parallel": lambda w: parallel(max(1, repeats - 1), w), "unchanged": lambda w: unchanged(repeats, w),
-             "scaling": lambda w: scaling(max(1, repeats - 1), w), "preview": lambda w: preview(repeats, w)}
+    results: dict = {"machine": machine(), "repeats": args.repeats}
     with tempfile.TemporaryDirectory(prefix="incident-guide-bench-") as tmp:
         SOURCE = snapshot(Path(tmp))
         EXAMPLE = SOURCE / "plans" / "complete-conference.yaml"
         sys.path.insert(0, str(SOURCE))
         ENV["PYTHONPATH"] = str(SOURCE)
-        ENV.pop("SOURCE_DATE_EPOCH", None)
-        for name, step in steps.items():
+        ENV["SOURCE_DATE_EPOCH"] = EPOCH
+        for name, step in STEPS.items():
             if args.only and name not in args.only:
                 continue
             work = Path(tmp) / name
             work.mkdir()
             started = time.perf_counter()
-            results[name] = step(work)
-            print(f"{name}: {json.dumps(results[name], default=str)} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+            results[name] = step(args.repeats, work)
+            print(f"{name}: {json.dumps(results[name], default=str)} ({time.perf_counter() - started:.0f} s)",
+                  file=sys.stderr, flush=True)
+            if args.json:
+                args.json.write_text(json.dumps(results, indent=2, default=str))
     results["machine"]["load_after"] = load()
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str))
-    if all(name in results for name in STEPS):
-        print(report(results))
+    print(report(results))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 `incident-guide build plans/` (a folder, or several files) lands here. Plans whose
 guides are current (generator.cache) are not rebuilt and never start a worker; the
-rest are built in worker processes (`--jobs`, default one per core) started with
+rest are built in worker processes (`--jobs`, default one per core: the total number
+of workers, whether they print plans or editions; a single plan to build gets them all
+for its PDFs, see generator.printing) started with
 the "forkserver" method where the platform has it ("spawn" elsewhere), so a worker
 never inherits a half-initialised WeasyPrint from its parent. A broken plan is
 returned with its problems and the others carry on; the command line prints the
@@ -16,11 +18,14 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import Problem
+
+if TYPE_CHECKING:
+    from generator.cache import EditionPrint
 
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
@@ -34,6 +39,7 @@ class Job:
     out_dir: Path
     options: dict[str, Any] = field(default_factory=dict)
     force: bool = False
+    print_workers: int = 1  # worker processes for this plan's PDFs (the workers no other plan uses)
     # The parent's working folder and the environment that shapes a guide: a forkserver
     # worker inherits neither from the parent, only from the server's start.
     cwd: str = field(default_factory=os.getcwd)
@@ -90,8 +96,9 @@ def run_job(job: Job) -> Result:
         # Fingerprint before building: an edit saved during the build makes the record stale, not wrong.
         print_ = cache.fingerprint(job.plan, cache_options(job))
         warnings: list[Problem] = []
-        files = _build(job, warnings.append)
-        cache.write_record(job.out_dir, print_, files)
+        editions: list[cache.EditionPrint] = []
+        files = _build(job, warnings.append, editions.append)
+        cache.write_record(job.out_dir, print_, files, editions)
         return Result(job.plan, BUILT, files, time.perf_counter() - started, warnings)
     except UserError as exc:
         return Result(job.plan, FAILED, [], time.perf_counter() - started, exc.problems_at(job.plan))
@@ -116,12 +123,16 @@ def _recorded_files(job: Job) -> list[Path]:
     return [job.out_dir / name for name in sorted(record.outputs)] if record else []
 
 
-def _build(job: Job, warn: Callable[[Problem], None]) -> list[Path]:
-    """Build one plan with generator.build into job.out_dir (= OUTPUT/NAME); the files written."""
+def _build(job: Job, warn: Callable[[Problem], None], on_edition: Callable[[EditionPrint], None] | None = None) -> list[Path]:
+    """Build one plan with generator.build into job.out_dir (= OUTPUT/NAME); the files written.
+
+    Without --force, a PDF whose print HTML and assets are unchanged is taken from the previous set.
+    """
     from generator.build import build_into
 
     written = build_into(job.plan, job.out_dir, job.options.get("editions") or None, job.options.get("paper"),
-                         on_warning=warn, passphrase=job.options.get("passphrase"))
+                         on_warning=warn, passphrase=job.options.get("passphrase"),
+                         print_workers=job.print_workers, reuse=not job.force, on_edition=on_edition)
     return [Path(p) for p in written]
 
 
@@ -158,6 +169,10 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_result: Callable[[Result], No
             done(index, Result(job.plan, UNCHANGED, _recorded_files(job), 0.0))
         else:
             pending.append((index, job))
+    if len(pending) == 1:
+        # One plan to build: its editions get the workers, printed side by side (generator.printing).
+        index, job = pending[0]
+        pending = [(index, replace(job, print_workers=workers))]
     workers = max(1, min(workers, len(pending)))
     if workers == 1 or len(pending) <= 1:
         for index, job in pending:

@@ -23,6 +23,7 @@ sealed page's lock screen goes through the leak check as a public page.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import os
 import re
@@ -31,19 +32,22 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.check import check_plan
 from generator.errors import PlanError, Problem
 from generator.paths import templates_dir
 from generator.plan.load import SourceMap
 from generator.plan.model import Audience, Plan, Scenario, usual_emergency_number
+from generator.printing import Printer, PrintTask, print_here, print_side_by_side
 from generator.render.assets import AssetPolicy, RefusedResource
-from generator.render.calendar import rota_calendars
 from generator.render.edition import EDITIONS, PRIVATE_DIR, EditionSpec, make_edition
 from generator.render.html import PAPER_SIZES, default_paper, plan_localizer, render_html, source_date_epoch
 from generator.render.leaks import check_leaks
 from generator.render.seal import check_passphrase, lock_screen_words, seal_html, seal_pdf
+
+if TYPE_CHECKING:
+    from generator.cache import EditionPrint
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -71,9 +75,13 @@ def build_plan(
     on_warning: Callable[[Problem], None] | None = None,
     pdf: bool = True,
     passphrase: str | None = None,
+    print_workers: int = 1,
+    reuse: bool = False,
+    on_edition: Callable[[EditionPrint], None] | None = None,
 ) -> list[Path]:
     """Build the guides of one plan into OUT_DIR/NAME/ (NAME: the plan's file name) and return the files written."""
-    return build_into(path, Path(out_dir) / Path(path).stem, editions, paper, on_warning=on_warning, pdf=pdf, passphrase=passphrase)
+    return build_into(path, Path(out_dir) / Path(path).stem, editions, paper, on_warning=on_warning, pdf=pdf, passphrase=passphrase,
+                      print_workers=print_workers, reuse=reuse, on_edition=on_edition)
 
 
 def build_into(
@@ -85,10 +93,16 @@ def build_into(
     on_warning: Callable[[Problem], None] | None = None,
     pdf: bool = True,
     passphrase: str | None = None,
+    print_workers: int = 1,
+    reuse: bool = False,
+    on_edition: Callable[[EditionPrint], None] | None = None,
 ) -> list[Path]:
     """Build the guides of one plan into TARGET_DIR itself (its private/ folder included) and return the files written.
 
-    With a passphrase the private HTML guide is sealed (encrypted, opens in a browser).
+    With a passphrase the private set is sealed (the HTML guide opens in a browser, the PDFs in a PDF reader).
+    `print_workers` > 1 prints the PDFs side by side in that many worker processes;
+    `reuse` takes an edition's PDF from the previous set (TARGET_DIR/.build.json)
+    when its print HTML and assets are unchanged; `on_edition` hears about each PDF.
     Raises PlanError (the same problems `check` prints) when the plan has errors, and
     BuildError when a guide cannot be made (a refused resource, a leak, a short
     passphrase); in both cases nothing is written.
@@ -102,8 +116,16 @@ def build_into(
     if paper not in PAPER_SIZES:
         raise ValueError(f"paper must be one of {PAPER_SIZES}, not {paper!r}")
 
+    target = Path(target_dir)
+
+    def reused(name: str, key: str) -> bytes | None:
+        from generator import cache
+
+        return cache.reusable_pdf(target, name, key)
+
     try:
-        files = render_editions(plan, path, specs, paper, pdf=pdf)
+        files = render_editions(plan, path, specs, paper, pdf=pdf, printer=print_side_by_side(print_workers),
+                                reuse=reused if reuse else None, on_edition=on_edition)
     except RefusedResource as refused:
         raise PlanError([locate_refusal(path, refused)]) from None
     check_leaks(plan, files, source)  # the last lock: after rendering, before writing
@@ -112,7 +134,7 @@ def build_into(
         # the lock screen is readable by anyone holding the file: it may show public data only
         check_leaks(plan, [lock_screen(item) for item in files if item.private and item.kind == "html"], source)
     sealed_set = passphrase is not None and any(item.private for item in files)
-    return write_files(Path(target_dir), files, remove_stale=sealed_set)
+    return write_files(target, files, remove_stale=sealed_set)
 
 
 def checked_plan(path: Path, on_warning: Callable[[Problem], None] | None = None) -> tuple[Plan, SourceMap | None]:
@@ -276,29 +298,70 @@ def select_editions(names: Iterable[str] | None) -> list[EditionSpec]:
     return [spec for key, spec in EDITIONS.items() if key in set(names)]
 
 
-def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper: str, *, pdf: bool = True) -> list[RenderedFile]:
-    """Every file of every edition, in memory. Prints PDFs (and imports WeasyPrint) only here; `pdf=False` for HTML only (serve)."""
-    if pdf:
-        from generator.render.pdf import render_pdf  # lazy: WeasyPrint is slow to import
+def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper: str, *, pdf: bool = True,
+                    printer: Printer | None = None, reuse: Callable[[str, str], bytes | None] | None = None,
+                    on_edition: Callable[[EditionPrint], None] | None = None) -> list[RenderedFile]:
+    """Every file of every edition, in memory; `pdf=False` for HTML only (serve).
 
+    First every edition's HTML (screen, and print where it has a PDF), then the PDFs in
+    one go: `reuse(name, key)` may hand back the PDF an earlier build printed from the
+    same print HTML and assets (generator.cache.edition_key); the rest go together to
+    `printer` (default: here, one after the other), which may print them side by side.
+    `on_edition` hears, for each PDF, what it was made from and whether it was reused.
+    """
     policy = AssetPolicy(plan_path.parent, templates_dir())
     source_date = source_date_epoch()
-    files: list[RenderedFile] = []
+    prints: dict[str, str] = {}
+    screens: dict[str, bytes] = {}
     for spec in specs:
         edition = make_edition(plan, spec.audience, spec.name)
         options: dict[str, Any] = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date)
         if pdf and "pdf" in spec.formats:
-            printed = render_pdf(render_html(edition, medium="print", **options), policy, paper=paper)
-            files.append(RenderedFile(spec.file("pdf"), printed, spec.audience, spec.private, "pdf"))
+            prints[spec.name] = render_html(edition, medium="print", **options)
         if "html" in spec.formats:
-            screen = render_html(edition, medium="screen", **options)
-            files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html", spec.sealable))
+            screens[spec.name] = render_html(edition, medium="screen", **options).encode("utf-8")
+    pdfs = print_editions(prints, specs, paper, plan_path, policy, printer or print_here, reuse, on_edition)
+    files: list[RenderedFile] = []
+    for spec in specs:
+        if spec.name in pdfs:
+            files.append(RenderedFile(spec.file("pdf"), pdfs[spec.name], spec.audience, spec.private, "pdf"))
+        if spec.name in screens:
+            files.append(RenderedFile(spec.file("html"), screens[spec.name], spec.audience, spec.private, "html", spec.sealable))
     if "responder" in {spec.name for spec in specs}:
+        from generator.render.calendar import rota_calendars  # lazy: icalendar only where calendars are written
+
         # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
         for responder_id, calendar in rota_calendars(plan, plan_localizer(plan)).items():
             files.append(RenderedFile(PurePosixPath(PRIVATE_DIR) / f"rota-{responder_id}.ics", calendar,
                                       Audience.responder, True, "ics"))
     return files
+
+
+def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str, plan_path: Path, policy: AssetPolicy,
+                   printer: Printer, reuse: Callable[[str, str], bytes | None] | None,
+                   on_edition: Callable[[EditionPrint], None] | None) -> dict[str, bytes]:
+    """Each edition's PDF by name: reused where its inputs are unchanged, the others printed in one call."""
+    if not prints:
+        return {}
+    from generator import cache
+
+    keys = {name: cache.edition_key(html, paper, plan_path) for name, html in prints.items()} \
+        if reuse or on_edition else {}
+    pdfs: dict[str, bytes] = {}
+    for name in prints:
+        found = reuse(name, keys[name]) if reuse else None
+        if found is not None:
+            pdfs[name] = found
+    reused = set(pdfs)
+    waiting = [name for name in prints if name not in reused]
+    printed = printer([PrintTask(prints[name], plan_path.parent, paper) for name in waiting], policy)
+    pdfs.update(zip(waiting, printed, strict=True))
+    if on_edition:
+        files = {spec.name: spec.file("pdf").as_posix() for spec in specs}
+        for name in prints:
+            on_edition(cache.EditionPrint(name, files[name], keys[name], hashlib.sha256(pdfs[name]).hexdigest(),
+                                          name in reused))
+    return pdfs
 
 
 def write_files(target: Path, files: list[RenderedFile], *, remove_stale: bool = False) -> list[Path]:

@@ -240,10 +240,25 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class EditionPrint:
+    """One edition's PDF in a build: what it was printed from (`key`), its bytes' hash, whether it was reused."""
+
+    name: str
+    file: str  # relative to the output folder, e.g. private/responder.pdf
+    key: str
+    sha256: str
+    reused: bool
+
+    def as_json(self) -> dict[str, str | bool]:
+        return {"file": self.file, "key": self.key, "sha256": self.sha256, "reused": self.reused}
+
+
 @dataclass
 class Record:
     key: str
     outputs: dict[str, str] = field(default_factory=dict)  # path relative to the output folder -> sha256
+    editions: dict[str, EditionPrint] = field(default_factory=dict)  # edition name -> its PDF
 
 
 def record_path(out_dir: Path) -> Path:
@@ -261,7 +276,18 @@ def read_record(out_dir: Path) -> Record | None:
     key = data.get("key")
     if not isinstance(key, str) or not isinstance(outputs, dict):
         return None
-    return Record(key, {str(k): str(v) for k, v in outputs.items()})
+    return Record(key, {str(k): str(v) for k, v in outputs.items()}, _editions(data.get("editions")))
+
+
+def _editions(data: object) -> dict[str, EditionPrint]:
+    if not isinstance(data, dict):
+        return {}
+    found = {}
+    for name, entry in data.items():
+        if isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("file", "key", "sha256")):
+            found[str(name)] = EditionPrint(str(name), entry["file"], entry["key"], entry["sha256"],
+                                            bool(entry.get("reused")))
+    return found
 
 
 def is_current(out_dir: Path, print_: Fingerprint, passphrase: str | None = None) -> bool:
@@ -294,15 +320,17 @@ def _sealed_open_with(out_dir: Path, record: Record, passphrase: str) -> bool:
     return True
 
 
-def write_record(out_dir: Path, print_: Fingerprint, outputs: Iterable[Path]) -> Path:
-    """Remember what a successful build wrote. Written atomically, mode 0600."""
+def write_record(out_dir: Path, print_: Fingerprint, outputs: Iterable[Path],
+                 editions: Iterable[EditionPrint] = ()) -> Path:
+    """Remember what a successful build wrote, and from what each PDF was printed. Written atomically, mode 0600."""
     out_dir = Path(out_dir)
     resolved = out_dir.resolve()
     hashes = {}
     for output in outputs:  # paths as the build returned them: absolute, or relative to the working folder
         path = Path(output).resolve()
         hashes[path.relative_to(resolved).as_posix()] = sha256_file(path)
-    data = {"format": RECORD_FORMAT, **print_.as_json(), "outputs": dict(sorted(hashes.items()))}
+    data = {"format": RECORD_FORMAT, **print_.as_json(), "outputs": dict(sorted(hashes.items())),
+            "editions": {edition.name: edition.as_json() for edition in editions}}
     target = record_path(out_dir)
     temporary = target.with_name(f"{RECORD}.{os.getpid()}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -316,3 +344,37 @@ def write_record(out_dir: Path, print_: Fingerprint, outputs: Iterable[Path]) ->
         temporary.unlink(missing_ok=True)
         raise
     return target
+
+
+# --- one edition's PDF, reused from the previous set ---------------------------------
+
+def edition_key(print_html: str, paper: str, plan_path: Path) -> str:
+    """What an edition's PDF is made of: its print HTML, the paper, the assets it may read, the tool.
+
+    The assets are every template file (stylesheets, fonts, pictures) and the files the
+    plan's prose uses; an edit that changes neither an edition's print HTML nor these
+    leaves its PDF as it was.
+    """
+    assets = {f"templates/{name}": digest for name, digest in templates_fingerprint().items()}
+    for used in used_files(Path(plan_path)):
+        assets[f"uses:{used.as_posix()}"] = _hash_or_missing(used)
+    text = json.dumps({"html": hashlib.sha256(print_html.encode("utf-8")).hexdigest(), "paper": paper,
+                       "assets": assets, "tool": tool_fingerprint()}, sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def reusable_pdf(out_dir: Path, name: str, key: str) -> bytes | None:
+    """The PDF the last build printed for edition `name` from the same inputs, if it is still there unchanged."""
+    record = read_record(out_dir)
+    entry = record.editions.get(name) if record else None
+    if entry is None or entry.key != key:
+        return None
+    out_dir = Path(out_dir).resolve()
+    path = (out_dir / entry.file).resolve()
+    if not path.is_relative_to(out_dir):
+        return None
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    return content if hashlib.sha256(content).hexdigest() == entry.sha256 else None

@@ -27,7 +27,7 @@ class FakeBuild:
     def __init__(self):
         self.calls = 0
 
-    def __call__(self, job: Job, warn=None) -> list[Path]:
+    def __call__(self, job: Job, warn=None, on_edition=None) -> list[Path]:
         self.calls += 1
         digest = hashlib.sha256(job.plan.read_bytes() + repr(sorted(job.options.items())).encode()).hexdigest()
         (job.out_dir / "private").mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ except SystemExit as exc:
     code = exc.code or 0
 else:
     code = 0
-heavy = sorted(name for name in sys.modules if name.split(".")[0] in ("weasyprint", "pydyf", "fontTools", "cffi", "tinycss2", "cssselect2"))
+heavy = sorted(name for name in sys.modules if name.split(".")[0] in ("weasyprint", "pydyf", "fontTools", "cffi", "tinycss2", "cssselect2", "markdown", "icalendar"))
 print("\\n" + json.dumps({"code": code, "heavy": heavy}))
 """
 

@@ -172,6 +172,7 @@ def bare_url(url: str) -> Markup:
     return Markup("/<wbr>").join(text.split("/"))
 
 
+@functools.lru_cache(maxsize=256)
 def qr_svg(url: str, label: str) -> Markup:
     """A QR code for `url` as inline SVG, with `label` as its accessible name (PDF alt text)."""
     code = segno.make(url, error="l")  # the smallest code (biggest modules); segno raises the level when it fits
@@ -573,10 +574,19 @@ def _no_none(value: object) -> object:
     return "" if value is None else value
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (Jinja's per-user folder, checked by source checksum); none if unusable."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 @functools.cache
 def environment(directory: Path | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(directory or templates_dir())),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

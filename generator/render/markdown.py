@@ -8,15 +8,20 @@ URLs. Raw HTML written in the plan goes through the same sanitizer.
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import markdown as _markdown
 import nh3
 from markupsafe import Markup
 
 from generator.errors import BuildError
 from generator.render.assets import RefusedResource, url_scheme
+
+if TYPE_CHECKING:
+    import markdown as _markdown
 
 TAGS = {"p", "br", "strong", "em", "b", "i", "code", "ul", "ol", "li", "a", "blockquote", "img", "del", "sub", "sup"}
 ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
@@ -39,8 +44,26 @@ def to_html(text: str, image_source: ImageSource | None = None) -> Markup:
     `image_source` maps each picture's src to the one to use (e.g. a data: URI) and
     raises RefusedResource for a picture the guide may not use.
     """
-    raw = _markdown.markdown(text, extensions=EXTENSIONS, output_format="html")
-    return Markup(clean(raw, image_source))
+    return Markup(clean(convert(text), image_source))
+
+
+_converter: _markdown.Markdown | None = None
+_converter_lock = threading.Lock()  # serve renders from request threads
+
+
+@functools.lru_cache(maxsize=4096)
+def convert(text: str) -> str:
+    """Markdown to raw (unsanitized) HTML with one converter per process, reset between uses; cached by text.
+
+    A build converts the same prose once per edition and medium; the result depends on the text alone.
+    """
+    global _converter
+    with _converter_lock:
+        if _converter is None:
+            import markdown  # lazy: only builds that have prose to convert pay for it
+
+            _converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+        return _converter.reset().convert(text)
 
 
 def to_inline_html(text: str, image_source: ImageSource | None = None) -> Markup:

@@ -14,6 +14,7 @@ generator.build imports it only when it prints, so `check` and `--help` stay fas
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import weasyprint
@@ -55,16 +56,9 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", fetcher: Gu
     logger = logging.getLogger("weasyprint")
     logger.addHandler(log)
     try:
-        font_config = FontConfiguration()
-        css_dir = templates_dir() / "css"
-        stylesheets = [
-            weasyprint.CSS(string=(css_dir / name).read_text(encoding="utf-8"), base_url=css_dir.as_uri() + "/",
-                           url_fetcher=fetcher, font_config=font_config)
-            for name in STYLESHEETS
-        ]
-        stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {PAGE_SIZES[paper]}; }}", font_config=font_config))
+        font_config, stylesheets = print_styles(paper)
         document = weasyprint.HTML(string=html, base_url=policy.base_url, url_fetcher=fetcher).render(
-            font_config=font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
+            font_config=font_config, stylesheets=list(stylesheets), pdf_variant=PDF_VARIANT)
         _refuse_attachments(document, fetcher)
         fetcher.close()  # anything asked for while writing would be an attachment
         pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True)
@@ -75,6 +69,35 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", fetcher: Gu
     if fetcher.refused:
         raise fetcher.refused[0]
     return pdf
+
+
+def print_styles(paper: str = "a4") -> tuple[FontConfiguration, tuple[weasyprint.CSS, ...]]:
+    """The font configuration and parsed print stylesheets, made once per process and reused by every document.
+
+    Keyed by the stylesheets' text, so an edited stylesheet (serve) is parsed again. Parsing them
+    loads the bundled @font-face fonts into the font configuration.
+    """
+    css_dir = templates_dir() / "css"
+    sources = tuple((css_dir / name).read_text(encoding="utf-8") for name in STYLESHEETS)
+    font_config, sheets = _parsed_styles(sources, css_dir.as_uri() + "/")
+    return font_config, (*sheets, _page_sheet(PAGE_SIZES[paper], font_config))
+
+
+@functools.lru_cache(maxsize=2)
+def _parsed_styles(sources: tuple[str, ...], base_url: str) -> tuple[FontConfiguration, tuple[weasyprint.CSS, ...]]:
+    font_config = FontConfiguration()
+    # Stylesheets and fonts are template assets only: a fetcher on the templates' own policy reads them.
+    fetcher = GuideURLFetcher(AssetPolicy(templates_dir(), templates_dir()))
+    sheets = [weasyprint.CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=font_config)
+              for text in sources]
+    if fetcher.refused:
+        raise fetcher.refused[0]
+    return font_config, tuple(sheets)
+
+
+@functools.lru_cache(maxsize=8)
+def _page_sheet(page_size: str, font_config: FontConfiguration) -> weasyprint.CSS:
+    return weasyprint.CSS(string=f"@page {{ size: {page_size}; }}", font_config=font_config)
 
 
 def _refuse_attachments(document: weasyprint.Document, fetcher: GuideURLFetcher) -> None:

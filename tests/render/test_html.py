@@ -251,3 +251,20 @@ def test_a_three_by_three_matrix_shares_its_width_in_chromium(browser, tmp_path,
         assert max(risks) - min(risks) < 2, found
         assert min(risks) >= 0.2 * found["table"], found
         assert min(risks) >= 100, found  # about 7 rem: a word per line at most, never a syllable
+
+
+def test_a_qr_code_is_encoded_once_per_url():
+    from generator.render.html import qr_svg
+
+    qr_svg.cache_clear()
+    first = qr_svg("https://conduct.example.org/report", "Report form")
+    assert qr_svg("https://conduct.example.org/report", "Report form") is first
+    assert qr_svg.cache_info().hits == 1 and first.startswith('<svg role="img"')
+
+
+def test_compiled_templates_are_kept_between_runs():
+    import jinja2
+
+    from generator.render.html import environment
+
+    assert isinstance(environment().bytecode_cache, jinja2.FileSystemBytecodeCache)

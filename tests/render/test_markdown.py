@@ -84,3 +84,19 @@ def test_odd_picture_schemes_are_dropped():
 def test_a_picture_needs_a_description(text):
     with pytest.raises(BuildError, match="room.png` needs a description"):
         to_html(text)
+
+
+def test_one_converter_and_a_cache_by_text():
+    from generator.render import markdown
+
+    text = "A *repeated* paragraph that several editions show."
+    first = to_html(text)
+    converter = markdown._converter
+    before = markdown.convert.cache_info()
+    assert to_html(text) == first
+    after = markdown.convert.cache_info()
+    assert after.hits == before.hits + 1 and after.misses == before.misses
+    # a different text after a cached one: the reset converter keeps nothing from the last use
+    to_html("[x]: https://example.org/one\n\nSee [x].")
+    assert str(to_html("See [x].")) == "<p>See [x].</p>"
+    assert markdown._converter is converter

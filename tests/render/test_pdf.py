@@ -417,3 +417,12 @@ def test_a_three_by_three_matrix_shares_the_width_between_the_risk_columns(tmp_p
     table = right - edges[0]
     assert 0.14 < widths[0] / table < 0.22, widths
     assert max(widths[1:]) - min(widths[1:]) < 0.02 * table, widths
+
+
+def test_fonts_and_stylesheets_are_parsed_once_per_process():
+    from generator.render.pdf import print_styles
+
+    fonts, sheets = print_styles("a4")
+    assert print_styles("a4") == (fonts, sheets)
+    letter_fonts, letter_sheets = print_styles("letter")
+    assert letter_fonts is fonts and letter_sheets[:-1] == sheets[:-1]  # only the page size differs
