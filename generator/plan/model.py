@@ -273,11 +273,12 @@ class Event(Model):
 # --- venues -----------------------------------------------------------------
 
 class Number(Model):
-    """A number to call, with when to use it."""
+    """A number to call, with when to use it and, optionally, its web page."""
 
     label: Text
     number: DialNumber
-    when: Prose = Field(description="When to call it, e.g. theft or trespassing; dial the emergency number for violence")
+    when: Prose | None = Field(None, description="When to call it, e.g. theft or trespassing; dial the emergency number for violence")
+    link: Link | None = Field(None, description="The service's web page, printed after the note, e.g. a crisis line's chat")
     audience: AudienceField = None
 
 
@@ -288,6 +289,7 @@ class Contact(Model):
     phone: DialNumber | None = None
     where: Text | None = None
     when: Prose | None = None
+    link: Link | None = Field(None, description="A web page, printed after the note")
     audience: AudienceField = None
 
 
@@ -324,6 +326,8 @@ class Venue(Model):
     address: Annotated[list[Text], Field(min_length=1, description="Street address, one line per item, as emergency services need it")]
     country: Country = Field(description="Two-letter country code, e.g. GB")
     emergency_number: DialNumber | None = Field(None, description="Defaults to the country's usual number")
+    emergency_when: Prose | None = Field(None, description="A note printed with the emergency number, e.g. 'When in doubt, call.'")
+    emergency_link: Link | None = Field(None, description="A web page printed with the emergency number, e.g. text relay for deaf callers")
     directions: Prose | None = None
     numbers: list[Number] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)

@@ -207,13 +207,20 @@ class Guide:
         return "Emergency: " + " / ".join(numbers) if numbers else "Emergency: your local emergency number"
 
     @property
-    def other_numbers(self) -> list[tuple[str, str | None, str | None, str | None]]:
-        """(who, number, when to call, where) for the cover: the venues' numbers, then their contacts."""
+    def other_numbers(self) -> list[tuple[str, str | None, str | None, str | None, str | None]]:
+        """(who, number, when to call, where, link) for the cover: the venues' numbers, then their contacts."""
         rows = []
         for venue in self.plan.venues:
-            rows += [(n.label, n.number, n.when, None) for n in venue.numbers]
-            rows += [(c.name, c.phone, c.when, c.where) for c in venue.contacts if c.phone or c.where]
+            rows += [(n.label, n.number, n.when, None, n.link) for n in venue.numbers]
+            rows += [(c.name, c.phone, c.when, c.where, c.link) for c in venue.contacts if c.phone or c.where]
         return rows
+
+    @property
+    def emergency_notes(self) -> list[tuple[str | None, str | None]]:
+        """(note, link) the venues give with their emergency number, each once."""
+        notes = [(venue.emergency_when, venue.emergency_link) for venue in self.plan.venues
+                 if venue.emergency_when or venue.emergency_link]
+        return list(dict.fromkeys(notes))
 
     def venue_days(self, venue: Venue) -> str:
         return days_text(venue.days, self.plan.event.days) if venue.days else ""

@@ -1,0 +1,79 @@
+"""Issue 13: what published guides need from the plan format, each point printed where it belongs.
+
+Every plan here is tests/fixtures/minimal.yaml with its text edited, so a test shows
+the YAML an organizer writes and checks the guides that come out of it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from generator.plan.lint import lint
+from generator.plan.load import load_text
+from generator.plan.model import Audience, Plan
+from generator.plan.validate import validate
+from generator.render.edition import make_edition
+from generator.render.html import render_html
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE = (ROOT / "tests" / "fixtures" / "minimal.yaml").read_text(encoding="utf-8")
+
+
+def edit(text: str, *pairs: tuple[str, str]) -> str:
+    for old, new in pairs:
+        assert text.count(old) == 1, f"expected exactly one {old!r} in the plan"
+        text = text.replace(old, new)
+    return text
+
+
+def read(text: str) -> Plan:
+    return validate(load_text(text, "plan.yaml"))
+
+
+def findings(text: str) -> list[str]:
+    loaded = load_text(text, "plan.yaml")
+    return [str(p) for p in lint(validate(loaded), loaded.source)]
+
+
+def page(plan: Plan, audience: str) -> str:
+    return render_html(make_edition(plan, Audience(audience)))
+
+
+def visible(html: str) -> str:
+    """The page's text as a reader sees it: tags dropped, whitespace collapsed."""
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text.replace("<wbr>", ""))
+    return " ".join(text.replace("&#39;", "'").replace("&amp;", "&").split())
+
+
+# 1. numbers: a note and a link for every number, the emergency number included
+
+NUMBERS = edit(BASE, ("    country: GB\n", """    country: GB
+    emergency_when: When in doubt, call.
+    emergency_link: https://relay.example.org/emergency-sms
+    numbers:
+      - label: Crisis line
+        number: "116 123"
+        link: https://crisis.example.org/chat
+      - label: Police, non-emergency
+        number: "101"
+        when: Theft or damage after the fact.
+"""))
+
+
+def test_a_number_needs_no_note_and_may_carry_a_link():
+    plan = read(NUMBERS)
+    crisis, police = plan.venues[0].numbers
+    assert crisis.when is None and crisis.link == "https://crisis.example.org/chat"
+    assert police.when == "Theft or damage after the fact." and police.link is None
+
+
+def test_the_emergency_note_and_links_are_printed_on_the_cover():
+    html = page(read(NUMBERS), "volunteer")
+    text = visible(html)
+    assert "When in doubt, call." in text
+    assert 'href="https://relay.example.org/emergency-sms"' in html
+    cover = text[: text.index("Contents")]
+    assert "Crisis line: 116123 crisis.example.org/chat" in cover
+    assert "Police, non-emergency: 101 Theft or damage after the fact." in cover
