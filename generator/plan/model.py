@@ -356,8 +356,17 @@ class Role(Model):
     id: Id
     name: Text
     kind: RoleKind
-    duties: list[Prose] = Field(min_length=1)
+    duties: list[Prose] = Field(default_factory=list, description="Standing duties, printed under roles and governance")
+    on_report: list[Prose] = Field(default_factory=list, description=(
+        "What this role does when a report comes in (the response protocol by role); "
+        "printed in the protocol instead of `duties`"))
     contact: Prose | None = Field(None, description="How to reach this group (boards and partners)")
+
+    @model_validator(mode="after")
+    def _says_something(self):
+        if not self.duties and not self.on_report:
+            raise ValueError("@duties: a role needs `duties` (what it does all along) or `on_report` (what it does when a report comes in)")
+        return self
 
 
 class ResponderRole(str, enum.Enum):

@@ -77,3 +77,44 @@ def test_the_emergency_note_and_links_are_printed_on_the_cover():
     cover = text[: text.index("Contents")]
     assert "Crisis line: 116123 crisis.example.org/chat" in cover
     assert "Police, non-emergency: 101 Theft or damage after the fact." in cover
+
+
+# 2. what each role does when a report comes in, apart from its standing duties
+
+PROTOCOL = edit(BASE, ("""    kind: attendees
+    duties: [Follow the code of conduct.]
+""", """    kind: attendees
+    duties: [Follow the code of conduct.]
+  - id: volunteers
+    name: Volunteers
+    kind: volunteers
+    duties: [Staff the registration desk.]
+    on_report: [Call the lead responder at once and never resolve a report alone.]
+  - id: team
+    name: Response team
+    kind: response-team
+    on_report: [Assess impact and risk before anything else.]
+"""))
+
+
+def test_the_protocol_prints_on_report_and_governance_the_duties_once_each():
+    plan = read(PROTOCOL)
+    assert plan.role("team").duties == []
+    text = visible(page(plan, "responder"))
+    assert text.count("Call the lead responder at once and never resolve a report alone.") == 1
+    assert text.count("Staff the registration desk.") == 1
+    assert text.count("Assess impact and risk before anything else.") == 1
+    body = text[text.rindex("Response protocol by role"):]
+    assert body.index("Call the lead responder at once") < body.rindex("Roles and governance") < body.index("Staff the registration desk.")
+    volunteer = visible(page(plan, "volunteer"))
+    assert "Call the lead responder at once" in volunteer and "Staff the registration desk." not in volunteer
+
+
+def test_a_role_without_duties_or_protocol_is_an_error():
+    text = edit(BASE, ("    duties: [Hears appeals.]\n", ""))
+    try:
+        read(text)
+    except Exception as exc:  # PlanError
+        assert "plan.yaml:21:5: error: a role needs `duties`" in str(exc.problems[0])
+    else:
+        raise AssertionError("a role with neither duties nor on_report was accepted")
