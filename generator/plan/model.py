@@ -519,6 +519,17 @@ class TakingReports(Model):
     do_not: list[Prose] = Field(min_length=1)
 
 
+class InformationToGather(Model):
+    """The checklist of what to find out about an incident (what, when, where, who, witnesses, is it ongoing).
+
+    Printed in "taking a report" and with the report form; with `audience: public` the
+    public sheet lists it as what to include in a report.
+    """
+
+    items: list[Prose] = Field(min_length=1, description="One thing to find out per item, e.g. 'Is it still going on?'")
+    audience: AudienceField = None
+
+
 class FormField(Model):
     label: Text
     help: Text | None = None
@@ -652,6 +663,7 @@ class Plan(Model):
     reporting: Reporting
     procedure: list[Step] = Field(default_factory=list)
     taking_reports: TakingReports
+    information_to_gather: InformationToGather | None = Field(None, description="The checklist of what to find out when someone reports")
     report_form: list[FormField] = Field(default_factory=list)
     assessment: Assessment | None = None
     resources: list[Resource] = Field(default_factory=list)

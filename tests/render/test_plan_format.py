@@ -118,3 +118,28 @@ def test_a_role_without_duties_or_protocol_is_an_error():
         assert "plan.yaml:21:5: error: a role needs `duties`" in str(exc.problems[0])
     else:
         raise AssertionError("a role with neither duties nor on_report was accepted")
+
+
+# 3. information to gather: its own checklist, with the report form and in "taking a report"
+
+GATHER = edit(BASE, ("taking_reports:\n", """information_to_gather:
+  items:
+    - What happened, in their words
+    - When and where, as exactly as they can
+    - Is it still going on?
+report_form:
+  - label: Reporter's name
+taking_reports:
+"""))
+
+
+def test_information_to_gather_is_printed_in_taking_reports_and_with_the_report_form():
+    plan = read(GATHER)
+    responder = visible(page(plan, "responder"))
+    form = responder[responder.rindex("Report form"):]
+    assert form.index("Information to gather") < form.index("Is it still going on?") < form.index("Reporter's name")
+    taking = responder[responder.rindex("Taking a report"):]
+    assert taking.index("Find out") < taking.index("What happened, in their words") < taking.index("Never")
+    volunteer = visible(page(plan, "volunteer"))
+    assert "Find out What happened, in their words When and where, as exactly as they can Is it still going on?" in volunteer
+    assert "What happened, in their words" not in visible(page(plan, "public"))  # volunteer-level unless marked public
