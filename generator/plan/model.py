@@ -22,6 +22,7 @@ from phonenumbers import shortnumberinfo
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -598,19 +599,51 @@ class Handling(str, enum.Enum):
     team_decision = "team-decision"
 
 
+def _one_or_more(value: object) -> object:
+    """`say: "Thank you."` means a list of one phrase."""
+    return [value] if isinstance(value, str) else value
+
+
+Phrases = Annotated[list[Prose], BeforeValidator(_one_or_more, json_schema_input_type=Prose | list[Prose])]
+
+
+class ScenarioStep(Model):
+    """One step of a scenario card, with the phrase said at this step and what not to do here.
+
+    A step written as plain text is the same as a mapping with only `do`.
+    """
+
+    do: Prose = Field(description="What to do at this step")
+    say: Phrases = Field(default_factory=list, description="The exact words to say at this step (one phrase or a list)")
+    do_not: list[Prose] = Field(default_factory=list, description="What not to do at this step")
+    steps: list[Prose] = Field(default_factory=list, description="Sub-steps, printed as a lettered list under this step")
+
+
+def _step_from_text(value: object) -> object:
+    return {"do": value} if isinstance(value, str) else value
+
+
+StepItem = Annotated[ScenarioStep, BeforeValidator(_step_from_text, json_schema_input_type=Prose | ScenarioStep)]
+
+
 class Scenario(Model):
-    """A titled card of steps and exact phrases for a common situation."""
+    """A titled card of steps and exact phrases for a common situation.
+
+    `impact` and `risk` are optional: a scripted card written from a published guide
+    may not assess its situation.
+    """
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"waivers": Audience.responder}
     id: Id
     title: Text
     applies_when: Prose
-    impact: Id
-    risk: Id
+    impact: Id | None = Field(None, description="Impact level id from the assessment (or low/high without one)")
+    risk: Id | None = Field(None, description="Risk level id from the assessment (or low/high without one)")
     handling: Handling = Handling.scripted
-    steps: list[Prose] = Field(min_length=1)
-    say: list[Prose] = Field(default_factory=list, description="Exact phrases to use")
+    steps: list[StepItem] = Field(min_length=1, description=(
+        "The steps in order: text, or a mapping with `do` and optionally `say`, `do_not` and sub-`steps`"))
+    say: list[Prose] = Field(default_factory=list, description="Exact phrases to use, printed after the steps; put a phrase said at one step in that step's `say`")
     do_not: list[Prose] = Field(default_factory=list)
     escalate_to: list[Id] = Field(default_factory=list, description="Role or responder ids")
     audience: AudienceField = None

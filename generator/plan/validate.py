@@ -330,8 +330,10 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
                 problems.append(source.problem(("assessment", "matrix", index), f"the matrix has two cells for impact `{cell.impact}` and risk `{cell.risk}`"))
             seen.add((cell.impact, cell.risk))
     for index, scenario in enumerate(plan.scenarios):
-        must_exist(scenario.impact, impacts, ("scenarios", index, "impact"), "impact level")
-        must_exist(scenario.risk, risks, ("scenarios", index, "risk"), "risk level")
+        if scenario.impact is not None:
+            must_exist(scenario.impact, impacts, ("scenarios", index, "impact"), "impact level")
+        if scenario.risk is not None:
+            must_exist(scenario.risk, risks, ("scenarios", index, "risk"), "risk level")
         for t_index, target in enumerate(scenario.escalate_to):
             must_exist(target, people_and_roles, ("scenarios", index, "escalate_to", t_index), "role or responder id")
     if plan.communication:

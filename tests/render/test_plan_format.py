@@ -143,3 +143,49 @@ def test_information_to_gather_is_printed_in_taking_reports_and_with_the_report_
     volunteer = visible(page(plan, "volunteer"))
     assert "Find out What happened, in their words When and where, as exactly as they can Is it still going on?" in volunteer
     assert "What happened, in their words" not in visible(page(plan, "public"))  # volunteer-level unless marked public
+
+
+# 4. scenarios as written: impact and risk optional; a phrase, a "do not" and sub-steps at their step
+
+SCRIPTED = edit(BASE, ("""    impact: low
+    risk: low
+    steps: [Listen.]
+""", """    steps:
+      - Find a quiet place to talk.
+      - do: Listen without interrupting.
+        say: "Thank you for telling me."
+        do_not: [Ask why they did not report it sooner.]
+      - do: Offer what they need.
+        steps: [A glass of water, A friend to sit with them]
+"""))
+
+
+def test_a_scripted_scenario_needs_no_impact_or_risk_and_draws_no_warning():
+    plan = read(SCRIPTED)
+    scenario = plan.scenarios[0]
+    assert scenario.impact is None and scenario.risk is None
+    assert [step.do for step in scenario.steps] == ["Find a quiet place to talk.", "Listen without interrupting.", "Offer what they need."]
+    assert scenario.steps[1].say == ["Thank you for telling me."]
+    assert findings(SCRIPTED) == []
+
+
+def test_phrases_and_do_nots_print_at_their_step_and_sub_steps_as_a_list():
+    html = page(read(SCRIPTED), "responder")
+    card = html[html.index('<article class="scenario"'):html.index("</article>")]
+    assert "Low impact" not in card and "Low risk" not in card
+    text = visible(card)
+    assert ("Listen without interrupting. Say: Thank you for telling me. Do not: Ask why they did not report it sooner. "
+            "Offer what they need.") in text
+    assert re.search(r'<ol class="sub-steps" type="a">\s*<li>A glass of water</li>\s*<li>A friend to sit with them</li>\s*</ol>', card)
+    assert text.index("Offer what they need.") < text.index("Say You don't need to decide anything now.")
+
+
+def test_a_bad_step_is_reported_at_its_line():
+    text = edit(SCRIPTED, ("        do_not: [Ask why", "        dont: [Ask why"))
+    try:
+        read(text)
+    except Exception as exc:
+        assert [str(p) for p in exc.problems] == [
+            "plan.yaml:67:9: error: unknown key `dont` in `scenarios[0].steps[1]`\n  hint: did you mean `do_not`?"]
+    else:
+        raise AssertionError("a misspelt step key was accepted")
