@@ -242,9 +242,16 @@ class _Linter:
                     self.on_call.append(_OnCall(who, start, end, index, path))
         days = plan.event.days
         self.window = None
+        # the stretches someone must be on call, in UTC: the whole event, or each day's `on_call_hours`
+        self.windows: list[tuple[dt.datetime, dt.datetime]] = []
         if days:
             self.window = (self.to_utc(dt.datetime.combine(days[0], dt.time())),
                            self.to_utc(dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time())))
+            hours = plan.event.on_call_hours
+            if hours:
+                self.windows = [tuple(self.to_utc(t) for t in hours.span(day)) for day in days]  # type: ignore[misc]
+            else:
+                self.windows = [self.window]
 
     def run(self) -> tuple[list[Finding], list[_Waiver], list[Problem]]:
         waivers, problems = self.waivers()
@@ -390,24 +397,31 @@ class _Linter:
     def shift_coverage(self) -> None:
         if self.window is None:
             return
-        start, end = self.window
         days = self.plan.event.days
+        hours = self.plan.event.on_call_hours
         if not self.plan.rota:
-            where = ("rota",) if ("rota",) in self.source.values else ("event", "starts")
+            if ("rota",) not in self.source.values:
+                return  # no rota at all: the team is reached through the channels, and the cover says so
             when = f"{days[0]} to {days[-1]}" if len(days) > 1 else f"{days[0]}"
-            self.add("SHIFT-COVERAGE", where,
+            cover = f"from {hours.start} to {hours.end} each day" if hours else "from 00:00 on the first day to 24:00 on the last"
+            self.add("SHIFT-COVERAGE", ("rota",),
                      f"nobody is on call during the event ({when}): the rota has no shifts; "
-                     "add shifts from 00:00 on the first day to 24:00 on the last", at_key=where == ("rota",))
+                     f"add shifts {cover}, or remove `rota:` if the team has no rota", at_key=True)
             return
         spans = [(self.to_utc(s.start), self.to_utc(s.end), i) for i, s in enumerate(self.plan.rota)]
-        for gap_start, gap_end, before, after in gaps(spans, start, end):
+        day_starts = f"the on-call hours start at {hours.start}" if hours else "the event day starts at 00:00"
+        day_ends = f"the on-call hours end at {hours.end}" if hours else "the last event day ends at 24:00"
+        for gap_start, gap_end, before, after in (gap for window in self.windows for gap in gaps(spans, *window)):
             text = f"nobody is on call from {self.span_text(gap_start, gap_end)} ({_duration(gap_end - gap_start)})"
+            if before is None and after is None:
+                self.add("SHIFT-COVERAGE", ("rota",), text + f"; {day_starts}: add shifts for that day", at_key=True)
+                continue
             if before is None:
                 path = ("rota", after, "start")
-                advice = "; the event day starts at 00:00: start this shift earlier or add one before it"
+                advice = f"; {day_starts}: start this shift earlier or add one before it"
             elif after is None:
                 path = ("rota", before, "end")
-                advice = "; the last event day ends at 24:00: end this shift later or add one after it"
+                advice = f"; {day_ends}: end this shift later or add one after it"
             else:
                 path = ("rota", before, "end")
                 advice = f"; end this shift later or add one before the shift on line {self.line(('rota', after))}"
@@ -471,14 +485,13 @@ class _Linter:
                 self.add("CHANNEL-PRIVATE-PHONE", path + ("phone",),
                          f"this {channel.kind.value} line is `{phones[channel.phone]}`'s own phone: reports go unanswered when they "
                          "are off shift and their number becomes public; use a shared number that is passed to whoever is on call")
-            if not channel.staffed_by or self.window is None or not self.plan.rota:
+            if not channel.staffed_by or not self.windows or not self.plan.rota:
                 continue  # "whoever is on call": SHIFT-COVERAGE speaks for the rota
             staff = set(channel.staffed_by)
             spans = [(e.start, e.end, e.shift) for e in self.on_call if e.who in staff]
-            start, end = self.window
-            holes = gaps(spans, start, end)
+            holes = [gap for window in self.windows for gap in gaps(spans, *window)]
             names = ", ".join(f"`{who}`" for who in channel.staffed_by)
-            if len(holes) == 1 and holes[0][:2] == (start, end):
+            if [hole[:2] for hole in holes] == self.windows:
                 self.add("CHANNEL-STAFFED", path + ("staffed_by",),
                          f"nobody answers `{channel.label}`: {names} {'is' if len(staff) == 1 else 'are'} never on call during the event; "
                          "put them on the rota, or empty `staffed_by` so whoever is on call answers it")

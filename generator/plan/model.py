@@ -71,6 +71,16 @@ def usual_emergency_number(country: str) -> str:
     return "112"
 
 
+def language_region(tag: object) -> str | None:
+    """The country of a language tag (`en-GB` -> GB, `pt-BR` -> BR), if it names one."""
+    if not isinstance(tag, str):
+        return None
+    for part in tag.split("-")[1:]:
+        if len(part) == 2 and part.upper() in phonenumbers.SUPPORTED_REGIONS:
+            return part.upper()
+    return None
+
+
 def _shown(value: str, limit: int = 60) -> str:
     """A value as quoted in a message: one line, and cut short when long."""
     text = " ".join(str(value).split())
@@ -208,6 +218,36 @@ class EventKind(str, enum.Enum):
     project = "project"
 
 
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$", description="A wall-clock time, HH:MM; 24:00 is the end of the day")]
+
+
+class OnCallHours(Model):
+    """When responders are on call on each event day; the rota must cover these hours (SHIFT-COVERAGE)."""
+
+    start: ClockTime = Field(description="When cover starts each day, e.g. 08:00")
+    end: ClockTime = Field(description="When cover ends each day, e.g. 22:00, or 24:00 for midnight")
+
+    @model_validator(mode="after")
+    def _in_order(self):
+        if self.end <= self.start:
+            raise ValueError(f"@end: on-call hours end ({self.end}) before they start ({self.start})")
+        return self
+
+    def span(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """The on-call hours of `day` as wall-clock times."""
+        def at(text: str) -> dt.datetime:
+            hours, minutes = (int(part) for part in text.split(":"))
+            return dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hours, minutes=minutes)
+        return at(self.start), at(self.end)
+
+
+def _check_emergency(value: str, info: ValidationInfo) -> str:
+    return "none" if value.strip().lower() == "none" else _check_dial(value, info)
+
+
+EmergencyNumber = Annotated[str, AfterValidator(_check_emergency), Field(json_schema_extra={"format": "phone"})]
+
+
 class Event(Model):
     """The event or community the plan is for."""
 
@@ -218,7 +258,14 @@ class Event(Model):
     starts: dt.date | None = Field(None, description="First day (events only)")
     ends: dt.date | None = Field(None, description="Last day (events only)")
     timezone: str = Field(description="IANA time zone, e.g. Europe/London")
-    country: Country | None = Field(None, description="Two-letter country code for phone numbers when there is no venue")
+    country: Country | None = Field(None, description=(
+        "Two-letter country code for phone numbers when there is no venue; without it, the region of the first "
+        "language (en-GB: GB) is used for phone numbers and paper"))
+    emergency_number: EmergencyNumber | None = Field(None, description=(
+        "Without a venue: the emergency number to print (default: the usual one of `country`), or `none` for a "
+        "community spread over many countries: the guides then say to contact local emergency services"))
+    on_call_hours: OnCallHours | None = Field(None, description=(
+        "When the team is on call each event day, e.g. {start: 08:00, end: 22:00}; without it the rota must cover 00:00-24:00"))
     languages: list[Language] = Field(default_factory=lambda: ["en"], min_length=1)
     website: Link | None = None
     code_of_conduct: Link
@@ -659,7 +706,7 @@ class Timeline(Model):
 
 class Communication(Model):
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
-    secure_channel: Prose = Field(description="Where responders talk, e.g. a Signal group; nothing sensitive in e-mail")
+    secure_channel: Prose | None = Field(None, description="Where responders talk, e.g. a Signal group; nothing sensitive in e-mail")
     spokespeople: list[Id] = Field(default_factory=list, description="Role or responder ids who may speak publicly")
     public_statements: Prose | None = None
     timelines: list[Timeline] = Field(default_factory=list)
@@ -726,7 +773,21 @@ class Plan(Model):
 
     @property
     def region(self) -> str | None:
-        return self.venues[0].country if self.venues else self.event.country
+        """The country phone numbers are read in and paper follows: the first venue's, the event's, or the language's."""
+        if self.venues:
+            return self.venues[0].country
+        return self.event.country or language_region(self.event.languages[0])
+
+    @property
+    def emergency_numbers(self) -> list[str]:
+        """The emergency numbers to print, each once: the venues', else the event's; none for `emergency_number: none`."""
+        if self.venues:
+            numbers = [venue.emergency for venue in self.venues]
+        elif self.event.emergency_number:
+            numbers = [] if self.event.emergency_number == "none" else [self.event.emergency_number]
+        else:
+            numbers = [usual_emergency_number(self.event.country)] if self.event.country else []
+        return list(dict.fromkeys(numbers))
 
     def all_waivers(self) -> list[tuple[str, Waiver]]:
         """Every waiver with what it covers, in plan order, e.g. ("shift 2027-06-09 00:00-08:00", waiver)."""

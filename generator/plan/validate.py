@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.errors import PlanError, Problem
 from generator.plan.load import LoadedPlan, SourceMap, load_file
-from generator.plan.model import FORMAT_VERSION, Plan
+from generator.plan.model import FORMAT_VERSION, Plan, language_region
 
 # Scenarios may use these levels when the plan has no `assessment`.
 DEFAULT_LEVELS = ("low", "high")
@@ -83,7 +83,12 @@ def _country_given(data: dict):
 
 
 def _region(data: dict) -> str | None:
+    """The country of phone numbers: the venue's or event's as written, else the first language's region (en-GB)."""
     country = _country_given(data)
+    if country is None and not data.get("venues"):
+        event = data.get("event")
+        languages = event.get("languages") if isinstance(event, dict) else None
+        country = language_region(languages[0]) if isinstance(languages, list) and languages else None
     return country if isinstance(country, str) and country in phonenumbers.SUPPORTED_REGIONS else None
 
 

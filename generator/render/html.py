@@ -38,7 +38,6 @@ from generator.plan.model import (
     RoomKind,
     Shift,
     Venue,
-    usual_emergency_number,
 )
 from generator.render import markdown
 from generator.render.assets import AssetPolicy
@@ -196,15 +195,22 @@ class Guide:
 
     @property
     def emergency_numbers(self) -> list[str]:
-        numbers = [venue.emergency for venue in self.plan.venues]
-        if not numbers and self.plan.event.country:
-            numbers = [usual_emergency_number(self.plan.event.country)]
-        return list(dict.fromkeys(numbers))
+        return self.plan.emergency_numbers
 
     @property
     def emergency_line(self) -> str:
         numbers = self.emergency_numbers
-        return "Emergency: " + " / ".join(numbers) if numbers else "Emergency: your local emergency number"
+        return "Emergency: " + " / ".join(numbers) if numbers else "In an emergency: local emergency services"
+
+    @property
+    def first_call(self) -> str:
+        """Whom a volunteer tells next: the lead on call when there is a rota, else the team."""
+        return "the lead responder" if self.plan.rota else "the response team"
+
+    def through_lead(self, responder) -> bool:
+        """Whether a responder without a phone is reached through a lead: only a non-lead, and only if a lead has a phone."""
+        return responder.role is not ResponderRole.lead and any(
+            other.phone for other in self.plan.responders if other.role is ResponderRole.lead)
 
     @property
     def other_numbers(self) -> list[tuple[str, str | None, str | None, str | None, str | None]]:

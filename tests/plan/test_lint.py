@@ -179,7 +179,7 @@ CASES = [
     pytest.param(
         "SHIFT-COVERAGE", BASE.split("rota:")[0] + "rota: []\n\nreporting:" + BASE.split("reporting:")[1],
         ["plan.yaml:54:1: error: nobody is on call during the event (2027-06-09): the rota has no shifts; add shifts from "
-         "00:00 on the first day to 24:00 on the last [SHIFT-COVERAGE]"],
+         "00:00 on the first day to 24:00 on the last, or remove `rota:` if the team has no rota [SHIFT-COVERAGE]"],
         BASE, id="SHIFT-COVERAGE-empty-rota"),
     pytest.param(
         "SHIFT-OVERLAP", edit(BASE, ("start: 2027-06-09 16:00, end: 2027-06-10 00:00, lead: ana", "start: 2027-06-09 15:00, end: 2027-06-10 00:00, lead: ben")),

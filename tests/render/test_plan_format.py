@@ -189,3 +189,88 @@ def test_a_bad_step_is_reported_at_its_line():
             "plan.yaml:67:9: error: unknown key `dont` in `scenarios[0].steps[1]`\n  hint: did you mean `do_not`?"]
     else:
         raise AssertionError("a misspelt step key was accepted")
+
+
+# 5. small teams and online communities: no rota, on-call hours, no emergency number, the locale's formats
+
+ONLINE = """format: 1
+event:
+  name: Example Forum
+  kind: online-community
+  timezone: Europe/London
+  languages: [en-GB]
+  emergency_number: none
+  code_of_conduct: https://forum.example.org/conduct
+  last_reviewed: 2027-02-01
+roles:
+  - {id: members, name: Members, kind: attendees, duties: [Follow the code of conduct.]}
+  - {id: moderators, name: Moderators, kind: volunteers, on_report: [Pass the report to the working group.]}
+  - {id: board, name: Board, kind: board, duties: [Hears appeals.]}
+responders:
+  - {id: ana, name: Ana Example, role: lead, email: ana@example.org, fallback: ben}
+  - {id: ben, name: Ben Example, phone: 020 7946 0002, fallback: ana}
+  - {id: cai, name: Cai Example}
+reporting:
+  channels:
+    - {kind: email, label: E-mail the working group, email: conduct@example.org, audience: public}
+  chain: [members, moderators, board]
+taking_reports:
+  ask: ["Do you need anything right now?"]
+  do_not: [Promise a particular outcome.]
+communication:
+  records: Kept in the group's private folder.
+"""
+
+
+def test_an_online_community_needs_no_rota_venue_secure_channel_or_emergency_number():
+    plan = read(ONLINE)
+    assert plan.region == "GB" and plan.emergency_numbers == []
+    assert plan.responder("ben").phone == "+442079460002"  # read as a UK number, from the language's region
+    assert findings(ONLINE) == []
+    from generator.render.html import default_paper
+    assert default_paper(plan) == "a4"
+
+
+def test_an_online_community_guide_never_says_through_the_lead_on_shift_or_an_emergency_number():
+    plan = read(ONLINE)
+    for audience in ("public", "volunteer", "responder"):
+        text = visible(page(plan, audience))
+        for phrase in ("through the lead", "on shift", "999", "112", "911", "Lead responder on call"):
+            assert phrase not in text, (audience, phrase)
+        assert "local emergency services" in text
+    volunteer = visible(page(plan, "volunteer"))
+    assert "Then tell the response team." in volunteer
+    assert "There is no rota: reach the response team through the ways to report below or the phone numbers" in volunteer
+
+
+def test_a_worldwide_community_with_a_country_can_still_set_no_emergency_number():
+    with_country = edit(ONLINE, ("  languages: [en-GB]\n", "  country: US\n"), ("020 7946 0002", "(312) 555-0102"))
+    assert read(with_country).emergency_numbers == []
+    assert read(edit(with_country, ("  emergency_number: none\n", ""))).emergency_numbers == ["911"]
+
+
+HOURS = edit(BASE, ("  timezone: Europe/London\n", "  timezone: Europe/London\n  on_call_hours: {start: \"08:00\", end: \"22:00\"}\n"),
+             ("""  - start: 2027-03-04 00:00
+    end: 2027-03-04 06:00
+    lead: ana
+    responders: [ben]
+  - {start: 2027-03-04 06:00, end: 2027-03-04 12:00, lead: ben, responders: [cai]}
+""", "  - {start: 2027-03-04 08:00, end: 2027-03-04 12:00, lead: ben, responders: [cai]}\n"),
+             ("{start: 2027-03-04 18:00, end: 2027-03-05 00:00, lead: ana, responders: [ben]}",
+              "{start: 2027-03-04 18:00, end: 2027-03-04 21:00, lead: ana, responders: [ben]}"))
+
+
+def test_coverage_is_checked_against_the_on_call_hours():
+    assert findings(HOURS) == [
+        "plan.yaml:45:36: error: nobody is on call from 2027-03-04 21:00 to 22:00 GMT (1 hour); the on-call hours end at 22:00: "
+        "end this shift later or add one after it [SHIFT-COVERAGE]",
+        "plan.yaml:51:19: warning: nobody answers `Report by e-mail` from 2027-03-04 21:00 to 22:00 GMT: `ana`, `ben` are not "
+        "on call then; add someone on call then to `staffed_by`, or empty it so whoever is on call answers [CHANNEL-GAP]"]
+    assert findings(edit(HOURS, ("end: 2027-03-04 21:00", "end: 2027-03-04 22:00"))) == []
+
+
+def test_a_plan_without_rota_key_is_not_asked_for_shifts():
+    no_rota = BASE.split("rota:")[0] + "reporting:" + BASE.split("reporting:")[1]
+    assert [f for f in findings(no_rota) if "SHIFT-COVERAGE" in f or "CHANNEL" in f] == []
+    text = visible(page(read(no_rota), "volunteer"))
+    assert "on shift" not in text and "Then call the lead responder on shift" not in text
