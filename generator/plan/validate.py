@@ -266,7 +266,8 @@ def _as_written(model: type[BaseModel], data) -> BaseModel:
             continue
         raw, single, item = data[key], _unwrap(field.annotation, False), _unwrap(field.annotation, True)
         if isinstance(raw, list) and isinstance(item, type) and issubclass(item, BaseModel):
-            values[name] = [_as_written(item, entry) for entry in raw]
+            # an entry that is not a mapping stays as written (a scenario step in plain text)
+            values[name] = [_as_written(item, entry) if isinstance(entry, dict) else entry for entry in raw]
         elif isinstance(single, type) and issubclass(single, BaseModel):
             values[name] = _as_written(single, raw)
         else:
