@@ -544,13 +544,32 @@ class Channel(Model):
         return self
 
 
+def _text_as(key: str):
+    """A plain text where a mapping is expected means the mapping with only `key`."""
+    def convert(value: object) -> object:
+        return {key: value} if isinstance(value, str) else value
+    return convert
+
+
+class Appeals(Model):
+    """How a decision is appealed and who hears it; separate from the escalation chain."""
+
+    how: Prose = Field(description="How to appeal, by when, and who steps aside")
+    to: list[Id] = Field(default_factory=list, description="Role ids that hear appeals, e.g. [board]; they need not be in `chain`")
+    audience: AudienceField = None
+
+
+AppealsItem = Annotated[Appeals, BeforeValidator(_text_as("how"), json_schema_input_type=Prose | Appeals)]
+
+
 class Reporting(Model):
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.public
-    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"chain": Audience.volunteer, "appeals": Audience.volunteer}
+    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"chain": Audience.volunteer}
     channels: list[Channel] = Field(min_length=1)
     recognise_responders: Prose | None = Field(None, description="How attendees can recognise a responder, e.g. orange lanyards")
     chain: list[Id] = Field(min_length=2, description="Role ids from participant up to the board, in order")
-    appeals: Prose | None = Field(None, description="How a decision can be appealed, and to whom")
+    appeals: AppealsItem | None = Field(None, description=(
+        "How a decision can be appealed, and to whom: text, or a mapping with `how`, `to` (role ids) and `audience`"))
 
 
 # --- procedure --------------------------------------------------------------
@@ -634,6 +653,7 @@ class Action(Model):
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     name: Text
     description: Prose
+    audience: AudienceField = None
 
 
 class Definition(Model):
@@ -700,12 +720,32 @@ class Scenario(Model):
 # --- communication and governance -------------------------------------------
 
 class Timeline(Model):
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     what: Text
     within: Text = Field(description="e.g. 24 hours, one week")
+    audience: AudienceField = None
+
+
+class Confidentiality(Model):
+    """How reports are kept confidential; with `audience: public` the public sheet prints it."""
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    text: Prose
+    audience: AudienceField = None
+
+
+ConfidentialityItem = Annotated[Confidentiality, BeforeValidator(_text_as("text"), json_schema_input_type=Prose | Confidentiality)]
 
 
 class Communication(Model):
+    """How the team communicates. Responder-only, except timelines and the confidentiality
+    statement, which carry their own `audience` (responder unless they say otherwise)."""
+
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {
+        "secure_channel": Audience.responder, "spokespeople": Audience.responder, "public_statements": Audience.responder,
+        "records": Audience.responder, "retention": Audience.responder, "transparency_report": Audience.responder,
+    }
     secure_channel: Prose | None = Field(None, description="Where responders talk, e.g. a Signal group; nothing sensitive in e-mail")
     spokespeople: list[Id] = Field(default_factory=list, description="Role or responder ids who may speak publicly")
     public_statements: Prose | None = None
@@ -713,6 +753,13 @@ class Communication(Model):
     records: Prose | None = Field(None, description="What is recorded, where, who can read it")
     retention: Prose | None = None
     transparency_report: Prose | None = None
+    confidentiality: ConfidentialityItem | None = Field(None, description=(
+        "How reports are kept confidential: text, or a mapping with `text` and `audience` (public: on the public sheet)"))
+
+    def item_audience(self) -> Audience:
+        """The widest audience of the parts that carry one; responder when none is lowered."""
+        parts = [*self.timelines, *([self.confidentiality] if self.confidentiality else [])]
+        return min((part.item_audience() for part in parts), key=lambda a: a.rank, default=Audience.responder)
 
 
 class Plan(Model):
@@ -728,9 +775,7 @@ class Plan(Model):
         "taking_reports": Audience.volunteer,
         "report_form": Audience.responder,
         "assessment": Audience.responder,
-        "responses": Audience.responder,
         "definitions": Audience.volunteer,
-        "communication": Audience.responder,
         "waivers": Audience.responder,
     }
 

@@ -274,3 +274,56 @@ def test_a_plan_without_rota_key_is_not_asked_for_shifts():
     assert [f for f in findings(no_rota) if "SHIFT-COVERAGE" in f or "CHANNEL" in f] == []
     text = visible(page(read(no_rota), "volunteer"))
     assert "on shift" not in text and "Then call the lead responder on shift" not in text
+
+
+# 6. what may be public: responses, appeals, timelines, confidentiality, what to include in a report
+
+PUBLISHED = edit(GATHER, ("information_to_gather:\n", "information_to_gather:\n  audience: public\n"),
+                 ("  chain: [attendees, board]\n", """  chain: [attendees, board]
+  appeals:
+    how: Write to the board within 14 days.
+    audience: public
+"""), ("taking_reports:\n", """responses:
+  - name: A warning
+    description: We ask the person to stop.
+    audience: public
+  - name: Quiet word from the lead
+    description: Kept between the team and the person only.
+communication:
+  secure_channel: A private group chat.
+  confidentiality:
+    text: Only the response team reads reports; we never name a reporter without their consent.
+    audience: public
+  timelines:
+    - {what: We reply to every report, within: 24 hours, audience: public}
+    - {what: Internal debrief, within: a week}
+taking_reports:
+"""))
+
+
+def test_the_public_sheet_prints_what_the_plan_publishes_and_nothing_else():
+    text = visible(page(read(PUBLISHED), "public"))
+    for published in ("What to include in a report", "Is it still going on?",
+                      "How we keep reports confidential", "we never name a reporter without their consent",
+                      "We reply to every report: within 24 hours", "What the team may do", "A warning. We ask the person to stop.",
+                      "Appeals Write to the board within 14 days."):
+        assert published in text, published
+    for private in ("Quiet word from the lead", "Internal debrief", "A private group chat"):
+        assert private not in text, private
+
+
+def test_a_plain_text_appeal_is_still_read_and_stays_with_volunteers():
+    plan = read(edit(BASE, ("  chain: [attendees, board]\n", "  chain: [attendees, board]\n  appeals: Write to the board.\n")))
+    assert plan.reporting.appeals.how == "Write to the board." and plan.reporting.appeals.audience is None
+    assert "Write to the board." in visible(page(plan, "volunteer"))
+    assert "Write to the board." not in visible(page(plan, "public"))
+
+
+def test_published_parts_are_not_secrets_of_the_public_sheet_and_private_ones_are():
+    from generator.render.leaks import find_leaks, secrets_above
+
+    plan = read(PUBLISHED)
+    needles = {secret.needle for secret in secrets_above(plan, Audience.public)}
+    assert "kept between the team and the person only." in needles  # normalised: lower case
+    assert not any("never name a reporter" in needle or "We ask the person to stop" in needle for needle in needles)
+    assert find_leaks(secrets_above(plan, Audience.public), page(plan, "public")) == []
