@@ -506,10 +506,16 @@ class _Linter:
     def chain_end(self) -> None:
         chain = self.plan.reporting.chain
         last = self.plan.role(chain[-1])
-        if last is not None and last.kind not in (RoleKind.board, RoleKind.partner):
+        outside = (RoleKind.board, RoleKind.partner)
+        appeals = self.plan.reporting.appeals
+        hears_appeals = [role for role in (self.plan.role(i) for i in (appeals.to if appeals else [])) if role]
+        if any(role.kind in outside for role in hears_appeals):
+            return  # escalation may stop inside the team: the board or partner that hears appeals is outside it
+        if last is not None and last.kind not in outside:
             self.add("CHAIN-END", ("reporting", "chain", len(chain) - 1),
-                     f"the reporting chain ends at `{last.id}` (kind `{last.kind.value}`): reports about a responder and appeals "
-                     "need somewhere outside the response team; end the chain with a role of kind `board` or `partner`")
+                     f"the reporting chain ends at `{last.id}` (kind `{last.kind.value}`) and no role outside the response team "
+                     "hears appeals: reports about a responder and appeals need somewhere to go; end the chain with a role of kind "
+                     "`board` or `partner`, or name one in `reporting.appeals.to`")
 
     # scenarios -------------------------------------------------------------------
 

@@ -268,7 +268,7 @@ def _as_written(model: type[BaseModel], data) -> BaseModel:
         if isinstance(raw, list) and isinstance(item, type) and issubclass(item, BaseModel):
             # an entry that is not a mapping stays as written (a scenario step in plain text)
             values[name] = [_as_written(item, entry) if isinstance(entry, dict) else entry for entry in raw]
-        elif isinstance(single, type) and issubclass(single, BaseModel):
+        elif isinstance(single, type) and issubclass(single, BaseModel) and not isinstance(raw, str):
             values[name] = _as_written(single, raw)
         else:
             values[name] = raw
@@ -324,6 +324,9 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
             must_exist(rid, responder_ids, ("reporting", "channels", index, "staffed_by", r_index), "responder id")
     for index, rid in enumerate(plan.reporting.chain):
         must_exist(rid, role_ids, ("reporting", "chain", index), "role id")
+    if plan.reporting.appeals:
+        for index, rid in enumerate(getattr(plan.reporting.appeals, "to", [])):  # plain text as written has no `to`
+            must_exist(rid, role_ids, ("reporting", "appeals", "to", index), "role id")
 
     impacts = {level.id for level in plan.assessment.impact_levels} if plan.assessment else set(DEFAULT_LEVELS)
     risks = {level.id for level in plan.assessment.risk_levels} if plan.assessment else set(DEFAULT_LEVELS)

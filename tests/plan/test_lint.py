@@ -225,9 +225,9 @@ CASES = [
         BASE, id="CHANNEL-PRIVATE-PHONE"),
     pytest.param(
         "CHAIN-END", edit(BASE, ("chain: [response-team, board]", "chain: [board, response-team]")),
-        ["plan.yaml:64:18: warning: the reporting chain ends at `response-team` (kind `response-team`): reports about a "
-         "responder and appeals need somewhere outside the response team; end the chain with a role of kind `board` or "
-         "`partner` [CHAIN-END]"],
+        ["plan.yaml:64:18: warning: the reporting chain ends at `response-team` (kind `response-team`) and no role outside "
+         "the response team hears appeals: reports about a responder and appeals need somewhere to go; end the chain with a "
+         "role of kind `board` or `partner`, or name one in `reporting.appeals.to` [CHAIN-END]"],
         BASE, id="CHAIN-END"),
     pytest.param(
         "SCENARIO-ESCALATION", edit(BASE, ("    escalate_to: [response-team]\n", "")),

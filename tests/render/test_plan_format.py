@@ -327,3 +327,33 @@ def test_published_parts_are_not_secrets_of_the_public_sheet_and_private_ones_ar
     assert "kept between the team and the person only." in needles  # normalised: lower case
     assert not any("never name a reporter" in needle or "We ask the person to stop" in needle for needle in needles)
     assert find_leaks(secrets_above(plan, Audience.public), page(plan, "public")) == []
+
+
+# 7. escalation apart from appeals: a board that only hears appeals is not the top of the chain
+
+SEPARATE = edit(PROTOCOL, ("  chain: [attendees, board]\n", """  chain: [attendees, volunteers, team]
+  appeals:
+    to: [board]
+    how: Write to the board within 14 days.
+"""))
+
+
+def test_a_board_that_hears_appeals_only_is_outside_the_chain_and_satisfies_chain_end():
+    assert [f for f in findings(SEPARATE) if "CHAIN-END" in f] == []
+    text = visible(page(read(SEPARATE), "responder"))
+    escalation = text[text.rindex("Escalation and appeals"):]
+    chain, appeals = escalation.split("Appeals", 1)
+    assert "Response team" in chain and "Board" not in chain
+    assert appeals.startswith(" Heard by: Board Write to the board within 14 days.")
+    without = edit(SEPARATE, ("    to: [board]\n", ""))
+    assert [f.split(": warning: ")[1][:60] for f in findings(without) if "CHAIN-END" in f] == [
+        "the reporting chain ends at `team` (kind `response-team`) an"]
+
+
+def test_an_unknown_appeals_role_is_reported_at_its_line():
+    try:
+        read(edit(SEPARATE, ("    to: [board]", "    to: [bord]")))
+    except Exception as exc:
+        assert [str(p) for p in exc.problems] == ["plan.yaml:66:10: error: `bord` is not a known role id\n  hint: did you mean `board`?"]
+    else:
+        raise AssertionError("an unknown role in appeals.to was accepted")
