@@ -648,12 +648,27 @@ class Resource(Model):
 
 
 class Action(Model):
-    """A rung of the ladder of possible responses."""
+    """A rung of the ladder of possible responses, mildest first.
+
+    A response menu gives each rung a `description`; an enforcement ladder (Contributor
+    Covenant, Mozilla, Django) gives the behaviour it answers (`community_impact`), the
+    `consequence`, what is `expected` of the person and for how long (`duration`).
+    """
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     name: Text
-    description: Prose
+    description: Prose | None = Field(None, description="What the response is")
+    community_impact: Prose | None = Field(None, description="The behaviour this rung answers, e.g. a single rude remark")
+    consequence: Prose | None = Field(None, description="What the team does, e.g. a private written warning")
+    expected: Prose | None = Field(None, description="What is expected of the person, e.g. no contact with those involved")
+    duration: Text | None = Field(None, description="For how long, e.g. three months")
     audience: AudienceField = None
+
+    @model_validator(mode="after")
+    def _says_something(self):
+        if not (self.description or self.consequence):
+            raise ValueError("@name: a response needs a `description`, or the `consequence` of an enforcement ladder rung")
+        return self
 
 
 class Definition(Model):

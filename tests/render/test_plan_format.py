@@ -305,7 +305,7 @@ def test_the_public_sheet_prints_what_the_plan_publishes_and_nothing_else():
     text = visible(page(read(PUBLISHED), "public"))
     for published in ("What to include in a report", "Is it still going on?",
                       "How we keep reports confidential", "we never name a reporter without their consent",
-                      "We reply to every report: within 24 hours", "What the team may do", "A warning. We ask the person to stop.",
+                      "We reply to every report: within 24 hours", "What the team may do Mildest first: A warning .",
                       "Appeals Write to the board within 14 days."):
         assert published in text, published
     for private in ("Quiet word from the lead", "Internal debrief", "A private group chat"):
@@ -357,3 +357,44 @@ def test_an_unknown_appeals_role_is_reported_at_its_line():
         assert [str(p) for p in exc.problems] == ["plan.yaml:66:10: error: `bord` is not a known role id\n  hint: did you mean `board`?"]
     else:
         raise AssertionError("an unknown role in appeals.to was accepted")
+
+
+# 8. enforcement ladder rungs; an assessment prints only what the plan says
+
+LADDER = edit(BASE, ("taking_reports:\n", """responses:
+  - name: Warning
+    community_impact: A serious remark, or several smaller ones.
+    consequence: A written warning.
+    expected: No contact with the people involved.
+    duration: three months
+  - name: Ban
+    description: The account is closed.
+assessment:
+  impact_levels: [{id: low, name: Low impact}, {id: high, name: High impact}]
+  risk_levels: [{id: low, name: Low risk}, {id: high, name: High risk}]
+taking_reports:
+"""))
+
+
+def test_a_rung_prints_impact_consequence_expectation_and_duration():
+    plan = read(LADDER)
+    assert plan.responses[0].consequence == "A written warning." and plan.responses[0].description is None
+    text = visible(page(plan, "responder"))
+    ladder = text[text.rindex("Possible responses"):]
+    assert ("Warning. Community impact A serious remark, or several smaller ones. Consequence A written warning. "
+            "Expected of the person No contact with the people involved. For how long three months Ban. The account is closed.") in ladder
+
+
+def test_an_assessment_without_a_matrix_prints_no_empty_cells():
+    html = page(read(LADDER), "responder")
+    assert "(not set)" not in html and 'class="matrix"' not in html
+    assert "Low impact" in visible(html)
+
+
+def test_a_rung_with_neither_description_nor_consequence_is_an_error():
+    try:
+        read(edit(LADDER, ("    description: The account is closed.\n", "    duration: for good\n")))
+    except Exception as exc:
+        assert "a response needs a `description`, or the `consequence`" in str(exc.problems[0])
+    else:
+        raise AssertionError("an empty rung was accepted")
