@@ -109,8 +109,9 @@ def build_plan(
     if paper not in PAPER_SIZES:
         raise ValueError(f"paper must be one of {PAPER_SIZES}, not {paper!r}")
 
+    draft = is_draft(result.problems)
     try:
-        files = render_editions(plan, path, specs, paper, pdf=pdf)
+        files = render_editions(plan, path, specs, paper, pdf=pdf, draft=draft)
     except RefusedResource as refused:
         raise PlanError([locate_refusal(path, refused)]) from None
     check_leaks(plan, files)  # the last lock: after rendering, before writing
@@ -150,7 +151,13 @@ def select_editions(names: Iterable[str] | None) -> list[EditionSpec]:
     return [spec for key, spec in EDITIONS.items() if key in set(names)]
 
 
-def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper: str, *, pdf: bool = True) -> list[RenderedFile]:
+def is_draft(problems: Iterable[Problem]) -> bool:
+    """A plan still holding placeholders or a starter's sample values is printed with DRAFT on every page."""
+    return any(problem.rule == "PLACEHOLDER" for problem in problems)
+
+
+def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper: str, *, pdf: bool = True,
+                    draft: bool = False) -> list[RenderedFile]:
     """Every file of every edition, in memory. Prints PDFs (and imports WeasyPrint) only here; `pdf=False` for HTML only (serve)."""
     if pdf:
         from generator.render.pdf import render_pdf  # lazy: WeasyPrint is slow to import
@@ -160,7 +167,7 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     files: list[RenderedFile] = []
     for spec in specs:
         edition = make_edition(plan, spec.audience)
-        options = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date)
+        options = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date, draft=draft)
         if pdf and "pdf" in spec.formats:
             printed = render_pdf(render_html(edition, medium="print", **options), policy, paper=paper)
             files.append(RenderedFile(spec.file("pdf"), printed, spec.audience, spec.private, "pdf"))

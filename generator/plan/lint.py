@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import zoneinfo
 from dataclasses import dataclass
@@ -91,7 +92,9 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in [
     Rule("SHARED-CONTACT", "error", "Two responders have the same phone number or e-mail address.", ("responders",)),
     Rule("TEAM-LANGUAGES", "warning", "No responder speaks one of the event's languages."),
     Rule("REVIEW-DATE", "warning", "The plan has no `last_reviewed` date, or it is more than a year old."),
-    Rule("PLACEHOLDER", "warning", "A value still starts with TODO or CHANGE ME.", tuple(ITEM_KINDS)),
+    Rule("PLACEHOLDER", "warning", "A value still starts with TODO or CHANGE ME, a line still says CHANGE ME, or a starter "
+         "plan still holds one of the starter's sample values (its numbers, example.org addresses and links, its dates).",
+         tuple(ITEM_KINDS)),
     Rule("WAIVER-RULE", "error", "A waiver names an unknown rule, or a rule that cannot apply where the waiver is.", waivable=False),
     Rule("WAIVER-UNUSED", "warning", "A waiver switches off a rule that nothing breaks there.", waivable=False),
 ]}
@@ -105,6 +108,7 @@ class Finding:
     hint: str | None = None
     at_key: bool = False
     subjects: tuple[tuple, ...] = ()  # item paths whose waivers may also switch this finding off
+    at: tuple[int, int] | None = None  # a position with no value behind it (a comment)
 
 
 @dataclass
@@ -163,6 +167,9 @@ def _apply_waivers(findings: list[Finding], waivers: list[_Waiver], source: Sour
 
 
 def _problem(source: SourceMap, finding: Finding) -> Problem:
+    if finding.at:
+        return Problem(source.file, *finding.at, finding.message, hint=finding.hint,
+                       severity=RULES[finding.rule].severity, rule=finding.rule, path=finding.path)
     return source.problem(finding.path, finding.message, at_key=finding.at_key, hint=finding.hint,
                           severity=RULES[finding.rule].severity, rule=finding.rule)
 
@@ -611,6 +618,33 @@ class _Linter:
             if PLACEHOLDER_TEXT.match(value):
                 shown = value if len(value) <= 40 else value[:37] + "..."
                 self.add("PLACEHOLDER", path, f"`{shown}` is a placeholder; replace it with the real value")
+        if any(line.startswith(STARTER_MARK) for line in self.source.lines):
+            self.starter_values()
+        # every other line that still says CHANGE ME, in a comment or inside a text (as many as `init` counted)
+        flagged = {self.line(f.path) for f in self.findings if f.rule == "PLACEHOLDER"}
+        for number, text in enumerate(self.source.lines, start=1):
+            column = text.find(PLACEHOLDER_MARK)
+            if column >= 0 and number not in flagged:
+                where = "a comment" if "#" in text[:column] else "this line"
+                self.add("PLACEHOLDER", (), f"{where} still says {PLACEHOLDER_MARK}: replace the value it marks, then remove "
+                         "the mark", at=(number, column + 1))
+
+    def starter_values(self) -> None:
+        """In a plan written by `init`: every value still equal to one of the starters' samples."""
+        samples = starter_samples()
+        for path, value in _leaves(self.plan, ()):
+            kind = _sample_kind(path, value)
+            if kind is None:
+                continue
+            text = value.isoformat(sep=" ", timespec="minutes") if isinstance(value, dt.datetime) else str(value)
+            if kind in ("e-mail address", "link") and _example_domain(text):
+                why = "uses example.org, a domain for examples"
+            elif (kind, text) in samples:
+                why = "is the starter's sample"
+            else:
+                continue
+            self.add("PLACEHOLDER", path, f"`{text}` {why} ({kind}); replace it with the real value, then remove the "
+                     f"`{STARTER_MARK}` line at the top")
 
     # waivers ---------------------------------------------------------------------
 
@@ -645,6 +679,55 @@ class _Linter:
             else:
                 waivers.append(_Waiver(rule_id, scope, kind, path))
         return waivers, problems
+
+
+PLACEHOLDER_MARK = "CHANGE ME"
+STARTER_MARK = "# Starter plan:"  # the first comment of every starter in templates/starters/
+_SAMPLE_FIELDS = {"phone": "phone number", "number": "phone number", "email": "e-mail address", "link": "link",
+                  "website": "link", "code_of_conduct": "link", "reporting_guidelines": "link", "starts": "date",
+                  "ends": "date", "last_reviewed": "date", "start": "date", "end": "date", "days": "date"}
+
+
+def _sample_kind(path: tuple, value: object) -> str | None:
+    names = [part for part in path if isinstance(part, str)]
+    kind = _SAMPLE_FIELDS.get(names[-1]) if names else None
+    if kind == "date" and not isinstance(value, dt.date):
+        return None  # `start` and `end` of on-call hours are clock times, not sample dates
+    if kind == "phone number" and not str(value).startswith("+"):
+        return None  # a short service number (101, 988) is the country's real one
+    return kind
+
+
+def _example_domain(text: str) -> bool:
+    host = text.rpartition("@")[2] if "@" in text and "://" not in text else re.sub(r"^https?://", "", text).split("/")[0]
+    return host.lower() == "example.org" or host.lower().endswith(".example.org")
+
+
+@functools.cache
+def starter_samples() -> frozenset[tuple[str, str]]:
+    """(kind, value) of every phone number, e-mail address, link and date in the bundled starters."""
+    from generator.init import TEAMS, starter_path  # the starters live with the templates
+    from generator.plan.validate import read_plan
+
+    found = set()
+    for team in TEAMS:
+        for path, value in _leaves(read_plan(starter_path(team)), ()):
+            kind = _sample_kind(path, value)
+            if kind:
+                found.add((kind, value.isoformat(sep=" ", timespec="minutes") if isinstance(value, dt.datetime) else str(value)))
+    return frozenset(found)
+
+
+def _leaves(value, path: tuple):
+    """(path, value) for every text, date and time in the plan, with the YAML's own keys in the path."""
+    if isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            yield from _leaves(getattr(value, name), path + (info.alias or name,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, path + (index,))
+    elif isinstance(value, (str, dt.date)) and not isinstance(value, Enum):
+        yield path, value
 
 
 def _strings(value, path: tuple):

@@ -45,6 +45,7 @@ class SourceMap:
     file: str
     values: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     keys: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)  # the file's text, for rules that read comments
 
     def value(self, path: tuple) -> tuple[int, int]:
         """Where the value at `path` starts; the nearest enclosing node if it is absent."""
@@ -136,7 +137,7 @@ def load_text(text: str, name: str = "<plan>", keep_going: bool = False) -> Load
         found = "a list" if isinstance(node, SequenceNode) else "a single value"
         raise _fail(name, mark.line + 1, mark.column + 1,
                     f"a plan must be made of `key: value` lines such as `format: 1` and `event:`, but this file holds {found}")
-    builder = _Builder(SourceMap(name))
+    builder = _Builder(SourceMap(name, lines=text.splitlines()))
     data = builder.build(node, ())
     if builder.problems and not keep_going:
         raise PlanError(builder.problems)

@@ -154,6 +154,7 @@ class Guide:
     paper: str
     policy: AssetPolicy | None = None
     source_date: dt.datetime | None = None
+    draft: bool = False  # the plan still holds placeholders or a starter's samples: DRAFT on every page
     plan: Plan = field(init=False)
 
     def __post_init__(self):
@@ -454,10 +455,11 @@ def render_html(
     policy: AssetPolicy | None = None,
     template: str | None = None,
     source_date: dt.datetime | None = None,
+    draft: bool = False,
 ) -> str:
     """One edition as HTML: medium "screen" for the HTML guide, "print" as WeasyPrint's input."""
     if medium not in ("screen", "print"):
         raise ValueError(f"unknown medium {medium!r}")
-    guide = Guide(edition, medium, paper or default_paper(edition.plan), policy, source_date)
+    guide = Guide(edition, medium, paper or default_paper(edition.plan), policy, source_date, draft)
     page = environment().get_template(template or f"{edition.name}.html.j2")
     return page.render(guide=guide, plan=guide.plan, medium=medium)

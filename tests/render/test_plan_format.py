@@ -398,3 +398,45 @@ def test_a_rung_with_neither_description_nor_consequence_is_an_error():
         assert "a response needs a `description`, or the `consequence`" in str(exc.problems[0])
     else:
         raise AssertionError("an empty rung was accepted")
+
+
+# 9. a starter cannot be printed by mistake
+
+def test_a_starter_with_only_its_quoted_values_replaced_fails_strict_and_builds_as_draft(tmp_path):
+    from click.testing import CliRunner
+    from pypdf import PdfReader
+
+    from generator.cli import main
+    from generator.init import write_starter
+
+    written = write_starter(tmp_path / "meetup.yaml", "meetup")
+    text = written.path.read_text(encoding="utf-8")
+    count = iter(range(1, 1000))
+    filled = re.sub(r'"CHANGE ME[^"]*"', lambda _: f'"Filled in {next(count)}"', text)
+    written.path.write_text(filled, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", "--strict", str(written.path)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    sample = [line for line in lines if "[PLACEHOLDER]" in line]
+    # every line that still says CHANGE ME (comments included) is reported at that line, and each sample value is named
+    still_marked = {number for number, line in enumerate(filled.splitlines(), start=1) if "CHANGE ME" in line}
+    assert still_marked and still_marked <= {int(line.split(":")[1]) for line in sample}
+    assert any("`+13125550101` is the starter's sample (phone number)" in line for line in sample)
+    assert any("`organisers@example.org` uses example.org" in line or "@example.org` uses example.org" in line for line in sample)
+    assert any("`2027-03-04` is the starter's sample (date)" in line for line in sample)
+    assert any("a comment still says CHANGE ME" in line for line in sample)
+
+    out = tmp_path / "out"
+    built = runner.invoke(main, ["build", "--edition", "public", "--edition", "volunteer", "-o", str(out), str(written.path)])
+    assert built.exit_code == 0, built.output
+    assert "DRAFT on every page (placeholders or a starter's sample values left, see the warnings): " in built.output
+    for name in ("public.pdf", "volunteer.pdf"):
+        pages = PdfReader(out / "meetup" / name).pages
+        assert all("DRAFT" in page.extract_text() for page in pages), name
+    assert "DRAFT" in (out / "meetup" / "volunteer.html").read_text(encoding="utf-8")
+
+
+def test_example_plans_and_a_finished_plan_carry_no_draft_mark():
+    html = page(read(BASE), "volunteer")
+    assert "draft-mark\">" not in html and "DRAFT:" not in html
