@@ -44,7 +44,7 @@ def guides() -> dict[str, str]:
         if item.kind == "pdf":
             texts[str(item.path)] = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(item.content)).pages)
         else:  # what a reader sees: without the stylesheet, the tags and the QR codes' drawings
-            html = re.sub(r"<(style|svg)\b.*?</\1>", " ", item.content.decode("utf-8"), flags=re.S)
+            html = re.sub(r"<(style|svg)\b.*?</\1>", " ", item.content.decode("utf-8"), flags=re.DOTALL)
             texts[str(item.path)] = re.sub(r"<[^>]+>", " ", html)
     return texts
 
