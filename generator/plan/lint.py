@@ -335,9 +335,10 @@ class _Linter:
                     pair = frozenset((who, other))
                     if pair in pairs and who != other:
                         kind, where = pairs[pair]
+                        leads = f", which `{other}` leads" if other == shift.lead else ""
                         self.add("TEAM-CONFLICT", path,
-                                 f"`{who}` and `{other}` {self.relation_words(kind)} (line {self.line(where)}) and are on the same shift; "
-                                 "move one of them to another shift",
+                                 f"`{who}` and `{other}` {self.relation_words(kind)} (line {self.line(where)}) and are on the same "
+                                 f"shift{leads}; move one of them to another shift",
                                  subjects=(("responders", self._index(who)), ("responders", self._index(other))))
                 people.append((who, path))
         ids = [r.id for r in self.plan.responders]

@@ -120,6 +120,8 @@ def _problem(error: dict, source: SourceMap) -> Problem:
             hint = f"did you mean `{close[0]}`?"
         elif " " in str(loc[-1]).strip():
             hint = "this looks like text rather than a key: inside `{...}` a comma ends the value, so put text with commas in quotes"
+        elif _belongs(str(loc[-1])):
+            hint = f"`{loc[-1]}` belongs under " + " or ".join(f"`{place}`" for place in _belongs(str(loc[-1]))) + "; indent it there"
         elif allowed:
             hint = "allowed here: " + ", ".join(f"`{key}`" for key in allowed)
     elif kind == "missing":
@@ -188,8 +190,16 @@ _DATE_KINDS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_
                "datetime_type", "datetime_parsing", "datetime_from_date_parsing", "datetime_object_invalid"}
 
 
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
 def _name(loc: tuple) -> str:
-    """responders[2].phone, the way an organizer reads the YAML."""
+    """responders[2].phone, the way an organizer reads the YAML; a shift by its place, counted from 1."""
+    if len(loc) >= 2 and loc[0] == "rota" and isinstance(loc[1], int):
+        shift = f"the {_ordinal(loc[1] + 1)} shift in `rota`"
+        return f"{_name(loc[2:])} of {shift}" if len(loc) > 2 else shift
     text = ""
     for part in loc:
         part = part if isinstance(part, int) else " ".join(str(part).split())[:40]
@@ -210,6 +220,27 @@ def _allowed_keys(loc: tuple) -> list[str]:
     if model is None:
         return []
     return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _belongs(key: str) -> list[str]:
+    """Where in the plan a key is allowed (`reporting` for `appeals`), for a key written at the wrong depth."""
+    found: list[str] = []
+    seen: set[type] = set()
+    queue: list[tuple[type[BaseModel], str]] = [(Plan, "")]
+    while queue:
+        model, where = queue.pop(0)
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            spelled = field.alias or name
+            if spelled == key and where:
+                found.append(where)
+            inner = _unwrap(field.annotation, list_item=True)
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                is_list = typing.get_origin(_unwrap(field.annotation, list_item=False)) is list
+                queue.append((inner, f"{where}.{spelled}" if where else spelled + ("[]" if is_list else "")))
+    return found[:2]
 
 
 def _model_at(annotation, loc: tuple):
@@ -316,6 +347,17 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
                 and plan.event.utc(shift.end) <= plan.event.utc(shift.start):  # after a clock change, or one time with an offset
             problems.append(source.problem(("rota", index, "end"), f"the shift ends ({shift.end:%Y-%m-%d %H:%M}) before it starts "
                                            f"({shift.start:%Y-%m-%d %H:%M}) in {plan.event.timezone} time"))
+        days = plan.event.days
+        if days and isinstance(shift.start, dt.datetime) and isinstance(shift.end, dt.datetime):
+            first, after_last = dt.datetime.combine(days[0], dt.time()), dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time())
+            span = f"from {days[0]} to {days[-1]}" if len(days) > 1 else f"on {days[0]} only"
+            if shift.start.replace(tzinfo=None) < first or shift.start.replace(tzinfo=None) >= after_last:
+                problems.append(source.problem(("rota", index, "start"), f"the shift starts on {shift.start:%Y-%m-%d}, outside the "
+                                               f"event's dates (it is {span}); check the date, or the event's `starts` and `ends`"))
+            elif shift.end.replace(tzinfo=None) > after_last:
+                problems.append(source.problem(("rota", index, "end"), f"the shift ends on {shift.end:%Y-%m-%d %H:%M}, after the "
+                                               f"event's last day ends (it is {span}); end it at {days[-1] + dt.timedelta(days=1)} 00:00 "
+                                               "at the latest"))
         must_exist(shift.lead, responder_ids, ("rota", index, "lead"), "responder id")
         for r_index, rid in enumerate(shift.responders):
             must_exist(rid, responder_ids, ("rota", index, "responders", r_index), "responder id")

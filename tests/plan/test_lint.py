@@ -117,16 +117,16 @@ CASES = [
         edit(BASE, ("    email: dev@example.org\n", "    email: dev@example.org\n" + EVE)), id="TEAM-SIZE-six"),
     pytest.param(
         "TEAM-CONFLICT", relationship("partner"),
-        ["plan.yaml:57:78: error: `cai` and `ana` are partners (line 40) and are on the same shift; move one of them to another shift [TEAM-CONFLICT]",
-         "plan.yaml:59:78: error: `cai` and `ana` are partners (line 40) and are on the same shift; move one of them to another shift [TEAM-CONFLICT]"],
+        ["plan.yaml:57:78: error: `cai` and `ana` are partners (line 40) and are on the same shift, which `ana` leads; move one of them to another shift [TEAM-CONFLICT]",
+         "plan.yaml:59:78: error: `cai` and `ana` are partners (line 40) and are on the same shift, which `ana` leads; move one of them to another shift [TEAM-CONFLICT]"],
         relationship("partner", "dev"), id="TEAM-CONFLICT-shift"),
     pytest.param(
         "TEAM-CONFLICT", edit(TWO_LEADERS, ("    fallback: ben\n", "    fallback: ben\n    relationships: [{with: ben, kind: family}]\n")),
         ["plan.yaml:33:5: error: `ana` and `ben` are family and make up the whole team: nobody independent can take a report "
          "about either of them; add an independent responder [TEAM-CONFLICT]",
-         "plan.yaml:48:78: error: `ben` and `ana` are family (line 39) and are on the same shift; move one of them to another shift [TEAM-CONFLICT]",
-         "plan.yaml:49:78: error: `ana` and `ben` are family (line 39) and are on the same shift; move one of them to another shift [TEAM-CONFLICT]",
-         "plan.yaml:50:78: error: `ana` and `ben` are family (line 39) and are on the same shift; move one of them to another shift [TEAM-CONFLICT]"],
+         "plan.yaml:48:78: error: `ben` and `ana` are family (line 39) and are on the same shift, which `ana` leads; move one of them to another shift [TEAM-CONFLICT]",
+         "plan.yaml:49:78: error: `ana` and `ben` are family (line 39) and are on the same shift, which `ben` leads; move one of them to another shift [TEAM-CONFLICT]",
+         "plan.yaml:50:78: error: `ana` and `ben` are family (line 39) and are on the same shift, which `ben` leads; move one of them to another shift [TEAM-CONFLICT]"],
         edit(TWO_LEADERS, ("    fallback: ben\n", "    fallback: ben\n    relationships: [{with: ben, kind: other, note: Former colleagues.}]\n")),
         id="TEAM-CONFLICT-whole-team"),
     pytest.param(

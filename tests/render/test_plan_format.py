@@ -435,3 +435,34 @@ def test_a_starter_with_only_its_quoted_values_replaced_fails_strict_and_builds_
 def test_example_plans_and_a_finished_plan_carry_no_draft_mark():
     html = page(read(BASE), "volunteer")
     assert "draft-mark\">" not in html and "DRAFT:" not in html
+
+
+# 10. check messages where organizers stumbled
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(PlanError) as caught:
+        read(text)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_shift_is_named_by_its_place_counted_from_one():
+    assert problems_of(edit(BASE, ("{start: 2027-03-04 12:00, end: 2027-03-04 18:00, lead: ana,", "{start: 2027-03-04 12:00, end: 6pm, lead: ana,"))) == [
+        "plan.yaml:47:36: error: `end` of the 3rd shift in `rota` is `6pm`, not a date and time (YYYY-MM-DD HH:MM)"]
+
+
+def test_a_key_at_the_wrong_depth_says_where_it_belongs():
+    assert problems_of(BASE + "appeals: Write to the board.\n") == [
+        "plan.yaml:68:1: error: unknown key `appeals` in the plan\n  hint: `appeals` belongs under `reporting`; indent it there"]
+
+
+def test_a_conflict_on_a_shift_says_who_leads_it():
+    couple = edit(BASE, ("        kind: other\n", "        kind: partner\n"))
+    assert [f for f in findings(couple) if "TEAM-CONFLICT" in f][0] == (
+        "plan.yaml:45:18: error: `ben` and `ana` are partners (line 37) and are on the same shift, which `ana` leads; "
+        "move one of them to another shift [TEAM-CONFLICT]")
+
+
+def test_a_shift_outside_the_event_dates_says_so():
+    assert problems_of(edit(BASE, ("{start: 2027-03-04 12:00, end: 2027-03-04 18:00,", "{start: 2027-03-14 12:00, end: 2027-03-14 18:00,"))) == [
+        "plan.yaml:47:13: error: the shift starts on 2027-03-14, outside the event's dates (it is on 2027-03-04 only); "
+        "check the date, or the event's `starts` and `ends`"]
