@@ -26,6 +26,7 @@ import difflib
 import functools
 import re
 import zoneinfo
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -689,7 +690,7 @@ _SAMPLE_FIELDS = {"phone": "phone number", "number": "phone number", "email": "e
                   "ends": "date", "last_reviewed": "date", "start": "date", "end": "date", "days": "date"}
 
 
-def _sample_kind(path: tuple, value: object) -> str | None:
+def _sample_kind(path: tuple[object, ...], value: object) -> str | None:
     names = [part for part in path if isinstance(part, str)]
     kind = _SAMPLE_FIELDS.get(names[-1]) if names else None
     if kind == "date" and not isinstance(value, dt.date):
@@ -719,7 +720,7 @@ def starter_samples() -> frozenset[tuple[str, str]]:
     return frozenset(found)
 
 
-def _leaves(value, path: tuple):
+def _leaves(value: object, path: tuple[object, ...]) -> Iterator[tuple[tuple[object, ...], str | dt.date]]:
     """(path, value) for every text, date and time in the plan, with the YAML's own keys in the path."""
     if isinstance(value, BaseModel):
         for name, info in type(value).model_fields.items():

@@ -14,7 +14,8 @@ import enum
 import functools
 import re
 import zoneinfo
-from typing import Annotated, ClassVar, Literal
+from collections.abc import Callable
+from typing import Annotated, ClassVar, Literal, Self
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -228,7 +229,7 @@ class OnCallHours(Model):
     end: ClockTime = Field(description="When cover ends each day, e.g. 22:00, or 24:00 for midnight")
 
     @model_validator(mode="after")
-    def _in_order(self):
+    def _in_order(self) -> Self:
         if self.end <= self.start:
             raise ValueError(f"@end: on-call hours end ({self.end}) before they start ({self.start})")
         return self
@@ -411,7 +412,7 @@ class Role(Model):
     contact: Prose | None = Field(None, description="How to reach this group (boards and partners)")
 
     @model_validator(mode="after")
-    def _says_something(self):
+    def _says_something(self) -> Self:
         if not self.duties and not self.on_report:
             raise ValueError("@duties: a role needs `duties` (what it does all along) or `on_report` (what it does when a report comes in)")
         return self
@@ -544,7 +545,7 @@ class Channel(Model):
         return self
 
 
-def _text_as(key: str):
+def _text_as(key: str) -> Callable[[object], object]:
     """A plain text where a mapping is expected means the mapping with only `key`."""
     def convert(value: object) -> object:
         return {key: value} if isinstance(value, str) else value
@@ -665,7 +666,7 @@ class Action(Model):
     audience: AudienceField = None
 
     @model_validator(mode="after")
-    def _says_something(self):
+    def _says_something(self) -> Self:
         if not (self.description or self.consequence):
             raise ValueError("@name: a response needs a `description`, or the `consequence` of an enforcement ladder rung")
         return self
