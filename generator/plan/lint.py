@@ -417,6 +417,15 @@ class _Linter:
                      f"nobody is on call during the event ({when}): the rota has no shifts; "
                      f"add shifts {cover}, or remove `rota:` if the team has no rota", at_key=True)
             return
+        first, after_last = dt.datetime.combine(days[0], dt.time()), dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time())
+        span = f"from {days[0]} to {days[-1]}" if len(days) > 1 else f"on {days[0]} only"
+        for index, shift in enumerate(self.plan.rota):
+            if not first <= shift.start < after_last:
+                self.add("SHIFT-COVERAGE", ("rota", index, "start"), f"the shift starts on {shift.start:%Y-%m-%d}, outside the "
+                         f"event's dates (it is {span}); check the date, or the event's `starts` and `ends`")
+            elif shift.end > after_last:
+                self.add("SHIFT-COVERAGE", ("rota", index, "end"), f"the shift ends on {shift.end:%Y-%m-%d %H:%M}, after the "
+                         f"event's last day ends (it is {span}); end it at {days[-1] + dt.timedelta(days=1)} 00:00 at the latest")
         spans = [(self.to_utc(s.start), self.to_utc(s.end), i) for i, s in enumerate(self.plan.rota)]
         day_starts = f"the on-call hours start at {hours.start}" if hours else "the event day starts at 00:00"
         day_ends = f"the on-call hours end at {hours.end}" if hours else "the last event day ends at 24:00"

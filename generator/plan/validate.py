@@ -347,17 +347,6 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
                 and plan.event.utc(shift.end) <= plan.event.utc(shift.start):  # after a clock change, or one time with an offset
             problems.append(source.problem(("rota", index, "end"), f"the shift ends ({shift.end:%Y-%m-%d %H:%M}) before it starts "
                                            f"({shift.start:%Y-%m-%d %H:%M}) in {plan.event.timezone} time"))
-        days = plan.event.days
-        if days and isinstance(shift.start, dt.datetime) and isinstance(shift.end, dt.datetime):
-            first, after_last = dt.datetime.combine(days[0], dt.time()), dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time())
-            span = f"from {days[0]} to {days[-1]}" if len(days) > 1 else f"on {days[0]} only"
-            if shift.start.replace(tzinfo=None) < first or shift.start.replace(tzinfo=None) >= after_last:
-                problems.append(source.problem(("rota", index, "start"), f"the shift starts on {shift.start:%Y-%m-%d}, outside the "
-                                               f"event's dates (it is {span}); check the date, or the event's `starts` and `ends`"))
-            elif shift.end.replace(tzinfo=None) > after_last:
-                problems.append(source.problem(("rota", index, "end"), f"the shift ends on {shift.end:%Y-%m-%d %H:%M}, after the "
-                                               f"event's last day ends (it is {span}); end it at {days[-1] + dt.timedelta(days=1)} 00:00 "
-                                               "at the latest"))
         must_exist(shift.lead, responder_ids, ("rota", index, "lead"), "responder id")
         for r_index, rid in enumerate(shift.responders):
             must_exist(rid, responder_ids, ("rota", index, "responders", r_index), "responder id")

@@ -204,9 +204,14 @@ class Guide:
         return "Emergency: " + " / ".join(numbers) if numbers else "In an emergency: local emergency services"
 
     @property
+    def has_rota(self) -> bool:
+        """Whether the plan has a rota, also in editions that may not see it (volunteers see who leads each day)."""
+        return bool(self.plan.rota or self.edition.leads_by_day)
+
+    @property
     def first_call(self) -> str:
         """Whom a volunteer tells next: the lead on call when there is a rota, else the team."""
-        return "the lead responder" if self.plan.rota else "the response team"
+        return "the lead responder" if self.has_rota else "the response team"
 
     def through_lead(self, responder) -> bool:
         """Whether a responder without a phone is reached through a lead: only a non-lead, and only if a lead has a phone."""

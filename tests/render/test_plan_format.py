@@ -273,6 +273,9 @@ def test_a_plan_without_rota_key_is_not_asked_for_shifts():
     assert [f for f in findings(no_rota) if "SHIFT-COVERAGE" in f or "CHANNEL" in f] == []
     text = visible(page(read(no_rota), "volunteer"))
     assert "on shift" not in text and "Then call the lead responder on shift" not in text
+    with_rota = visible(page(read(BASE), "volunteer"))  # volunteers do not see the rota, but know there is one
+    assert "call first, then the lead responder." in with_rota
+    assert "There is no rota" not in with_rota
 
 
 # 6. what may be public: responses, appeals, timelines, confidentiality, what to include in a report
@@ -463,6 +466,7 @@ def test_a_conflict_on_a_shift_says_who_leads_it():
 
 
 def test_a_shift_outside_the_event_dates_says_so():
-    assert problems_of(edit(BASE, ("{start: 2027-03-04 12:00, end: 2027-03-04 18:00,", "{start: 2027-03-14 12:00, end: 2027-03-14 18:00,"))) == [
+    outside = edit(BASE, ("{start: 2027-03-04 12:00, end: 2027-03-04 18:00,", "{start: 2027-03-14 12:00, end: 2027-03-14 18:00,"))
+    assert (
         "plan.yaml:47:13: error: the shift starts on 2027-03-14, outside the event's dates (it is on 2027-03-04 only); "
-        "check the date, or the event's `starts` and `ends`"]
+        "check the date, or the event's `starts` and `ends` [SHIFT-COVERAGE]") in findings(outside)
