@@ -58,6 +58,13 @@ class Result:
     def ok(self) -> bool:
         return self.status != FAILED
 
+    @property
+    def draft(self) -> bool:
+        """Built with DRAFT on every page: the plan still holds placeholders or a starter's samples."""
+        from generator.build import is_draft
+
+        return is_draft(self.problems)
+
 
 def default_jobs() -> int:
     try:
@@ -234,6 +241,9 @@ def summary_table(results: Sequence[Result], output_root: Path | None = None) ->
         lines.append(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]:>{widths[3]}}".rstrip())
         if number == 0:
             lines.append("  ".join("-" * w for w in widths))
+    drafts = [str(result.plan) for result in results if result.status == BUILT and result.draft]
+    if drafts:
+        lines.append(f"DRAFT on every page (placeholders or a starter's sample values left, see the warnings): {', '.join(drafts)}")
     return "\n".join(lines)
 
 

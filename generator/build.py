@@ -32,7 +32,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.check import check_plan
 from generator.errors import PlanError, Problem
@@ -110,7 +110,7 @@ def build_into(
     path = Path(path)
     if passphrase is not None:
         check_passphrase(passphrase)
-    plan, source = checked_plan(path, on_warning)
+    plan, source, draft = checked_plan(path, on_warning)
     specs = select_editions(editions)
     paper = paper or default_paper(plan)
     if paper not in PAPER_SIZES:
@@ -125,7 +125,7 @@ def build_into(
 
     try:
         files = render_editions(plan, path, specs, paper, pdf=pdf, printer=print_side_by_side(print_workers),
-                                reuse=reused if reuse else None, on_edition=on_edition)
+                                reuse=reused if reuse else None, on_edition=on_edition, draft=draft)
     except RefusedResource as refused:
         raise PlanError([locate_refusal(path, refused)]) from None
     check_leaks(plan, files, source)  # the last lock: after rendering, before writing
@@ -137,8 +137,14 @@ def build_into(
     return write_files(target, files, remove_stale=sealed_set)
 
 
-def checked_plan(path: Path, on_warning: Callable[[Problem], None] | None = None) -> tuple[Plan, SourceMap | None]:
-    """The valid plan at `path` and its source positions; PlanError with every problem when it has errors."""
+class CheckedPlan(NamedTuple):
+    plan: Plan
+    source: SourceMap | None  # positions in the plan, for the leak check's problems
+    draft: bool  # placeholders or a starter's sample values left: DRAFT on every page
+
+
+def checked_plan(path: Path, on_warning: Callable[[Problem], None] | None = None) -> CheckedPlan:
+    """The valid plan at `path`, its source positions and whether it is a draft; PlanError with every problem when it has errors."""
     result = check_plan(path)
     errors = [p for p in result.problems if p.severity == "error"]
     if errors or result.plan is None:
@@ -146,7 +152,7 @@ def checked_plan(path: Path, on_warning: Callable[[Problem], None] | None = None
     for problem in result.problems:
         if on_warning:
             on_warning(problem)
-    return result.plan, result.source
+    return CheckedPlan(result.plan, result.source, is_draft(result.problems))
 
 
 def drill_spec(audience: Audience) -> EditionSpec:
@@ -175,12 +181,12 @@ def build_drill(
     for a scenario id the kit cannot use, PlanError and BuildError as build_plan does.
     """
     path = Path(path)
-    plan, source = checked_plan(path, on_warning)
+    plan, source, draft = checked_plan(path, on_warning)
     spec = drill_spec(audience)
     chosen = drill_scenarios(plan, list(scenarios), audience)
     paper = paper or default_paper(plan)
     try:
-        files = render_editions(plan.model_copy(update={"scenarios": chosen}), path, [spec], paper)
+        files = render_editions(plan.model_copy(update={"scenarios": chosen}), path, [spec], paper, draft=draft)
     except RefusedResource as refused:
         raise PlanError([locate_refusal(path, refused)]) from None
     check_leaks(plan, files, source)  # secrets from the whole plan, not only the chosen scenarios
@@ -298,9 +304,14 @@ def select_editions(names: Iterable[str] | None) -> list[EditionSpec]:
     return [spec for key, spec in EDITIONS.items() if key in set(names)]
 
 
+def is_draft(problems: Iterable[Problem]) -> bool:
+    """A plan still holding placeholders or a starter's sample values is printed with DRAFT on every page."""
+    return any(problem.rule == "PLACEHOLDER" for problem in problems)
+
+
 def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper: str, *, pdf: bool = True,
                     printer: Printer | None = None, reuse: Callable[[str, str], bytes | None] | None = None,
-                    on_edition: Callable[[EditionPrint], None] | None = None) -> list[RenderedFile]:
+                    on_edition: Callable[[EditionPrint], None] | None = None, draft: bool = False) -> list[RenderedFile]:
     """Every file of every edition, in memory; `pdf=False` for HTML only (serve).
 
     First every edition's HTML (screen, and print where it has a PDF), then the PDFs in
@@ -315,7 +326,7 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     screens: dict[str, bytes] = {}
     for spec in specs:
         edition = make_edition(plan, spec.audience, spec.name)
-        options: dict[str, Any] = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date)
+        options: dict[str, Any] = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date, draft=draft)
         if pdf and "pdf" in spec.formats:
             prints[spec.name] = render_html(edition, medium="print", **options)
         if "html" in spec.formats:

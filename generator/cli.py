@@ -350,7 +350,12 @@ def init(path: Path | None, team: str) -> None:
     written = write_starter(path, team)
     click.echo(f"Wrote {written.path}: a starter plan for a {team} team "
                f"({written.placeholders} lines marked CHANGE ME; readable only by you).")
-    click.echo(f"Editors with the YAML language server use the schema at {written.schema}.")
+    if written.schema_written:
+        click.echo(f"Wrote the plan's schema next to it, {written.schema_written}: editors with the YAML language server "
+                   f"find it through the plan's first line (`$schema={written.schema}`); keep the two files together.")
+    else:
+        click.echo(f"Editors with the YAML language server use the schema at {written.schema} "
+                   "(named on the plan's first line).")
     click.echo("Next:")
     click.echo(f"  1. replace every CHANGE ME in {written.path}")
     click.echo(f"  2. incident-guide check {written.path}")

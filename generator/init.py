@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import UserError
-from generator.paths import package_or_repo_dir, templates_dir
+from generator.paths import templates_dir
 
 TEAMS = {
     "foundation": "an open source project's foundation: a board member and two people from under-represented groups, all three on every report",
@@ -38,6 +38,7 @@ class Written:
     path: Path
     schema: str  # what the `$schema=` line points at
     placeholders: int  # lines holding CHANGE ME
+    schema_written: Path | None = None  # the schema file written next to the plan, if one was
 
 
 def starter_path(team: str) -> Path:
@@ -53,28 +54,19 @@ def starter_text(team: str) -> str:
 def schema_reference(target: Path) -> str:
     """What the plan's `$schema=` line should say so an editor finds the schema from `target`.
 
-    yaml-language-server resolves a relative path against the YAML file itself. In
-    order: a `schema/plan.schema.json` in the plan's folder or one above it (a
-    checkout or a project that keeps its own copy) as a relative path; else the copy
-    installed with incident-guide, relative when it shares a folder with the plan
-    (a virtual environment inside the project) and absolute otherwise; else the
-    schema's $id, which `incident-guide schema > plan.schema.json` can replace.
+    yaml-language-server resolves a relative path against the YAML file itself. A
+    `schema/plan.schema.json` in the plan's folder or one above it (a checkout, or a
+    project that keeps its own copy) is used as a relative path; otherwise the schema
+    is written next to the plan (`plan.schema.json`, see `write_starter`), which keeps
+    working when the folder is shared or the Python environment moves. A path into
+    the installed package would break on both.
     """
     folder = target.resolve().parent
     for parent in (folder, *folder.parents):
         candidate = parent / "schema" / SCHEMA_FILE
         if candidate.is_file():
             return _relative(candidate, folder)
-    installed = package_or_repo_dir("schema") / SCHEMA_FILE
-    if installed.is_file():
-        installed = installed.resolve()
-        common = Path(os.path.commonpath([installed, folder]))
-        if common != Path(common.anchor) and common != Path.home():
-            return _relative(installed, folder)
-        return installed.as_posix()
-    from generator.plan.schema import SCHEMA_ID
-
-    return SCHEMA_ID
+    return SCHEMA_FILE
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -125,4 +117,22 @@ def write_starter(path: Path | None, team: str = DEFAULT_TEAM) -> Written:
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     placeholders = sum(PLACEHOLDER in line for line in text.splitlines())
-    return Written(target, schema, placeholders)
+    return Written(target, schema, placeholders, _write_schema_next_to(target) if schema == SCHEMA_FILE else None)
+
+
+def _write_schema_next_to(target: Path) -> Path | None:
+    """The JSON Schema as `plan.schema.json` beside the plan; an existing file is left as it is."""
+    from generator.plan.schema import (
+        plan_schema_text,  # the model, not the printing side
+    )
+
+    path = target.parent / SCHEMA_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return None
+    except OSError as exc:
+        raise InitError(f"{path}: cannot write the schema: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(plan_schema_text())
+    return path

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import stat
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-import generator.init as init_module
 from generator.check import check_plan
 from generator.cli import main
-from generator.init import TEAMS, InitError, schema_reference, starter_path, write_starter
+from generator.init import (
+    TEAMS,
+    InitError,
+    schema_reference,
+    starter_path,
+    write_starter,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -148,21 +155,19 @@ def test_schema_line_is_relative_to_a_project_copy(tmp_path):
     assert (target.parent / reference).resolve() == schema.resolve()
 
 
-def test_schema_line_points_at_the_installed_copy_from_a_fresh_folder(tmp_path, monkeypatch):
-    package = tmp_path / "site-packages" / "generator"
-    (package / "schema").mkdir(parents=True)
-    (package / "schema" / "plan.schema.json").write_text("{}")
-    real = init_module.package_or_repo_dir
-
-    def fake(name):
-        return package / "schema" if name == "schema" else real(name)
-
-    monkeypatch.setattr(init_module, "package_or_repo_dir", fake)
+def test_outside_a_project_the_schema_is_written_next_to_the_plan(tmp_path):
+    # never a path into the installed package: it breaks when the plan is shared or the environment moves
     fresh = tmp_path / "my-event"
-    reference = schema_reference(fresh / "plans" / "x.yaml")
-    # works from where the plan is: relative paths resolve against the plan's folder
-    resolved = (fresh / "plans" / reference).resolve() if not reference.startswith("/") else Path(reference)
-    assert resolved == (package / "schema" / "plan.schema.json").resolve()
+    written = write_starter(fresh / "plans" / "x.yaml", "meetup")
+    assert _schema_target(written.path) == "plan.schema.json"
+    schema = fresh / "plans" / "plan.schema.json"
+    assert written.schema_written == schema
+    assert json.loads(schema.read_text(encoding="utf-8"))["title"] == "incident-guide plan"
+    moved = tmp_path / "shared"
+    shutil.copytree(fresh / "plans", moved)
+    assert (moved / _schema_target(moved / "x.yaml")).is_file()  # still found after the folder moves
+    again = write_starter(fresh / "plans" / "y.yaml", "meetup")
+    assert again.schema_written is None and _schema_target(again.path) == "plan.schema.json"  # the first copy is kept
 
 
 def test_schema_line_of_example_plans_resolves_in_the_checkout():

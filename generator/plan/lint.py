@@ -22,6 +22,7 @@ repeated hour. Coverage, overlaps and stretches are computed in UTC.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zoneinfo
 from collections.abc import Iterator
@@ -93,7 +94,9 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in [
     Rule("SHARED-CONTACT", "error", "Two responders have the same phone number or e-mail address.", ("responders",)),
     Rule("TEAM-LANGUAGES", "warning", "No responder speaks one of the event's languages."),
     Rule("REVIEW-DATE", "warning", "The plan has no `last_reviewed` date, or it is more than a year old."),
-    Rule("PLACEHOLDER", "warning", "A value still starts with TODO or CHANGE ME.", tuple(ITEM_KINDS)),
+    Rule("PLACEHOLDER", "warning", "A value still starts with TODO or CHANGE ME, a line still says CHANGE ME, or a starter "
+         "plan still holds one of the starter's sample values (its numbers, example.org addresses and links, its dates).",
+         tuple(ITEM_KINDS)),
     Rule("PRIVATE-PASTE", "error", "A value its readers may not see (a responder-only e-mail, phone, handle or name) is written into a field they read.",
          waivable=False),
     Rule("WAIVER-RULE", "error", "A waiver names an unknown rule, or a rule that cannot apply where the waiver is.", waivable=False),
@@ -109,6 +112,7 @@ class Finding:
     hint: str | None = None
     at_key: bool = False
     subjects: tuple[tuple[Any, ...], ...] = ()  # item paths whose waivers may also switch this finding off
+    at: tuple[int, int] | None = None  # a position with no value behind it (a comment)
 
 
 @dataclass
@@ -167,6 +171,9 @@ def _apply_waivers(findings: list[Finding], waivers: list[_Waiver], source: Sour
 
 
 def _problem(source: SourceMap, finding: Finding) -> Problem:
+    if finding.at:
+        return Problem(source.file, *finding.at, finding.message, hint=finding.hint,
+                       severity=RULES[finding.rule].severity, rule=finding.rule, path=finding.path)
     return source.problem(finding.path, finding.message, at_key=finding.at_key, hint=finding.hint,
                           severity=RULES[finding.rule].severity, rule=finding.rule)
 
@@ -249,9 +256,16 @@ class _Linter:
                     self.on_call.append(_OnCall(who, start, end, index, path))
         days = plan.event.days
         self.window = None
+        # the stretches someone must be on call, in UTC: the whole event, or each day's `on_call_hours`
+        self.windows: list[tuple[dt.datetime, dt.datetime]] = []
         if days:
             self.window = (self.to_utc(dt.datetime.combine(days[0], dt.time())),
                            self.to_utc(dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time())))
+            hours = plan.event.on_call_hours
+            if hours:
+                self.windows = [tuple(self.to_utc(t) for t in hours.span(day)) for day in days]  # type: ignore[misc]
+            else:
+                self.windows = [self.window]
 
     def run(self) -> tuple[list[Finding], list[_Waiver], list[Problem]]:
         waivers, problems = self.waivers()
@@ -329,9 +343,10 @@ class _Linter:
                     pair = frozenset((who, other))
                     if pair in pairs and who != other:
                         kind, where = pairs[pair]
+                        leads = f", which `{other}` leads" if other == shift.lead else ""
                         self.add("TEAM-CONFLICT", path,
-                                 f"`{who}` and `{other}` {self.relation_words(kind)} (line {self.line(where)}) and are on the same shift; "
-                                 "move one of them to another shift",
+                                 f"`{who}` and `{other}` {self.relation_words(kind)} (line {self.line(where)}) and are on the same "
+                                 f"shift{leads}; move one of them to another shift",
                                  subjects=(("responders", self._index(who)), ("responders", self._index(other))))
                 people.append((who, path))
         ids = [r.id for r in self.plan.responders]
@@ -398,24 +413,40 @@ class _Linter:
     def shift_coverage(self) -> None:
         if self.window is None:
             return
-        start, end = self.window
         days = self.plan.event.days
+        hours = self.plan.event.on_call_hours
         if not self.plan.rota:
-            where = ("rota",) if ("rota",) in self.source.values else ("event", "starts")
+            if ("rota",) not in self.source.values:
+                return  # no rota at all: the team is reached through the channels, and the cover says so
             when = f"{days[0]} to {days[-1]}" if len(days) > 1 else f"{days[0]}"
-            self.add("SHIFT-COVERAGE", where,
+            cover = f"from {hours.start} to {hours.end} each day" if hours else "from 00:00 on the first day to 24:00 on the last"
+            self.add("SHIFT-COVERAGE", ("rota",),
                      f"nobody is on call during the event ({when}): the rota has no shifts; "
-                     "add shifts from 00:00 on the first day to 24:00 on the last", at_key=where == ("rota",))
+                     f"add shifts {cover}, or remove `rota:` if the team has no rota", at_key=True)
             return
+        first, after_last = dt.datetime.combine(days[0], dt.time()), dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time())
+        span = f"from {days[0]} to {days[-1]}" if len(days) > 1 else f"on {days[0]} only"
+        for index, shift in enumerate(self.plan.rota):
+            if not first <= shift.start < after_last:
+                self.add("SHIFT-COVERAGE", ("rota", index, "start"), f"the shift starts on {shift.start:%Y-%m-%d}, outside the "
+                         f"event's dates (it is {span}); check the date, or the event's `starts` and `ends`")
+            elif shift.end > after_last:
+                self.add("SHIFT-COVERAGE", ("rota", index, "end"), f"the shift ends on {shift.end:%Y-%m-%d %H:%M}, after the "
+                         f"event's last day ends (it is {span}); end it at {days[-1] + dt.timedelta(days=1)} 00:00 at the latest")
         spans = [(self.to_utc(s.start), self.to_utc(s.end), i) for i, s in enumerate(self.plan.rota)]
-        for gap_start, gap_end, before, after in gaps(spans, start, end):
+        day_starts = f"the on-call hours start at {hours.start}" if hours else "the event day starts at 00:00"
+        day_ends = f"the on-call hours end at {hours.end}" if hours else "the last event day ends at 24:00"
+        for gap_start, gap_end, before, after in (gap for window in self.windows for gap in gaps(spans, *window)):
             text = f"nobody is on call from {self.span_text(gap_start, gap_end)} ({_duration(gap_end - gap_start)})"
+            if before is None and after is None:
+                self.add("SHIFT-COVERAGE", ("rota",), text + f"; {day_starts}: add shifts for that day", at_key=True)
+                continue
             if before is None:
                 path = ("rota", after, "start")
-                advice = "; the event day starts at 00:00: start this shift earlier or add one before it"
+                advice = f"; {day_starts}: start this shift earlier or add one before it"
             elif after is None:
                 path = ("rota", before, "end")
-                advice = "; the last event day ends at 24:00: end this shift later or add one after it"
+                advice = f"; {day_ends}: end this shift later or add one after it"
             else:
                 path = ("rota", before, "end")
                 advice = f"; end this shift later or add one before the shift on line {self.line(('rota', after))}"
@@ -479,14 +510,13 @@ class _Linter:
                 self.add("CHANNEL-PRIVATE-PHONE", path + ("phone",),
                          f"this {channel.kind.value} line is `{phones[channel.phone]}`'s own phone: reports go unanswered when they "
                          "are off shift and their number becomes public; use a shared number that is passed to whoever is on call")
-            if not channel.staffed_by or self.window is None or not self.plan.rota:
+            if not channel.staffed_by or not self.windows or not self.plan.rota:
                 continue  # "whoever is on call": SHIFT-COVERAGE speaks for the rota
             staff = set(channel.staffed_by)
             spans = [(e.start, e.end, e.shift) for e in self.on_call if e.who in staff]
-            start, end = self.window
-            holes = gaps(spans, start, end)
+            holes = [gap for window in self.windows for gap in gaps(spans, *window)]
             names = ", ".join(f"`{who}`" for who in channel.staffed_by)
-            if len(holes) == 1 and holes[0][:2] == (start, end):
+            if [hole[:2] for hole in holes] == self.windows:
                 self.add("CHANNEL-STAFFED", path + ("staffed_by",),
                          f"nobody answers `{channel.label}`: {names} {'is' if len(staff) == 1 else 'are'} never on call during the event; "
                          "put them on the rota, or empty `staffed_by` so whoever is on call answers it")
@@ -501,10 +531,16 @@ class _Linter:
     def chain_end(self) -> None:
         chain = self.plan.reporting.chain
         last = self.plan.role(chain[-1])
-        if last is not None and last.kind not in (RoleKind.board, RoleKind.partner):
+        outside = (RoleKind.board, RoleKind.partner)
+        appeals = self.plan.reporting.appeals
+        hears_appeals = [role for role in (self.plan.role(i) for i in (appeals.to if appeals else [])) if role]
+        if any(role.kind in outside for role in hears_appeals):
+            return  # escalation may stop inside the team: the board or partner that hears appeals is outside it
+        if last is not None and last.kind not in outside:
             self.add("CHAIN-END", ("reporting", "chain", len(chain) - 1),
-                     f"the reporting chain ends at `{last.id}` (kind `{last.kind.value}`): reports about a responder and appeals "
-                     "need somewhere outside the response team; end the chain with a role of kind `board` or `partner`")
+                     f"the reporting chain ends at `{last.id}` (kind `{last.kind.value}`) and no role outside the response team "
+                     "hears appeals: reports about a responder and appeals need somewhere to go; end the chain with a role of kind "
+                     "`board` or `partner`, or name one in `reporting.appeals.to`")
 
     # scenarios -------------------------------------------------------------------
 
@@ -600,6 +636,33 @@ class _Linter:
             if PLACEHOLDER_TEXT.match(value):
                 shown = value if len(value) <= 40 else value[:37] + "..."
                 self.add("PLACEHOLDER", path, f"`{shown}` is a placeholder; replace it with the real value")
+        if any(line.startswith(STARTER_MARK) for line in self.source.lines):
+            self.starter_values()
+        # every other line that still says CHANGE ME, in a comment or inside a text (as many as `init` counted)
+        flagged = {self.line(f.path) for f in self.findings if f.rule == "PLACEHOLDER"}
+        for number, text in enumerate(self.source.lines, start=1):
+            column = text.find(PLACEHOLDER_MARK)
+            if column >= 0 and number not in flagged:
+                where = "a comment" if "#" in text[:column] else "this line"
+                self.add("PLACEHOLDER", (), f"{where} still says {PLACEHOLDER_MARK}: replace the value it marks, then remove "
+                         "the mark", at=(number, column + 1))
+
+    def starter_values(self) -> None:
+        """In a plan written by `init`: every value still equal to one of the starters' samples."""
+        samples = starter_samples()
+        for path, value in _leaves(self.plan, ()):
+            kind = _sample_kind(path, value)
+            if kind is None:
+                continue
+            text = value.isoformat(sep=" ", timespec="minutes") if isinstance(value, dt.datetime) else str(value)
+            if kind in ("e-mail address", "link") and _example_domain(text):
+                why = "uses example.org, a domain for examples"
+            elif (kind, text) in samples:
+                why = "is the starter's sample"
+            else:
+                continue
+            self.add("PLACEHOLDER", path, f"`{text}` {why} ({kind}); replace it with the real value, then remove the "
+                     f"`{STARTER_MARK}` line at the top")
 
     # audiences -------------------------------------------------------------------
 
@@ -647,6 +710,55 @@ class _Linter:
             else:
                 waivers.append(_Waiver(rule_id, scope, kind, path))
         return waivers, problems
+
+
+PLACEHOLDER_MARK = "CHANGE ME"
+STARTER_MARK = "# Starter plan:"  # the first comment of every starter in templates/starters/
+_SAMPLE_FIELDS = {"phone": "phone number", "number": "phone number", "email": "e-mail address", "link": "link",
+                  "website": "link", "code_of_conduct": "link", "reporting_guidelines": "link", "starts": "date",
+                  "ends": "date", "last_reviewed": "date", "start": "date", "end": "date", "days": "date"}
+
+
+def _sample_kind(path: tuple[object, ...], value: object) -> str | None:
+    names = [part for part in path if isinstance(part, str)]
+    kind = _SAMPLE_FIELDS.get(names[-1]) if names else None
+    if kind == "date" and not isinstance(value, dt.date):
+        return None  # `start` and `end` of on-call hours are clock times, not sample dates
+    if kind == "phone number" and not str(value).startswith("+"):
+        return None  # a short service number (101, 988) is the country's real one
+    return kind
+
+
+def _example_domain(text: str) -> bool:
+    host = text.rpartition("@")[2] if "@" in text and "://" not in text else re.sub(r"^https?://", "", text).split("/")[0]
+    return host.lower() == "example.org" or host.lower().endswith(".example.org")
+
+
+@functools.cache
+def starter_samples() -> frozenset[tuple[str, str]]:
+    """(kind, value) of every phone number, e-mail address, link and date in the bundled starters."""
+    from generator.init import TEAMS, starter_path  # the starters live with the templates
+    from generator.plan.validate import read_plan
+
+    found = set()
+    for team in TEAMS:
+        for path, value in _leaves(read_plan(starter_path(team)), ()):
+            kind = _sample_kind(path, value)
+            if kind:
+                found.add((kind, value.isoformat(sep=" ", timespec="minutes") if isinstance(value, dt.datetime) else str(value)))
+    return frozenset(found)
+
+
+def _leaves(value: object, path: tuple[object, ...]) -> Iterator[tuple[tuple[object, ...], str | dt.date]]:
+    """(path, value) for every text, date and time in the plan, with the YAML's own keys in the path."""
+    if isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            yield from _leaves(getattr(value, name), path + (info.alias or name,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, path + (index,))
+    elif isinstance(value, (str, dt.date)) and not isinstance(value, Enum):
+        yield path, value
 
 
 def _strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:

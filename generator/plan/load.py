@@ -49,6 +49,11 @@ class SourceMap:
     ends: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
     text: str = ""  # the plan as written
 
+    @property
+    def lines(self) -> list[str]:
+        """The file's text line by line, for rules that read comments."""
+        return self.text.splitlines()
+
     def inside(self, path: tuple[Any, ...], pattern: re.Pattern[str]) -> tuple[int, int]:
         """Where `pattern` first matches the source text of the value at `path`; the value's start if it does not."""
         start = self.value(path)

@@ -13,8 +13,8 @@ import enum
 import functools
 import re
 import zoneinfo
-from collections.abc import Iterable
-from typing import Annotated, Any, ClassVar, Literal
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any, ClassVar, Literal, Self
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -22,6 +22,7 @@ from phonenumbers import shortnumberinfo
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -70,6 +71,16 @@ def usual_emergency_number(country: str) -> str:
         if shortnumberinfo.is_emergency_number(candidate, country):
             return candidate
     return "112"
+
+
+def language_region(tag: object) -> str | None:
+    """The country of a language tag (`en-GB` -> GB, `pt-BR` -> BR), if it names one."""
+    if not isinstance(tag, str):
+        return None
+    for part in tag.split("-")[1:]:
+        if len(part) == 2 and part.upper() in phonenumbers.SUPPORTED_REGIONS:
+            return part.upper()
+    return None
 
 
 def _shown(value: str, limit: int = 60) -> str:
@@ -214,6 +225,36 @@ class EventKind(str, enum.Enum):
     project = "project"
 
 
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$", description="A wall-clock time, HH:MM; 24:00 is the end of the day")]
+
+
+class OnCallHours(Model):
+    """When responders are on call on each event day; the rota must cover these hours (SHIFT-COVERAGE)."""
+
+    start: ClockTime = Field(description="When cover starts each day, e.g. 08:00")
+    end: ClockTime = Field(description="When cover ends each day, e.g. 22:00, or 24:00 for midnight")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError(f"@end: on-call hours end ({self.end}) before they start ({self.start})")
+        return self
+
+    def span(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """The on-call hours of `day` as wall-clock times."""
+        def at(text: str) -> dt.datetime:
+            hours, minutes = (int(part) for part in text.split(":"))
+            return dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hours, minutes=minutes)
+        return at(self.start), at(self.end)
+
+
+def _check_emergency(value: str, info: ValidationInfo) -> str:
+    return "none" if value.strip().lower() == "none" else _check_dial(value, info)
+
+
+EmergencyNumber = Annotated[str, AfterValidator(_check_emergency), Field(json_schema_extra={"format": "phone"})]
+
+
 class Event(Model):
     """The event or community the plan is for."""
 
@@ -224,7 +265,14 @@ class Event(Model):
     starts: dt.date | None = Field(None, description="First day (events only)")
     ends: dt.date | None = Field(None, description="Last day (events only)")
     timezone: str = Field(description="IANA time zone, e.g. Europe/London")
-    country: Country | None = Field(None, description="Two-letter country code for phone numbers when there is no venue")
+    country: Country | None = Field(None, description=(
+        "Two-letter country code for phone numbers when there is no venue; without it, the region of the first "
+        "language (en-GB: GB) is used for phone numbers and paper"))
+    emergency_number: EmergencyNumber | None = Field(None, description=(
+        "Without a venue: the emergency number to print (default: the usual one of `country`), or `none` for a "
+        "community spread over many countries: the guides then say to contact local emergency services"))
+    on_call_hours: OnCallHours | None = Field(None, description=(
+        "When the team is on call each event day, e.g. {start: 08:00, end: 22:00}; without it the rota must cover 00:00-24:00"))
     languages: list[Language] = Field(default_factory=lambda: ["en"], min_length=1)
     locale: Annotated[str, AfterValidator(_check_locale)] | None = Field(
         None, description="BCP 47 locale of the guide's own words and of dates, times, numbers and paper, e.g. en-US, en-GB, "
@@ -291,11 +339,12 @@ class Event(Model):
 # --- venues -----------------------------------------------------------------
 
 class Number(Model):
-    """A number to call, with when to use it."""
+    """A number to call, with when to use it and, optionally, its web page."""
 
     label: Text
     number: DialNumber
-    when: Prose = Field(description="When to call it, e.g. theft or trespassing; dial the emergency number for violence")
+    when: Prose | None = Field(None, description="When to call it, e.g. theft or trespassing; dial the emergency number for violence")
+    link: Link | None = Field(None, description="The service's web page, printed after the note, e.g. a crisis line's chat")
     audience: AudienceField = None
 
 
@@ -306,6 +355,7 @@ class Contact(Model):
     phone: DialNumber | None = None
     where: Text | None = None
     when: Prose | None = None
+    link: Link | None = Field(None, description="A web page, printed after the note")
     audience: AudienceField = None
 
 
@@ -342,6 +392,8 @@ class Venue(Model):
     address: Annotated[list[Text], Field(min_length=1, description="Street address, one line per item, as emergency services need it")]
     country: Country = Field(description="Two-letter country code, e.g. GB")
     emergency_number: DialNumber | None = Field(None, description="Defaults to the country's usual number")
+    emergency_when: Prose | None = Field(None, description="A note printed with the emergency number, e.g. 'When in doubt, call.'")
+    emergency_link: Link | None = Field(None, description="A web page printed with the emergency number, e.g. text relay for deaf callers")
     directions: Prose | None = None
     numbers: list[Number] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)
@@ -370,8 +422,17 @@ class Role(Model):
     id: Id
     name: Text
     kind: RoleKind
-    duties: list[Prose] = Field(min_length=1)
+    duties: list[Prose] = Field(default_factory=list, description="Standing duties, printed under roles and governance")
+    on_report: list[Prose] = Field(default_factory=list, description=(
+        "What this role does when a report comes in (the response protocol by role); "
+        "printed in the protocol instead of `duties`"))
     contact: Prose | None = Field(None, description="How to reach this group (boards and partners)")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Self:
+        if not self.duties and not self.on_report:
+            raise ValueError("@duties: a role needs `duties` (what it does all along) or `on_report` (what it does when a report comes in)")
+        return self
 
 
 class ResponderRole(str, enum.Enum):
@@ -506,13 +567,32 @@ class Channel(Model):
         return self
 
 
+def _text_as(key: str) -> Callable[[object], object]:
+    """A plain text where a mapping is expected means the mapping with only `key`."""
+    def convert(value: object) -> object:
+        return {key: value} if isinstance(value, str) else value
+    return convert
+
+
+class Appeals(Model):
+    """How a decision is appealed and who hears it; separate from the escalation chain."""
+
+    how: Prose = Field(description="How to appeal, by when, and who steps aside")
+    to: list[Id] = Field(default_factory=list, description="Role ids that hear appeals, e.g. [board]; they need not be in `chain`")
+    audience: AudienceField = None
+
+
+AppealsItem = Annotated[Appeals, BeforeValidator(_text_as("how"), json_schema_input_type=Prose | Appeals)]
+
+
 class Reporting(Model):
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.public
-    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"chain": Audience.volunteer, "appeals": Audience.volunteer}
+    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"chain": Audience.volunteer}
     channels: list[Channel] = Field(min_length=1)
     recognise_responders: Prose | None = Field(None, description="How attendees can recognise a responder, e.g. orange lanyards")
     chain: list[Id] = Field(min_length=2, description="Role ids from participant up to the board, in order")
-    appeals: Prose | None = Field(None, description="How a decision can be appealed, and to whom")
+    appeals: AppealsItem | None = Field(None, description=(
+        "How a decision can be appealed, and to whom: text, or a mapping with `how`, `to` (role ids) and `audience`"))
 
 
 # --- procedure --------------------------------------------------------------
@@ -527,6 +607,17 @@ class TakingReports(Model):
     ask: list[Prose] = Field(min_length=1, description="Questions to ask the person reporting")
     do: list[Prose] = Field(default_factory=list)
     do_not: list[Prose] = Field(min_length=1)
+
+
+class InformationToGather(Model):
+    """The checklist of what to find out about an incident (what, when, where, who, witnesses, is it ongoing).
+
+    Printed in "taking a report" and with the report form; with `audience: public` the
+    public sheet lists it as what to include in a report.
+    """
+
+    items: list[Prose] = Field(min_length=1, description="One thing to find out per item, e.g. 'Is it still going on?'")
+    audience: AudienceField = None
 
 
 class FormField(Model):
@@ -584,11 +675,27 @@ class Resource(Model):
 
 
 class Action(Model):
-    """A rung of the ladder of possible responses."""
+    """A rung of the ladder of possible responses, mildest first.
+
+    A response menu gives each rung a `description`; an enforcement ladder (Contributor
+    Covenant, Mozilla, Django) gives the behaviour it answers (`community_impact`), the
+    `consequence`, what is `expected` of the person and for how long (`duration`).
+    """
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     name: Text
-    description: Prose
+    description: Prose | None = Field(None, description="What the response is")
+    community_impact: Prose | None = Field(None, description="The behaviour this rung answers, e.g. a single rude remark")
+    consequence: Prose | None = Field(None, description="What the team does, e.g. a private written warning")
+    expected: Prose | None = Field(None, description="What is expected of the person, e.g. no contact with those involved")
+    duration: Text | None = Field(None, description="For how long, e.g. three months")
+    audience: AudienceField = None
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Self:
+        if not (self.description or self.consequence):
+            raise ValueError("@name: a response needs a `description`, or the `consequence` of an enforcement ladder rung")
+        return self
 
 
 class Definition(Model):
@@ -619,19 +726,51 @@ class Drill(Model):
     audience: AudienceField = None
 
 
+def _one_or_more(value: object) -> object:
+    """`say: "Thank you."` means a list of one phrase."""
+    return [value] if isinstance(value, str) else value
+
+
+Phrases = Annotated[list[Prose], BeforeValidator(_one_or_more, json_schema_input_type=Prose | list[Prose])]
+
+
+class ScenarioStep(Model):
+    """One step of a scenario card, with the phrase said at this step and what not to do here.
+
+    A step written as plain text is the same as a mapping with only `do`.
+    """
+
+    do: Prose = Field(description="What to do at this step")
+    say: Phrases = Field(default_factory=list, description="The exact words to say at this step (one phrase or a list)")
+    do_not: list[Prose] = Field(default_factory=list, description="What not to do at this step")
+    steps: list[Prose] = Field(default_factory=list, description="Sub-steps, printed as a lettered list under this step")
+
+
+def _step_from_text(value: object) -> object:
+    return {"do": value} if isinstance(value, str) else value
+
+
+StepItem = Annotated[ScenarioStep, BeforeValidator(_step_from_text, json_schema_input_type=Prose | ScenarioStep)]
+
+
 class Scenario(Model):
-    """A titled card of steps and exact phrases for a common situation."""
+    """A titled card of steps and exact phrases for a common situation.
+
+    `impact` and `risk` are optional: a scripted card written from a published guide
+    may not assess its situation.
+    """
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"waivers": Audience.responder}
     id: Id
     title: Text
     applies_when: Prose
-    impact: Id
-    risk: Id
+    impact: Id | None = Field(None, description="Impact level id from the assessment (or low/high without one)")
+    risk: Id | None = Field(None, description="Risk level id from the assessment (or low/high without one)")
     handling: Handling = Handling.scripted
-    steps: list[Prose] = Field(min_length=1)
-    say: list[Prose] = Field(default_factory=list, description="Exact phrases to use")
+    steps: list[StepItem] = Field(min_length=1, description=(
+        "The steps in order: text, or a mapping with `do` and optionally `say`, `do_not` and sub-`steps`"))
+    say: list[Prose] = Field(default_factory=list, description="Exact phrases to use, printed after the steps; put a phrase said at one step in that step's `say`")
     do_not: list[Prose] = Field(default_factory=list)
     escalate_to: list[Id] = Field(default_factory=list, description="Role or responder ids")
     audience: AudienceField = None
@@ -642,19 +781,46 @@ class Scenario(Model):
 # --- communication and governance -------------------------------------------
 
 class Timeline(Model):
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     what: Text
     within: Text = Field(description="e.g. 24 hours, one week")
+    audience: AudienceField = None
+
+
+class Confidentiality(Model):
+    """How reports are kept confidential; with `audience: public` the public sheet prints it."""
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    text: Prose
+    audience: AudienceField = None
+
+
+ConfidentialityItem = Annotated[Confidentiality, BeforeValidator(_text_as("text"), json_schema_input_type=Prose | Confidentiality)]
 
 
 class Communication(Model):
+    """How the team communicates. Responder-only, except timelines and the confidentiality
+    statement, which carry their own `audience` (responder unless they say otherwise)."""
+
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
-    secure_channel: Prose = Field(description="Where responders talk, e.g. a Signal group; nothing sensitive in e-mail")
+    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {
+        "secure_channel": Audience.responder, "spokespeople": Audience.responder, "public_statements": Audience.responder,
+        "records": Audience.responder, "retention": Audience.responder, "transparency_report": Audience.responder,
+    }
+    secure_channel: Prose | None = Field(None, description="Where responders talk, e.g. a Signal group; nothing sensitive in e-mail")
     spokespeople: list[Id] = Field(default_factory=list, description="Role or responder ids who may speak publicly")
     public_statements: Prose | None = None
     timelines: list[Timeline] = Field(default_factory=list)
     records: Prose | None = Field(None, description="What is recorded, where, who can read it")
     retention: Prose | None = None
     transparency_report: Prose | None = None
+    confidentiality: ConfidentialityItem | None = Field(None, description=(
+        "How reports are kept confidential: text, or a mapping with `text` and `audience` (public: on the public sheet)"))
+
+    def item_audience(self) -> Audience:
+        """The widest audience of the parts that carry one; responder when none is lowered."""
+        parts = [*self.timelines, *([self.confidentiality] if self.confidentiality else [])]
+        return min((part.item_audience() for part in parts), key=lambda a: a.rank, default=Audience.responder)
 
 
 class ResponsesOrder(str, enum.Enum):
@@ -675,9 +841,7 @@ class Plan(Model):
         "taking_reports": Audience.volunteer,
         "report_form": Audience.responder,
         "assessment": Audience.responder,
-        "responses": Audience.responder,
         "definitions": Audience.volunteer,
-        "communication": Audience.responder,
         "waivers": Audience.responder,
     }
 
@@ -690,6 +854,7 @@ class Plan(Model):
     reporting: Reporting
     procedure: list[Step] = Field(default_factory=list)
     taking_reports: TakingReports
+    information_to_gather: InformationToGather | None = Field(None, description="The checklist of what to find out when someone reports")
     report_form: list[FormField] = Field(default_factory=list)
     assessment: Assessment | None = None
     resources: list[Resource] = Field(default_factory=list)
@@ -724,7 +889,21 @@ class Plan(Model):
 
     @property
     def region(self) -> str | None:
-        return self.venues[0].country if self.venues else self.event.country
+        """The country phone numbers are read in and paper follows: the first venue's, the event's, or the language's."""
+        if self.venues:
+            return self.venues[0].country
+        return self.event.country or language_region(self.event.languages[0])
+
+    @property
+    def emergency_numbers(self) -> list[str]:
+        """The emergency numbers to print, each once: the venues', else the event's; none for `emergency_number: none`."""
+        if self.venues:
+            numbers = [venue.emergency for venue in self.venues]
+        elif self.event.emergency_number:
+            numbers = [] if self.event.emergency_number == "none" else [self.event.emergency_number]
+        else:
+            numbers = [usual_emergency_number(self.event.country)] if self.event.country else []
+        return list(dict.fromkeys(numbers))
 
     @property
     def locale(self) -> str:

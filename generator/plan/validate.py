@@ -15,9 +15,9 @@ import phonenumbers
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from generator.errors import PlanError, Problem, closest, did_you_mean, path_text, quoted
+from generator.errors import PlanError, Problem, closest, did_you_mean, quoted
 from generator.plan.load import LoadedPlan, SourceMap, load_file
-from generator.plan.model import DEFAULT_LEVELS, FORMAT_VERSION, Plan
+from generator.plan.model import DEFAULT_LEVELS, FORMAT_VERSION, Plan, language_region
 
 
 def read_plan(path: str | Path) -> Plan:
@@ -82,7 +82,12 @@ def _country_given(data: dict[str, Any]) -> Any:
 
 
 def _region(data: dict[str, Any]) -> str | None:
+    """The country of phone numbers: the venue's or event's as written, else the first language's region (en-GB)."""
     country = _country_given(data)
+    if country is None and not data.get("venues"):
+        event = data.get("event")
+        languages = event.get("languages") if isinstance(event, dict) else None
+        country = language_region(languages[0]) if isinstance(languages, list) and languages else None
     return country if isinstance(country, str) and country in phonenumbers.SUPPORTED_REGIONS else None
 
 
@@ -114,6 +119,8 @@ def _problem(error: ErrorDetails, source: SourceMap) -> Problem:
             hint = typo
         elif " " in str(loc[-1]).strip():
             hint = "this looks like text rather than a key: inside `{...}` a comma ends the value, so put text with commas in quotes"
+        elif _belongs(str(loc[-1])):
+            hint = f"`{loc[-1]}` belongs under " + " or ".join(f"`{place}`" for place in _belongs(str(loc[-1]))) + "; indent it there"
         elif allowed:
             hint = "allowed here: " + ", ".join(f"`{key}`" for key in allowed)
     elif kind == "missing":
@@ -181,9 +188,20 @@ _DATE_KINDS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_
                "datetime_type", "datetime_parsing", "datetime_from_date_parsing", "datetime_object_invalid"}
 
 
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
 def _name(loc: tuple[str | int, ...]) -> str:
-    """responders[2].phone, the way an organizer reads the YAML."""
-    text = path_text(part if isinstance(part, int) else " ".join(str(part).split())[:40] for part in loc)
+    """responders[2].phone, the way an organizer reads the YAML; a shift by its place, counted from 1."""
+    if len(loc) >= 2 and loc[0] == "rota" and isinstance(loc[1], int):
+        shift = f"the {_ordinal(loc[1] + 1)} shift in `rota`"
+        return f"{_name(loc[2:])} of {shift}" if len(loc) > 2 else shift
+    text = ""
+    for part in loc:
+        part = part if isinstance(part, int) else " ".join(str(part).split())[:40]
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return f"`{text}`" if text else ""
 
 
@@ -198,6 +216,27 @@ def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
     if model is None:
         return []
     return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _belongs(key: str) -> list[str]:
+    """Where in the plan a key is allowed (`reporting` for `appeals`), for a key written at the wrong depth."""
+    found: list[str] = []
+    seen: set[type] = set()
+    queue: list[tuple[type[BaseModel], str]] = [(Plan, "")]
+    while queue:
+        model, where = queue.pop(0)
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            spelled = field.alias or name
+            if spelled == key and where:
+                found.append(where)
+            inner = _unwrap(field.annotation, list_item=True)
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                is_list = typing.get_origin(_unwrap(field.annotation, list_item=False)) is list
+                queue.append((inner, f"{where}.{spelled}" if where else spelled + ("[]" if is_list else "")))
+    return found[:2]
 
 
 def _model_at(annotation: Any, loc: tuple[str | int, ...]) -> type[BaseModel] | None:
@@ -257,8 +296,9 @@ def _as_written(model: type[Written], data: Any) -> Written:
             continue
         raw, single, item = data[key], _unwrap(field.annotation, False), _unwrap(field.annotation, True)
         if isinstance(raw, list) and isinstance(item, type) and issubclass(item, BaseModel):
-            values[name] = [_as_written(item, entry) for entry in raw]
-        elif isinstance(single, type) and issubclass(single, BaseModel):
+            # an entry that is not a mapping stays as written (a scenario step in plain text)
+            values[name] = [_as_written(item, entry) if isinstance(entry, dict) else entry for entry in raw]
+        elif isinstance(single, type) and issubclass(single, BaseModel) and not isinstance(raw, str):
             values[name] = _as_written(single, raw)
         else:
             values[name] = raw
@@ -313,6 +353,9 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
             must_exist(rid, responder_ids, ("reporting", "channels", index, "staffed_by", r_index), "responder id")
     for index, rid in enumerate(plan.reporting.chain):
         must_exist(rid, role_ids, ("reporting", "chain", index), "role id")
+    if plan.reporting.appeals:
+        for index, rid in enumerate(getattr(plan.reporting.appeals, "to", [])):  # plain text as written has no `to`
+            must_exist(rid, role_ids, ("reporting", "appeals", "to", index), "role id")
 
     impacts = {level.id for level in plan.assessment.impact_levels} if plan.assessment else set(DEFAULT_LEVELS)
     risks = {level.id for level in plan.assessment.risk_levels} if plan.assessment else set(DEFAULT_LEVELS)
@@ -325,8 +368,10 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
                 problems.append(source.problem(("assessment", "matrix", index), f"the matrix has two cells for impact `{cell.impact}` and risk `{cell.risk}`"))
             seen.add((cell.impact, cell.risk))
     for index, scenario in enumerate(plan.scenarios):
-        must_exist(scenario.impact, impacts, ("scenarios", index, "impact"), "impact level")
-        must_exist(scenario.risk, risks, ("scenarios", index, "risk"), "risk level")
+        if scenario.impact is not None:
+            must_exist(scenario.impact, impacts, ("scenarios", index, "impact"), "impact level")
+        if scenario.risk is not None:
+            must_exist(scenario.risk, risks, ("scenarios", index, "risk"), "risk level")
         for t_index, target in enumerate(scenario.escalate_to):
             must_exist(target, people_and_roles, ("scenarios", index, "escalate_to", t_index), "role or responder id")
     if plan.communication:

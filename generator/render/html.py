@@ -46,7 +46,6 @@ from generator.plan.model import (
     Shift,
     Venue,
     Waiver,
-    usual_emergency_number,
 )
 from generator.render import markdown
 from generator.render.assets import AssetPolicy
@@ -201,6 +200,7 @@ class Guide:
     policy: AssetPolicy | None = None
     source_date: dt.datetime | None = None
     loc: Localizer | None = None
+    draft: bool = False  # the plan still holds placeholders or a starter's samples: DRAFT on every page
     plan: Plan = field(init=False)
 
     def __post_init__(self) -> None:
@@ -262,10 +262,7 @@ class Guide:
 
     @property
     def emergency_numbers(self) -> list[str]:
-        numbers = [venue.emergency for venue in self.plan.venues]
-        if not numbers and self.plan.event.country:
-            numbers = [usual_emergency_number(self.plan.event.country)]
-        return list(dict.fromkeys(numbers))
+        return self.plan.emergency_numbers
 
     @property
     def emergency_line(self) -> Markup:
@@ -275,13 +272,37 @@ class Guide:
         return self.t.t("emergency.line", "Emergency: {numbers}", numbers=" / ".join(numbers))
 
     @property
-    def other_numbers(self) -> list[tuple[str, str | None, str | None, str | None]]:
-        """(who, number, when to call, where) for the cover: the venues' numbers, then their contacts."""
-        rows: list[tuple[str, str | None, str | None, str | None]] = []
+    def has_rota(self) -> bool:
+        """Whether the plan has a rota, also in editions that may not see it (volunteers see who leads each day)."""
+        return bool(self.plan.rota or self.edition.leads_by_day)
+
+    @property
+    def first_call(self) -> Markup:
+        """Whom a volunteer tells next: the lead on call when there is a rota, else the team."""
+        if self.has_rota:
+            return self.t.t("who.first-call-lead", "the lead responder")
+        return self.t.t("who.response-team", "the response team")
+
+    def through_lead(self, responder: Responder) -> bool:
+        """Whether a responder without a phone is reached through a lead: only a non-lead, and only if a lead has a phone."""
+        return responder.role is not ResponderRole.lead and any(
+            other.phone for other in self.plan.responders if other.role is ResponderRole.lead)
+
+    @property
+    def other_numbers(self) -> list[tuple[str, str | None, str | None, str | None, str | None]]:
+        """(who, number, when to call, where, link) for the cover: the venues' numbers, then their contacts."""
+        rows: list[tuple[str, str | None, str | None, str | None, str | None]] = []
         for venue in self.plan.venues:
-            rows += [(n.label, n.number, n.when, None) for n in venue.numbers]
-            rows += [(c.name, c.phone, c.when, c.where) for c in venue.contacts if c.phone or c.where]
+            rows += [(n.label, n.number, n.when, None, n.link) for n in venue.numbers]
+            rows += [(c.name, c.phone, c.when, c.where, c.link) for c in venue.contacts if c.phone or c.where]
         return rows
+
+    @property
+    def emergency_notes(self) -> list[tuple[str | None, str | None]]:
+        """(note, link) the venues give with their emergency number, each once."""
+        notes = [(venue.emergency_when, venue.emergency_link) for venue in self.plan.venues
+                 if venue.emergency_when or venue.emergency_link]
+        return list(dict.fromkeys(notes))
 
     def venue_days(self, venue: Venue) -> Markup:
         return days_text(self.t, venue.days, self.plan.event.days) if venue.days else Markup("")
@@ -616,10 +637,11 @@ def render_html(
     template: str | None = None,
     source_date: dt.datetime | None = None,
     loc: Localizer | None = None,
+    draft: bool = False,
 ) -> str:
     """One edition as HTML: medium "screen" for the HTML guide, "print" as WeasyPrint's input."""
     if medium not in ("screen", "print"):
         raise ValueError(f"unknown medium {medium!r}")
-    guide = Guide(edition, medium, paper or default_paper(edition.plan), policy, source_date, loc)
+    guide = Guide(edition, medium, paper or default_paper(edition.plan), policy, source_date, loc, draft)
     page = environment().get_template(template or edition.spec.template)
     return page.render(guide=guide, plan=guide.plan, medium=medium)

@@ -272,7 +272,8 @@ def _hit(secret: Secret, text: _Text) -> bool:
     """Whether `secret` is in `text`."""
     if secret.kind == "phone":
         return any(number.endswith(secret.needle) for number in text.numbers)
-    found = (_word_pattern(secret.needle).search(text.plain) is not None if secret.kind == "name"
+    # names and handles as whole words: the handle "mattias_l" (Markdown marks collapsed) is not in "Mattias Lindqvist"
+    found = (_word_pattern(secret.needle).search(text.plain) is not None if secret.kind in ("name", "handle")
              else secret.needle in text.plain)
     if found or secret.kind not in ("name", "text") or secret.needle.isascii():
         return found

@@ -117,16 +117,16 @@ CASES = [
         edit(BASE, ("    email: dev@example.org\n", "    email: dev@example.org\n" + EVE)), id="TEAM-SIZE-six"),
     pytest.param(
         "TEAM-CONFLICT", relationship("partner"),
-        ["plan.yaml:57:78: error: `cai` and `ana` are partners (line 40) and are on the same shift; move one of them to another shift [TEAM-CONFLICT]",
-         "plan.yaml:59:78: error: `cai` and `ana` are partners (line 40) and are on the same shift; move one of them to another shift [TEAM-CONFLICT]"],
+        ["plan.yaml:57:78: error: `cai` and `ana` are partners (line 40) and are on the same shift, which `ana` leads; move one of them to another shift [TEAM-CONFLICT]",
+         "plan.yaml:59:78: error: `cai` and `ana` are partners (line 40) and are on the same shift, which `ana` leads; move one of them to another shift [TEAM-CONFLICT]"],
         relationship("partner", "dev"), id="TEAM-CONFLICT-shift"),
     pytest.param(
         "TEAM-CONFLICT", edit(TWO_LEADERS, ("    fallback: ben\n", "    fallback: ben\n    relationships: [{with: ben, kind: family}]\n")),
         ["plan.yaml:33:5: error: `ana` and `ben` are family and make up the whole team: nobody independent can take a report "
          "about either of them; add an independent responder [TEAM-CONFLICT]",
-         "plan.yaml:48:78: error: `ben` and `ana` are family (line 39) and are on the same shift; move one of them to another shift [TEAM-CONFLICT]",
-         "plan.yaml:49:78: error: `ana` and `ben` are family (line 39) and are on the same shift; move one of them to another shift [TEAM-CONFLICT]",
-         "plan.yaml:50:78: error: `ana` and `ben` are family (line 39) and are on the same shift; move one of them to another shift [TEAM-CONFLICT]"],
+         "plan.yaml:48:78: error: `ben` and `ana` are family (line 39) and are on the same shift, which `ana` leads; move one of them to another shift [TEAM-CONFLICT]",
+         "plan.yaml:49:78: error: `ana` and `ben` are family (line 39) and are on the same shift, which `ben` leads; move one of them to another shift [TEAM-CONFLICT]",
+         "plan.yaml:50:78: error: `ana` and `ben` are family (line 39) and are on the same shift, which `ben` leads; move one of them to another shift [TEAM-CONFLICT]"],
         edit(TWO_LEADERS, ("    fallback: ben\n", "    fallback: ben\n    relationships: [{with: ben, kind: other, note: Former colleagues.}]\n")),
         id="TEAM-CONFLICT-whole-team"),
     pytest.param(
@@ -179,7 +179,7 @@ CASES = [
     pytest.param(
         "SHIFT-COVERAGE", BASE.split("rota:")[0] + "rota: []\n\nreporting:" + BASE.split("reporting:")[1],
         ["plan.yaml:54:1: error: nobody is on call during the event (2027-06-09): the rota has no shifts; add shifts from "
-         "00:00 on the first day to 24:00 on the last [SHIFT-COVERAGE]"],
+         "00:00 on the first day to 24:00 on the last, or remove `rota:` if the team has no rota [SHIFT-COVERAGE]"],
         BASE, id="SHIFT-COVERAGE-empty-rota"),
     pytest.param(
         "SHIFT-OVERLAP", edit(BASE, ("start: 2027-06-09 16:00, end: 2027-06-10 00:00, lead: ana", "start: 2027-06-09 15:00, end: 2027-06-10 00:00, lead: ben")),
@@ -225,9 +225,9 @@ CASES = [
         BASE, id="CHANNEL-PRIVATE-PHONE"),
     pytest.param(
         "CHAIN-END", edit(BASE, ("chain: [response-team, board]", "chain: [board, response-team]")),
-        ["plan.yaml:64:18: warning: the reporting chain ends at `response-team` (kind `response-team`): reports about a "
-         "responder and appeals need somewhere outside the response team; end the chain with a role of kind `board` or "
-         "`partner` [CHAIN-END]"],
+        ["plan.yaml:64:18: warning: the reporting chain ends at `response-team` (kind `response-team`) and no role outside "
+         "the response team hears appeals: reports about a responder and appeals need somewhere to go; end the chain with a "
+         "role of kind `board` or `partner`, or name one in `reporting.appeals.to` [CHAIN-END]"],
         BASE, id="CHAIN-END"),
     pytest.param(
         "SCENARIO-ESCALATION", edit(BASE, ("    escalate_to: [response-team]\n", "")),

@@ -54,7 +54,7 @@ def test_schema_is_draft_2020_12():
 
 def test_there_are_example_plans():
     names = {path.name for path in EXAMPLES}
-    assert {"complete-conference.yaml", "foundation-team.yaml", "meetup-leaders.yaml", "conference-team.yaml"} <= names
+    assert {"complete-conference.yaml", "foundation-team.yaml", "meetup-leaders.yaml", "conference-team.yaml", "online-community.yaml"} <= names
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
