@@ -307,7 +307,7 @@ def test_the_public_sheet_prints_what_the_plan_publishes_and_nothing_else():
     text = visible(page(read(PUBLISHED), "public"))
     for published in ("What to include in a report", "Is it still going on?",
                       "How we keep reports confidential", "we never name a reporter without their consent",
-                      "We reply to every report: within 24 hours", "What the team may do Mildest first: A warning .",
+                      "We reply to every report: within 24 hours", "What the team may do A warning",
                       "Appeals Write to the board within 14 days."):
         assert published in text, published
     for private in ("Quiet word from the lead", "Internal debrief", "A private group chat"):
