@@ -96,7 +96,7 @@ def is_current(job: Job) -> bool:
 
     if job.force:
         return False
-    if not cache.is_current(job.out_dir, cache.fingerprint(job.plan, cache_options(job))):
+    if not cache.is_current(job.out_dir, job.plan, cache_options(job)):
         return False
     return _passphrase_unchanged(job)
 
@@ -121,22 +121,23 @@ def _passphrase_unchanged(job: Job) -> bool:
 
 def run_job(job: Job) -> Result:
     """Build one plan unless current. Runs in a worker process; never raises for a problem in the plan."""
-    from generator import cache
-    from generator.errors import BuildError, PlanError
+    from generator.errors import BuildError, FileError, PlanError
 
     started = time.perf_counter()
     _take_context(job)
     try:
         if is_current(job):
             return Result(job.plan, UNCHANGED, _recorded_files(job), time.perf_counter() - started)
-        # Fingerprint before building: an edit saved during the build makes the record stale, not wrong.
-        print_ = cache.fingerprint(job.plan, cache_options(job))
         warnings: list[str] = []
-        files = _build(job, warnings.append)
-        cache.write_record(job.out_dir, print_, files)
+        files = _build(job, warnings.append)  # writes the cache record with the guides, as one set
         return Result(job.plan, BUILT, files, time.perf_counter() - started, warnings)
     except PlanError as exc:
         return Result(job.plan, FAILED, [], time.perf_counter() - started, [str(p) for p in exc.problems])
+    except FileError as exc:
+        return Result(job.plan, FAILED, [], time.perf_counter() - started, [str(exc)])
+    except OSError as exc:  # reading a template or the plan's folder failed: the user's system, not a bug
+        reason = FileError.from_os_error(exc, str(job.plan))
+        return Result(job.plan, FAILED, [], time.perf_counter() - started, [str(reason)])
     except BuildError as exc:
         return Result(job.plan, FAILED, [], time.perf_counter() - started, [f"{job.plan}:1:1: error: {exc}"])
     except Exception as exc:  # a bug: report it with the plan, keep the batch going
@@ -168,7 +169,8 @@ def _build(job: Job, warn: Callable[[str], None]) -> list[Path]:
     if job.out_dir.name != job.plan.stem:
         raise ValueError(f"{job.out_dir} is not the output folder of {job.plan}")
     written = build_plan(job.plan, job.out_dir.parent, job.options.get("editions") or None, job.options.get("paper"),
-                         on_warning=lambda problem: warn(str(problem)), passphrase=job.options.get("passphrase"))
+                         on_warning=lambda problem: warn(str(problem)), passphrase=job.options.get("passphrase"),
+                         cache_options=cache_options(job))
     return [Path(p) for p in written]
 
 

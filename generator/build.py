@@ -1,36 +1,55 @@
-"""Step 7, write: check a plan, render every edition into memory, then write the set atomically.
+"""Step 7, write: check a plan, render every edition into memory, then switch to the new set in one step.
 
     plans/NAME.yaml -> output/NAME/public.pdf, public.html      ("How to report" sheet)
                        output/NAME/volunteer.pdf, volunteer.html
                        output/NAME/private/responder.pdf       (directory 0700, files 0600)
                        output/NAME/private/responder.html
                        output/NAME/private/rota-ID.ics         (each responder's shifts)
+                       output/NAME/.build.json                 (the build cache's record)
 
 Nothing is written until every file of the set has been rendered (and has passed
 the leak check), so a plan with errors, a refused picture or a crash leaves the
-previous guides untouched. Each file is written to a temporary file in its own
-directory and renamed over the old one (os.replace), so a reader never sees half a
-file; all temporary files are written before the first rename.
+previous guides untouched. The new set (with the files of editions not rebuilt,
+linked from the old set, and the cache record) is written into a fresh sibling
+folder, output/.NAME.PID.RANDOM.new, which then takes the place of output/NAME in
+one rename (renameat2 RENAME_EXCHANGE on Linux): a reader, or a build killed at any
+moment, sees exactly the old set or exactly the new one. Folders left by a killed
+build are removed by the next build of the plan.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import hashlib
 import os
+import re
+import secrets
+import shutil
+import stat
 import subprocess
-import tempfile
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import Self
 
+from generator import cache
 from generator.check import check_plan
-from generator.errors import PlanError, Problem
+from generator.errors import FileError, PlanError, Problem
 from generator.plan.model import Audience, Plan
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.calendar import rota_calendars
 from generator.render.edition import make_edition
+from generator.render.html import (
+    PAPER_SIZES,
+    default_paper,
+    render_html,
+    source_date_epoch,
+    templates_dir,
+)
 from generator.render.leaks import check_leaks
 from generator.render.seal import check_passphrase, seal_html
-from generator.render.html import PAPER_SIZES, default_paper, render_html, source_date_epoch, templates_dir
 
 PRIVATE_DIR = "private"
 PRIVATE_DIR_MODE = 0o700
@@ -85,17 +104,22 @@ def build_plan(
     on_warning: Callable[[Problem], None] | None = None,
     pdf: bool = True,
     passphrase: str | None = None,
+    cache_options: dict | None = None,
 ) -> list[Path]:
     """Build the guides of one plan into OUT_DIR/NAME/ and return the files written.
 
     With a passphrase the private HTML guide is sealed (encrypted, opens in a browser).
-    Raises PlanError (the same problems `check` prints) when the plan has errors, and
-    BuildError when a guide cannot be made (a refused resource, a leak, a short
-    passphrase); in both cases nothing is written.
+    `cache_options` are the options recorded in .build.json (generator.batch passes
+    the ones it checks the record against). Raises PlanError (the same problems
+    `check` prints) when the plan has errors, BuildError when a guide cannot be made
+    (a refused resource, a leak, a short passphrase) and FileError when the output
+    folder cannot be written; in every case the earlier guides are left as they were.
     """
     path = Path(path)
     if passphrase is not None:
         check_passphrase(passphrase)
+    # Hashed before it is read: an edit saved during the build makes the record stale, never wrong.
+    plan_digest = cache.fingerprint_plan(path)
     result = check_plan(path)
     errors = [p for p in result.problems if p.severity == "error"]
     if errors or result.plan is None:
@@ -105,18 +129,24 @@ def build_plan(
             on_warning(problem)
     plan = result.plan
     specs = select_editions(editions)
-    paper = paper or default_paper(plan)
-    if paper not in PAPER_SIZES:
-        raise ValueError(f"paper must be one of {PAPER_SIZES}, not {paper!r}")
+    paper_size = paper or default_paper(plan)
+    if paper_size not in PAPER_SIZES:
+        raise ValueError(f"paper must be one of {PAPER_SIZES}, not {paper_size!r}")
+    if cache_options is None:
+        cache_options = {"editions": sorted(editions) if editions else None, "paper": paper, "sealed": passphrase is not None}
 
-    try:
-        files = render_editions(plan, path, specs, paper, pdf=pdf)
-    except RefusedResource as refused:
-        raise PlanError([locate_refusal(path, refused)]) from None
-    check_leaks(plan, files)  # the last lock: after rendering, before writing
-    if passphrase is not None:
-        files = [seal_file(item, passphrase, plan) for item in files]
-    return write_files(Path(out_dir) / path.stem, files)
+    with OutputSet(Path(out_dir) / path.stem) as output:  # made before rendering: an unwritable folder fails at once
+        policy = AssetPolicy(path.parent, templates_dir())
+        try:
+            files = render_editions(plan, path, specs, paper_size, pdf=pdf, policy=policy)
+        except RefusedResource as refused:
+            raise PlanError([locate_refusal(path, refused)]) from None
+        check_leaks(plan, files)  # the last lock: after rendering, before writing
+        if passphrase is not None:
+            files = [seal_file(item, passphrase, plan) for item in files]
+        print_ = cache.fingerprint(path, cache_options, uses=policy.used, plan_digest=plan_digest)
+        record = cache.record_bytes(print_, {item.path.as_posix(): hashlib.sha256(item.content).hexdigest() for item in files})
+        return output.commit(files, record, replaces_rota=any(spec.audience is Audience.responder for spec in specs))
 
 
 def seal_file(item: RenderedFile, passphrase: str, plan: Plan) -> RenderedFile:
@@ -150,12 +180,15 @@ def select_editions(names: Iterable[str] | None) -> list[EditionSpec]:
     return [spec for key, spec in EDITIONS.items() if key in set(names)]
 
 
-def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper: str, *, pdf: bool = True) -> list[RenderedFile]:
+def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper: str, *, pdf: bool = True,
+                    policy: AssetPolicy | None = None) -> list[RenderedFile]:
     """Every file of every edition, in memory. Prints PDFs (and imports WeasyPrint) only here; `pdf=False` for HTML only (serve)."""
     if pdf:
-        from generator.render.pdf import render_pdf  # lazy: WeasyPrint is slow to import
+        from generator.render.pdf import (
+            render_pdf,  # lazy: WeasyPrint is slow to import
+        )
 
-    policy = AssetPolicy(plan_path.parent, templates_dir())
+    policy = policy or AssetPolicy(plan_path.parent, templates_dir())
     source_date = source_date_epoch()
     files: list[RenderedFile] = []
     for spec in specs:
@@ -175,39 +208,198 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     return files
 
 
-def write_files(target: Path, files: list[RenderedFile]) -> list[Path]:
-    """Write the whole set or nothing: every temporary file first, then one rename each."""
-    target.mkdir(parents=True, exist_ok=True)
-    if any(f.private for f in files):
-        private = target / PRIVATE_DIR
-        private.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
-        os.chmod(private, PRIVATE_DIR_MODE)  # also tighten a folder made by hand
-    staged: list[tuple[str, Path]] = []
-    try:
+# --- the whole set, or nothing ---------------------------------------------------------
+
+_SET_FOLDER = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]+\.(?:new|old)$")
+_ROTA_FILE = re.compile(r"^private/rota-[^/]*\.ics$")
+_RENAME_EXCHANGE = 2
+
+
+class OutputSet:
+    """The next set of OUTPUT/NAME, built in a sibling folder and swapped in with one rename.
+
+    Entering makes the folder (so an unwritable output fails before anything is
+    rendered) and removes what killed builds left; leaving without commit() removes
+    the unfinished set. OS errors come out as FileError naming the path.
+    """
+
+    def __init__(self, target: Path):
+        self.target = Path(target)
+        self.staging = self.target.with_name(f".{self.target.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+        self._made: list[Path] = []
+
+    def __enter__(self) -> Self:
+        with _file_errors():
+            self._made = _make_folders(self.target.parent)
+            remove_leftovers(self.target)
+            os.mkdir(self.staging)  # 0777 less the umask, like any folder the user makes
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+        if exc_info[0] is not None:
+            for folder in reversed(self._made):  # a failed first build leaves no empty output folder behind
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+
+    def commit(self, files: list[RenderedFile], record: bytes, *, replaces_rota: bool) -> list[Path]:
+        """Write the new set (files, the earlier files not rebuilt, the record), then swap it in; the files written."""
+        with _file_errors():
+            self._fill(files, record, replaces_rota)
+            _swap(self.staging, self.target)
+        self._made = []
+        old = self.staging  # after the exchange it holds the previous set
+        if old.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        _sync_folder(self.target.parent)
+        return [self.target / item.path for item in files]
+
+    def _fill(self, files: list[RenderedFile], record: bytes, replaces_rota: bool) -> None:
+        new_names = {item.path.as_posix() for item in files} | {cache.RECORD}
+        if self.target.is_dir():
+            os.chmod(self.staging, stat.S_IMODE(self.target.stat().st_mode))
+            _keep_earlier(self.target, self.staging, new_names, replaces_rota)
+        if any(item.private for item in files):
+            private = self.staging / PRIVATE_DIR
+            private.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+            os.chmod(private, PRIVATE_DIR_MODE)  # also tighten a folder made by hand
         for item in files:
-            final = target / item.path
-            staged.append((_write_temporary(final, item.content, PRIVATE_FILE_MODE if item.private else SHARED_FILE_MODE), final))
-        for temporary, final in staged:
-            os.replace(temporary, final)
-    finally:
-        for temporary, _ in staged:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-    return [final for _, final in staged]
+            _write_file(self.staging / item.path, item.content, PRIVATE_FILE_MODE if item.private else SHARED_FILE_MODE)
+        _write_file(self.staging / cache.RECORD, record, PRIVATE_FILE_MODE)
+        for folder in {(self.staging / item.path).parent for item in files}:
+            _sync_folder(folder)
+        _sync_folder(self.staging)
 
 
-def _write_temporary(final: Path, content: bytes, mode: int) -> str:
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+def _keep_earlier(old: Path, new: Path, replaced: set[str], replaces_rota: bool) -> None:
+    """Link into the new set every earlier file this build does not replace (another edition's, the user's own)."""
+    for folder, subfolders, names in os.walk(old):
+        relative = Path(folder).relative_to(old)
+        for sub in subfolders:
+            (new / relative / sub).mkdir(exist_ok=True)
+            os.chmod(new / relative / sub, stat.S_IMODE((Path(folder) / sub).stat().st_mode))
+        for name in names:
+            rel = (relative / name).as_posix()
+            if rel in replaced or (name.startswith(".") and name.endswith(".tmp")) or (replaces_rota and _ROTA_FILE.match(rel)):
+                continue  # rebuilt now, or a temporary file of an older version of the tool
+            source, copy = Path(folder) / name, new / rel
+            if source.is_symlink():
+                os.symlink(os.readlink(source), copy)
+                continue
+            try:
+                os.link(source, copy)
+            except OSError:
+                shutil.copy2(source, copy)
+
+
+def remove_leftovers(target: Path) -> None:
+    """Remove the unfinished or previous sets that builds of this plan killed mid-way left next to TARGET."""
     try:
-        os.fchmod(descriptor, mode)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-    except BaseException:
-        os.unlink(temporary)
-        raise
-    return temporary
+        entries = list(target.parent.iterdir())
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        match = _SET_FOLDER.match(entry.name)
+        if not match or match["name"] != target.name or not entry.is_dir() or entry.is_symlink():
+            continue
+        if int(match["pid"]) != os.getpid() and _process_alive(int(match["pid"])):
+            continue  # another build of the same plan is running now
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """mkdir -p, returning the folders it made (outermost first)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    made = []
+    for path in reversed(missing):
+        path.mkdir(exist_ok=True)
+        made.append(path)
+    return made
+
+
+def _write_file(path: Path, content: bytes, mode: int) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
+    with os.fdopen(descriptor, "wb") as stream:
+        os.fchmod(descriptor, mode)  # whatever the umask
+        stream.write(content)
+        stream.flush()
+        os.fsync(descriptor)
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put NEW in TARGET's place in one step; afterwards NEW holds the previous set (or nothing)."""
+    if not target.exists() and not target.is_symlink():
+        os.rename(new, target)
+        return
+    if _exchange(new, target):
+        return
+    # No atomic exchange (not Linux, or a file system without it): TARGET is briefly absent, never mixed.
+    old = target.with_name(new.name[: -len(".new")] + ".old")
+    os.rename(target, old)
+    os.rename(new, target)
+    os.rename(old, new)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """renameat2(RENAME_EXCHANGE): True when done, False where the system does not offer it."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_cwd = -100
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+class _file_errors:
+    """OS errors while writing the output become FileError (PATH: error: MESSAGE), the user's to fix."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _tb: object) -> bool:
+        if isinstance(error, OSError) and not isinstance(error, FileError):
+            raise FileError.from_os_error(error) from None
+        return False
 
 
 def exposed_to_git(out_dir: str | Path) -> bool:

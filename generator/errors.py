@@ -47,3 +47,34 @@ class BuildError(Exception):
 
 def problems_as_json(problems: list[Problem]) -> str:
     return json.dumps([p.as_json() for p in problems], indent=2, ensure_ascii=False)
+
+
+_PLAIN_OS_ERRORS = {
+    "ENOSPC": "the disk is full (no space left on device)",
+    "EDQUOT": "the disk quota is used up",
+    "EROFS": "the file system is read-only",
+    "EACCES": "permission denied: this user may not write here",
+    "EPERM": "permission denied: this user may not write here",
+    "ENOTDIR": "a file is in the way where a folder is needed",
+    "EISDIR": "a folder is in the way where a file is needed",
+    "EEXIST": "something is already in the way",
+    "EFBIG": "the file is too large for this file system",
+    "EIO": "the disk reported an input/output error",
+}
+
+
+class FileError(BuildError):
+    """The operating system refused to write the guides (disk full, read-only, no permission): printed as PATH: error: MESSAGE."""
+
+    def __init__(self, path: str, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: error: {reason}")
+
+    @classmethod
+    def from_os_error(cls, error: OSError, default_path: str = "output") -> FileError:
+        import errno
+
+        name = errno.errorcode.get(error.errno or 0, "")
+        reason = _PLAIN_OS_ERRORS.get(name) or (error.strerror or str(error)).rstrip(".")
+        return cls(str(error.filename) if error.filename is not None else default_path, reason)

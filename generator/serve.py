@@ -2,7 +2,8 @@
 
 - Builds the HTML editions into a private temporary folder (mode 0700, removed on
   exit), never into output/: the preview leaves the real guides and their cache alone.
-- Rebuilds on every save of the plan, of a picture it uses, or of a file under
+- Rebuilds on every save of the plan, of a picture the last build read (listed in
+  its .build.json, as the renderer reported it), or of a file under
   templates/ (watchfiles, debounced), and reloads the open page: the served copy of
   each page (never the built file) gets a small script that polls /__version. The
   page's Content-Security-Policy is kept, with only a nonce for that script and
@@ -90,7 +91,7 @@ class Preview:
     # --- building -------------------------------------------------------------------
     def rebuild(self, *, pdf: bool | None = None) -> State:
         """Build now (HTML, plus PDF when asked); never raises for a problem in the plan."""
-        from generator.errors import BuildError, PlanError
+        from generator.errors import BuildError, FileError, PlanError
 
         pdf = self.pdf if pdf is None else pdf
         with self._lock:
@@ -99,6 +100,8 @@ class Preview:
                 written = self.builder(self.plan, self.out_dir, pdf)
             except PlanError as exc:
                 problems = [str(p) for p in exc.problems]
+            except FileError as exc:
+                problems = [str(exc)]
             except BuildError as exc:
                 problems = [f"{self.plan}:1:1: error: {exc}"]
             except Exception as exc:  # a bug in a template or the tool: show it, keep serving
@@ -138,9 +141,16 @@ class Preview:
         if path.is_relative_to(self.templates):
             relative = path.relative_to(self.templates)
             return not (relative.parts and relative.parts[0] == "starters") and not path.name.endswith(("~", ".swp", ".tmp"))
-        from generator.cache import used_files
+        if not self.state.ok and path.parent == self.plan.resolve().parent:
+            return True  # a failed build may be waiting for a missing picture: any file saved next to the plan
+        return path.as_posix() in self.uses()
 
-        return path in {p.resolve() for p in used_files(self.plan)}
+    def uses(self) -> set[str]:
+        """The files of the plan's folder the last build read (its .build.json), to watch like the plan."""
+        from generator.cache import read_record
+
+        record = read_record(self.out_dir)
+        return set(record.uses) if record else set()
 
     def start(self) -> None:
         """Watch for changes and rebuild in the background."""

@@ -20,6 +20,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from generator.errors import PlanError, Problem
+from generator.files import read_regular
 
 MAX_BYTES = 1_000_000  # a complete plan is about 20 kB
 MAX_DEPTH = 32
@@ -86,13 +87,15 @@ def load_file(path: str | Path, keep_going: bool = False) -> LoadedPlan:
     path = Path(path)
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _too_big(name, size)
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)  # the file may have grown since stat()
+        raw = read_regular(path, MAX_BYTES)  # a FIFO or a device is refused, never waited on
     except OSError as exc:
         raise _fail(name, 1, 1, f"cannot read the plan: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = len(raw)
+        raise _too_big(name, max(size, len(raw)))
     return load_bytes(raw, name, keep_going)
 
 
