@@ -37,6 +37,7 @@ from typing import Self
 from generator import cache
 from generator.check import check_plan
 from generator.errors import FileError, PlanError, Problem
+from generator.files import read_regular
 from generator.plan.model import Audience, Plan
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.calendar import rota_calendars
@@ -160,7 +161,7 @@ def seal_file(item: RenderedFile, passphrase: str, plan: Plan) -> RenderedFile:
 def locate_refusal(path: Path, refused: RefusedResource) -> Problem:
     """A refused file or address, reported where the plan names it (the first place it is written)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8", "replace")
     except OSError:
         text = ""
     index = text.find(refused.url) if refused.url else -1

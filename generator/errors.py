@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
+
+# What a terminal would act on or reorder: control characters (ESC starts a terminal command), bidi controls.
+_NOT_FOR_TERMINAL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                               "\u2066-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """TEXT safe to print on a terminal: each control or bidi character written as an escape (\\x1b, \\u202e)."""
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    return _NOT_FOR_TERMINAL.sub(escape, text)
 
 
 @dataclass(frozen=True)
@@ -20,11 +33,11 @@ class Problem:
     path: tuple = field(default=())  # where in the plan, e.g. ("responders", 0, "phone")
 
     def __str__(self) -> str:
-        text = f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        text = f"{printable(self.file)}:{self.line}:{self.column}: {self.severity}: {printable(self.message)}"
         if self.rule:
             text += f" [{self.rule}]"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {printable(self.hint)}"
         return text
 
     def as_json(self) -> dict:
@@ -69,7 +82,7 @@ class FileError(BuildError):
     def __init__(self, path: str, reason: str):
         self.path = path
         self.reason = reason
-        super().__init__(f"{path}: error: {reason}")
+        super().__init__(f"{printable(path)}: error: {printable(reason)}")
 
     @classmethod
     def from_os_error(cls, error: OSError, default_path: str = "output") -> FileError:

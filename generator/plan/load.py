@@ -37,6 +37,11 @@ _TRUE_FALSE = re.compile(r"^(true|false)$", re.IGNORECASE)
 # as a byte order mark at the very start, which is removed before this check).
 _NOT_ALLOWED = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _ANCHOR_NAME = re.compile(r"[^\s,\[\]{}]*")
+# In a value (after YAML's escapes such as "\e" or "\x7f" are read): control characters other than tab and
+# newline, the bidirectional controls that reorder the text around them on screen, and invisible characters.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
+                       "\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -139,7 +144,7 @@ def load_text(text: str, name: str = "<plan>", keep_going: bool = False) -> Load
         found = "a list" if isinstance(node, SequenceNode) else "a single value"
         raise _fail(name, mark.line + 1, mark.column + 1,
                     f"a plan must be made of `key: value` lines such as `format: 1` and `event:`, but this file holds {found}")
-    builder = _Builder(SourceMap(name))
+    builder = _Builder(SourceMap(name), text)
     data = builder.build(node, ())
     if builder.problems and not keep_going:
         raise PlanError(builder.problems)
@@ -310,8 +315,9 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> PlanError:
 class _Builder:
     """Turns the composed node tree into dicts, lists and scalars, recording positions."""
 
-    def __init__(self, source: SourceMap):
+    def __init__(self, source: SourceMap, text: str = ""):
         self.source = source
+        self.text = text
         self.problems: list[Problem] = []
         self.nodes = 0
         self.open: set[int] = set()  # ids of the collections being built (to catch an alias inside itself)
@@ -333,7 +339,10 @@ class _Builder:
                         f"with its aliases (`*name`) expanded, the plan nests more than {MAX_DEPTH} levels deep")
         self.source.values.setdefault(path, (mark.line + 1, mark.column + 1))
         if isinstance(node, ScalarNode):
-            return self._scalar(node, path)
+            value = self._scalar(node, path)
+            if isinstance(value, str):
+                self._check_text(node, value, path)
+            return value
         if id(node) in self.open:
             raise _fail(self.source.file, mark.line + 1, mark.column + 1,
                         "this value contains an alias (`*name`) to itself, so it would never end")
@@ -365,6 +374,8 @@ class _Builder:
                 self.problems.append(Problem(self.source.file, *where, f"the YAML tag `{_tag_name(key_node.tag)}` is not allowed in a plan", path=path))
                 continue
             key = str(key_node.value)
+            if not self._check_text(key_node, key, path):
+                continue
             if key in first_seen:
                 self.problems.append(Problem(self.source.file, *where,
                                              f"`{_short(key)}` appears twice in {_where(path)} (first on line {first_seen[key]})",
@@ -375,6 +386,29 @@ class _Builder:
             self.source.keys[path + (key,)] = where
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
+
+    def _check_text(self, node, value: str, path: tuple) -> bool:
+        """Text is text: a control, bidi or invisible character is a problem, at the character where it is written."""
+        bad = _NOT_TEXT.search(value)
+        if bad is None:
+            return True
+        char = bad.group()
+        mark = node.start_mark
+        line, column = mark.line + 1, mark.column + 1
+        written = self.text.find(char, mark.index, node.end_mark.index) if self.text else -1
+        if written >= 0:  # typed as it is, not spelled with a YAML escape
+            line, column = _position(self.text, written)
+        if _BIDI.match(char):
+            message = (f"the value holds a bidirectional control character (U+{ord(char):04X}) that would reorder "
+                       "the text around it on screen, e.g. the digits of a phone number")
+        elif char.isprintable() or ord(char) >= 0x200B:
+            message = f"the value holds an invisible character (U+{ord(char):04X})"
+        else:
+            message = f"the value holds a control character (U+{ord(char):04X}); only tabs and line breaks are text"
+        self.problems.append(Problem(self.source.file, line, column, message, path=path,
+                                     hint="delete it (a YAML escape such as \\e or \\x1b spells one); "
+                                          "names in right-to-left scripts need no control characters"))
+        return False
 
     def _scalar(self, node: ScalarNode, path: tuple):
         text = node.value

@@ -55,7 +55,15 @@ class Audience(str, enum.Enum):
 
 Prose = Annotated[str, Field(min_length=1, json_schema_extra={"format": "markdown"})]
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
-Text = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError("this value is one line: write it without line breaks")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_one_line)]
 
 # The usual emergency number where phonenumbers' short-number data is not decisive.
 EMERGENCY_NUMBERS = {"GB": "999", "US": "911", "CA": "911", "AU": "000", "NZ": "111", "IE": "112", "IN": "112", "JP": "110"}
