@@ -21,5 +21,6 @@ if [ -z "${VIRTUAL_ENV:-}" ]; then
   [ -x .venv/bin/python ] || python3 -m venv --system-site-packages .venv
   python=.venv/bin/python
 fi
-"$python" -m pip install -q --disable-pip-version-check -e '.[test]'
+# Pinned versions (requirements/test.lock, refreshed with scripts/lock.sh), so a fresh machine tests what CI tested.
+"$python" -m pip install -q --disable-pip-version-check -c requirements/test.lock -e '.[test]'
 "$python" -m pytest "$@"

@@ -36,6 +36,8 @@ _TRUE_FALSE = re.compile(r"^(true|false)$", re.IGNORECASE)
 # Characters a YAML document may not hold (YAML's "non-printable" set; U+FEFF only
 # as a byte order mark at the very start, which is removed before this check).
 _NOT_ALLOWED = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_TOO_DEEP = f"the plan nests lists and mappings more than {MAX_DEPTH} levels deep"
+_TOO_DEEP_HINT = "a plan needs at most 6 levels; is a bracket or the indentation out of place?"
 _ANCHOR_NAME = re.compile(r"[^\s,\[\]{}]*")
 # In a value (after YAML's escapes such as "\e" or "\x7f" are read): control characters other than tab and
 # newline, the bidirectional controls that reorder the text around them on screen, and invisible characters.
@@ -197,8 +199,7 @@ def _check_events(text: str, name: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    raise _fail(name, mark.line + 1, mark.column + 1, f"the plan nests lists and mappings more than {MAX_DEPTH} levels deep",
-                                hint="a plan needs at most 6 levels; is a bracket or the indentation out of place?")
+                    raise _fail(name, mark.line + 1, mark.column + 1, _TOO_DEEP, _TOO_DEEP_HINT)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
             elif isinstance(event, yaml.DocumentStartEvent):
@@ -224,6 +225,24 @@ def _check_events(text: str, name: str) -> None:
 _QUOTE_HINT = "put the whole value in quotes"
 
 
+def _too_deep_at(text: str, limit: int) -> tuple[int, int]:
+    """Where brackets (outside quotes) first open more than MAX_DEPTH levels, before index LIMIT; else LIMIT."""
+    depth = 0
+    quote = ""
+    for index, char in enumerate(text[:limit]):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _position(text, index)
+        elif char in "]}":
+            depth -= 1
+    return _position(text, min(limit, len(text)))
+
+
 def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> PlanError:
     """Rewrite a PyYAML/libyaml error (their wordings differ) into plain words at the right place."""
     problem = (exc.problem or "").strip()
@@ -241,6 +260,10 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> PlanError:
     def word_after(index_in_row: int) -> str:
         return _ANCHOR_NAME.match(row, index_in_row).group() if 0 <= index_in_row <= len(row) else ""
 
+    if "nesting depth" in problem or "nesting depth" in context:
+        # libyaml's own limit (newer releases) can answer before the event pass reaches the plan's limit.
+        line, column = _too_deep_at(text, mark.index if mark else len(text))
+        return _fail(name, line, column, _TOO_DEEP, _TOO_DEEP_HINT)
     if "tab" in problem or char == "\t":
         message = "a tab cannot be used here; YAML uses spaces"
         hint = "replace the tab with spaces"
