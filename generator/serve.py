@@ -96,6 +96,7 @@ class Preview:
         pdf = self.pdf if pdf is None else pdf
         with self._lock:
             started = time.perf_counter()
+            inputs = self._inputs()
             try:
                 written = self.builder(self.plan, self.out_dir, pdf)
             except PlanError as exc:
@@ -123,7 +124,15 @@ class Preview:
                 kind = "HTML and PDF" if pdf else "HTML"
                 self.echo(f"{time.strftime('%H:%M:%S')} rebuilt {self.plan} ({kind}) in {seconds:.1f} s")
             self.state = new
+            if self._inputs() != inputs:  # saved while building (the watcher may not have been ready): build again
+                self._dirty.set()
             return new
+
+    def _inputs(self) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """The plan's content and the pictures the last build read, by hash."""
+        from generator.cache import current_uses, fingerprint_plan
+
+        return fingerprint_plan(self.plan), tuple(sorted(current_uses(self.plan, self.uses()).items()))
 
     def ensure_pdf(self) -> State:
         """Print the PDFs of what is shown now, unless they are already printed."""
@@ -408,8 +417,8 @@ def serve(plan: Path, *, port: int = DEFAULT_PORT, pdf: bool = False, open_brows
         raise OSError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); try --port 0 for any free port") from None
     previous = _stop_on_sigterm()
     try:
+        preview.start()  # watching before the first build, so a save during it is not lost
         preview.rebuild()
-        preview.start()
         echo(f"Preview of {plan} at {server.url} (Ctrl-C to stop)")
         if open_browser:
             import webbrowser
