@@ -105,7 +105,7 @@ def build_plan(
     on_warning: Callable[[Problem], None] | None = None,
     pdf: bool = True,
     passphrase: str | None = None,
-    cache_options: dict | None = None,
+    cache_options: dict[str, object] | None = None,
 ) -> list[Path]:
     """Build the guides of one plan into OUT_DIR/NAME/ and return the files written.
 
@@ -397,10 +397,9 @@ class _file_errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _tb: object) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _tb: object) -> None:
         if isinstance(error, OSError) and not isinstance(error, FileError):
             raise FileError.from_os_error(error) from None
-        return False
 
 
 def exposed_to_git(out_dir: str | Path) -> bool:
