@@ -87,28 +87,25 @@ def is_current(job: Job) -> bool:
 
     if job.force:
         return False
-    return cache.is_current(job.out_dir, cache.fingerprint(job.plan, cache_options(job)), job.options.get("passphrase") or None)
+    return cache.is_current(job.out_dir, job.plan, cache_options(job), job.options.get("passphrase") or None)
 
 
 def run_job(job: Job) -> Result:
     """Build one plan unless current. Runs in a worker process; never raises for a problem in the plan."""
-    from generator import cache
-    from generator.errors import UserError, internal_error
+    from generator.errors import FileError, UserError, internal_error
 
     started = time.perf_counter()
     _take_context(job)
     try:
         if is_current(job):
             return Result(job.plan, UNCHANGED, _recorded_files(job), time.perf_counter() - started)
-        # Fingerprint before building: an edit saved during the build makes the record stale, not wrong.
-        print_ = cache.fingerprint(job.plan, cache_options(job))
         warnings: list[Problem] = []
-        editions: list[cache.EditionPrint] = []
-        files = _build(job, warnings.append, editions.append)
-        cache.write_record(job.out_dir, print_, files, editions)
+        files = _build(job, warnings.append)  # writes the cache record with the guides, as one set
         return Result(job.plan, BUILT, files, time.perf_counter() - started, warnings)
     except UserError as exc:
         return Result(job.plan, FAILED, [], time.perf_counter() - started, exc.problems_at(job.plan))
+    except OSError as exc:  # reading a template or the plan's folder failed: the user's system, not a bug
+        return Result(job.plan, FAILED, [], time.perf_counter() - started, FileError.from_os_error(exc, str(job.plan)).problems)
     except Exception as exc:  # a bug: report it with the plan, keep the batch going
         return Result(job.plan, FAILED, [], time.perf_counter() - started, [internal_error(exc, job.plan)])
 
@@ -138,7 +135,7 @@ def _build(job: Job, warn: Callable[[Problem], None], on_edition: Callable[[Edit
     from generator.build import build_into
 
     written = build_into(job.plan, job.out_dir, job.options.get("editions") or None, job.options.get("paper"),
-                         on_warning=warn, passphrase=job.options.get("passphrase"),
+                         on_warning=warn, passphrase=job.options.get("passphrase"), cache_options=cache_options(job),
                          print_workers=job.print_workers, reuse=not job.force, on_edition=on_edition)
     return [Path(p) for p in written]
 

@@ -9,33 +9,43 @@
 
 Nothing is written until every file of the set has been rendered (and has passed
 the leak check), so a plan with errors, a refused picture or a crash leaves the
-previous guides untouched. Each file is written to a temporary file in its own
-directory and renamed over the old one (os.replace), so a reader never sees half a
-file; all temporary files are written before the first rename.
+previous guides untouched. The new set (with the files of editions not rebuilt,
+linked from the old set, and the cache record .build.json) is written into a fresh
+sibling folder, output/.NAME.PID.RANDOM.new, which then takes the place of
+output/NAME in one rename (renameat2 RENAME_EXCHANGE on Linux): a reader, or a build
+killed at any moment, sees exactly the old set or exactly the new one. Folders left by
+a killed build are removed by the next build of the plan.
 
 With a passphrase (`build --seal`) the private set is sealed before it is written:
 responder.html encrypted with every rota-ID.ics inside it (download links, shown
 after unlocking), responder.pdf encrypted (AES-256), and calendars an earlier
-unsealed build left in private/ removed, so nothing private stays in clear. The
+unsealed build left in private/ not carried over, so nothing private stays in clear. The
 sealed page's lock screen goes through the leak check as a public page.
 """
 
 from __future__ import annotations
 
 import base64
+import ctypes
+import errno
 import hashlib
 import html
 import os
 import re
+import secrets
+import shutil
+import stat
 import subprocess
-import tempfile
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple, Self
 
+from generator import cache
 from generator.check import check_plan
-from generator.errors import PlanError, Problem
+from generator.errors import FileError, PlanError, Problem
+from generator.files import read_regular
 from generator.paths import templates_dir
 from generator.plan.load import SourceMap
 from generator.plan.model import Audience, Plan, Scenario, usual_emergency_number
@@ -45,9 +55,6 @@ from generator.render.edition import EDITIONS, PRIVATE_DIR, EditionSpec, make_ed
 from generator.render.html import PAPER_SIZES, default_paper, plan_localizer, render_html, source_date_epoch
 from generator.render.leaks import check_leaks
 from generator.render.seal import check_passphrase, lock_screen_words, seal_html, seal_pdf
-
-if TYPE_CHECKING:
-    from generator.cache import EditionPrint
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -77,11 +84,12 @@ def build_plan(
     passphrase: str | None = None,
     print_workers: int = 1,
     reuse: bool = False,
-    on_edition: Callable[[EditionPrint], None] | None = None,
+    on_edition: Callable[[cache.EditionPrint], None] | None = None,
+    cache_options: dict[str, object] | None = None,
 ) -> list[Path]:
     """Build the guides of one plan into OUT_DIR/NAME/ (NAME: the plan's file name) and return the files written."""
     return build_into(path, Path(out_dir) / Path(path).stem, editions, paper, on_warning=on_warning, pdf=pdf, passphrase=passphrase,
-                      print_workers=print_workers, reuse=reuse, on_edition=on_edition)
+                      print_workers=print_workers, reuse=reuse, on_edition=on_edition, cache_options=cache_options)
 
 
 def build_into(
@@ -95,7 +103,8 @@ def build_into(
     passphrase: str | None = None,
     print_workers: int = 1,
     reuse: bool = False,
-    on_edition: Callable[[EditionPrint], None] | None = None,
+    on_edition: Callable[[cache.EditionPrint], None] | None = None,
+    cache_options: dict[str, object] | None = None,
 ) -> list[Path]:
     """Build the guides of one plan into TARGET_DIR itself (its private/ folder included) and return the files written.
 
@@ -103,38 +112,57 @@ def build_into(
     `print_workers` > 1 prints the PDFs side by side in that many worker processes;
     `reuse` takes an edition's PDF from the previous set (TARGET_DIR/.build.json)
     when its print HTML and assets are unchanged; `on_edition` hears about each PDF.
-    Raises PlanError (the same problems `check` prints) when the plan has errors, and
-    BuildError when a guide cannot be made (a refused resource, a leak, a short
-    passphrase); in both cases nothing is written.
+    `cache_options` are the options recorded in .build.json (generator.batch passes
+    the ones it checks the record against). Raises PlanError (the same problems
+    `check` prints) when the plan has errors, BuildError when a guide cannot be made
+    (a refused resource, a leak, a short passphrase) and FileError when the output
+    folder cannot be written; in every case the earlier guides are left as they were.
     """
     path = Path(path)
     if passphrase is not None:
         check_passphrase(passphrase)
+    # Hashed before it is read: an edit saved during the build makes the record stale, never wrong.
+    plan_digest = cache.fingerprint_plan(path)
     plan, source, draft = checked_plan(path, on_warning)
     specs = select_editions(editions)
-    paper = paper or default_paper(plan)
-    if paper not in PAPER_SIZES:
-        raise ValueError(f"paper must be one of {PAPER_SIZES}, not {paper!r}")
-
+    paper_size = paper or default_paper(plan)
+    if paper_size not in PAPER_SIZES:
+        raise ValueError(f"paper must be one of {PAPER_SIZES}, not {paper_size!r}")
+    if cache_options is None:
+        cache_options = {"editions": sorted(editions) if editions else None, "paper": paper, "sealed": passphrase is not None}
     target = Path(target_dir)
+    previous = cache.read_record(target)
 
     def reused(name: str, key: str) -> bytes | None:
-        from generator import cache
-
         return cache.reusable_pdf(target, name, key)
 
-    try:
-        files = render_editions(plan, path, specs, paper, pdf=pdf, printer=print_side_by_side(print_workers),
-                                reuse=reused if reuse else None, on_edition=on_edition, draft=draft)
-    except RefusedResource as refused:
-        raise PlanError([locate_refusal(path, refused)]) from None
-    check_leaks(plan, files, source)  # the last lock: after rendering, before writing
-    if passphrase is not None:
-        files = seal_files(files, passphrase, plan)
-        # the lock screen is readable by anyone holding the file: it may show public data only
-        check_leaks(plan, [lock_screen(item) for item in files if item.private and item.kind == "html"], source)
-    sealed_set = passphrase is not None and any(item.private for item in files)
-    return write_files(target, files, remove_stale=sealed_set)
+    printed: list[cache.EditionPrint] = []
+
+    def heard(edition: cache.EditionPrint) -> None:
+        printed.append(edition)
+        if on_edition:
+            on_edition(edition)
+
+    with OutputSet(target) as output:  # made before rendering: an unwritable folder fails at once
+        policy = AssetPolicy(path.parent, templates_dir())
+        try:
+            files = render_editions(plan, path, specs, paper_size, pdf=pdf, printer=print_side_by_side(print_workers),
+                                    reuse=reused if reuse else None, on_edition=heard, draft=draft, policy=policy,
+                                    earlier_uses=previous.uses if previous else ())
+        except RefusedResource as refused:
+            raise PlanError([locate_refusal(path, refused)]) from None
+        check_leaks(plan, files, source)  # the last lock: after rendering, before writing
+        sealed = passphrase is not None
+        if passphrase is not None:
+            files = seal_files(files, passphrase, plan)
+            # the lock screen is readable by anyone holding the file: it may show public data only
+            check_leaks(plan, [lock_screen(item) for item in files if item.private and item.kind == "html"], source)
+        print_ = cache.fingerprint(path, cache_options, uses=policy.used, plan_digest=plan_digest)
+        record = cache.record_bytes(print_, {item.path.as_posix(): hashlib.sha256(item.content).hexdigest() for item in files},
+                                    printed)
+        # A sealed set carries over nothing earlier from private/ (calendars an unsealed build left in clear).
+        responder = "responder" in {spec.name for spec in specs}
+        return output.commit(files, record, replaces_rota=responder, drops_private=sealed and responder)
 
 
 class CheckedPlan(NamedTuple):
@@ -190,7 +218,8 @@ def build_drill(
     except RefusedResource as refused:
         raise PlanError([locate_refusal(path, refused)]) from None
     check_leaks(plan, files, source)  # secrets from the whole plan, not only the chosen scenarios
-    return write_files(Path(out_dir) / path.stem, files)
+    with OutputSet(Path(out_dir) / path.stem) as output:
+        return output.commit(files, None, replaces_rota=False)
 
 
 def drill_scenarios(plan: Plan, wanted: list[str], audience: Audience) -> list[Scenario]:
@@ -284,7 +313,7 @@ def lock_screen(item: RenderedFile) -> RenderedFile:
 def locate_refusal(path: Path, refused: RefusedResource) -> Problem:
     """A refused file or address, reported where the plan names it (the first place it is written)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8", "replace")
     except OSError:
         text = ""
     index = text.find(refused.url) if refused.url else -1
@@ -311,7 +340,8 @@ def is_draft(problems: Iterable[Problem]) -> bool:
 
 def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper: str, *, pdf: bool = True,
                     printer: Printer | None = None, reuse: Callable[[str, str], bytes | None] | None = None,
-                    on_edition: Callable[[EditionPrint], None] | None = None, draft: bool = False) -> list[RenderedFile]:
+                    on_edition: Callable[[cache.EditionPrint], None] | None = None, draft: bool = False,
+                    policy: AssetPolicy | None = None, earlier_uses: Iterable[str] = ()) -> list[RenderedFile]:
     """Every file of every edition, in memory; `pdf=False` for HTML only (serve).
 
     First every edition's HTML (screen, and print where it has a PDF), then the PDFs in
@@ -320,7 +350,7 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     `printer` (default: here, one after the other), which may print them side by side.
     `on_edition` hears, for each PDF, what it was made from and whether it was reused.
     """
-    policy = AssetPolicy(plan_path.parent, templates_dir())
+    policy = policy or AssetPolicy(plan_path.parent, templates_dir())
     source_date = source_date_epoch()
     prints: dict[str, str] = {}
     screens: dict[str, bytes] = {}
@@ -331,7 +361,11 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
             prints[spec.name] = render_html(edition, medium="print", **options)
         if "html" in spec.formats:
             screens[spec.name] = render_html(edition, medium="screen", **options).encode("utf-8")
-    pdfs = print_editions(prints, specs, paper, plan_path, policy, printer or print_here, reuse, on_edition)
+    # What the PDFs may read besides their print HTML: the files the last build read, hashed again, and those read now.
+    uses = {**cache.current_uses(plan_path, earlier_uses), **policy.used} if reuse or on_edition else {}
+    pdfs, reused = print_editions(prints, specs, paper, uses, plan_path, policy, printer or print_here, reuse, on_edition)
+    if reused:  # a reused PDF read nothing this time: keep its files in the record
+        policy.used.update({name: digest for name, digest in uses.items() if len(digest) == 64})
     files: list[RenderedFile] = []
     for spec in specs:
         if spec.name in pdfs:
@@ -348,15 +382,13 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     return files
 
 
-def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str, plan_path: Path, policy: AssetPolicy,
-                   printer: Printer, reuse: Callable[[str, str], bytes | None] | None,
-                   on_edition: Callable[[EditionPrint], None] | None) -> dict[str, bytes]:
-    """Each edition's PDF by name: reused where its inputs are unchanged, the others printed in one call."""
+def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str, uses: dict[str, str], plan_path: Path,
+                   policy: AssetPolicy, printer: Printer, reuse: Callable[[str, str], bytes | None] | None,
+                   on_edition: Callable[[cache.EditionPrint], None] | None) -> tuple[dict[str, bytes], set[str]]:
+    """Each edition's PDF by name (and the names reused): reused where its inputs are unchanged, the others printed in one call."""
     if not prints:
-        return {}
-    from generator import cache
-
-    keys = {name: cache.edition_key(html, paper, plan_path) for name, html in prints.items()} \
+        return {}, set()
+    keys = {name: cache.edition_key(html, paper, uses) for name, html in prints.items()} \
         if reuse or on_edition else {}
     pdfs: dict[str, bytes] = {}
     for name in prints:
@@ -372,51 +404,206 @@ def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str,
         for name in prints:
             on_edition(cache.EditionPrint(name, files[name], keys[name], hashlib.sha256(pdfs[name]).hexdigest(),
                                           name in reused))
-    return pdfs
+    return pdfs, reused
 
 
-def write_files(target: Path, files: list[RenderedFile], *, remove_stale: bool = False) -> list[Path]:
-    """Write the whole set or nothing: every temporary file first, then one rename each.
+# --- the whole set, or nothing ---------------------------------------------------------
 
-    `remove_stale` (a sealed build) then deletes the files in private/ that the set no
-    longer has, such as calendars an unsealed build left there in clear.
+_SET_FOLDER = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]+\.(?:new|old)$")
+_ROTA_FILE = re.compile(r"^private/rota-[^/]*\.ics$")
+_RENAME_EXCHANGE = 2
+
+
+class OutputSet:
+    """The next set of OUTPUT/NAME, built in a sibling folder and swapped in with one rename.
+
+    Entering makes the folder (so an unwritable output fails before anything is
+    rendered) and removes what killed builds left; leaving without commit() removes
+    the unfinished set. OS errors come out as FileError naming the path.
     """
-    target.mkdir(parents=True, exist_ok=True)
-    if any(f.private for f in files):
-        private = target / PRIVATE_DIR
-        private.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
-        os.chmod(private, PRIVATE_DIR_MODE)  # also tighten a folder made by hand
-    staged: list[tuple[str, Path]] = []
-    try:
+
+    def __init__(self, target: Path):
+        self.target = Path(target)
+        self.staging = self.target.with_name(f".{self.target.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+        self._made: list[Path] = []
+
+    def __enter__(self) -> Self:
+        with _file_errors():
+            self._made = _make_folders(self.target.parent)
+            remove_leftovers(self.target)
+            os.mkdir(self.staging)  # 0777 less the umask, like any folder the user makes
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+        if exc_info[0] is not None:
+            for folder in reversed(self._made):  # a failed first build leaves no empty output folder behind
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+
+    def commit(self, files: list[RenderedFile], record: bytes | None, *, replaces_rota: bool, drops_private: bool = False) -> list[Path]:
+        """Write the new set (files, the earlier files not rebuilt, the record), then swap it in; the files written.
+
+        `record` None keeps the earlier record (the drill command adds a kit to a built set);
+        `drops_private` carries over nothing earlier from private/ (a sealed set).
+        """
+        with _file_errors():
+            self._fill(files, record, replaces_rota, drops_private)
+            _swap(self.staging, self.target)
+        self._made = []
+        old = self.staging  # after the exchange it holds the previous set
+        if old.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        _sync_folder(self.target.parent)
+        return [self.target / item.path for item in files]
+
+    def _fill(self, files: list[RenderedFile], record: bytes | None, replaces_rota: bool, drops_private: bool) -> None:
+        new_names = {item.path.as_posix() for item in files} | ({cache.RECORD} if record is not None else set())
+        if self.target.is_dir():
+            os.chmod(self.staging, stat.S_IMODE(self.target.stat().st_mode))
+            _keep_earlier(self.target, self.staging, new_names, replaces_rota, drops_private)
+        if any(item.private for item in files):
+            private = self.staging / PRIVATE_DIR
+            private.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+            os.chmod(private, PRIVATE_DIR_MODE)  # also tighten a folder made by hand
         for item in files:
-            final = target / item.path
-            staged.append((_write_temporary(final, item.content, PRIVATE_FILE_MODE if item.private else SHARED_FILE_MODE), final))
-        for temporary, final in staged:
-            os.replace(temporary, final)
-        if remove_stale and (target / PRIVATE_DIR).is_dir():
-            keep = {final for _, final in staged}
-            for old in (target / PRIVATE_DIR).iterdir():
-                if old.is_file() and not old.name.startswith(".") and old not in keep:
-                    old.unlink()
-    finally:
-        for temporary, _ in staged:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-    return [final for _, final in staged]
+            _write_file(self.staging / item.path, item.content, PRIVATE_FILE_MODE if item.private else SHARED_FILE_MODE)
+        if record is not None:
+            _write_file(self.staging / cache.RECORD, record, PRIVATE_FILE_MODE)
+        for folder in {(self.staging / item.path).parent for item in files}:
+            _sync_folder(folder)
+        _sync_folder(self.staging)
 
 
-def _write_temporary(final: Path, content: bytes, mode: int) -> str:
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+def _keep_earlier(old: Path, new: Path, replaced: set[str], replaces_rota: bool, drops_private: bool = False) -> None:
+    """Link into the new set every earlier file this build does not replace (another edition's, the user's own)."""
+    for folder, subfolders, names in os.walk(old):
+        relative = Path(folder).relative_to(old)
+        for sub in subfolders:
+            (new / relative / sub).mkdir(exist_ok=True)
+            os.chmod(new / relative / sub, stat.S_IMODE((Path(folder) / sub).stat().st_mode))
+        for name in names:
+            rel = (relative / name).as_posix()
+            if rel in replaced or (name.startswith(".") and name.endswith(".tmp")) or (replaces_rota and _ROTA_FILE.match(rel)) \
+                    or (drops_private and rel.startswith(f"{PRIVATE_DIR}/")):
+                continue  # rebuilt now, or a temporary file of an older version of the tool
+            source, copy = Path(folder) / name, new / rel
+            if source.is_symlink():
+                os.symlink(os.readlink(source), copy)
+                continue
+            try:
+                os.link(source, copy)
+            except OSError:
+                shutil.copy2(source, copy)
+
+
+def remove_leftovers(target: Path) -> None:
+    """Remove the unfinished or previous sets that builds of this plan killed mid-way left next to TARGET."""
     try:
-        os.fchmod(descriptor, mode)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-    except BaseException:
-        os.unlink(temporary)
-        raise
-    return temporary
+        entries = list(target.parent.iterdir())
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        match = _SET_FOLDER.match(entry.name)
+        if not match or match["name"] != target.name or not entry.is_dir() or entry.is_symlink():
+            continue
+        if int(match["pid"]) != os.getpid() and _process_alive(int(match["pid"])):
+            continue  # another build of the same plan is running now
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """mkdir -p, returning the folders it made (outermost first)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    made = []
+    for path in reversed(missing):
+        path.mkdir(exist_ok=True)
+        made.append(path)
+    return made
+
+
+def _write_file(path: Path, content: bytes, mode: int) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
+    with os.fdopen(descriptor, "wb") as stream:
+        os.fchmod(descriptor, mode)  # whatever the umask
+        stream.write(content)
+        stream.flush()
+        os.fsync(descriptor)
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put NEW in TARGET's place in one step; afterwards NEW holds the previous set (or nothing)."""
+    if not target.exists() and not target.is_symlink():
+        os.rename(new, target)
+        return
+    if _exchange(new, target):
+        return
+    # No atomic exchange (not Linux, or a file system without it): TARGET is briefly absent, never mixed.
+    old = target.with_name(new.name[: -len(".new")] + ".old")
+    os.rename(target, old)
+    os.rename(new, target)
+    os.rename(old, new)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """renameat2(RENAME_EXCHANGE): True when done, False where the system does not offer it."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_cwd = -100
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+class _file_errors:
+    """OS errors while writing the output become FileError (PATH: error: MESSAGE), the user's to fix."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _tb: object) -> None:
+        if isinstance(error, OSError) and not isinstance(error, FileError):
+            raise FileError.from_os_error(error) from None
 
 
 def exposed_to_git(out_dir: str | Path) -> bool:

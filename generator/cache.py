@@ -2,16 +2,18 @@
 
 A build's inputs are fingerprinted by content (SHA-256), never by modification time:
 - the plan file, and where it is;
-- every file the plan's prose uses (pictures referenced in Markdown, relative to the
-  plan's folder), and the absence of those that are missing;
+- every file of the plan's folder the renderer read (pictures in the plan's prose), as
+  the renderer reports it (generator.render.assets.AssetPolicy.used): like a compiler's
+  dependency file, the record lists them and a later run hashes the same list again;
 - every file under templates/ (templates, CSS, fonts, pictures; not the starters);
 - the tool: its version, the source of the generator package, and the versions of
   the libraries that shape the output (WeasyPrint and friends);
 - the build options (editions, paper, whether private editions are sealed) and
   SOURCE_DATE_EPOCH.
 
-The record lives in output/NAME/.build.json (mode 0600) and holds the fingerprint
-and the SHA-256 of every file the build wrote. An output is current only when the
+The record lives in output/NAME/.build.json (mode 0600), is written by the build
+inside the new set of guides (generator.build), and holds the fingerprint and the
+SHA-256 of every file the build wrote. An output is current only when the
 fingerprint matches and every recorded file is still there with the same bytes, so
 a deleted or edited guide is rebuilt. A passphrase is never recorded: when private
 editions are sealed, the caller proves the passphrase against the sealed file
@@ -26,16 +28,14 @@ import functools
 import hashlib
 import json
 import os
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
-from urllib.request import url2pathname
 
 import generator
+from generator.files import sha256_regular
 from generator.paths import templates_dir
 
 RECORD = ".build.json"
@@ -43,28 +43,17 @@ RECORD_FORMAT = 1
 # Libraries whose version changes the bytes of a guide.
 LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "jinja2", "markdown", "nh3", "segno",
              "phonenumbers", "cryptography", "icalendar", "babel")
-_CHUNK = 1 << 20
-_MAY_USE_FILE = re.compile(r"!\[|<img|\]:", re.IGNORECASE)
-# In the raw plan: a picture reference, or a backslash (a YAML escape could spell one).
-_RAW_MAY_USE_FILE = re.compile(rb"!\[|<img|\]:|\\", re.IGNORECASE)
-_IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*("([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9.+-]*):")
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+sha256_file = sha256_regular
 
 
 def _hash_or_missing(path: Path) -> str:
     try:
-        return sha256_file(path)
+        return sha256_regular(path)
     except FileNotFoundError:
         return "missing"
-    except OSError as exc:  # a folder, no permission: still part of the fingerprint
+    except OSError as exc:  # a folder, a FIFO, no permission: still part of the fingerprint
         return f"unreadable:{exc.errno}"
 
 
@@ -120,7 +109,7 @@ def templates_fingerprint(directory: Path | None = None) -> dict[str, str]:
     return hashes
 
 
-_SEEN: dict[str, tuple[tuple[int, ...], str]] = {}
+_SEEN: dict[str, tuple[tuple[int, int, int, int], str]] = {}
 
 
 def _hash_known(path: Path) -> str:
@@ -135,63 +124,6 @@ def _hash_known(path: Path) -> str:
     digest = _hash_or_missing(path)
     _SEEN[str(path)] = (signature, digest)
     return digest
-
-
-# --- files the plan uses ------------------------------------------------------------
-
-def used_files(plan_path: Path, data: Any = None) -> list[Path]:
-    """Local files the plan's prose refers to as pictures, resolved against the plan's folder.
-
-    Reads the plan with the project's own loader and renders only the prose that may
-    hold a picture with the same Markdown library the guides use, so the list matches
-    what the renderer will ask for. A plan that does not load uses nothing (its build
-    fails anyway).
-    """
-    if data is None:
-        try:
-            if not _RAW_MAY_USE_FILE.search(Path(plan_path).read_bytes()):
-                return []  # no picture can be spelled without these: skip parsing the YAML
-        except OSError:
-            return []
-        from generator.errors import PlanError
-        from generator.plan.load import load_file
-
-        try:
-            data = load_file(plan_path).data
-        except PlanError:
-            return []
-    sources: list[str] = []
-    texts = [text for text in _strings(data) if _MAY_USE_FILE.search(text)]
-    if texts:
-        import markdown
-
-        for text in texts:
-            html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
-            for match in _IMG_SRC.finditer(html):
-                sources.append(next(group for group in match.groups()[1:] if group is not None))
-    base = Path(plan_path).resolve().parent.as_uri() + "/"
-    found: dict[str, Path] = {}
-    for src in sources:
-        src = src.strip()
-        scheme = _SCHEME.match(src)
-        if scheme and scheme.group(1).lower() not in ("file",):
-            continue  # data:, or refused by the renderer (network)
-        parts = urlsplit(src if scheme else urljoin(base, src))
-        path = Path(url2pathname(unquote(parts.path)))
-        found[str(path)] = path
-    return [found[key] for key in sorted(found)]
-
-
-def _strings(value: Any) -> Iterable[str]:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
 
 
 # --- the fingerprint and the record -------------------------------------------------
@@ -213,16 +145,33 @@ class Fingerprint:
         return {"key": self.key, "plan": self.plan, "files": self.files, "options": self.options, "tool": self.tool}
 
 
-def fingerprint(plan_path: str | Path, options: dict[str, Any] | None = None, *, templates: Path | None = None) -> Fingerprint:
+def fingerprint(plan_path: str | Path, options: dict[str, Any] | None = None, *, uses: Mapping[str, str] | None = None,
+                plan_digest: str | None = None, templates: Path | None = None) -> Fingerprint:
+    """The inputs of a build. `uses`: the files the renderer read, path -> SHA-256 (AssetPolicy.used)."""
     plan_path = Path(plan_path)
-    files = {"plan": _hash_or_missing(plan_path)}
-    for used in used_files(plan_path):
-        files[f"uses:{used.as_posix()}"] = _hash_or_missing(used)
+    files = {"plan": plan_digest or _hash_or_missing(plan_path)}
+    for used, digest in sorted((uses or {}).items()):
+        files[f"uses:{used}"] = digest
     for name, digest in templates_fingerprint(templates).items():
         files[f"templates/{name}"] = digest
     options = dict(options or {})
     options.setdefault("SOURCE_DATE_EPOCH", os.environ.get("SOURCE_DATE_EPOCH", ""))
     return Fingerprint(str(plan_path.resolve()), files, _plain(options), tool_fingerprint())
+
+
+def fingerprint_plan(plan_path: Path) -> str:
+    """The plan's own entry in the fingerprint (a FIFO or a folder is never waited on)."""
+    return _hash_or_missing(Path(plan_path))
+
+
+def current_uses(plan_path: Path, recorded: Iterable[str]) -> dict[str, str]:
+    """The recorded inputs hashed again; a path outside the plan's folder is never opened."""
+    folder = Path(plan_path).resolve().parent
+    hashes = {}
+    for name in recorded:
+        path = Path(name)
+        hashes[name] = _hash_or_missing(path) if path.is_absolute() and path.resolve().is_relative_to(folder) else "outside"
+    return hashes
 
 
 def _plain(value: Any) -> Any:
@@ -258,6 +207,7 @@ class EditionPrint:
 class Record:
     key: str
     outputs: dict[str, str] = field(default_factory=dict)  # path relative to the output folder -> sha256
+    uses: list[str] = field(default_factory=list)  # the files of the plan's folder the renderer read
     editions: dict[str, EditionPrint] = field(default_factory=dict)  # edition name -> its PDF
 
 
@@ -274,9 +224,11 @@ def read_record(out_dir: Path) -> Record | None:
         return None
     outputs = data.get("outputs")
     key = data.get("key")
-    if not isinstance(key, str) or not isinstance(outputs, dict):
+    files = data.get("files")
+    if not isinstance(key, str) or not isinstance(outputs, dict) or not isinstance(files, dict):
         return None
-    return Record(key, {str(k): str(v) for k, v in outputs.items()}, _editions(data.get("editions")))
+    uses = sorted(str(name)[len("uses:"):] for name in files if str(name).startswith("uses:"))
+    return Record(key, {str(k): str(v) for k, v in outputs.items()}, uses, _editions(data.get("editions")))
 
 
 def _editions(data: object) -> dict[str, EditionPrint]:
@@ -290,14 +242,18 @@ def _editions(data: object) -> dict[str, EditionPrint]:
     return found
 
 
-def is_current(out_dir: Path, print_: Fingerprint, passphrase: str | None = None) -> bool:
-    """True when out_dir holds exactly what a build with these inputs would write.
+def is_current(out_dir: Path, plan_path: Path, options: dict[str, Any] | None = None, passphrase: str | None = None, *,
+               templates: Path | None = None) -> bool:
+    """True when out_dir holds exactly what a build of this plan with these options would write.
 
     A sealed build also needs this run's passphrase: its sealed guides must open with it
     (the passphrase itself is never recorded).
     """
     record = read_record(out_dir)
-    if record is None or record.key != print_.key or not record.outputs:
+    if record is None or not record.outputs:
+        return False
+    print_ = fingerprint(plan_path, options, uses=current_uses(plan_path, record.uses), templates=templates)
+    if record.key != print_.key:
         return False
     out_dir = Path(out_dir).resolve()
     for name, digest in record.outputs.items():
@@ -320,25 +276,26 @@ def _sealed_open_with(out_dir: Path, record: Record, passphrase: str) -> bool:
     return True
 
 
-def write_record(out_dir: Path, print_: Fingerprint, outputs: Iterable[Path],
-                 editions: Iterable[EditionPrint] = ()) -> Path:
-    """Remember what a successful build wrote, and from what each PDF was printed. Written atomically, mode 0600."""
+def record_bytes(print_: Fingerprint, outputs: Mapping[str, str], editions: Iterable[EditionPrint] = ()) -> bytes:
+    """The text of .build.json: the fingerprint, the SHA-256 of every file written (relative name -> digest),
+    and from what each PDF was printed."""
+    data = {"format": RECORD_FORMAT, **print_.as_json(), "outputs": dict(sorted(outputs.items())),
+            "editions": {edition.name: edition.as_json() for edition in editions}}
+    return (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+
+def write_record(out_dir: Path, print_: Fingerprint, outputs: Iterable[Path]) -> Path:
+    """Remember what a build wrote (files already in out_dir). Written atomically, mode 0600."""
     out_dir = Path(out_dir)
     resolved = out_dir.resolve()
-    hashes = {}
-    for output in outputs:  # paths as the build returned them: absolute, or relative to the working folder
-        path = Path(output).resolve()
-        hashes[path.relative_to(resolved).as_posix()] = sha256_file(path)
-    data = {"format": RECORD_FORMAT, **print_.as_json(), "outputs": dict(sorted(hashes.items())),
-            "editions": {edition.name: edition.as_json() for edition in editions}}
+    hashes = {Path(output).resolve().relative_to(resolved).as_posix(): sha256_file(Path(output)) for output in outputs}
     target = record_path(out_dir)
     temporary = target.with_name(f"{RECORD}.{os.getpid()}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=True)
-            handle.write("\n")
-        os.chmod(temporary, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(record_bytes(print_, hashes))
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -348,16 +305,16 @@ def write_record(out_dir: Path, print_: Fingerprint, outputs: Iterable[Path],
 
 # --- one edition's PDF, reused from the previous set ---------------------------------
 
-def edition_key(print_html: str, paper: str, plan_path: Path) -> str:
+def edition_key(print_html: str, paper: str, uses: Mapping[str, str]) -> str:
     """What an edition's PDF is made of: its print HTML, the paper, the assets it may read, the tool.
 
-    The assets are every template file (stylesheets, fonts, pictures) and the files the
-    plan's prose uses; an edit that changes neither an edition's print HTML nor these
-    leaves its PDF as it was.
+    The assets are every template file (stylesheets, fonts, pictures) and the files of the
+    plan's folder the build reads (`uses`, path -> SHA-256); an edit that changes neither an
+    edition's print HTML nor these leaves its PDF as it was.
     """
     assets = {f"templates/{name}": digest for name, digest in templates_fingerprint().items()}
-    for used in used_files(Path(plan_path)):
-        assets[f"uses:{used.as_posix()}"] = _hash_or_missing(used)
+    for used, digest in uses.items():
+        assets[f"uses:{used}"] = digest
     text = json.dumps({"html": hashlib.sha256(print_html.encode("utf-8")).hexdigest(), "paper": paper,
                        "assets": assets, "tool": tool_fingerprint()}, sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(text.encode()).hexdigest()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from generator import __version__
-from generator.errors import Problem, UserError, internal_error
+from generator.errors import FileError, Problem, UserError, internal_error
 from generator.render.edition import EDITIONS
 
 if TYPE_CHECKING:
@@ -40,6 +40,9 @@ class _Main(click.Group):
             raise
         except UserError as exc:
             _print_problems(exc.problems_at())
+            status = 1
+        except OSError as exc:  # disk full, read-only, no permission: the user's system, said in plain words
+            _print_problems(FileError.from_os_error(exc).problems)
             status = 1
         except Exception as exc:
             if ctx.params.get("debug"):

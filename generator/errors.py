@@ -8,10 +8,23 @@ turns them into text. Any other exception is a bug in the tool.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+# What a terminal would act on or reorder: control characters (ESC starts a terminal command), bidi controls.
+_NOT_FOR_TERMINAL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                               "\u2066-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """TEXT safe to print on a terminal: each control or bidi character written as an escape (\\x1b, \\u202e)."""
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    return _NOT_FOR_TERMINAL.sub(escape, text)
 
 
 @dataclass(frozen=True)
@@ -28,12 +41,13 @@ class Problem:
     path: tuple[Any, ...] = field(default=())  # where in the plan, e.g. ("responders", 0, "phone")
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}: " if self.file else ""  # a problem with no file: the command itself
-        text = f"{where}{self.severity}: {self.message}"
+        # no file: the command itself; line 0: a path with no position in it (an output folder the system refused)
+        where = (f"{printable(self.file)}:{self.line}:{self.column}: " if self.line else f"{printable(self.file)}: ") if self.file else ""
+        text = f"{where}{self.severity}: {printable(self.message)}"
         if self.rule:
             text += f" [{self.rule}]"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {printable(self.hint)}"
         return text
 
     def as_json(self) -> dict[str, Any]:
@@ -105,3 +119,33 @@ def internal_error(exc: BaseException, file: str | Path = "") -> Problem:
     return Problem(str(file), 1, 1, f"internal error ({type(exc).__name__}: {exc}); this is a bug in incident-guide, please report it "
                    "with the command you ran (--debug shows the traceback)")
 
+
+_PLAIN_OS_ERRORS = {
+    "ENOSPC": "the disk is full (no space left on device)",
+    "EDQUOT": "the disk quota is used up",
+    "EROFS": "the file system is read-only",
+    "EACCES": "permission denied: this user may not write here",
+    "EPERM": "permission denied: this user may not write here",
+    "ENOTDIR": "a file is in the way where a folder is needed",
+    "EISDIR": "a folder is in the way where a file is needed",
+    "EEXIST": "something is already in the way",
+    "EFBIG": "the file is too large for this file system",
+    "EIO": "the disk reported an input/output error",
+}
+
+
+class FileError(BuildError):
+    """The operating system refused to write the guides (disk full, read-only, no permission): printed as PATH: error: MESSAGE."""
+
+    def __init__(self, path: str, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__([Problem(path, 0, 0, reason)])
+
+    @classmethod
+    def from_os_error(cls, error: OSError, default_path: str = "output") -> FileError:
+        import errno
+
+        name = errno.errorcode.get(error.errno or 0, "")
+        reason = _PLAIN_OS_ERRORS.get(name) or (error.strerror or str(error)).rstrip(".")
+        return cls(str(error.filename) if error.filename is not None else default_path, reason)

@@ -2,7 +2,8 @@
 
 - Builds the HTML editions into a private temporary folder (mode 0700, removed on
   exit), never into output/: the preview leaves the real guides and their cache alone.
-- Rebuilds on every save of the plan, of a picture it uses, or of a file under
+- Rebuilds on every save of the plan, of a picture the last build read (listed in
+  its .build.json, as the renderer reported it), or of a file under
   templates/ (watchfiles, debounced), and reloads the open page: the served copy of
   each page (never the built file) gets a small script that polls /__version. The
   page's Content-Security-Policy is kept, with only a nonce for that script and
@@ -105,6 +106,7 @@ class Preview:
         pdf = self.pdf if pdf is None else pdf
         with self._lock:
             started = time.perf_counter()
+            inputs = self._inputs()
             try:
                 written = self.builder(self.plan, self.out_dir, pdf)
             except UserError as exc:
@@ -128,7 +130,15 @@ class Preview:
                 kind = "HTML and PDF" if pdf else "HTML"
                 self.echo(f"{time.strftime('%H:%M:%S')} rebuilt {self.plan} ({kind}) in {seconds:.1f} s")
             self.state = new
+            if self._inputs() != inputs:  # saved while building (the watcher may not have been ready): build again
+                self._dirty.set()
             return new
+
+    def _inputs(self) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """The plan's content and the pictures the last build read, by hash."""
+        from generator.cache import current_uses, fingerprint_plan
+
+        return fingerprint_plan(self.plan), tuple(sorted(current_uses(self.plan, self.uses()).items()))
 
     def ensure_pdf(self) -> State:
         """Print the PDFs of what is shown now, unless they are already printed."""
@@ -146,9 +156,16 @@ class Preview:
         if path.is_relative_to(self.templates):
             relative = path.relative_to(self.templates)
             return not (relative.parts and relative.parts[0] == "starters") and not path.name.endswith(("~", ".swp", ".tmp"))
-        from generator.cache import used_files
+        if not self.state.ok and path.parent == self.plan.resolve().parent:
+            return True  # a failed build may be waiting for a missing picture: any file saved next to the plan
+        return path.as_posix() in self.uses()
 
-        return path in {p.resolve() for p in used_files(self.plan)}
+    def uses(self) -> set[str]:
+        """The files of the plan's folder the last build read (its .build.json), to watch like the plan."""
+        from generator.cache import read_record
+
+        record = read_record(self.out_dir)
+        return set(record.uses) if record else set()
 
     def start(self) -> None:
         """Watch for changes and rebuild in the background."""
@@ -435,8 +452,8 @@ def serve(plan: Path, *, port: int = DEFAULT_PORT, pdf: bool = False, open_brows
         raise UserError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); try --port 0 for any free port") from None
     previous = _stop_on_sigterm()
     try:
+        preview.start()  # watching before the first build, so a save during it is not lost
         preview.rebuild()
-        preview.start()
         echo(f"Preview of {plan} at {server.url} (Ctrl-C to stop)")
         if open_browser:
             import webbrowser

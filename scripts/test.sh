@@ -21,7 +21,8 @@ if [ -z "${VIRTUAL_ENV:-}" ]; then
   [ -x .venv/bin/python ] || python3 -m venv --system-site-packages .venv
   python=.venv/bin/python
 fi
-"$python" -m pip install -q --disable-pip-version-check -e '.[test]'
+# Pinned versions (requirements/test.lock, refreshed with scripts/lock.sh), so a fresh machine tests what CI tested.
+"$python" -m pip install -q --disable-pip-version-check -c requirements/test.lock -e '.[test]'
 # Lint and strict type check first (settings in pyproject.toml): a finding fails the run.
 "$python" -m ruff check generator tests
 "$python" -m mypy

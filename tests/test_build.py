@@ -14,7 +14,7 @@ import generator.render.pdf as pdf_module
 from generator.build import EDITIONS, build_plan
 from generator.check import check_plan
 from generator.cli import main
-from generator.errors import BuildError
+from generator.errors import BuildError, FileError
 from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 
@@ -79,7 +79,8 @@ def test_build_writes_every_file_with_private_modes(example_guides):
     assert mode(example_guides["volunteer.pdf"]) == 0o644
     assert example_guides["volunteer.pdf"].read_bytes().startswith(b"%PDF-1.7")
     assert example_guides["volunteer.html"].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert sorted(p.name for p in folder.rglob("*")) == sorted(["private", *[Path(f).name for f in FILES]])
+    assert sorted(p.name for p in folder.rglob("*")) == sorted([".build.json", "private", *[Path(f).name for f in FILES]])
+    assert mode(folder / ".build.json") == 0o600
 
 
 def test_two_builds_are_byte_identical(example_guides, tmp_path, monkeypatch):
@@ -134,19 +135,20 @@ def test_one_failed_edition_writes_nothing(write_plan, old_guides, fake_pdf):
 
 
 def test_a_failed_write_leaves_the_previous_guides(write_plan, old_guides, fake_pdf, monkeypatch):
-    real = build_module._write_temporary
+    real = build_module._write_file
     calls = []
 
     def failing(final, content, file_mode):
         calls.append(final)
         if len(calls) == 3:
-            raise OSError(28, "No space left on device")
+            raise OSError(28, "No space left on device", str(final))
         return real(final, content, file_mode)
 
-    monkeypatch.setattr(build_module, "_write_temporary", failing)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(build_module, "_write_file", failing)
+    with pytest.raises(FileError, match="error: the disk is full"):
         build_plan(write_plan(), old_guides.parent)
     assert_untouched(old_guides)
+    assert sorted(p.name for p in old_guides.parent.iterdir()) == ["plan"]  # the unfinished set is gone
 
 
 def test_the_leak_check_sees_every_file_before_anything_is_written(write_plan, tmp_path, fake_pdf, monkeypatch):

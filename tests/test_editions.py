@@ -82,7 +82,8 @@ def test_a_responder_only_edit_reprints_only_the_responder_pdf(plan, tmp_path, m
     # The reused PDFs are the bytes a fresh build prints.
     fresh = tmp_path / "fresh"
     build_plan(plan, fresh)
-    assert contents(fresh / "minimal") == {name: data for name, data in after.items() if name != ".build.json"}
+    without_record = lambda files: {name: data for name, data in files.items() if name != ".build.json"}  # noqa: E731
+    assert without_record(contents(fresh / "minimal")) == without_record(after)
 
 
 def test_a_reused_pdf_changed_on_disk_is_printed_again(plan, tmp_path, monkeypatch):

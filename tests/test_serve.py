@@ -138,6 +138,32 @@ def test_saved_change_is_served(running):
     assert running.client.version() > before
 
 
+def test_a_save_during_the_first_build_is_not_lost(tmp_path):
+    plan = tmp_path / "meetup.yaml"
+    plan.write_text(STARTER.read_text(encoding="utf-8").replace("CHANGE ME: your meetup's name", "First Meetup"), encoding="utf-8")
+    calls: list = []
+    quick = quick_builder(calls)
+
+    def slow_first_build(plan_path: Path, out_dir: Path, pdf: bool) -> list[Path]:
+        written = quick(plan_path, out_dir, pdf)
+        if len(calls) == 1:  # the organizer saves while the first build is still running
+            edit(plan_path, "First Meetup", "Saved Meanwhile")
+        return written
+
+    preview = Preview(plan, out_dir=tmp_path / "preview" / "meetup", builder=slow_first_build, echo=lambda line: None)
+    server = PreviewServer(preview, port=0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        preview.rebuild()
+        preview.start()  # even a watcher started only now must not miss it
+        Client(server).wait_for("/volunteer.html", "Saved Meanwhile", timeout=30)
+    finally:
+        server.shutdown()
+        server.server_close()
+        preview.close()
+
+
 def test_template_change_triggers_a_rebuild(tmp_path, running):
     # a template folder of our own, so the test never writes to the real one
     templates = tmp_path / "templates"

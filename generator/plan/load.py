@@ -20,6 +20,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import PlanError, Problem, path_text, quoted
+from generator.files import read_regular
 
 MAX_BYTES = 1_000_000  # a complete plan is about 20 kB
 MAX_DEPTH = 32
@@ -35,7 +36,14 @@ _TRUE_FALSE = re.compile(r"^(true|false)$", re.IGNORECASE)
 # Characters a YAML document may not hold (YAML's "non-printable" set; U+FEFF only
 # as a byte order mark at the very start, which is removed before this check).
 _NOT_ALLOWED = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_TOO_DEEP = f"the plan nests lists and mappings more than {MAX_DEPTH} levels deep"
+_TOO_DEEP_HINT = "a plan needs at most 6 levels; is a bracket or the indentation out of place?"
 _ANCHOR_NAME = re.compile(r"[^\s,\[\]{}]*")
+# In a value (after YAML's escapes such as "\e" or "\x7f" are read): control characters other than tab and
+# newline, the bidirectional controls that reorder the text around them on screen, and invisible characters.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
+                       "\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -108,13 +116,15 @@ def load_file(path: str | Path, keep_going: bool = False) -> LoadedPlan:
     path = Path(path)
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _too_big(name, size)
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)  # the file may have grown since stat()
+        raw = read_regular(path, MAX_BYTES)  # a FIFO or a device is refused, never waited on
     except OSError as exc:
         raise _fail(name, 1, 1, f"cannot read the plan: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = len(raw)
+        raise _too_big(name, max(size, len(raw)))
     return load_bytes(raw, name, keep_going)
 
 
@@ -158,7 +168,7 @@ def load_text(text: str, name: str = "<plan>", keep_going: bool = False) -> Load
         found = "a list" if isinstance(node, SequenceNode) else "a single value"
         raise _fail(name, mark.line + 1, mark.column + 1,
                     f"a plan must be made of `key: value` lines such as `format: 1` and `event:`, but this file holds {found}")
-    builder = _Builder(SourceMap(name, text=text))
+    builder = _Builder(SourceMap(name, text=text), text)
     data = builder.build(node, ())
     if builder.problems and not keep_going:
         raise PlanError(builder.problems)
@@ -207,8 +217,7 @@ def _check_events(text: str, name: str) -> None:
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
                     assert mark is not None  # the parser marks every event it makes
-                    raise _fail(name, mark.line + 1, mark.column + 1, f"the plan nests lists and mappings more than {MAX_DEPTH} levels deep",
-                                hint="a plan needs at most 6 levels; is a bracket or the indentation out of place?")
+                    raise _fail(name, mark.line + 1, mark.column + 1, _TOO_DEEP, _TOO_DEEP_HINT)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
             elif isinstance(event, yaml.DocumentStartEvent):
@@ -236,6 +245,24 @@ def _check_events(text: str, name: str) -> None:
 _QUOTE_HINT = "put the whole value in quotes"
 
 
+def _too_deep_at(text: str, limit: int) -> tuple[int, int]:
+    """Where brackets (outside quotes) first open more than MAX_DEPTH levels, before index LIMIT; else LIMIT."""
+    depth = 0
+    quote = ""
+    for index, char in enumerate(text[:limit]):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _position(text, index)
+        elif char in "]}":
+            depth -= 1
+    return _position(text, min(limit, len(text)))
+
+
 def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> PlanError:
     """Rewrite a PyYAML/libyaml error (their wordings differ) into plain words at the right place."""
     problem = (exc.problem or "").strip()
@@ -254,6 +281,10 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> PlanError:
         match = _ANCHOR_NAME.match(row, index_in_row) if 0 <= index_in_row <= len(row) else None
         return match.group() if match else ""
 
+    if "nesting depth" in problem or "nesting depth" in context:
+        # libyaml's own limit (newer releases) can answer before the event pass reaches the plan's limit.
+        line, column = _too_deep_at(text, mark.index if mark else len(text))
+        return _fail(name, line, column, _TOO_DEEP, _TOO_DEEP_HINT)
     if "tab" in problem or char == "\t":
         message = "a tab cannot be used here; YAML uses spaces"
         hint = "replace the tab with spaces"
@@ -328,8 +359,9 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> PlanError:
 class _Builder:
     """Turns the composed node tree into dicts, lists and scalars, recording positions."""
 
-    def __init__(self, source: SourceMap):
+    def __init__(self, source: SourceMap, text: str = ""):
         self.source = source
+        self.text = text
         self.problems: list[Problem] = []
         self.nodes = 0
         self.open: set[int] = set()  # ids of the collections being built (to catch an alias inside itself)
@@ -352,7 +384,10 @@ class _Builder:
         self.source.values.setdefault(path, (mark.line + 1, mark.column + 1))
         if isinstance(node, ScalarNode):
             self.source.ends.setdefault(path, (node.end_mark.line + 1, node.end_mark.column + 1))
-            return self._scalar(node, path)
+            value = self._scalar(node, path)
+            if isinstance(value, str):
+                self._check_text(node, value, path)
+            return value
         if id(node) in self.open:
             raise _fail(self.source.file, mark.line + 1, mark.column + 1,
                         "this value contains an alias (`*name`) to itself, so it would never end")
@@ -384,6 +419,8 @@ class _Builder:
                 self.problems.append(Problem(self.source.file, *where, f"the YAML tag `{_tag_name(key_node.tag)}` is not allowed in a plan", path=path))
                 continue
             key = str(key_node.value)
+            if not self._check_text(key_node, key, path):
+                continue
             if key in first_seen:
                 self.problems.append(Problem(self.source.file, *where,
                                              f"{quoted(key, 40)} appears twice in {_where(path)} (first on line {first_seen[key]})",
@@ -394,6 +431,29 @@ class _Builder:
             self.source.keys[path + (key,)] = where
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
+
+    def _check_text(self, node: ScalarNode, value: str, path: tuple[Any, ...]) -> bool:
+        """Text is text: a control, bidi or invisible character is a problem, at the character where it is written."""
+        bad = _NOT_TEXT.search(value)
+        if bad is None:
+            return True
+        char = bad.group()
+        mark = node.start_mark
+        line, column = mark.line + 1, mark.column + 1
+        written = self.text.find(char, mark.index, node.end_mark.index) if self.text else -1
+        if written >= 0:  # typed as it is, not spelled with a YAML escape
+            line, column = _position(self.text, written)
+        if _BIDI.match(char):
+            message = (f"the value holds a bidirectional control character (U+{ord(char):04X}) that would reorder "
+                       "the text around it on screen, e.g. the digits of a phone number")
+        elif char.isprintable() or ord(char) >= 0x200B:
+            message = f"the value holds an invisible character (U+{ord(char):04X})"
+        else:
+            message = f"the value holds a control character (U+{ord(char):04X}); only tabs and line breaks are text"
+        self.problems.append(Problem(self.source.file, line, column, message, path=path,
+                                     hint="delete it (a YAML escape such as \\e or \\x1b spells one); "
+                                          "names in right-to-left scripts need no control characters"))
+        return False
 
     def _scalar(self, node: ScalarNode, path: tuple[Any, ...]) -> Any:
         text = node.value

@@ -58,7 +58,15 @@ class Audience(str, enum.Enum):
 
 Prose = Annotated[str, Field(min_length=1, json_schema_extra={"format": "markdown"})]
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
-Text = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError("this value is one line: write it without line breaks")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_one_line)]
 
 # The usual emergency number where phonenumbers' short-number data is not decisive.
 EMERGENCY_NUMBERS = {"GB": "999", "US": "911", "BR": "190", "CA": "911", "AU": "000", "NZ": "111", "IE": "112", "IN": "112", "JP": "110"}
@@ -166,11 +174,30 @@ Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")]
 # In the schema a local date and time, not JSON Schema's `date-time` (which needs an offset
 # and would make editors flag every `2027-06-09 08:00`). An offset is allowed: it picks
 # the second of a repeated hour (`2027-10-31 01:30+00:00`); Plan turns it into wall time.
-LocalTime = Annotated[dt.datetime, WithJsonSchema({
+# Every date a plan holds lies in this century: far enough either way for any event or review, and
+# near enough that a date a day away from datetime's limits (9999-12-31, 0001-01-01) is a located error.
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2099, 12, 31)
+
+
+def _in_range(value: dt.date) -> dt.date:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{day.isoformat()} is out of range: dates in a plan lie between "
+                         f"{FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}")
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_in_range), WithJsonSchema({
+    "type": "string", "format": "date", "pattern": r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$",
+    "description": f"A date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}, e.g. 2027-06-09",
+})]
+LocalTime = Annotated[dt.datetime, AfterValidator(_in_range), WithJsonSchema({
     "type": "string",
-    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?( ?(Z|[+-][0-9]{2}(:?[0-9]{2})?))?)?$",
+    "pattern": r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?( ?(Z|[+-][0-9]{2}(:?[0-9]{2})?))?)?$",
     "description": "Local date and time in the event's time zone, e.g. 2027-06-09 08:00; "
-                   "add an offset only to pick the second of a repeated hour, e.g. 2027-10-31 01:30+00:00",
+                   "add an offset only to pick the second of a repeated hour, e.g. 2027-10-31 01:30+00:00. "
+                   f"Dates lie between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}",
 })]
 
 
@@ -262,8 +289,8 @@ class Event(Model):
     name: Text
     kind: EventKind
     organiser: Text | None = Field(None, description="The organisation that runs the event")
-    starts: dt.date | None = Field(None, description="First day (events only)")
-    ends: dt.date | None = Field(None, description="Last day (events only)")
+    starts: Day | None = Field(None, description="First day (events only)")
+    ends: Day | None = Field(None, description="Last day (events only)")
     timezone: str = Field(description="IANA time zone, e.g. Europe/London")
     country: Country | None = Field(None, description=(
         "Two-letter country code for phone numbers when there is no venue; without it, the region of the first "
@@ -284,7 +311,7 @@ class Event(Model):
     website: Link | None = None
     code_of_conduct: Link
     reporting_guidelines: Link | None = None
-    last_reviewed: dt.date | None = Field(None, description="When the team last read the plan through")
+    last_reviewed: Day | None = Field(None, description="When the team last read the plan through")
 
     @field_validator("timezone")
     @classmethod
@@ -375,7 +402,7 @@ class Room(Model):
     kind: RoomKind
     name: Text
     where: Prose = Field(description="How to find it")
-    days: list[dt.date] = Field(default_factory=list, description="Days it is used; every day when empty")
+    days: list[Day] = Field(default_factory=list, description="Days it is used; every day when empty")
     audience: AudienceField = None
 
     def item_audience(self) -> Audience:
@@ -398,7 +425,7 @@ class Venue(Model):
     numbers: list[Number] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)
     rooms: list[Room] = Field(default_factory=list)
-    days: list[dt.date] = Field(default_factory=list, description="Days the venue is used; every day when empty")
+    days: list[Day] = Field(default_factory=list, description="Days the venue is used; every day when empty")
     waivers: list[Waiver] = _waivers_field()
 
     @property

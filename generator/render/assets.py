@@ -11,6 +11,7 @@ folder that points outside it is refused too.
 from __future__ import annotations
 
 import base64
+import hashlib
 import mimetypes
 import re
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
 from generator.errors import BuildError
+from generator.files import read_regular
 
 # Template folders whose files a guide may load (fonts, stylesheets, pictures).
 ASSET_DIRS = ("fonts", "css", "images")
@@ -51,6 +53,8 @@ class AssetPolicy:
     templates_dir: Path
     requests: list[str] = field(default_factory=list)
     refused: list[RefusedResource] = field(default_factory=list)
+    # Every file of the plan's folder a guide read, with the SHA-256 of the bytes read: the build cache's inputs.
+    used: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.plan_dir = Path(self.plan_dir).resolve()
@@ -96,7 +100,15 @@ class AssetPolicy:
         """(content, media type, path) of an allowed file."""
         path = self.locate(url)
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return path.read_bytes(), media_type, path
+        try:
+            content = read_regular(path, MAX_BYTES)
+        except OSError:
+            raise self.refuse(url, "it is not a regular file that can be read") from None
+        if len(content) > MAX_BYTES:
+            raise self.refuse(url, f"it is larger than {MAX_BYTES // 1_000_000} MB")
+        if not any(path.is_relative_to(self.templates_dir / name) for name in ASSET_DIRS):  # templates are fingerprinted whole
+            self.used[path.as_posix()] = hashlib.sha256(content).hexdigest()
+        return content, media_type, path
 
     def inline_image(self, src: str) -> str:
         """An image reference from the plan's prose as a data: URI, for the self-contained HTML."""

@@ -16,15 +16,33 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import zoneinfo
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vText
 
+from generator.errors import BuildError
 from generator.plan.model import Plan, Responder, Shift
 from generator.render.locale import Localizer
 
 UTC = dt.UTC
 PRODID = "-//incident-guide//on-call rota//EN"
+# Characters no plan text may carry into a calendar line (the loader refuses them already; this is the second lock).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def text(value: str, *, lines: bool = False) -> vText:
+    """Plan text as an iCalendar TEXT value: escaped by icalendar, never able to end a content line."""
+    value = _CONTROL.sub(" ", value)
+    return vText(value if lines else value.replace("\n", " "))
+
+
+def checked(ical: bytes) -> bytes:
+    """The calendar file, refused if any content line holds a line break of its own (works under python -O)."""
+    body = ical[:-2] if ical.endswith(b"\r\n") else ical
+    if any(b"\r" in line or b"\n" in line for line in body.split(b"\r\n")):
+        raise BuildError("a calendar file would hold a line break inside a line; this is a bug, please report it")
+    return ical
 
 
 def rota_calendars(plan: Plan, loc: Localizer | None = None) -> dict[str, bytes]:
@@ -52,13 +70,13 @@ def rota_calendars(plan: Plan, loc: Localizer | None = None) -> dict[str, bytes]
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", loc.text("calendar.name", "On call: {event}", event=plan.event.name))
+        calendar.add("x-wr-calname", text(loc.text("calendar.name", "On call: {event}", event=plan.event.name)))
         calendar.add("x-wr-timezone", zone.key)
         calendar.add_component(timezone)
         uids: set[str] = set()
         for shift in mine:
             calendar.add_component(_event(plan, shift, responder, stamp, uids, loc))
-        calendars[responder.id] = calendar.to_ical()
+        calendars[responder.id] = checked(calendar.to_ical())
     return calendars
 
 
@@ -78,10 +96,10 @@ def _event(plan: Plan, shift: Shift, responder: Responder, stamp: dt.datetime, u
     event.add("dtstart", _local(plan, shift.start))
     event.add("dtend", _local(plan, shift.end))
     if leads:
-        event.add("summary", loc.text("calendar.summary-lead", "On call (lead): {event}", event=plan.event.name))
+        event.add("summary", text(loc.text("calendar.summary-lead", "On call (lead): {event}", event=plan.event.name)))
     else:
-        event.add("summary", loc.text("calendar.summary", "On call: {event}", event=plan.event.name))
-    event.add("description", _description(plan, shift, responder, loc))
+        event.add("summary", text(loc.text("calendar.summary", "On call: {event}", event=plan.event.name)))
+    event.add("description", text(_description(plan, shift, responder, loc), lines=True))
     return event
 
 

@@ -172,6 +172,28 @@ def test_deep_nesting_is_refused_without_recursion(text):
     assert found[0].endswith("the plan nests lists and mappings more than 32 levels deep")
 
 
+LOADERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if getattr(yaml, "__with_libyaml__", False) else [])
+
+
+@pytest.mark.parametrize("loader", LOADERS, ids=lambda loader: loader.__name__)
+@pytest.mark.parametrize("text", ["[" * 5_000, "{a: " * 5_000, "a: " + "[" * 40 + "]" * 40])
+def test_deep_nesting_gets_the_tools_message_from_either_backend(monkeypatch, loader, text):
+    monkeypatch.setattr(load, "_YAML_LOADER", loader)
+    found = problems(text)
+    assert found[0].endswith("the plan nests lists and mappings more than 32 levels deep")
+
+
+def test_libyamls_own_nesting_limit_is_said_in_the_tools_words(monkeypatch):
+    """libyaml 0.2.5+ (PyYAML 6.0.4 wheels) stops at its own depth before the event pass sees level 33."""
+    def parse(text, Loader):  # noqa: N803 - PyYAML's name
+        mark = yaml.Mark("<unicode string>", 1000, 0, 1000, None, None)
+        raise yaml.scanner.ScannerError("while increasing flow level", mark, "exceeded maximum nesting depth", mark)
+        yield  # a generator, like yaml.parse
+
+    monkeypatch.setattr(load.yaml, "parse", parse)
+    assert problems("[" * 2_000) == ["1:33: the plan nests lists and mappings more than 32 levels deep"]
+
+
 def test_too_many_values():
     found = problems("a:\n" + "  - x\n" * 60_000)
     assert found == ["49999:5: the plan holds more than 50000 values; is this the right file?"]

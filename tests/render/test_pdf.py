@@ -426,3 +426,41 @@ def test_fonts_and_stylesheets_are_parsed_once_per_process():
     assert print_styles("a4") == (fonts, sheets)
     letter_fonts, letter_sheets = print_styles("letter")
     assert letter_fonts is fonts and letter_sheets[:-1] == sheets[:-1]  # only the page size differs
+
+
+def test_long_cover_text_is_laid_out_once_not_again_for_every_line(write_plan, monkeypatch):
+    """Printing cost follows the text: long venue directions on the cover are broken into lines a bounded number of times.
+
+    Counted, not timed: how often WeasyPrint asks Pango for the next line. A flex box on
+    the cover that runs onto another page was laid out again for each line it held, so 500
+    words of directions were broken into lines hundreds of times over and took minutes to print.
+    """
+    import weasyprint.layout.inline as inline_layout
+    import weasyprint.layout.preferred as preferred_layout
+    import weasyprint.text.line_break as line_break
+
+    breaks = {"count": 0}
+    real = line_break.split_first_line
+
+    def counted(*args, **kwargs):
+        breaks["count"] += 1
+        return real(*args, **kwargs)
+
+    for module in (line_break, inline_layout, preferred_layout):
+        if hasattr(module, "split_first_line"):
+            monkeypatch.setattr(module, "split_first_line", counted)
+
+    def breaks_with(words: int) -> int:
+        directions = " ".join(f"past door {n % 97}" for n in range(words // 3))
+        plan_path = write_plan(lambda data: data["venues"][0].update(directions=directions), name=f"words{words}")
+        plan = read_plan(plan_path)
+        policy = AssetPolicy(plan_path.parent, templates_dir())
+        html = render_html(make_edition(plan, Audience.volunteer), medium="print", paper="a4", policy=policy,
+                           template="volunteer.html.j2")
+        breaks["count"] = 0
+        render_pdf(html, policy)
+        return breaks["count"]
+
+    short, long = breaks_with(30), breaks_with(300)
+    # 270 more words are some 25 more lines, each measured and broken a few times: far fewer than one call a word.
+    assert long - short <= 270 // 2, (short, long)

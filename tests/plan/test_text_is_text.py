@@ -1,0 +1,105 @@
+"""Text is text: control, bidi and invisible characters in a value are located errors, whatever spells them;
+a one-line field holds no line break; what reaches the terminal is escaped; no plan text can end a calendar line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.check import check_plan
+from generator.cli import main
+from generator.plan.load import load_text
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
+
+CHARACTERS = {
+    "NUL": "\x00", "ESC": "\x1b", "backspace": "\x08", "DEL": "\x7f", "bare CR": "\r", "C1 CSI": "\x9b",
+    "right-to-left override": "\u202e", "left-to-right isolate": "\u2066", "right-to-left mark": "\u200f",
+    "zero width space": "\u200b", "byte order mark": "\ufeff",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHARACTERS))
+def test_a_yaml_escape_cannot_smuggle_a_character_into_a_value(name):
+    char = CHARACTERS[name]
+    escape = f"\\x{ord(char):02x}" if ord(char) <= 0xFF else f"\\u{ord(char):04x}"
+    loaded = load_text(f'event:\n  name: "Python {escape}Day"\nlist:\n  - "ok"\n', "p.yaml", keep_going=True)
+    [problem] = loaded.problems
+    assert (problem.line, problem.column) == (2, 9)
+    assert f"(U+{ord(char):04X})" in problem.message
+    assert problem.path == ("event", "name")
+
+
+def test_a_bidi_control_typed_as_it_is_is_located_at_the_character():
+    [problem] = load_text("channels:\n  - label: Call \u202eus on\n", "p.yaml", keep_going=True).problems
+    assert (problem.line, problem.column) == (2, 17)
+    assert "bidirectional control character (U+202E)" in problem.message
+
+
+def test_a_key_with_a_control_character_is_an_error_not_a_key():
+    loaded = load_text('"na\\eme": x\nother: y\n', "p.yaml", keep_going=True)
+    assert [p.line for p in loaded.problems] == [1]
+    assert loaded.data == {"other": "y"}
+
+
+def test_tabs_and_line_breaks_in_prose_are_text():
+    loaded = load_text('intro: "one\\ttwo\\nthree"\n', "p.yaml", keep_going=True)
+    assert loaded.problems == [] and loaded.data == {"intro": "one\ttwo\nthree"}
+
+
+def test_every_value_of_a_real_plan_is_checked(write_plan):
+    def poison(data):
+        data["reporting"]["channels"][0]["label"] = "Hotline \u202e0123"
+        data["responders"][1]["name"] = "Sam\x1b[2J"
+    problems = [p for p in check_plan(write_plan(poison)).problems if "(U+" in p.message]
+    assert sorted(p.path for p in problems) == [("reporting", "channels", 0, "label"), ("responders", 1, "name")]
+
+
+def test_a_one_line_field_holds_no_line_break(write_plan):
+    plan = write_plan(lambda data: data["event"].update(name="Python Day\nBEGIN:VEVENT"))
+    messages = [p.message for p in check_plan(plan).problems if p.severity == "error"]
+    assert any("one line" in message for message in messages), messages
+
+
+def test_values_printed_on_the_terminal_are_escaped(tmp_path):
+    plan = tmp_path / "p.yaml"
+    plan.write_text('format: 1\nevent:\n  "\\e]0;pwned\\a": 1\n  name: "\\e[31mred"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(plan)])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "U+001B" in result.output
+
+
+CALENDAR = r"""
+import sys
+from icalendar import Calendar
+from generator.plan.validate import read_plan
+from generator.render.calendar import rota_calendars
+plan = read_plan(sys.argv[1])
+hostile = "Day\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:injected\rX-A:1\nX-B:2\x00"
+plan.event.__dict__["name"] = hostile  # past the loader's checks, as a bug might let it through
+for shift in plan.rota:
+    shift.__dict__["note"] = hostile
+for ics in rota_calendars(plan).values():
+    lines = ics.split(b"\r\n")
+    assert all(b"\r" not in line and b"\n" not in line for line in lines), "a bare line break"
+    events = [line for line in lines if line == b"BEGIN:VEVENT"]
+    parsed = Calendar.from_ical(ics)
+    if len(parsed.walk("VEVENT")) != len(events) or any(line.startswith(b"SUMMARY:injected") for line in lines):
+        raise SystemExit("injected event")
+print("ok", len(lines))
+"""
+
+
+@pytest.mark.parametrize("optimize", [[], ["-O"]])
+def test_no_plan_text_can_end_a_calendar_line(optimize):
+    result = subprocess.run([sys.executable, *optimize, "-c", CALENDAR, str(EXAMPLE)], check=False, capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok ")

@@ -1,0 +1,137 @@
+"""A build killed at any moment leaves exactly the old set of guides or exactly the new one, never a mix,
+and the next build removes whatever the killed one left behind."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STARTER = ROOT / "templates" / "starters" / "meetup.yaml"
+
+# The child builds with printing replaced by a blank page (fast), and says where it is before a short pause
+# at every step of writing the set, so the parent can kill it between two writes, just before or after the swap.
+CHILD = r"""
+import io, sys, time, types
+from pypdf import PdfWriter
+
+def blank(html, policy, *, paper="a4", **_):
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    stream = io.BytesIO()
+    writer.write(stream)
+    return stream.getvalue()
+
+pdf = types.ModuleType("generator.render.pdf")  # never imports WeasyPrint: the child starts fast
+pdf.render_pdf = blank
+sys.modules["generator.render.pdf"] = pdf
+import generator.build as build
+
+def step(name):
+    print(name, flush=True)
+    time.sleep(0.03)
+
+def traced(name):
+    real = getattr(build, name, None)
+    if real is None:
+        return
+    def wrapper(*args, **kwargs):
+        step(f"before {name}")
+        result = real(*args, **kwargs)
+        step(f"after {name}")
+        return result
+    setattr(build, name, wrapper)
+
+for name in ("_write_file", "_swap", "_write_temporary", "remove_leftovers"):
+    traced(name)
+step("start")
+build.build_plan(sys.argv[1], sys.argv[2])
+step("done")
+"""
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under folder (hidden ones included) with its SHA-256."""
+    if not folder.exists():
+        return {}
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def child(plan: Path, out: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", CHILD, str(plan), str(out)], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=plan.parent)
+
+
+def write_plan(plan: Path, name: str) -> None:
+    plan.write_text(STARTER.read_text(encoding="utf-8").replace("CHANGE ME: your meetup's name", name), encoding="utf-8")
+
+
+def test_a_killed_build_leaves_the_old_set_or_the_new_one(tmp_path):
+    plan = tmp_path / "meetup.yaml"
+    write_plan(plan, "Old Meetup")
+    out = tmp_path / "output"
+    assert child(plan, out).wait(timeout=300) == 0
+    old = snapshot(out / "meetup")
+    reference = tmp_path / "reference-old"
+    shutil.copytree(out / "meetup", reference, symlinks=True)
+    write_plan(plan, "New Meetup")
+    assert child(plan, tmp_path / "new-output").wait(timeout=300) == 0
+    new = snapshot(tmp_path / "new-output" / "meetup")
+    assert old.keys() == new.keys() and old != new and ".build.json" in old
+
+    # One complete run tells where the steps are; then kill after each step, and at times in between.
+    probe = child(plan, tmp_path / "probe")
+    steps = [line.strip() for line in probe.stdout]
+    assert probe.wait() == 0
+    assert steps[-1] == "done" and len(steps) > 10
+    # Between two writes, just before and just after the swap, and at a few times while rendering.
+    moments: list[tuple[int, float]] = [(k + 1, 0.0) for k, line in enumerate(steps[:-1])
+                                        if line.startswith("after") or line == "before _swap"]
+    moments += [(0, delay) for delay in (0.3, 0.8, 1.5)]
+    seen = set()
+    for after_lines, delay in moments:
+        shutil.rmtree(out / "meetup")
+        shutil.copytree(reference, out / "meetup", symlinks=True)
+        process = child(plan, out)
+        if after_lines:
+            for _ in range(after_lines):
+                if not process.stdout.readline():
+                    break
+        else:
+            time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
+        found = snapshot(out / "meetup")
+        assert found in (old, new), f"killed after {after_lines} steps / {delay} s: a mix of two sets"
+        seen.add("old" if found == old else "new")
+    assert seen == {"old", "new"}  # the kills landed both before and after the switch
+
+    # Whatever the kills left (unfinished sets, temporary files) is gone after the next build.
+    assert child(plan, out).wait(timeout=300) == 0
+    assert snapshot(out / "meetup") == new
+    assert sorted(p.name for p in out.iterdir()) == ["meetup"]
+    assert not [p for p in (out / "meetup").rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_temporary_files_of_older_versions_do_not_survive(tmp_path):
+    plan = tmp_path / "meetup.yaml"
+    write_plan(plan, "Meetup")
+    out = tmp_path / "output"
+    (out / "meetup" / "private").mkdir(parents=True)
+    (out / "meetup" / ".volunteer.html.abcd1234.tmp").write_text("left by a killed build")
+    (out / "meetup" / "private" / ".responder.pdf.x.tmp").write_text("left by a killed build")
+    (out / "meetup" / "notes.txt").write_text("the organizer's own file")
+    (out / ".meetup.999999999.0a1b2c3d.new").mkdir()
+    assert child(plan, out).wait(timeout=300) == 0
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    assert not [name for name in names if name.endswith((".tmp", ".new", ".old"))], names
+    assert (out / "meetup" / "notes.txt").read_text() == "the organizer's own file"
+
