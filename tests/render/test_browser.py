@@ -106,3 +106,37 @@ def test_print_stylesheet(browser, example_guides):
         assert page.evaluate(style, ["nav.toc", "display"]) == "block"
     finally:
         context.close()
+
+
+PHONE_WIDTHS = (360, 375, 390)
+
+
+def test_no_example_guide_scrolls_sideways_on_a_phone(browser, tmp_path):
+    """Every example plan's volunteer and responder HTML fits 360, 375 and 390 px; wide tables scroll in their own box."""
+    from generator.plan.model import Audience
+    from generator.plan.validate import read_plan
+    from generator.render.assets import AssetPolicy
+    from generator.render.edition import make_edition
+    from generator.render.html import render_html, templates_dir
+
+    plans = sorted((Path(__file__).resolve().parents[2] / "plans").glob("*.yaml"))
+    context = browser.new_context()
+    try:
+        too_wide = []
+        for plan_path in plans:
+            plan = read_plan(plan_path)
+            for audience in (Audience.volunteer, Audience.responder):
+                page_file = tmp_path / f"{plan_path.stem}-{audience.value}.html"
+                page_file.write_text(render_html(make_edition(plan, audience), template=f"{audience.value}.html.j2",
+                                                 policy=AssetPolicy(plan_path.parent, templates_dir())), encoding="utf-8")
+                page = context.new_page()
+                page.goto(page_file.as_uri())
+                for width in PHONE_WIDTHS:
+                    page.set_viewport_size({"width": width, "height": 844})
+                    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+                    if scroll_width > width:
+                        too_wide.append((page_file.name, width, scroll_width))
+                page.close()
+    finally:
+        context.close()
+    assert too_wide == []
