@@ -27,9 +27,9 @@ def preview_pages(pdf: Path) -> dict[str, int]:
     from pypdf import PdfReader
 
     pages = [page.extract_text() or "" for page in PdfReader(pdf).pages]
-    contents = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Contents"))
+    contents = next(i for i, text in enumerate(pages) if "Contents" in [line.strip() for line in text.splitlines()])
     scenario = next(i for i, text in enumerate(pages)
-                    if i > contents and SCENARIO_HEADING in [line.strip() for line in text.splitlines()])
+                    if i >= contents and SCENARIO_HEADING in [line.strip() for line in text.splitlines()])
     return {"preview-cover.png": 1, "preview-scenario.png": scenario + 1}
 
 

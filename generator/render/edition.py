@@ -20,6 +20,9 @@ class LeadTime(NamedTuple):
     start: str
     end: str
     name: str
+    phone: str | None = None  # the lead's phone as the edition may show it (None: hidden or none)
+    backup: str | None = None  # the shift's first other responder, the next call when the lead does not answer
+    backup_phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,10 @@ def lead_times(plan: Plan, cut_plan: Plan) -> dict[dt.date, list[LeadTime]]:
     for shift in sorted(plan.rota, key=lambda s: plan.event.utc(s.start)):
         lead = cut_plan.responder(shift.lead)
         name = lead.name if lead and lead.name else "the lead on call"
+        phone = lead.phone if lead else None
+        second = next((cut_plan.responder(r) for r in shift.responders if r != shift.lead and cut_plan.responder(r)), None)
+        backup = second.name if second and second.name else None
+        backup_phone = second.phone if second else None
         start, end = _wall(shift.start), _wall(shift.end)
         day = start.date()
         while day <= (end - dt.timedelta(microseconds=1)).date():
@@ -56,10 +63,11 @@ def lead_times(plan: Plan, cut_plan: Plan) -> dict[dt.date, list[LeadTime]]:
             spells = days.setdefault(day, [])
             begin = f"{since:%H:%M}"
             finish = "24:00" if until == midnight + dt.timedelta(days=1) else f"{until:%H:%M}"
-            if spells and spells[-1].name == name and spells[-1].end == begin:
-                spells[-1] = spells[-1]._replace(end=finish)  # back-to-back shifts of one lead
+            last = spells[-1] if spells else None
+            if last and (last.name, last.backup) == (name, backup) and last.end == begin:
+                spells[-1] = last._replace(end=finish)  # back-to-back shifts of one lead and backup
             else:
-                spells.append(LeadTime(begin, finish, name))
+                spells.append(LeadTime(begin, finish, name, phone, backup, backup_phone))
             day += dt.timedelta(days=1)
     return days
 

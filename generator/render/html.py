@@ -292,6 +292,16 @@ class Guide:
         return Markup(", ").join(Markup("{}\u2013{} <bdi>{}</bdi>").format(s.start, s.end, s.name) for s in spells)
 
     @property
+    def has_backups(self) -> bool:
+        return any(spell.backup for _, spells in self.leads_by_day for spell in spells)
+
+    @property
+    def direct_lines(self) -> list:
+        """Phone channels not open to the public (the lead's direct line for volunteers): printed with the emergency number."""
+        return [c for c in self.plan.reporting.channels
+                if c.phone and c.kind in (ChannelKind.phone, ChannelKind.sms) and c.item_audience() is not Audience.public]
+
+    @property
     def leads_summary(self) -> list[tuple[str, Markup]]:
         """Days with the same leads at the same hours grouped, for the cover: [("Every day", "Amara ..."), ...]."""
         groups: list[tuple[list[dt.date], list]] = []
