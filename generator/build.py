@@ -5,6 +5,7 @@
                        output/NAME/private/responder.pdf       (directory 0700, files 0600)
                        output/NAME/private/responder.html
                        output/NAME/private/rota-ID.ics         (each responder's shifts)
+                       output/NAME/desk.pdf                    (one page per event day for the info desk)
 
 Nothing is written until every file of the set has been rendered (and has passed
 the leak check), so a plan with errors, a refused picture or a crash leaves the
@@ -61,6 +62,7 @@ EDITIONS: dict[str, EditionSpec] = {
         EditionSpec("public", Audience.public, "public.html.j2", "public", private=False),
         EditionSpec("volunteer", Audience.volunteer, "volunteer.html.j2", "volunteer", private=False),
         EditionSpec("responder", Audience.responder, "responder.html.j2", "responder", private=True),
+        EditionSpec("desk", Audience.volunteer, "desk.html.j2", "desk", private=False, formats=("pdf",)),
     )
 }
 

@@ -302,6 +302,21 @@ class Guide:
                 if c.phone and c.kind in (ChannelKind.phone, ChannelKind.sms) and c.item_audience() is not Audience.public]
 
     @property
+    def desk_days(self) -> list[tuple[dt.date | None, list, list[Venue], list]]:
+        """The desk sheet's pages: (day, its leads, the venues used that day, that day's safety rooms).
+
+        A plan without dates (an online community) gets one undated page."""
+        leads = self.edition.leads_by_day
+        pages = []
+        for day in self.plan.event.days or [None]:
+            def on(days: list[dt.date]) -> bool:
+                return day is None or not days or day in days
+            venues = [venue for venue in self.plan.venues if on(venue.days)]
+            rooms = [(venue, room) for venue in venues for room in venue.rooms if room.kind is RoomKind.safety and on(room.days)]
+            pages.append((day, leads.get(day, []) if day else [], venues, rooms))
+        return pages
+
+    @property
     def leads_summary(self) -> list[tuple[str, Markup]]:
         """Days with the same leads at the same hours grouped, for the cover: [("Every day", "Amara ..."), ...]."""
         groups: list[tuple[list[dt.date], list]] = []
