@@ -6,6 +6,7 @@
                        output/NAME/private/responder.html
                        output/NAME/private/rota-ID.ics         (each responder's shifts)
                        output/NAME/desk.pdf                    (one page per event day for the info desk)
+                       output/NAME/report-form.pdf             (blank form; under private/ unless volunteers take reports)
 
 Nothing is written until every file of the set has been rendered (and has passed
 the leak check), so a plan with errors, a refused picture or a crash leaves the
@@ -49,6 +50,14 @@ class EditionSpec:
     stem: str
     private: bool
     formats: tuple[str, ...] = ("pdf", "html")  # a printed-only output (a desk sheet, cards) says ("pdf",)
+    level_from: str | None = None  # a plan field whose audience sets this edition's (the report form's)
+
+    def for_plan(self, plan: Plan) -> EditionSpec:
+        """This row with its audience (and privacy) taken from the plan when `level_from` says so."""
+        level = plan.field_audience(self.level_from) if self.level_from else None
+        if level is None:
+            return self
+        return replace(self, audience=level, private=level is Audience.responder)
 
     def file(self, suffix: str) -> PurePosixPath:
         folder = PurePosixPath(PRIVATE_DIR) if self.private else PurePosixPath()
@@ -63,6 +72,8 @@ EDITIONS: dict[str, EditionSpec] = {
         EditionSpec("volunteer", Audience.volunteer, "volunteer.html.j2", "volunteer", private=False),
         EditionSpec("responder", Audience.responder, "responder.html.j2", "responder", private=True),
         EditionSpec("desk", Audience.volunteer, "desk.html.j2", "desk", private=False, formats=("pdf",)),
+        EditionSpec("report-form", Audience.responder, "report_form.html.j2", "report-form", private=True,
+                    formats=("pdf",), level_from="report_form"),
     )
 }
 
@@ -160,6 +171,8 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     policy = AssetPolicy(plan_path.parent, templates_dir())
     source_date = source_date_epoch()
     files: list[RenderedFile] = []
+    # rows whose level the plan sets take it now; a row with nothing to print (no report form) is dropped
+    specs = [spec.for_plan(plan) for spec in specs if not spec.level_from or getattr(plan, spec.level_from)]
     for spec in specs:
         edition = make_edition(plan, spec.audience)
         options = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date)
@@ -169,7 +182,7 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
         if "html" in spec.formats:
             screen = render_html(edition, medium="screen", **options)
             files.append(RenderedFile(spec.file("html"), screen.encode("utf-8"), spec.audience, spec.private, "html"))
-    if any(spec.audience is Audience.responder for spec in specs):
+    if any(spec.name == "responder" for spec in specs):  # the calendars go with the responder guide
         # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
         for responder_id, calendar in rota_calendars(plan).items():
             files.append(RenderedFile(PurePosixPath(PRIVATE_DIR) / f"rota-{responder_id}.ics", calendar,

@@ -510,6 +510,7 @@ class FormField(Model):
     label: Text
     help: Text | None = None
     lines: int = Field(1, ge=1, le=12, description="Writing lines on the printed form")
+    choices: list[Text] = Field(default_factory=list, description="Answers to tick on the printed form, e.g. [yes, no, not sure]")
 
 
 class Level(Model):
@@ -640,6 +641,8 @@ class Plan(Model):
     procedure: list[Step] = Field(default_factory=list)
     taking_reports: TakingReports
     report_form: list[FormField] = Field(default_factory=list)
+    report_form_audience: Literal["volunteer", "responder"] = Field(
+        "responder", description="Who may take reports on the form: `volunteer` puts report-form.pdf beside the volunteer guide")
     assessment: Assessment | None = None
     resources: list[Resource] = Field(default_factory=list)
     responses: list[Action] = Field(default_factory=list, description="The ladder of possible responses, mildest first")
@@ -647,6 +650,11 @@ class Plan(Model):
     scenarios: list[Scenario] = Field(default_factory=list)
     communication: Communication | None = None
     waivers: list[Waiver] = Field(default_factory=list, description="Rules switched off for the whole plan, each with a reason (see docs/rules.md)")
+
+    def field_audience(self, name: str) -> Audience | None:
+        if name == "report_form":
+            return Audience(self.report_form_audience)
+        return self.FIELD_AUDIENCE.get(name)
 
     @model_validator(mode="after")
     def _rota_in_wall_clock_time(self):

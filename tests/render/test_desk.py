@@ -37,3 +37,23 @@ def test_the_desk_sheet_has_one_page_per_day_with_who_is_on_call(tmp_path):
         assert "0207946 0204".replace(" ", "") not in page  # Priya's phone is responder-only
     # the safety room moves on the last day
     assert "QuietRoom(Room1.05)" in pages[2] and "QuietRoom(Room2.14)" in pages[0]
+
+
+def test_the_report_form_is_one_page_at_the_level_the_plan_sets(tmp_path, write_plan):
+    plan = read_plan(EXAMPLE)
+    assert plan.report_form_audience == "volunteer"
+    [form] = build_plan(EXAMPLE, tmp_path / "a", editions=["report-form"])
+    assert form.relative_to(tmp_path / "a" / EXAMPLE.stem).as_posix() == "report-form.pdf"
+    reader = PdfReader(form)
+    assert len(reader.pages) == 1
+    text = squash(reader.pages[0].extract_text())
+    for field in plan.report_form:
+        assert squash(field.label) in text
+    assert "\u2610Yes\u2610No\u2610Notsure" in text  # a choice gets tick boxes
+    assert all(squash(question)[:25] in text for question in plan.taking_reports.ask[:2])
+
+    def responders_only(data):
+        data["report_form_audience"] = "responder"
+
+    [private] = build_plan(write_plan(responders_only), tmp_path / "b", editions=["report-form"])
+    assert private.parent.name == "private" and private.stat().st_mode & 0o777 == 0o600
