@@ -14,8 +14,10 @@ generator.render.markdown (Markdown, then the nh3 allowlist).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
+import hashlib
 import os
 import re
 from collections.abc import Iterable
@@ -144,6 +146,23 @@ class ShiftRow:
     lead: str
     others: list[str]
     note: str | None
+    start_utc: str = ""  # ISO 8601 in UTC, for the page's "on now" marker
+    end_utc: str = ""
+
+
+# The HTML guides' one script: marks the rota row that is on now by the device's clock and closes
+# the jump menu after a jump. The page's Content-Security-Policy allows exactly this script by its
+# hash; without it the page is the same, unmarked, with the menu left open.
+NOW_SCRIPT = (
+    "document.addEventListener('DOMContentLoaded',function(){var now=Date.now();"
+    "document.querySelectorAll('.jump a').forEach(function(link){link.addEventListener('click',"
+    "function(){link.closest('details').open=false;});});"
+    "document.querySelectorAll('tr[data-start]').forEach(function(row){"
+    "if(Date.parse(row.dataset.start)<=now&&now<Date.parse(row.dataset.end)){"
+    "row.classList.add('now');var mark=document.createElement('strong');mark.className='now-mark';"
+    "mark.textContent=' On now';row.cells[0].appendChild(mark);}});});"
+)
+NOW_SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(NOW_SCRIPT.encode("utf-8")).digest()).decode("ascii")
 
 
 @dataclass
@@ -353,7 +372,9 @@ class Guide:
         else:
             end_text = f"{end:%H:%M} ({short_date(end.date())})"
         others = [self.who(r) for r in shift.responders if r != shift.lead]
-        return ShiftRow(f"{start:%H:%M}", end_text, self.who(shift.lead), others, shift.note)
+        utc = self.plan.event.utc
+        return ShiftRow(f"{start:%H:%M}", end_text, self.who(shift.lead), others, shift.note,
+                        f"{utc(shift.start):%Y-%m-%dT%H:%M:%SZ}", f"{utc(shift.end):%Y-%m-%dT%H:%M:%SZ}")
 
     @property
     def venue_contacts(self) -> list[tuple[Venue, object]]:
@@ -454,7 +475,8 @@ def environment(directory: Path | None = None) -> jinja2.Environment:
         md=_md_filter,
         mdi=_mdi_filter,
     )
-    env.globals.update(qr=qr_svg, RoomKind=RoomKind, RoleKind=RoleKind, Audience=Audience)
+    env.globals.update(qr=qr_svg, RoomKind=RoomKind, RoleKind=RoleKind, Audience=Audience,
+                       NOW_SCRIPT=Markup(NOW_SCRIPT), NOW_SCRIPT_HASH=NOW_SCRIPT_HASH)
     return env
 
 

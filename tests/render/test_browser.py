@@ -140,3 +140,31 @@ def test_no_example_guide_scrolls_sideways_on_a_phone(browser, tmp_path):
     finally:
         context.close()
     assert too_wide == []
+
+
+def test_the_responder_guide_on_a_phone(browser, example_guides):
+    """Jump menu with every scenario, the emergency number in the sticky header, jumps land below it,
+    and the shift on now is marked by the script the page's CSP allows by its hash."""
+    path = example_guides["private/responder.html"]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        blocked = []
+        page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
+        page.clock.install(time="2027-06-09T09:30:00Z")  # 10:30 in London: the 08:00-16:00 shift
+        page.goto(path.as_uri())
+        assert "Emergency: 999" in page.inner_text("header.masthead")
+        jump = page.eval_on_selector_all(".jump a", "links => links.map(a => a.getAttribute('href'))")
+        assert "#sec-scenarios" in jump and "#scenario-banned-person" in jump and "#sec-rota" in jump
+        page.click(".jump summary")
+        page.click('.jump a[href="#scenario-banned-person"]')
+        page.wait_for_function("location.hash === '#scenario-banned-person'")
+        header = page.evaluate("document.querySelector('header.masthead').getBoundingClientRect().bottom")
+        heading = page.evaluate("document.querySelector('#scenario-banned-person').getBoundingClientRect().top")
+        assert heading >= header - 1, (heading, header)
+        marked = page.eval_on_selector_all("tr.now", "rows => rows.map(row => row.innerText)")
+        assert len(marked) == 1 and marked[0].startswith("08:00") and "On now" in marked[0]
+        assert page.locator("a[href='#top']").count() >= 10
+        assert blocked == []
+    finally:
+        context.close()

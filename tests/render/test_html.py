@@ -13,6 +13,8 @@ from generator.plan.validate import read_plan
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.edition import make_edition
 from generator.render.html import (
+    NOW_SCRIPT,
+    NOW_SCRIPT_HASH,
     date_range,
     default_paper,
     environment,
@@ -83,7 +85,10 @@ class Page(HTMLParser):
 @pytest.mark.parametrize("edition", ["volunteer", "responder"])
 def test_html_is_self_contained(pages, edition):
     page = Page(pages[edition])
-    assert not page.all("script") and not page.all("link") and not page.all("iframe")
+    assert not page.all("link") and not page.all("iframe")
+    # one inline script at most (the "on now" marker), allowed by its hash and nothing else
+    scripts = page.all("script")
+    assert len(scripts) == (0 if edition == "public" else 1) and all("src" not in s for s in scripts)
     assert not page.all("img") or all(img["src"].startswith("data:") for img in page.all("img"))
     for name, attrs in page.tags:
         for key in ("src", "srcset", "data", "poster", "action", "background"):
@@ -93,6 +98,9 @@ def test_html_is_self_contained(pages, edition):
     assert "url(" not in pages[edition] and "@import" not in pages[edition]
     csp = next(m for m in page.all("meta") if m.get("http-equiv") == "Content-Security-Policy")
     assert "default-src 'none'" in csp["content"]
+    if scripts:
+        assert f"script-src '{NOW_SCRIPT_HASH}';" in csp["content"] and NOW_SCRIPT in pages[edition]
+        assert "'unsafe-inline'" not in csp["content"].split("script-src")[1].split(";")[0]
 
 
 @pytest.mark.parametrize("edition", ["volunteer", "responder"])
@@ -102,8 +110,10 @@ def test_html_is_phone_ready_and_semantic(pages, edition):
     assert page.all("html")[0]["lang"] == "en"
     assert any(m.get("name") == "viewport" for m in page.all("meta"))
     assert "@media print" in html and "@media (max-width" in html
-    for landmark in ("header", "nav", "main", "footer"):
+    for landmark in ("header", "main", "footer"):
         assert len(page.all(landmark)) == 1, landmark
+    # the jump menu in the sticky header and the contents: two navigations, each with its own name
+    assert [n.get("aria-label") or n.get("aria-labelledby") for n in page.all("nav")] == ["Jump to a section", "toc-title"]
     assert len(page.all("h1")) == 1
     assert any(a["href"] == "tel:999" for a in page.all("a"))
     assert any(a["href"] == "tel:+442079460201" for a in page.all("a"))
