@@ -6,6 +6,7 @@
                        output/NAME/private/responder.html
                        output/NAME/private/rota-ID.ics         (each responder's shifts)
                        output/NAME/desk.pdf                    (one page per event day for the info desk)
+                       output/NAME/cards.pdf                   (badge cards for attendees, eight to a sheet)
                        output/NAME/report-form.pdf             (blank form; under private/ unless volunteers take reports)
 
 Nothing is written until every file of the set has been rendered (and has passed
@@ -72,6 +73,7 @@ EDITIONS: dict[str, EditionSpec] = {
         EditionSpec("volunteer", Audience.volunteer, "volunteer.html.j2", "volunteer", private=False),
         EditionSpec("responder", Audience.responder, "responder.html.j2", "responder", private=True),
         EditionSpec("desk", Audience.volunteer, "desk.html.j2", "desk", private=False, formats=("pdf",)),
+        EditionSpec("cards", Audience.public, "cards.html.j2", "cards", private=False, formats=("pdf",)),
         EditionSpec("report-form", Audience.responder, "report_form.html.j2", "report-form", private=True,
                     formats=("pdf",), level_from="report_form"),
     )

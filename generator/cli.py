@@ -72,7 +72,7 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
 @click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
-@click.option("--edition", "editions", type=click.Choice(["public", "volunteer", "responder", "desk", "report-form"]), multiple=True,  # generator.build.EDITIONS (not imported: --help stays fast)
+@click.option("--edition", "editions", type=click.Choice(["public", "volunteer", "responder", "desk", "cards", "report-form"]), multiple=True,  # generator.build.EDITIONS (not imported: --help stays fast)
               help="Build only this edition (repeatable). Default: all.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
               help="Paper size. Default: the usual one in the venue's country (letter in the US, Canada, Mexico...).")

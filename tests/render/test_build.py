@@ -17,7 +17,7 @@ from generator.errors import BuildError
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
-FILES = ["public.pdf", "public.html", "volunteer.pdf", "volunteer.html", "desk.pdf", "report-form.pdf", "private/responder.pdf", "private/responder.html",
+FILES = ["public.pdf", "public.html", "volunteer.pdf", "volunteer.html", "desk.pdf", "cards.pdf", "report-form.pdf", "private/responder.pdf", "private/responder.html",
          *[f"private/rota-{rid}.ics" for rid in ("amara", "dimitra", "jonah", "priya", "sam")]]
 
 

@@ -57,3 +57,15 @@ def test_the_report_form_is_one_page_at_the_level_the_plan_sets(tmp_path, write_
 
     [private] = build_plan(write_plan(responders_only), tmp_path / "b", editions=["report-form"])
     assert private.parent.name == "private" and private.stat().st_mode & 0o777 == 0o600
+
+
+def test_cards_carry_the_hotline_the_email_and_a_qr_code_to_the_form(tmp_path):
+    [cards] = build_plan(EXAMPLE, tmp_path, editions=["cards"])
+    assert EDITIONS["cards"].audience is Audience.public and cards.name == "cards.pdf"
+    reader = PdfReader(cards)
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert text.count("020 7946 0300") == 8 and text.count("conduct@example.org") == 8
+    assert text.count("Report online") == 8 and "Cut along the dashed lines" in text
+    plan = read_plan(EXAMPLE)
+    assert all(squash(r.name) not in squash(text) for r in plan.responders)  # nothing personal on a public card
