@@ -5,6 +5,9 @@
                        output/NAME/private/responder.pdf       (directory 0700, files 0600)
                        output/NAME/private/responder.html
                        output/NAME/private/rota-ID.ics         (each responder's shifts)
+                       output/NAME/desk.pdf                    (one page per event day for the info desk)
+                       output/NAME/cards.pdf                   (badge cards for attendees, eight to a sheet)
+                       output/NAME/report-form.pdf             (blank form; under private/ unless volunteers take reports)
                        output/NAME/private/drill.pdf           (the tabletop drill kit)
 
 Nothing is written until every file of the set has been rendered (and has passed
@@ -352,6 +355,8 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     """
     policy = policy or AssetPolicy(plan_path.parent, templates_dir())
     source_date = source_date_epoch()
+    # rows whose level the plan sets take it now; a row with nothing to print (no report form) is dropped
+    specs = [spec.for_plan(plan) for spec in specs if not spec.level_from or getattr(plan, spec.level_from)]
     prints: dict[str, str] = {}
     screens: dict[str, bytes] = {}
     for spec in specs:

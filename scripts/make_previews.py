@@ -6,6 +6,8 @@ builds plans/complete-conference.yaml into a temporary folder, then rasterises t
 cover (page 1) and the first page of the scenarios with poppler's pdftoppm into
 docs/preview-cover.png and docs/preview-scenario.png (greyscale, small enough for the
 README). tests/render/test_pdf.py fails when the committed previews no longer match.
+It also writes page 1 of desk.pdf, report-form.pdf and cards.pdf and a 390 px Chromium
+screenshot of the responder guide with its jump menu open (docs/preview-desk.png, ...).
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ def preview_pages(pdf: Path) -> dict[str, int]:
     from pypdf import PdfReader
 
     pages = [page.extract_text() or "" for page in PdfReader(pdf).pages]
-    contents = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Contents"))
+    contents = next(i for i, text in enumerate(pages) if "Contents" in [line.strip() for line in text.splitlines()])
     scenario = next(i for i, text in enumerate(pages)
-                    if i > contents and SCENARIO_HEADING in [line.strip() for line in text.splitlines()])
+                    if i >= contents and SCENARIO_HEADING in [line.strip() for line in text.splitlines()])
     return {"preview-cover.png": 1, "preview-scenario.png": scenario + 1}
 
 
@@ -63,6 +65,40 @@ def make_previews(docs: Path = DOCS) -> list[Path]:
     return paths
 
 
+# Page 1 of the printed-only outputs, and the responder guide at 390 px in Chromium (not compared by
+# the tests: a screenshot depends on the machine's fonts).
+PRINTED_PREVIEWS = {"preview-desk.png": "desk.pdf", "preview-report-form.png": "report-form.pdf", "preview-cards.png": "cards.pdf"}
+PHONE_PREVIEW = "preview-phone.png"
+
+
+def make_other_previews(docs: Path = DOCS) -> list[Path]:
+    sys.path.insert(0, str(ROOT))
+    from generator.build import build_plan
+
+    paths = []
+    with tempfile.TemporaryDirectory() as tmp:
+        written = {path.name: path for path in build_plan(EXAMPLE, tmp)}
+        for name, pdf in PRINTED_PREVIEWS.items():
+            prefix = Path(tmp) / Path(name).stem
+            subprocess.run(["pdftoppm", "-png", "-gray", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
+                            str(written[pdf]), str(prefix)], check=True)
+            paths.append(docs / name)
+            (docs / name).write_bytes(prefix.with_suffix(".png").read_bytes())
+        sys.path.insert(0, str(ROOT / "tests"))
+        from browser import launch_chromium
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(written["responder.html"].as_uri())
+            page.click(".jump summary")
+            page.screenshot(path=str(docs / PHONE_PREVIEW))
+            browser.close()
+        paths.append(docs / PHONE_PREVIEW)
+    return paths
+
+
 if __name__ == "__main__":
-    for path in make_previews():
+    for path in [*make_previews(), *make_other_previews()]:
         print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size // 1000} kB)")

@@ -651,6 +651,7 @@ class FormField(Model):
     label: Text
     help: Text | None = None
     lines: int = Field(1, ge=1, le=12, description="Writing lines on the printed form")
+    choices: list[Text] = Field(default_factory=list, description="Answers to tick on the printed form, e.g. [yes, no, not sure]")
 
 
 class Level(Model):
@@ -883,6 +884,8 @@ class Plan(Model):
     taking_reports: TakingReports
     information_to_gather: InformationToGather | None = Field(None, description="The checklist of what to find out when someone reports")
     report_form: list[FormField] = Field(default_factory=list)
+    report_form_audience: Literal["volunteer", "responder"] = Field(
+        "responder", description="Who may take reports on the form: `volunteer` puts report-form.pdf beside the volunteer guide")
     assessment: Assessment | None = None
     resources: list[Resource] = Field(default_factory=list)
     responses: list[Action] = Field(default_factory=list, description="The possible responses, in the plan's order")
@@ -895,6 +898,11 @@ class Plan(Model):
     wording: dict[str, Prose] = Field(
         default_factory=dict, description="The plan's own text for sentences the guide prints by itself: message id -> Markdown, "
                                           "in the plan's locale. The ids and their English defaults are in docs/wording.md")
+
+    def field_audience(self, name: str) -> Audience | None:
+        if name == "report_form":
+            return Audience(self.report_form_audience)
+        return self.FIELD_AUDIENCE.get(name)
 
     @model_validator(mode="after")
     def _rota_in_wall_clock_time(self) -> Plan:

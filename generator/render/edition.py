@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple, TypeVar
 
@@ -39,6 +39,14 @@ class EditionSpec:
     private: bool  # written under private/, mode 0600
     sealable: bool = False  # `build --seal` encrypts its HTML
     formats: tuple[str, ...] = ("pdf", "html")  # a printed-only output (a desk sheet, cards) says ("pdf",)
+    level_from: str | None = None  # a plan field whose audience sets this edition's (the report form's)
+
+    def for_plan(self, plan: Plan) -> EditionSpec:
+        """This row with its audience (and privacy) taken from the plan when `level_from` says so."""
+        level = plan.field_audience(self.level_from) if self.level_from else None
+        if level is None:
+            return self
+        return replace(self, audience=level, private=level is Audience.responder)
 
     def file(self, suffix: str) -> PurePosixPath:
         folder = PurePosixPath(PRIVATE_DIR) if self.private else PurePosixPath()
@@ -52,6 +60,10 @@ EDITIONS: dict[str, EditionSpec] = {
         EditionSpec("public", Audience.public, "How to report", "public.html.j2", "public", private=False),
         EditionSpec("volunteer", Audience.volunteer, "Volunteer guide", "volunteer.html.j2", "volunteer", private=False),
         EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder", private=True, sealable=True),
+        EditionSpec("desk", Audience.volunteer, "Desk sheet", "desk.html.j2", "desk", private=False, formats=("pdf",)),
+        EditionSpec("cards", Audience.public, "Badge cards", "cards.html.j2", "cards", private=False, formats=("pdf",)),
+        EditionSpec("report-form", Audience.responder, "Report form", "report_form.html.j2", "report-form", private=True,
+                    formats=("pdf",), level_from="report_form"),
         EditionSpec("drill", Audience.responder, "Drill kit", "drill.html.j2", "drill", private=True, formats=("pdf",)),
     )
 }
@@ -63,6 +75,9 @@ class LeadTime(NamedTuple):
     start: str
     end: str
     name: str
+    phone: str | None = None  # the lead's phone as the edition may show it (None: hidden or none)
+    backup: str | None = None  # the shift's first other responder, the next call when the lead does not answer
+    backup_phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,10 @@ def lead_times(plan: Plan, cut_plan: Plan, audience: Audience) -> dict[dt.date, 
     for shift in sorted(plan.rota, key=lambda s: plan.event.utc(s.start)):
         lead = cut_plan.responder(shift.lead)
         name = lead.name if lead and name_shown(lead, audience) else "the lead on call"
+        phone = lead.phone if lead else None
+        second = next((cut_plan.responder(r) for r in shift.responders if r != shift.lead and cut_plan.responder(r)), None)
+        backup = second.name if second and second.name else None
+        backup_phone = second.phone if second else None
         start, end = _wall(shift.start), _wall(shift.end)
         day = start.date()
         while day <= (end - dt.timedelta(microseconds=1)).date():
@@ -105,10 +124,11 @@ def lead_times(plan: Plan, cut_plan: Plan, audience: Audience) -> dict[dt.date, 
             spells = days.setdefault(day, [])
             begin = f"{since:%H:%M}"
             finish = "24:00" if until == midnight + dt.timedelta(days=1) else f"{until:%H:%M}"
-            if spells and spells[-1].name == name and spells[-1].end == begin:
-                spells[-1] = spells[-1]._replace(end=finish)  # back-to-back shifts of one lead
+            last = spells[-1] if spells else None
+            if last and (last.name, last.backup) == (name, backup) and last.end == begin:
+                spells[-1] = last._replace(end=finish)  # back-to-back shifts of one lead and backup
             else:
-                spells.append(LeadTime(begin, finish, name))
+                spells.append(LeadTime(begin, finish, name, phone, backup, backup_phone))
             day += dt.timedelta(days=1)
     return days
 

@@ -14,8 +14,10 @@ generator.render.markdown (Markdown, then the nh3 allowlist).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
+import hashlib
 import os
 import re
 from collections.abc import Iterable
@@ -188,6 +190,23 @@ class ShiftRow:
     lead: str
     others: list[str]
     note: str | None
+    start_utc: str = ""  # ISO 8601 in UTC, for the page's "on now" marker
+    end_utc: str = ""
+
+
+# The HTML guides' one script: marks the rota row that is on now by the device's clock and closes
+# the jump menu after a jump. The page's Content-Security-Policy allows exactly this script by its
+# hash; without it the page is the same, unmarked, with the menu left open.
+NOW_SCRIPT = (
+    "document.addEventListener('DOMContentLoaded',function(){var now=Date.now();"
+    "document.querySelectorAll('.jump a').forEach(function(link){link.addEventListener('click',"
+    "function(){link.closest('details').open=false;});});"
+    "document.querySelectorAll('tr[data-start]').forEach(function(row){"
+    "if(Date.parse(row.dataset.start)<=now&&now<Date.parse(row.dataset.end)){"
+    "row.classList.add('now');var mark=document.createElement('strong');mark.className='now-mark';"
+    "mark.textContent=' On now';row.cells[0].appendChild(mark);}});});"
+)
+NOW_SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(NOW_SCRIPT.encode("utf-8")).digest()).decode("ascii")
 
 
 @dataclass
@@ -413,6 +432,31 @@ class Guide:
         return self.t.time(dt.time(hours % 24, minutes), end_of_day=hours == 24)
 
     @property
+    def has_backups(self) -> bool:
+        return any(spell.backup for _, spells in self.leads_by_day for spell in spells)
+
+    @property
+    def direct_lines(self) -> list[Channel]:
+        """Phone channels not open to the public (the lead's direct line for volunteers): printed with the emergency number."""
+        return [c for c in self.plan.reporting.channels
+                if c.phone and c.kind in (ChannelKind.phone, ChannelKind.sms) and c.item_audience() is not Audience.public]
+
+    @property
+    def desk_days(self) -> list[tuple[dt.date | None, list[LeadTime], list[Venue], list[tuple[Venue, Room]]]]:
+        """The desk sheet's pages: (day, its leads, the venues used that day, that day's safety rooms).
+
+        A plan without dates (an online community) gets one undated page."""
+        leads = self.edition.leads_by_day
+        pages: list[tuple[dt.date | None, list[LeadTime], list[Venue], list[tuple[Venue, Room]]]] = []
+        days: list[dt.date | None] = list(self.plan.event.days) or [None]
+        for day in days:
+            venues = [venue for venue in self.plan.venues if _on_day(day, venue.days)]
+            rooms = [(venue, room) for venue in venues for room in venue.rooms
+                     if room.kind is RoomKind.safety and _on_day(day, room.days)]
+            pages.append((day, leads.get(day, []) if day else [], venues, rooms))
+        return pages
+
+    @property
     def leads_summary(self) -> list[tuple[Markup, Markup]]:
         """Days with the same leads at the same hours grouped, for the cover: [("Every day", "Amara ..."), ...]."""
         groups: list[tuple[list[dt.date], list[LeadTime]]] = []
@@ -449,7 +493,9 @@ class Guide:
         else:
             end_text = f"{self.t.time(end)} ({self.t.short_date(end.date())})"
         others = [self.who(r) for r in shift.responders if r != shift.lead]
-        return ShiftRow(self.t.time(start), end_text, self.who(shift.lead), others, shift.note)
+        utc = self.plan.event.utc
+        return ShiftRow(self.t.time(start), end_text, self.who(shift.lead), others, shift.note,
+                        f"{utc(shift.start):%Y-%m-%dT%H:%M:%SZ}", f"{utc(shift.end):%Y-%m-%dT%H:%M:%SZ}")
 
     @property
     def venue_contacts(self) -> list[tuple[Venue, object]]:
@@ -527,11 +573,11 @@ class Guide:
         page = self.t.text("footer.page", "Page {page} of {pages}", page="\x00page\x00", pages="\x00pages\x00")
         counters = " ".join(f"counter({part})" if part in ("page", "pages") else _css_string(part)
                             for part in page.split("\x00") if part)
-        small = "font-size: 8pt; vertical-align: top; padding-top: 2.6mm;"
+        small = "font-size: 9pt; vertical-align: top; padding-top: 2.6mm;"
         return Markup(
             "@page {\n"
-            f"  @top-{start} {{ content: string(event); font-size: 8pt; vertical-align: bottom; padding-bottom: 2mm; }}\n"
-            f"  @top-{end} {{ content: string(edition) \" \\00b7  \" {not_public}; font-size: 8pt; font-weight: bold; vertical-align: bottom; padding-bottom: 2mm; }}\n"
+            f"  @top-{start} {{ content: string(event); font-size: 9pt; vertical-align: bottom; padding-bottom: 2mm; }}\n"
+            f"  @top-{end} {{ content: string(edition) \" \\00b7  \" {not_public}; font-size: 9pt; font-weight: bold; vertical-align: bottom; padding-bottom: 2mm; }}\n"
             f"  @bottom-{start} {{ content: string(emergency); font-size: 10pt; font-weight: bold; vertical-align: top; padding-top: 2mm; }}\n"
             f"  @bottom-center {{ content: {not_public}; {small} }}\n"
             f"  @bottom-{end} {{ content: {counters}; {small} }}\n"
@@ -539,6 +585,11 @@ class Guide:
             "/* The cover carries the edition and the warning itself. */\n"
             "@page :first { @top-left { content: none; } @top-right { content: none; } }"
         )
+
+
+def _on_day(day: dt.date | None, days: list[dt.date]) -> bool:
+    """Whether something kept on `days` (none: every day) is there on `day` (None: a plan without dates)."""
+    return day is None or not days or day in days
 
 
 def _css_string(text: str) -> str:
@@ -624,7 +675,8 @@ def environment(directory: Path | None = None) -> jinja2.Environment:
         md=_md_filter,
         mdi=_mdi_filter,
     )
-    env.globals.update(t=_t, qr=qr_svg, RoomKind=RoomKind, RoleKind=RoleKind, Audience=Audience)
+    env.globals.update(t=_t, qr=qr_svg, RoomKind=RoomKind, RoleKind=RoleKind, Audience=Audience,
+                       NOW_SCRIPT=Markup(NOW_SCRIPT), NOW_SCRIPT_HASH=NOW_SCRIPT_HASH)
     return env
 
 

@@ -37,7 +37,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -434,6 +434,9 @@ def edition_files() -> dict[str, Audience]:
     responders are left out, as nothing in the plan is above them."""
     files: dict[str, Audience] = {spec.file(suffix).as_posix(): spec.audience for spec in EDITIONS.values()
              if spec.audience is not Audience.responder for suffix in spec.formats}
+    for spec in EDITIONS.values():  # an edition whose level the plan may lower (the report form) is volunteer-level outside private/
+        if spec.level_from:
+            files.update({replace(spec, private=False).file(suffix).as_posix(): Audience.volunteer for suffix in spec.formats})
     files["drill-volunteer.pdf"] = Audience.volunteer  # `incident-guide drill --audience volunteer`
     return files
 

@@ -92,3 +92,65 @@ def test_print_stylesheet(browser, example_guides):
         assert page.evaluate(style, ["nav.toc", "display"]) == "block"
     finally:
         context.close()
+
+
+PHONE_WIDTHS = (360, 375, 390)
+
+
+def test_no_example_guide_scrolls_sideways_on_a_phone(browser, tmp_path):
+    """Every example plan's volunteer and responder HTML fits 360, 375 and 390 px; wide tables scroll in their own box."""
+    from generator.plan.model import Audience
+    from generator.plan.validate import read_plan
+    from generator.render.assets import AssetPolicy
+    from generator.render.edition import make_edition
+    from generator.render.html import render_html, templates_dir
+
+    plans = sorted((Path(__file__).resolve().parents[2] / "plans").glob("*.yaml"))
+    context = browser.new_context()
+    try:
+        too_wide = []
+        for plan_path in plans:
+            plan = read_plan(plan_path)
+            for audience in (Audience.volunteer, Audience.responder):
+                page_file = tmp_path / f"{plan_path.stem}-{audience.value}.html"
+                page_file.write_text(render_html(make_edition(plan, audience), template=f"{audience.value}.html.j2",
+                                                 policy=AssetPolicy(plan_path.parent, templates_dir())), encoding="utf-8")
+                page = context.new_page()
+                page.goto(page_file.as_uri())
+                for width in PHONE_WIDTHS:
+                    page.set_viewport_size({"width": width, "height": 844})
+                    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+                    if scroll_width > width:
+                        too_wide.append((page_file.name, width, scroll_width))
+                page.close()
+    finally:
+        context.close()
+    assert too_wide == []
+
+
+def test_the_responder_guide_on_a_phone(browser, example_guides):
+    """Jump menu with every scenario, the emergency number in the sticky header, jumps land below it,
+    and the shift on now is marked by the script the page's CSP allows by its hash."""
+    path = example_guides["private/responder.html"]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        blocked = []
+        page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
+        page.clock.install(time="2027-06-09T09:30:00Z")  # 10:30 in London: the 08:00-16:00 shift
+        page.goto(path.as_uri())
+        assert "Emergency: 999" in page.inner_text("header.masthead")
+        jump = page.eval_on_selector_all(".jump a", "links => links.map(a => a.getAttribute('href'))")
+        assert "#sec-scenarios" in jump and "#scenario-banned-person" in jump and "#sec-rota" in jump
+        page.click(".jump summary")
+        page.click('.jump a[href="#scenario-banned-person"]')
+        page.wait_for_function("location.hash === '#scenario-banned-person'")
+        header = page.evaluate("document.querySelector('header.masthead').getBoundingClientRect().bottom")
+        heading = page.evaluate("document.querySelector('#scenario-banned-person').getBoundingClientRect().top")
+        assert heading >= header - 1, (heading, header)
+        marked = page.eval_on_selector_all("tr.now", "rows => rows.map(row => row.innerText)")
+        assert len(marked) == 1 and marked[0].startswith("08:00") and "On now" in marked[0]
+        assert page.locator("a[href='#top']").count() >= 10
+        assert blocked == []
+    finally:
+        context.close()

@@ -59,10 +59,19 @@ def test_leads_by_day_gives_each_leads_hours(plan):
 
 
 def test_back_to_back_shifts_of_one_lead_merge(plan):
-    rota = [s.model_copy(update={"lead": "amara"}) for s in plan.rota]
+    rota = [s.model_copy(update={"lead": "amara", "responders": ["jonah"]}) for s in plan.rota]
     edition = make_edition(plan.model_copy(update={"rota": rota}), Audience.volunteer)
     for spells in edition.leads_by_day.values():
         assert [(s.start, s.end) for s in spells] == [("00:00", "24:00")]
+
+
+def test_each_lead_comes_with_phone_and_backup(plan):
+    first_day = sorted(make_edition(plan, Audience.volunteer).leads_by_day.items())[0][1]
+    phones = {r.name: r.phone for r in plan.responders}
+    night = first_day[0]
+    assert night.name.startswith("Dimitra") and night.phone == phones[night.name]
+    assert night.backup == "Sam Ferreira-Lindqvist" and night.backup_phone == phones[night.backup]
+    assert first_day[1].backup == "Jonah Whitcombe-Adeyemi" and first_day[1].backup_phone == phones["Jonah Whitcombe-Adeyemi"]
 
 
 def test_a_lead_whose_name_is_hidden_is_not_named(plan):

@@ -14,6 +14,8 @@ from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.calendar import rota_calendars
 from generator.render.edition import EDITIONS, make_edition
 from generator.render.html import (
+    NOW_SCRIPT,
+    NOW_SCRIPT_HASH,
     default_paper,
     environment,
     phone_display,
@@ -96,7 +98,10 @@ class Page(HTMLParser):
 @pytest.mark.parametrize("edition", ["volunteer", "responder"])
 def test_html_is_self_contained(pages, edition):
     page = Page(pages[edition])
-    assert not page.all("script") and not page.all("link") and not page.all("iframe")
+    assert not page.all("link") and not page.all("iframe")
+    # one inline script at most (the "on now" marker), allowed by its hash and nothing else
+    scripts = page.all("script")
+    assert len(scripts) == (0 if edition == "public" else 1) and all("src" not in s for s in scripts)
     assert not page.all("img") or all(img["src"].startswith("data:") for img in page.all("img"))
     for name, attrs in page.tags:
         for key in ("src", "srcset", "data", "poster", "action", "background"):
@@ -106,6 +111,9 @@ def test_html_is_self_contained(pages, edition):
     assert "url(" not in pages[edition] and "@import" not in pages[edition]
     csp = next(m for m in page.all("meta") if m.get("http-equiv") == "Content-Security-Policy")
     assert "default-src 'none'" in csp["content"]
+    if scripts:
+        assert f"script-src '{NOW_SCRIPT_HASH}';" in csp["content"] and NOW_SCRIPT in pages[edition]
+        assert "'unsafe-inline'" not in csp["content"].split("script-src")[1].split(";")[0]
 
 
 @pytest.mark.parametrize("edition", ["volunteer", "responder"])
@@ -115,8 +123,10 @@ def test_html_is_phone_ready_and_semantic(pages, edition):
     assert page.all("html")[0]["lang"] == "en"
     assert any(m.get("name") == "viewport" for m in page.all("meta"))
     assert "@media print" in html and "@media (max-width" in html
-    for landmark in ("header", "nav", "main", "footer"):
+    for landmark in ("header", "main", "footer"):
         assert len(page.all(landmark)) == 1, landmark
+    # the jump menu in the sticky header and the contents: two navigations, each with its own name
+    assert [n.get("aria-label") or n.get("aria-labelledby") for n in page.all("nav")] == ["Jump to a section", "toc-title"]
     assert len(page.all("h1")) == 1
     assert any(a["href"] == "tel:999" for a in page.all("a"))
     assert any(a["href"] == "tel:+442079460201" for a in page.all("a"))
@@ -142,7 +152,7 @@ def test_volunteer_edition_holds_only_volunteer_data(pages, plan):
     assert "A banned person tries to come in" in html
     assert "A reporter is afraid of being identified" not in html  # a responder-only scenario
     assert "Who leads on each day" in html and "Rota" not in html
-    assert "Wednesday, 9 June 2027" in html
+    assert "Who to call, by day" in html
 
 
 def test_responder_edition_holds_everything(pages, plan):

@@ -71,7 +71,7 @@ def test_volunteer_cover_names_the_leads_of_each_day(example_guides):
     first_page = subprocess.run(["pdftotext", "-l", "1", "-layout", str(example_guides["volunteer.pdf"]), "-"],
                                 check=True, capture_output=True, text=True).stdout
     flat = " ".join(first_page.split())
-    assert "Lead responder on call" in flat
+    assert "Who to call, by day" in flat
     for day in ("Wed 9 Jun", "Thu 10 Jun", "Fri 11 Jun"):
         assert day in flat
 

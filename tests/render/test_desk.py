@@ -1,0 +1,72 @@
+"""desk.pdf: one page per event day with the date, the emergency number, the address, who is on call and the never-list."""
+
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from generator.build import build_plan
+from generator.plan.model import Audience
+from generator.plan.validate import read_plan
+from generator.render.edition import EDITIONS, make_edition
+from generator.render.html import phone_display
+from generator.render.locale import Localizer
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_the_desk_sheet_has_one_page_per_day_with_who_is_on_call(tmp_path):
+    assert EDITIONS["desk"].formats == ("pdf",) and EDITIONS["desk"].audience is Audience.volunteer
+    plan = read_plan(EXAMPLE)
+    written = build_plan(EXAMPLE, tmp_path, editions=["desk"])
+    assert [p.name for p in written] == ["desk.pdf"]
+    pages = [squash(page.extract_text() or "") for page in PdfReader(written[0]).pages]
+    edition = make_edition(plan, Audience.volunteer)
+    assert len(pages) == len(plan.event.days) == 3
+    never = [squash(item) for item in plan.taking_reports.do_not[:3]]
+    for page, day in zip(pages, plan.event.days, strict=True):
+        assert squash(Localizer(plan.locale).long_date(day)) in page and "Emergency:999" in page
+        assert all(squash(line) in page for line in plan.venues[0].address)
+        for spell in edition.leads_by_day[day]:
+            assert squash(f"{spell.start}\u2013{spell.end}") in page and squash(spell.name) in page
+            assert squash(phone_display(spell.phone, "GB")) in page
+        assert all(item[:30] in page for item in never)
+        assert "0207946 0204".replace(" ", "") not in page  # Priya's phone is responder-only
+    # the safety room moves on the last day
+    assert "QuietRoom(Room1.05)" in pages[2] and "QuietRoom(Room2.14)" in pages[0]
+
+
+def test_the_report_form_is_one_page_at_the_level_the_plan_sets(tmp_path, write_plan):
+    plan = read_plan(EXAMPLE)
+    assert plan.report_form_audience == "volunteer"
+    [form] = build_plan(EXAMPLE, tmp_path / "a", editions=["report-form"])
+    assert form.relative_to(tmp_path / "a" / EXAMPLE.stem).as_posix() == "report-form.pdf"
+    reader = PdfReader(form)
+    assert len(reader.pages) == 1
+    text = squash(reader.pages[0].extract_text())
+    for field in plan.report_form:
+        assert squash(field.label) in text
+    assert "YesNoNotsure" in text and plan.report_form[-2].choices == ["Yes", "No", "Not sure"]  # drawn boxes, no glyph
+    assert all(squash(question)[:25] in text for question in plan.taking_reports.ask[:2])
+
+    def responders_only(data):
+        data["report_form_audience"] = "responder"
+
+    [private] = build_plan(write_plan(responders_only), tmp_path / "b", editions=["report-form"])
+    assert private.parent.name == "private" and private.stat().st_mode & 0o777 == 0o600
+
+
+def test_cards_carry_the_hotline_the_email_and_a_qr_code_to_the_form(tmp_path):
+    [cards] = build_plan(EXAMPLE, tmp_path, editions=["cards"])
+    assert EDITIONS["cards"].audience is Audience.public and cards.name == "cards.pdf"
+    reader = PdfReader(cards)
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert text.count("20 7946 0300") == 8  # national or international, as the plan says and text.count("conduct@example.org") == 8
+    assert text.count("Report online") == 8 and "Cut along the dashed lines" in text
+    plan = read_plan(EXAMPLE)
+    assert all(squash(r.name) not in squash(text) for r in plan.responders)  # nothing personal on a public card
