@@ -76,8 +76,8 @@ def test_a_responder_only_edit_reprints_only_the_responder_pdf(plan, tmp_path, m
     after = contents(out)
     assert after["public.pdf"] == before["public.pdf"] and after["volunteer.pdf"] == before["volunteer.pdf"]
     assert after["private/responder.pdf"] != before["private/responder.pdf"]
-    assert "ana.new@example.org" in pdf_text(out / "private" / "responder.pdf")
-    assert "ana.new@example.org" not in pdf_text(out / "volunteer.pdf")
+    assert "ana.new@example.org" in "".join(pdf_text(out / "private" / "responder.pdf").split())  # an address may wrap
+    assert "ana.new@example.org" not in "".join(pdf_text(out / "volunteer.pdf").split())
 
     # The reused PDFs are the bytes a fresh build prints.
     fresh = tmp_path / "fresh"
