@@ -13,7 +13,7 @@ from generator.cli import main
 from generator.plan.validate import read_plan
 from generator.render.seal import unseal_html
 
-from browser import CHROMIUM, launch_chromium, run_axe
+from browser import run_axe
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
@@ -168,14 +168,10 @@ def test_sealed_guide_opens_in_chromium(browser, sealed):
     assert errors == []
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
-def test_calendars_download_from_the_unlocked_guide_under_its_csp(sealed, example_guides):
-    from playwright.sync_api import sync_playwright
-
+def test_calendars_download_from_the_unlocked_guide_under_its_csp(browser, sealed, example_guides):
     errors = []
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        context = browser.new_context(accept_downloads=True)  # the sealed page's own CSP applies
+    context = browser.new_context(accept_downloads=True)  # the sealed page's own CSP applies
+    try:
         page = context.new_page()
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         page.goto(sealed.as_uri())
@@ -187,5 +183,6 @@ def test_calendars_download_from_the_unlocked_guide_under_its_csp(sealed, exampl
         saved = download.value
         assert saved.suggested_filename == "rota-amara.ics"
         assert Path(saved.path()).read_bytes() == example_guides["private/rota-amara.ics"].read_bytes()
-        browser.close()
+    finally:
+        context.close()
     assert errors == []
