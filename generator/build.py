@@ -45,6 +45,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple, Self
 
+from markupsafe import Markup
+
 from generator import cache
 from generator.check import check_plan
 from generator.errors import FileError, PlanError, Problem
@@ -277,9 +279,11 @@ def with_calendars(guide: str, calendars: list[RenderedFile], plan: Plan) -> str
         data = base64.b64encode(item.content).decode("ascii")
         items.append(f'<li><a download="{html.escape(item.path.name)}" href="data:text/calendar;charset=utf-8;base64,{data}">'
                      f"{html.escape(who)}</a> <span class=\"small\">({html.escape(item.path.name)})</span></li>")
-    section = ('<section class="calendars" aria-labelledby="calendars-title">\n<h2 id="calendars-title">Shifts as calendar files</h2>\n'
-               "<p>Each responder's shifts, to import into their own calendar. They are kept inside this sealed guide, "
-               "not next to it.</p>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</section>\n")
+    loc = plan_localizer(plan)
+    title = loc.t("seal.calendars.title", "Shifts as calendar files")
+    intro = loc.t("seal.calendars.intro", "Each responder's shifts, to import into their own calendar. They are kept inside this sealed guide, not next to it.")
+    section = (f'<section class="calendars" aria-labelledby="calendars-title">\n<h2 id="calendars-title">{title}</h2>\n'
+               f"<p>{intro}</p>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</section>\n")
     at = max(guide.rfind("</main>"), 0) or guide.rfind("</body>")
     return guide[:at] + section + guide[at:] if at > 0 else guide + section
 
@@ -295,7 +299,9 @@ def lock_notice(plan: Plan) -> str:
         [usual_emergency_number(public.event.country)] if public.event.country else [])
     lines = [f"<p><strong>{html.escape(public.event.name)}</strong></p>"]
     if numbers:
-        lines.append(f"<p>In an emergency call <strong>{html.escape(' / '.join(dict.fromkeys(numbers)))}</strong>.</p>")
+        call = plan_localizer(plan).t("seal.notice.emergency", "In an emergency call {numbers}.",
+                                      numbers=Markup("<strong>{}</strong>").format(" / ".join(dict.fromkeys(numbers))))
+        lines.append(f"<p>{call}</p>")
     for channel in public.reporting.channels:
         if channel.phone:
             hours = f" ({html.escape(channel.hours)})" if channel.hours else ""

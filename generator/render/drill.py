@@ -13,31 +13,37 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup
+
 from generator.plan.model import Handling, Responder, ResponderRole, RoleKind, Scenario
 
 if TYPE_CHECKING:
     from generator.render.html import Guide
+    from generator.render.locale import Localizer
 
 SESSION_MINUTES = 60
 WELCOME_MINUTES = 5
 CLOSING_MINUTES = 10
 EXERCISE_MINUTES = (7, 15)  # shortest and longest exercise
 
-# Role cards: (key in the plan's drill.roles, card title, what they know, what they want) when the plan says nothing.
-ROLE_CARDS = (
-    ("reporter", "The person reporting",
-     "What happened to you, as the situation card tells it. Decide before you start what you say at first and what you keep back.",
-     "To be listened to and believed, to stay in control of what happens next, and not to be named without agreeing to it."),
-    ("reported", "The person it is about",
-     "What you did, seen your way. You may not think it was a problem, or you may be embarrassed.",
-     "To explain yourself, to find out who complained, and to carry on with the event."),
-    ("witness", "A witness",
-     "Part of what happened, from a few metres away, but not how it started.",
-     "To help without being pulled into an argument, and to know whether you will be asked about it later."),
-    ("volunteer", "The volunteer who hears it first",
-     "Only what you are told, your volunteer guide and the phone numbers on its cover.",
-     "To do the right thing quickly and hand over to a responder."),
-)
+
+
+def role_cards(loc: Localizer) -> list[tuple[str, str, str, str]]:
+    """Role cards for when the plan says nothing: (key in the plan's drill.roles, card title, what they know, what they want)."""
+    return [
+        ("reporter", loc.text("drill.role.reporter", "The person reporting"),
+         loc.text("drill.role.reporter.knows", "What happened to you, as the situation card tells it. Decide before you start what you say at first and what you keep back."),
+         loc.text("drill.role.reporter.wants", "To be listened to and believed, to stay in control of what happens next, and not to be named without agreeing to it.")),
+        ("reported", loc.text("drill.role.reported", "The person it is about"),
+         loc.text("drill.role.reported.knows", "What you did, seen your way. You may not think it was a problem, or you may be embarrassed."),
+         loc.text("drill.role.reported.wants", "To explain yourself, to find out who complained, and to carry on with the event.")),
+        ("witness", loc.text("drill.role.witness", "A witness"),
+         loc.text("drill.role.witness.knows", "Part of what happened, from a few metres away, but not how it started."),
+         loc.text("drill.role.witness.wants", "To help without being pulled into an argument, and to know whether you will be asked about it later.")),
+        ("volunteer", loc.text("drill.role.volunteer", "The volunteer who hears it first"),
+         loc.text("drill.role.volunteer.knows", "Only what you are told, your volunteer guide and the phone numbers on its cover."),
+         loc.text("drill.role.volunteer.wants", "To do the right thing quickly and hand over to a responder.")),
+    ]
 
 
 @dataclass(frozen=True)
@@ -91,12 +97,13 @@ def drill_kit(guide: Guide) -> DrillKit:
     scenarios = guide.plan.scenarios
     minutes = _exercise_minutes(len(scenarios))
     exercises = [_exercise(guide, number, scenario, minutes) for number, scenario in enumerate(scenarios, 1)]
-    schedule = [Slot("", "", "Welcome: why we practise, the ground rules, who plays whom")]
+    loc = guide.t
+    schedule = [Slot("", "", loc.text("drill.slot.welcome", "Welcome: why we practise, the ground rules, who plays whom"))]
     durations = [WELCOME_MINUTES]
     for exercise in exercises:
-        schedule.append(Slot("", "", f"Exercise {exercise.number}: {exercise.scenario.title}"))
+        schedule.append(Slot("", "", loc.text("drill.exercise.title", "Exercise {number}: {title}", number=exercise.number, title=exercise.scenario.title)))
         durations.append(exercise.minutes)
-    schedule.append(Slot("", "", "Session debrief: what we change in the plan, and who writes it in"))
+    schedule.append(Slot("", "", loc.text("drill.slot.debrief", "Session debrief: what we change in the plan, and who writes it in")))
     durations.append(CLOSING_MINUTES)
     timed, elapsed = [], 0
     for slot, length in zip(schedule, durations, strict=True):
@@ -120,10 +127,10 @@ def _exercise(guide: Guide, number: int, scenario: Scenario, minutes: int) -> Ex
     notes = scenario.drill
     role_notes = notes.roles if notes and notes.roles else None
     roles = [RoleCard(title, getattr(role_notes, key) if role_notes else None, knows, wants)
-             for key, title, knows, wants in ROLE_CARDS]
+             for key, title, knows, wants in role_cards(guide.t)]
     planned = list(notes.complications) if notes else []
     complications = planned or _generic_complications(guide, scenario)
-    debrief = (list(notes.debrief) if notes else []) + _generic_debrief(scenario)
+    debrief = (list(notes.debrief) if notes else []) + _generic_debrief(guide.t, scenario)
     return Exercise(number, scenario, minutes, roles, complications, bool(planned), debrief,
                     [_step_text(step) for step in scenario.steps])
 
@@ -137,28 +144,30 @@ def _step_text(step: object) -> str:
 
 
 def _generic_complications(guide: Guide, scenario: Scenario) -> list[str]:
-    first = guide.who(scenario.escalate_to[0]) if scenario.escalate_to else "the lead on call"
+    loc = guide.t
+    who = guide.who(scenario.escalate_to[0]) if scenario.escalate_to else loc.t("who.lead-on-call", "the lead on call")
+    first = who.striptags() if isinstance(who, Markup) else who
     items = [
-        f"You call {first} and nobody answers for ten minutes. Who do you call next, and what do you do meanwhile?",
-        "The person reporting asks you to promise what will happen to the other person.",
+        loc.text("drill.complication.no-answer", "You call {who} and nobody answers for ten minutes. Who do you call next, and what do you do meanwhile?", who=first),
+        loc.text("drill.complication.promise", "The person reporting asks you to promise what will happen to the other person."),
     ]
     if scenario.handling is Handling.team_decision:
-        items.append("Two people on the team disagree about what to do, and a decision is needed within the hour.")
+        items.append(loc.text("drill.complication.disagree", "Two people on the team disagree about what to do, and a decision is needed within the hour."))
     else:
-        items.append("It is still going on: the person concerned is in the next room right now.")
+        items.append(loc.text("drill.complication.ongoing", "It is still going on: the person concerned is in the next room right now."))
     return items
 
 
-def _generic_debrief(scenario: Scenario) -> list[str]:
+def _generic_debrief(loc: Localizer, scenario: Scenario) -> list[str]:
     questions = [
-        "Which step did people reach for first, and was it the plan's first step?",
-        "Did anyone use the plan's exact words? Which phrase was hard to say?" if scenario.say
-        else "What did people say? Should the plan give them the words?",
+        loc.text("drill.question.first-step", "Which step did people reach for first, and was it the plan's first step?"),
+        loc.text("drill.question.exact-words", "Did anyone use the plan's exact words? Which phrase was hard to say?") if scenario.say
+        else loc.text("drill.question.words", "What did people say? Should the plan give them the words?"),
     ]
     if scenario.do_not:
-        questions.append("Was anything on the \u201cdo not\u201d list done, or nearly done?")
+        questions.append(loc.text("drill.question.do-not", "Was anything on the \u201cdo not\u201d list done, or nearly done?"))
     if scenario.handling is Handling.team_decision:
-        questions.append("How did the team reach its decision, and who had the last word?")
+        questions.append(loc.text("drill.question.decision", "How did the team reach its decision, and who had the last word?"))
     return questions
 
 
@@ -176,22 +185,27 @@ def _checklist(guide: Guide) -> list[ChecklistRow]:
 
 def _shifts(guide: Guide, responder: Responder) -> list[str]:
     """Their shifts from the rota when the edition has it, else the days they lead (volunteer level)."""
+    loc = guide.t
     if guide.plan.rota:
         lines = []
         for shift in sorted(guide.plan.rota, key=lambda s: guide.plan.event.utc(s.start)):
             if responder.id == shift.lead or responder.id in shift.responders:
                 start, end = _wall(shift.start), _wall(shift.end)
                 if end.date() == start.date():
-                    until = f"{end:%H:%M}"
+                    until = loc.time(end)
                 elif end.time() == dt.time(0, 0) and (end.date() - start.date()).days == 1:
-                    until = "24:00"
+                    until = loc.time(end, end_of_day=True)
                 else:
-                    until = f"{end:%a} {end:%H:%M}"
-                lead = " (lead)" if responder.id == shift.lead else ""
-                lines.append(f"{start:%a} {start.day} {start:%b} {start:%H:%M}\u2013{until}{lead}")
+                    until = f"{loc.short_date(end.date())} {loc.time(end)}"
+                spell = f"{loc.short_date(start.date())} {loc.time(start)}\u2013{until}"
+                lines.append(_as_lead(loc, spell) if responder.id == shift.lead else spell)
         return lines
-    return [f"{day:%a} {day.day} {day:%b} {spell.start}\u2013{spell.end} (lead)"
+    return [_as_lead(loc, f"{loc.short_date(day)} {guide.clock(spell.start)}\u2013{guide.clock(spell.end)}")
             for day, spells in guide.leads_by_day for spell in spells if spell.name == responder.name]
+
+
+def _as_lead(loc: Localizer, spell: str) -> str:
+    return loc.text("drill.shift.lead", "{shift} (lead)", shift=spell)
 
 
 def _wall(moment: dt.datetime) -> dt.datetime:

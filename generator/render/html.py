@@ -424,9 +424,9 @@ class Guide:
         """
         if len(spells) == 1 and (spells[0].start, spells[0].end) == ("00:00", "24:00"):
             return Markup("<bdi>{}</bdi>").format(spells[0].name)
-        return self.t.join(Markup("{}\u2013{} <bdi>{}</bdi>").format(self._clock(s.start), self._clock(s.end), s.name) for s in spells)
+        return self.t.join(Markup("{}\u2013{} <bdi>{}</bdi>").format(self.clock(s.start), self.clock(s.end), s.name) for s in spells)
 
-    def _clock(self, text: str) -> str:
+    def clock(self, text: str) -> str:
         """An `HH:MM` wall-clock time (24:00 for the end of a day) in the locale's clock."""
         hours, minutes = (int(part) for part in text.split(":"))
         return self.t.time(dt.time(hours % 24, minutes), end_of_day=hours == 24)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import re
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from babel.messages.pofile import read_po
 
+from generator.build import RenderedFile, lock_notice, with_calendars
 from generator.errors import PlanError
 from generator.paths import templates_dir
 from generator.plan.load import load_file
@@ -86,7 +87,7 @@ class _Text(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("style", "script"):
+        if tag in ("style", "script", "code"):  # code: plan keys and commands, typed as they are
             self._skip += 1
         attributes = dict(attrs)
         for name in ("alt", "title", "aria-label", "placeholder"):
@@ -96,7 +97,7 @@ class _Text(HTMLParser):
             self.parts.append(attributes.get("content") or "")
 
     def handle_endtag(self, tag):
-        if tag in ("style", "script"):
+        if tag in ("style", "script", "code"):
             self._skip -= 1
 
     def handle_data(self, data):
@@ -137,12 +138,17 @@ def test_pseudo_locale_leaves_no_english_outside_the_catalogs(plan):
     """Every message becomes ⟦…⟧ and dates come from Japanese CLDR data, so a Latin word left
     over that the plan does not hold is English printed without the catalogs."""
     pseudo = with_locale(plan, PSEUDO)
-    allowed = _plan_words(plan) | {"QR", "https", "http", "mailto", "tel", "incident", "guide"}
+    allowed = _plan_words(plan) | {"QR", "https", "http", "mailto", "tel", "incident", "guide", "ics"}  # ics: the calendar files' names
     leftovers: dict[str, str] = {}
     outputs = {f"{a.value} ({medium})": render_html(make_edition(pseudo, a), medium=medium)
                for a in Audience for medium in ("screen", "print")}
-    outputs.update({f"calendar {rid}": ics.decode() for rid, ics in rota_calendars(pseudo, Localizer(PSEUDO)).items()})
+    for audience in (Audience.responder, Audience.volunteer):
+        outputs[f"drill kit ({audience.value})"] = render_html(make_edition(pseudo, audience), medium="print", template="drill.html.j2")
+    calendars = rota_calendars(pseudo, Localizer(PSEUDO))
+    outputs.update({f"calendar {rid}": ics.decode() for rid, ics in calendars.items()})
     outputs["sealed page"] = " ".join(lock_screen_words(Localizer(PSEUDO)).values())
+    files = [RenderedFile(PurePosixPath(f"rota-{rid}.ics"), ics, Audience.responder, True, "ics") for rid, ics in calendars.items()]
+    outputs["sealed lock screen and calendars"] = lock_notice(pseudo) + with_calendars("<main></main>", files, pseudo)
     for name, content in outputs.items():
         if name.startswith("calendar"):
             lines = [line.split(":", 1)[1] for line in content.replace("\r\n ", "").splitlines()
