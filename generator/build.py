@@ -57,7 +57,7 @@ from generator.plan.model import Audience, Plan, Scenario, usual_emergency_numbe
 from generator.printing import Printer, PrintTask, print_here, print_side_by_side
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.edition import EDITIONS, PRIVATE_DIR, EditionSpec, make_edition
-from generator.render.html import PAPER_SIZES, default_paper, plan_localizer, render_html, source_date_epoch
+from generator.render.html import NOW_SCRIPT_HASH, PAPER_SIZES, default_paper, plan_localizer, render_html, source_date_epoch
 from generator.render.leaks import check_leaks
 from generator.render.seal import check_passphrase, lock_screen_words, seal_html, seal_pdf
 
@@ -257,7 +257,9 @@ def seal_files(files: list[RenderedFile], passphrase: str, plan: Plan) -> list[R
         if item.private and item.kind == "html":
             guide = with_calendars(item.content.decode("utf-8"), calendars, plan)
             loc = plan_localizer(plan)
-            page = seal_html(guide, passphrase, lang=loc.language, words=lock_screen_words(loc), notice=lock_notice(plan))
+            # the unlocked guide runs under the sealed page's policy: allow its own script (the "on now" marker) by hash
+            page = seal_html(guide, passphrase, lang=loc.language, words=lock_screen_words(loc), notice=lock_notice(plan),
+                             guide_scripts=(NOW_SCRIPT_HASH,))
             sealed.append(replace(item, content=page.encode("utf-8")))
         elif item.private and item.kind == "pdf":
             sealed.append(replace(item, content=seal_pdf(item.content, passphrase)))

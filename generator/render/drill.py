@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from generator.plan.model import Handling, Responder, ResponderRole, RoleKind, Scenario
+from generator.plan.model import Handling, Responder, ResponderRole, RoleKind, Scenario, ScenarioStep
 
 if TYPE_CHECKING:
     from generator.render.html import Guide
@@ -70,7 +70,7 @@ class Exercise:
     complications: list[str]  # Markdown when from the plan
     complications_from_plan: bool
     debrief: list[str]
-    steps: list[str]  # the scenario's steps as text, whatever shape the plan gives them
+    steps: list[ScenarioStep]  # each with its own phrase, "do not" and sub-steps
 
     @property
     def team_decision(self) -> bool:
@@ -132,15 +132,7 @@ def _exercise(guide: Guide, number: int, scenario: Scenario, minutes: int) -> Ex
     complications = planned or _generic_complications(guide, scenario)
     debrief = (list(notes.debrief) if notes else []) + _generic_debrief(guide.t, scenario)
     return Exercise(number, scenario, minutes, roles, complications, bool(planned), debrief,
-                    [_step_text(step) for step in scenario.steps])
-
-
-def _step_text(step: object) -> str:
-    """A step's text: plain text today; a step written as a mapping is read by its `text`."""
-    if isinstance(step, str):
-        return step
-    text = getattr(step, "text", None)
-    return text if isinstance(text, str) else str(step)
+                    list(scenario.steps))
 
 
 def _generic_complications(guide: Guide, scenario: Scenario) -> list[str]:

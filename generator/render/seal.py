@@ -32,6 +32,7 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -137,6 +138,7 @@ def seal_html(
     iterations: int = DEFAULT_ITERATIONS,
     words: dict[str, str] | None = None,
     notice: str = "",
+    guide_scripts: Sequence[str] = (),
 ) -> str:
     """Return a self-contained HTML page that shows `html_text` once `passphrase` is entered.
 
@@ -175,7 +177,7 @@ def seal_html(
         title=html.escape(title),
         words=json.dumps(script_words, ensure_ascii=False).replace("<", "\\u003c"),
         **{name: html.escape(words[name]) for name in ("intro", "noscript", "passphrase", "keep", "keep_hint", "unlock")},
-        csp=_CSP.format(script_hash=script_hash),
+        csp=_CSP.format(script_hash=script_hash, guide_scripts="".join(f" '{source}'" for source in guide_scripts)),
         style=_STYLE,
         notice=notice,
         data=data,
@@ -234,7 +236,7 @@ def unseal_html(sealed: str, passphrase: str) -> str:
 # default-src 'none' blocks every request, so CSS can neither run code nor send anything anywhere.
 # A sandboxed srcdoc iframe would inherit the same CSP and make printing and screen reading worse.
 _CSP = (
-    "default-src 'none'; script-src 'sha256-{script_hash}'; style-src 'unsafe-inline'; "
+    "default-src 'none'; script-src 'sha256-{script_hash}'{guide_scripts}; style-src 'unsafe-inline'; "
     "img-src data:; base-uri 'none'; form-action 'none'"
 )
 
