@@ -60,7 +60,8 @@ def test_every_scenario_with_its_phrases_and_do_not_items(plan, kit_text):
     for scenario in plan.scenarios:
         assert plain(scenario.title) in kit_text
         assert plain(f"At {plan.event.name}: {scenario.applies_when}") in kit_text  # the situation read out
-        for text in [*scenario.steps, *scenario.say, *scenario.do_not]:
+        step_texts = [text for step in scenario.steps for text in (step.do, *step.say, *step.do_not, *step.steps)]
+        for text in [*step_texts, *scenario.say, *scenario.do_not]:
             assert plain(text) in kit_text, text
 
 
