@@ -587,6 +587,12 @@ class Guide:
         )
 
 
+    @property
+    def cards_css(self) -> Markup:
+        """The badge card sheet's note under the cards (print only), in this locale's words."""
+        cut = _css_string(self.t.text("cards.cut", "Cut along the dashed lines"))
+        return Markup(f"@page cards {{ @bottom-center {{ content: {cut}; }} }}")
+
 def _on_day(day: dt.date | None, days: list[dt.date]) -> bool:
     """Whether something kept on `days` (none: every day) is there on `day` (None: a plan without dates)."""
     return day is None or not days or day in days

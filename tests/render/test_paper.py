@@ -1,5 +1,6 @@
 """Paper people use: page 1 answers "who do I call now", type reads at arm's length, no page is wasted."""
 
+import datetime as dt
 from pathlib import Path
 
 import pypdfium2
@@ -53,6 +54,11 @@ def page_facts(pdf: Path) -> list[tuple[str, float, float]]:
     return facts
 
 
+
+def _clock(words: Localizer, text: str) -> str:
+    """An `HH:MM` shift boundary as the locale's clock prints it (24:00 ends a day)."""
+    hours, minutes = (int(part) for part in text.split(":"))
+    return words.time(dt.time(hours % 24, minutes), end_of_day=hours == 24)
 @pytest.mark.parametrize("plan_path", PLANS, ids=[p.stem for p in PLANS])
 def test_page_one_says_who_is_on_call_each_day_with_hours_and_phone(printed, plan_path):
     plan = read_plan(plan_path)
@@ -60,10 +66,15 @@ def test_page_one_says_who_is_on_call_each_day_with_hours_and_phone(printed, pla
     text, smallest, _ = page_facts(printed[plan_path.stem]["volunteer.pdf"])[0]
     squashed = "".join(text.split())
     assert smallest >= 8.95, f"{smallest:.2f} pt on the cover"
+    words = Localizer(plan.locale)
     for day, spells in edition.leads_by_day.items():
-        assert "".join(Localizer(plan.locale).short_date(day).split()) in squashed
+        assert "".join(words.short_date(day).split()) in squashed
         for spell in spells:
-            hours = "Allday" if (spell.start, spell.end) == ("00:00", "24:00") else f"{spell.start}\u2013{spell.end}"
+            if (spell.start, spell.end) == ("00:00", "24:00"):
+                hours = words.text("oncall.all-day", "All day")
+            else:
+                hours = f"{_clock(words, spell.start)}\u2013{_clock(words, spell.end)}"
+            hours = "".join(hours.split())
             assert hours in squashed
             assert "".join(spell.name.split()) in squashed
             if spell.phone:
