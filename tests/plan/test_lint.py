@@ -583,6 +583,17 @@ def test_cli_strict_fails_on_warnings_and_json_carries_rule_ids(tmp_path):
     assert data["plans"][0]["problems"][0]["path"] == "responders"
 
 
+def test_a_missing_glyph_is_located_in_json_and_a_responder_may_waive_it(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text(edit(BASE, ("name: Ana Example", 'name: "Ana \U0001f308 \u1200"  # Ethiopic')), encoding="utf-8")
+    data = json.loads(CliRunner().invoke(main, ["check", "--format", "json", str(path)]).output)
+    [found] = [p for p in data["plans"][0]["problems"] if p["rule"] == "GLYPH-MISSING"]
+    assert (found["severity"], found["line"], found["column"], found["path"]) == ("warning", 34, 18, "responders.0.name")
+    assert "U+1200 ETHIOPIC SYLLABLE HA" in found["message"]
+    waived = edit(BASE, ("name: Ana Example\n", "name: Ana \u1200\n    waivers: [{rule: GLYPH-MISSING, reason: Prints in HTML.}]\n"))
+    assert fired(waived, "GLYPH-MISSING") == [] and fired(waived, "WAIVER-UNUSED") == []
+
+
 # --- docs/rules.md ---------------------------------------------------------------------
 
 DOCS = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
