@@ -44,6 +44,7 @@ from generator.plan.model import (
     Shift,
     usual_emergency_number,
 )
+from generator.render.glyphs import describe, missing_glyphs
 from generator.render.leaks import find_pastes, paste_hint, paste_message, paste_pattern
 
 UTC = dt.UTC
@@ -97,6 +98,8 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in [
     Rule("PLACEHOLDER", "warning", "A value still starts with TODO or CHANGE ME, a line still says CHANGE ME, or a starter "
          "plan still holds one of the starter's sample values (its numbers, example.org addresses and links, its dates).",
          tuple(ITEM_KINDS)),
+    Rule("GLYPH-MISSING", "warning", "A value holds a character that none of the bundled fonts can draw (it would print as an "
+         "empty box).", tuple(ITEM_KINDS)),
     Rule("PRIVATE-PASTE", "error", "A value its readers may not see (a responder-only e-mail, phone, handle or name) is written into a field they read.",
          waivable=False),
     Rule("WAIVER-RULE", "error", "A waiver names an unknown rule, or a rule that cannot apply where the waiver is.", waivable=False),
@@ -273,7 +276,7 @@ class _Linter:
         for check in (self.team_size, self.team_conflict, self.lead_fallback, self.shift_staffing,
                       self.shift_coverage, self.shift_overlap, self.shift_long, self.shift_clock_change,
                       self.channels, self.chain_end, self.scenarios, self.venues, self.shared_contact,
-                      self.languages, self.review_date, self.placeholders):
+                      self.languages, self.review_date, self.placeholders, self.glyphs):
             check()
         return self.findings, waivers, problems
 
@@ -663,6 +666,17 @@ class _Linter:
                 continue
             self.add("PLACEHOLDER", path, f"`{text}` {why} ({kind}); replace it with the real value, then remove the "
                      f"`{STARTER_MARK}` line at the top")
+
+    # fonts -----------------------------------------------------------------------
+
+    def glyphs(self) -> None:
+        """Every character no bundled font has, at the character (once per value)."""
+        for path, value in _strings(self.plan, ()):
+            for char in missing_glyphs(value):
+                at = self.source.inside(path, re.compile(re.escape(char)))
+                self.add("GLYPH-MISSING", path, f"no bundled font can draw {describe(char)}; the printed guide would "
+                         "show an empty box in its place", at=at,
+                         hint="write it another way, or add a font for its script (templates/fonts/README)")
 
     # audiences -------------------------------------------------------------------
 

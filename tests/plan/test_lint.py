@@ -316,6 +316,19 @@ CASES = [
         edit(BASE, ("name: Minimal Meetup Conference", "name: Todo festival"), ("Take reports and respond.", "Change meeting rooms if asked.")),
         id="PLACEHOLDER"),
     pytest.param(
+        # at the character, once per value; emoji (with their joiners and variation selectors) are drawn
+        "GLYPH-MISSING", edit(BASE, ("name: Minimal Meetup Conference", "name: Minimal Meetup Conference \u0b85\u0b85"),
+                              ("name: Ana Example", "name: Ana \U0001f308 Example \u1200")),
+        ["plan.yaml:6:35: warning: no bundled font can draw \u0b85 (U+0B85 TAMIL LETTER A); the printed guide would show "
+         "an empty box in its place [GLYPH-MISSING]\n  hint: write it another way, or add a font for its script "
+         "(templates/fonts/README)",
+         "plan.yaml:34:25: warning: no bundled font can draw \u1200 (U+1200 ETHIOPIC SYLLABLE HA); the printed guide would "
+         "show an empty box in its place [GLYPH-MISSING]\n  hint: write it another way, or add a font for its script "
+         "(templates/fonts/README)"],
+        edit(BASE, ("name: Ana Example", "name: Ana \U0001f308 Example \U0001f3f3\ufe0f\u200d\U0001f308 \U0001f9ff"
+                                         " \U0001f44b\U0001f3fd 1\ufe0f\u20e3")),
+        id="GLYPH-MISSING"),
+    pytest.param(
         "WAIVER-RULE", BASE + "\nwaivers:\n  - {rule: team-size, reason: lower case}\n  - {rule: SHIFT-LONGG, reason: typo}\n"
                               "  - {rule: WAIVER-UNUSED, reason: not a rule to waive}\n",
         ["plan.yaml:81:12: error: `team-size` is not a rule that can be waived; use a rule id from docs/rules.md [WAIVER-RULE]\n"
@@ -568,6 +581,17 @@ def test_cli_strict_fails_on_warnings_and_json_carries_rule_ids(tmp_path):
     data = json.loads(runner.invoke(main, ["check", "--format", "json", str(path)]).output)
     assert sorted(p["rule"] for p in data["plans"][0]["problems"]) == ["SHIFT-LONG", "SHIFT-LONG", "TEAM-SIZE"]
     assert data["plans"][0]["problems"][0]["path"] == "responders"
+
+
+def test_a_missing_glyph_is_located_in_json_and_a_responder_may_waive_it(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text(edit(BASE, ("name: Ana Example", 'name: "Ana \U0001f308 \u1200"  # Ethiopic')), encoding="utf-8")
+    data = json.loads(CliRunner().invoke(main, ["check", "--format", "json", str(path)]).output)
+    [found] = [p for p in data["plans"][0]["problems"] if p["rule"] == "GLYPH-MISSING"]
+    assert (found["severity"], found["line"], found["column"], found["path"]) == ("warning", 34, 18, "responders.0.name")
+    assert "U+1200 ETHIOPIC SYLLABLE HA" in found["message"]
+    waived = edit(BASE, ("name: Ana Example\n", "name: Ana \u1200\n    waivers: [{rule: GLYPH-MISSING, reason: Prints in HTML.}]\n"))
+    assert fired(waived, "GLYPH-MISSING") == [] and fired(waived, "WAIVER-UNUSED") == []
 
 
 # --- docs/rules.md ---------------------------------------------------------------------

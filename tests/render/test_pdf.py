@@ -167,7 +167,7 @@ def test_bookmarks_follow_the_sections(example_guides, edition):
 
 
 # The families print.css declares for the bundled fonts, as WeasyPrint names their subsets.
-BUNDLED_FONT = r"[A-Z]{6}\+Guide-(Sans|Arabic|Hebrew|Devanagari|Thai|CJK)(-(Bold|Italic|BoldItalic|Oblique))*"
+BUNDLED_FONT = r"[A-Z]{6}\+Guide-(Sans|Arabic|Hebrew|Devanagari|Thai|CJK|Emoji)(-(Bold|Italic|BoldItalic|Oblique))*"
 
 
 def embedded_fonts(pdf: Path) -> list[str]:
@@ -193,6 +193,7 @@ FONT_COVERAGE = {
     "NotoSansDevanagari-": "प्रिया शर्मा",
     "NotoSansThai-": "สมชาย ใจดี",
     "WenQuanYiMicroHei.": "张伟 陳國強 佐藤さくら カタカナ 김민수 이서연",
+    "NotoEmoji-": "🌈🏳\ufe0f\u200d🧿❤👋🏽🇬🇧",
 }
 
 
@@ -216,6 +217,18 @@ def test_the_bundled_fonts_cover_their_scripts_and_allow_embedding():
         assert path.name.split("-")[0].removesuffix(".ttf") in readme, path.name
     for prefix in FONT_COVERAGE:
         assert any(path.name.startswith(prefix) for path in fonts), prefix
+
+
+def test_the_coverage_file_check_reads_is_the_fonts_cmaps():
+    """templates/fonts/coverage.txt is what `python -m generator.render.glyphs` writes from the fonts."""
+    from generator.render.glyphs import COVERAGE_NAME, coverage_text, drawable, font_cmaps
+
+    points = font_cmaps()
+    assert (templates_dir() / "fonts" / COVERAGE_NAME).read_text(encoding="ascii") == coverage_text(points), \
+        "a font changed: run `python -m generator.render.glyphs` and commit templates/fonts/coverage.txt"
+    assert drawable() == points
+    assert {ord(c) for c in "Aяאاकก张🌈🧿"} <= points
+    assert not {0x0B85, 0x1200} & points  # Tamil and Ethiopic: no bundled font
 
 
 def test_source_date_epoch_dates_the_pdf(plan):
@@ -335,6 +348,7 @@ def test_a_big_team_continues_cleanly_and_long_names_wrap(write_plan, tmp_path):
 MANY_SCRIPTS = {
     "Chinese": "张伟", "Japanese": "佐藤さくら", "Korean": "김민수", "Arabic": "محمد العلي", "Hebrew": "דוד כהן",
     "Devanagari": "प्रिया शर्मा", "Thai": "สมชาย ใจดี", "Greek": "Δήμητρα Καραγιάννη", "Cyrillic": "Дмитрий Иванов",
+    "Emoji": "Alex 🌈 Moreau 🧿",
 }
 # pdftotext marks right-to-left runs with embedding controls
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
@@ -383,7 +397,7 @@ def test_names_in_many_scripts_print_with_the_bundled_fonts(write_plan, tmp_path
         match = re.fullmatch(BUNDLED_FONT, font)
         assert match, f"{font} is not a bundled font"
         families.add(match.group(1))
-    assert families == {"Sans", "CJK", "Arabic", "Hebrew", "Devanagari", "Thai"}
+    assert families == {"Sans", "CJK", "Arabic", "Hebrew", "Devanagari", "Thai", "Emoji"}
 
     cover = squash(pdftotext(pdf, "-f", "1", "-l", "1"))
     for script, name in MANY_SCRIPTS.items():
