@@ -10,6 +10,10 @@ The same templates serve two media:
 Safety: autoescape is on and undefined names are errors; plan text reaches the
 templates only as data (never as template source), and prose goes through
 generator.render.markdown (Markdown, then the nh3 allowlist).
+
+The pieces: guide (the view the templates read), environment (Jinja, its filters and
+globals), words (the labels of the plan's kinds), formatting, qr, styles (CSS), paper,
+source_date (SOURCE_DATE_EPOCH) and now_script (the page's one script).
 """
 
 from __future__ import annotations
