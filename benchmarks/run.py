@@ -166,15 +166,13 @@ def print_html(work: Path, plan_path: Path) -> tuple[dict[str, Path], str, str]:
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     from generator.build import EDITIONS
     from generator.check import check_plan
+    from generator.paths import templates_dir
     from generator.render.assets import AssetPolicy
     from generator.render.edition import make_edition
-    from generator.render.html import (
-        default_paper,
-        render_html,
-        source_date_epoch,
-        templates_dir,
-    )
+    from generator.render.html import render_html
+    from generator.render.paper import default_paper
     from generator.render.pdf import PAGE_SIZES
+    from generator.render.source_date import source_date_epoch
 
     plan = check_plan(plan_path).plan
     paper = default_paper(plan)

@@ -57,9 +57,13 @@ from generator.plan.model import Audience, Plan, Scenario, usual_emergency_numbe
 from generator.printing import Printer, PrintTask, print_here, print_side_by_side
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.edition import EDITIONS, PRIVATE_DIR, EditionSpec, make_edition
-from generator.render.html import NOW_SCRIPT_HASH, PAPER_SIZES, default_paper, plan_localizer, render_html, source_date_epoch
+from generator.render.html import render_html
 from generator.render.leaks import check_leaks
+from generator.render.now_script import NOW_SCRIPT_HASH
+from generator.render.paper import PAPER_SIZES, default_paper
 from generator.render.seal import check_passphrase, lock_screen_words, seal_html, seal_pdf
+from generator.render.source_date import source_date_epoch
+from generator.render.words import plan_localizer
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -292,7 +296,7 @@ def with_calendars(guide: str, calendars: list[RenderedFile], plan: Plan) -> str
 
 def lock_notice(plan: Plan) -> str:
     """What the lock screen tells someone without the passphrase, from the public edition only."""
-    from generator.render.html import phone_display
+    from generator.render.formatting import phone_display
     from generator.render.leaks import visible_text
     from generator.render.markdown import to_inline_html
 

@@ -13,6 +13,7 @@ import generator.render.html as html_module
 from generator.build import build_plan
 from generator.cli import main
 from generator.errors import PlanError
+from generator.paths import templates_dir
 from generator.plan.validate import read_plan
 from generator.render.edition import Edition
 from generator.render.leaks import check_output_dir
@@ -26,7 +27,7 @@ REAL_ENVIRONMENT = html_module.environment
 def faulty_templates(tmp_path, monkeypatch):
     """A copy of the templates whose volunteer edition prints a responder-only value (Amara's chat handle)."""
     copy = tmp_path / "templates"
-    shutil.copytree(html_module.templates_dir(), copy)
+    shutil.copytree(templates_dir(), copy)
     partial = copy / "partials" / "definitions.html.j2"
     partial.write_text(partial.read_text(encoding="utf-8") + "\n<p>Ask Signal: amara.91 if unsure.</p>\n", encoding="utf-8")
     monkeypatch.setattr(html_module, "environment", lambda directory=None: REAL_ENVIRONMENT(copy))

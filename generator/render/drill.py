@@ -18,7 +18,7 @@ from markupsafe import Markup
 from generator.plan.model import Handling, Responder, ResponderRole, RoleKind, Scenario, ScenarioStep
 
 if TYPE_CHECKING:
-    from generator.render.html import Guide
+    from generator.render.guide import Guide
     from generator.render.locale import Localizer
 
 SESSION_MINUTES = 60

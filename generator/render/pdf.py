@@ -24,7 +24,7 @@ from generator.errors import BuildError
 from generator.paths import templates_dir
 from generator.render.assets import AssetPolicy
 from generator.render.fetcher import GuideURLFetcher, Refused
-from generator.render.html import PAPER_SIZES
+from generator.render.paper import PAPER_SIZES
 
 PDF_VARIANT = "pdf/ua-1"
 STYLESHEETS = ("base.css", "print.css")

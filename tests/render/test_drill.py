@@ -15,7 +15,8 @@ from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 from generator.render.drill import SESSION_MINUTES
 from generator.render.edition import make_edition
-from generator.render.html import Guide, render_html
+from generator.render.guide import Guide
+from generator.render.html import render_html
 from generator.render.leaks import (
     check_output_dir,
     find_leaks,

@@ -8,21 +8,18 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from generator.paths import templates_dir
 from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.calendar import rota_calendars
 from generator.render.edition import EDITIONS, make_edition
-from generator.render.html import (
-    NOW_SCRIPT,
-    NOW_SCRIPT_HASH,
-    default_paper,
-    environment,
-    phone_display,
-    render_html,
-    templates_dir,
-)
+from generator.render.environment import environment
+from generator.render.formatting import phone_display
+from generator.render.html import render_html
 from generator.render.locale import Localizer
+from generator.render.now_script import NOW_SCRIPT, NOW_SCRIPT_HASH
+from generator.render.paper import default_paper
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
@@ -217,7 +214,7 @@ def test_templates_are_found(monkeypatch):
 
 
 def test_rota_is_one_table_per_day_in_the_event_time_zone(plan):
-    from generator.render.html import Guide
+    from generator.render.guide import Guide
 
     utc = dt.UTC
     shifts = [
@@ -264,7 +261,7 @@ def test_a_three_by_three_matrix_shares_its_width_in_chromium(browser, tmp_path,
 
 
 def test_a_qr_code_is_encoded_once_per_url():
-    from generator.render.html import qr_svg
+    from generator.render.qr import qr_svg
 
     qr_svg.cache_clear()
     first = qr_svg("https://conduct.example.org/report", "Report form")
@@ -274,7 +271,5 @@ def test_a_qr_code_is_encoded_once_per_url():
 
 def test_compiled_templates_are_kept_between_runs():
     import jinja2
-
-    from generator.render.html import environment
 
     assert isinstance(environment().bytecode_cache, jinja2.FileSystemBytecodeCache)

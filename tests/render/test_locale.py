@@ -255,7 +255,7 @@ def test_locale_defaults_from_the_first_language_and_the_venue(plan):
 
 
 def test_paper_follows_the_locale_country(plan):
-    from generator.render.html import default_paper
+    from generator.render.paper import default_paper
 
     assert default_paper(with_locale(plan, "en-US")) == "letter"
     assert default_paper(with_locale(plan, "en-GB")) == "a4"

@@ -11,7 +11,7 @@ from generator.build import build_plan
 from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 from generator.render.edition import make_edition
-from generator.render.html import phone_display
+from generator.render.formatting import phone_display
 from generator.render.locale import Localizer
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,8 @@ from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 from generator.render.assets import AssetPolicy
 from generator.render.edition import make_edition
-from generator.render.html import phone_display, render_html
+from generator.render.formatting import phone_display
+from generator.render.html import render_html
 from generator.render.pdf import render_pdf
 
 pytestmark = pytest.mark.slow  # every test prints a PDF

@@ -226,7 +226,7 @@ def test_an_online_community_needs_no_rota_venue_secure_channel_or_emergency_num
     assert plan.region == "GB" and plan.emergency_numbers == []
     assert plan.responder("ben").phone == "+442079460002"  # read as a UK number, from the language's region
     assert findings(ONLINE) == []
-    from generator.render.html import default_paper
+    from generator.render.paper import default_paper
     assert default_paper(plan) == "a4"
 
 

@@ -1,0 +1,93 @@
+"""The Jinja environment of the guides: autoescape, strict undefined names, our filters and globals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from generator.paths import templates_dir
+from generator.plan.model import Audience, RoleKind, RoomKind
+from generator.render.formatting import bare_url, tel_href
+from generator.render.guide import Guide
+from generator.render.now_script import NOW_SCRIPT, NOW_SCRIPT_HASH
+from generator.render.qr import qr_svg
+
+
+@jinja2.pass_context
+def _phone_filter(context: jinja2.runtime.Context, number: str | None) -> str:
+    return _guide(context).phone(number)
+
+
+@jinja2.pass_context
+def _long_date_filter(context: jinja2.runtime.Context, day: dt.date) -> str:
+    return _guide(context).t.long_date(day)
+
+
+@jinja2.pass_context
+def _short_date_filter(context: jinja2.runtime.Context, day: dt.date) -> str:
+    return _guide(context).t.short_date(day)
+
+
+@jinja2.pass_context
+def _t(context: jinja2.runtime.Context, ident: str, english: str, **values: object) -> Markup:
+    """`t("id", "English text {name}", name=value)` in the templates: the guide's own words."""
+    return _guide(context).t.t(ident, english, **values)
+
+
+def _guide(context: jinja2.runtime.Context) -> Guide:
+    guide = context["guide"]
+    assert isinstance(guide, Guide)
+    return guide
+
+
+@jinja2.pass_context
+def _md_filter(context: jinja2.runtime.Context, text: str | None) -> Markup:
+    return Markup(context["guide"].md(text))
+
+
+@jinja2.pass_context
+def _mdi_filter(context: jinja2.runtime.Context, text: str | None) -> Markup:
+    return Markup(context["guide"].mdi(text))
+
+
+def _no_none(value: object) -> object:
+    """`{{ value }}` of an absent value prints nothing, never the word None."""
+    return "" if value is None else value
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (Jinja's per-user folder, checked by source checksum); none if unusable."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
+@functools.cache
+def environment(directory: Path | None = None) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(directory or templates_dir())),
+        bytecode_cache=_bytecode_cache(),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_no_none,
+    )
+    env.filters.update(
+        long_date=_long_date_filter,
+        short_date=_short_date_filter,
+        tel=tel_href,
+        bare_url=bare_url,
+        phone=_phone_filter,
+        md=_md_filter,
+        mdi=_mdi_filter,
+    )
+    env.globals.update(t=_t, qr=qr_svg, RoomKind=RoomKind, RoleKind=RoleKind, Audience=Audience,
+                       NOW_SCRIPT=Markup(NOW_SCRIPT), NOW_SCRIPT_HASH=NOW_SCRIPT_HASH)
+    return env

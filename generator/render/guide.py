@@ -1,0 +1,406 @@
+"""The view the templates read: one edition with the derived facts worked out in Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from generator.plan.model import (
+    Audience,
+    Cell,
+    Channel,
+    ChannelKind,
+    Plan,
+    Resource,
+    Responder,
+    ResponderRole,
+    Role,
+    RoleKind,
+    Room,
+    RoomKind,
+    Shift,
+    Venue,
+    Waiver,
+)
+from generator.render import markdown
+from generator.render.assets import AssetPolicy
+from generator.render.drill import DrillKit, drill_kit
+from generator.render.edition import Edition, LeadTime, name_shown
+from generator.render.formatting import days_text, phone_display
+from generator.render.locale import Localizer
+from generator.render.styles import cards_css, page_css, stylesheet
+from generator.render.words import channel_word, edition_title, plan_localizer, relation_word, resource_word, role_word, room_word
+
+
+@dataclass
+class ShiftRow:
+    start: str
+    end: str
+    lead: str
+    others: list[str]
+    note: str | None
+    start_utc: str = ""  # ISO 8601 in UTC, for the page's "on now" marker
+    end_utc: str = ""
+
+
+@dataclass
+class Guide:
+    """What the templates need from an edition, with the derived facts worked out in Python."""
+
+    edition: Edition
+    medium: str
+    paper: str
+    policy: AssetPolicy | None = None
+    source_date: dt.datetime | None = None
+    loc: Localizer | None = None
+    draft: bool = False  # the plan still holds placeholders or a starter's samples: DRAFT on every page
+    plan: Plan = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.plan = self.edition.plan
+        if self.loc is None:
+            self.loc = plan_localizer(self.plan)
+
+    @property
+    def t(self) -> Localizer:
+        assert self.loc is not None
+        return self.loc
+
+    # identity
+    @property
+    def audience(self) -> Audience:
+        return self.edition.audience
+
+    @property
+    def edition_title(self) -> Markup:
+        return edition_title(self.t, self.edition.spec)
+
+    @property
+    def title(self) -> Markup:
+        return Markup("{} \u2013 {}").format(self.plan.event.name, self.edition_title)
+
+    @property
+    def lang(self) -> str:
+        """The language of the guide's own words (the plan's text in other languages keeps its own)."""
+        return self.t.language
+
+    @property
+    def dir(self) -> str:
+        return self.t.direction
+
+    @property
+    def international(self) -> bool:
+        """Phone numbers in international format: on the public sheet of an event with visitors from abroad."""
+        return self.audience is Audience.public and self.plan.event.prints_international
+
+    def phone(self, number: str | None) -> str:
+        return phone_display(number, self.region, international=self.international)
+
+    @property
+    def author(self) -> str:
+        return self.plan.event.organiser or self.plan.event.name
+
+    @property
+    def region(self) -> str | None:
+        return self.plan.region
+
+    @property
+    def is_private(self) -> bool:
+        return self.audience is Audience.responder
+
+    # emergency and places
+    @property
+    def venues(self) -> list[Venue]:
+        return self.plan.venues
+
+    @property
+    def emergency_numbers(self) -> list[str]:
+        return self.plan.emergency_numbers
+
+    @property
+    def emergency_line(self) -> Markup:
+        numbers = self.emergency_numbers
+        if not numbers:
+            return self.t.t("emergency.line-unknown", "Emergency: your local emergency number")
+        return self.t.t("emergency.line", "Emergency: {numbers}", numbers=" / ".join(numbers))
+
+    @property
+    def has_rota(self) -> bool:
+        """Whether the plan has a rota, also in editions that may not see it (volunteers see who leads each day)."""
+        return bool(self.plan.rota or self.edition.leads_by_day)
+
+    @property
+    def first_call(self) -> Markup:
+        """Whom a volunteer tells next: the lead on call when there is a rota, else the team."""
+        if self.has_rota:
+            return self.t.t("who.first-call-lead", "the lead responder")
+        return self.t.t("who.response-team", "the response team")
+
+    def through_lead(self, responder: Responder) -> bool:
+        """Whether a responder without a phone is reached through a lead: only a non-lead, and only if a lead has a phone."""
+        return responder.role is not ResponderRole.lead and any(
+            other.phone for other in self.plan.responders if other.role is ResponderRole.lead)
+
+    @property
+    def other_numbers(self) -> list[tuple[str, str | None, str | None, str | None, str | None]]:
+        """(who, number, when to call, where, link) for the cover: the venues' numbers, then their contacts."""
+        rows: list[tuple[str, str | None, str | None, str | None, str | None]] = []
+        for venue in self.plan.venues:
+            rows += [(n.label, n.number, n.when, None, n.link) for n in venue.numbers]
+            rows += [(c.name, c.phone, c.when, c.where, c.link) for c in venue.contacts if c.phone or c.where]
+        return rows
+
+    @property
+    def emergency_notes(self) -> list[tuple[str | None, str | None]]:
+        """(note, link) the venues give with their emergency number, each once."""
+        notes = [(venue.emergency_when, venue.emergency_link) for venue in self.plan.venues
+                 if venue.emergency_when or venue.emergency_link]
+        return list(dict.fromkeys(notes))
+
+    def venue_days(self, venue: Venue) -> Markup:
+        return days_text(self.t, venue.days, self.plan.event.days) if venue.days else Markup("")
+
+    def rooms(self, *kinds: RoomKind) -> list[tuple[Venue, Room, Markup]]:
+        """(venue, room, days) for rooms of the given kinds, in plan order."""
+        found = []
+        for venue in self.plan.venues:
+            for room in venue.rooms:
+                if not kinds or room.kind in kinds:
+                    found.append((venue, room, days_text(self.t, room.days, self.plan.event.days)))
+        return found
+
+    def days_text(self, days: list[dt.date]) -> Markup:
+        return days_text(self.t, days, self.plan.event.days)
+
+    def room_word(self, room: Room) -> Markup:
+        return room_word(self.t, room.kind)
+
+    def resource_word(self, resource: Resource) -> Markup:
+        return resource_word(self.t, resource.kind)
+
+    # people
+    @property
+    def team(self) -> list[Responder]:
+        return self.plan.responders
+
+    def team_has(self, name: str) -> bool:
+        """Whether any responder in this edition's cut plan still holds `name` (a column to show)."""
+        return any(getattr(responder, name) for responder in self.plan.responders)
+
+    def team_links(self, responder: Responder) -> list[Markup]:
+        """Fallback and declared relationships of one responder, one line each (responder edition)."""
+        lines = []
+        if responder.fallback:
+            lines.append(self.t.t("team.fallback", "Fallback: {name}", name=self.who(responder.fallback)))
+        for relation in responder.relationships:
+            line = relation_word(self.t, relation.kind).replace("{name}", escape(self.who(relation.with_)))
+            if relation.note:
+                line += Markup(": ") + self.mdi(relation.note)
+            lines.append(line)
+        return lines
+
+    def role_word(self, responder: Responder) -> Markup:
+        return role_word(self.t, responder.role)
+
+    def who(self, ident: str) -> str | Markup:
+        """A role's or responder's name as this edition may show it; never a bare id."""
+        role = self.plan.role(ident)
+        if role:
+            return role.name
+        responder = self.plan.responder(ident)
+        if responder and name_shown(responder, self.edition.audience):
+            return responder.name
+        if responder and responder.role.value == "lead":
+            return self.t.t("who.lead-on-call", "the lead on call")
+        return self.t.t("who.response-team", "the response team")
+
+    def who_list(self, idents: Iterable[str]) -> Markup:
+        """Several roles or responders as this locale lists them: 'A, B and C'."""
+        return self.t.join(self.who(ident) for ident in idents)
+
+    @property
+    def waivers(self) -> list[tuple[Markup, Waiver]]:
+        """Every waiver with what it covers, in this locale's words (Plan.all_waivers in English for check)."""
+        t, plan = self.t.t, self.plan
+        found = [(t("waiver.plan", "the whole plan"), waiver) for waiver in plan.waivers]
+        for venue in plan.venues:
+            found += [(t("waiver.venue", "venue {name}", name=venue.name), waiver) for waiver in venue.waivers]
+        for responder in plan.responders:
+            found += [(t("waiver.responder", "responder {name}", name=responder.name), waiver) for waiver in responder.waivers]
+        for shift in plan.rota:
+            start, end = self._local(shift.start), self._local(shift.end)
+            when = f"{self.t.short_date(start.date())} {self.t.time(start)}\u2013{self.t.time(end)}"
+            found += [(t("waiver.shift", "shift {when}", when=when), waiver) for waiver in shift.waivers]
+        for channel in plan.reporting.channels:
+            found += [(t("waiver.channel", "channel {name}", name=channel.label), waiver) for waiver in channel.waivers]
+        for scenario in plan.scenarios:
+            found += [(t("waiver.scenario", "scenario {name}", name=scenario.title), waiver) for waiver in scenario.waivers]
+        return found
+
+    def roles_of(self, *kinds: RoleKind) -> list[Role]:
+        return [role for role in self.plan.roles if role.kind in kinds]
+
+    @property
+    def chain(self) -> list[Role]:
+        return [role for role in (self.plan.role(ident) for ident in self.plan.reporting.chain) if role]
+
+    def channel_word(self, channel: Channel) -> Markup:
+        return channel_word(self.t, channel.kind)
+
+    @property
+    def leads_by_day(self) -> list[tuple[dt.date, list[LeadTime]]]:
+        return sorted(self.edition.leads_by_day.items())
+
+    def lead_times_text(self, spells: list[LeadTime]) -> Markup:
+        """'Amara Okonjo-Reyes' for a whole day, else '00:00-08:00 Dimitra, 08:00-16:00 Amara'.
+
+        Each name is escaped and isolated in <bdi>, so right-to-left names keep their order.
+        """
+        if len(spells) == 1 and (spells[0].start, spells[0].end) == ("00:00", "24:00"):
+            return Markup("<bdi>{}</bdi>").format(spells[0].name)
+        return self.t.join(Markup("{}\u2013{} <bdi>{}</bdi>").format(self.clock(s.start), self.clock(s.end), s.name) for s in spells)
+
+    def clock(self, text: str) -> str:
+        """An `HH:MM` wall-clock time (24:00 for the end of a day) in the locale's clock."""
+        hours, minutes = (int(part) for part in text.split(":"))
+        return self.t.time(dt.time(hours % 24, minutes), end_of_day=hours == 24)
+
+    @property
+    def has_backups(self) -> bool:
+        return any(spell.backup for _, spells in self.leads_by_day for spell in spells)
+
+    @property
+    def direct_lines(self) -> list[Channel]:
+        """Phone channels not open to the public (the lead's direct line for volunteers): printed with the emergency number."""
+        return [c for c in self.plan.reporting.channels
+                if c.phone and c.kind in (ChannelKind.phone, ChannelKind.sms) and c.item_audience() is not Audience.public]
+
+    @property
+    def desk_days(self) -> list[tuple[dt.date | None, list[LeadTime], list[Venue], list[tuple[Venue, Room]]]]:
+        """The desk sheet's pages: (day, its leads, the venues used that day, that day's safety rooms).
+
+        A plan without dates (an online community) gets one undated page."""
+        leads = self.edition.leads_by_day
+        pages: list[tuple[dt.date | None, list[LeadTime], list[Venue], list[tuple[Venue, Room]]]] = []
+        days: list[dt.date | None] = list(self.plan.event.days) or [None]
+        for day in days:
+            venues = [venue for venue in self.plan.venues if _on_day(day, venue.days)]
+            rooms = [(venue, room) for venue in venues for room in venue.rooms
+                     if room.kind is RoomKind.safety and _on_day(day, room.days)]
+            pages.append((day, leads.get(day, []) if day else [], venues, rooms))
+        return pages
+
+    @property
+    def leads_summary(self) -> list[tuple[Markup, Markup]]:
+        """Days with the same leads at the same hours grouped, for the cover: [("Every day", "Amara ..."), ...]."""
+        groups: list[tuple[list[dt.date], list[LeadTime]]] = []
+        for day, spells in self.leads_by_day:
+            if groups and groups[-1][1] == spells:
+                groups[-1][0].append(day)
+            else:
+                groups.append(([day], spells))
+        return [(self.days_text(days), self.lead_times_text(spells)) for days, spells in groups]
+
+    # rota, in the event's time zone
+    @property
+    def zone_note(self) -> str:
+        names = sorted({name for shift in self.plan.rota if (name := self._local(shift.start).tzname())})
+        return f"{self.plan.event.timezone}" + (f" ({', '.join(names)})" if names else "")
+
+    def _local(self, moment: dt.datetime) -> dt.datetime:
+        zone = self.plan.event.zone
+        return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
+
+    @property
+    def rota_days(self) -> list[tuple[dt.date, list[ShiftRow]]]:
+        days: dict[dt.date, list[ShiftRow]] = {}
+        for shift in sorted(self.plan.rota, key=lambda s: self._local(s.start)):
+            start, end = self._local(shift.start), self._local(shift.end)
+            days.setdefault(start.date(), []).append(self._row(shift, start, end))
+        return sorted(days.items())
+
+    def _row(self, shift: Shift, start: dt.datetime, end: dt.datetime) -> ShiftRow:
+        if end.date() == start.date():
+            end_text = self.t.time(end)
+        elif end.time() == dt.time(0, 0) and (end.date() - start.date()).days == 1:
+            end_text = self.t.time(end, end_of_day=True)
+        else:
+            end_text = f"{self.t.time(end)} ({self.t.short_date(end.date())})"
+        others = [self.who(r) for r in shift.responders if r != shift.lead]
+        utc = self.plan.event.utc
+        return ShiftRow(self.t.time(start), end_text, self.who(shift.lead), others, shift.note,
+                        f"{utc(shift.start):%Y-%m-%dT%H:%M:%SZ}", f"{utc(shift.end):%Y-%m-%dT%H:%M:%SZ}")
+
+    @property
+    def venue_contacts(self) -> list[tuple[Venue, object]]:
+        """The venues' contacts not already listed as resources under the same name."""
+        listed = {resource.name.casefold() for resource in self.plan.resources}
+        return [(venue, contact) for venue in self.plan.venues for contact in venue.contacts
+                if contact.name.casefold() not in listed]
+
+    # assessment
+    def cell(self, impact: str, risk: str) -> Cell | None:
+        if not self.plan.assessment:
+            return None
+        return next((c for c in self.plan.assessment.matrix if c.impact == impact and c.risk == risk), None)
+
+    def level_name(self, kind: str, ident: str) -> str | Markup:
+        if self.plan.assessment:
+            levels = self.plan.assessment.impact_levels if kind == "impact" else self.plan.assessment.risk_levels
+            level = next((lv for lv in levels if lv.id == ident), None)
+            if level:
+                return level.name
+        if kind == "impact":
+            return self.t.t("level.impact", "{level} impact", level=ident.capitalize())
+        return self.t.t("level.risk", "{level} risk", level=ident.capitalize())
+
+    # the tabletop drill kit (drill.html.j2)
+    @functools.cached_property
+    def drill(self) -> DrillKit:
+        return drill_kit(self)
+
+    # prose
+    def md(self, text: str | None) -> Markup:
+        return markdown.to_html(text, self._image_source) if text else Markup("")
+
+    def mdi(self, text: str | None) -> Markup:
+        return markdown.to_inline_html(text, self._image_source) if text else Markup("")
+
+    def _image_source(self, src: str) -> str:
+        if self.policy is None:
+            return src
+        if self.medium == "screen":
+            return self.policy.inline_image(src)
+        return src  # WeasyPrint reads it through the restricted fetcher
+
+    # dates
+    @property
+    def dates(self) -> str:
+        return self.t.date_range(self.plan.event.starts, self.plan.event.ends)
+
+    @property
+    def created(self) -> str | None:
+        """W3C date of the build when SOURCE_DATE_EPOCH fixes it; otherwise the PDF carries no date."""
+        if self.source_date is None:
+            return None
+        return self.source_date.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def css(self, name: str) -> Markup:
+        return stylesheet(name)
+
+    @property
+    def page_css(self) -> Markup:
+        return page_css(self.t)
+
+    @property
+    def cards_css(self) -> Markup:
+        return cards_css(self.t)
+
+
+def _on_day(day: dt.date | None, days: list[dt.date]) -> bool:
+    """Whether something kept on `days` (none: every day) is there on `day` (None: a plan without dates)."""
+    return day is None or not days or day in days

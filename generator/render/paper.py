@@ -1,0 +1,19 @@
+"""Paper: the sizes a guide prints on, and which one a plan gets by default."""
+
+from __future__ import annotations
+
+from generator.plan.model import Plan
+from generator.render.words import plan_localizer
+
+# Where US Letter is the usual paper (CLDR's paper-size data); A4 everywhere else.
+LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "BZ", "CL", "CO", "CR", "GT", "NI", "PA", "PR", "SV", "VE"})
+PAPER_SIZES = ("a4", "letter")
+
+
+def default_paper(plan: Plan) -> str:
+    """Letter where it is the usual paper (US, Canada, Mexico, the Philippines...), A4 elsewhere.
+
+    The locale's country decides (en-US at a venue abroad still prints on letter); else the venue's.
+    """
+    territory = plan_localizer(plan).territory
+    return "letter" if (territory or plan.region) in LETTER_COUNTRIES else "a4"

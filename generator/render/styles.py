@@ -1,0 +1,55 @@
+"""The guides' CSS: our stylesheets from templates/css, and the few rules written in the guide's own words."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from generator.paths import templates_dir
+from generator.render.locale import Localizer
+
+
+def stylesheet(name: str) -> Markup:
+    """A stylesheet from templates/css, for inlining into the HTML guide.
+
+    Stylesheets are our own files, never plan text; `</` cannot occur in them.
+    """
+    text = (templates_dir() / "css" / name).read_text(encoding="utf-8")
+    if "</" in text:
+        raise ValueError(f"templates/css/{name} must not contain `</`")
+    return Markup(text)
+
+
+def page_css(loc: Localizer) -> Markup:
+    """The running header and footer of a guide (print only): this locale's words, mirrored for right-to-left.
+
+    In the page's <head> rather than print.css, after which WeasyPrint would not let
+    a later `@page :first` take them away again. The public sheet has none.
+    """
+    start, end = ("right", "left") if loc.direction == "rtl" else ("left", "right")
+    not_public = css_string(loc.text("footer.not-public", "Not for public distribution"))
+    page = loc.text("footer.page", "Page {page} of {pages}", page="\x00page\x00", pages="\x00pages\x00")
+    counters = " ".join(f"counter({part})" if part in ("page", "pages") else css_string(part)
+                        for part in page.split("\x00") if part)
+    small = "font-size: 9pt; vertical-align: top; padding-top: 2.6mm;"
+    return Markup(
+        "@page {\n"
+        f"  @top-{start} {{ content: string(event); font-size: 9pt; vertical-align: bottom; padding-bottom: 2mm; }}\n"
+        f"  @top-{end} {{ content: string(edition) \" \\00b7  \" {not_public}; font-size: 9pt; font-weight: bold; vertical-align: bottom; padding-bottom: 2mm; }}\n"
+        f"  @bottom-{start} {{ content: string(emergency); font-size: 10pt; font-weight: bold; vertical-align: top; padding-top: 2mm; }}\n"
+        f"  @bottom-center {{ content: {not_public}; {small} }}\n"
+        f"  @bottom-{end} {{ content: {counters}; {small} }}\n"
+        "}\n"
+        "/* The cover carries the edition and the warning itself. */\n"
+        "@page :first { @top-left { content: none; } @top-right { content: none; } }"
+    )
+
+
+def cards_css(loc: Localizer) -> Markup:
+    """The badge card sheet's note under the cards (print only), in this locale's words."""
+    cut = css_string(loc.text("cards.cut", "Cut along the dashed lines"))
+    return Markup(f"@page cards {{ @bottom-center {{ content: {cut}; }} }}")
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal of our own words; anything but letters, digits and spaces as a CSS escape."""
+    return '"' + "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):x} " for ch in text) + '"'
