@@ -56,7 +56,7 @@ from generator.plan.load import SourceMap
 from generator.plan.model import Audience, Plan, Scenario, usual_emergency_number
 from generator.printing import Printer, PrintTask, print_here, print_side_by_side
 from generator.render.assets import AssetPolicy, RefusedResource
-from generator.render.edition import EDITIONS, PRIVATE_DIR, EditionSpec, make_edition
+from generator.render.edition import EDITIONS, PRIVATE_DIR, EditionSpec, drill_spec, make_edition
 from generator.render.html import render_html
 from generator.render.leaks import check_leaks
 from generator.render.now_script import NOW_SCRIPT_HASH
@@ -143,7 +143,7 @@ def build_into(
     previous = cache.read_record(target)
 
     def reused(name: str, key: str) -> bytes | None:
-        return cache.reusable_pdf(target, name, key)
+        return cache.reusable_pdf(target, previous, name, key)
 
     printed: list[cache.EditionPrint] = []
 
@@ -190,16 +190,6 @@ def checked_plan(path: Path, on_warning: Callable[[Problem], None] | None = None
         if on_warning:
             on_warning(problem)
     return CheckedPlan(result.plan, result.source, is_draft(result.problems))
-
-
-def drill_spec(audience: Audience) -> EditionSpec:
-    """The drill kit's row, or its volunteer-level variant (not private: it holds nothing the volunteer guide may not)."""
-    spec = EDITIONS["drill"]
-    if audience is Audience.responder:
-        return spec
-    if audience is not Audience.volunteer:
-        raise ValueError("a drill kit is for responders or volunteers")
-    return replace(spec, audience=Audience.volunteer, stem="drill-volunteer", private=False)
 
 
 def build_drill(

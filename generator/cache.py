@@ -285,24 +285,6 @@ def record_bytes(print_: Fingerprint, outputs: Mapping[str, str], editions: Iter
 
 
 
-def write_record(out_dir: Path, print_: Fingerprint, outputs: Iterable[Path]) -> Path:
-    """Remember what a build wrote (files already in out_dir). Written atomically, mode 0600."""
-    out_dir = Path(out_dir)
-    resolved = out_dir.resolve()
-    hashes = {Path(output).resolve().relative_to(resolved).as_posix(): sha256_file(Path(output)) for output in outputs}
-    target = record_path(out_dir)
-    temporary = target.with_name(f"{RECORD}.{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(record_bytes(print_, hashes))
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return target
-
-
 # --- one edition's PDF, reused from the previous set ---------------------------------
 
 def edition_key(print_html: str, paper: str, uses: Mapping[str, str]) -> str:
@@ -320,9 +302,8 @@ def edition_key(print_html: str, paper: str, uses: Mapping[str, str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def reusable_pdf(out_dir: Path, name: str, key: str) -> bytes | None:
-    """The PDF the last build printed for edition `name` from the same inputs, if it is still there unchanged."""
-    record = read_record(out_dir)
+def reusable_pdf(out_dir: Path, record: Record | None, name: str, key: str) -> bytes | None:
+    """The PDF the last build (its `record`) printed for edition `name` from the same inputs, if it is still there unchanged."""
     entry = record.editions.get(name) if record else None
     if entry is None or entry.key != key:
         return None

@@ -37,7 +37,11 @@ class FakeBuild:
         # Like the renderer, report the pictures it read: here the map, when it exists.
         picture = job.plan.parent / "pictures" / "map.png"
         uses = {picture.resolve().as_posix(): cache.sha256_file(picture)} if picture.exists() else {}
-        cache.write_record(job.out_dir, cache.fingerprint(job.plan, batch.cache_options(job), uses=uses), files)
+        print_ = cache.fingerprint(job.plan, batch.cache_options(job), uses=uses)
+        hashes = {path.relative_to(job.out_dir).as_posix(): cache.sha256_file(path) for path in files}
+        record = cache.record_path(job.out_dir)
+        record.write_bytes(cache.record_bytes(print_, hashes))
+        record.chmod(0o600)  # as the build writes it
         return files
 
 

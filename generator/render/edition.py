@@ -69,6 +69,16 @@ EDITIONS: dict[str, EditionSpec] = {
 }
 
 
+def drill_spec(audience: Audience) -> EditionSpec:
+    """The drill kit's row, or its volunteer-level variant (not private: it holds nothing the volunteer guide may not)."""
+    spec = EDITIONS["drill"]
+    if audience is Audience.responder:
+        return spec
+    if audience is not Audience.volunteer:
+        raise ValueError("a drill kit is for responders or volunteers")
+    return replace(spec, audience=Audience.volunteer, stem="drill-volunteer", private=False)
+
+
 class LeadTime(NamedTuple):
     """Who leads from when to when on one day, in the event's wall-clock time ("24:00" ends the day)."""
 

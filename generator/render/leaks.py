@@ -47,7 +47,7 @@ import phonenumbers
 from generator.errors import BuildError, PlanError, Problem, path_text
 from generator.plan.load import SourceMap
 from generator.plan.model import Audience, Plan
-from generator.render.edition import EDITIONS, leaf_audiences
+from generator.render.edition import EDITIONS, drill_spec, leaf_audiences
 from generator.render.locale import Localizer
 
 PlanPath = tuple[Any, ...]  # ("responders", 0, "email")
@@ -437,7 +437,8 @@ def edition_files() -> dict[str, Audience]:
     for spec in EDITIONS.values():  # an edition whose level the plan may lower (the report form) is volunteer-level outside private/
         if spec.level_from:
             files.update({replace(spec, private=False).file(suffix).as_posix(): Audience.volunteer for suffix in spec.formats})
-    files["drill-volunteer.pdf"] = Audience.volunteer  # `incident-guide drill --audience volunteer`
+    drill = drill_spec(Audience.volunteer)  # `incident-guide drill --audience volunteer`
+    files.update({drill.file(suffix).as_posix(): drill.audience for suffix in drill.formats})
     return files
 
 
