@@ -8,9 +8,9 @@ import pypdfium2.raw as pdfium_raw
 import pytest
 
 from generator.build import build_plan
-from generator.plan.model import Audience
+from generator.plan.model import Audience, Plan
 from generator.plan.validate import read_plan
-from generator.render.edition import make_edition
+from generator.render.edition import Edition, make_edition
 from generator.render.formatting import phone_display
 from generator.render.locale import Localizer
 
@@ -59,26 +59,43 @@ def _clock(words: Localizer, text: str) -> str:
     """An `HH:MM` shift boundary as the locale's clock prints it (24:00 ends a day)."""
     hours, minutes = (int(part) for part in text.split(":"))
     return words.time(dt.time(hours % 24, minutes), end_of_day=hours == 24)
-@pytest.mark.parametrize("plan_path", PLANS, ids=[p.stem for p in PLANS])
-def test_page_one_says_who_is_on_call_each_day_with_hours_and_phone(printed, plan_path):
-    plan = read_plan(plan_path)
-    edition = make_edition(plan, Audience.volunteer)
-    text, smallest, _ = page_facts(printed[plan_path.stem]["volunteer.pdf"])[0]
-    squashed = "".join(text.split())
-    assert smallest >= 8.95, f"{smallest:.2f} pt on the cover"
+def squash(text: str) -> str:
+    """Text without whitespace; pdfium gives a hyphen that ends a line back as U+FFFE."""
+    return "".join(text.replace("\ufffe", "-").split())
+
+
+def assert_on_call_listed(text: str, plan: Plan, edition: Edition, in_order: bool = True) -> None:
+    """Each event day's leads (and backups) with their hours and phones are in `text`.
+
+    Not `in_order`: a right-to-left page, whose text gives dates, times and digit groups back
+    reordered; then only the names are looked for.
+    """
+    squashed = squash(text)
     words = Localizer(plan.locale)
     for day, spells in edition.leads_by_day.items():
-        assert "".join(words.short_date(day).split()) in squashed
+        if in_order:
+            assert squash(words.short_date(day)) in squashed
         for spell in spells:
             if (spell.start, spell.end) == ("00:00", "24:00"):
                 hours = words.text("oncall.all-day", "All day")
             else:
                 hours = f"{_clock(words, spell.start)}\u2013{_clock(words, spell.end)}"
-            hours = "".join(hours.split())
-            assert hours in squashed
-            assert "".join(spell.name.split()) in squashed
-            if spell.phone:
-                assert "".join(phone_display(spell.phone, plan.region).split()) in squashed
+            assert squash(spell.name) in squashed
+            if spell.backup:
+                assert squash(spell.backup) in squashed
+            if in_order:
+                assert squash(hours) in squashed
+                for phone in (spell.phone, spell.backup_phone):
+                    if phone:
+                        assert squash(phone_display(phone, plan.region)) in squashed
+
+
+@pytest.mark.parametrize("plan_path", PLANS, ids=[p.stem for p in PLANS])
+def test_page_one_says_who_is_on_call_each_day_with_hours_and_phone(printed, plan_path):
+    plan = read_plan(plan_path)
+    text, smallest, _ = page_facts(printed[plan_path.stem]["volunteer.pdf"])[0]
+    assert smallest >= 8.95, f"{smallest:.2f} pt on the cover"
+    assert_on_call_listed(text, plan, make_edition(plan, Audience.volunteer))
 
 
 @pytest.mark.parametrize("plan_path", PLANS, ids=[p.stem for p in PLANS])
@@ -90,3 +107,105 @@ def test_no_page_is_mostly_empty_and_the_guides_fit(printed, plan_path):
         limit = PAGE_LIMITS.get((plan_path.stem, name))
         if limit:
             assert len(facts) <= limit, f"{name} has {len(facts)} pages"
+
+
+# --- the cover's page budget: 12 responders and 3 days of 3 shifts fit page 1 ---
+
+FIRST = ["Amara", "Bartholomew", "Chiamaka", "Dmitri", "Eleftheria", "Fatoumata", "Guðrún", "Hiroshi", "Ifeoluwa",
+         "Joaquín", "Katarzyna", "Lwazi", "Mireille", "Nkechi", "Oksana", "Pedro", "Qiu", "Rashida", "Siobhán", "Tomasz"]
+
+
+def team_and_rota(count: int, days: int, shifts: int, locale: str | None = None):
+    """A change for write_plan: `count` responders with phones, e-mail, chat and long-ish names, and
+    `days` days of `shifts` shifts, each led by one of the two leads with a different backup."""
+    def change(data):
+        data["responders"] = [{
+            "id": f"r{n}", "name": f"{FIRST[n]} Montgomery-Vasquez{n}", "pronouns": "they/them",
+            "role": "lead" if n < 2 else "responder", "phone": f"020 7946 02{n:02d}",
+            "email": f"r{n}@example.org", "chat": f"Signal: responder.{n:02d}",
+            "how_to_recognise": "Orange lanyard and a badge that says Response team",
+        } for n in range(count)]
+        first = dt.datetime(2027, 6, 9)
+        data["event"]["starts"] = f"{first:%Y-%m-%d}"
+        data["event"]["ends"] = f"{first + dt.timedelta(days=days - 1):%Y-%m-%d}"
+        length = dt.timedelta(hours=24 // shifts)
+        data["rota"] = [{"start": f"{first + k * length:%Y-%m-%d %H:%M}", "end": f"{first + (k + 1) * length:%Y-%m-%d %H:%M}",
+                         "lead": f"r{k % 2}", "responders": [f"r{2 + k % (count - 2)}"]} for k in range(days * shifts)]
+        data["communication"]["spokespeople"] = ["r0", "board"]
+        if locale:
+            data["event"]["locale"] = locale
+    return change
+
+
+def grid_sizes(pdf: Path, texts: list[str]) -> list[float]:
+    """Font sizes (pt) on page 1 of the first occurrence of each text (the on-call grid comes before the team table)."""
+    document = pypdfium2.PdfDocument(pdf)
+    textpage = document[0].get_textpage()
+    sizes = []
+    for text in texts:
+        found = textpage.search(text, match_case=True).get_next()
+        assert found, f"{text!r} not on page 1"
+        index, count = found
+        sizes += [pdfium_raw.FPDFText_GetFontSize(textpage.raw, i) * PX_TO_PT for i in range(index, index + count)]
+    document.close()
+    return sizes
+
+
+def assert_cover_on_page_one(pdf: Path, plan_path: Path, audience: Audience) -> None:
+    """Everything the cover holds is on page 1, and what follows the cover starts on page 1 or 2."""
+    plan = read_plan(plan_path)
+    edition = make_edition(plan, audience)
+    words = Localizer(plan.locale)
+    ltr = words.direction == "ltr"
+    facts = page_facts(pdf)
+    first, smallest, _ = facts[0]
+    assert smallest >= 8.95, f"{smallest:.2f} pt on page 1"
+    squashed = squash(first)
+    for person in edition.plan.responders:
+        assert squash(person.name) in squashed
+        if person.phone and ltr:
+            assert squash(phone_display(person.phone, plan.region)) in squashed
+        if audience == Audience.responder:
+            assert squash(person.chat) in squashed
+    if ltr:  # a right-to-left page's text gives Latin words back in another order
+        for venue in edition.plan.venues:
+            for room in venue.rooms:
+                if room.kind.value == "safety":
+                    assert squash(room.name) in squashed
+        assert squash(plan.reporting.recognise_responders.replace("**", "")) in squashed
+    if audience == Audience.volunteer:
+        assert_on_call_listed(first, plan, edition, in_order=ltr)
+    after = squash(words.text("cover.numbers", "Other numbers"))
+    assert after in squashed or after in squash(facts[1][0])
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_twelve_responders_and_three_days_of_three_shifts_fit_the_cover(write_plan, tmp_path, paper):
+    path = write_plan(team_and_rota(12, 3, 3))
+    written = build_plan(path, tmp_path / "out", editions=["volunteer", "responder"], paper=paper)
+    pdfs = {p.name: p for p in written if p.suffix == ".pdf"}
+    assert set(pdfs) == {"volunteer.pdf", "responder.pdf"}
+    assert_cover_on_page_one(pdfs["volunteer.pdf"], path, Audience.volunteer)
+    assert_cover_on_page_one(pdfs["responder.pdf"], path, Audience.responder)
+    # the on-call grid, hours and phones, at 10 pt or more
+    plan = read_plan(path)
+    words = Localizer(plan.locale)
+    texts = ["Who to call, by day"]
+    for spells in make_edition(plan, Audience.volunteer).leads_by_day.values():
+        texts += [f"{_clock(words, spell.start)}\u2013{_clock(words, spell.end)}" for spell in spells]
+    texts += [phone_display(f"+4420794602{n:02d}", "GB") for n in range(2, 11)]  # the backups'
+    sizes = grid_sizes(pdfs["volunteer.pdf"], texts)
+    assert min(sizes) >= 9.95, f"{min(sizes):.2f} pt in the on-call grid"
+
+
+@pytest.mark.parametrize("locale", ["de-DE", "ar-EG"])
+def test_the_cover_fits_in_longer_words_and_right_to_left(write_plan, tmp_path, locale):
+    path = write_plan(team_and_rota(12, 3, 3, locale))
+    [pdf] = [p for p in build_plan(path, tmp_path / "out", editions=["volunteer"], paper="letter") if p.suffix == ".pdf"]
+    assert_cover_on_page_one(pdf, path, Audience.volunteer)
+
+
+def test_the_complete_examples_cover_fits_page_one(printed):
+    for name, pdf in printed["complete-conference"].items():
+        audience = Audience.volunteer if name == "volunteer.pdf" else Audience.responder
+        assert_cover_on_page_one(pdf, ROOT / "plans" / "complete-conference.yaml", audience)
