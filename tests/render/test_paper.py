@@ -209,3 +209,27 @@ def test_the_complete_examples_cover_fits_page_one(printed):
     for name, pdf in printed["complete-conference"].items():
         audience = Audience.volunteer if name == "volunteer.pdf" else Audience.responder
         assert_cover_on_page_one(pdf, ROOT / "plans" / "complete-conference.yaml", audience)
+
+
+def test_a_bigger_team_and_rota_continue_on_page_two_cleanly(write_plan, tmp_path):
+    """20 responders and 7 days of 3 shifts: the on-call grid goes on with its header repeated and
+    each day's rows together, the team's heading stays with its table, no row is split."""
+    path = write_plan(team_and_rota(20, 7, 3))
+    [pdf] = [p for p in build_plan(path, tmp_path / "out", editions=["volunteer"], paper="letter") if p.suffix == ".pdf"]
+    pages = [squash(text) for text, _, _ in page_facts(pdf)]
+    plan = read_plan(path)
+    words = Localizer(plan.locale)
+    header = squash("Day Hours Lead on call If no answer: backup")
+    assert header in pages[0] and header in pages[1]
+    first_hours = squash(f"{_clock(words, '00:00')}\u2013{_clock(words, '08:00')}")
+    days = [squash(words.short_date(day)) + first_hours for day in make_edition(plan, Audience.volunteer).leads_by_day]
+    assert len(days) == 7
+    assert any(header + day in pages[1] for day in days)  # page 2 starts a day, not the middle of one
+    for day in days:
+        assert sum(day in page for page in pages[:2]) == 1
+    team = squash("Response team Name Role Phone") + squash(f"{FIRST[0]} Montgomery-Vasquez0")
+    assert any(team in page for page in pages[:2])  # the heading is not left alone at the foot of a page
+    for n in range(20):
+        row = squash(f"{FIRST[n]} Montgomery-Vasquez{n} (they/them) {'Lead' if n < 2 else 'Responder'} "
+                     + phone_display(f"+4420794602{n:02d}", "GB"))
+        assert sum(row in page for page in pages[:3]) == 1, f"row {n} is split or missing"
