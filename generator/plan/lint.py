@@ -744,7 +744,7 @@ def starter_samples() -> frozenset[tuple[str, str]]:
     return frozenset(found)
 
 
-def _leaves(value: object, path: tuple[object, ...]) -> Iterator[tuple[tuple[object, ...], str | dt.date]]:
+def _leaves(value: object, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str | dt.date]]:
     """(path, value) for every text, date and time in the plan, with the YAML's own keys in the path."""
     if isinstance(value, BaseModel):
         for name, info in type(value).model_fields.items():
@@ -752,20 +752,13 @@ def _leaves(value: object, path: tuple[object, ...]) -> Iterator[tuple[tuple[obj
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _leaves(item, path + (index,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, path + (key,))
     elif isinstance(value, (str, dt.date)) and not isinstance(value, Enum):
         yield path, value
 
 
-def _strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+def _strings(value: object, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
     """(path, text) for every text value in the plan, with the YAML's own keys in the path."""
-    if isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            yield from _strings(getattr(value, name), path + (info.alias or name,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, path + (index,))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, str) and not isinstance(value, Enum):
-        yield path, value
+    return ((where, leaf) for where, leaf in _leaves(value, path) if isinstance(leaf, str))
