@@ -82,23 +82,10 @@ class RenderedFile:
     sealable: bool = False  # encrypted by `build --seal`
 
 
-def build_plan(
-    path: str | Path,
-    out_dir: str | Path = "output",
-    editions: Iterable[str] | None = None,
-    paper: str | None = None,
-    *,
-    on_warning: Callable[[Problem], None] | None = None,
-    pdf: bool = True,
-    passphrase: str | None = None,
-    print_workers: int = 1,
-    reuse: bool = False,
-    on_edition: Callable[[cache.EditionPrint], None] | None = None,
-    cache_options: dict[str, object] | None = None,
-) -> list[Path]:
-    """Build the guides of one plan into OUT_DIR/NAME/ (NAME: the plan's file name) and return the files written."""
-    return build_into(path, Path(out_dir) / Path(path).stem, editions, paper, on_warning=on_warning, pdf=pdf, passphrase=passphrase,
-                      print_workers=print_workers, reuse=reuse, on_edition=on_edition, cache_options=cache_options)
+def build_plan(path: str | Path, out_dir: str | Path = "output", editions: Iterable[str] | None = None, paper: str | None = None,
+               **options: Any) -> list[Path]:
+    """Build the guides of one plan into OUT_DIR/NAME/ (NAME: the plan's file name); `options` are build_into's."""
+    return build_into(path, Path(out_dir) / Path(path).stem, editions, paper, **options)
 
 
 def build_into(
@@ -404,7 +391,8 @@ def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str,
             pdfs[name] = found
     reused = set(pdfs)
     waiting = [name for name in prints if name not in reused]
-    printed = printer([PrintTask(prints[name], plan_path.parent, paper) for name in waiting], policy)
+    sheets = {spec.name: spec.print_css for spec in specs}
+    printed = printer([PrintTask(prints[name], plan_path.parent, paper, sheets[name]) for name in waiting], policy)
     pdfs.update(zip(waiting, printed, strict=True))
     if on_edition:
         files = {spec.name: spec.file("pdf").as_posix() for spec in specs}
