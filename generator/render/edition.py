@@ -62,6 +62,7 @@ EDITIONS: dict[str, EditionSpec] = {
         EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder", private=True, sealable=True),
         EditionSpec("desk", Audience.volunteer, "Desk sheet", "desk.html.j2", "desk", private=False, formats=("pdf",)),
         EditionSpec("cards", Audience.public, "Badge cards", "cards.html.j2", "cards", private=False, formats=("pdf",)),
+        EditionSpec("poster", Audience.public, "Poster", "poster.html.j2", "poster", private=False, formats=("pdf",)),
         EditionSpec("report-form", Audience.responder, "Report form", "report_form.html.j2", "report-form", private=True,
                     formats=("pdf",), level_from="report_form"),
         EditionSpec("drill", Audience.responder, "Drill kit", "drill.html.j2", "drill", private=True, formats=("pdf",)),

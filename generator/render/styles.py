@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from generator.paths import templates_dir
 from generator.render.locale import Localizer
+from generator.render.paper import POSTER_SIZES
 
 
 def stylesheet(name: str) -> Markup:
@@ -48,6 +49,18 @@ def cards_css(loc: Localizer) -> Markup:
     """The badge card sheet's note under the cards (print only), in this locale's words."""
     cut = css_string(loc.text("cards.cut", "Cut along the dashed lines"))
     return Markup(f"@page cards {{ @bottom-center {{ content: {cut}; }} }}")
+
+
+POSTER_MARGIN_MM = 15
+
+
+def poster_css(paper: str) -> Markup:
+    """The poster's page, one size up from the plan's paper (POSTER_SIZES), and its content no higher than
+    the page: whatever a plan holds, the poster is one page (an extreme plan loses lines at its foot)."""
+    size, height = POSTER_SIZES[paper]
+    room = height - 2 * POSTER_MARGIN_MM - 1
+    return Markup(f"@page poster {{ size: {size}; margin: {POSTER_MARGIN_MM}mm; }}\n"
+                  f".poster {{ max-height: {room:g}mm; overflow: hidden; }}")
 
 
 def css_string(text: str) -> str:
