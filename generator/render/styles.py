@@ -60,7 +60,7 @@ def poster_css(paper: str) -> Markup:
     size, height = POSTER_SIZES[paper]
     room = height - 2 * POSTER_MARGIN_MM - 1
     return Markup(f"@page poster {{ size: {size}; margin: {POSTER_MARGIN_MM}mm; }}\n"
-                  f".poster {{ max-height: {room:g}mm; overflow: hidden; }}")
+                  f".poster {{ max-height: {room:g}mm; }}")
 
 
 def css_string(text: str) -> str:
