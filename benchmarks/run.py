@@ -144,25 +144,30 @@ def copy_plan(folder: Path, name: str = "complete-conference.yaml") -> Path:
 
 BARE = textwrap.dedent("""
     # Bare WeasyPrint: the tool's own print HTML, printed one after the other in one process,
-    # with one font configuration and the stylesheets parsed once (the strongest plain script).
-    import sys
+    # with one font configuration and each stylesheet parsed once (the strongest plain script).
+    # Each argument after the fourth is HTML_FILE=SHEET,SHEET: a document and its edition's own stylesheets.
+    import functools, sys
     from pathlib import Path
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
     css_dir, base_url, size, out = Path(sys.argv[1]), sys.argv[2], sys.argv[3], Path(sys.argv[4])
     fonts = FontConfiguration()
-    sheets = [weasyprint.CSS(string=(css_dir / name).read_text(encoding="utf-8"), base_url=css_dir.as_uri() + "/",
-                             font_config=fonts) for name in ("base.css", "print.css")]
-    sheets.append(weasyprint.CSS(string="@page { size: %s; }" % size, font_config=fonts))
-    for html in sys.argv[5:]:
+    @functools.cache
+    def sheet(name):
+        return weasyprint.CSS(string=(css_dir / name).read_text(encoding="utf-8"), base_url=css_dir.as_uri() + "/",
+                              font_config=fonts)
+    page = weasyprint.CSS(string="@page { size: %s; }" % size, font_config=fonts)
+    for argument in sys.argv[5:]:
+        html, own = argument.split("=")
+        sheets = [sheet(name) for name in ("base.css", "print.css", *filter(None, own.split(",")))] + [page]
         document = weasyprint.HTML(string=Path(html).read_text(encoding="utf-8"), base_url=base_url).render(
             font_config=fonts, stylesheets=sheets, pdf_variant="pdf/ua-1")
         (out / (Path(html).stem + ".pdf")).write_bytes(document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True))
 """)
 
 
-def print_html(work: Path, plan_path: Path) -> tuple[dict[str, Path], str, str]:
-    """The tool's print HTML of every edition, written to files for bare WeasyPrint."""
+def print_html(work: Path, plan_path: Path) -> tuple[dict[str, Path], str, str, dict[str, str]]:
+    """The tool's print HTML of every edition, written to files for bare WeasyPrint, and each one's own stylesheets."""
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     from generator.build import EDITIONS
     from generator.check import check_plan
@@ -177,7 +182,7 @@ def print_html(work: Path, plan_path: Path) -> tuple[dict[str, Path], str, str]:
     plan = check_plan(plan_path).plan
     paper = default_paper(plan)
     policy = AssetPolicy(plan_path.parent, templates_dir())
-    files = {}
+    files, sheets = {}, {}
     for spec in EDITIONS.values():
         if "pdf" in spec.formats:
             html = render_html(make_edition(plan, spec.audience), medium="print", paper=paper, policy=policy,
@@ -185,12 +190,13 @@ def print_html(work: Path, plan_path: Path) -> tuple[dict[str, Path], str, str]:
             files[spec.name] = work / "print" / f"{spec.stem}.html"
             files[spec.name].parent.mkdir(exist_ok=True)
             files[spec.name].write_text(html, encoding="utf-8")
-    return files, policy.base_url, PAGE_SIZES[paper]
+            sheets[spec.name] = ",".join(spec.print_css)
+    return files, policy.base_url, PAGE_SIZES[paper], sheets
 
 
 def whole(repeats: int, work: Path) -> dict:
     plan = copy_plan(work / "plan")
-    htmls, base_url, size = print_html(work, plan)
+    htmls, base_url, size, own_sheets = print_html(work, plan)
     css_dir = SOURCE / "templates" / "css"
     largest = max(htmls, key=lambda name: htmls[name].stat().st_size)
     out = work / "bare"
@@ -198,7 +204,7 @@ def whole(repeats: int, work: Path) -> dict:
 
     def bare(*names: str) -> Sample:
         return must(metered([sys.executable, "-c", BARE, str(css_dir), base_url, size, str(out),
-                             *(str(htmls[n]) for n in names)], work))
+                             *(f"{htmls[n]}={own_sheets[n]}" for n in names)], work))
 
     loads = [load()]
     runs: dict[str, list[Sample]] = {"build": [], "build1": [], "bare": [], "largest": []}

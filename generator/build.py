@@ -405,7 +405,8 @@ def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str,
             pdfs[name] = found
     reused = set(pdfs)
     waiting = [name for name in prints if name not in reused]
-    printed = printer([PrintTask(prints[name], plan_path.parent, paper) for name in waiting], policy)
+    sheets = {spec.name: spec.print_css for spec in specs}
+    printed = printer([PrintTask(prints[name], plan_path.parent, paper, sheets[name]) for name in waiting], policy)
     pdfs.update(zip(waiting, printed, strict=True))
     if on_edition:
         files = {spec.name: spec.file("pdf").as_posix() for spec in specs}

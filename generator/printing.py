@@ -33,6 +33,7 @@ class PrintTask:
     html: str
     plan_dir: Path
     paper: str
+    stylesheets: tuple[str, ...] = ()  # the edition's own (EditionSpec.print_css)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def print_here(tasks: Sequence[PrintTask], policy: AssetPolicy) -> list[bytes]:
     """Print in this process, one after the other (imports WeasyPrint)."""
     from generator.render.pdf import render_pdf
 
-    return [render_pdf(task.html, policy, paper=task.paper) for task in tasks]
+    return [render_pdf(task.html, policy, paper=task.paper, stylesheets=task.stylesheets) for task in tasks]
 
 
 def print_task(task: PrintTask) -> Printed:
@@ -63,7 +64,7 @@ def print_task(task: PrintTask) -> Printed:
 
     policy = AssetPolicy(task.plan_dir, templates_dir())
     try:
-        pdf = render_pdf(task.html, policy, paper=task.paper)
+        pdf = render_pdf(task.html, policy, paper=task.paper, stylesheets=task.stylesheets)
     except RefusedResource as refused:
         return Printed(requests=tuple(policy.requests), refused=(refused.url, refused.reason))
     except BuildError as error:
@@ -89,8 +90,8 @@ def _print_in_workers(tasks: Sequence[PrintTask], policy: AssetPolicy, workers: 
     context: multiprocessing.context.BaseContext
     if "fork" in multiprocessing.get_all_start_methods():
         # WeasyPrint imported, fonts loaded and stylesheets parsed once, here; the workers inherit them.
-        for paper in {task.paper for task in tasks}:
-            print_styles(paper)
+        for paper, stylesheets in {(task.paper, task.stylesheets) for task in tasks}:
+            print_styles(paper, stylesheets)
         context = multiprocessing.get_context("fork")
     else:
         context = _context()

@@ -40,6 +40,7 @@ class EditionSpec:
     sealable: bool = False  # `build --seal` encrypts its HTML
     formats: tuple[str, ...] = ("pdf", "html")  # a printed-only output (a desk sheet, cards) says ("pdf",)
     level_from: str | None = None  # a plan field whose audience sets this edition's (the report form's)
+    print_css: tuple[str, ...] = ()  # its own print stylesheets in templates/css, after base.css and print.css
 
     def for_plan(self, plan: Plan) -> EditionSpec:
         """This row with its audience (and privacy) taken from the plan when `level_from` says so."""
@@ -57,15 +58,22 @@ class EditionSpec:
 EDITIONS: dict[str, EditionSpec] = {
     spec.name: spec
     for spec in (
-        EditionSpec("public", Audience.public, "How to report", "public.html.j2", "public", private=False),
-        EditionSpec("volunteer", Audience.volunteer, "Volunteer guide", "volunteer.html.j2", "volunteer", private=False),
-        EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder", private=True, sealable=True),
-        EditionSpec("desk", Audience.volunteer, "Desk sheet", "desk.html.j2", "desk", private=False, formats=("pdf",)),
-        EditionSpec("cards", Audience.public, "Badge cards", "cards.html.j2", "cards", private=False, formats=("pdf",)),
-        EditionSpec("poster", Audience.public, "Poster", "poster.html.j2", "poster", private=False, formats=("pdf",)),
+        EditionSpec("public", Audience.public, "How to report", "public.html.j2", "public", private=False,
+                    print_css=("print-public.css",)),
+        EditionSpec("volunteer", Audience.volunteer, "Volunteer guide", "volunteer.html.j2", "volunteer", private=False,
+                    print_css=("print-guide.css",)),
+        EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder", private=True,
+                    sealable=True, print_css=("print-guide.css",)),
+        EditionSpec("desk", Audience.volunteer, "Desk sheet", "desk.html.j2", "desk", private=False, formats=("pdf",),
+                    print_css=("print-desk.css",)),
+        EditionSpec("cards", Audience.public, "Badge cards", "cards.html.j2", "cards", private=False, formats=("pdf",),
+                    print_css=("print-cards.css",)),
+        EditionSpec("poster", Audience.public, "Poster", "poster.html.j2", "poster", private=False, formats=("pdf",),
+                    print_css=("print-poster.css",)),
         EditionSpec("report-form", Audience.responder, "Report form", "report_form.html.j2", "report-form", private=True,
-                    formats=("pdf",), level_from="report_form"),
-        EditionSpec("drill", Audience.responder, "Drill kit", "drill.html.j2", "drill", private=True, formats=("pdf",)),
+                    formats=("pdf",), level_from="report_form", print_css=("print-report-form.css",)),
+        EditionSpec("drill", Audience.responder, "Drill kit", "drill.html.j2", "drill", private=True, formats=("pdf",),
+                    print_css=("print-drill.css",)),
     )
 }
 

@@ -32,7 +32,7 @@ from generator.render.drill import DrillKit, drill_kit
 from generator.render.edition import Edition, LeadTime, name_shown
 from generator.render.formatting import days_text, phone_display
 from generator.render.locale import Localizer
-from generator.render.styles import cards_css, page_css, poster_css, stylesheet
+from generator.render.styles import cards_css, page_css, poster_css, poster_number_style, stylesheet
 from generator.render.words import channel_word, edition_title, plan_localizer, relation_word, resource_word, role_word, room_word
 
 
@@ -420,6 +420,9 @@ class Guide:
     @property
     def poster_css(self) -> Markup:
         return poster_css(self.paper)
+
+    def poster_number_style(self, text: str, largest: float, smallest: float) -> Markup:
+        return poster_number_style(text, self.paper, largest, smallest)
 
 
 def _on_day(day: dt.date | None, days: list[dt.date]) -> bool:

@@ -27,7 +27,7 @@ from generator.render.fetcher import GuideURLFetcher, Refused
 from generator.render.paper import PAPER_SIZES
 
 PDF_VARIANT = "pdf/ua-1"
-STYLESHEETS = ("base.css", "print.css")
+COMMON_STYLESHEETS = ("base.css", "print.css")  # before each edition's own (EditionSpec.print_css)
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 
@@ -42,9 +42,9 @@ class PrintLog(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", fetcher: GuideURLFetcher | None = None,
-               log: PrintLog | None = None) -> bytes:
-    """Print `html` (render_html(..., medium="print")) to PDF bytes.
+def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", stylesheets: tuple[str, ...] = (),
+               fetcher: GuideURLFetcher | None = None, log: PrintLog | None = None) -> bytes:
+    """Print `html` (render_html(..., medium="print")) to PDF bytes, with the edition's own `stylesheets`.
 
     Raises BuildError naming the resource when the HTML refers to something the
     guide may not use (network, files outside the plan's folder, attachments).
@@ -56,9 +56,9 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", fetcher: Gu
     logger = logging.getLogger("weasyprint")
     logger.addHandler(log)
     try:
-        font_config, stylesheets = print_styles(paper)
+        font_config, sheets = print_styles(paper, stylesheets)
         document = weasyprint.HTML(string=html, base_url=policy.base_url, url_fetcher=fetcher).render(
-            font_config=font_config, stylesheets=list(stylesheets), pdf_variant=PDF_VARIANT)
+            font_config=font_config, stylesheets=list(sheets), pdf_variant=PDF_VARIANT)
         _refuse_attachments(document, fetcher)
         fetcher.close()  # anything asked for while writing would be an attachment
         pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True)
@@ -71,28 +71,33 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", fetcher: Gu
     return pdf
 
 
-def print_styles(paper: str = "a4") -> tuple[FontConfiguration, tuple[weasyprint.CSS, ...]]:
-    """The font configuration and parsed print stylesheets, made once per process and reused by every document.
+def print_styles(paper: str = "a4", stylesheets: tuple[str, ...] = ()) -> tuple[FontConfiguration, tuple[weasyprint.CSS, ...]]:
+    """The font configuration and parsed print stylesheets (the common ones, then `stylesheets`, then the paper size).
 
-    Keyed by the stylesheets' text, so an edited stylesheet (serve) is parsed again. Parsing them
-    loads the bundled @font-face fonts into the font configuration.
+    One font configuration per process, and each stylesheet parsed once and reused by every
+    document; keyed by the stylesheet's text, so an edited stylesheet (serve) is parsed again.
+    Parsing print.css loads the bundled @font-face fonts into the font configuration.
     """
     css_dir = templates_dir() / "css"
-    sources = tuple((css_dir / name).read_text(encoding="utf-8") for name in STYLESHEETS)
-    font_config, sheets = _parsed_styles(sources, css_dir.as_uri() + "/")
+    font_config = _font_config()
+    sheets = tuple(_parsed_sheet((css_dir / name).read_text(encoding="utf-8"), css_dir.as_uri() + "/", font_config)
+                   for name in (*COMMON_STYLESHEETS, *stylesheets))
     return font_config, (*sheets, _page_sheet(PAGE_SIZES[paper], font_config))
 
 
-@functools.lru_cache(maxsize=2)
-def _parsed_styles(sources: tuple[str, ...], base_url: str) -> tuple[FontConfiguration, tuple[weasyprint.CSS, ...]]:
-    font_config = FontConfiguration()
+@functools.cache
+def _font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_sheet(text: str, base_url: str, font_config: FontConfiguration) -> weasyprint.CSS:
     # Stylesheets and fonts are template assets only: a fetcher on the templates' own policy reads them.
     fetcher = GuideURLFetcher(AssetPolicy(templates_dir(), templates_dir()))
-    sheets = [weasyprint.CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=font_config)
-              for text in sources]
+    sheet = weasyprint.CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=font_config)
     if fetcher.refused:
         raise fetcher.refused[0]
-    return font_config, tuple(sheets)
+    return sheet
 
 
 @functools.lru_cache(maxsize=8)

@@ -217,7 +217,8 @@ def printed(plan):
     pages = {}
     for tag in ("en-US", "en-GB", "de-DE", "ar-EG"):
         edition = make_edition(with_locale(plan, tag), Audience.volunteer)
-        pages[tag] = _pdf_text(render_pdf(render_html(edition, medium="print", policy=policy), policy))
+        html = render_html(edition, medium="print", policy=policy)
+        pages[tag] = _pdf_text(render_pdf(html, policy, stylesheets=edition.spec.print_css))
     return pages
 
 

@@ -252,7 +252,8 @@ def test_weasyprint_has_nothing_to_complain_about(plan):
 
     log = PrintLog()
     policy = AssetPolicy(EXAMPLE.parent, templates_dir())
-    render_pdf(render_html(make_edition(plan, Audience.volunteer), medium="print", policy=policy), policy, log=log)
+    edition = make_edition(plan, Audience.volunteer)
+    render_pdf(render_html(edition, medium="print", policy=policy), policy, stylesheets=edition.spec.print_css, log=log)
     assert log.messages == []
 
 
@@ -377,8 +378,9 @@ def print_edition(path: Path, out: Path, audience=Audience.responder) -> Path:
 
     policy = AssetPolicy(path.parent, templates_dir())
     log = PrintLog()
-    html = render_html(make_edition(read_plan(path), audience), medium="print", policy=policy)
-    out.write_bytes(render_pdf(html, policy, log=log))
+    edition = make_edition(read_plan(path), audience)
+    html = render_html(edition, medium="print", policy=policy)
+    out.write_bytes(render_pdf(html, policy, stylesheets=edition.spec.print_css, log=log))
     assert log.messages == []  # among them ".notdef glyph rendered ..." for a character no font has
     return out
 
@@ -446,10 +448,13 @@ def test_a_three_by_three_matrix_shares_the_width_between_the_risk_columns(tmp_p
 def test_fonts_and_stylesheets_are_parsed_once_per_process():
     from generator.render.pdf import print_styles
 
-    fonts, sheets = print_styles("a4")
-    assert print_styles("a4") == (fonts, sheets)
-    letter_fonts, letter_sheets = print_styles("letter")
+    fonts, sheets = print_styles("a4", ("print-guide.css",))
+    assert print_styles("a4", ("print-guide.css",)) == (fonts, sheets)
+    letter_fonts, letter_sheets = print_styles("letter", ("print-guide.css",))
     assert letter_fonts is fonts and letter_sheets[:-1] == sheets[:-1]  # only the page size differs
+    cards_fonts, cards_sheets = print_styles("a4", ("print-cards.css",))
+    # one font configuration, the common stylesheets shared: only the edition's own is parsed again
+    assert cards_fonts is fonts and cards_sheets[:2] == sheets[:2] and cards_sheets[2] is not sheets[2]
 
 
 def test_long_cover_text_is_laid_out_once_not_again_for_every_line(write_plan, monkeypatch):
@@ -482,7 +487,7 @@ def test_long_cover_text_is_laid_out_once_not_again_for_every_line(write_plan, m
         html = render_html(make_edition(plan, Audience.volunteer), medium="print", paper="a4", policy=policy,
                            template="volunteer.html.j2")
         breaks["count"] = 0
-        render_pdf(html, policy)
+        render_pdf(html, policy, stylesheets=("print-guide.css",))
         return breaks["count"]
 
     short, long = breaks_with(30), breaks_with(300)
