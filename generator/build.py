@@ -83,23 +83,10 @@ class RenderedFile:
     sealable: bool = False  # encrypted by `build --seal`
 
 
-def build_plan(
-    path: str | Path,
-    out_dir: str | Path = "output",
-    editions: Iterable[str] | None = None,
-    paper: str | None = None,
-    *,
-    on_warning: Callable[[Problem], None] | None = None,
-    pdf: bool = True,
-    passphrase: str | None = None,
-    print_workers: int = 1,
-    reuse: bool = False,
-    on_edition: Callable[[cache.EditionPrint], None] | None = None,
-    cache_options: dict[str, object] | None = None,
-) -> list[Path]:
-    """Build the guides of one plan into OUT_DIR/NAME/ (NAME: the plan's file name) and return the files written."""
-    return build_into(path, Path(out_dir) / Path(path).stem, editions, paper, on_warning=on_warning, pdf=pdf, passphrase=passphrase,
-                      print_workers=print_workers, reuse=reuse, on_edition=on_edition, cache_options=cache_options)
+def build_plan(path: str | Path, out_dir: str | Path = "output", editions: Iterable[str] | None = None, paper: str | None = None,
+               **options: Any) -> list[Path]:
+    """Build the guides of one plan into OUT_DIR/NAME/ (NAME: the plan's file name); `options` are build_into's."""
+    return build_into(path, Path(out_dir) / Path(path).stem, editions, paper, **options)
 
 
 def build_into(

@@ -36,6 +36,7 @@ from generator.errors import Problem, did_you_mean
 from generator.plan.load import SourceMap
 from generator.plan.model import (
     DEFAULT_LEVELS,
+    ITEM_KINDS,
     Handling,
     Plan,
     RelationKind,
@@ -54,14 +55,6 @@ GOOD_TEAM = range(3, 6)  # the seed's guidance: ideally three to five responders
 CONFLICTING = {RelationKind.partner, RelationKind.family, RelationKind.conflict}
 PLACEHOLDER_TEXT = re.compile(r"^(TODO|CHANGE ME)\b")
 
-# Kinds of item that carry their own `waivers:`, and where they sit in the plan.
-ITEM_KINDS = {
-    "venues": ("venues",),
-    "responders": ("responders",),
-    "rota": ("rota",),
-    "channels": ("reporting", "channels"),
-    "scenarios": ("scenarios",),
-}
 ITEM_WORDS = {"venues": "a venue", "responders": "a responder", "rota": "a shift", "channels": "a channel", "scenarios": "a scenario"}
 
 
@@ -692,27 +685,15 @@ class _Linter:
     # waivers ---------------------------------------------------------------------
 
     def waivers(self) -> tuple[list[_Waiver], list[Problem]]:
-        found: list[tuple[str | None, tuple[Any, ...] | None, tuple[Any, ...], str]] = []
-        found += [(None, None, ("waivers", k), w.rule) for k, w in enumerate(self.plan.waivers)]
-        items: dict[str, list[Any]] = {
-            "venues": self.plan.venues, "responders": self.plan.responders, "rota": self.plan.rota,
-            "channels": self.plan.reporting.channels, "scenarios": self.plan.scenarios,
-        }
-        kind: str | None
-        scope: tuple[Any, ...] | None
-        for kind, things in items.items():
-            for index, thing in enumerate(things):
-                scope = ITEM_KINDS[kind] + (index,)
-                found += [(kind, scope, scope + ("waivers", k), w.rule) for k, w in enumerate(thing.waivers)]
         waivers, problems = [], []
         waivable = sorted(r.id for r in RULES.values() if r.waivable)
-        for kind, scope, path, rule_id in found:
+        for site in self.plan.all_waivers():
+            kind, path, rule_id = site.kind, site.path, site.waiver.rule
             rule = RULES.get(rule_id)
             message = hint = None
             if rule is None or not rule.waivable:
-                same = next((r for r in waivable if r.lower() == rule_id.lower()), None)
                 message = f"`{rule_id}` is not a rule that can be waived; use a rule id from docs/rules.md"
-                hint = f"did you mean `{same}`?" if same else did_you_mean(rule_id.upper(), waivable)
+                hint = did_you_mean(rule_id.upper(), waivable)  # `team-size` gets TEAM-SIZE
             elif kind is not None and kind not in rule.items:
                 places = [ITEM_WORDS[k] for k in rule.items]
                 message = (f"{rule_id} cannot apply to {ITEM_WORDS[kind]}; "
@@ -722,7 +703,7 @@ class _Linter:
                 problems.append(self.source.problem(path + ("rule",), message, hint=hint, severity=RULES["WAIVER-RULE"].severity,
                                                     rule="WAIVER-RULE"))
             else:
-                waivers.append(_Waiver(rule_id, scope, kind, path))
+                waivers.append(_Waiver(rule_id, site.scope if site.item is not None else None, kind, path))
         return waivers, problems
 
 
@@ -763,7 +744,7 @@ def starter_samples() -> frozenset[tuple[str, str]]:
     return frozenset(found)
 
 
-def _leaves(value: object, path: tuple[object, ...]) -> Iterator[tuple[tuple[object, ...], str | dt.date]]:
+def _leaves(value: object, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str | dt.date]]:
     """(path, value) for every text, date and time in the plan, with the YAML's own keys in the path."""
     if isinstance(value, BaseModel):
         for name, info in type(value).model_fields.items():
@@ -771,20 +752,13 @@ def _leaves(value: object, path: tuple[object, ...]) -> Iterator[tuple[tuple[obj
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _leaves(item, path + (index,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, path + (key,))
     elif isinstance(value, (str, dt.date)) and not isinstance(value, Enum):
         yield path, value
 
 
-def _strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+def _strings(value: object, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
     """(path, text) for every text value in the plan, with the YAML's own keys in the path."""
-    if isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            yield from _strings(getattr(value, name), path + (info.alias or name,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, path + (index,))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, str) and not isinstance(value, Enum):
-        yield path, value
+    return ((where, leaf) for where, leaf in _leaves(value, path) if isinstance(leaf, str))

@@ -14,6 +14,7 @@ import functools
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal, Self
 from urllib.parse import urlsplit
 
@@ -952,18 +953,40 @@ class Plan(Model):
 
         return derived_tag(self.event.languages[0], self.region)
 
-    def all_waivers(self) -> list[tuple[str, Waiver]]:
-        """Every waiver with what it covers, in plan order, e.g. ("shift 2027-06-09 00:00-08:00", waiver)."""
-        found = [("the whole plan", waiver) for waiver in self.waivers]
-        for venue in self.venues:
-            found += [(f"venue {venue.name}", waiver) for waiver in venue.waivers]
-        for responder in self.responders:
-            found += [(f"responder {responder.name}", waiver) for waiver in responder.waivers]
-        for shift in self.rota:
-            end = f"{shift.end:%H:%M}" if shift.end.date() == shift.start.date() else f"{shift.end:%Y-%m-%d %H:%M}"
-            found += [(f"shift {shift.start:%Y-%m-%d %H:%M}-{end}", waiver) for waiver in shift.waivers]
-        for channel in self.reporting.channels:
-            found += [(f"channel {channel.label}", waiver) for waiver in channel.waivers]
-        for scenario in self.scenarios:
-            found += [(f"scenario {scenario.title}", waiver) for waiver in scenario.waivers]
+    def all_waivers(self) -> list[WaiverSite]:
+        """Every waiver with the item it is written on, in plan order: the plan's own, then each kind of item's."""
+        found = [WaiverSite(waiver, None, None, (), k) for k, waiver in enumerate(self.waivers)]
+        for kind, where in ITEM_KINDS.items():
+            items: Any = self
+            for name in where:  # ("reporting", "channels") is self.reporting.channels
+                items = getattr(items, name)
+            for index, item in enumerate(items):
+                found += [WaiverSite(waiver, kind, item, where + (index,), k) for k, waiver in enumerate(item.waivers)]
         return found
+
+
+WaiverItem = Venue | Responder | Shift | Channel | Scenario
+
+# Kinds of item that carry their own `waivers:`, and where they sit in the plan.
+ITEM_KINDS: dict[str, tuple[str, ...]] = {
+    "venues": ("venues",),
+    "responders": ("responders",),
+    "rota": ("rota",),
+    "channels": ("reporting", "channels"),
+    "scenarios": ("scenarios",),
+}
+
+
+@dataclass(frozen=True)
+class WaiverSite:
+    """One waiver and where it is written; `item` is None for the plan's own `waivers:` (the whole plan)."""
+
+    waiver: Waiver
+    kind: str | None  # a key of ITEM_KINDS, None for the whole plan
+    item: WaiverItem | None
+    scope: tuple[str | int, ...]  # the item's path in the plan, e.g. ("reporting", "channels", 1); () for the whole plan
+    index: int  # the waiver's place in that `waivers:` list
+
+    @property
+    def path(self) -> tuple[str | int, ...]:
+        return self.scope + ("waivers", self.index)

@@ -25,6 +25,7 @@ from generator.plan.model import (
     Shift,
     Venue,
     Waiver,
+    WaiverItem,
 )
 from generator.render import markdown
 from generator.render.assets import AssetPolicy
@@ -241,22 +242,26 @@ class Guide:
 
     @property
     def waivers(self) -> list[tuple[Markup, Waiver]]:
-        """Every waiver with what it covers, in this locale's words (Plan.all_waivers in English for check)."""
-        t, plan = self.t.t, self.plan
-        found = [(t("waiver.plan", "the whole plan"), waiver) for waiver in plan.waivers]
-        for venue in plan.venues:
-            found += [(t("waiver.venue", "venue {name}", name=venue.name), waiver) for waiver in venue.waivers]
-        for responder in plan.responders:
-            found += [(t("waiver.responder", "responder {name}", name=responder.name), waiver) for waiver in responder.waivers]
-        for shift in plan.rota:
-            start, end = self._local(shift.start), self._local(shift.end)
-            when = f"{self.t.short_date(start.date())} {self.t.time(start)}\u2013{self.t.time(end)}"
-            found += [(t("waiver.shift", "shift {when}", when=when), waiver) for waiver in shift.waivers]
-        for channel in plan.reporting.channels:
-            found += [(t("waiver.channel", "channel {name}", name=channel.label), waiver) for waiver in channel.waivers]
-        for scenario in plan.scenarios:
-            found += [(t("waiver.scenario", "scenario {name}", name=scenario.title), waiver) for waiver in scenario.waivers]
-        return found
+        """Every waiver with what it covers, in this locale's words ("shift 9 Jun 00:00-08:00")."""
+        return [(self._waiver_place(site.item), site.waiver) for site in self.plan.all_waivers()]
+
+    def _waiver_place(self, item: WaiverItem | None) -> Markup:
+        t = self.t.t
+        match item:
+            case None:
+                return t("waiver.plan", "the whole plan")
+            case Venue():
+                return t("waiver.venue", "venue {name}", name=item.name)
+            case Responder():
+                return t("waiver.responder", "responder {name}", name=item.name)
+            case Shift():
+                start, end = self._local(item.start), self._local(item.end)
+                when = f"{self.t.short_date(start.date())} {self.t.time(start)}\u2013{self.t.time(end)}"
+                return t("waiver.shift", "shift {when}", when=when)
+            case Channel():
+                return t("waiver.channel", "channel {name}", name=item.label)
+            case _:
+                return t("waiver.scenario", "scenario {name}", name=item.title)
 
     def roles_of(self, *kinds: RoleKind) -> list[Role]:
         return [role for role in self.plan.roles if role.kind in kinds]

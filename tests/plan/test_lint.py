@@ -505,9 +505,12 @@ def test_a_waiver_needs_a_reason():
 
 def test_waivers_are_on_the_model_for_the_responder_guide():
     plan = validate(load_text(TWO_LEADERS + "\nwaivers:\n  - {rule: TEAM-SIZE, reason: Two leaders.}\n", "plan.yaml"))
-    assert [(where, w.rule, w.reason) for where, w in plan.all_waivers()] == [("the whole plan", "TEAM-SIZE", "Two leaders.")]
+    assert [(site.kind, site.item, site.path, site.waiver.rule, site.waiver.reason) for site in plan.all_waivers()] == [
+        (None, None, ("waivers", 0), "TEAM-SIZE", "Two leaders.")]
     plan = validate(load_text((ROOT / "plans" / "complete-conference.yaml").read_text(encoding="utf-8"), "plan.yaml"))
-    assert [(where, w.rule) for where, w in plan.all_waivers()] == [("scenario A banned person tries to come in", "SCENARIO-DECISION")]
+    [site] = plan.all_waivers()
+    assert site.item is plan.scenarios[site.scope[1]] and site.item.title == "A banned person tries to come in"
+    assert (site.kind, site.scope[0], site.path[2:], site.waiver.rule) == ("scenarios", "scenarios", ("waivers", 0), "SCENARIO-DECISION")
 
 
 def test_waivers_are_for_responders_only():
@@ -518,8 +521,9 @@ def test_waivers_are_for_responders_only():
     plan = validate(load_text(text, "plan.yaml"))
     for audience in (Audience.public, Audience.volunteer):
         edition = cut(plan, audience)
-        assert edition.waivers == [] and edition.reporting.channels[0].waivers == []
-    assert len(cut(plan, Audience.responder).all_waivers()) == 2
+        assert edition.waivers == [] and edition.reporting.channels[0].waivers == [] and edition.all_waivers() == []
+    assert [(site.kind, site.path, site.waiver.reason) for site in cut(plan, Audience.responder).all_waivers()] == [
+        (None, ("waivers", 0), "Starter plan."), ("channels", ("reporting", "channels", 0, "waivers", 0), "Channel.")]
 
 
 # --- rules in general ---------------------------------------------------------------

@@ -232,6 +232,35 @@ def test_rota_is_one_table_per_day_in_the_event_time_zone(plan):
     assert guide.zone_note == "Europe/London (BST)"
 
 
+def test_the_waivers_table_says_what_each_waiver_covers(plan):
+    """The model gives the item each waiver sits on; the guide words it, in plan order."""
+    from generator.plan.model import Waiver
+    from generator.render.guide import Guide
+
+    def waived(item, rule):
+        return item.model_copy(update={"waivers": [Waiver(rule=rule, reason=f"Because of {rule}.")]})
+
+    reporting = plan.reporting.model_copy(update={"channels": [plan.reporting.channels[0], waived(plan.reporting.channels[1], "CHANNEL-GAP")]})
+    changed = plan.model_copy(update={
+        "waivers": [Waiver(rule="TEAM-SIZE", reason="Small team.")],
+        "venues": [waived(plan.venues[0], "VENUE-ADDRESS")],
+        "responders": [waived(plan.responders[0], "LEAD-FALLBACK"), *plan.responders[1:]],
+        "rota": [plan.rota[0], waived(plan.rota[1], "SHIFT-LONG")],
+        "reporting": reporting,
+        "scenarios": [waived(scenario, "SCENARIO-ESCALATION") for scenario in plan.scenarios[:1]],
+    })
+    guide = Guide(make_edition(changed, Audience.responder), "screen", "a4")
+    shift = plan.rota[1]
+    assert [(str(what), waiver.rule) for what, waiver in guide.waivers] == [
+        ("the whole plan", "TEAM-SIZE"),
+        (f"venue {plan.venues[0].name}", "VENUE-ADDRESS"),
+        (f"responder {plan.responders[0].name}", "LEAD-FALLBACK"),
+        (f"shift {shift.start:%a %-d %b %H:%M}\u2013{shift.end:%H:%M}", "SHIFT-LONG"),
+        (f"channel {plan.reporting.channels[1].label}", "CHANNEL-GAP"),
+        (f"scenario {plan.scenarios[0].title}", "SCENARIO-ESCALATION"),
+    ]
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 def test_a_three_by_three_matrix_shares_its_width_in_chromium(browser, tmp_path, width):
     """plans/conference-team.yaml has three risk levels: each risk column gets an equal share, none a

@@ -78,9 +78,11 @@ def test_volunteer_cover_names_the_leads_of_each_day(example_guides):
 
 def test_responder_guide_shows_waivers_with_their_reasons(example_guides):
     plan = read_plan(PLAN)
-    [(what, waiver)] = plan.all_waivers()
+    [site] = plan.all_waivers()
+    waiver = site.waiver
     text = " ".join(visible_text(example_guides["private/responder.html"].read_text(encoding="utf-8")).split())
     assert "Rules set aside in this plan" in text
     assert waiver.rule in text and " ".join(waiver.reason.split())[:60] in text
+    assert f"{waiver.rule} scenario {site.item.title}" in text  # the rule, then what it covers
     volunteer = visible_text(example_guides["volunteer.html"].read_text(encoding="utf-8"))
     assert waiver.rule not in volunteer
