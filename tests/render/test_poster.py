@@ -212,3 +212,16 @@ def test_the_leak_check_covers_the_poster(tmp_path, monkeypatch):
     [problem] = caught.value.problems
     assert "phone number (responder only)" in problem.message and "poster.pdf" in problem.message
     assert not (tmp_path / "out").exists()
+
+
+def test_the_number_is_fitted_to_the_call_box_and_the_page_to_the_paper():
+    from generator.render.styles import poster_css, poster_number_style
+
+    def size(text: str, paper: str = "a4") -> int:
+        return int(poster_number_style(text, paper, 78, 54).removeprefix("font-size: ").removesuffix("pt"))
+
+    assert "size: A3" in poster_css("a4") and "size: 11in 17in" in poster_css("letter")
+    assert size("020 7946 0300") == 78
+    assert 54 < size("+55 11 91234-5678") < 78
+    assert size("+55 11 91234-5678", "letter") < size("+55 11 91234-5678")  # tabloid is narrower than A3
+    assert size("+1 (555) 555-0123 ext. 4567") == 54  # the smallest it gets; longer wraps
