@@ -96,6 +96,7 @@ def test_a_national_event_prints_national_numbers_and_letter_plans_print_tabloid
     pages, size, text, largest = poster_facts(poster(MEETUP, tmp_path / "b"))
     assert (pages, size) == (1, TABLOID)
     assert largest == "(312)555-0150"  # a meetup is not international by default
+    assert "Codeofconduct" + "lakeshore-python.example.org/conduct" in squash(text)  # a single QR code, its address whole
     pages, size, _, _ = poster_facts(poster(EXAMPLE, tmp_path / "c", paper="letter"))
     assert (pages, size) == (1, TABLOID)
 
