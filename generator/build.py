@@ -7,6 +7,7 @@
                        output/NAME/private/rota-ID.ics         (each responder's shifts)
                        output/NAME/desk.pdf                    (one page per event day for the info desk)
                        output/NAME/cards.pdf                   (badge cards for attendees, eight to a sheet)
+                       output/NAME/poster.pdf                  (one page to hang at the venue, A3 or tabloid)
                        output/NAME/report-form.pdf             (blank form; under private/ unless volunteers take reports)
                        output/NAME/private/drill.pdf           (the tabletop drill kit)
 

@@ -6,7 +6,7 @@ builds plans/complete-conference.yaml into a temporary folder, then rasterises t
 cover (page 1) and the first page of the scenarios with poppler's pdftoppm into
 docs/preview-cover.png and docs/preview-scenario.png (greyscale, small enough for the
 README). tests/render/test_pdf.py fails when the committed previews no longer match.
-It also writes page 1 of desk.pdf, report-form.pdf and cards.pdf and a 390 px Chromium
+It also writes page 1 of desk.pdf, report-form.pdf, cards.pdf and poster.pdf and a 390 px Chromium
 screenshot of the responder guide with its jump menu open (docs/preview-desk.png, ...).
 """
 
@@ -67,7 +67,9 @@ def make_previews(docs: Path = DOCS) -> list[Path]:
 
 # Page 1 of the printed-only outputs, and the responder guide at 390 px in Chromium (not compared by
 # the tests: a screenshot depends on the machine's fonts).
-PRINTED_PREVIEWS = {"preview-desk.png": "desk.pdf", "preview-report-form.png": "report-form.pdf", "preview-cards.png": "cards.pdf"}
+PRINTED_PREVIEWS = {"preview-desk.png": "desk.pdf", "preview-report-form.png": "report-form.pdf", "preview-cards.png": "cards.pdf",
+                    "preview-poster.png": "poster.pdf"}
+PREVIEW_DPI = {"preview-poster.png": 42}  # an A3 poster at the size of the A4 previews (60 dpi)
 PHONE_PREVIEW = "preview-phone.png"
 
 
@@ -80,7 +82,7 @@ def make_other_previews(docs: Path = DOCS) -> list[Path]:
         written = {path.name: path for path in build_plan(EXAMPLE, tmp)}
         for name, pdf in PRINTED_PREVIEWS.items():
             prefix = Path(tmp) / Path(name).stem
-            subprocess.run(["pdftoppm", "-png", "-gray", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
+            subprocess.run(["pdftoppm", "-png", "-gray", "-r", str(PREVIEW_DPI.get(name, 60)), "-f", "1", "-l", "1", "-singlefile",
                             str(written[pdf]), str(prefix)], check=True)
             paths.append(docs / name)
             (docs / name).write_bytes(prefix.with_suffix(".png").read_bytes())

@@ -73,8 +73,8 @@ def test_a_cut_that_lets_everything_through_fails_the_build(tmp_path, monkeypatc
 def test_finished_example_guides_have_no_leaks(example_guides):
     folder = example_guides["volunteer.pdf"].parent
     results = check_output_dir(folder, read_plan(EXAMPLE))
-    # every file below the responders: the guides, the desk sheet, the cards, the volunteer-level report form
-    assert set(results) == {"public.html", "public.pdf", "volunteer.html", "volunteer.pdf", "desk.pdf", "cards.pdf", "report-form.pdf"}
+    # every file below the responders: the guides, the desk sheet, the cards, the poster, the volunteer-level report form
+    assert set(results) == {"public.html", "public.pdf", "volunteer.html", "volunteer.pdf", "desk.pdf", "cards.pdf", "poster.pdf", "report-form.pdf"}
     assert all(found == [] for found in results.values()), results
 
 

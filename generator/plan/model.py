@@ -310,6 +310,9 @@ class Event(Model):
         None, description="Attendees come from abroad: the public sheet prints phone numbers in international format "
                           "(+44 20 7946 0123). Default: true for a conference, false otherwise")
     website: Link | None = None
+    logo: Text | None = Field(None, description=(
+        "A picture printed with the event's name on the public sheet and the poster: a PNG, JPEG, GIF or WebP file "
+        "in the plan's folder, named relative to the plan, e.g. logo.png"))
     code_of_conduct: Link
     reporting_guidelines: Link | None = None
     last_reviewed: Day | None = Field(None, description="When the team last read the plan through")

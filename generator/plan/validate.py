@@ -36,7 +36,7 @@ def validate(loaded: LoadedPlan) -> Plan:
         errors = exc.errors(include_url=False)
         found = early + _not_reported([_problem(error, source) for error in _without_typo_echoes(errors)], early)
         raise PlanError(found + _not_reported(_references_despite(data, source), found)) from None
-    problems = early + check_references(plan, source)
+    problems = early + check_references(plan, source) + check_files(plan, source)
     if problems:
         raise PlanError(problems)
     return plan
@@ -303,6 +303,22 @@ def _as_written(model: type[Written], data: Any) -> Written:
         else:
             values[name] = raw
     return model.model_construct(**values)
+
+
+def check_files(plan: Plan, source: SourceMap) -> list[Problem]:
+    """The files the plan names outside its prose (the logo) can be printed: asked of the renderer's own policy."""
+    from generator.paths import templates_dir
+    from generator.render.assets import AssetPolicy, RefusedResource
+
+    if not plan.event.logo:
+        return []
+    try:
+        AssetPolicy(Path(source.file).parent, templates_dir()).picture(plan.event.logo)
+    except RefusedResource as refused:
+        return [source.problem(("event", "logo"), f"the logo {quoted(plan.event.logo)} cannot be used: {refused.reason}",
+                               hint="put a PNG, JPEG, GIF or WebP file in the plan's folder and name it relative to the plan, "
+                                    "e.g. `logo: logo.png`")]
+    return []
 
 
 def check_references(plan: Plan, source: SourceMap) -> list[Problem]:

@@ -27,6 +27,10 @@ ASSET_DIRS = ("fonts", "css", "images")
 # A bigger picture makes the self-contained HTML unusable on a phone.
 MAX_BYTES = 5_000_000
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp)(;[a-z0-9=.+-]*)*,", re.IGNORECASE)
+# The pictures a guide may show, with the first bytes of each kind of file.
+_PICTURE_SIGNATURES = {"image/png": (b"\x89PNG\r\n\x1a\n",), "image/jpeg": (b"\xff\xd8\xff",),
+                       "image/gif": (b"GIF87a", b"GIF89a"), "image/webp": (b"RIFF",)}
+_PICTURES_ONLY = "only PNG, JPEG, GIF and WebP pictures can be used"
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9.+-]*):")
 
 
@@ -117,6 +121,16 @@ class AssetPolicy:
                 return src
             raise self.refuse(src[:40], "only PNG, JPEG, GIF and WebP pictures can be embedded")
         content, media_type, _ = self.read(src)
-        if not media_type.startswith("image/") or media_type == "image/svg+xml":
-            raise self.refuse(src, "only PNG, JPEG, GIF and WebP pictures can be used")
+        if media_type not in _PICTURE_SIGNATURES:
+            raise self.refuse(src, _PICTURES_ONLY)
         return f"data:{media_type};base64,{base64.b64encode(content).decode('ascii')}"
+
+    def picture(self, url: str) -> Path:
+        """The picture file `url` names, if a guide may show it: allowed as a file, named and made as a picture."""
+        content, media_type, path = self.read(url)
+        signatures = _PICTURE_SIGNATURES.get(media_type)
+        if signatures is None:
+            raise self.refuse(url, _PICTURES_ONLY)
+        if not content.startswith(signatures) or (media_type == "image/webp" and content[8:12] != b"WEBP"):
+            raise self.refuse(url, f"its content is not a {media_type.removeprefix('image/').upper()} picture")
+        return path

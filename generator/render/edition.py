@@ -68,6 +68,8 @@ EDITIONS: dict[str, EditionSpec] = {
                     print_css=("print-desk.css",)),
         EditionSpec("cards", Audience.public, "Badge cards", "cards.html.j2", "cards", private=False, formats=("pdf",),
                     print_css=("print-cards.css",)),
+        EditionSpec("poster", Audience.public, "Poster", "poster.html.j2", "poster", private=False, formats=("pdf",),
+                    print_css=("print-poster.css",)),
         EditionSpec("report-form", Audience.responder, "Report form", "report_form.html.j2", "report-form", private=True,
                     formats=("pdf",), level_from="report_form", print_css=("print-report-form.css",)),
         EditionSpec("drill", Audience.responder, "Drill kit", "drill.html.j2", "drill", private=True, formats=("pdf",),

@@ -33,7 +33,7 @@ from generator.render.drill import DrillKit, drill_kit
 from generator.render.edition import Edition, LeadTime, name_shown
 from generator.render.formatting import days_text, phone_display
 from generator.render.locale import Localizer
-from generator.render.styles import cards_css, page_css, stylesheet
+from generator.render.styles import cards_css, page_css, poster_css, poster_number_style, stylesheet
 from generator.render.words import channel_word, edition_title, plan_localizer, relation_word, resource_word, role_word, room_word
 
 
@@ -112,6 +112,23 @@ class Guide:
     @property
     def is_private(self) -> bool:
         return self.audience is Audience.responder
+
+    @property
+    def logo(self) -> str | None:
+        """The plan's logo as an image source: inlined in the HTML, read through the fetcher when printed."""
+        return self._image_source(self.plan.event.logo) if self.plan.event.logo else None
+
+    # reporting, for attendees
+    @property
+    def hotline(self) -> Channel | None:
+        """The number attendees call: the first channel (this edition may see) with a phone."""
+        return next((channel for channel in self.plan.reporting.channels if channel.phone), None)
+
+    @property
+    def report_link(self) -> Channel | None:
+        """Where to report online: the first form with a link, else the first channel with a link."""
+        linked = [channel for channel in self.plan.reporting.channels if channel.link]
+        return next((channel for channel in linked if channel.kind is ChannelKind.form), linked[0] if linked else None)
 
     # emergency and places
     @property
@@ -404,6 +421,13 @@ class Guide:
     @property
     def cards_css(self) -> Markup:
         return cards_css(self.t)
+
+    @property
+    def poster_css(self) -> Markup:
+        return poster_css(self.paper)
+
+    def poster_number_style(self, text: str, largest: float, smallest: float) -> Markup:
+        return poster_number_style(text, self.paper, largest, smallest)
 
 
 def _on_day(day: dt.date | None, days: list[dt.date]) -> bool:

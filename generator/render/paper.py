@@ -8,6 +8,9 @@ from generator.render.words import plan_localizer
 # Where US Letter is the usual paper (CLDR's paper-size data); A4 everywhere else.
 LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "BZ", "CL", "CO", "CR", "GT", "NI", "PA", "PR", "SV", "VE"})
 PAPER_SIZES = ("a4", "letter")
+# The poster prints one size up in the same family: A3 beside A4, tabloid (11 x 17 in) beside letter.
+# (CSS page size, page width and height in mm)
+POSTER_SIZES = {"a4": ("A3", 297.0, 420.0), "letter": ("11in 17in", 279.4, 431.8)}
 
 
 def default_paper(plan: Plan) -> str:

@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from generator.paths import templates_dir
 from generator.render.locale import Localizer
+from generator.render.paper import POSTER_SIZES
 
 
 def stylesheet(name: str) -> Markup:
@@ -48,6 +49,32 @@ def cards_css(loc: Localizer) -> Markup:
     """The badge card sheet's note under the cards (print only), in this locale's words."""
     cut = css_string(loc.text("cards.cut", "Cut along the dashed lines"))
     return Markup(f"@page cards {{ @bottom-center {{ content: {cut}; }} }}")
+
+
+POSTER_MARGIN_MM = 15
+POSTER_CALL_INSET_MM = 20  # the call box's border and padding, both sides (print-poster.css)
+PT_PER_MM = 72 / 25.4
+
+
+def poster_css(paper: str) -> Markup:
+    """The poster's page, one size up from the plan's paper (POSTER_SIZES), and its content no higher than
+    the page: whatever a plan holds, the poster is one page (an extreme plan loses lines at its foot)."""
+    size, _, height = POSTER_SIZES[paper]
+    room = height - 2 * POSTER_MARGIN_MM - 1
+    return Markup(f"@page poster {{ size: {size}; margin: {POSTER_MARGIN_MM}mm; }}\n"
+                  f".poster {{ max-height: {room:g}mm; }}")
+
+
+def poster_number_style(text: str, paper: str, largest: float, smallest: float) -> Markup:
+    """`font-size: ...` that sets the poster's number (or e-mail address) on one line of the call box, at most `largest` pt.
+
+    From the bundled bold font's advances, roughly; a text too long even at `smallest` wraps instead.
+    """
+    _, width, _ = POSTER_SIZES[paper]
+    room = (width - 2 * POSTER_MARGIN_MM - POSTER_CALL_INSET_MM) * PT_PER_MM * 0.95
+    ems = sum(0.58 if ch.isdigit() or ch in "+-()" else 0.26 if ch == " " else 0.95 if ch in "@mwMW" else 0.64 for ch in text)
+    size = max(smallest, min(largest, room / max(ems, 1)))
+    return Markup(f"font-size: {int(size)}pt")
 
 
 def css_string(text: str) -> str:
