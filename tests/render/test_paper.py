@@ -151,8 +151,21 @@ def grid_sizes(pdf: Path, texts: list[str]) -> list[float]:
     return sizes
 
 
+def assert_page_one_inside_the_paper(pdf: Path) -> None:
+    """No character of page 1 runs off the paper (a right-to-left float once did)."""
+    document = pypdfium2.PdfDocument(pdf)
+    page = document[0]
+    text, width = page.get_textpage(), page.get_width()
+    outside = [text.get_text_range(index, 1) for index in range(text.count_chars())
+               if not text.get_text_range(index, 1).isspace()
+               and not (0 <= text.get_charbox(index)[0] and text.get_charbox(index)[2] <= width)]
+    document.close()
+    assert outside == [], f"off the paper on page 1: {''.join(outside)!r}"
+
+
 def assert_cover_on_page_one(pdf: Path, plan_path: Path, audience: Audience) -> None:
     """Everything the cover holds is on page 1, and what follows the cover starts on page 1 or 2."""
+    assert_page_one_inside_the_paper(pdf)
     plan = read_plan(plan_path)
     edition = make_edition(plan, audience)
     words = Localizer(plan.locale)
