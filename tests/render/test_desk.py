@@ -66,7 +66,19 @@ def test_cards_carry_the_hotline_the_email_and_a_qr_code_to_the_form(tmp_path):
     reader = PdfReader(cards)
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
-    assert text.count("20 7946 0300") == 8  # national or international, as the plan says and text.count("conduct@example.org") == 8
+    assert text.count("+44 20 7946 0300") == 8  # the example is international
+    assert text.count("conduct@example.org") == 8
     assert text.count("Report online") == 8 and "Cut along the dashed lines" in text
     plan = read_plan(EXAMPLE)
     assert all(squash(r.name) not in squash(text) for r in plan.responders)  # nothing personal on a public card
+
+
+def test_without_a_rota_the_desk_sheet_and_the_report_form_send_people_to_the_team(tmp_path):
+    plan_path = ROOT / "plans" / "foundation-team.yaml"
+    assert not read_plan(plan_path).rota
+    written = build_plan(plan_path, tmp_path, editions=["desk", "report-form"])
+    assert sorted(p.name for p in written) == ["desk.pdf", "report-form.pdf"]
+    for pdf in written:
+        text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+        assert "on call" not in text.lower(), pdf.name
+        assert "the response team" in text.lower(), pdf.name
