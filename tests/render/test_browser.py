@@ -155,3 +155,20 @@ def test_the_responder_guide_on_a_phone(browser, example_guides):
         assert blocked == []
     finally:
         context.close()
+
+
+def test_a_draft_plan_from_init_has_no_axe_violations(browser, tmp_path):
+    """A new user's first build, still a DRAFT: its banner sits in a landmark and can be read."""
+    from generator.build import build_plan
+    from generator.init import write_starter
+
+    starter = write_starter(tmp_path / "meetup.yaml", "meetup").path
+    written = build_plan(starter, tmp_path / "out", editions=["public", "volunteer"])
+    for page_file in (p for p in written if p.suffix == ".html"):
+        assert 'class="draft-mark"' in page_file.read_text(encoding="utf-8")
+        context, page = open_page(browser, page_file, VIEWPORTS["phone"], [])
+        try:
+            violations = run_axe(page)
+            assert violations == [], (page_file.name, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations])
+        finally:
+            context.close()
