@@ -6,7 +6,7 @@ builds plans/complete-conference.yaml into a temporary folder, then rasterises t
 cover (page 1) and the first page of the scenarios with poppler's pdftoppm into
 docs/preview-cover.png and docs/preview-scenario.png (greyscale, small enough for the
 README). tests/render/test_pdf.py fails when the committed previews no longer match.
-It also writes page 1 of desk.pdf, report-form.pdf, cards.pdf and poster.pdf and a 390 px Chromium
+It also writes page 1 of volunteer.pdf (docs/preview-volunteer-cover.png), desk.pdf, report-form.pdf, cards.pdf and poster.pdf and a 390 px Chromium
 screenshot of the responder guide with its jump menu open (docs/preview-desk.png, ...).
 """
 
@@ -67,7 +67,7 @@ def make_previews(docs: Path = DOCS) -> list[Path]:
 
 # Page 1 of the printed-only outputs, and the responder guide at 390 px in Chromium (not compared by
 # the tests: a screenshot depends on the machine's fonts).
-PRINTED_PREVIEWS = {"preview-desk.png": "desk.pdf", "preview-report-form.png": "report-form.pdf", "preview-cards.png": "cards.pdf",
+PRINTED_PREVIEWS = {"preview-volunteer-cover.png": "volunteer.pdf", "preview-desk.png": "desk.pdf", "preview-report-form.png": "report-form.pdf", "preview-cards.png": "cards.pdf",
                     "preview-poster.png": "poster.pdf"}
 PREVIEW_DPI = {"preview-poster.png": 42}  # an A3 poster at the size of the A4 previews (60 dpi)
 PHONE_PREVIEW = "preview-phone.png"
