@@ -24,7 +24,8 @@ def page_css(loc: Localizer) -> Markup:
     """The running header and footer of a guide (print only): this locale's words, mirrored for right-to-left.
 
     In the page's <head> rather than print.css, after which WeasyPrint would not let
-    a later `@page :first` take them away again. The public sheet has none.
+    a later `@page :first` take them away again (print.css is a user stylesheet, which
+    loses to the page's own). The public sheet has none.
     """
     start, end = ("right", "left") if loc.direction == "rtl" else ("left", "right")
     not_public = css_string(loc.text("footer.not-public", "Not for public distribution"))
@@ -40,8 +41,9 @@ def page_css(loc: Localizer) -> Markup:
         f"  @bottom-center {{ content: {not_public}; {small} }}\n"
         f"  @bottom-{end} {{ content: {counters}; {small} }}\n"
         "}\n"
-        "/* The cover carries the edition and the warning itself. */\n"
-        "@page :first { @top-left { content: none; } @top-right { content: none; } }"
+        "/* The cover carries the edition and the warning itself, and each page of a sheet (page: sheet) its own head. */\n"
+        "@page :first { @top-left { content: none; } @top-right { content: none; } }\n"
+        "@page sheet { @top-left { content: none; } @top-right { content: none; } }"
     )
 
 

@@ -246,3 +246,18 @@ def test_a_bigger_team_and_rota_continue_on_page_two_cleanly(write_plan, tmp_pat
         row = squash(f"{FIRST[n]} Montgomery-Vasquez{n} (they/them) {'Lead' if n < 2 else 'Responder'} "
                      + phone_display(f"+4420794602{n:02d}", "GB"))
         assert sum(row in page for page in pages[:3]) == 1, f"row {n} is split or missing"
+
+
+def test_the_running_header_names_the_edition_and_sheets_have_none(printed, tmp_path):
+    """Pages after the first say which guide they belong to (a flex masthead once emptied `string(edition)`);
+    the desk sheet's pages carry their own head and no running header above it."""
+    def page_two(pdf: Path) -> str:
+        return squash(page_facts(pdf)[1][0])
+
+    guides = printed["complete-conference"]
+    assert squash("Volunteer guide \u00b7 Not for public distribution") in page_two(guides["volunteer.pdf"])
+    assert squash("Responder guide (private) \u00b7 Not for public distribution") in page_two(guides["private/responder.pdf"])
+    written = {p.name: p for p in build_plan(ROOT / "plans" / "complete-conference.yaml", tmp_path, editions=["desk", "drill"])}
+    assert squash("Tabletop drill kit (private) \u00b7 Not for public distribution") in page_two(written["drill.pdf"])
+    desk = page_two(written["desk.pdf"])
+    assert "desksheet" not in desk and desk.count("Notforpublicdistribution") == 1, desk  # the footer's only
