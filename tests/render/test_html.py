@@ -302,3 +302,12 @@ def test_compiled_templates_are_kept_between_runs():
     import jinja2
 
     assert isinstance(environment().bytecode_cache, jinja2.FileSystemBytecodeCache)
+
+
+def test_the_escalation_chain_points_to_where_the_leads_are(pages):
+    """'Lead responder on shift' in the chain links to the section that says who that is, in each guide."""
+    for edition, target in (("volunteer", "sec-leads"), ("responder", "sec-rota")):
+        html = pages[edition]
+        chain = html[html.index('<ol class="chain">'):]
+        chain = chain[:chain.index("</ol>")]
+        assert f'<a href="#{target}">' in chain and f'id="{target}"' in html, edition

@@ -261,3 +261,10 @@ def test_the_running_header_names_the_edition_and_sheets_have_none(printed, tmp_
     assert squash("Tabletop drill kit (private) \u00b7 Not for public distribution") in page_two(written["drill.pdf"])
     desk = page_two(written["desk.pdf"])
     assert "desksheet" not in desk and desk.count("Notforpublicdistribution") == 1, desk  # the footer's only
+
+
+def test_on_paper_the_volunteer_chain_points_to_the_cover(printed):
+    """The volunteer guide's "Who leads on each day" is left off paper (the cover has the grid), so the chain says page 1."""
+    text = " ".join(page[0] for page in page_facts(printed["complete-conference"]["volunteer.pdf"]))
+    assert squash("(see \u201cWho to call, by day\u201d on page 1)") in squash(text)
+    assert "wholeadsoneachday" not in squash(text)
