@@ -24,10 +24,12 @@ PRINTED = [spec for spec in EDITIONS.values() if "pdf" in spec.formats]
 
 @cache
 def print_pages(name: str) -> tuple[cssselect2.ElementWrapper, ...]:
-    """The print HTML of edition `name` for every example plan that has it, parsed."""
+    """The print HTML of edition `name` for every example plan that has it, and the first in Arabic (right to left)."""
     pages = []
-    for path in PLANS:
-        plan = checked_plan(path).plan
+    plans = [(path, checked_plan(path).plan) for path in PLANS]
+    first = plans[0][1]
+    plans.append((PLANS[0], first.model_copy(update={"event": first.event.model_copy(update={"locale": "ar-EG"})})))
+    for path, plan in plans:
         spec = EDITIONS[name].for_plan(plan)
         if spec.level_from and not getattr(plan, spec.level_from):
             continue
