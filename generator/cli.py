@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from generator import __version__
+from generator.edition_names import EDITION_NAMES
 from generator.errors import FileError, Problem, UserError, internal_error
-from generator.render.edition import EDITIONS
 
 if TYPE_CHECKING:
     from generator.batch import Result
@@ -113,7 +113,7 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
 @click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
-@click.option("--edition", "editions", type=click.Choice(list(EDITIONS)), multiple=True,
+@click.option("--edition", "editions", type=click.Choice(EDITION_NAMES), multiple=True,
               help="Build only this edition (repeatable). Default: all.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
               help="Paper size. Default: the usual one in the venue's country (letter in the US, Canada, Mexico...).")
