@@ -114,11 +114,13 @@ def build_into(
     reuse: bool = False,
     on_edition: Callable[[cache.EditionPrint], None] | None = None,
     cache_options: dict[str, object] | None = None,
+    printer: Printer | None = None,
 ) -> list[Path]:
     """Build the guides of one plan into TARGET_DIR itself (its private/ folder included) and return the files written.
 
     With a passphrase the private set is sealed (the HTML guide opens in a browser, the PDFs in a PDF reader).
-    `print_workers` > 1 prints the PDFs side by side in that many worker processes;
+    `print_workers` > 1 prints the PDFs side by side in that many worker processes
+    (`printer`, when given, prints them instead: generator.printing.PrintWorkers started early);
     `reuse` takes an edition's PDF from the previous set (TARGET_DIR/.build.json)
     when its print HTML and assets are unchanged; `on_edition` hears about each PDF.
     `cache_options` are the options recorded in .build.json (generator.batch passes
@@ -155,7 +157,7 @@ def build_into(
     with OutputSet(target) as output:  # made before rendering: an unwritable folder fails at once
         policy = AssetPolicy(path.parent, templates_dir())
         try:
-            files = render_editions(plan, path, specs, paper_size, pdf=pdf, printer=print_side_by_side(print_workers),
+            files = render_editions(plan, path, specs, paper_size, pdf=pdf, printer=printer or print_side_by_side(print_workers),
                                     reuse=reused if reuse else None, on_edition=heard, draft=draft, policy=policy,
                                     earlier_uses=previous.uses if previous else ())
         except RefusedResource as refused:
@@ -361,16 +363,30 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     specs = [spec.for_plan(plan) for spec in specs if not spec.level_from or getattr(plan, spec.level_from)]
     prints: dict[str, str] = {}
     screens: dict[str, bytes] = {}
+    calendars: dict[str, bytes] = {}
+
+    def options(spec: EditionSpec) -> dict[str, Any]:
+        return dict(paper=paper, policy=policy, template=spec.template, source_date=source_date, draft=draft)
+
+    editions = {spec.name: make_edition(plan, spec.audience, spec.name) for spec in specs}
     for spec in specs:
-        edition = make_edition(plan, spec.audience, spec.name)
-        options: dict[str, Any] = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date, draft=draft)
         if pdf and "pdf" in spec.formats:
-            prints[spec.name] = render_html(edition, medium="print", **options)
-        if "html" in spec.formats:
-            screens[spec.name] = render_html(edition, medium="screen", **options).encode("utf-8")
+            prints[spec.name] = render_html(editions[spec.name], medium="print", **options(spec))
+
+    def meanwhile() -> None:
+        """What the PDFs do not need, made while they print."""
+        for spec in specs:
+            if "html" in spec.formats:
+                screens[spec.name] = render_html(editions[spec.name], medium="screen", **options(spec)).encode("utf-8")
+        if "responder" in editions:
+            from generator.render.calendar import rota_calendars  # lazy: icalendar only where calendars are written
+
+            calendars.update(rota_calendars(plan, plan_localizer(plan)))
+
     # What the PDFs may read besides their print HTML: the files the last build read, hashed again, and those read now.
     uses = {**cache.current_uses(plan_path, earlier_uses), **policy.used} if reuse or on_edition else {}
-    pdfs, reused = print_editions(prints, specs, paper, uses, plan_path, policy, printer or print_here, reuse, on_edition)
+    pdfs, reused = print_editions(prints, specs, paper, uses, plan_path, policy, printer or print_here, reuse, on_edition,
+                                  meanwhile)
     if reused:  # a reused PDF read nothing this time: keep its files in the record
         policy.used.update({name: digest for name, digest in uses.items() if len(digest) == 64})
     files: list[RenderedFile] = []
@@ -379,21 +395,21 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
             files.append(RenderedFile(spec.file("pdf"), pdfs[spec.name], spec.audience, spec.private, "pdf"))
         if spec.name in screens:
             files.append(RenderedFile(spec.file("html"), screens[spec.name], spec.audience, spec.private, "html", spec.sealable))
-    if "responder" in {spec.name for spec in specs}:
-        from generator.render.calendar import rota_calendars  # lazy: icalendar only where calendars are written
-
-        # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
-        for responder_id, calendar in rota_calendars(plan, plan_localizer(plan)).items():
-            files.append(RenderedFile(PurePosixPath(PRIVATE_DIR) / f"rota-{responder_id}.ics", calendar,
-                                      Audience.responder, True, "ics"))
+    # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
+    for responder_id, calendar in calendars.items():
+        files.append(RenderedFile(PurePosixPath(PRIVATE_DIR) / f"rota-{responder_id}.ics", calendar,
+                                  Audience.responder, True, "ics"))
     return files
 
 
 def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str, uses: dict[str, str], plan_path: Path,
                    policy: AssetPolicy, printer: Printer, reuse: Callable[[str, str], bytes | None] | None,
-                   on_edition: Callable[[cache.EditionPrint], None] | None) -> tuple[dict[str, bytes], set[str]]:
-    """Each edition's PDF by name (and the names reused): reused where its inputs are unchanged, the others printed in one call."""
+                   on_edition: Callable[[cache.EditionPrint], None] | None,
+                   meanwhile: Callable[[], None] = lambda: None) -> tuple[dict[str, bytes], set[str]]:
+    """Each edition's PDF by name (and the names reused): reused where its inputs are unchanged, the others printed
+    in one call, during which `meanwhile` runs."""
     if not prints:
+        meanwhile()
         return {}, set()
     keys = {name: cache.edition_key(html, paper, uses) for name, html in prints.items()} \
         if reuse or on_edition else {}
@@ -404,7 +420,7 @@ def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str,
             pdfs[name] = found
     reused = set(pdfs)
     waiting = [name for name in prints if name not in reused]
-    printed = printer([PrintTask(prints[name], plan_path.parent, paper) for name in waiting], policy)
+    printed = printer([PrintTask(prints[name], plan_path.parent, paper) for name in waiting], policy, meanwhile)
     pdfs.update(zip(waiting, printed, strict=True))
     if on_edition:
         files = {spec.name: spec.file("pdf").as_posix() for spec in specs}

@@ -24,11 +24,10 @@ from generator.errors import BuildError
 from generator.paths import templates_dir
 from generator.render.assets import AssetPolicy
 from generator.render.fetcher import GuideURLFetcher, Refused
-from generator.render.paper import PAPER_SIZES
 
 PDF_VARIANT = "pdf/ua-1"
 STYLESHEETS = ("base.css", "print.css")
-PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}  # generator.render.paper.PAPER_SIZES (not imported: it needs the plan model)
 
 
 class PrintLog(logging.Handler):
@@ -49,8 +48,8 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", fetcher: Gu
     Raises BuildError naming the resource when the HTML refers to something the
     guide may not use (network, files outside the plan's folder, attachments).
     """
-    if paper not in PAPER_SIZES:
-        raise BuildError(f"unknown paper size `{paper}`; use one of: {', '.join(PAPER_SIZES)}")
+    if paper not in PAGE_SIZES:
+        raise BuildError(f"unknown paper size `{paper}`; use one of: {', '.join(PAGE_SIZES)}")
     fetcher = fetcher or GuideURLFetcher(policy)
     log = log if log is not None else PrintLog()
     logger = logging.getLogger("weasyprint")
