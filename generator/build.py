@@ -411,7 +411,8 @@ def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str,
     if not prints:
         meanwhile()
         return {}, set()
-    keys = {name: cache.edition_key(html, paper, uses) for name, html in prints.items()} \
+    templates = cache.templates_fingerprint() if reuse or on_edition else {}
+    keys = {name: cache.edition_key(html, paper, uses, templates) for name, html in prints.items()} \
         if reuse or on_edition else {}
     pdfs: dict[str, bytes] = {}
     for name in prints:
