@@ -58,19 +58,30 @@ def _nothing() -> None:
     return None
 
 
-class Printer(Protocol):
-    """Prints every task and returns the PDFs in the same order; calls `meanwhile` once, while they print."""
+def _ignore(index: int, pdf: bytes) -> None:
+    return None
 
-    def __call__(self, tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing) -> list[bytes]:
+
+class Printer(Protocol):
+    """Prints every task and returns the PDFs in the same order; calls `meanwhile` once, while they print,
+    and `printed(index, pdf)` as each one is done (in any order)."""
+
+    def __call__(self, tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing,
+                 printed: Callable[[int, bytes], None] = _ignore) -> list[bytes]:
         ...
 
 
-def print_here(tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing) -> list[bytes]:
+def print_here(tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing,
+               printed: Callable[[int, bytes], None] = _ignore) -> list[bytes]:
     """Print in this process, one after the other (imports WeasyPrint)."""
     from generator.render.pdf import render_pdf
 
     meanwhile()
-    return [render_pdf(task.html, policy, paper=task.paper) for task in tasks]
+    pdfs = []
+    for index, task in enumerate(tasks):
+        pdfs.append(render_pdf(task.html, policy, paper=task.paper))
+        printed(index, pdfs[-1])
+    return pdfs
 
 
 def print_task(task: PrintTask) -> Printed:
@@ -91,15 +102,20 @@ def print_task(task: PrintTask) -> Printed:
 def print_side_by_side(workers: int) -> Printer:
     """A printer with up to `workers` worker processes; one document (or one worker) prints here."""
 
-    def printer(tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing) -> list[bytes]:
+    def printer(tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing,
+                printed: Callable[[int, bytes], None] = _ignore) -> list[bytes]:
         if workers <= 1 or len(tasks) <= 1:
             meanwhile()
-            return print_here(tasks, policy)
-        if can_fork():
+            pdfs = print_here(tasks, policy)
+        elif can_fork():
             with PrintWorkers(min(workers, len(tasks))) as pool:
-                return pool(tasks, policy, meanwhile)
-        meanwhile()
-        return _print_in_workers(tasks, policy, min(workers, len(tasks)))
+                return pool(tasks, policy, meanwhile, printed)
+        else:
+            meanwhile()
+            pdfs = _print_in_workers(tasks, policy, min(workers, len(tasks)))
+        for index, pdf in enumerate(pdfs):
+            printed(index, pdf)
+        return pdfs
 
     return printer
 
@@ -146,7 +162,8 @@ class PrintWorkers:
             channel.close()
             channel.cancel_join_thread()
 
-    def __call__(self, tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing) -> list[bytes]:
+    def __call__(self, tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing,
+                 printed: Callable[[int, bytes], None] = _ignore) -> list[bytes]:
         if self._used:
             raise RuntimeError("PrintWorkers print one set of documents")
         if not tasks:
@@ -171,6 +188,8 @@ class PrintWorkers:
             if index is None:
                 raise RuntimeError(f"a print worker stopped ({answer})")
             answers[index] = answer
+            if answer.pdf:
+                printed(index, answer.pdf)
         return _pdfs([answers[index] for index in range(len(tasks))], policy)
 
 

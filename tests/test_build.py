@@ -155,7 +155,7 @@ def test_a_failed_write_leaves_the_previous_guides(write_plan, old_guides, fake_
 def test_the_leak_check_sees_every_file_before_anything_is_written(write_plan, tmp_path, fake_pdf, monkeypatch):
     seen = []
 
-    def check_leaks(plan, files, source=None):
+    def check_leaks(plan, files, source=None, search=None):
         seen.extend(files)
         raise BuildError("responders[0].email appears in the volunteer HTML")
 
