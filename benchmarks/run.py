@@ -181,7 +181,7 @@ def print_html(work: Path, plan_path: Path) -> tuple[dict[str, Path], str, str]:
     htmls: list[str] = []
     names: list[tuple[str, str]] = []
 
-    def keep(tasks, _policy, meanwhile=lambda: None):
+    def keep(tasks, _policy, meanwhile=lambda: None, _printed=None):
         meanwhile()
         htmls.extend(task.html for task in tasks)
         return [b"" for _ in tasks]
