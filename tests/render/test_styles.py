@@ -56,6 +56,7 @@ def test_every_printed_edition_names_its_own_stylesheets_and_they_exist():
         for sheet in spec.print_css:
             assert (CSS / sheet).is_file(), sheet
             assert sheet not in ("base.css", "print.css"), "the common sheets come first for every edition anyway"
+            assert sheet.startswith("print-"), "a print worker parses templates/css/print-*.css before it knows the editions"
 
 
 @pytest.mark.parametrize("sheet", sorted({sheet for spec in PRINTED for sheet in spec.print_css}))
