@@ -167,31 +167,41 @@ BARE = textwrap.dedent("""
 
 
 def print_html(work: Path, plan_path: Path) -> tuple[dict[str, Path], str, str, dict[str, str]]:
-    """The tool's print HTML of every edition, written to files for bare WeasyPrint, and each one's own stylesheets."""
+    """The tool's print HTML of every edition, written to files for bare WeasyPrint, and each one's own stylesheets.
+
+    Taken from the build's own rendering (generator.build.render_editions, its printer
+    replaced by one that keeps the HTML), so bare WeasyPrint prints exactly what the tool
+    prints: same editions, titles, metadata and draft marks.
+    """
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    from generator.build import EDITIONS
-    from generator.check import check_plan
+    from generator.build import checked_plan, render_editions, select_editions
     from generator.paths import templates_dir
     from generator.render.assets import AssetPolicy
-    from generator.render.edition import make_edition
-    from generator.render.html import render_html
     from generator.render.paper import default_paper
     from generator.render.pdf import PAGE_SIZES
-    from generator.render.source_date import source_date_epoch
 
-    plan = check_plan(plan_path).plan
+    plan, _, draft = checked_plan(plan_path)
     paper = default_paper(plan)
     policy = AssetPolicy(plan_path.parent, templates_dir())
-    files, sheets = {}, {}
-    for spec in EDITIONS.values():
-        if "pdf" in spec.formats:
-            html = render_html(make_edition(plan, spec.audience), medium="print", paper=paper, policy=policy,
-                               template=spec.template, source_date=source_date_epoch())
-            files[spec.name] = work / "print" / f"{spec.stem}.html"
-            files[spec.name].parent.mkdir(exist_ok=True)
-            files[spec.name].write_text(html, encoding="utf-8")
-            sheets[spec.name] = ",".join(spec.print_css)
-    return files, policy.base_url, PAGE_SIZES[paper], sheets
+    htmls: list[str] = []
+    sheets: list[str] = []
+    names: list[tuple[str, str]] = []
+
+    def keep(tasks, _policy, meanwhile=lambda: None, _printed=None):
+        meanwhile()
+        htmls.extend(task.html for task in tasks)
+        sheets.extend(",".join(task.stylesheets) for task in tasks)
+        return [b"" for _ in tasks]
+
+    render_editions(plan, plan_path, select_editions(None), paper, printer=keep, draft=draft, policy=policy,
+                    on_edition=lambda edition: names.append((edition.name, Path(edition.file).stem)))
+    files, own_sheets = {}, {}
+    for (name, stem), html, own in zip(names, htmls, sheets, strict=True):
+        files[name] = work / "print" / f"{stem}.html"
+        files[name].parent.mkdir(exist_ok=True)
+        files[name].write_text(html, encoding="utf-8")
+        own_sheets[name] = own
+    return files, policy.base_url, PAGE_SIZES[paper], own_sheets
 
 
 def whole(repeats: int, work: Path) -> dict:

@@ -26,6 +26,7 @@ from generator.errors import Problem
 
 if TYPE_CHECKING:
     from generator.cache import EditionPrint
+    from generator.printing import Printer
 
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
@@ -40,6 +41,8 @@ class Job:
     options: dict[str, Any] = field(default_factory=dict)
     force: bool = False
     print_workers: int = 1  # worker processes for this plan's PDFs (the workers no other plan uses)
+    # Start them before the plan is read (generator.printing.PrintWorkers): for the one plan a build runs here.
+    workers_first: bool = False
     # The parent's working folder and the environment that shapes a guide: a forkserver
     # worker inherits neither from the parent, only from the server's start.
     cwd: str = field(default_factory=os.getcwd)
@@ -132,11 +135,22 @@ def _build(job: Job, warn: Callable[[Problem], None], on_edition: Callable[[Edit
 
     Without --force, a PDF whose print HTML and assets are unchanged is taken from the previous set.
     """
+    from generator.printing import PrintWorkers, can_fork
+
+    if job.workers_first and can_fork():
+        # Started before generator.build is imported: WeasyPrint loads in a worker while this process reads the plan.
+        with PrintWorkers(job.print_workers) as workers:
+            return _build_into(job, warn, on_edition, workers)
+    return _build_into(job, warn, on_edition)
+
+
+def _build_into(job: Job, warn: Callable[[Problem], None], on_edition: Callable[[EditionPrint], None] | None = None,
+                printer: Printer | None = None) -> list[Path]:
     from generator.build import build_into
 
     written = build_into(job.plan, job.out_dir, job.options.get("editions") or None, job.options.get("paper"),
                          on_warning=warn, passphrase=job.options.get("passphrase"), cache_options=cache_options(job),
-                         print_workers=job.print_workers, reuse=not job.force, on_edition=on_edition)
+                         print_workers=job.print_workers, reuse=not job.force, on_edition=on_edition, printer=printer)
     return [Path(p) for p in written]
 
 
@@ -176,7 +190,7 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_result: Callable[[Result], No
     if len(pending) == 1:
         # One plan to build: its editions get the workers, printed side by side (generator.printing).
         index, job = pending[0]
-        pending = [(index, replace(job, print_workers=workers))]
+        pending = [(index, replace(job, print_workers=workers, workers_first=True))]
     workers = max(1, min(workers, len(pending)))
     if workers == 1 or len(pending) <= 1:
         for index, job in pending:

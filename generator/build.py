@@ -59,7 +59,7 @@ from generator.printing import Printer, PrintTask, print_here, print_side_by_sid
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.edition import EDITIONS, PRIVATE_DIR, EditionSpec, drill_spec, make_edition
 from generator.render.html import render_html
-from generator.render.leaks import check_leaks
+from generator.render.leaks import LeakSearch, check_leaks
 from generator.render.now_script import NOW_SCRIPT_HASH
 from generator.render.paper import PAPER_SIZES, default_paper
 from generator.render.seal import check_passphrase, lock_screen_words, seal_html, seal_pdf
@@ -102,11 +102,13 @@ def build_into(
     reuse: bool = False,
     on_edition: Callable[[cache.EditionPrint], None] | None = None,
     cache_options: dict[str, object] | None = None,
+    printer: Printer | None = None,
 ) -> list[Path]:
     """Build the guides of one plan into TARGET_DIR itself (its private/ folder included) and return the files written.
 
     With a passphrase the private set is sealed (the HTML guide opens in a browser, the PDFs in a PDF reader).
-    `print_workers` > 1 prints the PDFs side by side in that many worker processes;
+    `print_workers` > 1 prints the PDFs side by side in that many worker processes
+    (`printer`, when given, prints them instead: generator.printing.PrintWorkers started early);
     `reuse` takes an edition's PDF from the previous set (TARGET_DIR/.build.json)
     when its print HTML and assets are unchanged; `on_edition` hears about each PDF.
     `cache_options` are the options recorded in .build.json (generator.batch passes
@@ -142,13 +144,14 @@ def build_into(
 
     with OutputSet(target) as output:  # made before rendering: an unwritable folder fails at once
         policy = AssetPolicy(path.parent, templates_dir())
+        search = LeakSearch(plan)  # each file is searched as it is made, while the PDFs print
         try:
-            files = render_editions(plan, path, specs, paper_size, pdf=pdf, printer=print_side_by_side(print_workers),
+            files = render_editions(plan, path, specs, paper_size, pdf=pdf, printer=printer or print_side_by_side(print_workers),
                                     reuse=reused if reuse else None, on_edition=heard, draft=draft, policy=policy,
-                                    earlier_uses=previous.uses if previous else ())
+                                    earlier_uses=previous.uses if previous else (), on_file=search.search)
         except RefusedResource as refused:
             raise PlanError([locate_refusal(path, refused)]) from None
-        check_leaks(plan, files, source)  # the last lock: after rendering, before writing
+        check_leaks(plan, files, source, search)  # the last lock: every file, after rendering, before writing
         sealed = passphrase is not None
         if passphrase is not None:
             files = seal_files(files, passphrase, plan)
@@ -334,56 +337,83 @@ def is_draft(problems: Iterable[Problem]) -> bool:
 def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper: str, *, pdf: bool = True,
                     printer: Printer | None = None, reuse: Callable[[str, str], bytes | None] | None = None,
                     on_edition: Callable[[cache.EditionPrint], None] | None = None, draft: bool = False,
-                    policy: AssetPolicy | None = None, earlier_uses: Iterable[str] = ()) -> list[RenderedFile]:
+                    policy: AssetPolicy | None = None, earlier_uses: Iterable[str] = (),
+                    on_file: Callable[[RenderedFile], None] | None = None) -> list[RenderedFile]:
     """Every file of every edition, in memory; `pdf=False` for HTML only (serve).
 
     First every edition's HTML (screen, and print where it has a PDF), then the PDFs in
     one go: `reuse(name, key)` may hand back the PDF an earlier build printed from the
     same print HTML and assets (generator.cache.edition_key); the rest go together to
     `printer` (default: here, one after the other), which may print them side by side.
-    `on_edition` hears, for each PDF, what it was made from and whether it was reused.
+    `on_edition` hears, for each PDF, what it was made from and whether it was reused;
+    `on_file` gets each file as soon as it is finished (the leak check's search), the
+    screen HTML and calendars while the PDFs print, each PDF as it comes back.
     """
     policy = policy or AssetPolicy(plan_path.parent, templates_dir())
     source_date = source_date_epoch()
     # rows whose level the plan sets take it now; a row with nothing to print (no report form) is dropped
     specs = [spec.for_plan(plan) for spec in specs if not spec.level_from or getattr(plan, spec.level_from)]
     prints: dict[str, str] = {}
-    screens: dict[str, bytes] = {}
+    finished: dict[PurePosixPath, RenderedFile] = {}
+
+    def finish(item: RenderedFile) -> None:
+        finished[item.path] = item
+        if on_file:
+            on_file(item)
+
+    def options(spec: EditionSpec) -> dict[str, Any]:
+        return dict(paper=paper, policy=policy, template=spec.template, source_date=source_date, draft=draft)
+
+    editions = {spec.name: make_edition(plan, spec.audience, spec.name) for spec in specs}
     for spec in specs:
-        edition = make_edition(plan, spec.audience, spec.name)
-        options: dict[str, Any] = dict(paper=paper, policy=policy, template=spec.template, source_date=source_date, draft=draft)
         if pdf and "pdf" in spec.formats:
-            prints[spec.name] = render_html(edition, medium="print", **options)
-        if "html" in spec.formats:
-            screens[spec.name] = render_html(edition, medium="screen", **options).encode("utf-8")
+            prints[spec.name] = render_html(editions[spec.name], medium="print", **options(spec))
+
+    def meanwhile() -> None:
+        """What the PDFs do not need, made while they print."""
+        for spec in specs:
+            if "html" in spec.formats:
+                screen = render_html(editions[spec.name], medium="screen", **options(spec)).encode("utf-8")
+                finish(RenderedFile(spec.file("html"), screen, spec.audience, spec.private, "html", spec.sealable))
+        if "responder" in editions:
+            from generator.render.calendar import rota_calendars  # lazy: icalendar only where calendars are written
+
+            # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
+            for responder_id, calendar in rota_calendars(plan, plan_localizer(plan)).items():
+                finish(RenderedFile(PurePosixPath(PRIVATE_DIR) / f"rota-{responder_id}.ics", calendar,
+                                    Audience.responder, True, "ics"))
+
+    def printed(name: str, content: bytes) -> None:
+        spec = next(spec for spec in specs if spec.name == name)
+        finish(RenderedFile(spec.file("pdf"), content, spec.audience, spec.private, "pdf"))
+
     # What the PDFs may read besides their print HTML: the files the last build read, hashed again, and those read now.
     uses = {**cache.current_uses(plan_path, earlier_uses), **policy.used} if reuse or on_edition else {}
-    pdfs, reused = print_editions(prints, specs, paper, uses, plan_path, policy, printer or print_here, reuse, on_edition)
+    pdfs, reused = print_editions(prints, specs, paper, uses, plan_path, policy, printer or print_here, reuse, on_edition,
+                                  meanwhile, printed)
     if reused:  # a reused PDF read nothing this time: keep its files in the record
         policy.used.update({name: digest for name, digest in uses.items() if len(digest) == 64})
-    files: list[RenderedFile] = []
-    for spec in specs:
-        if spec.name in pdfs:
-            files.append(RenderedFile(spec.file("pdf"), pdfs[spec.name], spec.audience, spec.private, "pdf"))
-        if spec.name in screens:
-            files.append(RenderedFile(spec.file("html"), screens[spec.name], spec.audience, spec.private, "html", spec.sealable))
-    if "responder" in {spec.name for spec in specs}:
-        from generator.render.calendar import rota_calendars  # lazy: icalendar only where calendars are written
-
-        # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
-        for responder_id, calendar in rota_calendars(plan, plan_localizer(plan)).items():
-            files.append(RenderedFile(PurePosixPath(PRIVATE_DIR) / f"rota-{responder_id}.ics", calendar,
-                                      Audience.responder, True, "ics"))
-    return files
+    for spec in specs:  # the PDFs as the printer returned them (one that never said `printed` too)
+        if spec.name in pdfs and getattr(finished.get(spec.file("pdf")), "content", None) is not pdfs[spec.name]:
+            finished[spec.file("pdf")] = RenderedFile(spec.file("pdf"), pdfs[spec.name], spec.audience, spec.private, "pdf")
+    # In the order of the editions (each one's PDF, then its HTML), then the calendars.
+    order = [spec.file(suffix) for spec in specs for suffix in ("pdf", "html")]
+    files = [finished.pop(path) for path in order if path in finished]
+    return files + list(finished.values())
 
 
 def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str, uses: dict[str, str], plan_path: Path,
                    policy: AssetPolicy, printer: Printer, reuse: Callable[[str, str], bytes | None] | None,
-                   on_edition: Callable[[cache.EditionPrint], None] | None) -> tuple[dict[str, bytes], set[str]]:
-    """Each edition's PDF by name (and the names reused): reused where its inputs are unchanged, the others printed in one call."""
+                   on_edition: Callable[[cache.EditionPrint], None] | None,
+                   meanwhile: Callable[[], None] = lambda: None,
+                   printed: Callable[[str, bytes], None] = lambda name, pdf: None) -> tuple[dict[str, bytes], set[str]]:
+    """Each edition's PDF by name (and the names reused): reused where its inputs are unchanged, the others printed
+    in one call, during which `meanwhile` runs; `printed(name, pdf)` hears of each PDF as soon as it is there."""
     if not prints:
+        meanwhile()
         return {}, set()
-    keys = {name: cache.edition_key(html, paper, uses) for name, html in prints.items()} \
+    templates = cache.templates_fingerprint() if reuse or on_edition else {}
+    keys = {name: cache.edition_key(html, paper, uses, templates) for name, html in prints.items()} \
         if reuse or on_edition else {}
     pdfs: dict[str, bytes] = {}
     for name in prints:
@@ -392,9 +422,17 @@ def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str,
             pdfs[name] = found
     reused = set(pdfs)
     waiting = [name for name in prints if name not in reused]
+
+    def reused_then_meanwhile() -> None:
+        for name in reused:
+            printed(name, pdfs[name])
+        meanwhile()
+
     sheets = {spec.name: spec.print_css for spec in specs}
-    printed = printer([PrintTask(prints[name], plan_path.parent, paper, sheets[name]) for name in waiting], policy)
-    pdfs.update(zip(waiting, printed, strict=True))
+    done = printer([PrintTask(prints[name], plan_path.parent, paper, sheets[name]) for name in waiting], policy,
+                   reused_then_meanwhile,
+                   lambda index, pdf: printed(waiting[index], pdf))
+    pdfs.update(zip(waiting, done, strict=True))
     if on_edition:
         files = {spec.name: spec.file("pdf").as_posix() for spec in specs}
         for name in prints:

@@ -287,14 +287,16 @@ def record_bytes(print_: Fingerprint, outputs: Mapping[str, str], editions: Iter
 
 # --- one edition's PDF, reused from the previous set ---------------------------------
 
-def edition_key(print_html: str, paper: str, uses: Mapping[str, str]) -> str:
+def edition_key(print_html: str, paper: str, uses: Mapping[str, str], templates: Mapping[str, str] | None = None) -> str:
     """What an edition's PDF is made of: its print HTML, the paper, the assets it may read, the tool.
 
     The assets are every template file (stylesheets, fonts, pictures) and the files of the
     plan's folder the build reads (`uses`, path -> SHA-256); an edit that changes neither an
-    edition's print HTML nor these leaves its PDF as it was.
+    edition's print HTML nor these leaves its PDF as it was. `templates`: templates_fingerprint(),
+    when the caller has it already (one build's editions share it).
     """
-    assets = {f"templates/{name}": digest for name, digest in templates_fingerprint().items()}
+    templates = templates_fingerprint() if templates is None else templates
+    assets = {f"templates/{name}": digest for name, digest in templates.items()}
     for used, digest in uses.items():
         assets[f"uses:{used}"] = digest
     text = json.dumps({"html": hashlib.sha256(print_html.encode("utf-8")).hexdigest(), "paper": paper,

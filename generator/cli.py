@@ -17,12 +17,32 @@ import click
 
 from generator import __version__
 from generator.errors import FileError, Problem, UserError, internal_error
-from generator.render.edition import EDITIONS
 
 if TYPE_CHECKING:
     from generator.batch import Result
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug in the tool, not a problem in the plan
+
+
+class EditionChoice(click.Choice[str]):
+    """--edition: the names in the editions registry, read only when the option is given or help is shown.
+
+    The registry imports the plan model (pydantic), which costs more than a build with
+    nothing to do; `build` without --edition checks the cache before anything imports it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from generator.render.edition import EDITIONS
+
+        return tuple(EDITIONS)
+
+    @choices.setter
+    def choices(self, _names: object) -> None:
+        pass  # click.Choice.__init__ assigns them
 
 
 class _Main(click.Group):
@@ -113,7 +133,7 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
 @click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
-@click.option("--edition", "editions", type=click.Choice(list(EDITIONS)), multiple=True,
+@click.option("--edition", "editions", type=EditionChoice(), multiple=True,
               help="Build only this edition (repeatable). Default: all.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
               help="Paper size. Default: the usual one in the venue's country (letter in the US, Canada, Mexico...).")

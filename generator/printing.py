@@ -2,25 +2,33 @@
 
 generator.build renders every edition's print HTML first, then hands the ones that
 must be printed to a printer: `print_here` prints them one after the other in this
-process; `print_side_by_side` prints them in worker processes, the largest first, so
-on two cores a build takes about as long as its largest document. The pool lives for
-one build's documents; generator.batch gives a plan the workers when it is the only
-one to build (`--jobs` counts every worker). The workers are forked from this
-process after it has imported WeasyPrint, loaded the fonts and parsed the print
-stylesheets (generator.render.pdf.print_styles), so that work is done once, not once
-per worker (and not again in a forkserver that would import the whole tool a second
-time); where there is no fork, generator.batch's forkserver is used.
-A worker returns the PDF's bytes and the files it read; a refusal comes back as
-the same RefusedResource the build reports.
+process; `print_side_by_side` and `PrintWorkers` print them in worker processes, the
+largest first, so on two cores a build takes about as long as its largest document.
+While they print, the build renders the screen HTML (`meanwhile`).
+
+PrintWorkers (where processes can fork) may be started before the plan is even read
+(generator.batch does so for the one plan of a build): its first worker imports
+WeasyPrint, loads the fonts and parses the print stylesheets while this process
+checks the plan and renders the HTML, then forks the other workers, which inherit
+that work; this process never imports WeasyPrint. Where there is no fork,
+generator.batch's forkserver is used. A worker returns the PDF's bytes and the files
+it read; a refusal comes back as the same RefusedResource the build reports.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.queues
+import os
+import queue
+import signal
+import sys
+import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol, Self
 
 from generator.errors import BuildError
 from generator.render.assets import AssetPolicy, RefusedResource
@@ -44,17 +52,37 @@ class Printed:
     requests: tuple[str, ...] = ()
     refused: tuple[str, str] | None = None  # (url, reason) of a RefusedResource
     error: str | None = None  # the message of any other BuildError
+    crash: str | None = None  # the traceback of a bug in the tool
 
 
-# A printer prints every task and returns the PDFs in the same order.
-Printer = Callable[[Sequence[PrintTask], AssetPolicy], list[bytes]]
+def _nothing() -> None:
+    return None
 
 
-def print_here(tasks: Sequence[PrintTask], policy: AssetPolicy) -> list[bytes]:
+def _ignore(index: int, pdf: bytes) -> None:
+    return None
+
+
+class Printer(Protocol):
+    """Prints every task and returns the PDFs in the same order; calls `meanwhile` once, while they print,
+    and `printed(index, pdf)` as each one is done (in any order)."""
+
+    def __call__(self, tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing,
+                 printed: Callable[[int, bytes], None] = _ignore) -> list[bytes]:
+        ...
+
+
+def print_here(tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing,
+               printed: Callable[[int, bytes], None] = _ignore) -> list[bytes]:
     """Print in this process, one after the other (imports WeasyPrint)."""
     from generator.render.pdf import render_pdf
 
-    return [render_pdf(task.html, policy, paper=task.paper, stylesheets=task.stylesheets) for task in tasks]
+    meanwhile()
+    pdfs = []
+    for index, task in enumerate(tasks):
+        pdfs.append(render_pdf(task.html, policy, paper=task.paper, stylesheets=task.stylesheets))
+        printed(index, pdfs[-1])
+    return pdfs
 
 
 def print_task(task: PrintTask) -> Printed:
@@ -75,31 +103,175 @@ def print_task(task: PrintTask) -> Printed:
 def print_side_by_side(workers: int) -> Printer:
     """A printer with up to `workers` worker processes; one document (or one worker) prints here."""
 
-    def printer(tasks: Sequence[PrintTask], policy: AssetPolicy) -> list[bytes]:
+    def printer(tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing,
+                printed: Callable[[int, bytes], None] = _ignore) -> list[bytes]:
         if workers <= 1 or len(tasks) <= 1:
-            return print_here(tasks, policy)
-        return _print_in_workers(tasks, policy, min(workers, len(tasks)))
+            meanwhile()
+            pdfs = print_here(tasks, policy)
+        elif can_fork():
+            with PrintWorkers(min(workers, len(tasks))) as pool:
+                return pool(tasks, policy, meanwhile, printed)
+        else:
+            meanwhile()
+            pdfs = _print_in_workers(tasks, policy, min(workers, len(tasks)))
+        for index, pdf in enumerate(pdfs):
+            printed(index, pdf)
+        return pdfs
 
     return printer
 
 
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _largest_first(tasks: Sequence[PrintTask]) -> list[int]:
+    """The order to print in: the largest document first, the others fill the remaining workers around it."""
+    return sorted(range(len(tasks)), key=lambda index: -len(tasks[index].html))
+
+
+class PrintWorkers:
+    """Up to `workers` forked print worker processes, started now and used for one call (see the module's text).
+
+    Leaving without a call, or on an error, stops them at once.
+    """
+
+    def __init__(self, workers: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self.workers = max(1, workers)
+        self._tasks: multiprocessing.queues.Queue[Any] = context.Queue()
+        self._answers: multiprocessing.queues.Queue[Any] = context.Queue()
+        self._first = context.Process(target=_first_worker, args=(self._tasks, self._answers, os.getpid()),
+                                      name="incident-guide print worker")
+        self._first.start()
+        self._used = False
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.close(stop=kind is not None or not self._used)
+
+    def close(self, stop: bool = False) -> None:
+        if stop and self._first.is_alive():
+            self._first.terminate()  # its own workers are stopped with it
+        self._first.join(timeout=30)
+        if self._first.is_alive():
+            self._first.kill()
+            self._first.join()
+        for channel in (self._tasks, self._answers):
+            channel.close()
+            channel.cancel_join_thread()
+
+    def __call__(self, tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing,
+                 printed: Callable[[int, bytes], None] = _ignore) -> list[bytes]:
+        if self._used:
+            raise RuntimeError("PrintWorkers print one set of documents")
+        if not tasks:
+            meanwhile()
+            return []
+        self._used = True
+        workers = min(self.workers, len(tasks))
+        self._tasks.put(workers)
+        for index in _largest_first(tasks):
+            self._tasks.put((index, tasks[index]))
+        for _ in range(workers):
+            self._tasks.put(None)
+        meanwhile()
+        answers: dict[int, Printed] = {}
+        while len(answers) < len(tasks):
+            try:
+                index, answer = self._answers.get(timeout=1)
+            except queue.Empty:
+                if not self._first.is_alive():
+                    raise RuntimeError(f"a print worker stopped (exit status {self._first.exitcode})") from None
+                continue
+            if index is None:
+                raise RuntimeError(f"a print worker stopped ({answer})")
+            answers[index] = answer
+            if answer.pdf:
+                printed(index, answer.pdf)
+        return _pdfs([answers[index] for index in range(len(tasks))], policy)
+
+
+def _first_worker(tasks: multiprocessing.queues.Queue[Any], answers: multiprocessing.queues.Queue[Any], build: int) -> None:
+    """Import WeasyPrint and parse the stylesheets, fork the other workers (they inherit that), then print."""
+    from generator.batch import _worker_start
+
+    _worker_start()
+
+    def stop(*_: object) -> None:
+        answers.cancel_join_thread()  # the build no longer reads them
+        sys.exit(1)  # through multiprocessing's exit, which stops the other workers too
+
+    signal.signal(signal.SIGTERM, stop)
+    from generator.render.pdf import parse_every_stylesheet
+
+    parse_every_stylesheet()
+    count = _next(tasks, build)
+    context = multiprocessing.get_context("fork")
+    others = [context.Process(target=_serve, args=(tasks, answers, build, True), daemon=True) for _ in range(count - 1)]
+    # No stop while forking: a worker forked but not yet counted among the children would outlive this one.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    for other in others:
+        other.start()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    _serve(tasks, answers, build)
+    for other in others:
+        other.join()
+        if other.exitcode:
+            answers.put((None, f"exit status {other.exitcode}"))
+
+
+def _serve(tasks: multiprocessing.queues.Queue[Any], answers: multiprocessing.queues.Queue[Any], build: int,
+           forked: bool = False) -> None:
+    """Print tasks until the stop mark (None)."""
+    first = os.getppid() if forked else None  # a worker the first one forked lives only as long as it
+    if forked:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    while (item := _next(tasks, build, first)) is not None:
+        index, task = item
+        try:
+            answer = print_task(task)
+        except Exception:  # a bug: the build reports it as an internal error
+            answer = Printed(crash=traceback.format_exc())
+        answers.put((index, answer))
+    if first is not None and os.getppid() != first:
+        os._exit(1)  # nobody waits for its answers: do not wait to hand them over
+
+
+def _next(tasks: multiprocessing.queues.Queue[Any], build: int, first: int | None = None) -> Any:
+    """The next message from the build; a worker whose build (or first worker) is gone exits."""
+    while True:
+        try:
+            return tasks.get(timeout=1)
+        except queue.Empty:
+            if not _alive(build) or (first is not None and os.getppid() != first):
+                os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def _print_in_workers(tasks: Sequence[PrintTask], policy: AssetPolicy, workers: int) -> list[bytes]:
     from generator.batch import _context, _worker_start
-    from generator.render.pdf import print_styles
 
-    context: multiprocessing.context.BaseContext
-    if "fork" in multiprocessing.get_all_start_methods():
-        # WeasyPrint imported, fonts loaded and stylesheets parsed once, here; the workers inherit them.
-        for paper, stylesheets in {(task.paper, task.stylesheets) for task in tasks}:
-            print_styles(paper, stylesheets)
-        context = multiprocessing.get_context("fork")
-    else:
-        context = _context()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start) as pool:
-        # The largest document first: the others fill the remaining workers around it.
-        order = sorted(range(len(tasks)), key=lambda index: -len(tasks[index].html))
-        futures: dict[int, Future[Printed]] = {index: pool.submit(print_task, tasks[index]) for index in order}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_start) as pool:
+        futures: dict[int, Future[Printed]] = {index: pool.submit(print_task, tasks[index]) for index in _largest_first(tasks)}
         answers = [futures[index].result() for index in range(len(tasks))]
+    return _pdfs(answers, policy)
+
+
+def _pdfs(answers: list[Printed], policy: AssetPolicy) -> list[bytes]:
+    """The PDFs of the workers' answers; the first refusal, error or crash among them is raised here."""
     for answer in answers:
         policy.requests.extend(answer.requests)
     for answer in answers:
@@ -107,4 +279,6 @@ def _print_in_workers(tasks: Sequence[PrintTask], policy: AssetPolicy, workers: 
             raise policy.refuse(*answer.refused)
         if answer.error is not None:
             raise BuildError(answer.error)
+        if answer.crash is not None:
+            raise RuntimeError(f"a print worker failed:\n{answer.crash}")
     return [answer.pdf for answer in answers]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pypdf import PdfReader
 
 import generator.build as build_module
 import generator.render.pdf as pdf_module
@@ -154,7 +155,7 @@ def test_a_failed_write_leaves_the_previous_guides(write_plan, old_guides, fake_
 def test_the_leak_check_sees_every_file_before_anything_is_written(write_plan, tmp_path, fake_pdf, monkeypatch):
     seen = []
 
-    def check_leaks(plan, files, source=None):
+    def check_leaks(plan, files, source=None, search=None):
         seen.extend(files)
         raise BuildError("responders[0].email appears in the volunteer HTML")
 
@@ -177,7 +178,10 @@ def test_paper_defaults_from_the_venue_and_can_be_chosen(write_plan, tmp_path, f
     plan = write_plan()
     build_plan(plan, tmp_path / "a", editions=["volunteer"])
     CliRunner().invoke(main, ["build", str(plan), "-o", str(tmp_path / "b"), "--edition", "volunteer", "--paper", "letter"])
-    assert [call["paper"] for call in fake_pdf] == ["a4", "letter"]
+    # the command prints in a worker process (its calls are not seen here): the page size is in the file
+    sizes = [tuple(float(n) for n in PdfReader(folder / "plan" / "volunteer.pdf").pages[0].mediabox[2:]) for folder in
+             (tmp_path / "a", tmp_path / "b")]
+    assert [call["paper"] for call in fake_pdf][:1] == ["a4"] and sizes == [(595, 842), (612, 792)]
 
 
 def test_the_private_folder_is_tightened(write_plan, tmp_path, fake_pdf):

@@ -117,3 +117,64 @@ def test_a_refusal_in_a_worker_is_the_refusal_of_a_serial_build(tmp_path):
             printer(tasks, policy)
         assert refused.value.url == "file:///etc/passwd" and "only files in the plan's folder" in refused.value.reason
         assert "file:///etc/passwd" in policy.requests
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_started_before_the_plan_is_read_print_the_bytes_of_a_serial_build(plan, tmp_path, workers):
+    import multiprocessing
+
+    build_plan(plan, tmp_path / "serial", print_workers=1)
+    result = run_job(Job(plan, tmp_path / "early" / "minimal", print_workers=workers, workers_first=True))
+    assert result.status == "built", result.problems
+    serial, early = contents(tmp_path / "serial" / "minimal"), contents(tmp_path / "early" / "minimal")
+    assert sorted(serial) == sorted(early)
+    for name in serial:
+        if name != ".build.json":  # it records which editions were printed, not how
+            assert early[name] == serial[name], f"{name} differs between early workers and a serial build"
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_started_for_a_plan_with_errors_are_stopped(tmp_path):
+    import multiprocessing
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(MINIMAL.read_text(encoding="utf-8").replace("lead: ana", "lead: nobody", 1), encoding="utf-8")
+    result = run_job(Job(broken, tmp_path / "out" / "broken", print_workers=2, workers_first=True))
+    assert result.status == "failed" and any("nobody" in problem.message for problem in result.problems), result.problems
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "out" / "broken").exists()
+
+
+def test_unused_print_workers_stop_at_once():
+    workers = printing.PrintWorkers(2)
+    first = workers._first
+    with workers:
+        assert first.is_alive()
+    assert not first.is_alive() and first.exitcode != 0  # stopped, not left to finish loading WeasyPrint
+
+
+def test_print_workers_stopped_mid_print_leave_no_process_behind(tmp_path):
+    """An error in this process while the workers print (a refusal in the screen HTML) stops every worker, forked ones too."""
+    import os
+    import select
+
+    from generator.paths import templates_dir
+    from generator.render.assets import AssetPolicy
+
+    page = '<html lang="en"><title>t</title>' + "<p>A paragraph of the guide.</p>" * 3000 + "</html>"
+    tasks = [printing.PrintTask(page, tmp_path, "a4") for _ in range(3)]
+    held_open, kept = os.pipe()  # every worker inherits `kept`: the pipe reads EOF once they have all exited
+
+    def fails() -> None:
+        import time
+
+        time.sleep(3)  # long enough for the first worker to load WeasyPrint, fork the second and start printing
+        raise RuntimeError("the screen HTML failed")
+
+    with pytest.raises(RuntimeError, match="the screen HTML failed"):
+        with printing.PrintWorkers(2) as workers:
+            os.close(kept)
+            workers(tasks, AssetPolicy(tmp_path, templates_dir()), fails)
+    ready, _, _ = select.select([held_open], [], [], 60)
+    assert ready and os.read(held_open, 1) == b"", "a print worker outlived the build"
+    os.close(held_open)

@@ -22,7 +22,8 @@ except SystemExit as exc:
 else:
     code = 0
 heavy = sorted(name for name in sys.modules if name.split(".")[0] in ("weasyprint", "pydyf", "fontTools", "cffi", "tinycss2", "cssselect2", "markdown", "icalendar"))
-print("\\n" + json.dumps({"code": code, "heavy": heavy}))
+model = "pydantic" in sys.modules or "generator.plan.model" in sys.modules
+print("\\n" + json.dumps({"code": code, "heavy": heavy, "model": model}))
 """
 
 
@@ -63,3 +64,56 @@ def test_init_does_not_import_weasyprint(tmp_path):
     assert result["code"] == 0
     assert (tmp_path / "plan.yaml").is_file()
     assert result["heavy"] == []
+
+
+def test_build_with_nothing_to_do_imports_neither_the_plan_model_nor_weasyprint(tmp_path):
+    """A build with nothing to do checks the cache before the plan model (pydantic) is imported; any input change rebuilds."""
+    picture = tmp_path / "map.png"
+    picture.write_bytes(_png((255, 0, 0)))
+    text = (ROOT / "tests" / "fixtures" / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("    country: GB\n", "    country: GB\n    directions: \"Side door, see ![map](map.png).\"\n", 1)
+    (tmp_path / "minimal.yaml").write_text(text, encoding="utf-8")
+
+    def build(*options: str) -> tuple[str, bool, list[str]]:
+        completed = subprocess.run([sys.executable, "-c", SCRIPT, "build", "minimal.yaml", "-o", "out",
+                                    "--format", "json", *options], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                                   env=_env())
+        *document, modules = completed.stdout.strip().splitlines()
+        loaded = json.loads(modules)
+        assert loaded["code"] == 0, completed.stderr
+        return json.loads("\n".join(document))["plans"][0]["status"], loaded["model"], loaded["heavy"]
+
+    assert build()[:2] == ("built", True)
+    assert "data:image/png" in (tmp_path / "out" / "minimal" / "volunteer.html").read_text(encoding="utf-8")
+    assert build() == ("unchanged", False, [])
+    (tmp_path / "minimal.yaml").touch()  # touched, not changed
+    assert build() == ("unchanged", False, [])
+    picture.write_bytes(_png((0, 0, 255)))  # the picture the guide shows
+    assert build()[0] == "built"
+    assert build("--paper", "letter")[0] == "built"  # an option
+    assert build("--paper", "letter") == ("unchanged", False, [])
+
+
+def _png(color: tuple[int, int, int]) -> bytes:
+    """A 1x1 PNG of one colour."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" + bytes(color))) \
+        + chunk(b"IEND", b"")
+
+
+def test_the_edition_option_offers_the_registry_and_refuses_the_rest():
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from generator.render.edition import EDITIONS
+
+    shown = CliRunner().invoke(main, ["build", "--help"], terminal_width=400).output
+    assert f"[{'|'.join(EDITIONS)}]" in shown
+    refused = CliRunner().invoke(main, ["build", "plan.yaml", "--edition", "brochure"])
+    assert refused.exit_code == 2 and "'brochure' is not one of" in refused.output

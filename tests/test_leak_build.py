@@ -159,3 +159,21 @@ def test_with_the_audience_lowered_the_pasted_values_build_and_show(write_plan, 
     page = next(path for path in written if path.name == "volunteer.html").read_text(encoding="utf-8")
     assert "amara@example.org" in page and "Signal: priya.23" in page and "020 7946 0204" in page
     assert "Sam Ferreira-Lindqvist" in page
+
+
+def test_a_file_searched_while_printing_is_searched_again_if_its_content_is_not_the_one_searched():
+    from pathlib import PurePosixPath
+
+    from generator.build import RenderedFile
+    from generator.errors import BuildError
+    from generator.plan.model import Audience
+    from generator.render.leaks import LeakSearch, check_leaks
+
+    plan = read_plan(EXAMPLE)
+    search = LeakSearch(plan)
+    clean = RenderedFile(PurePosixPath("volunteer.html"), b"<p>Nothing private here.</p>", Audience.volunteer, False, "html")
+    search.search(clean)
+    check_leaks(plan, [clean], None, search)
+    leaking = RenderedFile(clean.path, b"<p>Ask Signal: amara.91 if unsure.</p>", Audience.volunteer, False, "html")
+    with pytest.raises(BuildError, match="volunteer.html"):
+        check_leaks(plan, [leaking], None, search)

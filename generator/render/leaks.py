@@ -456,19 +456,44 @@ def check_output_dir(out_dir: str | Path, plan: Plan) -> dict[str, list[Leak]]:
             for name, audience in files.items() if (Path(out_dir) / name).is_file()}
 
 
-def check_leaks(plan: Plan, files: Iterable[Any], source: SourceMap | None = None) -> None:
+class LeakSearch:
+    """The leak check's search, one finished file at a time (the build searches each as it is made).
+
+    check_leaks(..., search=) then searches every file not searched yet with the same
+    content, and reports.
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self._secrets: dict[Audience, list[Secret]] = {}
+        self._found: dict[str, tuple[bytes, list[Leak]]] = {}  # path -> (the content searched, its leaks)
+
+    def search(self, item: Any) -> None:
+        """Search one RenderedFile (build.py imports this module) for the secrets of its audience."""
+        if item.audience not in self._secrets:
+            self._secrets[item.audience] = secrets_above(self.plan, item.audience)
+        secrets = self._secrets[item.audience]
+        leaks = _search(item.content, item.kind, secrets) if secrets and item.kind in ("html", "pdf") else []
+        self._found[item.path.as_posix()] = (item.content, leaks)
+
+    def leaks(self, item: Any) -> list[Leak]:
+        """The leaks in `item`, searched now unless this very content was searched already."""
+        searched = self._found.get(item.path.as_posix())
+        if searched is None or searched[0] is not item.content:
+            self.search(item)
+        return self._found[item.path.as_posix()][1]
+
+
+def check_leaks(plan: Plan, files: Iterable[Any], source: SourceMap | None = None, search: LeakSearch | None = None) -> None:
     """The build's last lock: raise on every leak in the rendered files (nothing is written then).
 
     With the plan's source positions, each leak is a Problem worded like `check`'s
     PRIVATE-PASTE and located at the paste when the value is pasted into a field the
     file's readers see, else where the value itself is written (a template printed it);
-    without them, a BuildError naming the fields.
+    without them, a BuildError naming the fields. `search`: the files searched so far.
     """
-    secrets = {audience: secrets_above(plan, audience) for audience in {item.audience for item in files}}
-    found: list[tuple[Any, Leak]] = []  # (RenderedFile, leak); build.py imports this module
-    for item in files:
-        if secrets[item.audience] and item.kind in ("html", "pdf"):
-            found += [(item, leak) for leak in _search(item.content, item.kind, secrets[item.audience])]
+    search = search or LeakSearch(plan)
+    found: list[tuple[Any, Leak]] = [(item, leak) for item in files for leak in search.leaks(item)]  # (RenderedFile, leak)
     if not found:
         return
     if source is None:

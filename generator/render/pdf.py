@@ -24,11 +24,10 @@ from generator.errors import BuildError
 from generator.paths import templates_dir
 from generator.render.assets import AssetPolicy
 from generator.render.fetcher import GuideURLFetcher, Refused
-from generator.render.paper import PAPER_SIZES
 
 PDF_VARIANT = "pdf/ua-1"
 COMMON_STYLESHEETS = ("base.css", "print.css")  # before each edition's own (EditionSpec.print_css)
-PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}  # generator.render.paper.PAPER_SIZES (not imported: it needs the plan model)
 
 
 class PrintLog(logging.Handler):
@@ -49,8 +48,8 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", stylesheets
     Raises BuildError naming the resource when the HTML refers to something the
     guide may not use (network, files outside the plan's folder, attachments).
     """
-    if paper not in PAPER_SIZES:
-        raise BuildError(f"unknown paper size `{paper}`; use one of: {', '.join(PAPER_SIZES)}")
+    if paper not in PAGE_SIZES:
+        raise BuildError(f"unknown paper size `{paper}`; use one of: {', '.join(PAGE_SIZES)}")
     fetcher = fetcher or GuideURLFetcher(policy)
     log = log if log is not None else PrintLog()
     logger = logging.getLogger("weasyprint")
@@ -83,6 +82,12 @@ def print_styles(paper: str = "a4", stylesheets: tuple[str, ...] = ()) -> tuple[
     sheets = tuple(_parsed_sheet((css_dir / name).read_text(encoding="utf-8"), css_dir.as_uri() + "/", font_config)
                    for name in (*COMMON_STYLESHEETS, *stylesheets))
     return font_config, (*sheets, _page_sheet(PAGE_SIZES[paper], font_config))
+
+
+def parse_every_stylesheet(paper: str = "a4") -> None:
+    """The common and every edition's print stylesheet parsed (and the fonts loaded), before the plan says which are needed."""
+    for path in sorted((templates_dir() / "css").glob("print-*.css")):
+        print_styles(paper, (path.name,))
 
 
 @functools.cache

@@ -315,3 +315,17 @@ def test_the_default_promises_nothing_a_team_may_not_do(plan):
     assert "Mildest first" not in responder  # the example does not say how its responses are ordered
     ordered = plan.model_copy(update={"responses_order": ResponsesOrder.mildest_first})
     assert "Mildest first." in render_html(make_edition(ordered, Audience.responder))
+
+
+def test_every_edition_of_a_right_to_left_plan_is_laid_out_right_to_left(plan):
+    from generator.render.edition import EDITIONS
+
+    arabic = with_locale(plan, "ar-EG")
+    for spec in EDITIONS.values():
+        spec = spec.for_plan(arabic)
+        for medium in ("print", "screen"):
+            html = render_html(make_edition(arabic, spec.audience, spec.name), medium=medium, template=spec.template)
+            assert re.search(r"<html lang=\"ar\" dir=\"rtl\">", html), (spec.name, medium)
+            # a phone number alone in right-to-left text would print its digit groups backwards
+            phones = re.findall(r"<a [^>]*href=\"tel:[^>]*>", html)
+            assert [tag for tag in phones if 'dir="ltr"' not in tag] == [], (spec.name, medium)

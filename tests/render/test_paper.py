@@ -1,6 +1,7 @@
 """Paper people use: page 1 answers "who do I call now", type reads at arm's length, no page is wasted."""
 
 import datetime as dt
+import subprocess
 from pathlib import Path
 
 import pypdfium2
@@ -152,15 +153,14 @@ def grid_sizes(pdf: Path, texts: list[str]) -> list[float]:
 
 
 def assert_page_one_inside_the_paper(pdf: Path) -> None:
-    """No character of page 1 runs off the paper (a right-to-left float once did)."""
-    document = pypdfium2.PdfDocument(pdf)
-    page = document[0]
-    text, width = page.get_textpage(), page.get_width()
-    outside = [text.get_text_range(index, 1) for index in range(text.count_chars())
-               if not text.get_text_range(index, 1).isspace()
-               and not (0 <= text.get_charbox(index)[0] and text.get_charbox(index)[2] <= width)]
-    document.close()
-    assert outside == [], f"off the paper on page 1: {''.join(outside)!r}"
+    """Nothing printed on page 1 runs off the paper (a right-to-left float once did): no ink at its left and right edges."""
+    pgm = subprocess.run(["pdftoppm", "-gray", "-r", "50", "-f", "1", "-l", "1", str(pdf)],
+                         check=True, capture_output=True).stdout
+    magic, width, height, _, pixels = pgm.split(maxsplit=4)
+    assert magic == b"P5"
+    width, height = int(width), int(height)
+    edges = [pixels[row * width + column] for row in range(height) for column in (0, 1, width - 2, width - 1)]
+    assert min(edges) > 200, f"{pdf.name}: something printed at the paper's edge on page 1"
 
 
 def assert_cover_on_page_one(pdf: Path, plan_path: Path, audience: Audience) -> None:
@@ -246,6 +246,15 @@ def test_a_bigger_team_and_rota_continue_on_page_two_cleanly(write_plan, tmp_pat
         row = squash(f"{FIRST[n]} Montgomery-Vasquez{n} (they/them) {'Lead' if n < 2 else 'Responder'} "
                      + phone_display(f"+4420794602{n:02d}", "GB"))
         assert sum(row in page for page in pages[:3]) == 1, f"row {n} is split or missing"
+
+
+def test_the_printed_sheets_stay_on_the_paper_right_to_left(write_plan, tmp_path):
+    path = write_plan(team_and_rota(12, 3, 3, "ar-EG"))
+    written = build_plan(path, tmp_path / "out", editions=["desk", "cards", "poster", "report-form"])
+    pdfs = [p for p in written if p.suffix == ".pdf"]
+    assert {p.name for p in pdfs} >= {"desk.pdf", "cards.pdf", "poster.pdf"}
+    for pdf in pdfs:
+        assert_page_one_inside_the_paper(pdf)
 
 
 def test_the_running_header_names_the_edition_and_sheets_have_none(printed, tmp_path):
