@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -414,12 +415,24 @@ def serve(repeats: int, work: Path) -> dict:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", str(plan), "--port", str(port)],
-                               cwd=work, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               cwd=work, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    tokens: list[str] = []
+    said: list[str] = []
+
+    def read_address() -> None:  # serve prints its address with this run's token; without it every page is 403
+        for line in process.stdout or ():
+            said.append(line)
+            if not tokens and (found := re.search(r"[?&]token=([\w-]+)", line)):
+                tokens.append(found.group(1))
+
+    threading.Thread(target=read_address, daemon=True).start()
 
     def get(path: str) -> str:
+        if not tokens:
+            return ""
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            connection.request("GET", path)
+            connection.request("GET", path, headers={"Cookie": f"preview-token-{port}={tokens[0]}"})
             body = connection.getresponse().read().decode()
             connection.close()
             return body
@@ -432,7 +445,7 @@ def serve(repeats: int, work: Path) -> dict:
         started = time.perf_counter()
         while "Volunteer guide" not in get("/volunteer.html"):
             if time.perf_counter() - started > 60 or process.poll() is not None:
-                raise SystemExit("serve did not start within 60 s")
+                raise SystemExit("serve did not start within 60 s; it said:\n" + "".join(said[-20:]))
             time.sleep(0.05)
         from generator.serve import POLL_MS
 

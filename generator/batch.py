@@ -100,8 +100,9 @@ def run_job(job: Job) -> Result:
     started = time.perf_counter()
     _take_context(job)
     try:
-        if is_current(job):
-            return Result(job.plan, UNCHANGED, _recorded_files(job), time.perf_counter() - started)
+        if is_current(job):  # the plan's warnings as its build recorded them: unchanged is not "now clean"
+            files, recorded = _recorded(job)
+            return Result(job.plan, UNCHANGED, files, time.perf_counter() - started, recorded)
         warnings: list[Problem] = []
         files = _build(job, warnings.append)  # writes the cache record with the guides, as one set
         return Result(job.plan, BUILT, files, time.perf_counter() - started, warnings)
@@ -123,11 +124,13 @@ def _take_context(job: Job) -> None:
             os.environ[name] = value
 
 
-def _recorded_files(job: Job) -> list[Path]:
+def _recorded(job: Job) -> tuple[list[Path], list[Problem]]:
     from generator import cache
 
     record = cache.read_record(job.out_dir)
-    return [job.out_dir / name for name in sorted(record.outputs)] if record else []
+    if record is None:
+        return [], []
+    return [job.out_dir / name for name in sorted(record.outputs)], record.warnings
 
 
 def _build(job: Job, warn: Callable[[Problem], None], on_edition: Callable[[EditionPrint], None] | None = None) -> list[Path]:
@@ -184,7 +187,8 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_result: Callable[[Result], No
         except Exception:
             current = False
         if current:
-            done(index, Result(job.plan, UNCHANGED, _recorded_files(job), 0.0))
+            files, warnings = _recorded(job)
+            done(index, Result(job.plan, UNCHANGED, files, 0.0, warnings))
         else:
             pending.append((index, job))
     if len(pending) == 1:

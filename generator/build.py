@@ -122,7 +122,14 @@ def build_into(
         check_passphrase(passphrase)
     # Hashed before it is read: an edit saved during the build makes the record stale, never wrong.
     plan_digest = cache.fingerprint_plan(path)
-    plan, source, draft = checked_plan(path, on_warning)
+    warnings: list[Problem] = []
+
+    def warned(problem: Problem) -> None:
+        warnings.append(problem)
+        if on_warning:
+            on_warning(problem)
+
+    plan, source, draft = checked_plan(path, warned)
     specs = select_editions(editions)
     paper_size = paper or default_paper(plan)
     if paper_size not in PAPER_SIZES:
@@ -159,7 +166,7 @@ def build_into(
             check_leaks(plan, [lock_screen(item) for item in files if item.private and item.kind == "html"], source)
         print_ = cache.fingerprint(path, cache_options, uses=policy.used, plan_digest=plan_digest)
         record = cache.record_bytes(print_, {item.path.as_posix(): hashlib.sha256(item.content).hexdigest() for item in files},
-                                    printed)
+                                    printed, warnings)
         # A sealed set carries over nothing earlier from private/ (calendars an unsealed build left in clear).
         responder = "responder" in {spec.name for spec in specs}
         return output.commit(files, record, replaces_rota=responder, drops_private=sealed and responder)
@@ -351,8 +358,8 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     """
     policy = policy or AssetPolicy(plan_path.parent, templates_dir())
     source_date = source_date_epoch()
-    # rows whose level the plan sets take it now; a row with nothing to print (no report form) is dropped
-    specs = [spec.for_plan(plan) for spec in specs if not spec.level_from or getattr(plan, spec.level_from)]
+    # rows whose level the plan sets take it now; a row with nothing to print (no report form, no venue for a desk sheet) is dropped
+    specs = [spec.for_plan(plan) for spec in specs if spec.exists_for(plan)]
     prints: dict[str, str] = {}
     finished: dict[PurePosixPath, RenderedFile] = {}
 

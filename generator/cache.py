@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import generator
+from generator.errors import Problem
 from generator.files import sha256_regular
 from generator.paths import templates_dir
 
@@ -209,6 +210,7 @@ class Record:
     outputs: dict[str, str] = field(default_factory=dict)  # path relative to the output folder -> sha256
     uses: list[str] = field(default_factory=list)  # the files of the plan's folder the renderer read
     editions: dict[str, EditionPrint] = field(default_factory=dict)  # edition name -> its PDF
+    warnings: list[Problem] = field(default_factory=list)  # what check said of the plan, told again when unchanged
 
 
 def record_path(out_dir: Path) -> Path:
@@ -228,7 +230,20 @@ def read_record(out_dir: Path) -> Record | None:
     if not isinstance(key, str) or not isinstance(outputs, dict) or not isinstance(files, dict):
         return None
     uses = sorted(str(name)[len("uses:"):] for name in files if str(name).startswith("uses:"))
-    return Record(key, {str(k): str(v) for k, v in outputs.items()}, uses, _editions(data.get("editions")))
+    return Record(key, {str(k): str(v) for k, v in outputs.items()}, uses, _editions(data.get("editions")),
+                  _warnings(data.get("warnings")))
+
+
+def _warnings(data: object) -> list[Problem]:
+    found = []
+    for entry in data if isinstance(data, list) else []:
+        try:
+            fields = dict(entry)
+            where = str(fields.pop("path", ""))
+            found.append(Problem(**fields, path=tuple(where.split(".")) if where else ()))
+        except (TypeError, AttributeError):  # a record written by another version: tell nothing rather than fail
+            continue
+    return found
 
 
 def _editions(data: object) -> dict[str, EditionPrint]:
@@ -276,11 +291,13 @@ def _sealed_open_with(out_dir: Path, record: Record, passphrase: str) -> bool:
     return True
 
 
-def record_bytes(print_: Fingerprint, outputs: Mapping[str, str], editions: Iterable[EditionPrint] = ()) -> bytes:
+def record_bytes(print_: Fingerprint, outputs: Mapping[str, str], editions: Iterable[EditionPrint] = (),
+                 warnings: Iterable[Problem] = ()) -> bytes:
     """The text of .build.json: the fingerprint, the SHA-256 of every file written (relative name -> digest),
-    and from what each PDF was printed."""
+    from what each PDF was printed, and the plan's warnings."""
     data = {"format": RECORD_FORMAT, **print_.as_json(), "outputs": dict(sorted(outputs.items())),
-            "editions": {edition.name: edition.as_json() for edition in editions}}
+            "editions": {edition.name: edition.as_json() for edition in editions},
+            "warnings": [warning.as_json() for warning in warnings]}
     return (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 

@@ -229,3 +229,16 @@ def test_a_dangling_id_is_reported_together_with_a_type_error(tmp_path):
     assert "is not a valid phone number" in result.output
     assert "`amaraa` is not a known responder id" in result.output
     assert "2 errors" in result.output
+
+
+def test_an_unchanged_build_tells_the_plans_warnings_again(one_warning, tmp_path):
+    """Nothing to rebuild is not "the plan is now clean": the warnings its build recorded are printed again."""
+    warning = f"{MINIMAL}:3:1: warning: only two responders; three to five work better [TEAM-SIZE]"
+    first = run("build", MINIMAL, "-o", str(tmp_path), "--edition", "public")
+    assert first.exit_code == 0 and warning in first.stdout.splitlines()
+    again = run("build", MINIMAL, "-o", str(tmp_path), "--edition", "public")
+    assert again.exit_code == 0 and "1 unchanged" in again.output
+    assert warning in again.stdout.splitlines()
+    as_json = json.loads(run("build", MINIMAL, "-o", str(tmp_path), "--edition", "public", "--format", "json").stdout)
+    [plan] = as_json["plans"]
+    assert plan["status"] == "unchanged" and [p["rule"] for p in plan["problems"]] == ["TEAM-SIZE"]

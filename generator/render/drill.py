@@ -171,6 +171,8 @@ def _checklist(guide: Guide) -> list[ChecklistRow]:
         leads = [scenario.title for scenario in plan.scenarios
                  if responder.id in scenario.escalate_to
                  or (responder.role is ResponderRole.lead and lead_roles & set(scenario.escalate_to))]
+        if len(plan.scenarios) > 1 and len(leads) == len(plan.scenarios):  # a lead by role: not every title again
+            leads = [guide.t.text("drill.checklist.all-scenarios", "Every scenario")]
         rows.append(ChecklistRow(responder, guide.role_word(responder), _shifts(guide, responder), leads))
     return rows
 

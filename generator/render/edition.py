@@ -41,6 +41,11 @@ class EditionSpec:
     formats: tuple[str, ...] = ("pdf", "html")  # a printed-only output (a desk sheet, cards) says ("pdf",)
     level_from: str | None = None  # a plan field whose audience sets this edition's (the report form's)
     print_css: tuple[str, ...] = ()  # its own print stylesheets in templates/css, after base.css and print.css
+    needs: str | None = None  # a plan field that must hold something for this edition to exist (the desk sheet's venues)
+
+    def exists_for(self, plan: Plan) -> bool:
+        """Whether the plan has what this edition prints: a report form for the form, a venue for the desk sheet."""
+        return all(getattr(plan, needed) for needed in (self.level_from, self.needs) if needed)
 
     def for_plan(self, plan: Plan) -> EditionSpec:
         """This row with its audience (and privacy) taken from the plan when `level_from` says so."""
@@ -65,7 +70,7 @@ EDITIONS: dict[str, EditionSpec] = {
         EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder", private=True,
                     sealable=True, print_css=("print-guide.css",)),
         EditionSpec("desk", Audience.volunteer, "Desk sheet", "desk.html.j2", "desk", private=False, formats=("pdf",),
-                    print_css=("print-desk.css",)),
+                    print_css=("print-desk.css",), needs="venues"),
         EditionSpec("cards", Audience.public, "Badge cards", "cards.html.j2", "cards", private=False, formats=("pdf",),
                     print_css=("print-cards.css",)),
         EditionSpec("poster", Audience.public, "Poster", "poster.html.j2", "poster", private=False, formats=("pdf",),

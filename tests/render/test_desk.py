@@ -73,12 +73,21 @@ def test_cards_carry_the_hotline_the_email_and_a_qr_code_to_the_form(tmp_path):
     assert all(squash(r.name) not in squash(text) for r in plan.responders)  # nothing personal on a public card
 
 
-def test_without_a_rota_the_desk_sheet_and_the_report_form_send_people_to_the_team(tmp_path):
-    plan_path = ROOT / "plans" / "foundation-team.yaml"
-    assert not read_plan(plan_path).rota
-    written = build_plan(plan_path, tmp_path, editions=["desk", "report-form"])
+def test_without_a_rota_the_desk_sheet_and_the_report_form_send_people_to_the_team(tmp_path, write_plan):
+    without_rota = write_plan(lambda data: data.pop("rota"), name="no-rota")
+    foundation = ROOT / "plans" / "foundation-team.yaml"  # no rota and no venue: a report form, no desk sheet
+    assert not read_plan(foundation).rota and not read_plan(foundation).venues
+    written = build_plan(without_rota, tmp_path, editions=["desk"]) + build_plan(foundation, tmp_path, editions=["desk", "report-form"])
     assert sorted(p.name for p in written) == ["desk.pdf", "report-form.pdf"]
     for pdf in written:
         text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
         assert "on call" not in text.lower(), pdf.name
         assert "the response team" in text.lower(), pdf.name
+
+
+def test_a_plan_without_a_venue_has_no_desk_sheet(tmp_path):
+    """An online community has no info desk: `build` writes no desk.pdf for it, and nothing else goes missing."""
+    written = build_plan(ROOT / "plans" / "online-community.yaml", tmp_path)
+    names = {p.relative_to(tmp_path / "online-community").as_posix() for p in written}
+    assert "desk.pdf" not in names
+    assert {"public.pdf", "volunteer.pdf", "cards.pdf", "poster.pdf", "private/responder.pdf"} <= names

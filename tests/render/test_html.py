@@ -53,6 +53,15 @@ def test_golden(pages, edition, update_golden):
     _compare_with_golden(GOLDEN / f"{edition}.html", pages[edition], update_golden)
 
 
+@pytest.mark.parametrize("edition", [name for name, spec in EDITIONS.items() if "html" not in spec.formats])
+def test_golden_printed_only(plan, edition, update_golden):
+    """The editions printed only (desk sheet, cards, poster, report form, drill kit): their print HTML, byte for byte."""
+    spec = EDITIONS[edition].for_plan(plan)
+    policy = AssetPolicy(EXAMPLE.parent, templates_dir())
+    html = render_html(make_edition(plan, spec.audience, spec.name), medium="print", policy=policy, template=spec.template)
+    _compare_with_golden(GOLDEN / f"{edition}.print.html", html, update_golden)
+
+
 def test_golden_calendars(plan, update_golden):
     """Each responder's rota calendar (private/rota-ID.ics), byte for byte."""
     calendars = rota_calendars(plan)

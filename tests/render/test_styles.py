@@ -31,7 +31,7 @@ def print_pages(name: str) -> tuple[cssselect2.ElementWrapper, ...]:
     plans.append((PLANS[0], first.model_copy(update={"event": first.event.model_copy(update={"locale": "ar-EG"})})))
     for path, plan in plans:
         spec = EDITIONS[name].for_plan(plan)
-        if spec.level_from and not getattr(plan, spec.level_from):
+        if not spec.exists_for(plan):
             continue
         html = render_html(make_edition(plan, spec.audience, spec.name), medium="print", template=spec.template,
                            policy=AssetPolicy(path.parent, templates_dir()))
