@@ -178,8 +178,7 @@ def print_html(work: Path, plan_path: Path) -> tuple[dict[str, Path], str, str, 
     from generator.build import checked_plan, render_editions, select_editions
     from generator.paths import templates_dir
     from generator.render.assets import AssetPolicy
-    from generator.render.paper import default_paper
-    from generator.render.pdf import PAGE_SIZES
+    from generator.render.paper import PAGE_SIZES, default_paper
 
     plan, _, draft = checked_plan(plan_path)
     paper = default_paper(plan)

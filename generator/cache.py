@@ -238,10 +238,8 @@ def _warnings(data: object) -> list[Problem]:
     found = []
     for entry in data if isinstance(data, list) else []:
         try:
-            fields = dict(entry)
-            where = str(fields.pop("path", ""))
-            found.append(Problem(**fields, path=tuple(where.split(".")) if where else ()))
-        except (TypeError, AttributeError):  # a record written by another version: tell nothing rather than fail
+            found.append(Problem.from_json(entry))
+        except (TypeError, ValueError):  # a record written by another version: tell nothing rather than fail
             continue
     return found
 

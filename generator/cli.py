@@ -17,6 +17,7 @@ import click
 
 from generator import __version__
 from generator.errors import FileError, Problem, UserError, internal_error
+from generator.render.paper import PAPER_SIZES
 
 if TYPE_CHECKING:
     from generator.batch import Result
@@ -135,7 +136,7 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
               show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
 @click.option("--edition", "editions", type=EditionChoice(), multiple=True,
               help="Build only this edition (repeatable). Default: all.")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+@click.option("--paper", type=click.Choice(PAPER_SIZES), default=None,
               help="Paper size. Default: the usual one in the venue's country (letter in the US, Canada, Mexico...).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Plans built at once, each in its own process. Default: one per core.")
@@ -254,7 +255,7 @@ def _print_results(results: list[Result], seconds: float, sealed: bool = False) 
               help="volunteer: a kit for the volunteer briefing, from the scenarios marked for volunteers only.")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the kit; each plan gets DIR/NAME/.")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+@click.option("--paper", type=click.Choice(PAPER_SIZES), default=None,
               help="Paper size. Default: the usual one in the venue's country.")
 def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, paper: str | None) -> int:
     """Print a tabletop drill kit from the plan's scenarios.

@@ -55,6 +55,13 @@ class Problem:
         data["path"] = ".".join(str(p) for p in self.path)
         return data
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Problem:
+        """The problem as_json() wrote (its path's parts come back as text)."""
+        fields = dict(data)
+        where = str(fields.pop("path", ""))
+        return cls(**fields, path=tuple(where.split(".")) if where else ())
+
 
 class UserError(Exception):
     """Something the user can fix. Carries problems, or one message whose place is not known here."""

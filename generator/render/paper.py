@@ -1,13 +1,20 @@
-"""Paper: the sizes a guide prints on, and which one a plan gets by default."""
+"""Paper: the sizes a guide prints on, and which one a plan gets by default.
+
+Imports nothing heavy at first (the plan model only when a default is asked for), so the
+command line and the print workers can read the sizes without loading pydantic.
+"""
 
 from __future__ import annotations
 
-from generator.plan.model import Plan
-from generator.render.words import plan_localizer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.plan.model import Plan
 
 # Where US Letter is the usual paper (CLDR's paper-size data); A4 everywhere else.
 LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "BZ", "CL", "CO", "CR", "GT", "NI", "PA", "PR", "SV", "VE"})
-PAPER_SIZES = ("a4", "letter")
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}  # each paper's CSS page size
+PAPER_SIZES = tuple(PAGE_SIZES)
 # The poster prints one size up in the same family: A3 beside A4, tabloid (11 x 17 in) beside letter.
 # (CSS page size, page width and height in mm)
 POSTER_SIZES = {"a4": ("A3", 297.0, 420.0), "letter": ("11in 17in", 279.4, 431.8)}
@@ -18,5 +25,7 @@ def default_paper(plan: Plan) -> str:
 
     The locale's country decides (en-US at a venue abroad still prints on letter); else the venue's.
     """
+    from generator.render.words import plan_localizer
+
     territory = plan_localizer(plan).territory
     return "letter" if (territory or plan.region) in LETTER_COUNTRIES else "a4"

@@ -24,10 +24,10 @@ from generator.errors import BuildError
 from generator.paths import templates_dir
 from generator.render.assets import AssetPolicy
 from generator.render.fetcher import GuideURLFetcher, Refused
+from generator.render.paper import PAGE_SIZES
 
 PDF_VARIANT = "pdf/ua-1"
 COMMON_STYLESHEETS = ("base.css", "print.css")  # before each edition's own (EditionSpec.print_css)
-PAGE_SIZES = {"a4": "A4", "letter": "letter"}  # generator.render.paper.PAPER_SIZES (not imported: it needs the plan model)
 
 
 class PrintLog(logging.Handler):
