@@ -281,3 +281,27 @@ def test_on_paper_the_volunteer_chain_points_to_the_cover(printed):
     text = " ".join(page[0] for page in page_facts(printed["complete-conference"]["volunteer.pdf"]))
     assert squash("(see \u201cWho to call, by day\u201d on page 1)") in squash(text)
     assert "wholeadsoneachday" not in squash(text)
+
+
+def item_pages(pages: list[str], items: list[str]) -> list[int]:
+    """The page (0-based) on which each list item's first words are printed."""
+    found = []
+    for item in items:
+        start = squash(item.replace("*", "").replace("`", ""))[:24]
+        found.append(next(number for number, text in enumerate(pages) if start in squash(text)))
+    return found
+
+
+def test_a_list_of_when_someone_reports_goes_overleaf_only_between_two_items(printed):
+    """Its heading and at least two items on each page; never one item left alone under it."""
+    split = 0
+    for plan_path in PLANS:
+        taking = read_plan(plan_path).taking_reports
+        for pdf in printed[plan_path.stem].values():
+            pages = [text for text, _, _ in page_facts(pdf)]
+            for items in (taking.ask, taking.do, taking.do_not):
+                on_page = item_pages(pages, items)
+                for page in set(on_page):
+                    assert on_page.count(page) >= min(2, len(items)), f"{pdf.name}: {items} on pages {on_page}"
+                split += len(set(on_page)) > 1
+    assert split, "no example splits a list across pages: the rule is not exercised"
