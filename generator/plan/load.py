@@ -170,7 +170,7 @@ def load_text(text: str, name: str = "<plan>", keep_going: bool = False) -> Load
                     f"a plan must be made of `key: value` lines such as `format: 1` and `event:`, but this file holds {found}")
     builder = _Builder(SourceMap(name, text=text), text)
     data = builder.build(node, ())
-    if builder.problems and not keep_going:
+    if builder.problems and (not keep_going or data is None):  # None: a tag refused the whole plan
         raise PlanError(builder.problems)
     return LoadedPlan(data, builder.source, builder.problems)
 

@@ -255,6 +255,15 @@ def test_tags_are_refused(text):
     assert len(found) == 1 and "is not allowed in a plan" in found[0]
 
 
+@pytest.mark.parametrize("text", ["!!python/object:os.system\nformat: 1\n", "!!omap\nformat: 1\n"])
+def test_a_tag_on_the_whole_plan_is_refused_even_when_going_on(text):
+    """keep_going (check and build) returns problems in single values, but without a plan there is nothing to go on with."""
+    with pytest.raises(PlanError) as caught:
+        load_text(text, "p.yaml", keep_going=True)
+    assert [(p.line, p.column) for p in caught.value.problems] == [(1, 1)]
+    assert "is not allowed in a plan" in caught.value.problems[0].message
+
+
 def test_merge_keys_are_refused():
     assert problems("a: &a {x: 1}\nb:\n  <<: *a\n  y: 2\n") == ["3:3: merge keys (`<<:`) are not supported; write the values out"]
 
