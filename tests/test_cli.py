@@ -79,6 +79,17 @@ def test_check_missing_file_is_a_plan_error_not_a_crash(tmp_path):
     assert result.stdout == f"{missing}:1:1: error: cannot read the plan: No such file or directory\n"
 
 
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_plan_that_is_a_symlink_loop_is_a_plan_error_not_a_crash(tmp_path, command):
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    plan = str(tmp_path / "a.yaml")
+    result = run(command, plan, *(["-o", str(tmp_path / "out")] if command == "build" else []))
+    assert result.exit_code == 1, result.output
+    assert f"{plan}:1:1: error: cannot read the plan: Too many levels of symbolic links\n" in result.output
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(
     "args",
     [["check"], ["check", "--format", "xml", GOOD], ["check", "--no-such-option", GOOD], ["check", "docs"], ["no-such-command"]],

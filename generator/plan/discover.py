@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,7 +21,7 @@ def collect_plans(paths: Iterable[Path]) -> list[Path]:
         else:
             found = [path]
         for plan in found:
-            key = plan.resolve()
+            key = Path(os.path.realpath(plan))  # unlike Path.resolve(), never raises on a symlink loop: reading it says what is wrong
             if key not in seen:
                 seen.add(key)
                 plans.append(plan)
