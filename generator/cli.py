@@ -91,7 +91,7 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("plans", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="json for scripts and editors.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(plans: tuple[Path, ...], output_format: str, strict: bool) -> int:
@@ -131,7 +131,7 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
 
 
 @main.command()
-@click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("plans", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
 @click.option("--edition", "editions", type=EditionChoice(), multiple=True,
@@ -248,7 +248,7 @@ def _print_results(results: list[Result], seconds: float, sealed: bool = False) 
 
 
 @main.command()
-@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("plan", type=click.Path(dir_okay=False, readable=False, path_type=Path))
 @click.option("--scenario", "scenarios", multiple=True, metavar="ID",
               help="Only this scenario (repeatable, in the order given). Default: every scenario the kit's readers may see.")
 @click.option("--audience", type=click.Choice(["responder", "volunteer"]), default="responder", show_default=True,
@@ -387,7 +387,7 @@ def init(path: Path | None, team: str) -> None:
 
 
 @main.command()
-@click.argument("plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("plan", type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=8800, show_default=True, help="0 picks a free port.")
 @click.option("--pdf", is_flag=True, help="Also print the PDFs on every save (slower). Without it, /pdf/NAME.pdf prints on request.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -87,6 +89,39 @@ def test_a_plan_that_is_a_symlink_loop_is_a_plan_error_not_a_crash(tmp_path, com
     result = run(command, plan, *(["-o", str(tmp_path / "out")] if command == "build" else []))
     assert result.exit_code == 1, result.output
     assert f"{plan}:1:1: error: cannot read the plan: Too many levels of symbolic links\n" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def as_a_user_without_permissions() -> list[str]:
+    """A prefix that runs a command bound by file permissions (root is not, unless it drops the capabilities that skip them)."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: file permissions cannot be tested")
+    caps = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}"]
+
+
+@pytest.mark.parametrize("unreadable", ["plan", "folder"])
+def test_a_plan_or_folder_the_user_may_not_read_is_said_so_with_exit_1(tmp_path, unreadable):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    plan = folder / "event.yaml"
+    plan.write_bytes((ROOT / MINIMAL).read_bytes())
+    (plan if unreadable == "plan" else folder).chmod(0)
+    try:
+        for command in ("check", "build"):
+            done = subprocess.run([*as_a_user_without_permissions(), sys.executable, "-m", "generator.cli", command, str(plan), str(folder),
+                                   *(["-o", str(tmp_path / "out")] if command == "build" else [])],
+                                  cwd=ROOT, capture_output=True, text=True, timeout=60)
+            assert done.returncode == 1, done.stderr
+            assert "Traceback" not in done.stderr and "may not write" not in done.stderr + done.stdout
+            if unreadable == "plan":
+                assert f"{plan}:1:1: error: cannot read the plan: Permission denied\n" in done.stdout + done.stderr
+            else:
+                assert f"{folder}: error: cannot read this folder of plans: Permission denied\n" in done.stderr
+    finally:
+        (plan if unreadable == "plan" else folder).chmod(0o755)
     assert not (tmp_path / "out").exists()
 
 
