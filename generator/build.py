@@ -469,7 +469,7 @@ class OutputSet:
         self._made: list[Path] = []
 
     def __enter__(self) -> Self:
-        with _file_errors():
+        with _file_errors(self.target):
             self._made = _make_folders(self.target.parent)
             remove_leftovers(self.target)
             os.mkdir(self.staging)  # 0777 less the umask, like any folder the user makes
@@ -491,7 +491,7 @@ class OutputSet:
         `record` None keeps the earlier record (the drill command adds a kit to a built set);
         `drops_private` carries over nothing earlier from private/ (a sealed set).
         """
-        with _file_errors():
+        with _file_errors(self.target):
             self._fill(files, record, replaces_rota, drops_private)
             _swap(self.staging, self.target)
         self._made = []
@@ -637,14 +637,20 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 class _file_errors:
-    """OS errors while writing the output become FileError (PATH: error: MESSAGE), the user's to fix."""
+    """OS errors while writing the output become FileError (PATH: error: MESSAGE), the user's to fix.
+
+    An error without a file name (a write() on a full disk) is said of TARGET, the folder being written.
+    """
+
+    def __init__(self, target: Path):
+        self.target = target
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _tb: object) -> None:
         if isinstance(error, OSError) and not isinstance(error, FileError):
-            raise FileError.from_os_error(error) from None
+            raise FileError.from_os_error(error, str(self.target)) from None
 
 
 def exposed_to_git(out_dir: str | Path) -> bool:

@@ -3,6 +3,7 @@ checked before anything is rendered, and the earlier guides really are unchanged
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -91,9 +92,26 @@ def test_a_full_disk_is_a_plain_error_and_the_earlier_guides_stay(tmp_path):
     after = f"{hashes} > {tmp_path}/after.txt; ls -a {disk}/out > {tmp_path}/listing.txt"
     output = build_on_tmpfs(tmp_path, "size=3m", prepare, after)
     assert "exit=1" in output, output
-    assert ": error: the disk is full (no space left on device)" in output
+    assert f"{disk / 'out' / 'meetup'}: error: the disk is full (no space left on device)" in output
     assert "internal error" not in output and "Traceback" not in output
     assert "not built; earlier guides are unchanged" in output
     before, after_build = (tmp_path / "before.txt").read_text(), (tmp_path / "after.txt").read_text()
     assert "./meetup/volunteer.pdf" in before and after_build == before
     assert (tmp_path / "listing.txt").read_text().split() == [".", "..", "meetup"]  # no unfinished set left beside the guides
+
+
+def test_a_full_disk_names_the_plans_output_folder(tmp_path, monkeypatch):
+    out = tmp_path / "output"
+    plan = plan_in(tmp_path)
+    first = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--edition", "public"])
+    assert first.exit_code == 0, first.output
+    before = snapshot(out)
+
+    def full(path, content, mode):
+        raise OSError(errno.ENOSPC, "No space left on device")  # what a write() says: no file name
+    monkeypatch.setattr(build_module, "_write_file", full)
+    result = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--edition", "public", "--force"])
+    assert result.exit_code == 1, result.output
+    assert f"{out / 'meetup'}: error: the disk is full (no space left on device)" in result.output
+    assert snapshot(out) == before
+    assert [p.name for p in out.iterdir()] == ["meetup"]
