@@ -470,6 +470,8 @@ class OutputSet:
 
     def __enter__(self) -> Self:
         with _file_errors(self.target):
+            if self.target.exists() and not self.target.is_dir():  # a file of the user's: never swapped away
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(self.target))
             self._made = _make_folders(self.target.parent)
             remove_leftovers(self.target)
             os.mkdir(self.staging)  # 0777 less the umask, like any folder the user makes

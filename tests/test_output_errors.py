@@ -100,6 +100,20 @@ def test_a_full_disk_is_a_plain_error_and_the_earlier_guides_stay(tmp_path):
     assert (tmp_path / "listing.txt").read_text().split() == [".", "..", "meetup"]  # no unfinished set left beside the guides
 
 
+def test_a_file_where_the_plans_guides_go_is_refused_and_left_as_it_is(tmp_path, monkeypatch):
+    rendered = []
+    monkeypatch.setattr(build_module, "render_editions", lambda *args, **kwargs: rendered.append(args) or [])
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / "meetup").write_text("the user's own notes")
+    result = CliRunner().invoke(main, ["build", str(plan_in(tmp_path)), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert f"{out / 'meetup'}: error: a file is in the way where a folder is needed" in result.output
+    assert rendered == []
+    assert [p.name for p in out.iterdir()] == ["meetup"]  # not swapped away under a hidden name
+    assert (out / "meetup").read_text() == "the user's own notes"
+
+
 def test_a_full_disk_names_the_plans_output_folder(tmp_path, monkeypatch):
     out = tmp_path / "output"
     plan = plan_in(tmp_path)
