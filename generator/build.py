@@ -210,12 +210,12 @@ def build_drill(
     spec = drill_spec(audience)
     chosen = drill_scenarios(plan, list(scenarios), audience)
     paper = paper or default_paper(plan)
-    try:
-        files = render_editions(plan.model_copy(update={"scenarios": chosen}), path, [spec], paper, draft=draft)
-    except RefusedResource as refused:
-        raise PlanError([locate_refusal(path, refused)]) from None
-    check_leaks(plan, files, source)  # secrets from the whole plan, not only the chosen scenarios
-    with OutputSet(Path(out_dir) / path.stem) as output:
+    with OutputSet(Path(out_dir) / path.stem) as output:  # made before rendering, as for a build
+        try:
+            files = render_editions(plan.model_copy(update={"scenarios": chosen}), path, [spec], paper, draft=draft)
+        except RefusedResource as refused:
+            raise PlanError([locate_refusal(path, refused)]) from None
+        check_leaks(plan, files, source)  # secrets from the whole plan, not only the chosen scenarios
         return output.commit(files, None, replaces_rota=False)
 
 

@@ -132,7 +132,7 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
 
 @main.command()
 @click.argument("plans", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
 @click.option("--edition", "editions", type=EditionChoice(), multiple=True,
               help="Build only this edition (repeatable). Default: all.")
@@ -253,7 +253,7 @@ def _print_results(results: list[Result], seconds: float, sealed: bool = False) 
               help="Only this scenario (repeatable, in the order given). Default: every scenario the kit's readers may see.")
 @click.option("--audience", type=click.Choice(["responder", "volunteer"]), default="responder", show_default=True,
               help="volunteer: a kit for the volunteer briefing, from the scenarios marked for volunteers only.")
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the kit; each plan gets DIR/NAME/.")
 @click.option("--paper", type=click.Choice(PAPER_SIZES), default=None,
               help="Paper size. Default: the usual one in the venue's country.")

@@ -100,6 +100,20 @@ def test_a_full_disk_is_a_plain_error_and_the_earlier_guides_stay(tmp_path):
     assert (tmp_path / "listing.txt").read_text().split() == [".", "..", "meetup"]  # no unfinished set left beside the guides
 
 
+def test_an_output_folder_that_is_a_file_is_a_plain_error_with_exit_1(tmp_path, monkeypatch):
+    rendered = []
+    monkeypatch.setattr(build_module, "render_editions", lambda *args, **kwargs: rendered.append(args) or [])
+    plan = plan_in(tmp_path)
+    (tmp_path / "output").write_text("a file where the output folder should be")
+    for command in (["build", str(plan)], ["drill", str(plan)]):
+        result = CliRunner().invoke(main, [*command, "-o", str(tmp_path / "output")])
+        assert result.exit_code == 1, result.output
+        assert f"{tmp_path / 'output'}: error: a file is in the way where a folder is needed" in result.output
+        assert "Usage:" not in result.output
+    assert rendered == []
+    assert (tmp_path / "output").read_text() == "a file where the output folder should be"
+
+
 def test_a_file_where_the_plans_guides_go_is_refused_and_left_as_it_is(tmp_path, monkeypatch):
     rendered = []
     monkeypatch.setattr(build_module, "render_editions", lambda *args, **kwargs: rendered.append(args) or [])
