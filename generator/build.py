@@ -469,7 +469,7 @@ class OutputSet:
         self._made: list[Path] = []
 
     def __enter__(self) -> Self:
-        with _file_errors(self.target):
+        with _file_errors(self.target, self.staging):
             if self.target.exists() and not self.target.is_dir():  # a file of the user's: never swapped away
                 raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(self.target))
             self._made = _make_folders(self.target.parent)
@@ -493,7 +493,7 @@ class OutputSet:
         `record` None keeps the earlier record (the drill command adds a kit to a built set);
         `drops_private` carries over nothing earlier from private/ (a sealed set).
         """
-        with _file_errors(self.target):
+        with _file_errors(self.target, self.staging):
             self._fill(files, record, replaces_rota, drops_private)
             _swap(self.staging, self.target)
         self._made = []
@@ -644,15 +644,20 @@ class _file_errors:
     An error without a file name (a write() on a full disk) is said of TARGET, the folder being written.
     """
 
-    def __init__(self, target: Path):
+    def __init__(self, target: Path, staging: Path):
         self.target = target
+        self.staging = staging
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _tb: object) -> None:
         if isinstance(error, OSError) and not isinstance(error, FileError):
-            raise FileError.from_os_error(error, str(self.target)) from None
+            named = Path(os.fsdecode(error.filename)) if error.filename is not None else self.target
+            if named.is_relative_to(self.staging):  # the hidden set being made: the user knows it as TARGET
+                named = self.target / named.relative_to(self.staging)
+            error.filename = str(named)
+            raise FileError.from_os_error(error) from None
 
 
 def exposed_to_git(out_dir: str | Path) -> bool:

@@ -143,3 +143,14 @@ def test_a_full_disk_names_the_plans_output_folder(tmp_path, monkeypatch):
     assert f"{out / 'meetup'}: error: the disk is full (no space left on device)" in result.output
     assert snapshot(out) == before
     assert [p.name for p in out.iterdir()] == ["meetup"]
+
+
+def test_a_refused_write_names_the_guides_folder_not_the_hidden_set_being_made(tmp_path, monkeypatch):
+    def refused(path, content, mode):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+    monkeypatch.setattr(build_module, "_write_file", refused)
+    out = tmp_path / "output"
+    result = CliRunner().invoke(main, ["build", str(plan_in(tmp_path)), "-o", str(out), "--edition", "public"])
+    assert result.exit_code == 1, result.output
+    assert f"{out / 'meetup'}/public" in result.output and ": error: permission denied" in result.output
+    assert ".new" not in result.output
