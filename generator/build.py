@@ -319,7 +319,9 @@ def locate_refusal(path: Path, refused: RefusedResource) -> Problem:
         text = read_regular(path).decode("utf-8", "replace")
     except OSError:
         text = ""
-    index = text.find(refused.url) if refused.url else -1
+    # where the url is a link's or a picture's target (`](url`, `src="url`, `[ref]: url`), else anywhere
+    named = re.search(r"(?:\]\(\s*<?|\]:[ \t]*<?|\bsrc\s*=\s*\\?[\"']?)(" + re.escape(refused.url) + ")", text) if refused.url else None
+    index = named.start(1) if named else text.find(refused.url) if refused.url else -1
     if index < 0:
         return Problem(str(path), 1, 1, str(refused))
     line = text.count("\n", 0, index) + 1
