@@ -122,6 +122,12 @@ def test_utf16_is_named():
     assert problems("a: 1\n".encode("utf-16"))[0] == '1:1: the plan is saved as UTF-16 ("Unicode" in some editors), not UTF-8'
 
 
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-be"])
+def test_utf32_is_named(encoding):
+    raw = ("\ufeff" if encoding == "utf-32-be" else "") + "a: 1\n"
+    assert problems(raw.encode(encoding)) == ["1:1: the plan is saved as UTF-32, not UTF-8"]
+
+
 @pytest.mark.parametrize("char", ["\x00", "\x01", "\x07", "\x1b", "\x7f", "\ud800", "\ufffe"])
 def test_control_characters_are_refused_at_their_position(char):
     found = problems(f"a: 1\nb: x{char}y\n")
