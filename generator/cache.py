@@ -167,11 +167,11 @@ def fingerprint_plan(plan_path: Path) -> str:
 
 def current_uses(plan_path: Path, recorded: Iterable[str]) -> dict[str, str]:
     """The recorded inputs hashed again; a path outside the plan's folder is never opened."""
-    folder = Path(plan_path).resolve().parent
+    folder = Path(os.path.realpath(plan_path)).parent  # realpath, unlike Path.resolve(), does not raise on a symlink loop
     hashes = {}
     for name in recorded:
         path = Path(name)
-        hashes[name] = _hash_or_missing(path) if path.is_absolute() and path.resolve().is_relative_to(folder) else "outside"
+        hashes[name] = _hash_or_missing(path) if path.is_absolute() and Path(os.path.realpath(path)).is_relative_to(folder) else "outside"
     return hashes
 
 
