@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from generator.errors import Problem, UserError
+from generator.files import real_path
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 
@@ -26,7 +26,7 @@ def collect_plans(paths: Iterable[Path]) -> list[Path]:
         else:
             found = [path]  # reading it says what is wrong with it (missing, no permission)
         for plan in found:
-            key = Path(os.path.realpath(plan))  # unlike Path.resolve(), never raises on a symlink loop: reading it says what is wrong
+            key = real_path(plan)
             if key not in seen:
                 seen.add(key)
                 plans.append(plan)
