@@ -500,7 +500,9 @@ class OutputSet:
             _swap(self.staging, self.target)
         self._made = []
         old = self.staging  # after the exchange it holds the previous set
-        if old.exists():
+        if old.is_symlink():  # OUT/NAME was a link: remove the link, never what it points to
+            old.unlink()
+        elif old.exists():
             shutil.rmtree(old, ignore_errors=True)
         _sync_folder(self.target.parent)
         return [self.target / item.path for item in files]
