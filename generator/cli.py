@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from generator import __version__
-from generator.errors import FileError, Problem, UserError, internal_error
+from generator.errors import FileError, Problem, UserError, internal_error, printable
 from generator.render.paper import PAPER_SIZES
 
 if TYPE_CHECKING:
@@ -222,9 +222,9 @@ class _Progress:
     def done(self, result: Result) -> None:
         self.finished += 1
         if self.bar is not None:
-            self.bar.update(1, result.plan.name)
+            self.bar.update(1, printable(result.plan.name))
         elif self.shown:
-            click.echo(f"[{self.finished}/{self.total}] {result.plan} {result.status} ({result.seconds:.1f} s)", err=True)
+            click.echo(f"[{self.finished}/{self.total}] {printable(str(result.plan))} {result.status} ({result.seconds:.1f} s)", err=True)
 
 
 def _print_results(results: list[Result], seconds: float, sealed: bool = False) -> None:
@@ -234,14 +234,14 @@ def _print_results(results: list[Result], seconds: float, sealed: bool = False) 
         for problem in result.problems:
             click.echo(str(problem))
         if result.status == FAILED:
-            click.echo(f"{result.plan}: not built; earlier guides are unchanged", err=True)
+            click.echo(f"{printable(str(result.plan))}: not built; earlier guides are unchanged", err=True)
         elif result.status == BUILT:
             for file in result.files:
-                click.echo(f"wrote {file}")
+                click.echo(f"wrote {printable(str(file))}")
             private = [file for file in result.files if file.parent.name == "private"]
             if sealed and private:
                 names = " and ".join(file.name for file in private)
-                click.echo(f"sealed {names} in {private[0].parent} with the passphrase (each responder's calendar is inside "
+                click.echo(f"sealed {names} in {printable(str(private[0].parent))} with the passphrase (each responder's calendar is inside "
                            "the sealed page); nothing private is left in clear")
     click.echo(summary_table(results))
     click.echo(totals_line(results, seconds))
@@ -282,7 +282,7 @@ def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, 
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {printable(str(path))}")
     return 0
 
 

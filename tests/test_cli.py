@@ -288,3 +288,16 @@ def test_an_unchanged_build_tells_the_plans_warnings_again(one_warning, tmp_path
     as_json = json.loads(run("build", MINIMAL, "-o", str(tmp_path), "--edition", "public", "--format", "json").stdout)
     [plan] = as_json["plans"]
     assert plan["status"] == "unchanged" and [p["rule"] for p in plan["problems"]] == ["TEAM-SIZE"]
+
+
+def test_plan_names_reach_the_terminal_escaped(tmp_path):
+    """A plan's file name may hold terminal commands (ESC ] 0; sets the window title): every line that names it escapes them."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "good\x1b]0;pwned\x07.yaml").write_bytes((ROOT / MINIMAL).read_bytes())
+    (folder / "bad\x1b]0;pwned\x07.yaml").write_text("format: [\n", encoding="utf-8")
+    result = run("build", str(folder), "-o", str(tmp_path / "out"), "--edition", "public")
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "good\\x1b]0;pwned\\x07.yaml  built" in result.output and "bad\\x1b]0;pwned\\x07.yaml: not built" in result.output
+    assert "wrote " in result.output
