@@ -210,12 +210,12 @@ def build_drill(
     spec = drill_spec(audience)
     chosen = drill_scenarios(plan, list(scenarios), audience)
     paper = paper or default_paper(plan)
-    try:
-        files = render_editions(plan.model_copy(update={"scenarios": chosen}), path, [spec], paper, draft=draft)
-    except RefusedResource as refused:
-        raise PlanError([locate_refusal(path, refused)]) from None
-    check_leaks(plan, files, source)  # secrets from the whole plan, not only the chosen scenarios
-    with OutputSet(Path(out_dir) / path.stem) as output:
+    with OutputSet(Path(out_dir) / path.stem) as output:  # made before rendering, as for a build
+        try:
+            files = render_editions(plan.model_copy(update={"scenarios": chosen}), path, [spec], paper, draft=draft)
+        except RefusedResource as refused:
+            raise PlanError([locate_refusal(path, refused)]) from None
+        check_leaks(plan, files, source)  # secrets from the whole plan, not only the chosen scenarios
         return output.commit(files, None, replaces_rota=False)
 
 
@@ -319,7 +319,9 @@ def locate_refusal(path: Path, refused: RefusedResource) -> Problem:
         text = read_regular(path).decode("utf-8", "replace")
     except OSError:
         text = ""
-    index = text.find(refused.url) if refused.url else -1
+    # where the url is a link's or a picture's target (`](url`, `src="url`, `[ref]: url`), else anywhere
+    named = re.search(r"(?:\]\(\s*<?|\]:[ \t]*<?|\bsrc\s*=\s*\\?[\"']?)(" + re.escape(refused.url) + ")", text) if refused.url else None
+    index = named.start(1) if named else text.find(refused.url) if refused.url else -1
     if index < 0:
         return Problem(str(path), 1, 1, str(refused))
     line = text.count("\n", 0, index) + 1
@@ -469,7 +471,9 @@ class OutputSet:
         self._made: list[Path] = []
 
     def __enter__(self) -> Self:
-        with _file_errors():
+        with _file_errors(self.target, self.staging):
+            if self.target.exists() and not self.target.is_dir():  # a file of the user's: never swapped away
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(self.target))
             self._made = _make_folders(self.target.parent)
             remove_leftovers(self.target)
             os.mkdir(self.staging)  # 0777 less the umask, like any folder the user makes
@@ -491,12 +495,14 @@ class OutputSet:
         `record` None keeps the earlier record (the drill command adds a kit to a built set);
         `drops_private` carries over nothing earlier from private/ (a sealed set).
         """
-        with _file_errors():
+        with _file_errors(self.target, self.staging):
             self._fill(files, record, replaces_rota, drops_private)
             _swap(self.staging, self.target)
         self._made = []
         old = self.staging  # after the exchange it holds the previous set
-        if old.exists():
+        if old.is_symlink():  # OUT/NAME was a link: remove the link, never what it points to
+            old.unlink()
+        elif old.exists():
             shutil.rmtree(old, ignore_errors=True)
         _sync_folder(self.target.parent)
         return [self.target / item.path for item in files]
@@ -637,13 +643,24 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 class _file_errors:
-    """OS errors while writing the output become FileError (PATH: error: MESSAGE), the user's to fix."""
+    """OS errors while writing the output become FileError (PATH: error: MESSAGE), the user's to fix.
+
+    An error without a file name (a write() on a full disk) is said of TARGET, the folder being written.
+    """
+
+    def __init__(self, target: Path, staging: Path):
+        self.target = target
+        self.staging = staging
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _tb: object) -> None:
         if isinstance(error, OSError) and not isinstance(error, FileError):
+            named = Path(os.fsdecode(error.filename)) if error.filename is not None else self.target
+            if named.is_relative_to(self.staging):  # the hidden set being made: the user knows it as TARGET
+                named = self.target / named.relative_to(self.staging)
+            error.filename = str(named)
             raise FileError.from_os_error(error) from None
 
 

@@ -36,7 +36,7 @@ from typing import Any
 
 import generator
 from generator.errors import Problem
-from generator.files import sha256_regular
+from generator.files import real_path, sha256_regular
 from generator.paths import templates_dir
 
 RECORD = ".build.json"
@@ -157,7 +157,7 @@ def fingerprint(plan_path: str | Path, options: dict[str, Any] | None = None, *,
         files[f"templates/{name}"] = digest
     options = dict(options or {})
     options.setdefault("SOURCE_DATE_EPOCH", os.environ.get("SOURCE_DATE_EPOCH", ""))
-    return Fingerprint(str(plan_path.resolve()), files, _plain(options), tool_fingerprint())
+    return Fingerprint(str(real_path(plan_path)), files, _plain(options), tool_fingerprint())
 
 
 def fingerprint_plan(plan_path: Path) -> str:
@@ -167,11 +167,11 @@ def fingerprint_plan(plan_path: Path) -> str:
 
 def current_uses(plan_path: Path, recorded: Iterable[str]) -> dict[str, str]:
     """The recorded inputs hashed again; a path outside the plan's folder is never opened."""
-    folder = Path(plan_path).resolve().parent
+    folder = real_path(plan_path).parent
     hashes = {}
     for name in recorded:
         path = Path(name)
-        hashes[name] = _hash_or_missing(path) if path.is_absolute() and path.resolve().is_relative_to(folder) else "outside"
+        hashes[name] = _hash_or_missing(path) if path.is_absolute() and real_path(path).is_relative_to(folder) else "outside"
     return hashes
 
 
@@ -268,9 +268,9 @@ def is_current(out_dir: Path, plan_path: Path, options: dict[str, Any] | None = 
     print_ = fingerprint(plan_path, options, uses=current_uses(plan_path, record.uses), templates=templates)
     if record.key != print_.key:
         return False
-    out_dir = Path(out_dir).resolve()
+    out_dir = real_path(out_dir)
     for name, digest in record.outputs.items():
-        path = (out_dir / name).resolve()
+        path = real_path(out_dir / name)
         if not path.is_relative_to(out_dir) or _hash_or_missing(path) != digest:
             return False
     return passphrase is None or _sealed_open_with(out_dir, record, passphrase)
@@ -324,8 +324,8 @@ def reusable_pdf(out_dir: Path, record: Record | None, name: str, key: str) -> b
     entry = record.editions.get(name) if record else None
     if entry is None or entry.key != key:
         return None
-    out_dir = Path(out_dir).resolve()
-    path = (out_dir / entry.file).resolve()
+    out_dir = real_path(out_dir)
+    path = real_path(out_dir / entry.file)
     if not path.is_relative_to(out_dir):
         return None
     try:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from generator import __version__
-from generator.errors import FileError, Problem, UserError, internal_error
+from generator.errors import FileError, Problem, UserError, internal_error, printable
 from generator.render.paper import PAPER_SIZES
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("plans", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="json for scripts and editors.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(plans: tuple[Path, ...], output_format: str, strict: bool) -> int:
@@ -131,8 +131,8 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
 
 
 @main.command()
-@click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+@click.argument("plans", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
 @click.option("--edition", "editions", type=EditionChoice(), multiple=True,
               help="Build only this edition (repeatable). Default: all.")
@@ -222,9 +222,9 @@ class _Progress:
     def done(self, result: Result) -> None:
         self.finished += 1
         if self.bar is not None:
-            self.bar.update(1, result.plan.name)
+            self.bar.update(1, printable(result.plan.name))
         elif self.shown:
-            click.echo(f"[{self.finished}/{self.total}] {result.plan} {result.status} ({result.seconds:.1f} s)", err=True)
+            click.echo(f"[{self.finished}/{self.total}] {printable(str(result.plan))} {result.status} ({result.seconds:.1f} s)", err=True)
 
 
 def _print_results(results: list[Result], seconds: float, sealed: bool = False) -> None:
@@ -234,26 +234,26 @@ def _print_results(results: list[Result], seconds: float, sealed: bool = False) 
         for problem in result.problems:
             click.echo(str(problem))
         if result.status == FAILED:
-            click.echo(f"{result.plan}: not built; earlier guides are unchanged", err=True)
+            click.echo(f"{printable(str(result.plan))}: not built; earlier guides are unchanged", err=True)
         elif result.status == BUILT:
             for file in result.files:
-                click.echo(f"wrote {file}")
+                click.echo(f"wrote {printable(str(file))}")
             private = [file for file in result.files if file.parent.name == "private"]
             if sealed and private:
                 names = " and ".join(file.name for file in private)
-                click.echo(f"sealed {names} in {private[0].parent} with the passphrase (each responder's calendar is inside "
+                click.echo(f"sealed {names} in {printable(str(private[0].parent))} with the passphrase (each responder's calendar is inside "
                            "the sealed page); nothing private is left in clear")
     click.echo(summary_table(results))
     click.echo(totals_line(results, seconds))
 
 
 @main.command()
-@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("plan", type=click.Path(dir_okay=False, readable=False, path_type=Path))
 @click.option("--scenario", "scenarios", multiple=True, metavar="ID",
               help="Only this scenario (repeatable, in the order given). Default: every scenario the kit's readers may see.")
 @click.option("--audience", type=click.Choice(["responder", "volunteer"]), default="responder", show_default=True,
               help="volunteer: a kit for the volunteer briefing, from the scenarios marked for volunteers only.")
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the kit; each plan gets DIR/NAME/.")
 @click.option("--paper", type=click.Choice(PAPER_SIZES), default=None,
               help="Paper size. Default: the usual one in the venue's country.")
@@ -282,7 +282,7 @@ def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, 
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {printable(str(path))}")
     return 0
 
 
@@ -387,7 +387,7 @@ def init(path: Path | None, team: str) -> None:
 
 
 @main.command()
-@click.argument("plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("plan", type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=8800, show_default=True, help="0 picks a free port.")
 @click.option("--pdf", is_flag=True, help="Also print the PDFs on every save (slower). Without it, /pdf/NAME.pdf prints on request.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")

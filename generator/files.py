@@ -49,3 +49,9 @@ def sha256_regular(path: str | Path) -> str:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def real_path(path: str | Path) -> Path:
+    """PATH with every symlink followed, like Path.resolve(), but a symlink loop stays a path (reading it then fails
+    with ELOOP, said in plain words) instead of raising RuntimeError."""
+    return Path(os.path.realpath(path))

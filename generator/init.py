@@ -107,17 +107,38 @@ def write_starter(path: Path | None, team: str = DEFAULT_TEAM) -> Written:
     text, schema = render_starter(team, target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: if the file appeared since the check above, fail rather than replace it.
-        # 0600: the plan will hold responders' phone numbers; nobody else needs to read it.
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise InitError(f"{target} already exists; not overwriting it. Choose another file name, or delete it first") from None
+    except (FileExistsError, NotADirectoryError):
+        in_the_way = next((p for p in (target.parent, *target.parent.parents) if p.exists() and not p.is_dir()), target.parent)
+        raise InitError(f"{in_the_way}: cannot make the plan's folder: a file is in the way") from None
     except OSError as exc:
-        raise InitError(f"{target}: cannot write the plan: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+        raise InitError(f"{target.parent}: cannot make the plan's folder: {exc.strerror or exc}") from None
+    # 0600: the plan will hold responders' phone numbers; nobody else needs to read it.
+    if not _write_new(target, text, 0o600, "plan"):
+        raise InitError(f"{target} already exists; not overwriting it. Choose another file name, or delete it first")
     placeholders = sum(PLACEHOLDER in line for line in text.splitlines())
-    return Written(target, schema, placeholders, _write_schema_next_to(target) if schema == SCHEMA_FILE else None)
+    try:
+        schema_written = _write_schema_next_to(target) if schema == SCHEMA_FILE else None
+    except InitError:
+        target.unlink()  # a plan whose first line names a schema that is not there
+        raise
+    return Written(target, schema, placeholders, schema_written)
+
+
+def _write_new(path: Path, text: str, mode: int, what: str) -> bool:
+    """Write a new file (False if it exists: O_EXCL, so one made since a check is not replaced); never leave half of one."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise InitError(f"{path}: cannot write the {what}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as exc:  # a full disk, a quota
+        path.unlink(missing_ok=True)
+        raise InitError(f"{path}: cannot write the {what}: {exc.strerror or exc}") from None
+    return True
 
 
 def _write_schema_next_to(target: Path) -> Path | None:
@@ -127,12 +148,4 @@ def _write_schema_next_to(target: Path) -> Path | None:
     )
 
     path = target.parent / SCHEMA_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileExistsError:
-        return None
-    except OSError as exc:
-        raise InitError(f"{path}: cannot write the schema: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(plan_schema_text())
-    return path
+    return path if _write_new(path, plan_schema_text(), 0o644, "schema") else None

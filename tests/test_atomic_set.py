@@ -10,7 +10,12 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+import generator.build as build_module
+from generator.plan.model import Audience
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTER = ROOT / "templates" / "starters" / "meetup.yaml"
@@ -135,3 +140,17 @@ def test_temporary_files_of_older_versions_do_not_survive(tmp_path):
     assert not [name for name in names if name.endswith((".tmp", ".new", ".old"))], names
     assert (out / "meetup" / "notes.txt").read_text() == "the organizer's own file"
 
+
+
+@pytest.mark.parametrize("link_to", ["elsewhere", "meetup"], ids=["a folder elsewhere", "itself"])
+def test_a_symlink_where_the_guides_go_leaves_nothing_hidden_behind(tmp_path, link_to):
+    out = tmp_path / "output"
+    out.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (out / "meetup").symlink_to(tmp_path / link_to if link_to == "elsewhere" else out / "meetup")
+    guide = build_module.RenderedFile(PurePosixPath("public.html"), b"<p>new</p>", Audience.public, False, "html")
+    with build_module.OutputSet(out / "meetup") as output:
+        output.commit([guide], None, replaces_rota=False)
+    assert [p.name for p in out.iterdir()] == ["meetup"]
+    assert (out / "meetup" / "public.html").read_bytes() == b"<p>new</p>"
+    assert list((tmp_path / "elsewhere").iterdir()) == []

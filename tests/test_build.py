@@ -127,6 +127,25 @@ def test_refused_resource_fails_without_traceback_and_keeps_old_guides(write_pla
     assert_untouched(old_guides)
 
 
+@pytest.mark.parametrize("picture", ['<img src="room.png">', "![](room.png)", "<img src=x>"])
+def test_a_picture_without_a_description_is_reported_where_the_plan_names_it(write_plan, old_guides, fake_pdf, picture):
+    def add_picture(data):
+        data["venues"][0]["directions"] = f"Up the stairs. {picture}"
+    plan = write_plan(add_picture)
+    (plan.parent / "room.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    src = "x" if "src=x" in picture else "room.png"
+    result = CliRunner().invoke(main, ["build", str(plan), "-o", str(old_guides.parent)])
+    assert result.exit_code == 1, result.output
+    [line] = [line for line in result.output.splitlines() if ": error: " in line]
+    text = plan.read_text(encoding="utf-8")
+    index = text.index(picture) + picture.index(src)
+    row = text.count("\n", 0, index) + 1
+    column = index - text.rfind("\n", 0, index)
+    assert line.startswith(f"{plan}:{row}:{column}: error: ")
+    assert f"`{src}`" in line and "needs a description for people who cannot see it" in line and "data:" not in line
+    assert_untouched(old_guides)
+
+
 def test_one_failed_edition_writes_nothing(write_plan, old_guides, fake_pdf):
     plan = write_plan(lambda data: data["communication"].update(records="FAIL-RESPONDER"))
     with pytest.raises(BuildError, match="responder edition failed"):

@@ -226,3 +226,21 @@ def test_sealed_guide_is_current_only_with_the_same_passphrase(tmp_path):
     assert build(first) == "unchanged"
     assert build("another passphrase entirely") == "built"
     assert build("another passphrase entirely") == "unchanged"
+
+
+def test_a_recorded_picture_now_a_symlink_loop_is_a_changed_input_not_a_crash(tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("format: 1\n")
+    logo = tmp_path / "logo.png"
+    logo.symlink_to(logo)  # a picture the last build read, replaced by a link to itself
+    outside = tmp_path.parent / "elsewhere.png"
+    assert cache.current_uses(plan, [str(logo), str(outside)]) == {str(logo): "unreadable:40", str(outside): "outside"}
+
+
+def test_a_guide_replaced_by_a_symlink_loop_is_printed_again(tmp_path):
+    out = tmp_path / "out" / "plan"
+    out.mkdir(parents=True)
+    (out / "public.pdf").symlink_to(out / "public.pdf")
+    entry = cache.EditionPrint("public", "public.pdf", "key", "0" * 64, False)
+    record = cache.Record(key="k", outputs={"public.pdf": "0" * 64}, editions={"public": entry})
+    assert cache.reusable_pdf(out, record, "public", "key") is None

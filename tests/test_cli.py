@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,6 +79,50 @@ def test_check_missing_file_is_a_plan_error_not_a_crash(tmp_path):
     result = run("check", missing)
     assert result.exit_code == 1
     assert result.stdout == f"{missing}:1:1: error: cannot read the plan: No such file or directory\n"
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_plan_that_is_a_symlink_loop_is_a_plan_error_not_a_crash(tmp_path, command):
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    plan = str(tmp_path / "a.yaml")
+    result = run(command, plan, *(["-o", str(tmp_path / "out")] if command == "build" else []))
+    assert result.exit_code == 1, result.output
+    assert f"{plan}:1:1: error: cannot read the plan: Too many levels of symbolic links\n" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def as_a_user_without_permissions() -> list[str]:
+    """A prefix that runs a command bound by file permissions (root is not, unless it drops the capabilities that skip them)."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: file permissions cannot be tested")
+    caps = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}"]
+
+
+@pytest.mark.parametrize("unreadable", ["plan", "folder"])
+def test_a_plan_or_folder_the_user_may_not_read_is_said_so_with_exit_1(tmp_path, unreadable):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    plan = folder / "event.yaml"
+    plan.write_bytes((ROOT / MINIMAL).read_bytes())
+    (plan if unreadable == "plan" else folder).chmod(0)
+    try:
+        for command in ("check", "build"):
+            done = subprocess.run([*as_a_user_without_permissions(), sys.executable, "-m", "generator.cli", command, str(plan), str(folder),
+                                   *(["-o", str(tmp_path / "out")] if command == "build" else [])],
+                                  cwd=ROOT, capture_output=True, text=True, timeout=60)
+            assert done.returncode == 1, done.stderr
+            assert "Traceback" not in done.stderr and "may not write" not in done.stderr + done.stdout
+            if unreadable == "plan":
+                assert f"{plan}:1:1: error: cannot read the plan: Permission denied\n" in done.stdout + done.stderr
+            else:
+                assert f"{folder}: error: cannot read this folder of plans: Permission denied\n" in done.stderr
+    finally:
+        (plan if unreadable == "plan" else folder).chmod(0o755)
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize(
@@ -242,3 +288,16 @@ def test_an_unchanged_build_tells_the_plans_warnings_again(one_warning, tmp_path
     as_json = json.loads(run("build", MINIMAL, "-o", str(tmp_path), "--edition", "public", "--format", "json").stdout)
     [plan] = as_json["plans"]
     assert plan["status"] == "unchanged" and [p["rule"] for p in plan["problems"]] == ["TEAM-SIZE"]
+
+
+def test_plan_names_reach_the_terminal_escaped(tmp_path):
+    """A plan's file name may hold terminal commands (ESC ] 0; sets the window title): every line that names it escapes them."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "good\x1b]0;pwned\x07.yaml").write_bytes((ROOT / MINIMAL).read_bytes())
+    (folder / "bad\x1b]0;pwned\x07.yaml").write_text("format: [\n", encoding="utf-8")
+    result = run("build", str(folder), "-o", str(tmp_path / "out"), "--edition", "public")
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "good\\x1b]0;pwned\\x07.yaml  built" in result.output and "bad\\x1b]0;pwned\\x07.yaml: not built" in result.output
+    assert "wrote " in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -114,6 +115,43 @@ def test_never_follows_a_symlink_over_another_file(tmp_path):
     dangling.symlink_to(tmp_path / "nowhere.txt")
     assert run("init", str(dangling)).exit_code == 1
     assert not (tmp_path / "nowhere.txt").exists()
+
+
+def test_a_file_in_the_way_of_the_folder_is_not_said_to_be_the_plan(tmp_path):
+    (tmp_path / "plans").write_text("a file, not a folder")
+    result = run("init", str(tmp_path / "plans" / "event.yaml"))
+    assert result.exit_code == 1
+    assert result.output == f"error: {tmp_path / 'plans'}: cannot make the plan's folder: a file is in the way\n"
+
+
+@pytest.mark.parametrize("failing", ["plan", "schema"])
+def test_a_full_disk_leaves_no_half_written_starter(tmp_path, monkeypatch, failing):
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, handle):
+            self.handle = handle
+        def __enter__(self):
+            return self
+        def __exit__(self, *exc):
+            self.handle.close()
+        def write(self, text):
+            self.handle.write(text[:100])
+            self.handle.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def fdopen(fd, *args, **kwargs):
+        handle = real_fdopen(fd, *args, **kwargs)
+        name = os.readlink(f"/proc/self/fd/{fd}") if os.path.exists(f"/proc/self/fd/{fd}") else ""
+        return Full(handle) if name.endswith(".json" if failing == "schema" else ".yaml") else handle
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    target = tmp_path / "event.yaml"
+    result = run("init", str(target))
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    path = target if failing == "plan" else tmp_path / "plan.schema.json"
+    assert result.output == f"error: {path}: cannot write the {failing}: No space left on device\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # neither half a plan, nor a plan without its schema
 
 
 def test_default_path_and_folder_argument(tmp_path):

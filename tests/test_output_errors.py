@@ -3,6 +3,7 @@ checked before anything is rendered, and the earlier guides really are unchanged
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -91,9 +92,65 @@ def test_a_full_disk_is_a_plain_error_and_the_earlier_guides_stay(tmp_path):
     after = f"{hashes} > {tmp_path}/after.txt; ls -a {disk}/out > {tmp_path}/listing.txt"
     output = build_on_tmpfs(tmp_path, "size=3m", prepare, after)
     assert "exit=1" in output, output
-    assert ": error: the disk is full (no space left on device)" in output
+    assert f"{disk / 'out' / 'meetup'}: error: the disk is full (no space left on device)" in output
     assert "internal error" not in output and "Traceback" not in output
     assert "not built; earlier guides are unchanged" in output
     before, after_build = (tmp_path / "before.txt").read_text(), (tmp_path / "after.txt").read_text()
     assert "./meetup/volunteer.pdf" in before and after_build == before
     assert (tmp_path / "listing.txt").read_text().split() == [".", "..", "meetup"]  # no unfinished set left beside the guides
+
+
+def test_an_output_folder_that_is_a_file_is_a_plain_error_with_exit_1(tmp_path, monkeypatch):
+    rendered = []
+    monkeypatch.setattr(build_module, "render_editions", lambda *args, **kwargs: rendered.append(args) or [])
+    plan = plan_in(tmp_path)
+    (tmp_path / "output").write_text("a file where the output folder should be")
+    for command in (["build", str(plan)], ["drill", str(plan)]):
+        result = CliRunner().invoke(main, [*command, "-o", str(tmp_path / "output")])
+        assert result.exit_code == 1, result.output
+        assert f"{tmp_path / 'output'}: error: a file is in the way where a folder is needed" in result.output
+        assert "Usage:" not in result.output
+    assert rendered == []
+    assert (tmp_path / "output").read_text() == "a file where the output folder should be"
+
+
+def test_a_file_where_the_plans_guides_go_is_refused_and_left_as_it_is(tmp_path, monkeypatch):
+    rendered = []
+    monkeypatch.setattr(build_module, "render_editions", lambda *args, **kwargs: rendered.append(args) or [])
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / "meetup").write_text("the user's own notes")
+    result = CliRunner().invoke(main, ["build", str(plan_in(tmp_path)), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert f"{out / 'meetup'}: error: a file is in the way where a folder is needed" in result.output
+    assert rendered == []
+    assert [p.name for p in out.iterdir()] == ["meetup"]  # not swapped away under a hidden name
+    assert (out / "meetup").read_text() == "the user's own notes"
+
+
+def test_a_full_disk_names_the_plans_output_folder(tmp_path, monkeypatch):
+    out = tmp_path / "output"
+    plan = plan_in(tmp_path)
+    first = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--edition", "public"])
+    assert first.exit_code == 0, first.output
+    before = snapshot(out)
+
+    def full(path, content, mode):
+        raise OSError(errno.ENOSPC, "No space left on device")  # what a write() says: no file name
+    monkeypatch.setattr(build_module, "_write_file", full)
+    result = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--edition", "public", "--force"])
+    assert result.exit_code == 1, result.output
+    assert f"{out / 'meetup'}: error: the disk is full (no space left on device)" in result.output
+    assert snapshot(out) == before
+    assert [p.name for p in out.iterdir()] == ["meetup"]
+
+
+def test_a_refused_write_names_the_guides_folder_not_the_hidden_set_being_made(tmp_path, monkeypatch):
+    def refused(path, content, mode):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+    monkeypatch.setattr(build_module, "_write_file", refused)
+    out = tmp_path / "output"
+    result = CliRunner().invoke(main, ["build", str(plan_in(tmp_path)), "-o", str(out), "--edition", "public"])
+    assert result.exit_code == 1, result.output
+    assert f"{out / 'meetup'}/public" in result.output and ": error: permission denied" in result.output
+    assert ".new" not in result.output

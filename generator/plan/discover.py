@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator.errors import Problem, UserError
+from generator.files import real_path
+
 PLAN_SUFFIXES = (".yaml", ".yml")
 
 
@@ -14,14 +17,24 @@ def collect_plans(paths: Iterable[Path]) -> list[Path]:
     seen: set[Path] = set()
     for path in paths:
         path = Path(path)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith(".") and p.is_file())
+        if _is_dir(path):
+            try:
+                found = sorted(p for p in path.iterdir()
+                               if p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith(".") and p.is_file())
+            except OSError as exc:
+                raise UserError([Problem(str(path), 0, 0, f"cannot read this folder of plans: {exc.strerror or exc}")]) from None
         else:
-            found = [path]
+            found = [path]  # reading it says what is wrong with it (missing, no permission)
         for plan in found:
-            key = plan.resolve()
+            key = real_path(plan)
             if key not in seen:
                 seen.add(key)
                 plans.append(plan)
     return plans
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # no permission to look: not a folder this user can list
+        return False

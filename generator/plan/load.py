@@ -133,6 +133,8 @@ def load_bytes(raw: bytes, name: str = "<plan>", keep_going: bool = False) -> Lo
         raise _too_big(name, len(raw))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: the same first two bytes
+        raise _fail(name, 1, 1, "the plan is saved as UTF-32, not UTF-8", hint="save the file as UTF-8 in your editor")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail(name, 1, 1, "the plan is saved as UTF-16 (\"Unicode\" in some editors), not UTF-8",
                     hint="save the file as UTF-8 in your editor")
@@ -170,7 +172,7 @@ def load_text(text: str, name: str = "<plan>", keep_going: bool = False) -> Load
                     f"a plan must be made of `key: value` lines such as `format: 1` and `event:`, but this file holds {found}")
     builder = _Builder(SourceMap(name, text=text), text)
     data = builder.build(node, ())
-    if builder.problems and not keep_going:
+    if builder.problems and (not keep_going or data is None):  # None: a tag refused the whole plan
         raise PlanError(builder.problems)
     return LoadedPlan(data, builder.source, builder.problems)
 

@@ -62,7 +62,7 @@ Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
 
 
 def _one_line(value: str) -> str:
-    if "\n" in value or "\r" in value:
+    if any(char in value for char in "\n\r\u2028\u2029"):  # U+2028/9 end a line on paper too
         raise ValueError("this value is one line: write it without line breaks")
     return value
 

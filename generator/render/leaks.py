@@ -45,6 +45,7 @@ from typing import Any
 import phonenumbers
 
 from generator.errors import BuildError, PlanError, Problem, path_text
+from generator.files import read_regular
 from generator.plan.load import SourceMap
 from generator.plan.model import Audience, Plan
 from generator.render.edition import EDITIONS, drill_spec, leaf_audiences
@@ -445,7 +446,11 @@ def edition_files() -> dict[str, Audience]:
 def check_file(path: str | Path, audience: Audience, secrets: list[Secret]) -> list[Leak]:
     """Search one finished guide (HTML or PDF) for the secrets of its audience."""
     path = Path(path)
-    return _search(path.read_bytes(), "pdf" if path.suffix == ".pdf" else "html", secrets)
+    try:
+        content = read_regular(path)  # a guide swapped for a FIFO is refused, never waited on
+    except OSError as exc:
+        raise BuildError([Problem(str(path), 0, 0, f"cannot read this guide: {exc.strerror or exc}")]) from None
+    return _search(content, "pdf" if path.suffix == ".pdf" else "html", secrets)
 
 
 def check_output_dir(out_dir: str | Path, plan: Plan) -> dict[str, list[Leak]]:

@@ -73,8 +73,18 @@ def to_inline_html(text: str, image_source: ImageSource | None = None) -> Markup
     return Markup(match.group(1) if match else html)
 
 
+class PictureWithoutDescription(RefusedResource):
+    """A picture with no alt text; a RefusedResource so that the build reports it where the plan names `url`."""
+
+    def __init__(self, url: str):
+        self.url, self.reason = url, "it needs a description"
+        BuildError.__init__(self, f"the picture `{url[:80]}` needs a description for people who cannot see it: "
+                                  "write ![what it shows](file.png)")
+
+
 def clean(html: str, image_source: ImageSource | None = None) -> str:
     errors: list[RefusedResource] = []
+    written: dict[str, str] = {}  # each picture's src as image_source gave it back -> as the plan wrote it
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
         if tag == "a" and attribute == "href":
@@ -86,7 +96,8 @@ def clean(html: str, image_source: ImageSource | None = None) -> str:
             if image_source is None:
                 return value
             try:
-                return image_source(value)
+                written[used := image_source(value)] = value
+                return used
             except RefusedResource as error:  # nh3 cannot carry exceptions through
                 errors.append(error)
                 return None
@@ -107,6 +118,5 @@ def clean(html: str, image_source: ImageSource | None = None) -> str:
     for tag in _IMG.findall(cleaned):
         if not _ALT.search(tag):
             src = _SRC.search(tag)
-            raise BuildError(f"the picture `{src.group(1)[:80] if src else '?'}` needs a description for people who "
-                             "cannot see it: write ![what it shows](file.png)")
+            raise PictureWithoutDescription(written.get(src.group(1), src.group(1)) if src else "?")
     return cleaned

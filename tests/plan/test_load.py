@@ -122,6 +122,12 @@ def test_utf16_is_named():
     assert problems("a: 1\n".encode("utf-16"))[0] == '1:1: the plan is saved as UTF-16 ("Unicode" in some editors), not UTF-8'
 
 
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-be"])
+def test_utf32_is_named(encoding):
+    raw = ("\ufeff" if encoding == "utf-32-be" else "") + "a: 1\n"
+    assert problems(raw.encode(encoding)) == ["1:1: the plan is saved as UTF-32, not UTF-8"]
+
+
 @pytest.mark.parametrize("char", ["\x00", "\x01", "\x07", "\x1b", "\x7f", "\ud800", "\ufffe"])
 def test_control_characters_are_refused_at_their_position(char):
     found = problems(f"a: 1\nb: x{char}y\n")
@@ -253,6 +259,15 @@ def test_empty_and_wrong_top_level(text, message):
 def test_tags_are_refused(text):
     found = problems(text)
     assert len(found) == 1 and "is not allowed in a plan" in found[0]
+
+
+@pytest.mark.parametrize("text", ["!!python/object:os.system\nformat: 1\n", "!!omap\nformat: 1\n"])
+def test_a_tag_on_the_whole_plan_is_refused_even_when_going_on(text):
+    """keep_going (check and build) returns problems in single values, but without a plan there is nothing to go on with."""
+    with pytest.raises(PlanError) as caught:
+        load_text(text, "p.yaml", keep_going=True)
+    assert [(p.line, p.column) for p in caught.value.problems] == [(1, 1)]
+    assert "is not allowed in a plan" in caught.value.problems[0].message
 
 
 def test_merge_keys_are_refused():

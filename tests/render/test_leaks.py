@@ -140,3 +140,25 @@ def test_other_names_in_those_scripts_are_not_found(script_guide, plan, other):
     _, pdf = script_guide
     needle = " ".join(__import__("unicodedata").normalize("NFKC", other).casefold().split())
     assert find_leaks([Secret(("responders", 9, "name"), other, "name", needle)], pdf_text=pdf_text(pdf)) == []
+
+
+def test_a_guide_that_cannot_be_read_is_said_so_not_that_it_cannot_be_written(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import generator.render.leaks as leaks_module
+    from generator.cli import main
+
+    folder = tmp_path / "complete-conference"
+    folder.mkdir()
+    (folder / "public.html").write_text("<p>How to report</p>", encoding="utf-8")
+    real = leaks_module.read_regular
+
+    def read(path, limit=None):
+        if Path(path).name == "public.html":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, limit)
+    monkeypatch.setattr(leaks_module, "read_regular", read)
+    result = CliRunner().invoke(main, ["leaks", str(folder), "--plan", str(ROOT / "plans" / "complete-conference.yaml")])
+    assert result.exit_code == 1
+    assert result.output == f"{folder / 'public.html'}: error: cannot read this guide: Permission denied\n"
+    assert (folder / "public.html").exists()

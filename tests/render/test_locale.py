@@ -18,7 +18,7 @@ from generator.plan.model import Audience, ResponsesOrder
 from generator.plan.validate import read_plan, validate
 from generator.render import catalogs
 from generator.render.calendar import rota_calendars
-from generator.render.edition import make_edition
+from generator.render.edition import EDITIONS, make_edition
 from generator.render.html import render_html
 from generator.render.locale import (
     CATALOG_LANGUAGES,
@@ -295,6 +295,29 @@ def test_wording_overrides_replace_three_messages(tmp_path):
     responder = render_html(make_edition(changed, Audience.responder))
     assert "Start with the response that stops the harm." in responder and "Choose the response" not in responder
     assert '<h2 id="toc-title">In this guide</h2>' in responder
+
+
+def test_no_wording_can_step_out_of_an_attribute(plan):
+    """A sentence the plan rewrites is text wherever the guide puts it, also in an attribute (aria-label, alt):
+    its quotation marks cannot end the attribute and add another, such as a style that hides the drill's cards."""
+    hostile = 'Cards " style="display:none" data-injected="1'
+    changed = plan.model_copy(update={"wording": {ident: hostile for ident in english_messages()}})
+
+    class Attributes(HTMLParser):
+        def __init__(self, source: str):
+            super().__init__()
+            self.injected: list[str] = []
+            self.feed(source)
+
+        def handle_starttag(self, tag, attrs):
+            self.injected += [tag for name, _ in attrs if name == "data-injected"]
+
+    for name, spec in EDITIONS.items():
+        edition = make_edition(changed, spec.audience, name)
+        for medium in ("screen", "print"):
+            page = render_html(edition, medium=medium, template=spec.template)
+            assert Attributes(page).injected == [], (name, medium)
+            assert "Cards &#34; style=&#34;display:none&#34;" in page or "Cards &quot; style" in page, (name, medium)
 
 
 def test_an_unknown_wording_id_is_a_located_error_with_a_hint(tmp_path):
