@@ -470,3 +470,32 @@ def test_a_shift_outside_the_event_dates_says_so():
     assert (
         "plan.yaml:47:13: error: the shift starts on 2027-03-14, outside the event's dates (it is on 2027-03-04 only); "
         "check the date, or the event's `starts` and `ends` [SHIFT-COVERAGE]") in findings(outside)
+
+
+# 11. published guides transcribed into plans (a German awareness concept, a large
+# conference's staff procedure, a foundation's working group)
+
+ONE_DAY_ROOMS = edit(BASE, ("    country: GB\n", """    country: GB
+    rooms:
+      - kind: safety
+        name: Quiet tent
+        where: Behind the finish line, no sign on it.
+      - kind: other
+        name: Awareness point
+        where: Left of the finish arch.
+"""))
+
+
+@pytest.mark.parametrize("audience", ["public", "volunteer", "responder"])
+def test_a_one_day_event_never_says_a_room_is_there_every_day(audience):
+    text = visible(page(read(ONE_DAY_ROOMS), audience))
+    assert "Quiet tent" in text and "Behind the finish line" in text
+    assert "Every day" not in text
+    assert "( )" not in text and "()" not in text and " : Quiet tent" not in text
+
+
+def test_a_room_of_a_multi_day_event_still_says_every_day():
+    two_days = edit(ONE_DAY_ROOMS, ("  starts: 2027-03-04\n", "  starts: 2027-03-04\n  ends: 2027-03-05\n"),
+                    ("  - {start: 2027-03-04 18:00, end: 2027-03-05 00:00, lead: ana, responders: [ben]}\n",
+                     "  - {start: 2027-03-04 18:00, end: 2027-03-06 00:00, lead: ana, responders: [ben]}\n"))
+    assert "Quiet tent (Every day)" in visible(page(read(two_days), "public"))
