@@ -391,11 +391,14 @@ def test_an_assessment_without_a_matrix_prints_no_empty_cells():
     assert "Low impact" in visible(html)
 
 
-def test_a_rung_with_neither_description_nor_consequence_is_an_error():
-    with pytest.raises(PlanError) as caught:
-        read(edit(LADDER, ("    description: The account is closed.\n", "    duration: for good\n")))
-    exc = caught.value
-    assert "a response needs a `description`, or the `consequence`" in str(exc.problems[0])
+def test_a_response_may_be_only_its_name_as_published_menus_list_them():
+    # PyCon US's list of consequences and Rust's moderation ladder name most rungs and say no more
+    plan = read(edit(LADDER, ("    description: The account is closed.\n", "    duration: for good\n"),
+                     ("  - name: Warning\n", "  - name: Final warning\n  - name: Warning\n")))
+    assert [action.name for action in plan.responses] == ["Final warning", "Warning", "Ban"]
+    ladder = visible(page(plan, "responder"))
+    ladder = ladder[ladder.rindex("Possible responses"):]
+    assert "Final warning. Warning. Community impact" in ladder and "Ban. For how long for good" in ladder
 
 
 # 9. a starter cannot be printed by mistake
