@@ -334,9 +334,9 @@ def test_every_edition_of_a_right_to_left_plan_is_laid_out_right_to_left(plan):
 @pytest.mark.slow
 def test_a_long_role_word_is_hyphenated_in_the_team_table_not_cut_anywhere():
     """German 'Ansprechperson' is wider than the cover's role column: it breaks at a syllable, with a hyphen."""
+    from generator.plan.validate import read_plan
     from generator.render.assets import AssetPolicy
     from generator.render.pdf import render_pdf
-    from generator.plan.validate import read_plan
 
     berlin = ROOT / "plans" / "berlin-meetup-de.yaml"
     policy = AssetPolicy(berlin.parent, TEMPLATES)
