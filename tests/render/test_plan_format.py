@@ -82,6 +82,14 @@ def test_the_emergency_note_and_links_are_printed_on_the_cover():
     assert "Police, non-emergency: 101 Theft or damage after the fact." in cover
 
 
+def test_the_emergency_note_and_link_are_on_the_public_sheet_too():
+    # a text relay for deaf callers, or Germany's police number beside 112, is for everyone
+    html = page(read(NUMBERS), "public")
+    emergency = visible(html[html.index('class="public-emergency"'):html.index('class="public-channels"')])
+    assert "When in doubt, call." in emergency and "relay.example.org/emergency-sms" in emergency
+    assert 'href="https://relay.example.org/emergency-sms"' in html
+
+
 # 2. what each role does when a report comes in, apart from its standing duties
 
 PROTOCOL = edit(BASE, ("""    kind: attendees
