@@ -510,3 +510,12 @@ def test_a_room_of_a_multi_day_event_still_says_every_day():
                     ("  - {start: 2027-03-04 18:00, end: 2027-03-05 00:00, lead: ana, responders: [ben]}\n",
                      "  - {start: 2027-03-04 18:00, end: 2027-03-06 00:00, lead: ana, responders: [ben]}\n"))
     assert "Quiet tent (Every day)" in visible(page(read(two_days), "public"))
+
+
+def test_responses_without_an_assessment_do_not_point_to_impact_and_risk():
+    # a meetup's or an awareness team's menu has no impact/risk matrix to fit
+    menu = edit(BASE, ("taking_reports:\n", "responses:\n  - name: A quiet word\n  - name: Asked to leave\ntaking_reports:\n"))
+    text = visible(page(read(menu), "responder"))
+    menu_text = text[text.rindex("Possible responses"):]
+    assert "Choose the response that stops the harm." in menu_text and "impact and risk" not in menu_text
+    assert "fits the impact and risk" in visible(page(read(LADDER), "responder"))
