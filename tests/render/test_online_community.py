@@ -66,3 +66,5 @@ def test_its_drill_kit_assumes_no_event_no_room_and_no_phones(guides):
     for words in ("the event", "metres away", "phone numbers on its cover"):
         assert words not in drill, words
     assert "keep taking part" in drill and "as the messages showed it" in drill
+    checklist = drill[drill.rindex("Who knows their part"):]
+    assert "Shifts" not in checklist, "no rota, so no column of dashes for shifts"
