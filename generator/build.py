@@ -437,8 +437,9 @@ def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str,
             printed(name, pdfs[name])
         meanwhile()
 
-    sheets = {spec.name: spec.print_css for spec in specs}
-    done = printer([PrintTask(prints[name], plan_path.parent, paper, sheets[name]) for name in waiting], policy,
+    by_name = {spec.name: spec for spec in specs}
+    done = printer([PrintTask(prints[name], plan_path.parent, paper, by_name[name].print_css, by_name[name].fit_css)
+                    for name in waiting], policy,
                    reused_then_meanwhile,
                    lambda index, pdf: printed(waiting[index], pdf))
     pdfs.update(zip(waiting, done, strict=True))

@@ -42,6 +42,7 @@ class PrintTask:
     plan_dir: Path
     paper: str
     stylesheets: tuple[str, ...] = ()  # the edition's own (EditionSpec.print_css)
+    fit_css: tuple[str, ...] = ()  # added when it runs past one page (EditionSpec.fit_css)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def print_here(tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Calla
     meanwhile()
     pdfs = []
     for index, task in enumerate(tasks):
-        pdfs.append(render_pdf(task.html, policy, paper=task.paper, stylesheets=task.stylesheets))
+        pdfs.append(render_pdf(task.html, policy, paper=task.paper, stylesheets=task.stylesheets, fit_css=task.fit_css))
         printed(index, pdfs[-1])
     return pdfs
 
@@ -92,7 +93,7 @@ def print_task(task: PrintTask) -> Printed:
 
     policy = AssetPolicy(task.plan_dir, templates_dir())
     try:
-        pdf = render_pdf(task.html, policy, paper=task.paper, stylesheets=task.stylesheets)
+        pdf = render_pdf(task.html, policy, paper=task.paper, stylesheets=task.stylesheets, fit_css=task.fit_css)
     except RefusedResource as refused:
         return Printed(requests=tuple(policy.requests), refused=(refused.url, refused.reason))
     except BuildError as error:

@@ -712,6 +712,7 @@ class Action(Model):
     A response menu gives each rung a `description`; an enforcement ladder (Contributor
     Covenant, Mozilla, Django) gives the behaviour it answers (`community_impact`), the
     `consequence`, what is `expected` of the person and for how long (`duration`).
+    A rung whose name says it all ("Final warning") needs neither.
     """
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
@@ -722,12 +723,6 @@ class Action(Model):
     expected: Prose | None = Field(None, description="What is expected of the person, e.g. no contact with those involved")
     duration: Text | None = Field(None, description="For how long, e.g. three months")
     audience: AudienceField = None
-
-    @model_validator(mode="after")
-    def _says_something(self) -> Self:
-        if not (self.description or self.consequence):
-            raise ValueError("@name: a response needs a `description`, or the `consequence` of an enforcement ladder rung")
-        return self
 
 
 class Definition(Model):

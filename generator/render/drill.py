@@ -28,20 +28,29 @@ EXERCISE_MINUTES = (7, 15)  # shortest and longest exercise
 
 
 
-def role_cards(loc: Localizer) -> list[tuple[str, str, str, str]]:
-    """Role cards for when the plan says nothing: (key in the plan's drill.roles, card title, what they know, what they want)."""
+def role_cards(loc: Localizer, online: bool = False) -> list[tuple[str, str, str, str]]:
+    """Role cards for when the plan says nothing: (key in the plan's drill.roles, card title, what they know, what they want).
+
+    `online` (a plan without a venue): nobody stands a few metres away or calls a number from a cover.
+    """
+    if online:
+        reported_wants = loc.text("drill.role.reported.wants-online", "To explain yourself, to find out who complained, and to keep taking part.")
+        witness_knows = loc.text("drill.role.witness.knows-online", "Part of what happened, as the messages showed it, but not how it started.")
+        volunteer_knows = loc.text("drill.role.volunteer.knows-online", "Only what you are told and your volunteer guide.")
+    else:
+        reported_wants = loc.text("drill.role.reported.wants", "To explain yourself, to find out who complained, and to carry on with the event.")
+        witness_knows = loc.text("drill.role.witness.knows", "Part of what happened, from a few metres away, but not how it started.")
+        volunteer_knows = loc.text("drill.role.volunteer.knows", "Only what you are told, your volunteer guide and the phone numbers on its cover.")
     return [
         ("reporter", loc.text("drill.role.reporter", "The person reporting"),
          loc.text("drill.role.reporter.knows", "What happened to you, as the situation card tells it. Decide before you start what you say at first and what you keep back."),
          loc.text("drill.role.reporter.wants", "To be listened to and believed, to stay in control of what happens next, and not to be named without agreeing to it.")),
         ("reported", loc.text("drill.role.reported", "The person it is about"),
          loc.text("drill.role.reported.knows", "What you did, seen your way. You may not think it was a problem, or you may be embarrassed."),
-         loc.text("drill.role.reported.wants", "To explain yourself, to find out who complained, and to carry on with the event.")),
-        ("witness", loc.text("drill.role.witness", "A witness"),
-         loc.text("drill.role.witness.knows", "Part of what happened, from a few metres away, but not how it started."),
+         reported_wants),
+        ("witness", loc.text("drill.role.witness", "A witness"), witness_knows,
          loc.text("drill.role.witness.wants", "To help without being pulled into an argument, and to know whether you will be asked about it later.")),
-        ("volunteer", loc.text("drill.role.volunteer", "The volunteer who hears it first"),
-         loc.text("drill.role.volunteer.knows", "Only what you are told, your volunteer guide and the phone numbers on its cover."),
+        ("volunteer", loc.text("drill.role.volunteer", "The volunteer who hears it first"), volunteer_knows,
          loc.text("drill.role.volunteer.wants", "To do the right thing quickly and hand over to a responder.")),
     ]
 
@@ -127,7 +136,7 @@ def _exercise(guide: Guide, number: int, scenario: Scenario, minutes: int) -> Ex
     notes = scenario.drill
     role_notes = notes.roles if notes and notes.roles else None
     roles = [RoleCard(title, getattr(role_notes, key) if role_notes else None, knows, wants)
-             for key, title, knows, wants in role_cards(guide.t)]
+             for key, title, knows, wants in role_cards(guide.t, online=not guide.plan.venues)]
     planned = list(notes.complications) if notes else []
     complications = planned or _generic_complications(guide, scenario)
     debrief = (list(notes.debrief) if notes else []) + _generic_debrief(guide.t, scenario)

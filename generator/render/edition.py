@@ -41,6 +41,7 @@ class EditionSpec:
     formats: tuple[str, ...] = ("pdf", "html")  # a printed-only output (a desk sheet, cards) says ("pdf",)
     level_from: str | None = None  # a plan field whose audience sets this edition's (the report form's)
     print_css: tuple[str, ...] = ()  # its own print stylesheets in templates/css, after base.css and print.css
+    fit_css: tuple[str, ...] = ()  # added, and printed again, when the edition runs past one page (the public sheet)
     needs: str | None = None  # a plan field that must hold something for this edition to exist (the desk sheet's venues)
 
     def exists_for(self, plan: Plan) -> bool:
@@ -64,7 +65,7 @@ EDITIONS: dict[str, EditionSpec] = {
     spec.name: spec
     for spec in (
         EditionSpec("public", Audience.public, "How to report", "public.html.j2", "public", private=False,
-                    print_css=("print-public.css",)),
+                    print_css=("print-public.css",), fit_css=("print-public-fit.css",)),
         EditionSpec("volunteer", Audience.volunteer, "Volunteer guide", "volunteer.html.j2", "volunteer", private=False,
                     print_css=("print-guide.css",)),
         EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder", private=True,

@@ -42,8 +42,11 @@ class PrintLog(logging.Handler):
 
 
 def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", stylesheets: tuple[str, ...] = (),
-               fetcher: GuideURLFetcher | None = None, log: PrintLog | None = None) -> bytes:
+               fit_css: tuple[str, ...] = (), fetcher: GuideURLFetcher | None = None, log: PrintLog | None = None) -> bytes:
     """Print `html` (render_html(..., medium="print")) to PDF bytes, with the edition's own `stylesheets`.
+
+    A document that runs past one page is laid out again with `fit_css` added (smaller
+    type, columns), when given: the public sheet gets tighter only when it must.
 
     Raises BuildError naming the resource when the HTML refers to something the
     guide may not use (network, files outside the plan's folder, attachments).
@@ -56,8 +59,11 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", stylesheets
     logger.addHandler(log)
     try:
         font_config, sheets = print_styles(paper, stylesheets)
-        document = weasyprint.HTML(string=html, base_url=policy.base_url, url_fetcher=fetcher).render(
-            font_config=font_config, stylesheets=list(sheets), pdf_variant=PDF_VARIANT)
+        source = weasyprint.HTML(string=html, base_url=policy.base_url, url_fetcher=fetcher)
+        document = source.render(font_config=font_config, stylesheets=list(sheets), pdf_variant=PDF_VARIANT)
+        if fit_css and len(document.pages) > 1:
+            font_config, sheets = print_styles(paper, (*stylesheets, *fit_css))
+            document = source.render(font_config=font_config, stylesheets=list(sheets), pdf_variant=PDF_VARIANT)
         _refuse_attachments(document, fetcher)
         fetcher.close()  # anything asked for while writing would be an attachment
         pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True)

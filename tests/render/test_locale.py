@@ -352,3 +352,26 @@ def test_every_edition_of_a_right_to_left_plan_is_laid_out_right_to_left(plan):
             # a phone number alone in right-to-left text would print its digit groups backwards
             phones = re.findall(r"<a [^>]*href=\"tel:[^>]*>", html)
             assert [tag for tag in phones if 'dir="ltr"' not in tag] == [], (spec.name, medium)
+
+
+@pytest.mark.slow
+def test_a_long_role_word_is_hyphenated_in_the_team_table_not_cut_anywhere():
+    """German 'Ansprechperson' is wider than the cover's role column: it breaks at a syllable, with a hyphen."""
+    from pypdf import PdfReader
+
+    from generator.plan.validate import read_plan
+    from generator.render.assets import AssetPolicy
+    from generator.render.pdf import render_pdf
+
+    berlin = ROOT / "plans" / "berlin-meetup-de.yaml"
+    policy = AssetPolicy(berlin.parent, TEMPLATES)
+    covers = {}
+    for audience in (Audience.responder, Audience.volunteer):
+        edition = make_edition(read_plan(berlin), audience)
+        html = render_html(edition, medium="print", policy=policy)
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(html, policy, stylesheets=edition.spec.print_css))).pages]
+        covers[audience] = pages[0]
+    assert not re.search(r"Ansprechp\s*\n\s*erson", covers[Audience.responder]), "cut inside a syllable, without a hyphen"
+    assert re.search(r"Ansprech[-\u2010]\s*\n\s*person", covers[Audience.responder])  # WeasyPrint's hyphen is U+2010
+    # beside the safety room the role column is as wide as its longest word: no hyphen there
+    assert "Ansprechperson" in covers[Audience.volunteer] and not re.search(r"Lei[-\u2010]\s*\n", covers[Audience.volunteer])

@@ -58,3 +58,13 @@ def test_its_guides_never_say_through_the_lead_on_shift_or_an_emergency_number(g
         assert "lead on call" not in flat.lower(), name  # the desk sheet and the report form once said so
         assert not EMERGENCY.search(flat), (name, EMERGENCY.search(flat))
     assert "contact your local emergency services" in " ".join(guides["public.pdf"].split())
+
+
+def test_its_drill_kit_assumes_no_event_no_room_and_no_phones(guides):
+    drill = " ".join(guides["private/drill.pdf"].split())
+    assert "Tabletop drill" in drill and "Who knows their part" in drill
+    for words in ("the event", "metres away", "phone numbers on its cover"):
+        assert words not in drill, words
+    assert "keep taking part" in drill and "as the messages showed it" in drill
+    checklist = drill[drill.rindex("Who knows their part"):]
+    assert "Shifts" not in checklist, "no rota, so no column of dashes for shifts"

@@ -493,3 +493,41 @@ def test_long_cover_text_is_laid_out_once_not_again_for_every_line(write_plan, m
     short, long = breaks_with(30), breaks_with(300)
     # 270 more words are some 25 more lines, each measured and broken a few times: far fewer than one call a word.
     assert long - short <= 270 // 2, (short, long)
+
+
+def test_who_hears_appeals_stays_with_how_to_appeal_at_a_page_break():
+    """Padding pushes 'Heard by' to the last line of a page: it moves over with the appeal, never alone."""
+    import weasyprint
+
+    from generator.plan.load import load_text
+    from generator.plan.validate import validate
+    from generator.render.pdf import print_styles
+
+    fixtures = ROOT / "tests" / "fixtures"
+    text = (fixtures / "minimal.yaml").read_text(encoding="utf-8").replace("  chain: [attendees, board]\n", (
+        "  chain: [attendees, board]\n  appeals:\n    to: [board]\n"
+        "    how: Write to the board within two weeks; board members with a conflict step aside.\n"))
+    edition = make_edition(validate(load_text(text, "plan.yaml")), Audience.volunteer)
+    policy = AssetPolicy(fixtures, templates_dir())
+    html = render_html(edition, medium="print", policy=policy)
+    font_config, sheets = print_styles("a4", edition.spec.print_css)
+
+    def printed(pad: float):
+        padded = html.replace('<h3 id="appeals-title">', f'<div style="height:{pad}px"></div><h3 id="appeals-title">', 1)
+        return weasyprint.HTML(string=padded, base_url=policy.base_url).render(font_config=font_config, stylesheets=list(sheets))
+
+    def heard_by(document):
+        for page in document.pages:
+            boxes = [page._page_box]
+            while boxes:
+                box = boxes.pop()
+                if box.element_tag == "p" and "appeals-to" in (box.element.get("class") or "").split():
+                    return page._page_box, box
+                boxes.extend(getattr(box, "children", []))
+        raise AssertionError("no 'Heard by' line")
+
+    page_box, line = heard_by(printed(0))
+    room = page_box.content_box_y() + page_box.height - (line.position_y + line.margin_height())
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(printed(room - 1).write_pdf())).pages]
+    assert len(pages) > 1, "the padding should reach the page's foot"
+    assert [("Heard by" in page, "within two weeks" in page) for page in pages if "Heard by" in page] == [(True, True)]

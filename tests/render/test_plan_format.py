@@ -82,6 +82,14 @@ def test_the_emergency_note_and_links_are_printed_on_the_cover():
     assert "Police, non-emergency: 101 Theft or damage after the fact." in cover
 
 
+def test_the_emergency_note_and_link_are_on_the_public_sheet_too():
+    # a text relay for deaf callers, or Germany's police number beside 112, is for everyone
+    html = page(read(NUMBERS), "public")
+    emergency = visible(html[html.index('class="public-emergency"'):html.index('class="public-channels"')])
+    assert "When in doubt, call." in emergency and "relay.example.org/emergency-sms" in emergency
+    assert 'href="https://relay.example.org/emergency-sms"' in html
+
+
 # 2. what each role does when a report comes in, apart from its standing duties
 
 PROTOCOL = edit(BASE, ("""    kind: attendees
@@ -391,11 +399,14 @@ def test_an_assessment_without_a_matrix_prints_no_empty_cells():
     assert "Low impact" in visible(html)
 
 
-def test_a_rung_with_neither_description_nor_consequence_is_an_error():
-    with pytest.raises(PlanError) as caught:
-        read(edit(LADDER, ("    description: The account is closed.\n", "    duration: for good\n")))
-    exc = caught.value
-    assert "a response needs a `description`, or the `consequence`" in str(exc.problems[0])
+def test_a_response_may_be_only_its_name_as_published_menus_list_them():
+    # PyCon US's list of consequences and Rust's moderation ladder name most rungs and say no more
+    plan = read(edit(LADDER, ("    description: The account is closed.\n", "    duration: for good\n"),
+                     ("  - name: Warning\n", "  - name: Final warning\n  - name: Warning\n")))
+    assert [action.name for action in plan.responses] == ["Final warning", "Warning", "Ban"]
+    ladder = visible(page(plan, "responder"))
+    ladder = ladder[ladder.rindex("Possible responses"):]
+    assert "Final warning. Warning. Community impact" in ladder and "Ban. For how long for good" in ladder
 
 
 # 9. a starter cannot be printed by mistake
@@ -470,3 +481,41 @@ def test_a_shift_outside_the_event_dates_says_so():
     assert (
         "plan.yaml:47:13: error: the shift starts on 2027-03-14, outside the event's dates (it is on 2027-03-04 only); "
         "check the date, or the event's `starts` and `ends` [SHIFT-COVERAGE]") in findings(outside)
+
+
+# 11. published guides transcribed into plans (a German awareness concept, a large
+# conference's staff procedure, a foundation's working group)
+
+ONE_DAY_ROOMS = edit(BASE, ("    country: GB\n", """    country: GB
+    rooms:
+      - kind: safety
+        name: Quiet tent
+        where: Behind the finish line, no sign on it.
+      - kind: other
+        name: Awareness point
+        where: Left of the finish arch.
+"""))
+
+
+@pytest.mark.parametrize("audience", ["public", "volunteer", "responder"])
+def test_a_one_day_event_never_says_a_room_is_there_every_day(audience):
+    text = visible(page(read(ONE_DAY_ROOMS), audience))
+    assert "Quiet tent" in text and "Behind the finish line" in text
+    assert "Every day" not in text
+    assert "( )" not in text and "()" not in text and " : Quiet tent" not in text
+
+
+def test_a_room_of_a_multi_day_event_still_says_every_day():
+    two_days = edit(ONE_DAY_ROOMS, ("  starts: 2027-03-04\n", "  starts: 2027-03-04\n  ends: 2027-03-05\n"),
+                    ("  - {start: 2027-03-04 18:00, end: 2027-03-05 00:00, lead: ana, responders: [ben]}\n",
+                     "  - {start: 2027-03-04 18:00, end: 2027-03-06 00:00, lead: ana, responders: [ben]}\n"))
+    assert "Quiet tent (Every day)" in visible(page(read(two_days), "public"))
+
+
+def test_responses_without_an_assessment_do_not_point_to_impact_and_risk():
+    # a meetup's or an awareness team's menu has no impact/risk matrix to fit
+    menu = edit(BASE, ("taking_reports:\n", "responses:\n  - name: A quiet word\n  - name: Asked to leave\ntaking_reports:\n"))
+    text = visible(page(read(menu), "responder"))
+    menu_text = text[text.rindex("Possible responses"):]
+    assert "Choose the response that stops the harm." in menu_text and "impact and risk" not in menu_text
+    assert "fits the impact and risk" in visible(page(read(LADDER), "responder"))

@@ -37,6 +37,23 @@ def test_public_sheet_is_one_page_without_the_private_warning(public):
     assert "Not for public distribution" not in text
 
 
+def title_size(pdf: Path) -> float:
+    """The largest type on the first page, in pt: the sheet's title."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_raw
+
+    document = pypdfium2.PdfDocument(pdf)
+    text = document[0].get_textpage()
+    size = max(pdfium_raw.FPDFText_GetFontSize(text.raw, index) for index in range(text.count_chars())) * 0.75
+    document.close()
+    return size
+
+
+def test_a_sheet_with_room_keeps_its_large_type(public):
+    folder, _, _ = public
+    assert title_size(folder / "public.pdf") == pytest.approx(24, abs=0.2)
+
+
 def test_public_sheet_holds_public_channels_rooms_and_links(public):
     _, html, text = public
     for wanted in ("+44 20 7946 0300", "conduct@example.org", "orange lanyard", "Quiet Room (Room 2.14)",
@@ -86,3 +103,46 @@ def test_responder_guide_shows_waivers_with_their_reasons(example_guides):
     assert f"{waiver.rule} scenario {site.item.title}" in text  # the rule, then what it covers
     volunteer = visible_text(example_guides["volunteer.html"].read_text(encoding="utf-8"))
     assert waiver.rule not in volunteer
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_conference_that_publishes_its_whole_procedure_still_gets_one_page(write_plan, tmp_path, paper):
+    # shaped like PyCon US's published reporting procedure: six ways to report (two of them
+    # for a report that involves the staff), the report data, the confidentiality promise,
+    # the timelines, appeals and the menu of responses
+    def publish(data):
+        data["reporting"]["channels"] = [channel for channel in data["reporting"]["channels"]
+                                         if channel.get("audience") == "public"]
+        data["reporting"]["channels"][2:2] = [
+            {"kind": "email", "label": "If your report involves the staff: write to the two lead responders only",
+             "email": "leads@example.org", "staffed_by": ["amara", "dimitra"], "audience": "public"},
+            {"kind": "email", "label": "If your report involves a lead responder: write to the board",
+             "email": "board-reports@example.org", "audience": "public"}]
+        data["information_to_gather"]["audience"] = "public"
+        data["information_to_gather"]["items"] += [
+            "How to identify the reported person: name, appearance, clothing, badge details",
+            "Other people involved or who saw it, with a description or contact details",
+            "Your contact details, so that we can follow up"]
+        data["communication"]["confidentiality"] = {"audience": "public", "text": (
+            "Reports are kept confidential, and we anonymise what we tell the reported person. In a one-to-one "
+            "incident they may still guess who reported: tell us if you fear retaliation. A public statement "
+            "never names victims or reporters without their say-so.")}
+        for timeline in data["communication"]["timelines"]:
+            timeline["audience"] = "public"
+        for action in data["responses"]:
+            action["audience"] = "public"
+        data["reporting"]["appeals"] = {"to": ["board"], "audience": "public", "how": (
+            "Anyone affected by a decision may appeal in writing to the board within 14 days; board members "
+            "involved in the incident step aside.")}
+
+    plan = write_plan(publish)
+    build_plan(plan, tmp_path / "out", editions=["public"], paper=paper)
+    pdf = tmp_path / "out" / plan.stem / "public.pdf"
+    from pypdf import PdfReader
+
+    assert len(PdfReader(pdf).pages) == 1, "the public sheet must fit on one page"
+    assert title_size(pdf) == pytest.approx(20, abs=0.2), "laid out again, tighter"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    for wanted in ("leads@example.org", "board-reports@example.org", "Your contact details", "say-so", "within 14 days",
+                   "summit.example.org/code-of-conduct"):
+        assert wanted in text

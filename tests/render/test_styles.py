@@ -53,15 +53,15 @@ def styles_something(selector: str, names: list[str]) -> bool:
 def test_every_printed_edition_names_its_own_stylesheets_and_they_exist():
     for spec in PRINTED:
         assert spec.print_css, spec.name
-        for sheet in spec.print_css:
+        for sheet in (*spec.print_css, *spec.fit_css):
             assert (CSS / sheet).is_file(), sheet
             assert sheet not in ("base.css", "print.css"), "the common sheets come first for every edition anyway"
             assert sheet.startswith("print-"), "a print worker parses templates/css/print-*.css before it knows the editions"
 
 
-@pytest.mark.parametrize("sheet", sorted({sheet for spec in PRINTED for sheet in spec.print_css}))
+@pytest.mark.parametrize("sheet", sorted({sheet for spec in PRINTED for sheet in (*spec.print_css, *spec.fit_css)}))
 def test_an_edition_stylesheet_holds_only_rules_its_editions_use(sheet):
-    names = [spec.name for spec in PRINTED if sheet in spec.print_css]
+    names = [spec.name for spec in PRINTED if sheet in (*spec.print_css, *spec.fit_css)]
     unused = [selector for selector in selectors(sheet) if not styles_something(selector, names)]
     assert unused == [], f"{sheet}: these rules style nothing in {', '.join(names)} of any example plan"
 
