@@ -36,6 +36,7 @@ import functools
 import html
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
@@ -142,12 +143,17 @@ def find_pastes(plan: Plan) -> list[Paste]:
     return list(found.values())
 
 
+_MARKUP = r"(?:[*_`~]|&#?\w+;)"  # what may sit inside a pasted value in plan source: Markdown marks, HTML entities
+
+
 def paste_pattern(secret: Secret) -> re.Pattern[str]:
-    """The secret as it may be written in plan source: digits with any separators, or its words with any spaces."""
+    """The secret as it may be written in plan source: digits with any separators, or its words with any spaces,
+    with Markdown marks or HTML entities in between (and an entity for any character)."""
     if secret.kind == "phone":
-        return re.compile(r"(?:\+\d{1,3}|\(?0)?[\s().\-/]*" + r"[\s().\-/]*".join(secret.needle))
-    words = [re.escape(word) for word in secret.needle.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words), re.IGNORECASE)
+        separators = rf"(?:[\s().\-/]|{_MARKUP})*"
+        return re.compile(r"(?:\+\d{1,3}|\(?0)?" + separators + separators.join(secret.needle))
+    words = [f"{_MARKUP}*".join(rf"(?:{re.escape(c)}|&#?\w+;)" for c in word) for word in secret.needle.split()]
+    return re.compile(r"(?<!\w)" + rf"(?:\s|{_MARKUP})+".join(words), re.IGNORECASE)
 
 
 READERS = {Audience.public: "everyone", Audience.volunteer: "volunteers"}
@@ -253,7 +259,10 @@ class _Text:
     def __init__(self, text: str):
         self.raw = text
         self.plain = normalise_text(text)
-        self.numbers = {_digits(m) for m in _PHONE_TEXT.findall(text)}
+        # also as a reader sees it: Markdown marks inside a word dropped ("amara@**example**.org"), %-escapes decoded
+        joined = normalise_text(_MARKDOWN_MARKS.sub("", urllib.parse.unquote(html.unescape(text))))
+        self.forms = (self.plain,) if joined == self.plain else (self.plain, joined)
+        self.numbers = {_digits(m) for form in self.forms for m in _PHONE_TEXT.findall(form)}
 
     @functools.cached_property
     def skeleton(self) -> str:
@@ -273,8 +282,8 @@ def _hit(secret: Secret, text: _Text) -> bool:
     if secret.kind == "phone":
         return any(number.endswith(secret.needle) for number in text.numbers)
     # names and handles as whole words: the handle "mattias_l" (Markdown marks collapsed) is not in "Mattias Lindqvist"
-    found = (_word_pattern(secret.needle).search(text.plain) is not None if secret.kind in ("name", "handle")
-             else secret.needle in text.plain)
+    found = any(_word_pattern(secret.needle).search(form) is not None if secret.kind in ("name", "handle")
+                else secret.needle in form for form in text.forms)
     if found or secret.kind not in ("name", "text") or secret.needle.isascii():
         return found
     # Names and text in other scripts, as a PDF's text layer gives them back: marks and joiners
@@ -357,14 +366,18 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def visible_text(source: str) -> str:
+    """The text a browser shows: words of separate blocks and cells apart, inline markup (`a<b>b</b>`) joined."""
     parser = _TextParser()
     parser.feed(source)
     parser.close()
-    return " ".join(parser.parts)
+    return "".join(parser.parts)
 
 
 def normalise_text(text: str) -> str:
+    """Entities decoded, compatibility forms folded, casefolded, invisible format characters
+    (soft hyphens, zero-width spaces) dropped, Markdown marks and whitespace collapsed."""
     text = unicodedata.normalize("NFKC", html.unescape(text)).casefold()
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     text = _MARKDOWN_MARKS.sub(" ", text)
     text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     return " ".join(text.split())
@@ -399,7 +412,8 @@ def _field(path: tuple[Any, ...]) -> str:
 
 
 def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
+    """The digits of `text` as ASCII, whatever script they are written in (٠٢٠ is 020)."""
+    return "".join(str(unicodedata.decimal(c)) for c in text if c.isdecimal())
 
 
 def _national_digits(value: str, region: str | None) -> str:
@@ -408,6 +422,11 @@ def _national_digits(value: str, region: str | None) -> str:
         return str(phonenumbers.parse(value, region).national_number)
     except phonenumbers.NumberParseException:
         return _digits(value)
+
+
+# elements that run on inside a line of text: no word break at their tags
+_INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q",
+           "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"}
 
 
 class _TextParser(HTMLParser):
@@ -419,10 +438,14 @@ class _TextParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("style", "script"):
             self._skip += 1
+        if tag not in _INLINE:
+            self.parts.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("style", "script") and self._skip:
             self._skip -= 1
+        if tag not in _INLINE:
+            self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
         if not self._skip:

@@ -140,3 +140,31 @@ def test_other_names_in_those_scripts_are_not_found(script_guide, plan, other):
     _, pdf = script_guide
     needle = " ".join(__import__("unicodedata").normalize("NFKC", other).casefold().split())
     assert find_leaks([Secret(("responders", 9, "name"), other, "name", needle)], pdf_text=pdf_text(pdf)) == []
+
+
+@pytest.mark.parametrize(("written", "field"), [
+    ("020&#32;7946&#32;0204", "responders[3].phone"),  # HTML entities between the digits
+    ("020 7946 **0204**", "responders[3].phone"),
+    ("０２０ ７９４６ ０２０４", "responders[3].phone"),  # full-width digits
+    ("٠٢٠ ٧٩٤٦ ٠٢٠٤", "responders[3].phone"),  # Arabic-Indic digits
+    ("amara@**example**.org", "responders[0].email"),  # Markdown inside the address
+    ("https://x.example.org/?to=amara%40example.org", "responders[0].email"),  # inside a URL, %-escaped
+    ("ama&shy;ra&#8203;@example.org", "responders[0].email"),  # invisible characters written as entities
+    ("amara**.91**", "responders[0].chat"),
+    ("Board liaison; speaks for the te**am** in any public statement.", "responders[0].notes"),
+])
+def test_a_paste_in_disguise_is_found_in_the_plan(plan, written, field):
+    from generator.render.leaks import find_pastes
+
+    volunteers = plan.roles[1].model_copy(update={"duties": [f"Listen, then call {written} at once."]})
+    pasted = plan.model_copy(update={"roles": [plan.roles[0], volunteers, *plan.roles[2:]]})
+    assert [(p.secret.field, p.path) for p in find_pastes(pasted) if p.secret.field == field] == [(field, ("roles", 1, "duties", 0))]
+
+
+def test_a_value_split_by_inline_markup_is_found_in_the_html_text(volunteer_secrets):
+    leaks = find_leaks(volunteer_secrets, html_source="<p>Write to amara@<strong>example</strong>.org or <em>amara</em>.91</p>")
+    assert {(leak.secret.field, leak.where) for leak in leaks} >= {("responders[0].email", "HTML text"), ("responders[0].chat", "HTML text")}
+
+
+def test_visible_text_keeps_words_of_separate_cells_apart():
+    assert visible_text("<tr><td>Sam</td><td>Ferreira</td></tr><p>a<b>b</b>c</p>").split() == ["Sam", "Ferreira", "abc"]
