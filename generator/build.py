@@ -22,8 +22,9 @@ a killed build are removed by the next build of the plan.
 
 With a passphrase (`build --seal`) the private set is sealed before it is written:
 responder.html encrypted with every rota-ID.ics inside it (download links, shown
-after unlocking), responder.pdf encrypted (AES-256), and calendars an earlier
-unsealed build left in private/ not carried over, so nothing private stays in clear. The
+after unlocking), responder.pdf encrypted (AES-256), and nothing an earlier unsealed
+build left in clear in private/ carried over (even when only other editions are built),
+so nothing private stays in clear. The
 sealed page's lock screen goes through the leak check as a public page.
 """
 
@@ -62,7 +63,7 @@ from generator.render.html import render_html
 from generator.render.leaks import LeakSearch, check_leaks
 from generator.render.now_script import NOW_SCRIPT_HASH
 from generator.render.paper import PAPER_SIZES, default_paper
-from generator.render.seal import check_passphrase, lock_screen_words, seal_html, seal_pdf
+from generator.render.seal import check_passphrase, is_sealed, lock_screen_words, seal_html, seal_pdf
 from generator.render.source_date import source_date_epoch
 from generator.render.words import plan_localizer
 
@@ -167,9 +168,9 @@ def build_into(
         print_ = cache.fingerprint(path, cache_options, uses=policy.used, plan_digest=plan_digest)
         record = cache.record_bytes(print_, {item.path.as_posix(): hashlib.sha256(item.content).hexdigest() for item in files},
                                     printed, warnings)
-        # A sealed set carries over nothing earlier from private/ (calendars an unsealed build left in clear).
+        # A sealed set carries over from private/ only what is sealed (not what an unsealed build left in clear).
         responder = "responder" in {spec.name for spec in specs}
-        return output.commit(files, record, replaces_rota=responder, drops_private=sealed and responder)
+        return output.commit(files, record, replaces_rota=responder, drops_clear_private=sealed)
 
 
 class CheckedPlan(NamedTuple):
@@ -485,14 +486,15 @@ class OutputSet:
                 except OSError:
                     break
 
-    def commit(self, files: list[RenderedFile], record: bytes | None, *, replaces_rota: bool, drops_private: bool = False) -> list[Path]:
+    def commit(self, files: list[RenderedFile], record: bytes | None, *, replaces_rota: bool,
+               drops_clear_private: bool = False) -> list[Path]:
         """Write the new set (files, the earlier files not rebuilt, the record), then swap it in; the files written.
 
         `record` None keeps the earlier record (the drill command adds a kit to a built set);
-        `drops_private` carries over nothing earlier from private/ (a sealed set).
+        `drops_clear_private` carries over from private/ only the files that are sealed (a sealed set).
         """
         with _file_errors():
-            self._fill(files, record, replaces_rota, drops_private)
+            self._fill(files, record, replaces_rota, drops_clear_private)
             _swap(self.staging, self.target)
         self._made = []
         old = self.staging  # after the exchange it holds the previous set
@@ -501,11 +503,11 @@ class OutputSet:
         _sync_folder(self.target.parent)
         return [self.target / item.path for item in files]
 
-    def _fill(self, files: list[RenderedFile], record: bytes | None, replaces_rota: bool, drops_private: bool) -> None:
+    def _fill(self, files: list[RenderedFile], record: bytes | None, replaces_rota: bool, drops_clear_private: bool) -> None:
         new_names = {item.path.as_posix() for item in files} | ({cache.RECORD} if record is not None else set())
         if self.target.is_dir():
             os.chmod(self.staging, stat.S_IMODE(self.target.stat().st_mode))
-            _keep_earlier(self.target, self.staging, new_names, replaces_rota, drops_private)
+            _keep_earlier(self.target, self.staging, new_names, replaces_rota, drops_clear_private)
         if any(item.private for item in files):
             private = self.staging / PRIVATE_DIR
             private.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
@@ -519,7 +521,7 @@ class OutputSet:
         _sync_folder(self.staging)
 
 
-def _keep_earlier(old: Path, new: Path, replaced: set[str], replaces_rota: bool, drops_private: bool = False) -> None:
+def _keep_earlier(old: Path, new: Path, replaced: set[str], replaces_rota: bool, drops_clear_private: bool = False) -> None:
     """Link into the new set every earlier file this build does not replace (another edition's, the user's own)."""
     for folder, subfolders, names in os.walk(old):
         relative = Path(folder).relative_to(old)
@@ -529,8 +531,8 @@ def _keep_earlier(old: Path, new: Path, replaced: set[str], replaces_rota: bool,
         for name in names:
             rel = (relative / name).as_posix()
             if rel in replaced or (name.startswith(".") and name.endswith(".tmp")) or (replaces_rota and _ROTA_FILE.match(rel)) \
-                    or (drops_private and rel.startswith(f"{PRIVATE_DIR}/")):
-                continue  # rebuilt now, or a temporary file of an older version of the tool
+                    or (drops_clear_private and rel.startswith(f"{PRIVATE_DIR}/") and not _sealed_file(Path(folder) / name)):
+                continue  # rebuilt now, a temporary file of an older version of the tool, or private and in clear
             source, copy = Path(folder) / name, new / rel
             if source.is_symlink():
                 os.symlink(os.readlink(source), copy)
@@ -539,6 +541,10 @@ def _keep_earlier(old: Path, new: Path, replaced: set[str], replaces_rota: bool,
                 os.link(source, copy)
             except OSError:
                 shutil.copy2(source, copy)
+
+
+def _sealed_file(path: Path) -> bool:
+    return not path.is_symlink() and path.is_file() and is_sealed(path.name, path.read_bytes())
 
 
 def remove_leftovers(target: Path) -> None:
