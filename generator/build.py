@@ -508,10 +508,15 @@ class OutputSet:
         if self.target.is_dir():
             os.chmod(self.staging, stat.S_IMODE(self.target.stat().st_mode))
             _keep_earlier(self.target, self.staging, new_names, replaces_rota, drops_clear_private)
+        private = self.staging / PRIVATE_DIR
         if any(item.private for item in files):
-            private = self.staging / PRIVATE_DIR
             private.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
-            os.chmod(private, PRIVATE_DIR_MODE)  # also tighten a folder made by hand
+        if private.is_dir():  # also tighten a folder made by hand and the earlier files kept in it
+            for directory, _, names in os.walk(private):
+                os.chmod(directory, PRIVATE_DIR_MODE)
+                for name in names:
+                    if not os.path.islink(os.path.join(directory, name)):
+                        os.chmod(os.path.join(directory, name), PRIVATE_FILE_MODE)
         for item in files:
             _write_file(self.staging / item.path, item.content, PRIVATE_FILE_MODE if item.private else SHARED_FILE_MODE)
         if record is not None:

@@ -31,9 +31,11 @@ class FakeBuild:
         self.calls += 1
         digest = hashlib.sha256(job.plan.read_bytes() + repr(sorted(job.options.items())).encode()).hexdigest()
         (job.out_dir / "private").mkdir(parents=True, exist_ok=True)
+        (job.out_dir / "private").chmod(0o700)  # as the build writes it
         files = [job.out_dir / "volunteer.html", job.out_dir / "volunteer.pdf", job.out_dir / "private" / "responder.html"]
         for path in files:
             path.write_text(f"{path.name} {digest}\n")
+        files[-1].chmod(0o600)
         # Like the renderer, report the pictures it read: here the map, when it exists.
         picture = job.plan.parent / "pictures" / "map.png"
         uses = {picture.resolve().as_posix(): cache.sha256_file(picture)} if picture.exists() else {}
@@ -173,6 +175,13 @@ def test_deleted_output_rebuilds(setup):
 def test_modified_output_rebuilds(setup):
     setup.build()
     (setup.out / "volunteer.pdf").write_text("edited by hand")
+    assert setup.build() == "built"
+
+
+@pytest.mark.parametrize("loosened", ["private/responder.html", "private"])
+def test_a_private_file_others_can_read_rebuilds(setup, loosened):
+    setup.build()
+    (setup.out / loosened).chmod(0o644 if loosened.endswith(".html") else 0o755)
     assert setup.build() == "built"
 
 
