@@ -262,7 +262,7 @@ class _Text:
         # also as a reader sees it: Markdown marks inside a word dropped ("amara@**example**.org"), %-escapes decoded
         joined = normalise_text(_MARKDOWN_MARKS.sub("", urllib.parse.unquote(html.unescape(text))))
         self.forms = (self.plain,) if joined == self.plain else (self.plain, joined)
-        self.numbers = {_digits(m) for form in self.forms for m in _PHONE_TEXT.findall(form)}
+        self.numbers = {number for form in self.forms for run in _PHONE_TEXT.findall(form) for number in _numbers(run)}
 
     @functools.cached_property
     def skeleton(self) -> str:
@@ -409,6 +409,17 @@ def _word_pattern(needle: str) -> re.Pattern[str]:
 def _field(path: tuple[Any, ...]) -> str:
     names = [p for p in path if isinstance(p, str)]
     return names[-1] if names else ""
+
+
+def _numbers(run: str) -> list[str]:
+    """The digits of a run of digits and separators up to the end of each group: a phone number followed by
+    another ("020 7946 0204 / 020 7946 0300", two lines of a table) still ends one of them."""
+    digits = ""
+    numbers = []
+    for group in re.findall(r"\d+", run):
+        digits += _digits(group)
+        numbers.append(digits)
+    return numbers
 
 
 def _digits(text: str) -> str:

@@ -145,6 +145,7 @@ def test_other_names_in_those_scripts_are_not_found(script_guide, plan, other):
 @pytest.mark.parametrize(("written", "field"), [
     ("020&#32;7946&#32;0204", "responders[3].phone"),  # HTML entities between the digits
     ("020 7946 **0204**", "responders[3].phone"),
+    ("020 7946 0204 - 24 hours", "responders[3].phone"),  # other digits after it
     ("０２０ ７９４６ ０２０４", "responders[3].phone"),  # full-width digits
     ("٠٢٠ ٧٩٤٦ ٠٢٠٤", "responders[3].phone"),  # Arabic-Indic digits
     ("amara@**example**.org", "responders[0].email"),  # Markdown inside the address
@@ -168,3 +169,13 @@ def test_a_value_split_by_inline_markup_is_found_in_the_html_text(volunteer_secr
 
 def test_visible_text_keeps_words_of_separate_cells_apart():
     assert visible_text("<tr><td>Sam</td><td>Ferreira</td></tr><p>a<b>b</b>c</p>").split() == ["Sam", "Ferreira", "abc"]
+
+
+@pytest.mark.parametrize("text", ["020 7946 0204\n020 7946 0300", "Priya: 020 7946 0204 / 020 7946 0205",
+                                  "020 7946 0204 - 24 hours", "(020) 7946-0204 2027-06-09"])
+def test_a_phone_followed_by_other_digits_is_found(volunteer_secrets, text):
+    assert "responders[3].phone" in fields(find_leaks(volunteer_secrets, pdf_text=text))
+
+
+def test_a_phone_run_into_other_digits_is_not_a_false_alarm(volunteer_secrets):
+    assert find_leaks(volunteer_secrets, pdf_text="020 7946 02049 and 020 7946 0300") == []
