@@ -101,6 +101,9 @@ def run_job(job: Job) -> Result:
     _take_context(job)
     try:
         if is_current(job):  # the plan's warnings as its build recorded them: unchanged is not "now clean"
+            from generator.sets import remove_leftovers
+
+            remove_leftovers(job.out_dir)  # what a killed build left beside the set, private files and all
             files, recorded = _recorded(job)
             return Result(job.plan, UNCHANGED, files, time.perf_counter() - started, recorded)
         warnings: list[Problem] = []

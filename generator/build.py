@@ -37,7 +37,6 @@ import hashlib
 import html
 import os
 import re
-import secrets
 import shutil
 import stat
 import subprocess
@@ -66,6 +65,7 @@ from generator.render.paper import PAPER_SIZES, default_paper
 from generator.render.seal import check_passphrase, is_sealed, lock_screen_words, seal_html, seal_pdf
 from generator.render.source_date import source_date_epoch
 from generator.render.words import plan_localizer
+from generator.sets import remove_leftovers, staging_folder
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -451,7 +451,6 @@ def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str,
 
 # --- the whole set, or nothing ---------------------------------------------------------
 
-_SET_FOLDER = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]+\.(?:new|old)$")
 _ROTA_FILE = re.compile(r"^private/rota-[^/]*\.ics$")
 _RENAME_EXCHANGE = 2
 
@@ -466,7 +465,7 @@ class OutputSet:
 
     def __init__(self, target: Path):
         self.target = Path(target)
-        self.staging = self.target.with_name(f".{self.target.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+        self.staging = staging_folder(self.target)
         self._made: list[Path] = []
 
     def __enter__(self) -> Self:
@@ -550,31 +549,6 @@ def _keep_earlier(old: Path, new: Path, replaced: set[str], replaces_rota: bool,
 
 def _sealed_file(path: Path) -> bool:
     return not path.is_symlink() and path.is_file() and is_sealed(path.name, path.read_bytes())
-
-
-def remove_leftovers(target: Path) -> None:
-    """Remove the unfinished or previous sets that builds of this plan killed mid-way left next to TARGET."""
-    try:
-        entries = list(target.parent.iterdir())
-    except FileNotFoundError:
-        return
-    for entry in entries:
-        match = _SET_FOLDER.match(entry.name)
-        if not match or match["name"] != target.name or not entry.is_dir() or entry.is_symlink():
-            continue
-        if int(match["pid"]) != os.getpid() and _process_alive(int(match["pid"])):
-            continue  # another build of the same plan is running now
-        shutil.rmtree(entry, ignore_errors=True)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _make_folders(folder: Path) -> list[Path]:

@@ -235,3 +235,12 @@ def test_sealed_guide_is_current_only_with_the_same_passphrase(tmp_path):
     assert build(first) == "unchanged"
     assert build("another passphrase entirely") == "built"
     assert build("another passphrase entirely") == "unchanged"
+
+
+def test_an_unchanged_build_removes_what_a_killed_build_left(setup):
+    setup.build()
+    left = setup.out.with_name(f".{setup.out.name}.999999999.0a1b2c3d.new")
+    (left / "private").mkdir(parents=True)
+    (left / "private" / "responder.html").write_text("a killed build's half-written set")
+    assert setup.build() == "unchanged"
+    assert not left.exists()
