@@ -113,10 +113,17 @@ def secrets_above(plan: Plan, audience: Audience) -> list[Secret]:
             if secret.kind == "phone":
                 if any(d.endswith(secret.needle) for d in visible_digits):
                     continue
-            elif secret.needle in visible_values or secret.needle in guide_words:
+            elif secret.needle in visible_values or _in_guide_words(secret, guide_words):
                 continue
             secrets.setdefault((secret.kind, secret.needle), secret)
     return list(secrets.values())
+
+
+def _in_guide_words(secret: Secret, guide_words: str) -> bool:
+    """Whether the guide's own words hold the secret: a name or handle as a whole word ("Sam" is not in "same")."""
+    if secret.kind in ("name", "handle"):
+        return _word_pattern(secret.needle).search(guide_words) is not None
+    return secret.needle in guide_words
 
 
 @dataclass(frozen=True)

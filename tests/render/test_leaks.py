@@ -192,3 +192,11 @@ def test_a_pdf_is_searched_beyond_its_pages_text(volunteer_secrets):
     text = pdf_text(pdf)
     assert "Write to us" in text
     assert {"responders[0].email", "responders[0].chat"} <= fields(find_leaks(volunteer_secrets, pdf_text=text))
+
+
+@pytest.mark.parametrize("name", ["Lea", "Ann"])  # inside the guide's own words: "lead", "channel"
+def test_a_hidden_name_inside_a_word_of_the_guide_is_still_searched(plan, name):
+    hidden = [r.model_copy(update={"name": name, "visibility": {"name": Audience.responder}}) if r.id == "jonah" else r
+              for r in plan.responders]
+    secrets = secrets_above(plan.model_copy(update={"responders": hidden}), Audience.volunteer)
+    assert "responders[2].name" in fields(find_leaks(secrets, html_source=f"<td>Call {name} now</td>"))
