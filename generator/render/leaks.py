@@ -102,6 +102,8 @@ def secrets_above(plan: Plan, audience: Audience) -> list[Secret]:
         if not audience.allows(needed):
             candidates.append((path, value))
             continue
+        if _field(path) in _SKIP_FIELDS:
+            continue  # an id or a choice is never printed: a hidden name that equals one stays a secret
         visible_values.add(normalise_text(str(value)))
         if _field(path) in _PHONE_FIELDS:
             visible_digits.add(_digits(str(value)))

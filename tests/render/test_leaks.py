@@ -200,3 +200,11 @@ def test_a_hidden_name_inside_a_word_of_the_guide_is_still_searched(plan, name):
               for r in plan.responders]
     secrets = secrets_above(plan.model_copy(update={"responders": hidden}), Audience.volunteer)
     assert "responders[2].name" in fields(find_leaks(secrets, html_source=f"<td>Call {name} now</td>"))
+
+
+def test_a_hidden_name_that_is_also_an_id_is_still_searched(plan):
+    """Ids are never printed: a responder `jonah` named "Jonah", hidden from volunteers, is still a secret."""
+    hidden = [r.model_copy(update={"name": "Jonah", "visibility": {"name": Audience.responder}}) if r.id == "jonah" else r
+              for r in plan.responders]
+    secrets = secrets_above(plan.model_copy(update={"responders": hidden}), Audience.volunteer)
+    assert "responders[2].name" in fields(find_leaks(secrets, html_source="<td>Call Jonah now</td>"))
