@@ -3,7 +3,7 @@
 Editions are already cut from a redacted plan; this is the second lock. For an
 edition it collects every plan value whose audience is above the edition's (the
 "secrets") and searches the finished HTML source, its visible text and the PDF's
-extracted text (with its link addresses, bookmarks and document information) for each of them.
+extracted text for each of them.
 
 What is searched, and how:
 - phone numbers by their digits, however they are written (E.164, national, with
@@ -359,7 +359,7 @@ def find_leaks(secrets: list[Secret], html_source: str | None = None, pdf_text: 
 
 
 def pdf_text(pdf: bytes) -> str:
-    """Every page's text as PDFium reads it (what a reader could copy out of the file), then the rest a reader sees.
+    """Every page's text as PDFium reads it (what a reader could copy out of the file).
 
     PDFium reads a hyphen where a line breaks as U+FFFE; it is a hyphen again here, so a
     name such as "Whitcombe-Adeyemi" wrapped after its hyphen is still found.
@@ -368,33 +368,10 @@ def pdf_text(pdf: bytes) -> str:
 
     document = pypdfium2.PdfDocument(pdf)
     try:
-        pages = [document[index].get_textpage().get_text_range().replace("\ufffe", "-") for index in range(len(document))]
+        return "\n".join(document[index].get_textpage().get_text_range().replace("\ufffe", "-")
+                         for index in range(len(document)))
     finally:
         document.close()
-    return "\n".join(pages + _pdf_extras(pdf))
-
-
-def _pdf_extras(pdf: bytes) -> list[str]:
-    """What a PDF holds for its reader besides the pages' text: the document's information, bookmarks, link addresses."""
-    import io
-
-    import pikepdf
-
-    found: list[str] = []
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        found += [str(value) for value in document.docinfo.values()]
-        with document.open_outline() as outline:
-            items = list(outline.root)
-            while items:
-                item = items.pop()
-                found.append(item.title)
-                items += item.children
-        for page in document.pages:
-            for annotation in page.obj.get("/Annots", []):
-                action = annotation.get("/A")
-                if action is not None and "/URI" in action:
-                    found.append(urllib.parse.unquote(str(action.URI)))
-    return found
 
 
 def visible_text(source: str) -> str:

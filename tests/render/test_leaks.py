@@ -181,18 +181,6 @@ def test_a_phone_run_into_other_digits_is_not_a_false_alarm(volunteer_secrets):
     assert find_leaks(volunteer_secrets, pdf_text="020 7946 02049 and 020 7946 0300") == []
 
 
-def test_a_pdf_is_searched_beyond_its_pages_text(volunteer_secrets):
-    """Link addresses, bookmarks and the document's information are in the file too, for anyone to read."""
-    from weasyprint import HTML
-
-    from generator.render.leaks import pdf_text
-
-    pdf = HTML(string='<html><head><title>Ask amara.91</title></head><body><h1>Team</h1>'
-                      '<p><a href="mailto:amara@example.org">Write to us</a></p></body></html>').write_pdf()
-    text = pdf_text(pdf)
-    assert "Write to us" in text
-    assert {"responders[0].email", "responders[0].chat"} <= fields(find_leaks(volunteer_secrets, pdf_text=text))
-
 
 @pytest.mark.parametrize("name", ["Lea", "Ann"])  # inside the guide's own words: "lead", "channel"
 def test_a_hidden_name_inside_a_word_of_the_guide_is_still_searched(plan, name):
