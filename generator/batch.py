@@ -125,8 +125,12 @@ def _take_context(job: Job) -> None:
 
 
 def _recorded(job: Job) -> tuple[list[Path], list[Problem]]:
+    """The files and warnings of the build that made job.out_dir, which is current; what a killed
+    build left beside it (a hidden set, private files and all) is removed on the way."""
     from generator import cache
+    from generator.sets import remove_leftovers
 
+    remove_leftovers(job.out_dir)
     record = cache.read_record(job.out_dir)
     if record is None:
         return [], []

@@ -22,8 +22,9 @@ a killed build are removed by the next build of the plan.
 
 With a passphrase (`build --seal`) the private set is sealed before it is written:
 responder.html encrypted with every rota-ID.ics inside it (download links, shown
-after unlocking), responder.pdf encrypted (AES-256), and calendars an earlier
-unsealed build left in private/ not carried over, so nothing private stays in clear. The
+after unlocking), responder.pdf encrypted (AES-256), and nothing an earlier unsealed
+build left in clear in private/ carried over (even when only other editions are built),
+so nothing private stays in clear. The
 sealed page's lock screen goes through the leak check as a public page.
 """
 
@@ -36,7 +37,6 @@ import hashlib
 import html
 import os
 import re
-import secrets
 import shutil
 import stat
 import subprocess
@@ -62,9 +62,10 @@ from generator.render.html import render_html
 from generator.render.leaks import LeakSearch, check_leaks
 from generator.render.now_script import NOW_SCRIPT_HASH
 from generator.render.paper import PAPER_SIZES, default_paper
-from generator.render.seal import check_passphrase, lock_screen_words, seal_html, seal_pdf
+from generator.render.seal import check_passphrase, is_sealed, lock_screen_words, seal_html, seal_pdf
 from generator.render.source_date import source_date_epoch
 from generator.render.words import plan_localizer
+from generator.sets import remove_leftovers, staging_folder
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -167,9 +168,9 @@ def build_into(
         print_ = cache.fingerprint(path, cache_options, uses=policy.used, plan_digest=plan_digest)
         record = cache.record_bytes(print_, {item.path.as_posix(): hashlib.sha256(item.content).hexdigest() for item in files},
                                     printed, warnings)
-        # A sealed set carries over nothing earlier from private/ (calendars an unsealed build left in clear).
+        # A sealed set carries over from private/ only what is sealed (not what an unsealed build left in clear).
         responder = "responder" in {spec.name for spec in specs}
-        return output.commit(files, record, replaces_rota=responder, drops_private=sealed and responder)
+        return output.commit(files, record, replaces_rota=responder, drops_clear_private=sealed)
 
 
 class CheckedPlan(NamedTuple):
@@ -453,7 +454,6 @@ def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str,
 
 # --- the whole set, or nothing ---------------------------------------------------------
 
-_SET_FOLDER = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]+\.(?:new|old)$")
 _ROTA_FILE = re.compile(r"^private/rota-[^/]*\.ics$")
 _RENAME_EXCHANGE = 2
 
@@ -468,7 +468,7 @@ class OutputSet:
 
     def __init__(self, target: Path):
         self.target = Path(target)
-        self.staging = self.target.with_name(f".{self.target.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+        self.staging = staging_folder(self.target)
         self._made: list[Path] = []
 
     def __enter__(self) -> Self:
@@ -490,14 +490,15 @@ class OutputSet:
                 except OSError:
                     break
 
-    def commit(self, files: list[RenderedFile], record: bytes | None, *, replaces_rota: bool, drops_private: bool = False) -> list[Path]:
+    def commit(self, files: list[RenderedFile], record: bytes | None, *, replaces_rota: bool,
+               drops_clear_private: bool = False) -> list[Path]:
         """Write the new set (files, the earlier files not rebuilt, the record), then swap it in; the files written.
 
         `record` None keeps the earlier record (the drill command adds a kit to a built set);
-        `drops_private` carries over nothing earlier from private/ (a sealed set).
+        `drops_clear_private` carries over from private/ only the files that are sealed (a sealed set).
         """
         with _file_errors(self.target, self.staging):
-            self._fill(files, record, replaces_rota, drops_private)
+            self._fill(files, record, replaces_rota, drops_clear_private)
             _swap(self.staging, self.target)
         self._made = []
         old = self.staging  # after the exchange it holds the previous set
@@ -508,15 +509,20 @@ class OutputSet:
         _sync_folder(self.target.parent)
         return [self.target / item.path for item in files]
 
-    def _fill(self, files: list[RenderedFile], record: bytes | None, replaces_rota: bool, drops_private: bool) -> None:
+    def _fill(self, files: list[RenderedFile], record: bytes | None, replaces_rota: bool, drops_clear_private: bool) -> None:
         new_names = {item.path.as_posix() for item in files} | ({cache.RECORD} if record is not None else set())
         if self.target.is_dir():
             os.chmod(self.staging, stat.S_IMODE(self.target.stat().st_mode))
-            _keep_earlier(self.target, self.staging, new_names, replaces_rota, drops_private)
+            _keep_earlier(self.target, self.staging, new_names, replaces_rota, drops_clear_private)
+        private = self.staging / PRIVATE_DIR
         if any(item.private for item in files):
-            private = self.staging / PRIVATE_DIR
             private.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
-            os.chmod(private, PRIVATE_DIR_MODE)  # also tighten a folder made by hand
+        if private.is_dir():  # also tighten a folder made by hand and the earlier files kept in it
+            for directory, _, names in os.walk(private):
+                os.chmod(directory, PRIVATE_DIR_MODE)
+                for name in names:
+                    if not os.path.islink(os.path.join(directory, name)):
+                        os.chmod(os.path.join(directory, name), PRIVATE_FILE_MODE)
         for item in files:
             _write_file(self.staging / item.path, item.content, PRIVATE_FILE_MODE if item.private else SHARED_FILE_MODE)
         if record is not None:
@@ -526,7 +532,7 @@ class OutputSet:
         _sync_folder(self.staging)
 
 
-def _keep_earlier(old: Path, new: Path, replaced: set[str], replaces_rota: bool, drops_private: bool = False) -> None:
+def _keep_earlier(old: Path, new: Path, replaced: set[str], replaces_rota: bool, drops_clear_private: bool = False) -> None:
     """Link into the new set every earlier file this build does not replace (another edition's, the user's own)."""
     for folder, subfolders, names in os.walk(old):
         relative = Path(folder).relative_to(old)
@@ -536,8 +542,8 @@ def _keep_earlier(old: Path, new: Path, replaced: set[str], replaces_rota: bool,
         for name in names:
             rel = (relative / name).as_posix()
             if rel in replaced or (name.startswith(".") and name.endswith(".tmp")) or (replaces_rota and _ROTA_FILE.match(rel)) \
-                    or (drops_private and rel.startswith(f"{PRIVATE_DIR}/")):
-                continue  # rebuilt now, or a temporary file of an older version of the tool
+                    or (drops_clear_private and rel.startswith(f"{PRIVATE_DIR}/") and not _sealed_file(Path(folder) / name)):
+                continue  # rebuilt now, a temporary file of an older version of the tool, or private and in clear
             source, copy = Path(folder) / name, new / rel
             if source.is_symlink():
                 os.symlink(os.readlink(source), copy)
@@ -548,29 +554,8 @@ def _keep_earlier(old: Path, new: Path, replaced: set[str], replaces_rota: bool,
                 shutil.copy2(source, copy)
 
 
-def remove_leftovers(target: Path) -> None:
-    """Remove the unfinished or previous sets that builds of this plan killed mid-way left next to TARGET."""
-    try:
-        entries = list(target.parent.iterdir())
-    except FileNotFoundError:
-        return
-    for entry in entries:
-        match = _SET_FOLDER.match(entry.name)
-        if not match or match["name"] != target.name or not entry.is_dir() or entry.is_symlink():
-            continue
-        if int(match["pid"]) != os.getpid() and _process_alive(int(match["pid"])):
-            continue  # another build of the same plan is running now
-        shutil.rmtree(entry, ignore_errors=True)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
+def _sealed_file(path: Path) -> bool:
+    return not path.is_symlink() and path.is_file() and is_sealed(path.name, path.read_bytes())
 
 
 def _make_folders(folder: Path) -> list[Path]:

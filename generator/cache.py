@@ -28,6 +28,7 @@ import functools
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -37,7 +38,7 @@ from typing import Any
 import generator
 from generator.errors import Problem
 from generator.files import real_path, sha256_regular
-from generator.paths import templates_dir
+from generator.paths import PRIVATE_DIR, templates_dir
 
 RECORD = ".build.json"
 RECORD_FORMAT = 1
@@ -273,7 +274,17 @@ def is_current(out_dir: Path, plan_path: Path, options: dict[str, Any] | None = 
         path = real_path(out_dir / name)
         if not path.is_relative_to(out_dir) or _hash_or_missing(path) != digest:
             return False
+        if name.startswith(f"{PRIVATE_DIR}/") and not (_owner_only(path) and _owner_only(path.parent)):
+            return False  # loosened since (a copy, a sync tool): the build writes it again, private
     return passphrase is None or _sealed_open_with(out_dir, record, passphrase)
+
+
+def _owner_only(path: Path) -> bool:
+    """Whether no one but the owner may read (or enter) `path`."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode) & 0o077 == 0
+    except OSError:
+        return False
 
 
 def _sealed_open_with(out_dir: Path, record: Record, passphrase: str) -> bool:

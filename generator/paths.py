@@ -6,6 +6,8 @@ from pathlib import Path
 
 import generator
 
+PRIVATE_DIR = "private"  # output/NAME/private/: the responder-only files (folder 0700, files 0600)
+
 
 def package_or_repo_dir(name: str) -> Path:
     """`generator/NAME` in an installed wheel, else the checkout's top-level `NAME/`."""

@@ -211,6 +211,20 @@ def test_the_private_folder_is_tightened(write_plan, tmp_path, fake_pdf):
     assert mode(private) == 0o700
 
 
+def test_private_files_kept_from_the_earlier_set_are_tightened(write_plan, tmp_path, fake_pdf):
+    plan = write_plan()
+    private = tmp_path / "out" / "plan" / "private"
+    build_plan(plan, tmp_path / "out", editions=["responder"], pdf=False)
+    os.chmod(private, 0o755)
+    for path in private.iterdir():
+        os.chmod(path, 0o644)
+    build_plan(plan, tmp_path / "out", editions=["public"], pdf=False)  # responder.html and the calendars are carried over
+    modes = {path.name: mode(path) for path in private.iterdir()}
+    assert "responder.html" in modes and any(name.endswith(".ics") for name in modes)
+    assert set(modes.values()) == {0o600}, modes
+    assert mode(private) == 0o700
+
+
 def test_several_plans_build_the_good_ones_and_fail(write_plan, tmp_path, fake_pdf):
     good = write_plan(name="good")
     bad = write_plan(lambda data: data.pop("reporting"), name="bad")

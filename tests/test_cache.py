@@ -31,9 +31,11 @@ class FakeBuild:
         self.calls += 1
         digest = hashlib.sha256(job.plan.read_bytes() + repr(sorted(job.options.items())).encode()).hexdigest()
         (job.out_dir / "private").mkdir(parents=True, exist_ok=True)
+        (job.out_dir / "private").chmod(0o700)  # as the build writes it
         files = [job.out_dir / "volunteer.html", job.out_dir / "volunteer.pdf", job.out_dir / "private" / "responder.html"]
         for path in files:
             path.write_text(f"{path.name} {digest}\n")
+        files[-1].chmod(0o600)
         # Like the renderer, report the pictures it read: here the map, when it exists.
         picture = job.plan.parent / "pictures" / "map.png"
         uses = {picture.resolve().as_posix(): cache.sha256_file(picture)} if picture.exists() else {}
@@ -176,6 +178,13 @@ def test_modified_output_rebuilds(setup):
     assert setup.build() == "built"
 
 
+@pytest.mark.parametrize("loosened", ["private/responder.html", "private"])
+def test_a_private_file_others_can_read_rebuilds(setup, loosened):
+    setup.build()
+    (setup.out / loosened).chmod(0o644 if loosened.endswith(".html") else 0o755)
+    assert setup.build() == "built"
+
+
 def test_missing_or_damaged_record_rebuilds(setup):
     setup.build()
     (setup.out / ".build.json").unlink()
@@ -244,3 +253,17 @@ def test_a_guide_replaced_by_a_symlink_loop_is_printed_again(tmp_path):
     entry = cache.EditionPrint("public", "public.pdf", "key", "0" * 64, False)
     record = cache.Record(key="k", outputs={"public.pdf": "0" * 64}, editions={"public": entry})
     assert cache.reusable_pdf(out, record, "public", "key") is None
+
+
+@pytest.mark.parametrize("way", ["worker", "command"])
+def test_an_unchanged_build_removes_what_a_killed_build_left(setup, way):
+    setup.build()
+    left = setup.out.with_name(f".{setup.out.name}.999999999.0a1b2c3d.new")
+    (left / "private").mkdir(parents=True)
+    (left / "private" / "responder.html").write_text("a killed build's half-written set")
+    if way == "worker":
+        assert setup.build() == "unchanged"
+    else:  # the command checks the cache before any worker starts
+        [result] = batch.build_many([setup.plan], setup.out.parent, jobs=1)
+        assert result.status == "unchanged"
+    assert not left.exists()

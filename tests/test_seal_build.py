@@ -186,3 +186,16 @@ def test_calendars_download_from_the_unlocked_guide_under_its_csp(sealed, exampl
     finally:
         context.close()
     assert errors == []
+
+
+def test_a_sealed_build_of_other_editions_leaves_nothing_private_in_clear(tmp_path):
+    from generator.build import build_plan
+
+    private = tmp_path / "complete-conference" / "private"
+    build_plan(EXAMPLE, tmp_path, editions=["responder"], pdf=False)  # in clear: responder.html and the calendars
+    build_plan(EXAMPLE, tmp_path, editions=["public"], pdf=False, passphrase=PASSPHRASE)
+    assert not private.exists() or list(private.iterdir()) == []
+    build_plan(EXAMPLE, tmp_path, editions=["responder"], pdf=False, passphrase=PASSPHRASE)
+    build_plan(EXAMPLE, tmp_path, editions=["public"], pdf=False, passphrase=PASSPHRASE)  # a sealed guide is kept
+    assert [path.name for path in private.iterdir()] == ["responder.html"]
+    assert "Approaching a reported person" in unseal_html((private / "responder.html").read_text(encoding="utf-8"), PASSPHRASE)

@@ -17,14 +17,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple, TypeVar
 
+from generator.paths import PRIVATE_DIR as PRIVATE_DIR  # its home is paths.py (the cache reads it without the plan model)
 from generator.plan.model import Audience, Model, Plan, Responder
 
 # What an edition prints in place of a required value its readers may not see (never None, never blank)
 HIDDEN_WORDS: dict[tuple[type, str], str] = {(Responder, "name"): "a responder"}
 
 Item = TypeVar("Item", bound=Model)
-
-PRIVATE_DIR = "private"  # output/NAME/private/: the responder-only files
 
 
 @dataclass(frozen=True)

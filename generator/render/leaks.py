@@ -36,6 +36,7 @@ import functools
 import html
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
@@ -102,6 +103,8 @@ def secrets_above(plan: Plan, audience: Audience) -> list[Secret]:
         if not audience.allows(needed):
             candidates.append((path, value))
             continue
+        if _field(path) in _SKIP_FIELDS:
+            continue  # an id or a choice is never printed: a hidden name that equals one stays a secret
         visible_values.add(normalise_text(str(value)))
         if _field(path) in _PHONE_FIELDS:
             visible_digits.add(_digits(str(value)))
@@ -113,10 +116,17 @@ def secrets_above(plan: Plan, audience: Audience) -> list[Secret]:
             if secret.kind == "phone":
                 if any(d.endswith(secret.needle) for d in visible_digits):
                     continue
-            elif secret.needle in visible_values or secret.needle in guide_words:
+            elif secret.needle in visible_values or _in_guide_words(secret, guide_words):
                 continue
             secrets.setdefault((secret.kind, secret.needle), secret)
     return list(secrets.values())
+
+
+def _in_guide_words(secret: Secret, guide_words: str) -> bool:
+    """Whether the guide's own words hold the secret: a name or handle as a whole word ("Sam" is not in "same")."""
+    if secret.kind in ("name", "handle"):
+        return _word_pattern(secret.needle).search(guide_words) is not None
+    return secret.needle in guide_words
 
 
 @dataclass(frozen=True)
@@ -143,12 +153,17 @@ def find_pastes(plan: Plan) -> list[Paste]:
     return list(found.values())
 
 
+_MARKUP = r"(?:[*_`~]|&#?\w+;)"  # what may sit inside a pasted value in plan source: Markdown marks, HTML entities
+
+
 def paste_pattern(secret: Secret) -> re.Pattern[str]:
-    """The secret as it may be written in plan source: digits with any separators, or its words with any spaces."""
+    """The secret as it may be written in plan source: digits with any separators, or its words with any spaces,
+    with Markdown marks or HTML entities in between (and an entity for any character)."""
     if secret.kind == "phone":
-        return re.compile(r"(?:\+\d{1,3}|\(?0)?[\s().\-/]*" + r"[\s().\-/]*".join(secret.needle))
-    words = [re.escape(word) for word in secret.needle.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words), re.IGNORECASE)
+        separators = rf"(?:[\s().\-/]|{_MARKUP})*"
+        return re.compile(r"(?:\+\d{1,3}|\(?0)?" + separators + separators.join(secret.needle))
+    words = [f"{_MARKUP}*".join(rf"(?:{re.escape(c)}|&#?\w+;)" for c in word) for word in secret.needle.split()]
+    return re.compile(r"(?<!\w)" + rf"(?:\s|{_MARKUP})+".join(words), re.IGNORECASE)
 
 
 READERS = {Audience.public: "everyone", Audience.volunteer: "volunteers"}
@@ -254,7 +269,10 @@ class _Text:
     def __init__(self, text: str):
         self.raw = text
         self.plain = normalise_text(text)
-        self.numbers = {_digits(m) for m in _PHONE_TEXT.findall(text)}
+        # also as a reader sees it: Markdown marks inside a word dropped ("amara@**example**.org"), %-escapes decoded
+        joined = normalise_text(_MARKDOWN_MARKS.sub("", urllib.parse.unquote(html.unescape(text))))
+        self.forms = (self.plain,) if joined == self.plain else (self.plain, joined)
+        self.numbers = {number for form in self.forms for run in _PHONE_TEXT.findall(form) for number in _numbers(run)}
 
     @functools.cached_property
     def skeleton(self) -> str:
@@ -274,8 +292,8 @@ def _hit(secret: Secret, text: _Text) -> bool:
     if secret.kind == "phone":
         return any(number.endswith(secret.needle) for number in text.numbers)
     # names and handles as whole words: the handle "mattias_l" (Markdown marks collapsed) is not in "Mattias Lindqvist"
-    found = (_word_pattern(secret.needle).search(text.plain) is not None if secret.kind in ("name", "handle")
-             else secret.needle in text.plain)
+    found = any(_word_pattern(secret.needle).search(form) is not None if secret.kind in ("name", "handle")
+                else secret.needle in form for form in text.forms)
     if found or secret.kind not in ("name", "text") or secret.needle.isascii():
         return found
     # Names and text in other scripts, as a PDF's text layer gives them back: marks and joiners
@@ -358,14 +376,18 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def visible_text(source: str) -> str:
+    """The text a browser shows: words of separate blocks and cells apart, inline markup (`a<b>b</b>`) joined."""
     parser = _TextParser()
     parser.feed(source)
     parser.close()
-    return " ".join(parser.parts)
+    return "".join(parser.parts)
 
 
 def normalise_text(text: str) -> str:
+    """Entities decoded, compatibility forms folded, casefolded, invisible format characters
+    (soft hyphens, zero-width spaces) dropped, Markdown marks and whitespace collapsed."""
     text = unicodedata.normalize("NFKC", html.unescape(text)).casefold()
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     text = _MARKDOWN_MARKS.sub(" ", text)
     text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     return " ".join(text.split())
@@ -399,8 +421,20 @@ def _field(path: tuple[Any, ...]) -> str:
     return names[-1] if names else ""
 
 
+def _numbers(run: str) -> list[str]:
+    """The digits of a run of digits and separators up to the end of each group: a phone number followed by
+    another ("020 7946 0204 / 020 7946 0300", two lines of a table) still ends one of them."""
+    digits = ""
+    numbers = []
+    for group in re.findall(r"\d+", run):
+        digits += _digits(group)
+        numbers.append(digits)
+    return numbers
+
+
 def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
+    """The digits of `text` as ASCII, whatever script they are written in (٠٢٠ is 020)."""
+    return "".join(str(unicodedata.decimal(c)) for c in text if c.isdecimal())
 
 
 def _national_digits(value: str, region: str | None) -> str:
@@ -409,6 +443,11 @@ def _national_digits(value: str, region: str | None) -> str:
         return str(phonenumbers.parse(value, region).national_number)
     except phonenumbers.NumberParseException:
         return _digits(value)
+
+
+# elements that run on inside a line of text: no word break at their tags
+_INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q",
+           "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"}
 
 
 class _TextParser(HTMLParser):
@@ -420,10 +459,14 @@ class _TextParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("style", "script"):
             self._skip += 1
+        if tag not in _INLINE:
+            self.parts.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("style", "script") and self._skip:
             self._skip -= 1
+        if tag not in _INLINE:
+            self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
         if not self._skip:

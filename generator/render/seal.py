@@ -102,6 +102,25 @@ def seal_pdf(pdf: bytes, passphrase: str) -> bytes:
     return out.getvalue()
 
 
+def is_sealed(name: str, content: bytes) -> bool:
+    """Whether a private file holds nothing in clear: a page made by seal_html, or a PDF that needs a passphrase."""
+    if name.endswith(".html"):
+        return _DATA_RE.search(content.decode("utf-8", errors="replace")) is not None
+    if not name.endswith(".pdf"):
+        return False
+    import io
+
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(content)):
+            return False
+    except pikepdf.PasswordError:
+        return True
+    except pikepdf.PdfError:
+        return False
+
+
 def _derive_key(passphrase: str, salt: bytes, iterations: int) -> bytes:
     kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=iterations)
     return kdf.derive(unicodedata.normalize("NFC", passphrase).encode("utf-8"))

@@ -621,3 +621,11 @@ def test_rule_documentation_has_severity_and_bad_and_good_examples(rule):
     assert [kind for kind, _ in blocks] == ["Bad", "Good"], rule
     for _, block in blocks:
         yaml.safe_load(block)  # the examples are valid YAML
+
+
+@pytest.mark.parametrize("pasted", ["ana@**example**.org", "ANA&#64;example.org", "020 7946 **0001**", "020&#32;7946&#32;0001"])
+def test_a_paste_split_by_markup_or_entities_is_located_at_the_paste(pasted):
+    text = edit(BASE, ("  chain: [response-team, board]", f'  recognise_responders: "Orange lanyards, or ask {pasted} now."\n  chain: [response-team, board]'))
+    [paste] = [p for p in problems(text) if p.rule == "PRIVATE-PASTE"]
+    line = text.splitlines()[paste.line - 1]
+    assert line[paste.column - 1:].startswith(pasted), (line, paste.column)

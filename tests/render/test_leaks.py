@@ -162,3 +162,59 @@ def test_a_guide_that_cannot_be_read_is_said_so_not_that_it_cannot_be_written(tm
     assert result.exit_code == 1
     assert result.output == f"{folder / 'public.html'}: error: cannot read this guide: Permission denied\n"
     assert (folder / "public.html").exists()
+
+
+@pytest.mark.parametrize(("written", "field"), [
+    ("020&#32;7946&#32;0204", "responders[3].phone"),  # HTML entities between the digits
+    ("020 7946 **0204**", "responders[3].phone"),
+    ("020 7946 0204 - 24 hours", "responders[3].phone"),  # other digits after it
+    ("０２０ ７９４６ ０２０４", "responders[3].phone"),  # full-width digits
+    ("٠٢٠ ٧٩٤٦ ٠٢٠٤", "responders[3].phone"),  # Arabic-Indic digits
+    ("amara@**example**.org", "responders[0].email"),  # Markdown inside the address
+    ("https://x.example.org/?to=amara%40example.org", "responders[0].email"),  # inside a URL, %-escaped
+    ("ama&shy;ra&#8203;@example.org", "responders[0].email"),  # invisible characters written as entities
+    ("amara**.91**", "responders[0].chat"),
+    ("Board liaison; speaks for the te**am** in any public statement.", "responders[0].notes"),
+])
+def test_a_paste_in_disguise_is_found_in_the_plan(plan, written, field):
+    from generator.render.leaks import find_pastes
+
+    volunteers = plan.roles[1].model_copy(update={"duties": [f"Listen, then call {written} at once."]})
+    pasted = plan.model_copy(update={"roles": [plan.roles[0], volunteers, *plan.roles[2:]]})
+    assert [(p.secret.field, p.path) for p in find_pastes(pasted) if p.secret.field == field] == [(field, ("roles", 1, "duties", 0))]
+
+
+def test_a_value_split_by_inline_markup_is_found_in_the_html_text(volunteer_secrets):
+    leaks = find_leaks(volunteer_secrets, html_source="<p>Write to amara@<strong>example</strong>.org or <em>amara</em>.91</p>")
+    assert {(leak.secret.field, leak.where) for leak in leaks} >= {("responders[0].email", "HTML text"), ("responders[0].chat", "HTML text")}
+
+
+def test_visible_text_keeps_words_of_separate_cells_apart():
+    assert visible_text("<tr><td>Sam</td><td>Ferreira</td></tr><p>a<b>b</b>c</p>").split() == ["Sam", "Ferreira", "abc"]
+
+
+@pytest.mark.parametrize("text", ["020 7946 0204\n020 7946 0300", "Priya: 020 7946 0204 / 020 7946 0205",
+                                  "020 7946 0204 - 24 hours", "(020) 7946-0204 2027-06-09"])
+def test_a_phone_followed_by_other_digits_is_found(volunteer_secrets, text):
+    assert "responders[3].phone" in fields(find_leaks(volunteer_secrets, pdf_text=text))
+
+
+def test_a_phone_run_into_other_digits_is_not_a_false_alarm(volunteer_secrets):
+    assert find_leaks(volunteer_secrets, pdf_text="020 7946 02049 and 020 7946 0300") == []
+
+
+
+@pytest.mark.parametrize("name", ["Lea", "Ann"])  # inside the guide's own words: "lead", "channel"
+def test_a_hidden_name_inside_a_word_of_the_guide_is_still_searched(plan, name):
+    hidden = [r.model_copy(update={"name": name, "visibility": {"name": Audience.responder}}) if r.id == "jonah" else r
+              for r in plan.responders]
+    secrets = secrets_above(plan.model_copy(update={"responders": hidden}), Audience.volunteer)
+    assert "responders[2].name" in fields(find_leaks(secrets, html_source=f"<td>Call {name} now</td>"))
+
+
+def test_a_hidden_name_that_is_also_an_id_is_still_searched(plan):
+    """Ids are never printed: a responder `jonah` named "Jonah", hidden from volunteers, is still a secret."""
+    hidden = [r.model_copy(update={"name": "Jonah", "visibility": {"name": Audience.responder}}) if r.id == "jonah" else r
+              for r in plan.responders]
+    secrets = secrets_above(plan.model_copy(update={"responders": hidden}), Audience.volunteer)
+    assert "responders[2].name" in fields(find_leaks(secrets, html_source="<td>Call Jonah now</td>"))

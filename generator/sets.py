@@ -1,0 +1,46 @@
+"""The folders a build of OUTPUT/NAME makes beside it, and removing those a killed build left.
+
+A build writes its new set into OUTPUT/.NAME.PID.RANDOM.new and swaps it in (generator.build);
+a build killed half-way leaves that folder (or, without an atomic exchange, .NAME.PID.RANDOM.old).
+Light on imports: a build with nothing to do clears them too, without loading the plan model.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+from pathlib import Path
+
+_SET_FOLDER = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]+\.(?:new|old)$")
+
+
+def staging_folder(target: Path) -> Path:
+    """A fresh sibling folder name for the next set of TARGET."""
+    return target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+
+
+def remove_leftovers(target: Path) -> None:
+    """Remove the unfinished or previous sets that builds of this plan killed mid-way left next to TARGET."""
+    try:
+        entries = list(target.parent.iterdir())
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        match = _SET_FOLDER.match(entry.name)
+        if not match or match["name"] != target.name or not entry.is_dir() or entry.is_symlink():
+            continue
+        if int(match["pid"]) != os.getpid() and _process_alive(int(match["pid"])):
+            continue  # another build of the same plan is running now
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
