@@ -253,14 +253,14 @@ def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict[str, Any],
 def summary_table(results: Sequence[Result], output_root: Path | None = None) -> str:
     rows = [("plan", "status", "files", "seconds")]
     for result in results:
-        rows.append((printable(str(result.plan)), result.status, str(len(result.files)) if result.ok else "-", f"{result.seconds:.1f}"))
+        rows.append((printable(result.plan), result.status, str(len(result.files)) if result.ok else "-", f"{result.seconds:.1f}"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = []
     for number, row in enumerate(rows):
         lines.append(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]:>{widths[3]}}".rstrip())
         if number == 0:
             lines.append("  ".join("-" * w for w in widths))
-    drafts = [printable(str(result.plan)) for result in results if result.status == BUILT and result.draft]
+    drafts = [printable(result.plan) for result in results if result.status == BUILT and result.draft]
     if drafts:
         lines.append(f"DRAFT on every page (placeholders or a starter's sample values left, see the warnings): {', '.join(drafts)}")
     return "\n".join(lines)

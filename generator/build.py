@@ -52,12 +52,12 @@ from generator import cache
 from generator.check import check_plan
 from generator.errors import FileError, PlanError, Problem
 from generator.files import read_regular
-from generator.paths import templates_dir
+from generator.paths import PRIVATE_DIR, templates_dir
 from generator.plan.load import SourceMap
 from generator.plan.model import Audience, Plan, Scenario, usual_emergency_number
 from generator.printing import Printer, PrintTask, print_here, print_side_by_side
 from generator.render.assets import AssetPolicy, RefusedResource
-from generator.render.edition import EDITIONS, PRIVATE_DIR, EditionSpec, drill_spec, make_edition
+from generator.render.edition import EDITIONS, EditionSpec, drill_spec, make_edition
 from generator.render.html import render_html
 from generator.render.leaks import LeakSearch, check_leaks
 from generator.render.now_script import NOW_SCRIPT_HASH

@@ -224,7 +224,7 @@ class _Progress:
         if self.bar is not None:
             self.bar.update(1, printable(result.plan.name))
         elif self.shown:
-            click.echo(f"[{self.finished}/{self.total}] {printable(str(result.plan))} {result.status} ({result.seconds:.1f} s)", err=True)
+            click.echo(f"[{self.finished}/{self.total}] {printable(result.plan)} {result.status} ({result.seconds:.1f} s)", err=True)
 
 
 def _print_results(results: list[Result], seconds: float, sealed: bool = False) -> None:
@@ -234,14 +234,14 @@ def _print_results(results: list[Result], seconds: float, sealed: bool = False) 
         for problem in result.problems:
             click.echo(str(problem))
         if result.status == FAILED:
-            click.echo(f"{printable(str(result.plan))}: not built; earlier guides are unchanged", err=True)
+            click.echo(f"{printable(result.plan)}: not built; earlier guides are unchanged", err=True)
         elif result.status == BUILT:
             for file in result.files:
-                click.echo(f"wrote {printable(str(file))}")
+                click.echo(f"wrote {printable(file)}")
             private = [file for file in result.files if file.parent.name == "private"]
             if sealed and private:
                 names = " and ".join(file.name for file in private)
-                click.echo(f"sealed {names} in {printable(str(private[0].parent))} with the passphrase (each responder's calendar is inside "
+                click.echo(f"sealed {names} in {printable(private[0].parent)} with the passphrase (each responder's calendar is inside "
                            "the sealed page); nothing private is left in clear")
     click.echo(summary_table(results))
     click.echo(totals_line(results, seconds))
@@ -282,7 +282,7 @@ def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, 
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     for path in written:
-        click.echo(f"wrote {printable(str(path))}")
+        click.echo(f"wrote {printable(path)}")
     return 0
 
 

@@ -19,12 +19,12 @@ _NOT_FOR_TERMINAL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\
                                "\u2066-\u2069\ufeff]")
 
 
-def printable(text: str) -> str:
-    """TEXT safe to print on a terminal: each control or bidi character written as an escape (\\x1b, \\u202e)."""
+def printable(text: object) -> str:
+    """TEXT (a path, say) safe to print on a terminal: each control or bidi character written as an escape (\\x1b, \\u202e)."""
     def escape(match: re.Match[str]) -> str:
         code = ord(match.group())
         return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-    return _NOT_FOR_TERMINAL.sub(escape, text)
+    return _NOT_FOR_TERMINAL.sub(escape, str(text))
 
 
 @dataclass(frozen=True)

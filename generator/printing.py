@@ -32,6 +32,7 @@ from typing import Any, Protocol, Self
 
 from generator.errors import BuildError
 from generator.render.assets import AssetPolicy, RefusedResource
+from generator.sets import process_alive
 
 
 @dataclass(frozen=True)
@@ -248,18 +249,8 @@ def _next(tasks: multiprocessing.queues.Queue[Any], build: int, first: int | Non
         try:
             return tasks.get(timeout=1)
         except queue.Empty:
-            if not _alive(build) or (first is not None and os.getppid() != first):
+            if not process_alive(build) or (first is not None and os.getppid() != first):
                 os._exit(1)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _print_in_workers(tasks: Sequence[PrintTask], policy: AssetPolicy, workers: int) -> list[bytes]:

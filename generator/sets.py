@@ -31,12 +31,13 @@ def remove_leftovers(target: Path) -> None:
         match = _SET_FOLDER.match(entry.name)
         if not match or match["name"] != target.name or not entry.is_dir() or entry.is_symlink():
             continue
-        if int(match["pid"]) != os.getpid() and _process_alive(int(match["pid"])):
+        if int(match["pid"]) != os.getpid() and process_alive(int(match["pid"])):
             continue  # another build of the same plan is running now
         shutil.rmtree(entry, ignore_errors=True)
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id is running (one we may not signal counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple, TypeVar
 
-from generator.paths import PRIVATE_DIR as PRIVATE_DIR  # its home is paths.py (the cache reads it without the plan model)
+from generator.paths import PRIVATE_DIR
 from generator.plan.model import Audience, Model, Plan, Responder
 
 # What an edition prints in place of a required value its readers may not see (never None, never blank)
