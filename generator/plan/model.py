@@ -167,6 +167,14 @@ def _check_link(value: str) -> str:
     return value
 
 
+# The locales whose words ship with the tool (templates/locale/; English is the source), offered
+# by editors; any other tag CLDR knows (`it-IT`) is allowed too: its formats, English words.
+SHIPPED_LOCALES = ("en-US", "en-GB", "de-DE", "es-ES", "fr-FR", "pt-BR", "ja-JP", "ar-EG")
+LocaleTag = Annotated[str, AfterValidator(_check_locale), WithJsonSchema({"anyOf": [
+    {"type": "string", "enum": list(SHIPPED_LOCALES), "description": "A locale whose words ship with incident-guide"},
+    {"type": "string", "pattern": r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$",
+     "description": "Any other BCP 47 locale: its dates, times and paper, with English words"},
+]})]
 Phone = Annotated[str, AfterValidator(_check_phone), Field(json_schema_extra={"format": "phone"})]
 DialNumber = Annotated[str, AfterValidator(_check_dial), Field(json_schema_extra={"format": "phone"})]
 Link = Annotated[str, AfterValidator(_check_link), Field(json_schema_extra={"format": "uri"})]
@@ -205,12 +213,15 @@ LocalTime = Annotated[dt.datetime, AfterValidator(_in_range), WithJsonSchema({
 class Model(BaseModel):
     """Base of every plan model: unknown keys are errors; `999` is read as text where text is expected.
 
+    Each field says what it is for in a docstring line under it (or `Field(description=...)`):
+    the JSON Schema shows it to editors, and a test fails when one is missing.
+
     A validator message that starts with `@field: ` is reported at that field's position;
     a line `\nhint: ...` at its end becomes the problem's hint.
     """
 
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True,
-                              validate_default=False, use_enum_values=False)
+                              validate_default=False, use_enum_values=False, use_attribute_docstrings=True)
     # field name -> who may see it; fields not listed inherit the item's audience
     FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {}
     # the audience of the whole item when the plan does not say
@@ -247,6 +258,8 @@ def _waivers_field() -> Any:
 # --- the event ----------------------------------------------------------------
 
 class EventKind(str, enum.Enum):
+    """What kind of event or community a plan is for."""
+
     conference = "conference"
     meetup = "meetup"
     online_community = "online-community"
@@ -288,7 +301,9 @@ class Event(Model):
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.public
     name: Text
+    """The event's or community's name, printed at the top of every guide"""
     kind: EventKind
+    """What kind of event or community this is: conference, meetup, online-community or project"""
     organiser: Text | None = Field(None, description="The organisation that runs the event")
     starts: Day | None = Field(None, description="First day (events only)")
     ends: Day | None = Field(None, description="Last day (events only)")
@@ -302,7 +317,8 @@ class Event(Model):
     on_call_hours: OnCallHours | None = Field(None, description=(
         "When the team is on call each event day, e.g. {start: 08:00, end: 22:00}; without it the rota must cover 00:00-24:00"))
     languages: list[Language] = Field(default_factory=lambda: ["en"], min_length=1)
-    locale: Annotated[str, AfterValidator(_check_locale)] | None = Field(
+    """Languages attendees and the team speak, first the main one, e.g. [en, de]"""
+    locale: LocaleTag | None = Field(
         None, description="BCP 47 locale of the guide's own words and of dates, times, numbers and paper, e.g. en-US, en-GB, "
                           "de-DE, es-ES, fr-FR, pt-BR, ja-JP, ar-EG. Default: the first of `languages` in the venue's country "
                           "(or `country`), e.g. languages [de] at a venue in DE gives de-DE")
@@ -310,11 +326,14 @@ class Event(Model):
         None, description="Attendees come from abroad: the public sheet prints phone numbers in international format "
                           "(+44 20 7946 0123). Default: true for a conference, false otherwise")
     website: Link | None = None
+    """The event's web site, printed on the public sheet"""
     logo: Text | None = Field(None, description=(
         "A picture printed with the event's name on the public sheet and the poster: a PNG, JPEG, GIF or WebP file "
         "in the plan's folder, named relative to the plan, e.g. logo.png"))
     code_of_conduct: Link
+    """Web address of the code of conduct, printed as a link and a QR code"""
     reporting_guidelines: Link | None = None
+    """Web address of the published guidelines for reporting, if there is one"""
     last_reviewed: Day | None = Field(None, description="When the team last read the plan through")
 
     @field_validator("timezone")
@@ -373,7 +392,9 @@ class Number(Model):
     """A number to call, with when to use it and, optionally, its web page."""
 
     label: Text
+    """What the number is, e.g. Police (non-emergency)"""
     number: DialNumber
+    """The number to dial: a full phone number or a short service number of the venue's country, e.g. 101"""
     when: Prose | None = Field(None, description="When to call it, e.g. theft or trespassing; dial the emergency number for violence")
     link: Link | None = Field(None, description="The service's web page, printed after the note, e.g. a crisis line's chat")
     audience: AudienceField = None
@@ -383,14 +404,20 @@ class Contact(Model):
     """On-site security, building staff, first aid."""
 
     name: Text
+    """Who or what it is, e.g. Venue security"""
     phone: DialNumber | None = None
+    """The number to call: a full phone number or a short service number"""
     where: Text | None = None
+    """Where to find them at the venue, e.g. Ground floor, by the main entrance"""
     when: Prose | None = None
+    """When to call them"""
     link: Link | None = Field(None, description="A web page, printed after the note")
     audience: AudienceField = None
 
 
 class RoomKind(str, enum.Enum):
+    """What a room is for."""
+
     safety = "safety"
     staff = "staff"
     first_aid = "first-aid"
@@ -404,7 +431,9 @@ class Room(Model):
     """
 
     kind: RoomKind
+    """What the room is for: safety, staff, first-aid or other"""
     name: Text
+    """The room's name as signs at the venue show it"""
     where: Prose = Field(description="How to find it")
     days: list[Day] = Field(default_factory=list, description="Days it is used; every day when empty")
     audience: AudienceField = None
@@ -416,19 +445,27 @@ class Room(Model):
 
 
 class Venue(Model):
+    """A place where the event happens, with its street address for emergency services."""
+
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.public
     FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"waivers": Audience.responder}
     id: Id
+    """A short id for this venue (lower case, digits, hyphens), e.g. main-venue"""
     name: Text
+    """The venue's name"""
     address: Annotated[list[Text], Field(min_length=1, description="Street address, one line per item, as emergency services need it")]
     country: Country = Field(description="Two-letter country code, e.g. GB")
     emergency_number: DialNumber | None = Field(None, description="Defaults to the country's usual number")
     emergency_when: Prose | None = Field(None, description="A note printed with the emergency number, e.g. 'When in doubt, call.'")
     emergency_link: Link | None = Field(None, description="A web page printed with the emergency number, e.g. text relay for deaf callers")
     directions: Prose | None = None
+    """How to get there or find the entrance, for emergency services and late arrivals"""
     numbers: list[Number] = Field(default_factory=list)
+    """Local numbers to call, each with when to use it: police non-emergency, crisis lines, social services"""
     contacts: list[Contact] = Field(default_factory=list)
+    """People at the venue to call: security, building staff, first aid"""
     rooms: list[Room] = Field(default_factory=list)
+    """Safety and quiet rooms, staff rooms and first aid"""
     days: list[Day] = Field(default_factory=list, description="Days the venue is used; every day when empty")
     waivers: list[Waiver] = _waivers_field()
 
@@ -440,6 +477,8 @@ class Venue(Model):
 # --- people and roles -------------------------------------------------------
 
 class RoleKind(str, enum.Enum):
+    """The part a role plays in the response."""
+
     attendees = "attendees"
     volunteers = "volunteers"
     staff = "staff"
@@ -450,9 +489,14 @@ class RoleKind(str, enum.Enum):
 
 
 class Role(Model):
+    """A group with a part in the response: attendees, volunteers, staff, the team, its lead, a board or partner."""
+
     id: Id
+    """A short id for this role, used in `chain`, `escalate_to` and `spokespeople`, e.g. volunteers"""
     name: Text
+    """The role's name as the guides print it, e.g. Volunteers"""
     kind: RoleKind
+    """Which part the role plays: attendees, volunteers, staff, response-team, lead, board or partner"""
     duties: list[Prose] = Field(default_factory=list, description="Standing duties, printed under roles and governance")
     on_report: list[Prose] = Field(default_factory=list, description=(
         "What this role does when a report comes in (the response protocol by role); "
@@ -467,12 +511,16 @@ class Role(Model):
 
 
 class ResponderRole(str, enum.Enum):
+    """A responder's part in the team."""
+
     lead = "lead"
     responder = "responder"
     fallback = "fallback"
 
 
 class RelationKind(str, enum.Enum):
+    """The kind of a relationship between two responders."""
+
     partner = "partner"
     family = "family"
     conflict = "conflict"
@@ -485,10 +533,14 @@ class Relationship(Model):
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     with_: Id = Field(alias="with", description="The other responder's id")
     kind: RelationKind
+    """The kind of relationship: partner, family, conflict or other"""
     note: Prose | None = None
+    """Anything the team should know about it"""
 
 
 class Responder(Model):
+    """A person on the response team. Volunteers see the name, pronouns, role and phone; the rest is for responders."""
+
     FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {
         "email": Audience.responder,
         "chat": Audience.responder,
@@ -499,17 +551,25 @@ class Responder(Model):
         "waivers": Audience.responder,
     }
     id: Id
+    """A short id for this responder, used in the rota, channels and relationships, e.g. priya"""
     name: Text
+    """The name the team and volunteers know them by"""
     pronouns: Text | None = None
+    """Their pronouns, e.g. she/her"""
     role: ResponderRole = ResponderRole.responder
+    """Their part in the team: lead, responder or fallback"""
     phone: Phone | None = None
+    """Their phone number; volunteers see it unless `visibility` raises it"""
     email: EmailStr | None = None
+    """Their e-mail address; only responders see it"""
     chat: Text | None = Field(None, description="Secure-chat handle, e.g. Signal username")
     languages: list[Language] = Field(default_factory=list, description="Language codes, e.g. en, de, pt-BR")
     how_to_recognise: Text | None = Field(None, description="What they wear or carry at the event")
     relationships: list[Relationship] = Field(default_factory=list)
+    """Relationships or conflicts of interest with other responders, so they are not on a shift or a case together"""
     fallback: Id | None = Field(None, description="Who takes over when this responder has a conflict")
     notes: Prose | None = None
+    """Notes for the team; only responders see them"""
     visibility: dict[str, Audience] = Field(default_factory=dict, description="Raise or lower who sees a field, e.g. {phone: responder}")
     waivers: list[Waiver] = _waivers_field()
 
@@ -547,8 +607,11 @@ class Shift(Model):
     start: LocalTime
     end: LocalTime
     lead: Id
+    """The id of the responder who leads this shift"""
     responders: list[Id] = Field(default_factory=list)
+    """The ids of the other responders on call during this shift"""
     note: Prose | None = None
+    """A note printed with the shift in the responder guide"""
     waivers: list[Waiver] = _waivers_field()
     # "start"/"end" when the plan wrote that time with an offset (set by Plan, used by lint)
     _offset_written: set[str] = PrivateAttr(default_factory=set)
@@ -565,6 +628,8 @@ class Shift(Model):
 # --- reporting --------------------------------------------------------------
 
 class ChannelKind(str, enum.Enum):
+    """How a channel takes reports."""
+
     phone = "phone"
     sms = "sms"
     email = "email"
@@ -579,11 +644,17 @@ class Channel(Model):
     FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"waivers": Audience.responder}
 
     kind: ChannelKind
+    """How people report here: phone, sms, email, in-person, form or chat"""
     label: Text
+    """The channel's name as the guides print it, e.g. Incident hotline"""
     phone: Phone | None = None
+    """The number to call or text (phone and sms channels)"""
     email: EmailStr | None = None
+    """The address to write to (email channels)"""
     link: Link | None = None
+    """The web address of the form or chat (form and chat channels)"""
     where: Prose | None = None
+    """Where to go (in-person channels), e.g. the info desk in the main hall"""
     hours: Text | None = Field(None, description="When it is answered, e.g. 'during the event, 08:00-22:00'")
     staffed_by: list[Id] = Field(default_factory=list, description="Responder ids, or empty for whoever is on call")
     audience: AudienceField = None
@@ -617,9 +688,12 @@ AppealsItem = Annotated[Appeals, BeforeValidator(_text_as("how"), json_schema_in
 
 
 class Reporting(Model):
+    """How people report, how they recognise a responder, and how a report is escalated and appealed."""
+
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.public
     FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"chain": Audience.volunteer}
     channels: list[Channel] = Field(min_length=1)
+    """The ways to report, in the order the guides list them"""
     recognise_responders: Prose | None = Field(None, description="How attendees can recognise a responder, e.g. orange lanyards")
     chain: list[Id] = Field(min_length=2, description="Role ids from participant up to the board, in order")
     appeals: AppealsItem | None = Field(None, description=(
@@ -629,15 +703,23 @@ class Reporting(Model):
 # --- procedure --------------------------------------------------------------
 
 class Step(Model):
+    """One step of the team's procedure."""
+
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     title: Text
+    """The step in a few words, e.g. Assess impact and risk"""
     details: Prose | None = None
+    """What the step involves"""
 
 
 class TakingReports(Model):
+    """How to take a report: questions to ask, what to do and what not to do."""
+
     ask: list[Prose] = Field(min_length=1, description="Questions to ask the person reporting")
     do: list[Prose] = Field(default_factory=list)
+    """What to do while taking a report, e.g. find a private place"""
     do_not: list[Prose] = Field(min_length=1)
+    """What never to do while taking a report, e.g. promise an outcome"""
 
 
 class InformationToGather(Model):
@@ -652,23 +734,38 @@ class InformationToGather(Model):
 
 
 class FormField(Model):
+    """A field of the printed report form."""
+
     label: Text
+    """The question or heading on the form, e.g. When did it happen?"""
     help: Text | None = None
+    """A line of help printed under the label"""
     lines: int = Field(1, ge=1, le=12, description="Writing lines on the printed form")
     choices: list[Text] = Field(default_factory=list, description="Answers to tick on the printed form, e.g. [yes, no, not sure]")
 
 
 class Level(Model):
+    """One level of impact or risk."""
+
     id: Id
+    """A short id for the level, used by the matrix and scenarios, e.g. low"""
     name: Text
+    """The level's name as the guides print it, e.g. Low"""
     description: Prose | None = None
+    """What this level means"""
 
 
 class Cell(Model):
+    """One cell of the impact and risk matrix."""
+
     impact: Id
+    """The impact level id of this cell"""
     risk: Id
+    """The risk level id of this cell"""
     examples: list[Prose] = Field(default_factory=list)
+    """Example incidents that fall in this cell"""
     response: Prose
+    """How the team responds to incidents in this cell"""
 
 
 # The impact and risk levels scenarios may use when the plan has no `assessment`.
@@ -676,14 +773,22 @@ DEFAULT_LEVELS = ("low", "high")
 
 
 class Assessment(Model):
+    """How the team assesses impact and risk, and the response for each combination."""
+
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     impact_levels: list[Level] = Field(min_length=2)
+    """The impact levels, lowest first (at least two)"""
     risk_levels: list[Level] = Field(min_length=2)
+    """The risk levels, lowest first (at least two)"""
     matrix: list[Cell] = Field(default_factory=list)
+    """One cell per pair of impact and risk levels, with examples and the response"""
     notes: Prose | None = None
+    """Notes printed with the assessment"""
 
 
 class ResourceKind(str, enum.Enum):
+    """The kind of help a resource offers."""
+
     people = "people"
     venue = "venue"
     security = "security"
@@ -696,13 +801,21 @@ class ResourceKind(str, enum.Enum):
 
 
 class Resource(Model):
+    """Help the team can call on."""
+
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     name: Text
+    """Who or what it is, e.g. Local rape crisis centre"""
     kind: ResourceKind = ResourceKind.other
+    """The kind of resource: people, venue, security, police, medical, crisis-line, online-safety, records or other"""
     phone: DialNumber | None = None
+    """The number to call: a full phone number or a short service number"""
     email: EmailStr | None = None
+    """The address to write to"""
     link: Link | None = None
+    """Its web page"""
     notes: Prose | None = None
+    """When and how to use it"""
     audience: AudienceField = None
 
 
@@ -717,6 +830,7 @@ class Action(Model):
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     name: Text
+    """The response's name, e.g. Verbal warning"""
     description: Prose | None = Field(None, description="What the response is")
     community_impact: Prose | None = Field(None, description="The behaviour this rung answers, e.g. a single rude remark")
     consequence: Prose | None = Field(None, description="What the team does, e.g. a private written warning")
@@ -726,11 +840,17 @@ class Action(Model):
 
 
 class Definition(Model):
+    """A term the plan uses, with its meaning."""
+
     term: Text
+    """The word being defined, e.g. Critical incident"""
     meaning: Prose
+    """What the plan means by it"""
 
 
 class Handling(str, enum.Enum):
+    """How a scenario is handled: by its script, or by a team decision."""
+
     scripted = "scripted"
     team_decision = "team-decision"
 
@@ -790,15 +910,20 @@ class Scenario(Model):
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"waivers": Audience.responder}
     id: Id
+    """A short id for the scenario, e.g. banned-person; `drill --scenario` takes it"""
     title: Text
+    """The card's title, e.g. A banned person tries to enter"""
     applies_when: Prose
+    """When this card applies"""
     impact: Id | None = Field(None, description="Impact level id from the assessment (or low/high without one)")
     risk: Id | None = Field(None, description="Risk level id from the assessment (or low/high without one)")
     handling: Handling = Handling.scripted
+    """scripted (follow the card) or team-decision (the team decides together, the card is how to start)"""
     steps: list[StepItem] = Field(min_length=1, description=(
         "The steps in order: text, or a mapping with `do` and optionally `say`, `do_not` and sub-`steps`"))
     say: list[Prose] = Field(default_factory=list, description="Exact phrases to use, printed after the steps; put a phrase said at one step in that step's `say`")
     do_not: list[Prose] = Field(default_factory=list)
+    """What never to do in this situation"""
     escalate_to: list[Id] = Field(default_factory=list, description="Role or responder ids")
     audience: AudienceField = None
     waivers: list[Waiver] = _waivers_field()
@@ -808,8 +933,11 @@ class Scenario(Model):
 # --- communication and governance -------------------------------------------
 
 class Timeline(Model):
+    """A deadline the team keeps."""
+
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     what: Text
+    """What happens by then, e.g. Acknowledge the report"""
     within: Text = Field(description="e.g. 24 hours, one week")
     audience: AudienceField = None
 
@@ -819,6 +947,7 @@ class Confidentiality(Model):
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     text: Prose
+    """The confidentiality statement"""
     audience: AudienceField = None
 
 
@@ -837,10 +966,14 @@ class Communication(Model):
     secure_channel: Prose | None = Field(None, description="Where responders talk, e.g. a Signal group; nothing sensitive in e-mail")
     spokespeople: list[Id] = Field(default_factory=list, description="Role or responder ids who may speak publicly")
     public_statements: Prose | None = None
+    """When and how the team makes a public statement"""
     timelines: list[Timeline] = Field(default_factory=list)
+    """Deadlines the team keeps, e.g. acknowledge a report within 24 hours"""
     records: Prose | None = Field(None, description="What is recorded, where, who can read it")
     retention: Prose | None = None
+    """How long records are kept, and how they are deleted"""
     transparency_report: Prose | None = None
+    """What is published after the event, e.g. anonymised numbers of reports"""
     confidentiality: ConfidentialityItem | None = Field(None, description=(
         "How reports are kept confidential: text, or a mapping with `text` and `audience` (public: on the public sheet)"))
 
@@ -851,6 +984,8 @@ class Communication(Model):
 
 
 class ResponsesOrder(str, enum.Enum):
+    """How the plan's responses are ordered."""
+
     mildest_first = "mildest-first"
     strictest_first = "strictest-first"
 
@@ -874,25 +1009,38 @@ class Plan(Model):
 
     format: Literal[1] = Field(description="Plan format version; lets a later version migrate this plan")
     event: Event
+    """The event or community the plan is for"""
     venues: list[Venue] = Field(default_factory=list, description="Where the event happens; none for an online community")
     roles: list[Role] = Field(min_length=1)
+    """Everyone with a part in the response, from attendees up to the board; `chain` and `escalate_to` name them by id"""
     responders: list[Responder] = Field(min_length=1)
+    """The people on the response team"""
     rota: list[Shift] = Field(default_factory=list)
+    """Who is on call when; leave it out for a small team or an online community"""
     reporting: Reporting
+    """How people report, how to recognise a responder, the escalation chain and appeals"""
     procedure: list[Step] = Field(default_factory=list)
+    """The team's procedure, step by step, from receiving a report to following up"""
     taking_reports: TakingReports
+    """How to take a report: what to ask, what to do and what never to do"""
     information_to_gather: InformationToGather | None = Field(None, description="The checklist of what to find out when someone reports")
     report_form: list[FormField] = Field(default_factory=list)
+    """The fields of the printed report form"""
     report_form_audience: Literal["volunteer", "responder"] = Field(
         "responder", description="Who may take reports on the form: `volunteer` puts report-form.pdf beside the volunteer guide")
     assessment: Assessment | None = None
+    """The impact and risk levels and the matrix of responses"""
     resources: list[Resource] = Field(default_factory=list)
+    """Help the team can call on: other responders, security, police, medical, crisis lines, records"""
     responses: list[Action] = Field(default_factory=list, description="The possible responses, in the plan's order")
     responses_order: ResponsesOrder | None = Field(
         None, description="How `responses` are ordered, said above them in the guide: mildest-first or strictest-first; unset says nothing")
     definitions: list[Definition] = Field(default_factory=list)
+    """Terms the plan uses, with what they mean"""
     scenarios: list[Scenario] = Field(default_factory=list)
+    """Scripted responses for common situations, one card each"""
     communication: Communication | None = None
+    """How the team communicates: secure channel, spokespeople, timelines, records, confidentiality"""
     waivers: list[Waiver] = Field(default_factory=list, description="Rules switched off for the whole plan, each with a reason (see docs/rules.md)")
     wording: dict[str, Prose] = Field(
         default_factory=dict, description="The plan's own text for sentences the guide prints by itself: message id -> Markdown, "

@@ -5,12 +5,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 
 from generator.plan.load import load_file
+from generator.plan.schema import EXAMPLES as SCHEMA_EXAMPLES
 from generator.plan.schema import plan_schema, plan_schema_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,3 +109,138 @@ def test_schema_shift_times_are_local_with_an_optional_offset(value, ok, validat
     data = as_json_data(load_file(ROOT / "plans" / "complete-conference.yaml").data)
     data["rota"][0]["start"] = value
     assert validator.is_valid(data) == ok
+
+
+# --- what editors show: descriptions, examples, closed sets, a stable id -------------------
+
+def _properties(node, where="#"):
+    """(path, schema) of every property anywhere in a schema."""
+    if isinstance(node, dict):
+        for name, value in node.get("properties", {}).items():
+            yield f"{where}/properties/{name}", value
+        for key, value in node.items():
+            yield from _properties(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _properties(value, f"{where}/{index}")
+
+
+def test_every_property_and_definition_has_a_description():
+    schema = plan_schema()
+    properties = list(_properties(schema))
+    assert len(properties) > 150 and len(schema["$defs"]) > 30  # the walk found the plan's properties
+    missing = [path for path, value in properties if not value.get("description", "").strip()]
+    missing += [f"#/$defs/{name}" for name, value in schema["$defs"].items() if not value.get("description", "").strip()]
+    assert schema["description"]
+    assert missing == [], ("give each a docstring line under the field in generator/plan/model.py "
+                           "(or a class docstring for a definition):\n" + "\n".join(missing))
+
+
+def test_every_description_is_also_markdown_for_editors():
+    def described(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("description"), str):
+                yield node
+            for key, value in node.items():
+                if key != "properties":
+                    yield from described(value)
+                else:  # a property may be called `description` (Level, Action)
+                    for item in value.values():
+                        yield from described(item)
+        elif isinstance(node, list):
+            for value in node:
+                yield from described(value)
+
+    nodes = list(described(plan_schema()))
+    assert len(nodes) > 200
+    assert [node["description"] for node in nodes if not node.get("markdownDescription", "").startswith(node["description"])] == []
+    event = plan_schema()["$defs"]["Event"]["properties"]
+    assert "Example" in event["timezone"]["markdownDescription"] and "Europe/London" in event["timezone"]["markdownDescription"]
+
+
+def _subschema_validator(schema, node):
+    return Draft202012Validator({"$defs": schema["$defs"], **node}, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def test_examples_are_valid_values_of_their_property():
+    schema = plan_schema()
+    found = 0
+    for path, node in _properties(schema):
+        for example in node.get("examples", []):
+            found += 1
+            errors = [error.message for error in _subschema_validator(schema, node).iter_errors(example)]
+            assert errors == [], f"{path}: example {example!r}: {errors}"
+    assert found > 80
+
+
+def test_examples_cover_what_organizers_type():
+    event = plan_schema()["$defs"]["Event"]["properties"]
+    responder = plan_schema()["$defs"]["Responder"]["properties"]
+    for node in (event["name"], event["timezone"], event["code_of_conduct"], responder["phone"], responder["email"]):
+        assert node["examples"]
+
+
+def test_example_values_are_invented():
+    text = json.dumps(SCHEMA_EXAMPLES)
+    addresses = re.findall(r"[\w.]+@[\w.-]+", text)
+    links = re.findall(r"https?://([^/\"]+)", text)
+    numbers = re.findall(r"\+[\d ]+\d", text)
+    assert addresses and links and numbers
+    assert all(address.endswith("@example.org") for address in addresses), addresses
+    assert all(host.endswith("example.org") for host in links), links
+    assert all(number.startswith("+44 20 7946 0") for number in numbers), numbers  # Ofcom's range for drama
+
+
+def test_locale_offers_the_shipped_catalogs_and_allows_others():
+    from generator.plan.model import SHIPPED_LOCALES
+    from generator.render.locale import CATALOG_LANGUAGES, parse_tag
+
+    schema = plan_schema()
+    locale = schema["$defs"]["Event"]["properties"]["locale"]
+    offered = next(part["enum"] for part in locale["anyOf"] if "enum" in part)
+    assert offered == list(SHIPPED_LOCALES)
+    for tag in offered:
+        parse_tag(tag)  # CLDR knows each
+    languages = {tag.split("-")[0] for tag in offered}
+    for catalog in CATALOG_LANGUAGES:  # every catalog is offered, by its language and, where it has one, region
+        language, _, region = catalog.partition("_")
+        assert language in languages and (not region or f"{language}-{region}" in offered), catalog
+    assert languages - {"en"} <= {catalog.split("_")[0] for catalog in CATALOG_LANGUAGES}
+    check = _subschema_validator(schema, locale)
+    assert check.is_valid("it-IT") and check.is_valid("de")
+    assert not check.is_valid("English") and not check.is_valid("en GB")
+
+
+def test_closed_sets_are_enums():
+    defs = plan_schema()["$defs"]
+    assert defs["Audience"]["enum"] == ["public", "volunteer", "responder"]
+    assert "online-community" in defs["EventKind"]["enum"]
+    for name in ("RoleKind", "ChannelKind", "RoomKind", "ResourceKind", "ResponderRole", "RelationKind", "Handling"):
+        assert defs[name]["enum"], name
+    visibility = defs["Responder"]["properties"]["visibility"]
+    assert visibility["additionalProperties"] == {"$ref": "#/$defs/Audience"}
+    assert {"phone", "email", "name"} <= set(visibility["propertyNames"]["enum"])
+
+
+def test_schema_rejects_a_misspelt_visibility_field(validator):
+    data = as_json_data(load_file(ROOT / "plans" / "complete-conference.yaml").data)
+    data["responders"][0]["visibility"] = {"phon": "responder"}
+    assert not validator.is_valid(data)
+
+
+def test_schema_id_is_a_stable_name_not_an_address_that_never_answers():
+    from generator.plan.model import FORMAT_VERSION
+    from generator.plan.schema import SCHEMA_ID
+
+    assert SCHEMA_ID == f"urn:incident-guide:plan:{FORMAT_VERSION}"
+    assert plan_schema()["$id"] == SCHEMA_ID
+    assert json.loads(COMMITTED.read_text(encoding="utf-8"))["$id"] == SCHEMA_ID
+
+
+def test_init_writes_the_schema_with_the_same_id(tmp_path):
+    from generator.init import write_starter
+
+    written = write_starter(tmp_path / "team" / "my-event.yaml", "meetup")
+    assert written.schema_written is not None
+    copy_ = json.loads(written.schema_written.read_text(encoding="utf-8"))
+    assert copy_ == json.loads(COMMITTED.read_text(encoding="utf-8"))
