@@ -222,8 +222,13 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     if not found:
         raise click.UsageError(f"no plans (*.yaml) in {', '.join(str(p) for p in plans)}")
     options = {"editions": sorted(editions) or None, "paper": paper}
+    readers_note = None
     if seal:
-        options["passphrase"] = _passphrase()
+        from generator.render.seal import readers_note as note_for
+
+        passphrase = _passphrase()
+        options["passphrase"] = passphrase
+        readers_note = note_for(passphrase)
     as_json = output_format == "json"
     started = time.perf_counter()
     with _Progress(len(found), shown=not as_json and verbosity >= 0) as progress:
@@ -235,6 +240,8 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
                                            for r in results]), indent=2, ensure_ascii=False))
     else:
         _print_results(results, time.perf_counter() - started, sealed=seal, verbosity=verbosity)
+    if readers_note and not as_json and any(result.status == "built" and any(f.name == "responder.pdf" for f in result.files) for result in results):
+        click.echo(readers_note, err=True)
     if any(result.status == "built" for result in results):
         # Only when guides were written: the check imports the renderer and runs git, which would
         # make a build with nothing to do (every plan unchanged) several times slower.

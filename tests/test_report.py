@@ -1,4 +1,4 @@
-"""Problems for machines: `check --format json|github|sarif`, the same positions and rule ids in each; colour, quiet, verbose."""
+"""Problems for machines: `check --format json|github|sarif`, the same positions and rule ids in each."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.errors import Problem
 from generator.plan.lint import RULES
-from generator.render.edition import EDITIONS
-from generator.report import RULES_PAGE, colour_setting, github_line, rule_url, sarif
+from generator.report import RULES_PAGE, github_line, rule_url, sarif
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = (ROOT / "tests" / "fixtures" / "lint" / "minimal.yaml").read_text(encoding="utf-8")
@@ -141,63 +140,3 @@ def test_sarif_of_problems_without_a_place_still_validates():
     assert first["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "file:///tmp/out%20dir/x"}}
     assert "locations" not in second
     assert third["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "plans/%C3%A4%20b.yaml"
-
-
-# --- colour -----------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("environ", "expected"), [
-    ({}, None), ({"NO_COLOR": "1"}, False), ({"NO_COLOR": ""}, None), ({"FORCE_COLOR": "1"}, True),
-    ({"FORCE_COLOR": "0"}, False), ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),
-])
-def test_colour_follows_no_color_and_force_color(environ, expected):
-    assert colour_setting(environ) is expected
-
-
-def test_problems_are_coloured_on_a_terminal_or_when_forced_and_plain_otherwise(flawed, misspelt):
-    coloured = run("check", flawed, color=True)
-    assert "\x1b[31m\x1b[1merror:\x1b[0m" in coloured.stdout and "\x1b[33m\x1b[1mwarning:\x1b[0m" in coloured.stdout
-    assert "\x1b[36m\x1b[1mhint:\x1b[0m" in run("check", misspelt, color=True).stdout
-    assert "\x1b" not in run("check", flawed).stdout  # a pipe
-    assert "\x1b" not in run("check", flawed, color=True, env={"NO_COLOR": "1"}).stdout
-    assert "\x1b[31m" in run("check", flawed, env={"FORCE_COLOR": "1"}).stdout
-    plain = run("check", flawed, color=True, env={"NO_COLOR": "1"}).stdout
-    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured.stdout) == plain
-
-
-def test_machine_formats_never_hold_colour(flawed):
-    for output_format in ("json", "github", "sarif"):
-        assert "\x1b" not in run("check", "--format", output_format, flawed, env={"FORCE_COLOR": "1"}).stdout
-
-
-# --- quiet and verbose -------------------------------------------------------------------------
-
-def test_check_verbose_names_plans_that_pass_and_quiet_prints_problems_and_summary(flawed):
-    good = str(ROOT / "tests" / "fixtures" / "lint" / "minimal.yaml")
-    verbose = run("check", "-v", flawed, good)
-    assert f"{good}: ok" in verbose.stdout.splitlines()
-    quiet = run("check", "-q", flawed, good)
-    assert f"{good}: ok" not in quiet.stdout and "LEAD-FALLBACK" in quiet.stdout
-    assert quiet.stderr == "2 plans checked: 4 errors, 1 warning\n"
-
-
-@pytest.mark.slow
-def test_build_quiet_prints_only_problems_and_the_totals_and_verbose_lists_unchanged_files(tmp_path):
-    plan = ROOT / "tests" / "fixtures" / "minimal.yaml"
-    quiet = run("build", str(plan), "-o", str(tmp_path), "--edition", "public", "--quiet")
-    assert quiet.exit_code == 0, quiet.output
-    assert (tmp_path / "minimal" / "public.pdf").is_file()
-    assert "wrote" not in quiet.output and "status" not in quiet.output and "[1/1]" not in quiet.output
-    assert quiet.stdout.splitlines()[-1].startswith("1 plan: 1 built, 0 unchanged, 0 failed in ")
-    verbose = run("build", str(plan), "-o", str(tmp_path), "--edition", "public", "--verbose")
-    assert f"unchanged {tmp_path / 'minimal' / 'public.pdf'}" in verbose.stdout.splitlines()
-
-
-# --- build --help --------------------------------------------------------------------------------
-
-def test_build_help_lists_every_output_of_the_editions_registry():
-    text = " ".join(run("build", "--help").stdout.split())
-    for spec in EDITIONS.values():
-        assert f"{spec.name} {spec.title}: " in text
-        for suffix in spec.formats:
-            assert str(spec.file(suffix)) in text
-    assert "private/rota-ID.ics" in text
