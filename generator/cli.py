@@ -120,14 +120,20 @@ def check(plans: tuple[Path, ...], output_format: str, strict: bool, verbosity: 
       incident-guide check plans/
       incident-guide check --format github --strict plans/   (in a GitHub workflow)
     """
-    from generator.check import check_plan
+    from generator.check import CheckResult, check_plan
     from generator.plan.discover import collect_plans
     from generator.report import github_line, plan_json, report_json, sarif
 
-    found = collect_plans(plans)
-    if not found:
-        raise click.UsageError("no plans (*.yaml) in the folders given")
-    results = [check_plan(path) for path in found]
+    try:
+        found = collect_plans(plans)
+    except UserError as exc:  # a folder that cannot be read: in a machine format, still one document of the same shape
+        if output_format == "text":
+            raise
+        found, results = [], [CheckResult(Path(p.file), None, [p]) for p in exc.problems_at()]
+    else:
+        if not found:
+            raise click.UsageError("no plans (*.yaml) in the folders given")
+        results = [check_plan(path) for path in found]
     problems = [p for result in results for p in result.problems]
     errors = sum(p.severity == "error" for p in problems)
     warnings = sum(p.severity == "warning" for p in problems)
@@ -138,14 +144,14 @@ def check(plans: tuple[Path, ...], output_format: str, strict: bool, verbosity: 
     elif output_format == "github":
         for problem in problems:
             click.echo(github_line(problem))
-        click.echo(summary(len(found), errors, warnings))
+        click.echo(summary(len(results), errors, warnings))
     else:
         for result in results:
             for problem in result.problems:
                 click.echo(styled(problem))
             if verbosity > 0 and not result.problems:
                 click.echo(f"{printable(result.file)}: ok")
-        click.echo(summary(len(found), errors, warnings), err=bool(problems))
+        click.echo(summary(len(results), errors, warnings), err=bool(problems))
     failed = errors or (strict and warnings)
     return 1 if failed else 0
 

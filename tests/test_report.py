@@ -140,3 +140,22 @@ def test_sarif_of_problems_without_a_place_still_validates():
     assert first["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "file:///tmp/out%20dir/x"}}
     assert "locations" not in second
     assert third["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "plans/%C3%A4%20b.yaml"
+
+
+def test_a_folder_that_cannot_be_read_is_still_one_document_in_every_machine_format(monkeypatch):
+    import generator.plan.discover
+    from generator.errors import UserError
+
+    def refuse(paths):
+        raise UserError([Problem("plans", 0, 0, "cannot read this folder of plans: Permission denied")])
+
+    monkeypatch.setattr(generator.plan.discover, "collect_plans", refuse)
+    as_json = run("check", "--format", "json", "plans")
+    assert as_json.exit_code == 1 and as_json.stderr == ""
+    [plan] = json.loads(as_json.stdout)["plans"]
+    assert (plan["file"], plan["ok"], plan["errors"]) == ("plans", False, 1)
+    log = json.loads(run("check", "--format", "sarif", "plans").stdout)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    assert log["runs"][0]["results"][0]["message"]["text"].startswith("cannot read this folder")
+    assert run("check", "--format", "github", "plans").stdout.startswith("::error file=plans,title=incident-guide::cannot read")
+    assert "cannot read" in run("check", "plans").stderr
