@@ -53,6 +53,8 @@ def _add_broken_plan(repo: Path) -> None:
 
 
 def test_the_installed_hook_passes_a_good_plan_and_fails_a_broken_one(plan_repository, tmp_path):
+    if not (Path(sys.executable).parent / "incident-guide").exists():
+        pytest.skip("incident-guide is not installed next to this Python")
     passed = _try_repo(plan_repository, "incident-guide-check-system", tmp_path)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "incident-guide check (installed)" in passed.stdout and "Passed" in passed.stdout
