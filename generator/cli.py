@@ -161,7 +161,7 @@ class _BuildCommand(click.Command):
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_epilog(ctx, formatter)
-        with formatter.section("Outputs (in DIR/NAME/; private/ is readable only by you)"):
+        with formatter.section("Outputs (in DIR/NAME/; private/ is readable only by you, and --seal encrypts it)"):
             formatter.write_dl(build_outputs())
 
 
@@ -177,10 +177,8 @@ def build_outputs() -> list[tuple[str, str]]:
             notes.append(f"when the plan has a `{spec.level_from}`; outside private/ when it is not responder-level")
         if spec.needs:
             notes.append(f"when the plan has `{spec.needs}`")
-        if spec.sealable:
-            notes.append("--seal encrypts them")
         rows.append((spec.name, f"{spec.title}: {files}" + (f" ({'; '.join(notes)})" if notes else "")))
-    rows.append(("calendars", "private/rota-ID.ics, each responder's shifts (inside the sealed HTML with --seal)"))
+    rows.append(("calendars", "private/rota-ID.ics, each responder's shifts (with --seal, inside the sealed responder.html)"))
     return rows
 
 
@@ -246,7 +244,8 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
                                            for r in results]), indent=2, ensure_ascii=False))
     else:
         _print_results(results, time.perf_counter() - started, sealed=seal, verbosity=verbosity)
-    if readers_note and not as_json and any(result.status == "built" and any(f.name == "responder.pdf" for f in result.files) for result in results):
+    if readers_note and not as_json and any(result.status == "built" and any(f.parent.name == "private" and f.suffix == ".pdf" for f in result.files)
+                                         for result in results):
         click.echo(readers_note, err=True)
     if any(result.status == "built" for result in results):
         # Only when guides were written: the check imports the renderer and runs git, which would

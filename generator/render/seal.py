@@ -78,8 +78,8 @@ MAX_PASSPHRASE_BYTES = 127
 # Poppler's command-line tools (pdftotext, pdfinfo, pdftoppm) read -upw into a 33-byte buffer: 32 bytes at most
 POPPLER_TOOLS_PASSWORD_BYTES = 32
 PDF_READER_NOTE = ("note: the passphrase is longer than 32 bytes, so poppler's command-line tools (pdftotext, pdfinfo) "
-                   "cannot open responder.pdf (they cut a password at 32 bytes); PDF viewers such as Firefox, Chromium, "
-                   "Evince, Okular and MuPDF open it with the whole passphrase")
+                   "cannot open the sealed PDFs in private/ (they cut a password at 32 bytes); PDF viewers such as Firefox, "
+                   "Chromium, Evince, Okular and MuPDF open them with the whole passphrase")
 # SASLprep (RFC 4013) maps these to nothing (RFC 3454 table B.1) and other spaces to a plain space (table C.1.2)
 _SASL_NOTHING = re.compile("[\u00ad\u034f\u1806\u180b-\u180d\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff]")
 _SASL_SPACE = re.compile("[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000]")
