@@ -159,3 +159,19 @@ def test_a_folder_that_cannot_be_read_is_still_one_document_in_every_machine_for
     assert log["runs"][0]["results"][0]["message"]["text"].startswith("cannot read this folder")
     assert run("check", "--format", "github", "plans").stdout.startswith("::error file=plans,title=incident-guide::cannot read")
     assert "cannot read" in run("check", "plans").stderr
+
+
+def test_every_bad_fixture_gives_valid_sarif_and_ends_after_starts():
+    """The fixtures of broken plans hold every kind of problem the loader and validator report."""
+    folder = str(ROOT / "tests" / "fixtures" / "bad")
+    log = json.loads(run("check", "--format", "sarif", folder).stdout)
+    jsonschema.Draft4Validator(SARIF_SCHEMA, format_checker=jsonschema.FormatChecker()).validate(log)
+    results = log["runs"][0]["results"]
+    as_json = json.loads(run("check", "--format", "json", folder).stdout)
+    assert len(results) == sum(len(plan["problems"]) for plan in as_json["plans"]) > 50
+    github = [line for line in run("check", "--format", "github", folder).stdout.splitlines() if line.startswith("::")]
+    assert len(github) == len(results)
+    for plan in as_json["plans"]:
+        for problem in plan["problems"]:
+            if problem["end_line"] is not None:
+                assert (problem["end_line"], problem["end_column"]) >= (problem["line"], problem["column"]), problem
