@@ -18,6 +18,7 @@ import click
 from generator import __version__
 from generator.errors import FileError, Problem, UserError, internal_error, printable
 from generator.render.paper import PAPER_SIZES
+from generator.report import FORMATS, colour_setting, styled, summary
 
 if TYPE_CHECKING:
     from generator.batch import Result
@@ -75,62 +76,113 @@ class _Main(click.Group):
 
 def _print_problems(problems: list[Problem]) -> None:
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(styled(problem), err=True)
+
+
+def _verbosity(command: Any) -> Any:
+    """-q/--quiet and -v/--verbose, one value: -1 quiet, 0 normal, 1 verbose."""
+    command = click.option("-v", "--verbose", "verbosity", flag_value=1, help="Say more: every file, and plans that pass.")(command)
+    return click.option("-q", "--quiet", "verbosity", flag_value=-1, default=0,
+                        help="Print only problems and the summary line.")(command)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="incident-guide")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error (a bug in incident-guide).")
-def main(debug: bool) -> None:
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """Turn a code-of-conduct incident response plan (YAML) into guides.
 
     \b
     Start:   incident-guide check plans/complete-conference.yaml
     Build:   incident-guide build plans/complete-conference.yaml
+
+    Colours show on a terminal; NO_COLOR=1 turns them off, FORCE_COLOR=1 keeps
+    them in a pipe. Shell completion: see the README.
     """
+    setting = colour_setting()
+    if setting is not None:
+        ctx.color = setting
 
 
 @main.command()
 @click.argument("plans", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="json for scripts and editors.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
+              help="json: one document for scripts and editors; github: annotations in a GitHub Actions run; "
+                   "sarif: SARIF 2.1.0 for code scanning.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(plans: tuple[Path, ...], output_format: str, strict: bool) -> int:
+@_verbosity
+def check(plans: tuple[Path, ...], output_format: str, strict: bool, verbosity: int) -> int:
     """Check plans (files, or folders of *.yaml) and print every problem as FILE:LINE:COL: error: MESSAGE.
 
     \b
     Example:
       incident-guide check plans/
+      incident-guide check --format github --strict plans/   (in a GitHub workflow)
     """
-    from generator.check import check_plan
+    from generator.check import CheckResult, check_plan
     from generator.plan.discover import collect_plans
+    from generator.report import github_line, plan_json, report_json, sarif
 
-    found = collect_plans(plans)
-    if not found:
-        raise click.UsageError("no plans (*.yaml) in the folders given")
-    results = [check_plan(path) for path in found]
+    try:
+        found = collect_plans(plans)
+    except UserError as exc:  # a folder that cannot be read: in a machine format, still one document of the same shape
+        if output_format == "text":
+            raise
+        found, results = [], [CheckResult(Path(p.file), None, [p]) for p in exc.problems_at()]
+    else:
+        if not found:
+            raise click.UsageError("no plans (*.yaml) in the folders given")
+        results = [check_plan(path) for path in found]
     problems = [p for result in results for p in result.problems]
     errors = sum(p.severity == "error" for p in problems)
     warnings = sum(p.severity == "warning" for p in problems)
     if output_format == "json":
-        click.echo(json.dumps({
-            "plans": [{"file": str(r.file), "ok": r.ok(strict), "problems": [p.as_json() for p in r.problems]} for r in results],
-            "errors": errors, "warnings": warnings,
-        }, indent=2, ensure_ascii=False))
-    else:
+        click.echo(json.dumps(report_json([plan_json(r.file, r.ok(strict), r.problems) for r in results]), indent=2, ensure_ascii=False))
+    elif output_format == "sarif":
+        click.echo(json.dumps(sarif([r.file for r in results], problems), indent=2, ensure_ascii=False))
+    elif output_format == "github":
         for problem in problems:
-            click.echo(str(problem))
-        click.echo(_summary(len(found), errors, warnings), err=bool(problems))
+            click.echo(github_line(problem))
+        click.echo(summary(len(results), errors, warnings))
+    else:
+        for result in results:
+            for problem in result.problems:
+                click.echo(styled(problem))
+            if verbosity > 0 and not result.problems:
+                click.echo(f"{printable(result.file)}: ok")
+        click.echo(summary(len(results), errors, warnings), err=bool(problems))
     failed = errors or (strict and warnings)
     return 1 if failed else 0
 
 
-def _summary(plans: int, errors: int, warnings: int) -> str:
-    def count(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-    return f"{count(plans, 'plan')} checked: {count(errors, 'error')}, {count(warnings, 'warning')}"
+class _BuildCommand(click.Command):
+    """`build`: its help ends with every output a build makes, read from the editions registry when help is shown."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        with formatter.section("Outputs (in DIR/NAME/; private/ is readable only by you, and --seal encrypts it)"):
+            formatter.write_dl(build_outputs())
 
 
-@main.command()
+def build_outputs() -> list[tuple[str, str]]:
+    """(edition, what it is and its files) for every edition `build` makes, and the calendars."""
+    from generator.render.edition import EDITIONS
+
+    rows = []
+    for spec in EDITIONS.values():
+        files = ", ".join(str(spec.file(suffix)) for suffix in spec.formats)
+        notes = []
+        if spec.level_from:
+            notes.append(f"when the plan has a `{spec.level_from}`; outside private/ when it is not responder-level")
+        if spec.needs:
+            notes.append(f"when the plan has `{spec.needs}`")
+        rows.append((spec.name, f"{spec.title}: {files}" + (f" ({'; '.join(notes)})" if notes else "")))
+    rows.append(("calendars", "private/rota-ID.ics, each responder's shifts (with --seal, inside the sealed responder.html)"))
+    return rows
+
+
+@main.command(cls=_BuildCommand)
 @click.argument("plans", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
@@ -146,9 +198,10 @@ def _summary(plans: int, errors: int, warnings: int) -> str:
                    "the HTML guide encrypted with the calendars inside, the PDFs encrypted (AES-256).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               help="json: one JSON document on stdout, shaped like `check --format json` plus each plan's status and files.")
+@_verbosity
 def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], paper: str | None,
-          jobs: int | None, force: bool, seal: bool, output_format: str) -> int:
-    """Build the guides: PDF and HTML of the public, volunteer and responder editions.
+          jobs: int | None, force: bool, seal: bool, output_format: str, verbosity: int) -> int:
+    """Build the guides: every output listed below, for each plan.
 
     PLANS are plan files, or folders whose *.yaml plans are all built, in
     parallel. Guides whose inputs have not changed since the last build are
@@ -157,10 +210,8 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     \b
     Example:
       incident-guide build plans/complete-conference.yaml
-    writes output/complete-conference/public.pdf, public.html, volunteer.pdf and
-    volunteer.html, and in private/ (only you can read it) responder.pdf,
-    responder.html, the tabletop drill kit drill.pdf and each responder's rota-ID.ics.
-      incident-guide build plans/ --jobs 4
+    writes output/complete-conference/ (the outputs below).
+      incident-guide build plans/ --jobs 4 --quiet
     builds every plan in plans/ and prints a table: plan, status, files, seconds.
       incident-guide build --seal plans/my-event.yaml
     asks for a passphrase and seals private/: responder.html opens in a browser
@@ -175,21 +226,27 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     if not found:
         raise click.UsageError(f"no plans (*.yaml) in {', '.join(str(p) for p in plans)}")
     options = {"editions": sorted(editions) or None, "paper": paper}
+    readers_note = None
     if seal:
-        options["passphrase"] = _passphrase()
+        from generator.render.seal import readers_note as note_for
+
+        passphrase = _passphrase()
+        options["passphrase"] = passphrase
+        readers_note = note_for(passphrase)
     as_json = output_format == "json"
     started = time.perf_counter()
-    with _Progress(len(found), shown=not as_json) as progress:
+    with _Progress(len(found), shown=not as_json and verbosity >= 0) as progress:
         results = build_many(found, out_dir, options=options, force=force, jobs=jobs, on_result=progress.done)
     if as_json:
-        problems = [p for result in results for p in result.problems]
-        click.echo(json.dumps({
-            "plans": [{"file": str(r.plan), "ok": r.ok, "status": r.status, "problems": [p.as_json() for p in r.problems],
-                       "files": [str(f) for f in r.files]} for r in results],
-            "errors": sum(p.severity == "error" for p in problems), "warnings": sum(p.severity == "warning" for p in problems),
-        }, indent=2, ensure_ascii=False))
+        from generator.report import plan_json, report_json
+
+        click.echo(json.dumps(report_json([{**plan_json(r.plan, r.ok, r.problems), "status": r.status, "files": [str(f) for f in r.files]}
+                                           for r in results]), indent=2, ensure_ascii=False))
     else:
-        _print_results(results, time.perf_counter() - started, sealed=seal)
+        _print_results(results, time.perf_counter() - started, sealed=seal, verbosity=verbosity)
+    if readers_note and not as_json and any(result.status == "built" and any(f.parent.name == "private" and f.suffix == ".pdf" for f in result.files)
+                                         for result in results):
+        click.echo(readers_note, err=True)
     if any(result.status == "built" for result in results):
         # Only when guides were written: the check imports the renderer and runs git, which would
         # make a build with nothing to do (every plan unchanged) several times slower.
@@ -227,14 +284,18 @@ class _Progress:
             click.echo(f"[{self.finished}/{self.total}] {printable(result.plan)} {result.status} ({result.seconds:.1f} s)", err=True)
 
 
-def _print_results(results: list[Result], seconds: float, sealed: bool = False) -> None:
+def _print_results(results: list[Result], seconds: float, sealed: bool = False, verbosity: int = 0) -> None:
+    """Each plan's problems and files, the table and the totals; quiet (-1) leaves out the files and the table,
+    verbose (1) adds the files of plans left unchanged."""
     from generator.batch import BUILT, FAILED, summary_table, totals_line
 
     for result in results:
         for problem in result.problems:
-            click.echo(str(problem))
+            click.echo(styled(problem))
         if result.status == FAILED:
             click.echo(f"{printable(result.plan)}: not built; earlier guides are unchanged", err=True)
+        elif verbosity < 0:
+            continue
         elif result.status == BUILT:
             for file in result.files:
                 click.echo(f"wrote {printable(file)}")
@@ -243,7 +304,11 @@ def _print_results(results: list[Result], seconds: float, sealed: bool = False) 
                 names = " and ".join(file.name for file in private)
                 click.echo(f"sealed {names} in {printable(private[0].parent)} with the passphrase (each responder's calendar is inside "
                            "the sealed page); nothing private is left in clear")
-    click.echo(summary_table(results))
+        elif verbosity > 0:
+            for file in result.files:
+                click.echo(f"unchanged {printable(file)}")
+    if verbosity >= 0:
+        click.echo(summary_table(results))
     click.echo(totals_line(results, seconds))
 
 
@@ -257,7 +322,8 @@ def _print_results(results: list[Result], seconds: float, sealed: bool = False) 
               show_default=True, help="Folder for the kit; each plan gets DIR/NAME/.")
 @click.option("--paper", type=click.Choice(PAPER_SIZES), default=None,
               help="Paper size. Default: the usual one in the venue's country.")
-def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, paper: str | None) -> int:
+@_verbosity
+def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, paper: str | None, verbosity: int) -> int:
     """Print a tabletop drill kit from the plan's scenarios.
 
     The kit has a facilitator's guide with timings, and per scenario an
@@ -278,10 +344,10 @@ def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, 
 
     try:  # a PlanError or BuildError goes to the group's one handler
         written = build_drill(plan, out_dir, scenarios, Audience(audience), paper,
-                              on_warning=lambda problem: click.echo(str(problem), err=True))
+                              on_warning=lambda problem: click.echo(styled(problem), err=True))
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    for path in written:
+    for path in written if verbosity >= 0 else ():
         click.echo(f"wrote {printable(path)}")
     return 0
 

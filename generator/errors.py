@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,15 +39,23 @@ class Problem:
     hint: str | None = None
     rule: str | None = None  # a lint rule id, e.g. "TEAM-SIZE"
     path: tuple[Any, ...] = field(default=())  # where in the plan, e.g. ("responders", 0, "phone")
+    # where the thing to change ends (the column after its last character), when known
+    end_line: int | None = None
+    end_column: int | None = None
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, style: Callable[[str, str], str] = lambda part, _kind: part) -> str:
+        """The problem as printed; `style(part, kind)` may colour its parts (kinds: where, error, warning, hint, rule)."""
         # no file: the command itself; line 0: a path with no position in it (an output folder the system refused)
-        where = (f"{printable(self.file)}:{self.line}:{self.column}: " if self.line else f"{printable(self.file)}: ") if self.file else ""
-        text = f"{where}{self.severity}: {printable(self.message)}"
+        where = (f"{printable(self.file)}:{self.line}:{self.column}:" if self.line else f"{printable(self.file)}:") if self.file else ""
+        text = f"{style(where, 'where')} " if where else ""
+        text += f"{style(self.severity + ':', self.severity)} {printable(self.message)}"
         if self.rule:
-            text += f" [{self.rule}]"
+            text += " " + style(f"[{self.rule}]", "rule")
         if self.hint:
-            text += f"\n  hint: {printable(self.hint)}"
+            text += f"\n  {style('hint:', 'hint')} {printable(self.hint)}"
         return text
 
     def as_json(self) -> dict[str, Any]:

@@ -89,3 +89,10 @@ def write_plan(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def no_colour_settings(monkeypatch):
+    """A developer's or CI's NO_COLOR / FORCE_COLOR must not change what the tests read; tests that need one set it."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)

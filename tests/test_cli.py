@@ -196,7 +196,8 @@ def test_json_output_parses_and_locates_problems():
 def test_json_output_for_a_valid_plan_exits_0():
     result = run("check", "--format", "json", GOOD)
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {"plans": [{"file": GOOD, "ok": True, "problems": []}], "errors": 0, "warnings": 0}
+    assert json.loads(result.stdout) == {"plans": [{"file": GOOD, "ok": True, "errors": 0, "warnings": 0, "problems": []}],
+                                         "errors": 0, "warnings": 0}
 
 
 def test_json_output_locates_encoding_problems():

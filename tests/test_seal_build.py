@@ -199,3 +199,21 @@ def test_a_sealed_build_of_other_editions_leaves_nothing_private_in_clear(tmp_pa
     build_plan(EXAMPLE, tmp_path, editions=["public"], pdf=False, passphrase=PASSPHRASE)  # a sealed guide is kept
     assert [path.name for path in private.iterdir()] == ["responder.html"]
     assert "Approaching a reported person" in unseal_html((private / "responder.html").read_text(encoding="utf-8"), PASSPHRASE)
+
+
+@pytest.mark.slow
+def test_a_passphrase_longer_than_32_bytes_gets_a_note_about_poppler_tools(tmp_path):
+    import pikepdf
+
+    from generator.render.seal import PDF_READER_NOTE
+
+    long_passphrase = "ferry lantern orchard quietly beneath copper hills"
+    result = CliRunner().invoke(main, ["build", "--seal", "--edition", "responder", str(EXAMPLE), "-o", str(tmp_path)],
+                                env={"INCIDENT_GUIDE_PASSPHRASE": long_passphrase})
+    assert result.exit_code == 0, result.output
+    assert PDF_READER_NOTE in result.stderr.splitlines() and "pdftotext" in PDF_READER_NOTE
+    with pikepdf.open(tmp_path / "complete-conference" / "private" / "responder.pdf", password=long_passphrase) as pdf:
+        assert len(pdf.pages) > 1
+    short = CliRunner().invoke(main, ["build", "--seal", "--force", "--edition", "responder", str(EXAMPLE), "-o", str(tmp_path)],
+                               env={"INCIDENT_GUIDE_PASSPHRASE": PASSPHRASE})
+    assert short.exit_code == 0 and "pdftotext" not in short.output

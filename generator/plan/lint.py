@@ -677,9 +677,10 @@ class _Linter:
         """A value above a field's audience, inside that field's text: located at the paste itself."""
         problems = []
         for paste in find_pastes(self.plan):
-            line, column = self.source.inside(paste.path, paste_pattern(paste.secret))
+            (line, column), end = self.source.span(paste.path, paste_pattern(paste.secret))
             problems.append(Problem(self.source.file, line, column, paste_message(self.plan, paste), severity=RULES["PRIVATE-PASTE"].severity,
-                                    hint=paste_hint(self.plan, paste), rule="PRIVATE-PASTE", path=paste.path))
+                                    hint=paste_hint(self.plan, paste), rule="PRIVATE-PASTE", path=paste.path,
+                                    end_line=end and end[0], end_column=end and end[1]))
         return problems
 
     # waivers ---------------------------------------------------------------------

@@ -64,17 +64,21 @@ class SourceMap:
 
     def inside(self, path: tuple[Any, ...], pattern: re.Pattern[str]) -> tuple[int, int]:
         """Where `pattern` first matches the source text of the value at `path`; the value's start if it does not."""
+        return self.span(path, pattern)[0]
+
+    def span(self, path: tuple[Any, ...], pattern: re.Pattern[str]) -> tuple[tuple[int, int], tuple[int, int] | None]:
+        """Where `pattern` first matches the value at `path`, start and end; the value's start (and no end) if it does not."""
         start = self.value(path)
         end = self.ends.get(tuple(path))
         if end is None or not self.text:
-            return start
+            return start, None
         lines = self.text.split("\n")
         offsets = [0]
         for line in lines:
             offsets.append(offsets[-1] + len(line) + 1)
         begin = offsets[start[0] - 1] + start[1] - 1
         match = pattern.search(self.text, begin, offsets[end[0] - 1] + end[1] - 1)
-        return _position(self.text, match.start()) if match else start
+        return (_position(self.text, match.start()), _position(self.text, match.end())) if match else (start, None)
 
     def value(self, path: tuple[Any, ...]) -> tuple[int, int]:
         """Where the value at `path` starts; the nearest enclosing node if it is absent."""
@@ -92,7 +96,22 @@ class SourceMap:
     def problem(self, path: tuple[Any, ...], message: str, *, at_key: bool = False, **extra: Any) -> Problem:
         line, column = self.key(path) if at_key else self.value(path)
         message = " ".join(message.splitlines())  # a problem is one line, whatever a value in it holds
-        return Problem(self.file, line, column, message, path=tuple(path), **extra)
+        end = self.end(path, at_key=at_key)
+        return Problem(self.file, line, column, message, path=tuple(path), end_line=end and end[0], end_column=end and end[1], **extra)
+
+    def end(self, path: tuple[Any, ...], *, at_key: bool = False) -> tuple[int, int] | None:
+        """Where the key naming `path`, or its value when that is one scalar, ends (the column after it); None if not known."""
+        path = tuple(path)
+        if at_key and path in self.keys and isinstance(path[-1], str):
+            line, column = self.keys[path]
+            lines = self.lines
+            written = lines[line - 1][column - 1:] if line <= len(lines) else ""
+            if written.startswith(path[-1]):  # a plain key, not a quoted or folded one
+                return line, column + len(path[-1])
+            return None
+        if not at_key and path in self.values:
+            return self.ends.get(path)
+        return None
 
 
 @dataclass
@@ -370,8 +389,9 @@ class _Builder:
         self.constructor = SafeConstructor()
 
     def _problem(self, node: Node, message: str, path: tuple[Any, ...], **extra: Any) -> None:
-        mark = node.start_mark
-        self.problems.append(Problem(self.source.file, mark.line + 1, mark.column + 1, message, path=path, **extra))
+        mark, end = node.start_mark, node.end_mark
+        self.problems.append(Problem(self.source.file, mark.line + 1, mark.column + 1, message, path=path,
+                                     end_line=end.line + 1, end_column=end.column + 1, **extra))
 
     def build(self, node: Node, path: tuple[Any, ...], depth: int = 0) -> Any:
         self.nodes += 1

@@ -18,8 +18,19 @@ IndexedDB, under a random name that only this tab's sessionStorage knows), never
 bytes a script could read back. The lock screen shows the public `notice` given by
 the caller (event name, emergency number, public hotline): nothing above public.
 
-The private PDF is sealed with standard PDF encryption (AES-256, revision 6), so it
-opens in any PDF reader after the passphrase.
+The private PDF is sealed with standard PDF encryption (AES-256, revision 6); its password
+is the passphrase, NFC-normalised, as UTF-8. Readers do not agree on every password, so the
+passphrase rule keeps to what they share (README: "Sealed PDFs and readers"):
+- The PDF standard (ISO 32000-2, 7.6.4.3.3) uses the first 127 bytes; pdf.js (Firefox),
+  MuPDF and qpdf cut what is typed there, PDFium (Chromium) and qpdf's own encryption do
+  not, so a PDF sealed with a longer password opens in some and not in others: a passphrase
+  is at most 127 bytes.
+- The standard prepares a password with SASLprep (Acrobat does; pdf.js, PDFium, MuPDF and
+  qpdf do not): a passphrase that SASLprep would change (a ligature, full-width letters,
+  a no-break space) is refused, so every reader sees the same bytes.
+- Poppler's command-line tools (pdftotext, pdfinfo) read a password into a 33-byte buffer:
+  they cannot open a PDF sealed with a passphrase of more than 32 bytes. The build says
+  so (PDF_READER_NOTE); poppler's viewers (Evince, Okular) are not limited this way.
 """
 
 from __future__ import annotations
@@ -49,6 +60,7 @@ MAX_ITERATIONS = 100_000_000
 MIN_PASSPHRASE_LENGTH = 12
 # zxcvbn's score 3 is "safely unguessable": about 10^10 guesses, moderate protection against offline attack
 MIN_PASSPHRASE_SCORE = 3
+ZXCVBN_MAX_LENGTH = 72
 SALT_BYTES = 16
 IV_BYTES = 12
 TAG_BYTES = 16
@@ -61,16 +73,53 @@ class SealError(BuildError):
     """A guide could not be sealed or unsealed; the message is meant for the person at the keyboard."""
 
 
+# The PDF standard uses at most this many bytes of a password (ISO 32000-2, 7.6.4.3.3, revision 6), PDFium all of them
+MAX_PASSPHRASE_BYTES = 127
+# Poppler's command-line tools (pdftotext, pdfinfo, pdftoppm) read -upw into a 33-byte buffer: 32 bytes at most
+POPPLER_TOOLS_PASSWORD_BYTES = 32
+PDF_READER_NOTE = ("note: the passphrase is longer than 32 bytes, so poppler's command-line tools (pdftotext, pdfinfo) "
+                   "cannot open the sealed PDFs in private/ (they cut a password at 32 bytes); PDF viewers such as Firefox, "
+                   "Chromium, Evince, Okular and MuPDF open them with the whole passphrase")
+# SASLprep (RFC 4013) maps these to nothing (RFC 3454 table B.1) and other spaces to a plain space (table C.1.2)
+_SASL_NOTHING = re.compile("[\u00ad\u034f\u1806\u180b-\u180d\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff]")
+_SASL_SPACE = re.compile("[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000]")
+
+
+def pdf_password(passphrase: str) -> str:
+    """The passphrase as the sealed PDF's password: NFC-normalised (pikepdf writes it as UTF-8)."""
+    return unicodedata.normalize("NFC", passphrase)
+
+
+def readers_note(passphrase: str) -> str | None:
+    """What to tell the user about readers that cannot open a PDF sealed with this passphrase, or None."""
+    return PDF_READER_NOTE if len(pdf_password(passphrase).encode("utf-8")) > POPPLER_TOOLS_PASSWORD_BYTES else None
+
+
 def check_passphrase(passphrase: str) -> None:
-    """Refuse a passphrase that is short or easy to guess (judged by zxcvbn's strength estimate)."""
+    """Refuse a passphrase that is short or easy to guess (judged by zxcvbn's strength estimate), or that
+    PDF readers would turn into different passwords (longer than 127 bytes, or changed by SASLprep)."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise SealError(
             f"The passphrase must be at least {MIN_PASSPHRASE_LENGTH} characters long; "
             "a few unrelated words work well."
         )
+    typed = unicodedata.normalize("NFC", passphrase)
+    size = len(typed.encode("utf-8"))
+    if size > MAX_PASSPHRASE_BYTES:
+        raise SealError(f"The passphrase is {size} bytes long (UTF-8); PDF readers disagree about passwords longer than "
+                        f"{MAX_PASSPHRASE_BYTES} bytes, so the sealed PDF would open in some and not in others. "
+                        "Keep it shorter: four to eight words are plenty.")
+    prepared = unicodedata.normalize("NFKC", _SASL_SPACE.sub(" ", _SASL_NOTHING.sub("", typed)))
+    if prepared != typed:
+        changed = sorted({char for char in typed if unicodedata.normalize("NFKC", char) != char or _SASL_NOTHING.match(char)
+                          or _SASL_SPACE.match(char)})
+        names = ", ".join(f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}" for char in changed)
+        raise SealError(f"The passphrase holds characters that some PDF readers change before use ({names}), so it would open "
+                        "the sealed PDF in some readers and not in others; type it with ordinary letters, digits and spaces.")
     from zxcvbn import zxcvbn  # only when sealing
 
-    estimate = zxcvbn(passphrase[:100])  # zxcvbn slows down sharply on long input; 100 characters say enough
+    # zxcvbn slows down sharply on long input and refuses more than 72 characters (a ValueError from 4.5 on): 72 say enough
+    estimate = zxcvbn(passphrase[:ZXCVBN_MAX_LENGTH])
     if estimate["score"] < MIN_PASSPHRASE_SCORE:
         feedback = estimate["feedback"]
         why = " ".join(part for part in [feedback.get("warning") or "", *feedback.get("suggestions", [])] if part)
@@ -89,13 +138,13 @@ def padded_size(length: int) -> int:
 
 
 def seal_pdf(pdf: bytes, passphrase: str) -> bytes:
-    """The PDF encrypted with AES-256 (revision 6): any PDF reader opens it after the passphrase."""
+    """The PDF encrypted with AES-256 (revision 6), its password the passphrase as pdf_password() makes it."""
     import io
 
     import pikepdf
 
     check_passphrase(passphrase)
-    secret = unicodedata.normalize("NFC", passphrase)
+    secret = pdf_password(passphrase)
     out = io.BytesIO()
     with pikepdf.open(io.BytesIO(pdf)) as document:
         document.save(out, encryption=pikepdf.Encryption(user=secret, owner=secret, R=6, aes=True))
