@@ -102,13 +102,13 @@ def test_build_help_lists_every_output_of_the_editions_registry():
 
 # --- shell completion ------------------------------------------------------------------------------
 
-def test_shell_completion_as_the_readme_says_completes_commands_and_edition_names():
+def test_shell_completion_as_the_docs_say_completes_commands_and_edition_names():
     env = {**os.environ, "_INCIDENT_GUIDE_COMPLETE": "bash_complete", "COMP_WORDS": "incident-guide build --edition ", "COMP_CWORD": "3"}
     command = [sys.executable, "-c", "from generator.cli import main; main(prog_name='incident-guide')"]
     editions = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert [line.split(",", 1)[1] for line in editions.stdout.splitlines()] == list(EDITIONS)
     env |= {"COMP_WORDS": "incident-guide ch", "COMP_CWORD": "1"}
     assert subprocess.run(command, env=env, capture_output=True, text=True, timeout=60).stdout.splitlines() == ["plain,check"]
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
     assert '_INCIDENT_GUIDE_COMPLETE=bash_source incident-guide' in readme
 
