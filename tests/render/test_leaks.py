@@ -219,3 +219,103 @@ def test_a_hidden_name_that_is_also_an_id_is_still_searched(plan):
               for r in plan.responders]
     secrets = secrets_above(plan.model_copy(update={"responders": hidden}), Audience.volunteer)
     assert "responders[2].name" in fields(find_leaks(secrets, html_source="<td>Call Jonah now</td>"))
+
+
+# --- a secret is personal data, not a label (issue 23) ---------------------------------------
+
+LABELS = ROOT / "tests" / "fixtures" / "labels"
+LABEL_PLANS = sorted(LABELS.glob("*.yaml"))
+LABEL_FIELDS = {"name", "label", "title", "term", "organiser", "address"}
+
+
+@pytest.mark.parametrize("plan_path", LABEL_PLANS, ids=lambda path: path.stem)
+def test_names_of_roles_resources_places_and_public_addresses_pass_check(plan_path):
+    """Each fixture names a role, team, resource, contact, room or organization, or a resource's public web address,
+    in text readers of a lower level read (the tool before this change found 8, 3 and 4 PRIVATE-PASTE errors)."""
+    from generator.check import check_plan
+
+    result = check_plan(plan_path)
+    assert [problem for problem in result.problems if problem.severity == "error"] == []
+
+
+@pytest.mark.parametrize("plan_path", LABEL_PLANS, ids=lambda path: path.stem)
+def test_labels_and_public_addresses_are_never_secrets(plan_path):
+    plan = read_plan(plan_path)
+    for audience in (Audience.public, Audience.volunteer):
+        for secret in secrets_above(plan, audience):
+            assert secret.path[-1] not in LABEL_FIELDS or secret.path[:1] == ("responders",), secret
+            assert not (secret.path[-1] == "link" and secret.path[0] == "resources"), secret  # a crisis line's web page
+
+
+def _labelled(change):
+    """The conference staff procedure fixture after change(data)."""
+    import yaml
+
+    data = yaml.safe_load((LABELS / "conference-staff-procedure.yaml").read_text(encoding="utf-8"))
+    change(data)
+    return data
+
+
+def _paste_problems(data, tmp_path):
+    import yaml
+
+    from generator.check import check_plan
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return [(p.message, p.hint) for p in check_plan(path).problems if p.rule == "PRIVATE-PASTE"]
+
+
+def test_personal_values_pasted_beside_labels_are_still_caught(tmp_path):
+    def paste(data):
+        data["roles"][1]["duties"].append("Or e-mail Wren at wren@example.org, or call Ines on (312) 555-0152.")
+        data["responders"][3]["visibility"] = {"name": "responder"}
+        data["roles"][1]["duties"].append("Lost property goes to Dede Harrowgate at the office.")
+        data["reporting"]["channels"][1]["where"] += " Wren Okafor-Lindahl leads on Friday."
+        data["responders"][2]["visibility"] = {"phone": "responder"}
+    found = _paste_problems(_labelled(paste), tmp_path)
+    assert [message.split(" appears in ")[0] for message, _ in found] == [
+        "Wren Okafor-Lindahl's e-mail (responder only)", "Ines Marchetti-Obi's phone number (responder only)",
+        "Dede Harrowgate's name (responder only)", "Wren Okafor-Lindahl's name (volunteers and responders only)"]
+    assert found[0][1].endswith("lower its audience (`visibility: {email: volunteer}` on `wren`)")
+    assert found[2][1].endswith("lower its audience (`visibility: {name: volunteer}` on `dede`)")
+    assert found[3][1].startswith("remove it from this text: responders are never listed on the public sheet")
+
+
+def test_private_links_are_secrets_and_public_ones_are_not(tmp_path):
+    invite = "https://chat.prairiecode.example.org/invite/Zq81xT"
+    log = "https://files.prairiecode.example.org/incident-log-2027"
+
+    def paste(data):
+        data["reporting"]["channels"].append({"kind": "chat", "label": "Responders' chat", "link": invite, "audience": "responder"})
+        data["resources"].append({"name": "Incident log", "kind": "records", "link": log})
+        data["resources"].append({"name": "Sheriff's office web page", "kind": "police", "link": "https://sheriff.example.org/"})
+        data["communication"] = {"secure_channel": "Responders talk in a chat group: https://chat.example.org/join/K4pp4"}
+        data["roles"][1]["duties"].append(f"Ask a lead to add you to {invite} if you need to, and log it at {log}.")
+        data["roles"][1]["duties"].append("Never post in https://chat.example.org/join/K4pp4; see https://sheriff.example.org/ for the rest.")
+    found = _paste_problems(_labelled(paste), tmp_path)
+    assert [(message.split(" appears in ")[0], hint.split("text")[1]) for message, hint in found] == [
+        ("the reporting channel “Responders' chat”'s link (responder only)",
+         ", or, if volunteers may see it, lower its audience (`audience: volunteer` on the reporting channel “Responders' chat”)"),
+        ("the resource “Incident log”'s link (responder only)",
+         ", or, if volunteers may see it, lower its audience (`audience: volunteer` on the resource “Incident log”)"),
+        ("`communication.secure_channel` (responder only)",
+         ": nothing in a plan shows `communication.secure_channel` to volunteers")]
+
+
+@pytest.mark.parametrize(("change", "hint"), [
+    # a role's duty (volunteer-level) on the public sheet: roles take no `audience:`
+    (lambda data: data["reporting"].update(recognise_responders="Volunteers: " + data["roles"][1]["duties"][0]),
+     "remove it from this text: nothing in a plan shows `roles[1].duties[0]` to everyone"),
+    # a resource's notes (responder-level) in a volunteer duty: resources take `audience:`
+    (lambda data: data["roles"][1]["duties"].append("Police: " + data["resources"][0]["notes"]),
+     "remove it from this text, or, if volunteers may see it, lower its audience "
+     "(`audience: volunteer` on the resource “Riverbend County sheriff's office, civil unit”)"),
+    # a relationship's note: always responder-only, though `relationships` is a visibility key
+    (lambda data: (data["responders"][2].update(relationships=[{"with": "dede", "kind": "other", "note": "Dede is Ines's landlord and neighbour."}]),
+                   data["roles"][1]["duties"].append("Note: Dede is Ines's landlord and neighbour.")),
+     "remove it from this text: nothing in a plan shows `responders[2].relationships[0].note` to volunteers"),
+])
+def test_every_hint_names_a_key_that_exists_for_that_item(tmp_path, change, hint):
+    [(_, found)] = _paste_problems(_labelled(change), tmp_path)
+    assert found == hint
