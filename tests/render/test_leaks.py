@@ -319,3 +319,104 @@ def test_private_links_are_secrets_and_public_ones_are_not(tmp_path):
 def test_every_hint_names_a_key_that_exists_for_that_item(tmp_path, change, hint):
     [(_, found)] = _paste_problems(_labelled(change), tmp_path)
     assert found == hint
+
+
+# --- the one-pass search finds what trying every secret on every text found (issue 24) ---------
+
+@__import__("functools").cache
+def _whole_word(needle):
+    import re
+
+    return re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
+
+
+def _reference_hit(secret, text):
+    """The search as it was before the Matcher: every secret tried on the text, one by one."""
+    import re
+
+    from generator.render import leaks
+
+    def numbers(form):
+        found = set()
+        for run in leaks._PHONE_TEXT.findall(form):
+            digits = ""
+            for group in re.findall(r"\d+", run):
+                digits += leaks._digits(group)
+                found.add(digits)
+        return found
+
+    def whole_word(needle, form):
+        return _whole_word(needle).search(form) is not None
+
+    if secret.kind == "phone":
+        return any(number.endswith(secret.needle) for form in text.forms for number in numbers(form))
+    found = any(whole_word(secret.needle, form) if secret.kind in ("name", "handle") else secret.needle in form for form in text.forms)
+    if found or secret.kind not in ("name", "text") or secret.needle.isascii():
+        return found
+    bare = leaks.skeleton(secret.needle)
+    if not bare.strip():
+        return False
+    spaceless = any(leaks._script(c) in leaks._NO_SPACES for c in bare)
+    if (bare in text.skeleton) if spaceless else whole_word(bare, text.skeleton):
+        return True
+    if not any(leaks._script(c) in leaks._REORDERED for c in bare):
+        return False
+    words = [leaks._letters(word) for word in leaks._WORD.findall(bare)]
+    tokens = text.tokens
+    if any(word not in tokens for word in words):
+        return False
+    return any(all(any(abs(other - start) <= 2 * len(words) for other in tokens[word]) for word in words[1:])
+               for start in tokens[words[0]])
+
+
+def _large_plan():
+    """The example with 200 more responders (some named in other scripts, some hidden) and their values pasted,
+    written every way the checks know, into volunteer and public texts."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "plans" / "complete-conference.yaml").read_text(encoding="utf-8"))
+    names = ["Abena Quarshie", "ليلى حداد", "नेहा वर्मा", "สมใจ ดีมาก", "李小龙", "Nguyễn Văn Bình", "Bo Li", "Sam"]
+    duties, steps = data["roles"][1]["duties"], data["scenarios"][0]["steps"]
+    for number in range(200):
+        name = f"{names[number % len(names)]} {number}" if number % 3 else names[number % len(names)]
+        phone = f"0113 496 0{number:03d}"
+        responder = {"id": f"r{number}", "name": name, "phone": phone, "email": f"r{number}.x@example.org",
+                     "chat": f"Signal: r{number}_chat", "notes": f"Speaks for the team at event number {number} only."}
+        responder["visibility"] = {"phone": "responder", **({"name": "responder"} if number % 4 == 0 else {})}
+        data["responders"].append(responder)
+        written = [f"Call {phone} now.", f"Call +44 113 496 0{number:03d} - 24 hours.", f"e-mail r{number}.x@**example**.org",
+                   f"message r{number}_chat today", f"Ask {name} at the desk.", responder["notes"].upper(),
+                   f"call 0113&#32;496&#32;0{number:03d}", f"r{number}.x%40example.org", f"Ask {name}s at the desk."]
+        (duties if number % 2 else steps).append(written[number % len(written)])
+        if number % 5 == 0:
+            data["reporting"]["recognise_responders"] = data["reporting"].get("recognise_responders", "") + f" Ask {name}."
+    return data
+
+
+def test_the_one_pass_search_finds_what_trying_each_secret_found(tmp_path):
+    import yaml
+
+    from generator.render import leaks
+    from generator.render.edition import leaf_audiences
+
+    path = tmp_path / "large.yaml"
+    path.write_text(yaml.safe_dump(_large_plan(), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    plan = read_plan(path)
+    secrets = {audience: secrets_above(plan, audience) for audience in (Audience.public, Audience.volunteer)}
+    expected = {}
+    for leaf, value, level in leaf_audiences(plan):
+        if level is Audience.responder or not isinstance(value, str) or leaks._field(leaf) in leaks._SKIP_FIELDS:
+            continue
+        text = leaks._Text(value)
+        for secret in secrets[level]:
+            seen = expected.get((leaf, secret.path))
+            if _reference_hit(secret, text) and (seen is None or len(seen.needle) < len(secret.needle)):
+                expected[(leaf, secret.path)] = secret
+    found = leaks.find_pastes(plan)
+    assert len(found) > 200
+    assert [(paste.path, paste.secret) for paste in found] == [(key[0], secret) for key, secret in expected.items()]
+    # and a whole guide's worth of text at once, as the build's leak check reads a file
+    page = "\n".join(str(value) for _, value, level in leaf_audiences(plan) if level is not Audience.public)
+    haystack = leaks._Text(page)
+    assert fields(find_leaks(secrets[Audience.public], pdf_text=page)) == {
+        secret.field for secret in secrets[Audience.public] if _reference_hit(secret, haystack)}
