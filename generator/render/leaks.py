@@ -580,7 +580,8 @@ def normalise_text(text: str) -> str:
     """Entities decoded, compatibility forms folded, casefolded, invisible format characters
     (soft hyphens, zero-width spaces) dropped, Markdown marks and whitespace collapsed."""
     text = unicodedata.normalize("NFKC", html.unescape(text)).casefold()
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    if not text.isascii():  # no ASCII character is a format character
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     text = _MARKDOWN_MARKS.sub(" ", text)
     text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     return " ".join(text.split())
