@@ -295,6 +295,79 @@ def parallel(repeats: int, work: Path, plans: int = 16) -> dict:
             "speedups": [a.wall / b.wall for a, b in zip(one, two)], "loads": loads}
 
 
+# --- 3b. check as the plan grows -----------------------------------------------------------------
+
+FIRST_NAMES = ("Abena Bastian Catalina Dario Eilidh Farah Goran Hana Ines Jarrah Kofi Leilani Mateus Nadia Oisin Pilar "
+               "Quentin Rahel Soren Tamsin Ugo Valentina Wiremu Ximena Yusuf Zofia Anouk Bram Cosima Deniz Emeka Freya "
+               "Gideon Halima Ivo Jolene Kaito Linnea Marek Nkechi").split()
+LAST_NAMES = ("Achterberg Bellweather Castellanos Dunmore Eskildsen Fairbairn Gallardo Holloway Ilunga Jaramillo Kowalczyk "
+              "Lindgren Mbeki-Shaw Nakashima Oyelaran Pellegrino Quarshie Rasmussen Szabo-Reid Thorvaldsen Underhill "
+              "Valderrama Whitlock Yamamura Zielinski Abernethy Brannigan Coutinho Delacroix Efimova Fitzwilliam Gathoni "
+              "Halvorsen Iwu-Parker Juniper Kettleborough Lunardi Mwangi-Hart Nightingale Ormerod").split()
+# UK drama-range numbers (Ofcom): ten blocks of a thousand, none used by the example plan
+PHONE_BLOCKS = ("0113 496 0", "0114 496 0", "0116 496 0", "0117 496 0", "0118 496 0",
+                "0121 496 0", "0131 496 0", "0141 496 0", "0151 496 0", "0161 496 0")
+
+
+def responders_plan(count: int, folder: Path) -> Path:
+    """The complete example with `count` responders (its own five and invented ones), a scenario per 50 responders and
+    the responders spread over the rota: every responder has a name, phone, e-mail, chat handle and notes; every
+    fourth keeps their phone for responders, every tenth their name. One line per responder, so that
+    4,000 of them stay under the size limit of a plan file (1 MB)."""
+    import yaml
+
+    from generator.plan.load import load_file
+
+    data = load_file(EXAMPLE).data
+    responders, scenarios, rota = data.pop("responders"), data["scenarios"], data["rota"]
+    for number in range(count - len(responders)):
+        first, last = FIRST_NAMES[number % len(FIRST_NAMES)], LAST_NAMES[number // len(FIRST_NAMES) % len(LAST_NAMES)]
+        ident = f"r{number:04d}"
+        responder = {"id": ident, "name": f"{first} {last}", "phone": f"{PHONE_BLOCKS[number // 1000]}{number % 1000:03d}",
+                     "email": f"{first.lower()}.{number}@example.org", "chat": f"Signal: {first.lower()}.{number:04d}",
+                     "notes": f"Covers the {last} track; calls before {7 + number % 5} pm."}
+        hidden = {**({"phone": "responder"} if number % 4 == 0 else {}), **({"name": "responder"} if number % 10 == 0 else {})}
+        if hidden:
+            responder["visibility"] = hidden
+        responders.append(responder)
+        rota[number % len(rota)].setdefault("responders", []).append(ident)
+    originals = list(scenarios)
+    for number in range(count // 50):
+        clone = json.loads(json.dumps(originals[number % len(originals)]))
+        clone["id"] = f"{clone['id']}-{number}"
+        clone["title"] = f"{clone['title']} ({number})"
+        scenarios.append(clone)
+    lines = [yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200), "responders:\n"]
+    lines += [f"  - {yaml.safe_dump(responder, allow_unicode=True, sort_keys=False, default_flow_style=True, width=10_000)}"
+              for responder in responders]
+    path = folder / f"responders-{count}.yaml"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def check_growth(repeats: int, work: Path, sizes: tuple[int, ...] = (250, 500, 1000, 2000, 4000), limit: float = 300) -> dict:
+    """`check` of plans with 250 to 4,000 responders. A check that takes longer than `limit` seconds is stopped;
+    the larger sizes are then not tried."""
+    rows: dict[int, dict] = {}
+    loads = [load()]
+    stopped = False
+    for size in sizes:
+        if stopped:
+            rows[size] = {"timed_out": True, "skipped": True, "limit_s": limit}
+            continue
+        plan = responders_plan(size, work)
+        runs = [tool("check", plan.name, cwd=work, timeout=limit) for _ in range(repeats)]
+        if any(run is None for run in runs):
+            rows[size] = {"timed_out": True, "limit_s": limit}
+            stopped = True
+            continue
+        done = [run for run in runs if run is not None]
+        rows[size] = {"timed_out": False, "cpu": asdict(figure([s.cpu for s in done])),
+                      "wall": asdict(figure([s.wall for s in done])), "rss_mb": max(s.rss_mb for s in done)}
+    loads.append(load())
+    return {"rows": rows, "loads": loads}
+
+
 # --- 4. growth: pages, and the cover's text ---------------------------------------------------
 
 def scaled_plan(factor: int, folder: Path) -> Path:
@@ -527,6 +600,22 @@ def rows(results: dict) -> list[dict]:
         out.append(row("`check` / full `build`, complete example", "CPU", ratio, "<= 0.10", ratio <= 0.10,
                        f"{f(c['check_cpu']).text()} / {f(c['build_cpu']).text()}; wall {f(c['check_wall']).text()} / "
                        f"{f(c['build_wall']).text()}", tuple(c["loads"])))
+    if "check-growth" in results:
+        g = results["check-growth"]
+        table = {int(k): v for k, v in g["rows"].items()}
+        base = table.get(500)
+        for size, data in table.items():
+            if data["timed_out"]:
+                why = "not tried: a smaller plan did not finish" if data.get("skipped") else f"did not finish in {data['limit_s']:.0f} s"
+                out.append(row(f"`check` of {size:,} responders", "CPU", None, "4,000 < 8x 500" if size == 4000 else "-",
+                               False if size == 4000 else None, why, tuple(g["loads"])))
+                continue
+            cpu = Figure(**data["cpu"])
+            ratio = cpu.median / base["cpu"]["median"] if base and not base["timed_out"] else None
+            out.append(row(f"`check` of {size:,} responders", "CPU", cpu.median, "4,000 < 8x 500" if size == 4000 else "-",
+                           (ratio is not None and ratio < 8) if size == 4000 else None,
+                           f"{cpu.text()}; wall {Figure(**data['wall']).text()}" + (f"; {ratio:.2f}x the 500" if ratio else ""),
+                           tuple(g["loads"])))
     if "parallel" in results:
         p = results["parallel"]
         ratio = p["jobs1_wall"]["median"] / p["jobs2_wall"]["median"]
@@ -601,7 +690,8 @@ def report(results: dict) -> str:
 
 
 STEPS: dict[str, Callable[[int, Path], dict]] = {
-    "whole": whole, "incremental": incremental, "check": check, "parallel": lambda r, w: parallel(max(1, r - 1), w),
+    "whole": whole, "incremental": incremental, "check": check, "check-growth": check_growth,
+    "parallel": lambda r, w: parallel(max(1, r - 1), w),
     "scaling": lambda r, w: scaling(max(1, r - 1), w), "cover": lambda r, w: cover_text(max(1, r - 1), w), "serve": serve,
 }
 

@@ -93,7 +93,8 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in [
          tuple(ITEM_KINDS)),
     Rule("GLYPH-MISSING", "warning", "A value holds a character that none of the bundled fonts can draw (it would print as an "
          "empty box).", tuple(ITEM_KINDS)),
-    Rule("PRIVATE-PASTE", "error", "A value its readers may not see (a responder-only e-mail, phone, handle or name) is written into a field they read.",
+    Rule("PRIVATE-PASTE", "error", "A secret its readers may not see (a phone, e-mail, chat handle, hidden name, note or private "
+         "link) is written into a field they read; names of roles, places and organizations, and public web addresses, are labels.",
          waivable=False),
     Rule("WAIVER-RULE", "error", "A waiver names an unknown rule, or a rule that cannot apply where the waiver is.", waivable=False),
     Rule("WAIVER-UNUSED", "warning", "A waiver switches off a rule that nothing breaks there.", waivable=False),

@@ -22,9 +22,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from generator.errors import PlanError, Problem, path_text, quoted
 from generator.files import read_regular
 
-MAX_BYTES = 1_000_000  # a complete plan is about 20 kB
+MAX_BYTES = 4_000_000  # a complete plan is about 20 kB; one with 4,000 responders about 1.5 MB
 MAX_DEPTH = 32
-MAX_NODES = 50_000  # after alias expansion
+MAX_NODES = 250_000  # 4,000 responders with every field are about 100,000
+MAX_ALIAS_NODES = 50_000  # values that aliases repeat
 
 # libyaml (PyYAML's C extension) parses some 20 times faster than the pure-Python
 # parser, which matters for hostile input close to MAX_BYTES. Positions are the same.
@@ -385,6 +386,8 @@ class _Builder:
         self.text = text
         self.problems: list[Problem] = []
         self.nodes = 0
+        self.built: set[int] = set()  # ids of the nodes built once: building one again is an alias repeating it
+        self.repeated = 0
         self.open: set[int] = set()  # ids of the collections being built (to catch an alias inside itself)
         self.constructor = SafeConstructor()
 
@@ -396,9 +399,14 @@ class _Builder:
     def build(self, node: Node, path: tuple[Any, ...], depth: int = 0) -> Any:
         self.nodes += 1
         mark = node.start_mark
-        if self.nodes > MAX_NODES:
+        if id(node) in self.built:
+            self.repeated += 1
+        else:
+            self.built.add(id(node))
+        if self.nodes > MAX_NODES or self.repeated > MAX_ALIAS_NODES:
+            limit = MAX_NODES if self.nodes > MAX_NODES else MAX_ALIAS_NODES
             raise _fail(self.source.file, mark.line + 1, mark.column + 1,
-                        f"aliases (`*name`) repeat this value so often that the plan would hold more than {MAX_NODES} values",
+                        f"aliases (`*name`) repeat this value so often that the plan would hold more than {limit} values",
                         hint="write the values out instead of nesting aliases")
         if depth > MAX_DEPTH:
             raise _fail(self.source.file, mark.line + 1, mark.column + 1,

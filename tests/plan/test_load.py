@@ -141,7 +141,7 @@ def test_size_limit_for_files_bytes_and_text(tmp_path):
     path.write_bytes(b"a: 1\n" + b"#" * load.MAX_BYTES)
     with pytest.raises(PlanError) as caught:
         load_file(path)
-    assert caught.value.problems[0].message.startswith("the file is 1,000,005 bytes long")
+    assert caught.value.problems[0].message.startswith(f"the file is {load.MAX_BYTES + 5:,} bytes long")
     with pytest.raises(PlanError):
         load_bytes(b"#" * (load.MAX_BYTES + 1))
     with pytest.raises(PlanError):
@@ -159,7 +159,7 @@ def test_billion_laughs_is_stopped_quickly():
     started = time.perf_counter()
     found = problems("\n".join(lines) + "\n")
     assert time.perf_counter() - started < 2
-    assert found == ["2:5: aliases (`*name`) repeat this value so often that the plan would hold more than 50000 values"]
+    assert found == ["1:5: aliases (`*name`) repeat this value so often that the plan would hold more than 50000 values"]
 
 
 def test_alias_to_itself():
@@ -201,8 +201,8 @@ def test_libyamls_own_nesting_limit_is_said_in_the_tools_words(monkeypatch):
 
 
 def test_too_many_values():
-    found = problems("a:\n" + "  - x\n" * 60_000)
-    assert found == ["49999:5: the plan holds more than 50000 values; is this the right file?"]
+    found = problems("a:\n" + "  - x\n" * 260_000)
+    assert found == ["249999:5: the plan holds more than 250000 values; is this the right file?"]
 
 
 def test_duplicate_keys_are_errors_at_every_depth():

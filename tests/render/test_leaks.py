@@ -105,7 +105,7 @@ DIACRITICS = __import__("unicodedata").normalize("NFD", "Nguyễn Thị Hương"
 
 @pytest.fixture(scope="module")
 def script_guide(tmp_path_factory):
-    """The volunteer guide of a plan whose responders (and a contact) are named in other scripts, printed for real."""
+    """The volunteer guide of a plan whose responders are named in other scripts, printed for real."""
     import yaml
 
     from generator.build import build_plan
@@ -113,7 +113,8 @@ def script_guide(tmp_path_factory):
     data = yaml.safe_load((ROOT / "plans" / "complete-conference.yaml").read_text(encoding="utf-8"))
     for responder, name in zip(data["responders"], SCRIPT_NAMES.values(), strict=False):
         responder["name"] = name
-    data["venues"][0]["contacts"][0]["name"] = DIACRITICS
+    # a sixth responder (a venue contact's name is a label: "Venue security desk")
+    data["responders"].append({"id": "huong", "name": DIACRITICS, "email": "huong@example.org", "phone": "020 7946 0206"})
     folder = tmp_path_factory.mktemp("scripts")
     plan_path = folder / "scripts.yaml"
     plan_path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -127,7 +128,7 @@ def test_a_name_in_any_script_is_found_in_a_pdf_that_should_not_hold_it(script_g
 
     plan, pdf = script_guide
     name = DIACRITICS if script == "diacritics" else SCRIPT_NAMES[script]
-    field = "venues[0].contacts[0].name" if script == "diacritics" else f"responders[{list(SCRIPT_NAMES).index(script)}].name"
+    field = "responders[5].name" if script == "diacritics" else f"responders[{list(SCRIPT_NAMES).index(script)}].name"
     public = [s for s in secrets_above(plan, Audience.public) if s.field == field]
     assert [s.value for s in public] == [name]
     assert fields(find_leaks(public, pdf_text=pdf_text(pdf))) == {field}  # as if volunteer.pdf were public.pdf
@@ -218,3 +219,204 @@ def test_a_hidden_name_that_is_also_an_id_is_still_searched(plan):
               for r in plan.responders]
     secrets = secrets_above(plan.model_copy(update={"responders": hidden}), Audience.volunteer)
     assert "responders[2].name" in fields(find_leaks(secrets, html_source="<td>Call Jonah now</td>"))
+
+
+# --- a secret is personal data, not a label (issue 23) ---------------------------------------
+
+LABELS = ROOT / "tests" / "fixtures" / "labels"
+LABEL_PLANS = sorted(LABELS.glob("*.yaml"))
+LABEL_FIELDS = {"name", "label", "title", "term", "organiser", "address"}
+
+
+@pytest.mark.parametrize("plan_path", LABEL_PLANS, ids=lambda path: path.stem)
+def test_names_of_roles_resources_places_and_public_addresses_pass_check(plan_path):
+    """Each fixture names a role, team, resource, contact, room or organization, or a resource's public web address,
+    in text readers of a lower level read (the tool before this change found 8, 3 and 4 PRIVATE-PASTE errors)."""
+    from generator.check import check_plan
+
+    result = check_plan(plan_path)
+    assert [problem for problem in result.problems if problem.severity == "error"] == []
+
+
+@pytest.mark.parametrize("plan_path", LABEL_PLANS, ids=lambda path: path.stem)
+def test_labels_and_public_addresses_are_never_secrets(plan_path):
+    plan = read_plan(plan_path)
+    for audience in (Audience.public, Audience.volunteer):
+        for secret in secrets_above(plan, audience):
+            assert secret.path[-1] not in LABEL_FIELDS or secret.path[:1] == ("responders",), secret
+            assert not (secret.path[-1] == "link" and secret.path[0] == "resources"), secret  # a crisis line's web page
+
+
+def _labelled(change):
+    """The conference staff procedure fixture after change(data)."""
+    import yaml
+
+    data = yaml.safe_load((LABELS / "conference-staff-procedure.yaml").read_text(encoding="utf-8"))
+    change(data)
+    return data
+
+
+def _paste_problems(data, tmp_path):
+    import yaml
+
+    from generator.check import check_plan
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return [(p.message, p.hint) for p in check_plan(path).problems if p.rule == "PRIVATE-PASTE"]
+
+
+def test_personal_values_pasted_beside_labels_are_still_caught(tmp_path):
+    def paste(data):
+        data["roles"][1]["duties"].append("Or e-mail Wren at wren@example.org, or call Ines on (312) 555-0152.")
+        data["responders"][3]["visibility"] = {"name": "responder"}
+        data["roles"][1]["duties"].append("Lost property goes to Dede Harrowgate at the office.")
+        data["reporting"]["channels"][1]["where"] += " Wren Okafor-Lindahl leads on Friday."
+        data["responders"][2]["visibility"] = {"phone": "responder"}
+    found = _paste_problems(_labelled(paste), tmp_path)
+    assert [message.split(" appears in ")[0] for message, _ in found] == [
+        "Wren Okafor-Lindahl's e-mail (responder only)", "Ines Marchetti-Obi's phone number (responder only)",
+        "Dede Harrowgate's name (responder only)", "Wren Okafor-Lindahl's name (volunteers and responders only)"]
+    assert found[0][1].endswith("lower its audience (`visibility: {email: volunteer}` on `wren`)")
+    assert found[2][1].endswith("lower its audience (`visibility: {name: volunteer}` on `dede`)")
+    assert found[3][1].startswith("remove it from this text: responders are never listed on the public sheet")
+
+
+def test_private_links_are_secrets_and_public_ones_are_not(tmp_path):
+    invite = "https://chat.prairiecode.example.org/invite/Zq81xT"
+    log = "https://files.prairiecode.example.org/incident-log-2027"
+
+    def paste(data):
+        data["reporting"]["channels"].append({"kind": "chat", "label": "Responders' chat", "link": invite, "audience": "responder"})
+        data["resources"].append({"name": "Incident log", "kind": "records", "link": log})
+        data["resources"].append({"name": "Sheriff's office web page", "kind": "police", "link": "https://sheriff.example.org/"})
+        data["communication"] = {"secure_channel": "Responders talk in a chat group: https://chat.example.org/join/K4pp4"}
+        data["roles"][1]["duties"].append(f"Ask a lead to add you to {invite} if you need to, and log it at {log}.")
+        data["roles"][1]["duties"].append("Never post in https://chat.example.org/join/K4pp4; see https://sheriff.example.org/ for the rest.")
+    found = _paste_problems(_labelled(paste), tmp_path)
+    assert [(message.split(" appears in ")[0], hint.split("text")[1]) for message, hint in found] == [
+        ("the reporting channel “Responders' chat”'s link (responder only)",
+         ", or, if volunteers may see it, lower its audience (`audience: volunteer` on the reporting channel “Responders' chat”)"),
+        ("the resource “Incident log”'s link (responder only)",
+         ", or, if volunteers may see it, lower its audience (`audience: volunteer` on the resource “Incident log”)"),
+        ("`communication.secure_channel` (responder only)",
+         ": nothing in a plan shows `communication.secure_channel` to volunteers")]
+
+
+@pytest.mark.parametrize(("change", "hint"), [
+    # a role's duty (volunteer-level) on the public sheet: roles take no `audience:`
+    (lambda data: data["reporting"].update(recognise_responders="Volunteers: " + data["roles"][1]["duties"][0]),
+     "remove it from this text: nothing in a plan shows `roles[1].duties[0]` to everyone"),
+    # a resource's notes (responder-level) in a volunteer duty: resources take `audience:`
+    (lambda data: data["roles"][1]["duties"].append("Police: " + data["resources"][0]["notes"]),
+     "remove it from this text, or, if volunteers may see it, lower its audience "
+     "(`audience: volunteer` on the resource “Riverbend County sheriff's office, civil unit”)"),
+    # a relationship's note: always responder-only, though `relationships` is a visibility key
+    (lambda data: (data["responders"][2].update(relationships=[{"with": "dede", "kind": "other", "note": "Dede is Ines's landlord and neighbour."}]),
+                   data["roles"][1]["duties"].append("Note: Dede is Ines's landlord and neighbour.")),
+     "remove it from this text: nothing in a plan shows `responders[2].relationships[0].note` to volunteers"),
+])
+def test_every_hint_names_a_key_that_exists_for_that_item(tmp_path, change, hint):
+    [(_, found)] = _paste_problems(_labelled(change), tmp_path)
+    assert found == hint
+
+
+# --- the one-pass search finds what trying every secret on every text found (issue 24) ---------
+
+@__import__("functools").cache
+def _whole_word(needle):
+    import re
+
+    return re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
+
+
+def _reference_hit(secret, text):
+    """The search as it was before the Matcher: every secret tried on the text, one by one."""
+    import re
+
+    from generator.render import leaks
+
+    def numbers(form):
+        found = set()
+        for run in leaks._PHONE_TEXT.findall(form):
+            digits = ""
+            for group in re.findall(r"\d+", run):
+                digits += leaks._digits(group)
+                found.add(digits)
+        return found
+
+    def whole_word(needle, form):
+        return _whole_word(needle).search(form) is not None
+
+    if secret.kind == "phone":
+        return any(number.endswith(secret.needle) for form in text.forms for number in numbers(form))
+    found = any(whole_word(secret.needle, form) if secret.kind in ("name", "handle") else secret.needle in form for form in text.forms)
+    if found or secret.kind not in ("name", "text") or secret.needle.isascii():
+        return found
+    bare = leaks.skeleton(secret.needle)
+    if not bare.strip():
+        return False
+    spaceless = any(leaks._script(c) in leaks._NO_SPACES for c in bare)
+    if (bare in text.skeleton) if spaceless else whole_word(bare, text.skeleton):
+        return True
+    if not any(leaks._script(c) in leaks._REORDERED for c in bare):
+        return False
+    words = [leaks._letters(word) for word in leaks._WORD.findall(bare)]
+    tokens = text.tokens
+    if any(word not in tokens for word in words):
+        return False
+    return any(all(any(abs(other - start) <= 2 * len(words) for other in tokens[word]) for word in words[1:])
+               for start in tokens[words[0]])
+
+
+def _large_plan():
+    """The example with 200 more responders (some named in other scripts, some hidden) and their values pasted,
+    written every way the checks know, into volunteer and public texts."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "plans" / "complete-conference.yaml").read_text(encoding="utf-8"))
+    names = ["Abena Quarshie", "ليلى حداد", "नेहा वर्मा", "สมใจ ดีมาก", "李小龙", "Nguyễn Văn Bình", "Bo Li", "Sam"]
+    duties, steps = data["roles"][1]["duties"], data["scenarios"][0]["steps"]
+    for number in range(200):
+        name = f"{names[number % len(names)]} {number}" if number % 3 else names[number % len(names)]
+        phone = f"0113 496 0{number:03d}"
+        responder = {"id": f"r{number}", "name": name, "phone": phone, "email": f"r{number}.x@example.org",
+                     "chat": f"Signal: r{number}_chat", "notes": f"Speaks for the team at event number {number} only."}
+        responder["visibility"] = {"phone": "responder", **({"name": "responder"} if number % 4 == 0 else {})}
+        data["responders"].append(responder)
+        written = [f"Call {phone} now.", f"Call +44 113 496 0{number:03d} - 24 hours.", f"e-mail r{number}.x@**example**.org",
+                   f"message r{number}_chat today", f"Ask {name} at the desk.", responder["notes"].upper(),
+                   f"call 0113&#32;496&#32;0{number:03d}", f"r{number}.x%40example.org", f"Ask {name}s at the desk."]
+        (duties if number % 2 else steps).append(written[number % len(written)])
+        if number % 5 == 0:
+            data["reporting"]["recognise_responders"] = data["reporting"].get("recognise_responders", "") + f" Ask {name}."
+    return data
+
+
+def test_the_one_pass_search_finds_what_trying_each_secret_found(tmp_path):
+    import yaml
+
+    from generator.render import leaks
+    from generator.render.edition import leaf_audiences
+
+    path = tmp_path / "large.yaml"
+    path.write_text(yaml.safe_dump(_large_plan(), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    plan = read_plan(path)
+    secrets = {audience: secrets_above(plan, audience) for audience in (Audience.public, Audience.volunteer)}
+    expected = {}
+    for leaf, value, level in leaf_audiences(plan):
+        if level is Audience.responder or not isinstance(value, str) or leaks._field(leaf) in leaks._SKIP_FIELDS:
+            continue
+        text = leaks._Text(value)
+        for secret in secrets[level]:
+            seen = expected.get((leaf, secret.path))
+            if _reference_hit(secret, text) and (seen is None or len(seen.needle) < len(secret.needle)):
+                expected[(leaf, secret.path)] = secret
+    found = leaks.find_pastes(plan)
+    assert len(found) > 200
+    assert [(paste.path, paste.secret) for paste in found] == [(key[0], secret) for key, secret in expected.items()]
+    # and a whole guide's worth of text at once, as the build's leak check reads a file
+    page = "\n".join(str(value) for _, value, level in leaf_audiences(plan) if level is not Audience.public)
+    haystack = leaks._Text(page)
+    assert fields(find_leaks(secrets[Audience.public], pdf_text=page)) == {
+        secret.field for secret in secrets[Audience.public] if _reference_hit(secret, haystack)}
