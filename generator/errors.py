@@ -39,6 +39,8 @@ class Problem:
     hint: str | None = None
     rule: str | None = None  # a lint rule id, e.g. "TEAM-SIZE"
     path: tuple[Any, ...] = field(default=())  # where in the plan, e.g. ("responders", 0, "phone")
+    # the event plan whose check found it, when `file` is a shared plan that event extends
+    via: str | None = None
 
     def __str__(self) -> str:
         # no file: the command itself; line 0: a path with no position in it (an output folder the system refused)
@@ -46,6 +48,8 @@ class Problem:
         text = f"{where}{self.severity}: {printable(self.message)}"
         if self.rule:
             text += f" [{self.rule}]"
+        if self.via:
+            text += f" (found through {printable(self.via)})"
         if self.hint:
             text += f"\n  hint: {printable(self.hint)}"
         return text
@@ -53,6 +57,8 @@ class Problem:
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["path"] = ".".join(str(p) for p in self.path)
+        if self.via is None:
+            del data["via"]  # only a problem in a shared plan says which event it was found through
         return data
 
     @classmethod
