@@ -47,5 +47,7 @@ def check_plan(path: str | Path, root: str | Path | None = None) -> CheckResult:
 
 
 def _needs_event(problem: Problem) -> bool:
-    """A top-level section missing from a shared plan: each event gives it."""
-    return not problem.path and problem.message.endswith("is missing from the plan")
+    """A top-level section missing from a shared plan, or a phone number read in the event's country: each event gives it."""
+    if not problem.path and problem.message.endswith("is missing from the plan"):
+        return True
+    return "that can be read without a country" in problem.message  # the event's venue or event gives the country

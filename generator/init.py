@@ -14,6 +14,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.errors import UserError
 from generator.paths import templates_dir
@@ -114,7 +115,26 @@ _EVENT_HEADER = """\
 """
 
 
-def event_starter_text(team: str, shared: str) -> str:
+def shared_references(shared: Path) -> list[str]:
+    """The role and responder ids a shared plan refers to (its chain, escalations, spokespeople), which each event must define."""
+    from generator.plan.extends import load_plan
+
+    try:
+        data = load_plan(shared, shared.parent).data
+    except UserError:
+        return []
+    found: list[Any] = []
+    reporting, communication = data.get("reporting"), data.get("communication")
+    if isinstance(reporting, dict):
+        found += reporting.get("chain") or []
+    for scenario in data.get("scenarios") or []:
+        found += scenario.get("escalate_to") or [] if isinstance(scenario, dict) else []
+    if isinstance(communication, dict):
+        found += communication.get("spokespeople") or []
+    return list(dict.fromkeys(str(ident) for ident in found if isinstance(ident, (str, int))))
+
+
+def event_starter_text(team: str, shared: str, references: list[str] | None = None) -> str:
     """The starter for `team` cut down to the event's own sections, extending `shared` (a path relative to the plan)."""
     lines = starter_text(team).splitlines(keepends=True)
     starts = [index for index, line in enumerate(lines) if line[:1].isalpha() and ":" in line]
@@ -124,7 +144,12 @@ def event_starter_text(team: str, shared: str) -> str:
         if lines[start].split(":", 1)[0] in EVENT_SECTIONS:
             kept.extend(lines[start:end])
     body = "".join(kept).rstrip("\n") + "\n"
-    return f"{MODELINE}\n{_EVENT_HEADER.format(shared=shared)}format: 1\nextends: {json.dumps(shared)}\n\n{body}"
+    header = _EVENT_HEADER.format(shared=shared)
+    if references:
+        header += ("#\n# CHANGE ME: the shared plan refers to these ids (its reporting chain, escalations and\n"
+                   "# spokespeople); give your roles or responders these ids, or override those parts here:\n"
+                   f"#   {', '.join(references)}\n")
+    return f"{MODELINE}\n{header}format: 1\nextends: {json.dumps(shared)}\n\n{body}"
 
 
 def resolve_target(path: Path | None) -> Path:
@@ -149,7 +174,7 @@ def write_starter(path: Path | None, team: str = DEFAULT_TEAM, extends: Path | N
         if not extends.is_file():
             raise InitError(f"{extends}: there is no shared plan here to extend")
         shared = _relative(extends.resolve(), target.parent.resolve())
-        text = f"{MODELINE}{schema}" + event_starter_text(team, shared)[len(MODELINE):]
+        text = f"{MODELINE}{schema}" + event_starter_text(team, shared, shared_references(extends))[len(MODELINE):]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):

@@ -134,8 +134,8 @@ class _Merger:
                 raise fail(f"{quoted(name)} extends this plan again, a cycle ({cycle} -> {Path(real).name}); "
                            "a shared plan cannot extend a plan that extends it")
             if not os.path.isfile(real):
-                missing = "a folder" if os.path.isdir(real) else "missing"
-                raise fail(f"the shared plan {quoted(target.as_posix())} is {missing}",
+                missing = "is a folder" if os.path.isdir(real) else "does not exist"
+                raise fail(f"the shared plan {quoted(name)} {missing} ({target.as_posix()})",
                            hint="check the path; it is relative to this file")
             if len(self.shared) >= MAX_SHARED:
                 raise fail(f"this plan reads more than {MAX_SHARED} shared plans; is a list of `extends` too long?")
