@@ -326,7 +326,7 @@ def test_show_prints_each_values_origin():
 
 # --- the example network and languages -------------------------------------------------
 
-def test_the_example_network_passes_check_strict():
+def test_the_example_network_passes_check_strict(example_plans_today):
     result = run("check", "--strict", "plans/network/")
     assert result.exit_code == 0, result.output
     assert "2 plans checked: 0 errors, 0 warnings" in result.output
