@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import Problem, UserError
-from generator.files import real_path
+from generator.files import read_regular, real_path
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 
@@ -55,6 +55,7 @@ def collect_network(paths: Iterable[Path]) -> Network:
     """collect_plans, with each plan's folder tree (the folder it was found in, for a folder given) and
     the shared plans set aside. A plan that cannot be read stays a plan: checking it says why."""
     from generator.plan.extends import load_plan
+    from generator.plan.load import MAX_BYTES
 
     roots: dict[Path, Path] = {}
     for path in paths:
@@ -65,8 +66,10 @@ def collect_network(paths: Iterable[Path]) -> Network:
     extended: set[Path] = set()
     for plan in found:
         try:
+            if b"extends" not in read_regular(plan, MAX_BYTES):
+                continue  # most plans extend nothing: not parsed here (a build with nothing to do stays quick)
             extended.update(Path(name) for name in load_plan(plan, roots.get(plan)).shared)
-        except UserError:
+        except (UserError, OSError):
             continue
     shared = [plan for plan in found if real_path(plan) in extended]
     return Network([plan for plan in found if plan not in shared], shared, {p: r for p, r in roots.items() if p in found})

@@ -270,6 +270,7 @@ def test_an_error_in_the_shared_plan_is_reported_where_it_is_written(tmp_path):
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["shared"] == [str(policy)]
+    assert [plan["extends"] for plan in report["plans"]] == [[os.path.realpath(policy)]] * 2
     found = [(p["file"], p["line"], p["column"], p["via"]) for plan in report["plans"] for p in plan["problems"]
              if p["severity"] == "error"]
     assert found == [(str(policy), line, 13, str(north)), (str(policy), line, 13, str(south))]
@@ -293,6 +294,8 @@ def test_check_of_a_shared_plan_alone_checks_what_it_can_and_says_so(tmp_path):
     result = run("check", str(policy))
     assert result.exit_code == 0, result.output
     assert "note: a shared plan (it has no `event:`), checked alone" in result.stdout
+    [entry] = json.loads(run("check", "--format", "json", str(policy)).stdout)["plans"]
+    assert entry["ok"] and entry["note"].startswith("a shared plan (it has no `event:`), checked alone")
     policy.write_text(policy.read_text(encoding="utf-8").replace("report_form_audience: volunteer", "report_form_audience: everyone"),
                       encoding="utf-8")
     broken = run("check", str(policy))
