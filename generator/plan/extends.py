@@ -31,7 +31,7 @@ from generator.plan.load import MAX_BYTES, LoadedPlan, SourceMap, load_bytes, lo
 
 KEY = "extends"
 REMOVE = "remove"
-MAX_SHARED = 16  # shared plans one plan may read, all levels together
+MAX_SHARED = 32  # shared plans one plan may read, all levels together (one read twice, in a diamond, counts twice)
 
 
 def default_root(plan: str | Path) -> Path:
@@ -72,6 +72,7 @@ class _Merger:
         self.root = root
         self.problems: list[Problem] = []
         self.shared: dict[str, str] = {}
+        self.reads = 0
 
     def through(self, problems: list[Problem]) -> list[Problem]:
         """Problems in a shared file, marked with the event they were found through."""
@@ -137,8 +138,10 @@ class _Merger:
                 missing = "is a folder" if os.path.isdir(real) else "does not exist"
                 raise fail(f"the shared plan {quoted(name)} {missing} ({target.as_posix()})",
                            hint="check the path; it is relative to this file")
-            if len(self.shared) >= MAX_SHARED:
-                raise fail(f"this plan reads more than {MAX_SHARED} shared plans; is a list of `extends` too long?")
+            self.reads += 1
+            if self.reads > MAX_SHARED:
+                raise fail(f"the plan reads shared plans more than {MAX_SHARED} times through `extends`, at all levels",
+                           hint="a network needs one or two levels of shared plans")
             found.append(target)
         return found
 

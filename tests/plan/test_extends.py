@@ -218,6 +218,14 @@ def only_problem(event: Path, root: Path) -> tuple[str, int, int, str]:
     return Path(problem.file).name, problem.line, problem.column, problem.message
 
 
+def test_shared_plans_that_extend_each_other_many_times_over_stop_early(tmp_path):
+    for level in range(20):  # each extends the next one twice over: 2**20 reads if nothing stopped it
+        write(tmp_path, f"p{level}.yaml", f"extends: [p{level + 1}.yaml, p{level + 1}.yaml]\nx{level}: 1\n")
+    write(tmp_path, "p20.yaml", "x: 1\n")
+    name, line, _column, message = only_problem(tmp_path / "p0.yaml", tmp_path)
+    assert line == 1 and "more than 32 times" in message
+
+
 def test_a_cycle_is_a_located_error(tmp_path):
     write(tmp_path, "a.yaml", "format: 1\nextends: b.yaml\n")
     write(tmp_path, "b.yaml", "# b\nextends: [c.yaml, a.yaml]\n")
