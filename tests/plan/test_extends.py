@@ -286,6 +286,19 @@ def test_an_error_in_the_shared_plan_is_reported_where_it_is_written(tmp_path):
     assert f"{policy}:{line}:13: error:" in text_result.stdout
 
 
+def test_yaml_errors_and_unknown_keys_in_the_shared_plan_are_located_there(tmp_path):
+    policy, [north, _south] = split_example(tmp_path)
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace("    escalate_to:", "    escalate_too:", 1), encoding="utf-8")
+    [problem] = [p for p in check_plan(north, tmp_path).problems if p.severity == "error"]
+    assert (problem.file, problem.line, problem.column, problem.via) == (str(policy), line_of(policy, "escalate_too"), 5, str(north))
+    assert "unknown key `escalate_too`" in problem.message
+    policy.write_text(text.replace("communication:\n  ", "communication:\n\t", 1), encoding="utf-8")
+    [problem] = check_plan(north, tmp_path).problems
+    assert (problem.file, problem.line, problem.column, problem.via) == (str(policy), line_of(policy, "\t") , 1, str(north))
+    assert "a tab is used for indentation" in problem.message
+
+
 def test_a_lint_warning_on_a_shared_value_names_the_shared_file(tmp_path):
     policy, [north, _south] = split_example(tmp_path)
     text = policy.read_text(encoding="utf-8")
