@@ -160,7 +160,7 @@ def build_into(
                                     reuse=reused if reuse else None, on_edition=heard, draft=draft, policy=policy,
                                     earlier_uses=previous.uses if previous else (), on_file=search.search)
         except RefusedResource as refused:
-            raise PlanError([locate_refusal(path, refused)]) from None
+            raise PlanError([locate_refusal(path, refused, source)]) from None
         check_leaks(plan, files, source, search)  # the last lock: every file, after rendering, before writing
         sealed = passphrase is not None
         if passphrase is not None:
@@ -321,12 +321,18 @@ def lock_screen(item: RenderedFile) -> RenderedFile:
     return replace(item, content=page.encode("utf-8"), audience=Audience.public)
 
 
-def locate_refusal(path: Path, refused: RefusedResource) -> Problem:
-    """A refused file or address, reported where the plan names it (the first place it is written)."""
+def locate_refusal(path: Path, refused: RefusedResource, source: SourceMap | None = None) -> Problem:
+    """A refused file or address, reported where the plan names it (the first place it is written);
+    in a shared plan the plan extends, when only that names it."""
     try:
         text = read_regular(path).decode("utf-8", "replace")
     except OSError:
         text = ""
+    texts = source.texts if source is not None and refused.url and refused.url not in text else {}
+    for shared, shared_text in texts.items():
+        if shared != str(path) and refused.url and refused.url in shared_text:
+            found = locate_refusal(Path(shared), refused)
+            return Problem(found.file, found.line, found.column, found.message, via=str(path))
     # where the url is a link's or a picture's target (`](url`, `src="url`, `[ref]: url`), else anywhere
     named = re.search(r"(?:\]\(\s*<?|\]:[ \t]*<?|\bsrc\s*=\s*\\?[\"']?)(" + re.escape(refused.url) + ")", text) if refused.url else None
     index = named.start(1) if named else text.find(refused.url) if refused.url else -1

@@ -299,6 +299,20 @@ def test_yaml_errors_and_unknown_keys_in_the_shared_plan_are_located_there(tmp_p
     assert "a tab is used for indentation" in problem.message
 
 
+def test_a_refused_picture_in_the_shared_plan_is_located_there(tmp_path):
+    from generator.errors import PlanError
+
+    policy, [north, _south] = split_example(tmp_path)
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace("definitions:\n", "definitions:\n  - term: Map\n    meaning: \"![map](file:///etc/passwd)\"\n", 1),
+                      encoding="utf-8")
+    with pytest.raises(PlanError) as raised:
+        build_into(north, tmp_path / "out", pdf=False, root=tmp_path)
+    [problem] = raised.value.problems
+    assert (problem.file, problem.line, problem.via) == (str(policy), line_of(policy, "file:///etc/passwd"), str(north))
+    assert "refused to use `file:///etc/passwd`" in problem.message
+
+
 def test_a_lint_warning_on_a_shared_value_names_the_shared_file(tmp_path):
     policy, [north, _south] = split_example(tmp_path)
     text = policy.read_text(encoding="utf-8")
