@@ -47,6 +47,7 @@ class Job:
     # worker inherits neither from the parent, only from the server's start.
     cwd: str = field(default_factory=os.getcwd)
     env: dict[str, str | None] = field(default_factory=lambda: {name: os.environ.get(name) for name in ENVIRONMENT})
+    root: Path | None = None  # the plans' folder tree its shared plans must be in (generator.plan.extends)
 
 
 @dataclass
@@ -157,7 +158,8 @@ def _build_into(job: Job, warn: Callable[[Problem], None], on_edition: Callable[
 
     written = build_into(job.plan, job.out_dir, job.options.get("editions") or None, job.options.get("paper"),
                          on_warning=warn, passphrase=job.options.get("passphrase"), cache_options=cache_options(job),
-                         print_workers=job.print_workers, reuse=not job.force, on_edition=on_edition, printer=printer)
+                         print_workers=job.print_workers, reuse=not job.force, on_edition=on_edition, printer=printer,
+                         root=job.root)
     return [Path(p) for p in written]
 
 
@@ -231,8 +233,10 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict[str, Any], force: bool) -> list[Job | Result]:
-    """One job per plan, in order; a plan whose output folder another plan would also use fails instead."""
+def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict[str, Any], force: bool,
+              roots: dict[Path, Path] | None = None) -> list[Job | Result]:
+    """One job per plan, in order; a plan whose output folder another plan would also use fails instead.
+    `roots`: each plan's folder tree for the shared plans it extends (default: generator.plan.extends.default_root)."""
     by_name: dict[str, list[Path]] = {}
     for plan in plans:
         by_name.setdefault(plan.stem, []).append(plan)
@@ -244,7 +248,7 @@ def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict[str, Any],
             entries.append(Result(plan, FAILED, [], 0.0, [
                 Problem(str(plan), 1, 1, f"{others} would also write to {output_root / plan.stem}; rename one of them")]))
         else:
-            entries.append(Job(plan, output_root / plan.stem, dict(options), force))
+            entries.append(Job(plan, output_root / plan.stem, dict(options), force, root=(roots or {}).get(plan)))
     return entries
 
 
@@ -275,9 +279,9 @@ def totals_line(results: Sequence[Result], seconds: float) -> str:
 
 def build_many(plans: Sequence[Path], output_root: Path, *, options: dict[str, Any] | None = None, force: bool = False,
                jobs: int | None = None, on_result: Callable[[Result], None] | None = None,
-               runner: Callable[[Job], Result] = run_job) -> list[Result]:
+               runner: Callable[[Job], Result] = run_job, roots: dict[Path, Path] | None = None) -> list[Result]:
     """Build every plan into OUTPUT_ROOT/NAME/; the results in the order of `plans`. Prints nothing:
     `on_result` is called as each plan that needed a worker finishes (for progress)."""
-    entries = plan_jobs(plans, Path(output_root), options or {}, force)
+    entries = plan_jobs(plans, Path(output_root), options or {}, force, roots)
     built = iter(run_jobs([entry for entry in entries if isinstance(entry, Job)], jobs or default_jobs(), on_result, runner))
     return [next(built) if isinstance(entry, Job) else entry for entry in entries]

@@ -104,6 +104,7 @@ def build_into(
     on_edition: Callable[[cache.EditionPrint], None] | None = None,
     cache_options: dict[str, object] | None = None,
     printer: Printer | None = None,
+    root: str | Path | None = None,
 ) -> list[Path]:
     """Build the guides of one plan into TARGET_DIR itself (its private/ folder included) and return the files written.
 
@@ -117,6 +118,7 @@ def build_into(
     `check` prints) when the plan has errors, BuildError when a guide cannot be made
     (a refused resource, a leak, a short passphrase) and FileError when the output
     folder cannot be written; in every case the earlier guides are left as they were.
+    `root` is the plans' folder tree the shared plans it extends must be in (generator.plan.extends).
     """
     path = Path(path)
     if passphrase is not None:
@@ -130,7 +132,7 @@ def build_into(
         if on_warning:
             on_warning(problem)
 
-    plan, source, draft = checked_plan(path, warned)
+    plan, source, draft, shared = checked_plan(path, warned, root)
     specs = select_editions(editions)
     paper_size = paper or default_paper(plan)
     if paper_size not in PAPER_SIZES:
@@ -158,14 +160,14 @@ def build_into(
                                     reuse=reused if reuse else None, on_edition=heard, draft=draft, policy=policy,
                                     earlier_uses=previous.uses if previous else (), on_file=search.search)
         except RefusedResource as refused:
-            raise PlanError([locate_refusal(path, refused)]) from None
+            raise PlanError([locate_refusal(path, refused, source)]) from None
         check_leaks(plan, files, source, search)  # the last lock: every file, after rendering, before writing
         sealed = passphrase is not None
         if passphrase is not None:
             files = seal_files(files, passphrase, plan)
             # the lock screen is readable by anyone holding the file: it may show public data only
             check_leaks(plan, [lock_screen(item) for item in files if item.private and item.kind == "html"], source)
-        print_ = cache.fingerprint(path, cache_options, uses=policy.used, plan_digest=plan_digest)
+        print_ = cache.fingerprint(path, cache_options, uses=policy.used, plan_digest=plan_digest, shared=shared)
         record = cache.record_bytes(print_, {item.path.as_posix(): hashlib.sha256(item.content).hexdigest() for item in files},
                                     printed, warnings)
         # A sealed set carries over from private/ only what is sealed (not what an unsealed build left in clear).
@@ -177,18 +179,23 @@ class CheckedPlan(NamedTuple):
     plan: Plan
     source: SourceMap | None  # positions in the plan, for the leak check's problems
     draft: bool  # placeholders or a starter's sample values left: DRAFT on every page
+    shared: dict[str, str] = {}  # the shared plans it extends, real path -> SHA-256 of what was read (for the cache)
 
 
-def checked_plan(path: Path, on_warning: Callable[[Problem], None] | None = None) -> CheckedPlan:
+def checked_plan(path: Path, on_warning: Callable[[Problem], None] | None = None, root: str | Path | None = None) -> CheckedPlan:
     """The valid plan at `path`, its source positions and whether it is a draft; PlanError with every problem when it has errors."""
-    result = check_plan(path)
+    result = check_plan(path, root)
+    if result.note is not None and result.plan is None and not any(p.severity == "error" for p in result.problems):
+        raise PlanError([Problem(str(path), 1, 1, "this is a shared plan (it has no `event:`): it is built through the events "
+                                 "that extend it, never on its own",
+                                 hint="build an event plan that starts with `extends:` naming this file, or the folder that holds them")])
     errors = [p for p in result.problems if p.severity == "error"]
     if errors or result.plan is None:
         raise PlanError(result.problems)
     for problem in result.problems:
         if on_warning:
             on_warning(problem)
-    return CheckedPlan(result.plan, result.source, is_draft(result.problems))
+    return CheckedPlan(result.plan, result.source, is_draft(result.problems), result.shared)
 
 
 def build_drill(
@@ -207,7 +214,7 @@ def build_drill(
     for a scenario id the kit cannot use, PlanError and BuildError as build_plan does.
     """
     path = Path(path)
-    plan, source, draft = checked_plan(path, on_warning)
+    plan, source, draft, _shared = checked_plan(path, on_warning)
     spec = drill_spec(audience)
     chosen = drill_scenarios(plan, list(scenarios), audience)
     paper = paper or default_paper(plan)
@@ -314,12 +321,18 @@ def lock_screen(item: RenderedFile) -> RenderedFile:
     return replace(item, content=page.encode("utf-8"), audience=Audience.public)
 
 
-def locate_refusal(path: Path, refused: RefusedResource) -> Problem:
-    """A refused file or address, reported where the plan names it (the first place it is written)."""
+def locate_refusal(path: Path, refused: RefusedResource, source: SourceMap | None = None) -> Problem:
+    """A refused file or address, reported where the plan names it (the first place it is written);
+    in a shared plan the plan extends, when only that names it."""
     try:
         text = read_regular(path).decode("utf-8", "replace")
     except OSError:
         text = ""
+    texts = source.texts if source is not None and refused.url and refused.url not in text else {}
+    for shared, shared_text in texts.items():
+        if shared != str(path) and refused.url and refused.url in shared_text:
+            found = locate_refusal(Path(shared), refused)
+            return Problem(found.file, found.line, found.column, found.message, via=str(path))
     # where the url is a link's or a picture's target (`](url`, `src="url`, `[ref]: url`), else anywhere
     named = re.search(r"(?:\]\(\s*<?|\]:[ \t]*<?|\bsrc\s*=\s*\\?[\"']?)(" + re.escape(refused.url) + ")", text) if refused.url else None
     index = named.start(1) if named else text.find(refused.url) if refused.url else -1

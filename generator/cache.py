@@ -5,6 +5,7 @@ A build's inputs are fingerprinted by content (SHA-256), never by modification t
 - every file of the plan's folder the renderer read (pictures in the plan's prose), as
   the renderer reports it (generator.render.assets.AssetPolicy.used): like a compiler's
   dependency file, the record lists them and a later run hashes the same list again;
+- every shared plan the plan extends (generator.plan.extends), at any level, as read;
 - every file under templates/ (templates, CSS, fonts, pictures; not the starters);
 - the tool: its version, the source of the generator package, and the versions of
   the libraries that shape the output (WeasyPrint and friends);
@@ -148,12 +149,15 @@ class Fingerprint:
 
 
 def fingerprint(plan_path: str | Path, options: dict[str, Any] | None = None, *, uses: Mapping[str, str] | None = None,
-                plan_digest: str | None = None, templates: Path | None = None) -> Fingerprint:
-    """The inputs of a build. `uses`: the files the renderer read, path -> SHA-256 (AssetPolicy.used)."""
+                plan_digest: str | None = None, templates: Path | None = None, shared: Mapping[str, str] | None = None) -> Fingerprint:
+    """The inputs of a build. `uses`: the files the renderer read, path -> SHA-256 (AssetPolicy.used);
+    `shared`: the shared plans the plan extends, real path -> SHA-256."""
     plan_path = Path(plan_path)
     files = {"plan": plan_digest or _hash_or_missing(plan_path)}
     for used, digest in sorted((uses or {}).items()):
         files[f"uses:{used}"] = digest
+    for extended, digest in sorted((shared or {}).items()):
+        files[f"shared:{extended}"] = digest
     for name, digest in templates_fingerprint(templates).items():
         files[f"templates/{name}"] = digest
     options = dict(options or {})
@@ -174,6 +178,11 @@ def current_uses(plan_path: Path, recorded: Iterable[str]) -> dict[str, str]:
         path = Path(name)
         hashes[name] = _hash_or_missing(path) if path.is_absolute() and real_path(path).is_relative_to(folder) else "outside"
     return hashes
+
+
+def current_shared(recorded: Iterable[str]) -> dict[str, str]:
+    """The recorded shared plans hashed again (a FIFO or a folder is never waited on)."""
+    return {name: _hash_or_missing(Path(name)) if Path(name).is_absolute() else "relative" for name in recorded}
 
 
 def _plain(value: Any) -> Any:
@@ -212,6 +221,7 @@ class Record:
     uses: list[str] = field(default_factory=list)  # the files of the plan's folder the renderer read
     editions: dict[str, EditionPrint] = field(default_factory=dict)  # edition name -> its PDF
     warnings: list[Problem] = field(default_factory=list)  # what check said of the plan, told again when unchanged
+    shared: list[str] = field(default_factory=list)  # the shared plans the plan extends (real paths)
 
 
 def record_path(out_dir: Path) -> Path:
@@ -231,8 +241,9 @@ def read_record(out_dir: Path) -> Record | None:
     if not isinstance(key, str) or not isinstance(outputs, dict) or not isinstance(files, dict):
         return None
     uses = sorted(str(name)[len("uses:"):] for name in files if str(name).startswith("uses:"))
+    shared = sorted(str(name)[len("shared:"):] for name in files if str(name).startswith("shared:"))
     return Record(key, {str(k): str(v) for k, v in outputs.items()}, uses, _editions(data.get("editions")),
-                  _warnings(data.get("warnings")))
+                  _warnings(data.get("warnings")), shared)
 
 
 def _warnings(data: object) -> list[Problem]:
@@ -266,7 +277,8 @@ def is_current(out_dir: Path, plan_path: Path, options: dict[str, Any] | None = 
     record = read_record(out_dir)
     if record is None or not record.outputs:
         return False
-    print_ = fingerprint(plan_path, options, uses=current_uses(plan_path, record.uses), templates=templates)
+    print_ = fingerprint(plan_path, options, uses=current_uses(plan_path, record.uses), templates=templates,
+                         shared=current_shared(record.shared))
     if record.key != print_.key:
         return False
     out_dir = real_path(out_dir)

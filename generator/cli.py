@@ -121,24 +121,30 @@ def check(plans: tuple[Path, ...], output_format: str, strict: bool, verbosity: 
       incident-guide check --format github --strict plans/   (in a GitHub workflow)
     """
     from generator.check import CheckResult, check_plan
-    from generator.plan.discover import collect_plans
+    from generator.plan.discover import Network, collect_network
     from generator.report import github_line, plan_json, report_json, sarif
 
     try:
-        found = collect_plans(plans)
+        network = collect_network(plans)
     except UserError as exc:  # a folder that cannot be read: in a machine format, still one document of the same shape
         if output_format == "text":
             raise
-        found, results = [], [CheckResult(Path(p.file), None, [p]) for p in exc.problems_at()]
+        network = Network([], [], {})
+        results = [CheckResult(Path(p.file), None, [p]) for p in exc.problems_at()]
     else:
-        if not found:
+        if not network.plans:
             raise click.UsageError("no plans (*.yaml) in the folders given")
-        results = [check_plan(path) for path in found]
+        results = [check_plan(path, network.roots.get(path)) for path in network.plans]
     problems = [p for result in results for p in result.problems]
     errors = sum(p.severity == "error" for p in problems)
     warnings = sum(p.severity == "warning" for p in problems)
     if output_format == "json":
-        click.echo(json.dumps(report_json([plan_json(r.file, r.ok(strict), r.problems) for r in results]), indent=2, ensure_ascii=False))
+        click.echo(json.dumps({
+            **report_json([{**plan_json(r.file, r.ok(strict), r.problems),
+                            **({"extends": sorted(r.shared)} if r.shared else {}), **({"note": r.note} if r.note else {})}
+                           for r in results]),
+            **({"shared": [str(path) for path in network.shared]} if network.shared else {}),
+        }, indent=2, ensure_ascii=False))
     elif output_format == "sarif":
         click.echo(json.dumps(sarif([r.file for r in results], problems), indent=2, ensure_ascii=False))
     elif output_format == "github":
@@ -149,8 +155,12 @@ def check(plans: tuple[Path, ...], output_format: str, strict: bool, verbosity: 
         for result in results:
             for problem in result.problems:
                 click.echo(styled(problem))
-            if verbosity > 0 and not result.problems:
+            if result.note:
+                click.echo(f"{printable(result.file)}: note: {result.note}")
+            elif verbosity > 0 and not result.problems:
                 click.echo(f"{printable(result.file)}: ok")
+        for path in network.shared:
+            click.echo(f"{printable(path)}: note: a shared plan, checked through the events that extend it")
         click.echo(summary(len(results), errors, warnings), err=bool(problems))
     failed = errors or (strict and warnings)
     return 1 if failed else 0
@@ -220,9 +230,10 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     others are still built; the exit status is 1 if any plan failed.
     """
     from generator.batch import build_many
-    from generator.plan.discover import collect_plans
+    from generator.plan.discover import collect_network
 
-    found = collect_plans(plans)
+    network = collect_network(plans)
+    found = network.plans
     if not found:
         raise click.UsageError(f"no plans (*.yaml) in {', '.join(str(p) for p in plans)}")
     options = {"editions": sorted(editions) or None, "paper": paper}
@@ -236,7 +247,7 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     as_json = output_format == "json"
     started = time.perf_counter()
     with _Progress(len(found), shown=not as_json and verbosity >= 0) as progress:
-        results = build_many(found, out_dir, options=options, force=force, jobs=jobs, on_result=progress.done)
+        results = build_many(found, out_dir, options=options, force=force, jobs=jobs, on_result=progress.done, roots=network.roots)
     if as_json:
         from generator.report import plan_json, report_json
 
@@ -410,6 +421,26 @@ def _recorded_plan(folder: Path) -> Path | None:
 
 
 @main.command()
+@click.argument("plan", type=click.Path(dir_okay=False, readable=False, path_type=Path))
+def show(plan: Path) -> None:
+    """Print PLAN merged with the shared plans it extends, as YAML, each value marked with where it is written.
+
+    \b
+    Example:
+      incident-guide show plans/network/berlin.yaml
+    prints lines such as `title: Someone reports a harasser  # from plans/network/policy.yaml:42`.
+    """
+    from generator.errors import PlanError
+    from generator.plan.extends import load_plan
+    from generator.plan.show import show_text
+
+    loaded = load_plan(plan)
+    if loaded.problems:
+        raise PlanError(loaded.problems)
+    click.echo(show_text(loaded), nl=False)
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of a plan (for editors' autocompletion)."""
     from generator.plan.schema import plan_schema_text
@@ -423,7 +454,10 @@ def schema() -> None:
               help="foundation: a board member and two others, all on every report; "
                    "meetup: two organisers who handle problems on the spot; "
                    "conference: five people deciding together above minor impact or risk.")
-def init(path: Path | None, team: str) -> None:
+@click.option("--extends", "extends", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A shared plan (a network's policy): write an event's starter that extends it, with only the event's own "
+                   "parts (event, venues, team, rota).")
+def init(path: Path | None, team: str, extends: Path | None) -> None:
     """Write a commented starter plan to PATH (default plans/my-event.yaml).
 
     Never replaces an existing file. Every value to fill in is marked CHANGE ME,
@@ -434,12 +468,14 @@ def init(path: Path | None, team: str) -> None:
       incident-guide init plans/pycon-2027.yaml --team conference
       incident-guide check plans/pycon-2027.yaml
       incident-guide build plans/pycon-2027.yaml
+      incident-guide init plans/network/lyon.yaml --extends plans/network/policy.yaml
     """
     from generator.init import write_starter
 
-    written = write_starter(path, team)
+    written = write_starter(path, team, extends)
     click.echo(f"Wrote {written.path}: a starter plan for a {team} team "
-               f"({written.placeholders} lines marked CHANGE ME; readable only by you).")
+               + (f"extending {extends} " if extends else "")
+               + f"({written.placeholders} lines marked CHANGE ME; readable only by you).")
     if written.schema_written:
         click.echo(f"Wrote the plan's schema next to it, {written.schema_written}: editors with the YAML language server "
                    f"find it through the plan's first line (`$schema={written.schema}`); keep the two files together.")

@@ -42,6 +42,8 @@ class Problem:
     # where the thing to change ends (the column after its last character), when known
     end_line: int | None = None
     end_column: int | None = None
+    # the event plan whose check found it, when `file` is a shared plan that event extends
+    via: str | None = None
 
     def __str__(self) -> str:
         return self.text()
@@ -54,6 +56,8 @@ class Problem:
         text += f"{style(self.severity + ':', self.severity)} {printable(self.message)}"
         if self.rule:
             text += " " + style(f"[{self.rule}]", "rule")
+        if self.via:
+            text += f" (found through {printable(self.via)})"
         if self.hint:
             text += f"\n  {style('hint:', 'hint')} {printable(self.hint)}"
         return text
@@ -61,6 +65,8 @@ class Problem:
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["path"] = ".".join(str(p) for p in self.path)
+        if self.via is None:
+            del data["via"]  # only a problem in a shared plan says which event it was found through
         return data
 
     @classmethod

@@ -10,9 +10,11 @@ This module imports nothing from the printing side: `init` stays fast.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.errors import UserError
 from generator.paths import templates_dir
@@ -88,6 +90,68 @@ def render_starter(team: str, target: Path) -> tuple[str, str]:
     return "".join(lines), schema
 
 
+# The sections an event writes itself when it extends a shared plan; the rest comes from the shared plan.
+EVENT_SECTIONS = ("waivers", "event", "venues", "roles", "responders", "rota")
+_EVENT_HEADER = """\
+#
+# Starter plan: one event of a network. It extends the shared plan {shared}: the
+# reporting channels, procedure, assessment, responses, scenarios and the rest
+# come from there, and this file holds only what is this event's own (the event,
+# its venues, its team and its rota).
+#
+# How to use it:
+#   1. Replace every value marked CHANGE ME. `incident-guide check THIS-FILE` lists
+#      the ones still left as warnings.
+#   2. To change a shared part for this event only, write it here: a mapping
+#      merges key by key, a list item with the same `id` replaces the shared one,
+#      `- {{id: x, remove: true}}` drops one, other lists replace the shared list.
+#      `incident-guide show THIS-FILE` prints the merged plan and where each value
+#      comes from.
+#   3. `incident-guide build THIS-FILE` writes the guides into output/.
+#
+# This file is not a public document: it holds your responders' phone numbers and
+# e-mail addresses. The numbers below are fictional, the e-mail addresses use
+# example.org: replace them all.
+"""
+
+
+def shared_references(shared: Path) -> list[str]:
+    """The role and responder ids a shared plan refers to (its chain, escalations, spokespeople), which each event must define."""
+    from generator.plan.extends import load_plan
+
+    try:
+        data = load_plan(shared, shared.parent).data
+    except UserError:
+        return []
+    found: list[Any] = []
+    reporting, communication = data.get("reporting"), data.get("communication")
+    if isinstance(reporting, dict):
+        found += reporting.get("chain") or []
+    for scenario in data.get("scenarios") or []:
+        found += scenario.get("escalate_to") or [] if isinstance(scenario, dict) else []
+    if isinstance(communication, dict):
+        found += communication.get("spokespeople") or []
+    return list(dict.fromkeys(str(ident) for ident in found if isinstance(ident, (str, int))))
+
+
+def event_starter_text(team: str, shared: str, references: list[str] | None = None) -> str:
+    """The starter for `team` cut down to the event's own sections, extending `shared` (a path relative to the plan)."""
+    lines = starter_text(team).splitlines(keepends=True)
+    starts = [index for index, line in enumerate(lines) if line[:1].isalpha() and ":" in line]
+    kept: list[str] = []
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(lines)
+        if lines[start].split(":", 1)[0] in EVENT_SECTIONS:
+            kept.extend(lines[start:end])
+    body = "".join(kept).rstrip("\n") + "\n"
+    header = _EVENT_HEADER.format(shared=shared)
+    if references:
+        header += ("#\n# CHANGE ME: the shared plan refers to these ids (its reporting chain, escalations and\n"
+                   "# spokespeople); give your roles or responders these ids, or override those parts here:\n"
+                   f"#   {', '.join(references)}\n")
+    return f"{MODELINE}\n{header}format: 1\nextends: {json.dumps(shared)}\n\n{body}"
+
+
 def resolve_target(path: Path | None) -> Path:
     """The file to write: PATH, or PATH/my-event.yaml when PATH is an existing folder."""
     if path is None:
@@ -97,14 +161,20 @@ def resolve_target(path: Path | None) -> Path:
     return path
 
 
-def write_starter(path: Path | None, team: str = DEFAULT_TEAM) -> Written:
-    """Write the starter for `team` at `path`; never replaces an existing file."""
+def write_starter(path: Path | None, team: str = DEFAULT_TEAM, extends: Path | None = None) -> Written:
+    """Write the starter for `team` at `path`; never replaces an existing file. With `extends` (a shared plan),
+    an event's starter that extends it: only the event's own sections."""
     target = resolve_target(path)
     if target.suffix.lower() not in (".yaml", ".yml"):
         raise InitError(f"{target}: a plan file name must end in .yaml (e.g. {target.with_suffix('.yaml')})")
     if target.exists() or target.is_symlink():
         raise InitError(f"{target} already exists; not overwriting it. Choose another file name, or delete it first")
     text, schema = render_starter(team, target)
+    if extends is not None:
+        if not extends.is_file():
+            raise InitError(f"{extends}: there is no shared plan here to extend")
+        shared = _relative(extends.resolve(), target.parent.resolve())
+        text = f"{MODELINE}{schema}" + event_starter_text(team, shared, shared_references(extends))[len(MODELINE):]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):

@@ -136,9 +136,11 @@ class Preview:
 
     def _inputs(self) -> tuple[str, tuple[tuple[str, str], ...]]:
         """The plan's content and the pictures the last build read, by hash."""
-        from generator.cache import current_uses, fingerprint_plan
+        from generator.cache import current_shared, current_uses, fingerprint_plan, read_record
 
-        return fingerprint_plan(self.plan), tuple(sorted(current_uses(self.plan, self.uses()).items()))
+        record = read_record(self.out_dir)
+        shared = current_shared(record.shared) if record else {}
+        return fingerprint_plan(self.plan), tuple(sorted({**current_uses(self.plan, self.uses()), **shared}.items()))
 
     def ensure_pdf(self) -> State:
         """Print the PDFs of what is shown now, unless they are already printed."""
@@ -160,12 +162,21 @@ class Preview:
             return True  # a failed build may be waiting for a missing picture: any file saved next to the plan
         return path.as_posix() in self.uses()
 
+    def _shared_plans(self) -> set[str]:
+        """The shared plans the plan extends (read now: the watch starts before the first build)."""
+        from generator.plan.extends import load_plan
+
+        try:
+            return set(load_plan(self.plan).shared)
+        except UserError:
+            return set()
+
     def uses(self) -> set[str]:
-        """The files of the plan's folder the last build read (its .build.json), to watch like the plan."""
+        """The files of the plan's folder and the shared plans the last build read (its .build.json), to watch like the plan."""
         from generator.cache import read_record
 
         record = read_record(self.out_dir)
-        return set(record.uses) if record else set()
+        return set(record.uses) | set(record.shared) if record else set()
 
     def start(self) -> None:
         """Watch for changes and rebuild in the background."""
@@ -177,7 +188,8 @@ class Preview:
     def _watch_loop(self) -> None:
         import watchfiles
 
-        roots = sorted({str(self.plan.resolve().parent), str(self.templates)})
+        shared = {str(Path(name).parent) for name in self._shared_plans()}  # they may be in another folder of the tree
+        roots = sorted({str(self.plan.resolve().parent), str(self.templates), *shared})
         # The plan's folder, not the file: editors that save by renaming a new file would end a file watch.
         try:
             for _changes in watchfiles.watch(*roots, watch_filter=lambda _change, path: self.watched(path),

@@ -96,6 +96,8 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in [
     Rule("PRIVATE-PASTE", "error", "A secret its readers may not see (a phone, e-mail, chat handle, hidden name, note or private "
          "link) is written into a field they read; names of roles, places and organizations, and public web addresses, are labels.",
          waivable=False),
+    Rule("SHARED-LANGUAGE", "warning", "Texts from a shared plan (`extends`) are in another language than the event's locale "
+         "(a stop-word and script heuristic)."),
     Rule("WAIVER-RULE", "error", "A waiver names an unknown rule, or a rule that cannot apply where the waiver is.", waivable=False),
     Rule("WAIVER-UNUSED", "warning", "A waiver switches off a rule that nothing breaks there.", waivable=False),
 ]}
@@ -169,8 +171,8 @@ def _apply_waivers(findings: list[Finding], waivers: list[_Waiver], source: Sour
 
 def _problem(source: SourceMap, finding: Finding) -> Problem:
     if finding.at:
-        return Problem(source.file, *finding.at, finding.message, hint=finding.hint,
-                       severity=RULES[finding.rule].severity, rule=finding.rule, path=finding.path)
+        return source.located(finding.path, *finding.at, finding.message, hint=finding.hint,
+                              severity=RULES[finding.rule].severity, rule=finding.rule)
     return source.problem(finding.path, finding.message, at_key=finding.at_key, hint=finding.hint,
                           severity=RULES[finding.rule].severity, rule=finding.rule)
 
@@ -270,7 +272,7 @@ class _Linter:
         for check in (self.team_size, self.team_conflict, self.lead_fallback, self.shift_staffing,
                       self.shift_coverage, self.shift_overlap, self.shift_long, self.shift_clock_change,
                       self.channels, self.chain_end, self.scenarios, self.venues, self.shared_contact,
-                      self.languages, self.review_date, self.placeholders, self.glyphs):
+                      self.languages, self.review_date, self.placeholders, self.glyphs, self.shared_language):
             check()
         return self.findings, waivers, problems
 
@@ -661,6 +663,32 @@ class _Linter:
             self.add("PLACEHOLDER", path, f"`{text}` {why} ({kind}); replace it with the real value, then remove the "
                      f"`{STARTER_MARK}` line at the top")
 
+    # a network of events ----------------------------------------------------------
+
+    def shared_language(self) -> None:
+        """Shared texts (from a plan this one extends) still in another language than the event's locale, listed once."""
+        if not self.source.files:
+            return
+        from generator.plan.language import other_language
+
+        locale = self.plan.locale
+        items: dict[str, list[str]] = {}
+        for path, value in _strings(self.plan, ()):
+            if self.source.file_of(path) == self.source.file:
+                continue
+            found = other_language(value, locale)
+            if found:
+                items.setdefault(found, [])
+                name = _item_name(self.plan, path)
+                if name not in items[found]:
+                    items[found].append(name)
+        for language, names in items.items():
+            shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+            where = ("event", "locale") if ("event", "locale") in self.source.values else ("event",)
+            self.add("SHARED-LANGUAGE", where, f"shared texts look {language}, not {locale.split('-')[0]} like this event: {shown}",
+                     hint="translate each in this plan: an item with the same `id` replaces the shared one, a section replaces "
+                          "its texts key by key (`incident-guide show` prints the merged plan)")
+
     # fonts -----------------------------------------------------------------------
 
     def glyphs(self) -> None:
@@ -679,9 +707,9 @@ class _Linter:
         problems = []
         for paste in find_pastes(self.plan):
             (line, column), end = self.source.span(paste.path, paste_pattern(paste.secret))
-            problems.append(Problem(self.source.file, line, column, paste_message(self.plan, paste), severity=RULES["PRIVATE-PASTE"].severity,
-                                    hint=paste_hint(self.plan, paste), rule="PRIVATE-PASTE", path=paste.path,
-                                    end_line=end and end[0], end_column=end and end[1]))
+            problems.append(self.source.located(paste.path, line, column, paste_message(self.plan, paste),
+                                                severity=RULES["PRIVATE-PASTE"].severity, hint=paste_hint(self.plan, paste),
+                                                rule="PRIVATE-PASTE", end_line=end and end[0], end_column=end and end[1]))
         return problems
 
     # waivers ---------------------------------------------------------------------
@@ -759,6 +787,15 @@ def _leaves(value: object, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, .
             yield from _leaves(item, path + (key,))
     elif isinstance(value, (str, dt.date)) and not isinstance(value, Enum):
         yield path, value
+
+
+def _item_name(plan: Plan, path: tuple[Any, ...]) -> str:
+    """`scenarios[unsure-reporter]` for a text inside a list item with an id, else the section: `reporting`."""
+    if len(path) >= 2 and isinstance(path[1], int):
+        item = getattr(plan, str(path[0]), None)
+        ident = getattr(item[path[1]], "id", None) if isinstance(item, list) and path[1] < len(item) else None
+        return f"{path[0]}[{ident if ident is not None else path[1]}]"
+    return str(path[0]) if path else "the plan"
 
 
 def _strings(value: object, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:

@@ -57,6 +57,10 @@ class SourceMap:
     # where each scalar's source text ends (line, column), to point inside a value
     ends: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
     text: str = ""  # the plan as written
+    # A plan that extends shared plans (generator.plan.extends): the file each value was written in, where
+    # it is not `file`, and the text of every file read. Positions are in the value's own file.
+    files: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
 
     @property
     def lines(self) -> list[str]:
@@ -71,15 +75,31 @@ class SourceMap:
         """Where `pattern` first matches the value at `path`, start and end; the value's start (and no end) if it does not."""
         start = self.value(path)
         end = self.ends.get(tuple(path))
-        if end is None or not self.text:
+        text = self.texts.get(self.file_of(path), self.text)
+        if end is None or not text:
             return start, None
-        lines = self.text.split("\n")
+        lines = text.split("\n")
         offsets = [0]
         for line in lines:
             offsets.append(offsets[-1] + len(line) + 1)
         begin = offsets[start[0] - 1] + start[1] - 1
-        match = pattern.search(self.text, begin, offsets[end[0] - 1] + end[1] - 1)
-        return (_position(self.text, match.start()), _position(self.text, match.end())) if match else (start, None)
+        match = pattern.search(text, begin, offsets[end[0] - 1] + end[1] - 1)
+        return (_position(text, match.start()), _position(text, match.end())) if match else (start, None)
+
+    def file_of(self, path: tuple[Any, ...]) -> str:
+        """The file the value at `path` (or, if absent, the nearest enclosing node `value` falls back to) was written in."""
+        path = tuple(path)
+        while path:
+            if path in self.values:
+                return self.files.get(path, self.file)
+            path = path[:-1]
+        return self.file
+
+    def located(self, where: tuple[Any, ...], line: int, column: int, message: str, **extra: Any) -> Problem:
+        """A problem at LINE:COLUMN of the file the value at `where` was written in; through this plan when that is a shared file."""
+        file = self.file_of(where)
+        extra.setdefault("path", tuple(where))
+        return Problem(file, line, column, message, via=self.file if file != self.file else None, **extra)
 
     def value(self, path: tuple[Any, ...]) -> tuple[int, int]:
         """Where the value at `path` starts; the nearest enclosing node if it is absent."""
@@ -98,7 +118,7 @@ class SourceMap:
         line, column = self.key(path) if at_key else self.value(path)
         message = " ".join(message.splitlines())  # a problem is one line, whatever a value in it holds
         end = self.end(path, at_key=at_key)
-        return Problem(self.file, line, column, message, path=tuple(path), end_line=end and end[0], end_column=end and end[1], **extra)
+        return self.located(path, line, column, message, end_line=end and end[0], end_column=end and end[1], **extra)
 
     def end(self, path: tuple[Any, ...], *, at_key: bool = False) -> tuple[int, int] | None:
         """Where the key naming `path`, or its value when that is one scalar, ends (the column after it); None if not known."""
@@ -121,6 +141,8 @@ class LoadedPlan:
     source: SourceMap
     # problems in single values (a bad date, a duplicate key, a tag) when loaded with keep_going
     problems: list[Problem] = field(default_factory=list)
+    # the shared plans merged in (generator.plan.extends), real path -> SHA-256 of the bytes read
+    shared: dict[str, str] = field(default_factory=dict)
 
     @property
     def file(self) -> str:

@@ -16,13 +16,15 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from generator.errors import PlanError, Problem, closest, did_you_mean, quoted
-from generator.plan.load import LoadedPlan, SourceMap, load_file
+from generator.plan.load import LoadedPlan, SourceMap
 from generator.plan.model import DEFAULT_LEVELS, FORMAT_VERSION, Plan, language_region
 
 
-def read_plan(path: str | Path) -> Plan:
-    """Load and validate a plan file; raises PlanError with every problem found."""
-    return validate(load_file(path, keep_going=True))
+def read_plan(path: str | Path, root: str | Path | None = None) -> Plan:
+    """Load and validate a plan file (with the shared plans it extends, inside `root`); raises PlanError with every problem found."""
+    from generator.plan.extends import load_plan
+
+    return validate(load_plan(path, root))
 
 
 def validate(loaded: LoadedPlan) -> Plan:

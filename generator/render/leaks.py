@@ -760,20 +760,22 @@ def check_leaks(plan: Plan, files: Iterable[Any], source: SourceMap | None = Non
         lines = [f"{item.path}: {leak}" for item, leak in found]
         raise BuildError("the leak check stopped the build; nothing was written:\n  " + "\n  ".join(dict.fromkeys(lines)))
     pastes = find_pastes(plan)
-    places: dict[tuple[int, int, str, str, PlanPath], list[str]] = {}
+    places: dict[tuple[int, int, str, str, PlanPath, PlanPath], list[str]] = {}
     for item, leak in found:
         paste = next((p for p in pastes if p.secret.path == leak.secret.path and not p.audience.rank > item.audience.rank), None)
         if paste is not None:
             line, column = source.inside(paste.path, paste_pattern(paste.secret))
             message, hint = paste_message(plan, paste), paste_hint(plan, paste)
+            at = paste.path
         else:
+            at = leak.secret.path
             line, column = source.value(leak.secret.path)
             message = f"{secret_words(plan, leak.secret)} is printed in a guide its readers may not see"
             hint = "a template or the cut printed it: report this as a bug; nothing was written"
-        places.setdefault((line, column, message, hint, leak.secret.path), []).append(f"{item.path} ({leak.where})")
-    problems = [Problem(source.file, line, column, f"{message}; the leak check found it in {', '.join(dict.fromkeys(where))}",
-                        hint=hint, rule="PRIVATE-PASTE", path=path)
-                for (line, column, message, hint, path), where in places.items()]
+        places.setdefault((line, column, message, hint, leak.secret.path, at), []).append(f"{item.path} ({leak.where})")
+    problems = [source.located(at, line, column, f"{message}; the leak check found it in {', '.join(dict.fromkeys(where))}",
+                               hint=hint, rule="PRIVATE-PASTE", path=path)
+                for (line, column, message, hint, path, at), where in places.items()]
     raise PlanError(problems)
 
 

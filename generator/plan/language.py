@@ -1,0 +1,52 @@
+"""Which language a text is written in, roughly: enough to tell an event that a shared text is still in English.
+
+A small heuristic, no model and no data download: a text in Arabic or Japanese script is
+Arabic or Japanese; a text in Latin script is the language whose most common short words
+("the", "und", "les", "para"...) it uses most, when it uses at least three of them and
+clearly more than any other language's. A short label or a name says nothing (None).
+"""
+
+from __future__ import annotations
+
+import re
+
+STOP_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the and of to is are be or in on for with who what when if you your we our they their this that it not "
+                    "can will do has have by at from a an as was".split()),
+    "de": frozenset("der die das und ist sind ein eine einen nicht mit für von zu den dem des wir ihr sie wer was wenn auf "
+                    "auch oder bei nach im wird werden kann uns unsere".split()),
+    "fr": frozenset("le la les et est sont un une des du de pour avec qui que quand si vous votre nous notre ils ne pas "
+                    "dans sur au aux par ou peut cette ce".split()),
+    "es": frozenset("el la los las y es son un una de del para con quien que cuando si usted su nosotros no en por o "
+                    "puede esta este al se".split()),
+    "pt": frozenset("o a os as e é são um uma de do da dos das para com quem que quando se você sua nós não em no na "
+                    "por ou pode esta este ao".split()),
+}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f]")
+_JAPANESE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+MIN_WORDS = 3
+
+
+def guess(text: str) -> str | None:
+    """The language code `text` is most likely in, or None when it is too short or unclear to say."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return None
+    if sum(bool(_ARABIC.match(c)) for c in letters) > len(letters) / 2:
+        return "ar"
+    if sum(bool(_JAPANESE.match(c)) for c in letters) > len(letters) / 2:
+        return "ja"
+    words = [word.lower() for word in _WORD.findall(text)]
+    scores = sorted(((sum(word in stop for word in words), code) for code, stop in STOP_WORDS.items()), reverse=True)
+    (best, code), (second, _other) = scores[0], scores[1]
+    if best < MIN_WORDS or best < 2 * second:
+        return None
+    return code
+
+
+def other_language(text: str, locale: str) -> str | None:
+    """The language `text` is in when that is clearly not the language of `locale` (`de-AT` -> `de`); else None."""
+    found = guess(text)
+    wanted = locale.replace("_", "-").split("-")[0].lower()
+    return found if found is not None and found != wanted else None
