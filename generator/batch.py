@@ -204,6 +204,9 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_result: Callable[[Result], No
         for index, job in pending:
             done(index, runner(job))
     else:
+        from generator import scratch
+
+        scratch.folder()  # made before the forkserver starts, which takes it (and the workers) from the environment
         with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_start) as pool:
             futures = {pool.submit(runner, job): (index, job) for index, job in pending}
             try:
@@ -218,17 +221,32 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_result: Callable[[Result], No
                             result = Result(job.plan, FAILED, [], 0.0,
                                             [Problem(str(job.plan), 1, 1, f"the build worker stopped ({type(exc).__name__}: {exc})")])
                         done(index, result)
-            except BaseException:
+            except BaseException:  # Ctrl-C, SIGTERM...: no worker may finish its plan (and swap in its set) after this
+                _kill_workers(pool)
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
     return [results[i] for i in range(len(jobs))]
 
 
-def _worker_start() -> None:
-    """Ctrl-C is the parent's to handle: it cancels what has not started; a worker finishes its plan quietly."""
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
     import signal
 
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            os.kill(process.pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def _worker_start() -> None:
+    """Ctrl-C is the parent's to handle: it stops every worker. A worker dies with the forkserver it was forked
+    from, which exits as soon as the command's process is gone."""
+    import signal
+
+    from generator.stopping import die_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(os.getppid())
 
 
 def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict[str, Any], force: bool) -> list[Job | Result]:

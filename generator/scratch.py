@@ -1,0 +1,101 @@
+"""The one temporary folder of a command, removed when it ends, and what killed commands left.
+
+Everything a command writes to the temporary folder goes into one private folder
+(mode 0700), `$TMPDIR/incident-guide-PID-RANDOM/`: WeasyPrint's copies of the bundled
+fonts, multiprocessing's sockets, the preview's built guides (`serve`). The process that
+made it removes it when it exits (also after SIGTERM, SIGHUP or Ctrl-C: the command
+turns them into an orderly stop, generator.stopping); worker processes use their
+parent's folder (named in INCIDENT_GUIDE_SCRATCH) and never remove it. A command killed
+outright (SIGKILL, power cut) leaves its folder: the next command that needs one removes
+every such folder of this user whose process is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from multiprocessing import util
+from pathlib import Path
+
+from generator.sets import process_alive
+
+PREFIX = "incident-guide-"
+ENVIRONMENT = "INCIDENT_GUIDE_SCRATCH"
+_FOLDER = re.compile(rf"^{re.escape(PREFIX)}(?P<pid>\d+)-[A-Za-z0-9_]+$")
+_made: dict[int, Path] = {}  # by the pid of the process that made it
+
+
+def folder() -> Path:
+    """This command's private temporary folder, made on first use (a worker gets its parent's)."""
+    pid = os.getpid()
+    if pid in _made:
+        return _made[pid]
+    inherited = os.environ.get(ENVIRONMENT)
+    if inherited and Path(inherited).is_dir():
+        return Path(inherited)
+    for made in _made.values():  # a forked worker: its parent's folder, which the parent removes
+        if made.is_dir():
+            return made
+    remove_leftovers()
+    path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{pid}-", dir=_system_temp()))
+    _made[pid] = path
+    os.environ[ENVIRONMENT] = str(path)  # forkserver and spawned workers inherit it
+    # At exit, after multiprocessing has removed its own folder (pymp-*, in this one when temporary_files() is on):
+    # its finalizers run from one atexit handler, in order of priority, and its folder's is -100.
+    util.Finalize(None, remove, args=(pid,), exitpriority=-101)
+    return path
+
+
+def remove(pid: int | None = None) -> None:
+    """Remove the folder this process made (only in that process)."""
+    pid = os.getpid() if pid is None else pid
+    if pid != os.getpid() or pid not in _made:
+        return
+    path = _made.pop(pid)
+    shutil.rmtree(path, ignore_errors=True)
+    if os.environ.get(ENVIRONMENT) == str(path):
+        del os.environ[ENVIRONMENT]
+
+
+def remove_leftovers(under: Path | None = None) -> None:
+    """Remove the folders of earlier commands of this user that were killed before they could."""
+    try:
+        entries = list((under or Path(_system_temp())).iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        match = _FOLDER.match(entry.name)
+        if not match or int(match["pid"]) == os.getpid() or process_alive(int(match["pid"])):
+            continue
+        try:
+            info = entry.lstat()
+        except OSError:
+            continue
+        if info.st_uid == os.getuid() and os.path.isdir(entry) and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _system_temp() -> str:
+    """The temporary folder the user chose ($TMPDIR...), even while tempfile points into ours."""
+    saved = tempfile.tempdir
+    tempfile.tempdir = None
+    try:
+        return tempfile.gettempdir()
+    finally:
+        tempfile.tempdir = saved
+
+
+@contextlib.contextmanager
+def temporary_files() -> Iterator[Path]:
+    """Within: every temporary file of this process (and its forked children) goes into folder()."""
+    path = folder()
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(path)
+    try:
+        yield path
+    finally:
+        tempfile.tempdir = saved
