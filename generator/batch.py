@@ -167,8 +167,9 @@ def _context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has already imported the printing side once.
-        context.set_forkserver_preload(["generator.build", "generator.render.pdf"])
+        # Workers fork from a server that has already imported the printing side once, and that dies with this process.
+        os.environ["INCIDENT_GUIDE_COMMAND_PID"] = str(os.getpid())
+        context.set_forkserver_preload(["generator.forkserver_guard", "generator.build", "generator.render.pdf"])
         return context
     return multiprocessing.get_context("spawn")
 

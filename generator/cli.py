@@ -79,7 +79,7 @@ class _Main(click.Group):
             from generator.stopping import exit_now
 
             click.echo(f"stopped ({_signal_name(stopped.signum)})", err=True)
-            scratch.remove()
+            scratch.remove_now()
             exit_now(stopped.exit_status)
         except UserError as exc:
             _print_problems(exc.problems_at())

@@ -13,6 +13,7 @@ every such folder of this user whose process is gone.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ from generator.sets import process_alive
 PREFIX = "incident-guide-"
 ENVIRONMENT = "INCIDENT_GUIDE_SCRATCH"
 _FOLDER = re.compile(rf"^{re.escape(PREFIX)}(?P<pid>\d+)-[A-Za-z0-9_]+$")
+SOCKET_ROOM = 107 - len("/pymp-12345678/listener-12345678")  # sun_path holds 108 bytes with the final NUL
 _made: dict[int, Path] = {}  # by the pid of the process that made it
 
 
@@ -35,8 +37,8 @@ def folder() -> Path:
     if pid in _made:
         return _made[pid]
     inherited = os.environ.get(ENVIRONMENT)
-    if inherited and Path(inherited).is_dir():
-        return Path(inherited)
+    if inherited and Path(inherited).is_dir() and multiprocessing.parent_process() is not None:
+        return Path(inherited)  # a worker of the command (another command run from this one makes its own)
     for made in _made.values():  # a forked worker: its parent's folder, which the parent removes
         if made.is_dir():
             return made
@@ -89,10 +91,27 @@ def _system_temp() -> str:
         tempfile.tempdir = saved
 
 
+def remove_now() -> None:
+    """Before ending without Python's exit (generator.stopping.exit_now): this folder, and multiprocessing's
+    own (pymp-*) when it is elsewhere, as multiprocessing's exit would have removed it."""
+    config = getattr(multiprocessing.current_process(), "_config", {})
+    theirs = config.get("tempdir") if isinstance(config, dict) else None
+    if isinstance(theirs, str) and Path(theirs).name.startswith("pymp-"):
+        shutil.rmtree(theirs, ignore_errors=True)
+    remove()
+
+
 @contextlib.contextmanager
 def temporary_files() -> Iterator[Path]:
-    """Within: every temporary file of this process (and its forked children) goes into folder()."""
+    """Within: the temporary files of this process (and its forked children) go into folder().
+
+    Unless its path is too long for the socket multiprocessing makes in it (108 bytes at most: a deep
+    $TMPDIR); then they go to $TMPDIR, where multiprocessing removes its own at exit, and so does remove_now().
+    """
     path = folder()
+    if len(os.fsencode(path)) > SOCKET_ROOM:
+        yield path
+        return
     saved = tempfile.tempdir
     tempfile.tempdir = str(path)
     try:

@@ -495,5 +495,5 @@ def serve(plan: Path, *, port: int = DEFAULT_PORT, pdf: bool = False, open_brows
         # seconds once WeasyPrint is loaded.
         from generator import scratch
 
-        scratch.remove()
+        scratch.remove_now()
         exit_now(0)
