@@ -164,6 +164,9 @@ def _build_into(job: Job, warn: Callable[[Problem], None], on_edition: Callable[
 # --- many plans ---------------------------------------------------------------------
 
 def _context() -> multiprocessing.context.BaseContext:
+    from generator import scratch
+
+    scratch.folder()  # made before the forkserver starts: it and its workers find it in the environment
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
@@ -205,9 +208,6 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_result: Callable[[Result], No
         for index, job in pending:
             done(index, runner(job))
     else:
-        from generator import scratch
-
-        scratch.folder()  # made before the forkserver starts, which takes it (and the workers) from the environment
         with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_start) as pool:
             futures = {pool.submit(runner, job): (index, job) for index, job in pending}
             try:

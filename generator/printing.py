@@ -148,11 +148,21 @@ class PrintWorkers:
     """
 
     def __init__(self, workers: int) -> None:
-        context = multiprocessing.get_context("fork")
+        from generator import scratch
+
+        scratch.folder()  # the workers' temporary files (WeasyPrint's fonts) go into this process's folder
+        context: Any = multiprocessing.get_context("fork")
+        parent: int | None = os.getpid()
+        if not _single_threaded() and "forkserver" in multiprocessing.get_all_start_methods():
+            # This process runs threads (a library caller, a test run): the first worker comes from the forkserver.
+            from generator.batch import _context
+
+            context, parent = _context(), None
         self.workers = max(1, workers)
         self._tasks: multiprocessing.queues.Queue[Any] = context.Queue()
         self._answers, writer = context.Pipe(duplex=False)
-        self._first = context.Process(target=_first_worker, args=(self._tasks, writer, context.Lock(), os.getpid()),
+        self._lock = context.Lock()  # kept: start() drops its arguments, and a lost lock's name could be removed first
+        self._first = context.Process(target=_first_worker, args=(self._tasks, writer, self._lock, os.getpid(), parent),
                                       name="incident-guide print worker")
         self._first.start()
         writer.close()  # only the workers hold it now: once they are all gone, reading the answers meets end-of-file
@@ -182,6 +192,8 @@ class PrintWorkers:
         self._answers.close()
 
     def _kill(self) -> None:
+        if self._first.is_alive():
+            self._first.kill()  # also before it has made its group
         try:
             os.killpg(self._group, signal.SIGKILL)
         except OSError:  # no such group: every worker has exited
@@ -219,11 +231,15 @@ class PrintWorkers:
         return _pdfs([answers[index] for index in range(len(tasks))], policy)
 
 
-def _first_worker(tasks: multiprocessing.queues.Queue[Any], answers: Connection, lock: Any, build: int) -> None:
-    """Import WeasyPrint and parse the stylesheets, fork the other workers (they inherit that), then print."""
+def _first_worker(tasks: multiprocessing.queues.Queue[Any], answers: Connection, lock: Any, build: int,
+                  parent: int | None) -> None:
+    """Import WeasyPrint and parse the stylesheets, fork the other workers (they inherit that), then print.
+
+    `parent` is the build's process, or None when started by the forkserver (which dies with the build).
+    """
     code = 1
     try:
-        die_with_parent(build)
+        die_with_parent(parent if parent is not None else os.getppid())
         try:
             os.setpgid(0, 0)
         except OSError:
