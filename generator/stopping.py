@@ -27,6 +27,7 @@ from typing import Any, NoReturn
 
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name))
 _PR_SET_PDEATHSIG = 1
+_state = {"depth": 0, "stopping": False}  # stop_on_signals() in effect; a stop under way
 
 
 class Stopped(KeyboardInterrupt):
@@ -44,16 +45,15 @@ class Stopped(KeyboardInterrupt):
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[None]:
     """Within: the stop signals raise Stopped once (see the module's text). Outside the main thread: nothing."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
+    if threading.current_thread() is not threading.main_thread() or _state["depth"]:
+        yield  # not where signals arrive, or already on (the command's, around serve's own)
         return
-    stopping = False
+    _state.update(depth=1, stopping=False)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        nonlocal stopping
-        if stopping:
+        if _state["stopping"]:
             return  # cleaning up after the first one
-        stopping = True
+        _state["stopping"] = True
         raise Stopped(signum)
 
     previous: dict[int, Any] = {}
@@ -64,6 +64,7 @@ def stop_on_signals() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        _state.update(depth=0, stopping=False)
 
 
 def die_with_parent(parent: int) -> None:

@@ -194,3 +194,53 @@ def test_a_folder_too_deep_for_a_socket_is_not_used_for_every_temporary_file(tmp
     with scratch.temporary_files() as folder:
         assert Path(tempfile.gettempdir()) == tmp_path / ("deep" * 20) != folder
     scratch.remove()
+
+
+def test_the_first_signal_stops_and_later_ones_wait_for_the_clean_up():
+    from generator.stopping import Stopped, stop_on_signals
+
+    before = signal.getsignal(signal.SIGTERM)
+    cleaned = False
+    with pytest.raises(Stopped) as stopped:
+        with stop_on_signals():
+            with stop_on_signals():  # nested (serve's own, inside the command's): one handler
+                try:
+                    os.kill(os.getpid(), signal.SIGTERM)
+                    time.sleep(5)
+                finally:
+                    os.kill(os.getpid(), signal.SIGHUP)  # ignored while cleaning up
+                    time.sleep(0.1)
+                    cleaned = True
+    assert cleaned and stopped.value.signum == signal.SIGTERM and stopped.value.exit_status == 143
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_a_worker_dies_with_its_parent(tmp_path):
+    """die_with_parent: the parent killed outright, its worker follows (Linux)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_PDEATHSIG is Linux's")
+    code = ("import os, sys, time\n"
+            "from generator.stopping import die_with_parent\n"
+            "parent = os.getpid()\n"
+            "if os.fork() == 0:\n"
+            "    die_with_parent(parent)\n"
+            "    print(os.getpid(), flush=True)\n"
+            "    time.sleep(60)\n"
+            "    os._exit(0)\n"
+            "time.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    worker = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline and Path(f"/proc/{worker}").exists() and "Z" not in _state(worker):
+        time.sleep(0.05)
+    assert not Path(f"/proc/{worker}").exists() or "Z" in _state(worker)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
