@@ -103,7 +103,7 @@ class _Stoppable(click.Command):
         from generator import scratch
         from generator.stopping import stop_on_signals
 
-        with stop_on_signals(), scratch.temporary_files():
+        with stop_on_signals(deadline=True), scratch.temporary_files():
             return super().invoke(ctx)
 
 

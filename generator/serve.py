@@ -488,7 +488,7 @@ def serve(plan: Path, *, port: int = DEFAULT_PORT, pdf: bool = False, open_brows
         echo("stopped")
     finally:
         server.server_close()
-        preview.close(wait=1)
+        preview.close(wait=0.5)
     if stopped is not None:
         # Told to stop by a signal: end now, within the second. A print still running in a thread would
         # otherwise go on (and could write into the removed folder) while Python shuts down, which takes

@@ -244,3 +244,22 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+def test_a_stop_python_could_not_raise_still_ends_the_command(tmp_path):
+    """A Stopped raised inside a finalizer is dropped by Python: the deadline ends the command anyway, quietly."""
+    code = ("import gc, os, signal, time\n"
+            "from generator.stopping import stop_on_signals\n"
+            "class Slow:\n"
+            "    def __del__(self):\n"
+            "        os.kill(os.getpid(), signal.SIGTERM)\n"
+            "        time.sleep(0.2)  # the handler runs here, inside the finalizer\n"
+            "with stop_on_signals(deadline=True):\n"
+            "    Slow()\n"
+            "    print('carried on', flush=True)\n"
+            "    time.sleep(30)\n")
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert time.monotonic() - started < 10
+    assert result.returncode == 143 and result.stdout == "carried on\n"
+    assert result.stderr == "stopped (SIGTERM)\n"
