@@ -172,6 +172,8 @@ class PrintWorkers:
         except OSError:
             pass  # already done, or the worker has already exited
         self._used = False
+        self._reader: threading.Thread | None = None
+        self._inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
     def __enter__(self) -> Self:
         return self
@@ -189,7 +191,18 @@ class PrintWorkers:
         self._kill()  # a worker the first one forked and left behind (it never does unless it was killed)
         self._tasks.close()
         self._tasks.cancel_join_thread()
-        self._answers.close()
+        if self._reader is not None:
+            self._reader.join(timeout=5)  # every worker is gone, so it has read the end of the answers
+        if self._reader is None or not self._reader.is_alive():
+            self._answers.close()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                self._inbox.put(self._answers.recv())
+            except (EOFError, OSError):
+                self._inbox.put(None)
+                return
 
     def _kill(self) -> None:
         if self._first.is_alive():
@@ -213,16 +226,20 @@ class PrintWorkers:
             self._tasks.put((index, tasks[index]))
         for _ in range(workers):
             self._tasks.put(None)
+        # Answers are read as they come, so no worker waits for this process (busy with `meanwhile`) to take a PDF.
+        self._reader = threading.Thread(target=self._read, name="print answers", daemon=True)
+        self._reader.start()
         meanwhile()
         answers: dict[int, Printed] = {}
         while len(answers) < len(tasks):
             try:
-                if not self._answers.poll(1):
-                    continue
-                index, answer = self._answers.recv()
-            except EOFError:  # every worker has exited
+                item = self._inbox.get(timeout=1)
+            except queue.Empty:
+                continue
+            if item is None:  # every worker has exited
                 self._first.join(timeout=5)
                 raise RuntimeError(f"a print worker stopped (exit status {self._first.exitcode})") from None
+            index, answer = item
             if index is None:
                 raise RuntimeError(f"a print worker stopped ({answer})")
             answers[index] = answer
