@@ -11,7 +11,8 @@ PrintWorkers (where processes can fork) may be started before the plan is even r
 WeasyPrint, loads the fonts and parses the print stylesheets while this process
 checks the plan and renders the HTML, then forks the other workers, which inherit
 that work; this process never imports WeasyPrint. Where there is no fork,
-generator.batch's forkserver is used. A worker returns the PDF's bytes and the files
+generator.batch's forkserver is used, and it starts the first worker where this
+process runs threads (a fork would copy their locks). How workers stop: PrintWorkers. A worker returns the PDF's bytes and the files
 it read; a refusal comes back as the same RefusedResource the build reports.
 """
 
