@@ -17,7 +17,9 @@ import multiprocessing
 import os
 import re
 import shutil
+import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from multiprocessing import util
 from pathlib import Path
@@ -27,6 +29,8 @@ from generator.sets import process_alive
 PREFIX = "incident-guide-"
 ENVIRONMENT = "INCIDENT_GUIDE_SCRATCH"
 _FOLDER = re.compile(rf"^{re.escape(PREFIX)}(?P<pid>\d+)-[A-Za-z0-9_]+$")
+# Earlier versions' preview folders (no process id in the name): removed once nothing has been built in them for a day.
+OLD_PREVIEW, OLD_PREVIEW_AGE = "incident-guide-preview-", 24 * 3600
 SOCKET_ROOM = 107 - len("/pymp-12345678/listener-12345678")  # sun_path holds 108 bytes with the final NUL
 _made: dict[int, Path] = {}  # by the pid of the process that made it
 
@@ -71,13 +75,16 @@ def remove_leftovers(under: Path | None = None) -> None:
         return
     for entry in entries:
         match = _FOLDER.match(entry.name)
-        if not match or int(match["pid"]) == os.getpid() or process_alive(int(match["pid"])):
-            continue
         try:
             info = entry.lstat()
         except OSError:
             continue
-        if info.st_uid == os.getuid() and os.path.isdir(entry) and not entry.is_symlink():
+        if match:
+            if int(match["pid"]) == os.getpid() or process_alive(int(match["pid"])):
+                continue
+        elif not (entry.name.startswith(OLD_PREVIEW) and time.time() - info.st_mtime > OLD_PREVIEW_AGE):
+            continue
+        if info.st_uid == os.getuid() and stat.S_ISDIR(info.st_mode):
             shutil.rmtree(entry, ignore_errors=True)
 
 

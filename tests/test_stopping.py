@@ -163,8 +163,13 @@ def test_leftovers_of_commands_that_are_gone_are_removed(tmp_path):
     running.mkdir()
     other = tmp_path / "incident-guide-notes"
     other.mkdir()
+    old, recent = tmp_path / "incident-guide-preview-k2j4h1", tmp_path / "incident-guide-preview-p9x8w7"
+    (old / "meetup" / "private").mkdir(parents=True)  # an earlier version's killed serve
+    os.utime(old, (time.time() - 2 * 86400, time.time() - 2 * 86400))
+    recent.mkdir()  # perhaps an earlier version's serve still running
     scratch.remove_leftovers(tmp_path)
     assert not gone.exists() and running.exists() and other.exists()
+    assert not old.exists() and recent.exists()
 
 
 def test_the_command_folder_is_private_and_removed_by_its_maker(tmp_path, monkeypatch):
