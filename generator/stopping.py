@@ -29,7 +29,7 @@ from typing import Any, NoReturn
 
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name))
 _PR_SET_PDEATHSIG = 1
-GRACE = 1.5  # seconds from a stop signal to the end of the process, at the latest
+GRACE = 1.0  # seconds from a stop signal to the end of the process, at the latest (the promise is two)
 _state = {"depth": 0, "stopping": False, "signum": 0, "deadline": False}  # stop_on_signals() in effect; a stop under way
 
 
