@@ -166,11 +166,15 @@ def _build_into(job: Job, warn: Callable[[Problem], None], on_edition: Callable[
 # --- many plans ---------------------------------------------------------------------
 
 def _context() -> multiprocessing.context.BaseContext:
+    from generator import scratch
+
+    scratch.folder()  # made before the forkserver starts: it and its workers find it in the environment
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has already imported the printing side once.
-        context.set_forkserver_preload(["generator.build", "generator.render.pdf"])
+        # Workers fork from a server that has already imported the printing side once, and that dies with this process.
+        os.environ["INCIDENT_GUIDE_COMMAND_PID"] = str(os.getpid())
+        context.set_forkserver_preload(["generator.forkserver_guard", "generator.build", "generator.render.pdf"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -220,17 +224,32 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_result: Callable[[Result], No
                             result = Result(job.plan, FAILED, [], 0.0,
                                             [Problem(str(job.plan), 1, 1, f"the build worker stopped ({type(exc).__name__}: {exc})")])
                         done(index, result)
-            except BaseException:
+            except BaseException:  # Ctrl-C, SIGTERM...: no worker may finish its plan (and swap in its set) after this
+                _kill_workers(pool)
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
     return [results[i] for i in range(len(jobs))]
 
 
-def _worker_start() -> None:
-    """Ctrl-C is the parent's to handle: it cancels what has not started; a worker finishes its plan quietly."""
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
     import signal
 
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            os.kill(process.pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def _worker_start() -> None:
+    """Ctrl-C is the parent's to handle: it stops every worker. A worker dies with the forkserver it was forked
+    from, which exits as soon as the command's process is gone."""
+    import signal
+
+    from generator.stopping import die_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(os.getppid())
 
 
 def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict[str, Any], force: bool,

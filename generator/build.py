@@ -66,6 +66,7 @@ from generator.render.seal import check_passphrase, is_sealed, lock_screen_words
 from generator.render.source_date import source_date_epoch
 from generator.render.words import plan_localizer
 from generator.sets import remove_leftovers, staging_folder
+from generator.stopping import raise_if_requested
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -512,6 +513,7 @@ class OutputSet:
         """
         with _file_errors(self.target, self.staging):
             self._fill(files, record, replaces_rota, drops_clear_private)
+            raise_if_requested()  # told to stop (SIGTERM...): the old set stays
             _swap(self.staging, self.target)
         self._made = []
         old = self.staging  # after the exchange it holds the previous set

@@ -47,19 +47,41 @@ class EditionChoice(click.Choice[str]):
         pass  # click.Choice.__init__ assigns them
 
 
+class PathParam(click.Path):
+    """click.Path that refuses an empty path (exit 1): `-o "$UNSET"` in a script would otherwise mean the current folder."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value == "":
+            name = "/".join(param.opts) if param is not None and param.param_type_name == "option" else \
+                (param.human_readable_name if param is not None else "PATH")
+            raise UserError(f"{name} is an empty path (a variable left unset in a script?); name a file or folder, "
+                            "or `.` for the current one")
+        return super().convert(value, param, ctx)
+
+
 class _Main(click.Group):
     """The one place that turns errors into what the user sees and into the exit status.
 
     A command returns its exit status (None is 0). A UserError prints its problems and
     exits 1; any other exception is a bug: one line asking for a report, and the
-    traceback only with --debug.
+    traceback only with --debug. Commands that start workers stop on SIGTERM, SIGHUP and
+    Ctrl-C with everything they started (generator.stopping), and exit 128 + the signal's number.
     """
 
     def invoke(self, ctx: click.Context) -> Any:
+        from generator.stopping import Stopped
+
         try:
             status = super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except Stopped as stopped:  # what it started is stopped and removed by now: end without Python's slow shutdown
+            from generator import scratch
+            from generator.stopping import exit_now
+
+            click.echo(f"stopped ({_signal_name(stopped.signum)})", err=True)
+            scratch.remove_now()
+            exit_now(stopped.exit_status)
         except UserError as exc:
             _print_problems(exc.problems_at())
             status = 1
@@ -72,6 +94,27 @@ class _Main(click.Group):
             click.echo(str(internal_error(exc)), err=True)
             status = INTERNAL_ERROR
         ctx.exit(status or 0)
+
+
+class _Stoppable(click.Command):
+    """A command that starts workers or keeps temporary files (build, drill, serve): it stops on SIGTERM, SIGHUP
+    and Ctrl-C with everything it started, and its temporary files go into its own folder (generator.scratch)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from generator import scratch
+        from generator.stopping import stop_on_signals
+
+        with stop_on_signals(deadline=True), scratch.temporary_files():
+            return super().invoke(ctx)
+
+
+def _signal_name(signum: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -106,7 +149,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 @main.command()
-@click.argument("plans", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
+@click.argument("plans", nargs=-1, required=True, type=PathParam(readable=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
               help="json: one document for scripts and editors; github: annotations in a GitHub Actions run; "
                    "sarif: SARIF 2.1.0 for code scanning.")
@@ -166,7 +209,7 @@ def check(plans: tuple[Path, ...], output_format: str, strict: bool, verbosity: 
     return 1 if failed else 0
 
 
-class _BuildCommand(click.Command):
+class _BuildCommand(_Stoppable):
     """`build`: its help ends with every output a build makes, read from the editions registry when help is shown."""
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -193,8 +236,8 @@ def build_outputs() -> list[tuple[str, str]]:
 
 
 @main.command(cls=_BuildCommand)
-@click.argument("plans", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
+@click.argument("plans", nargs=-1, required=True, type=PathParam(readable=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=PathParam(path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
 @click.option("--edition", "editions", type=EditionChoice(), multiple=True,
               help="Build only this edition (repeatable). Default: all.")
@@ -323,13 +366,13 @@ def _print_results(results: list[Result], seconds: float, sealed: bool = False, 
     click.echo(totals_line(results, seconds))
 
 
-@main.command()
-@click.argument("plan", type=click.Path(dir_okay=False, readable=False, path_type=Path))
+@main.command(cls=_Stoppable)
+@click.argument("plan", type=PathParam(dir_okay=False, readable=False, path_type=Path))
 @click.option("--scenario", "scenarios", multiple=True, metavar="ID",
               help="Only this scenario (repeatable, in the order given). Default: every scenario the kit's readers may see.")
 @click.option("--audience", type=click.Choice(["responder", "volunteer"]), default="responder", show_default=True,
               help="volunteer: a kit for the volunteer briefing, from the scenarios marked for volunteers only.")
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
+@click.option("-o", "--output", "out_dir", type=PathParam(path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the kit; each plan gets DIR/NAME/.")
 @click.option("--paper", type=click.Choice(PAPER_SIZES), default=None,
               help="Paper size. Default: the usual one in the venue's country.")
@@ -377,8 +420,8 @@ def _passphrase() -> str:
 
 
 @main.command()
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--plan", "plan_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.argument("folder", type=PathParam(exists=True, file_okay=False, path_type=Path))
+@click.option("--plan", "plan_path", type=PathParam(dir_okay=False, path_type=Path), default=None,
               help="The plan the guides were built from. Default: the one recorded by `build`, else plans/NAME.yaml.")
 def leaks(folder: Path, plan_path: Path | None) -> int:
     """Re-run the leak check on guides already built in FOLDER (output/NAME).
@@ -392,12 +435,13 @@ def leaks(folder: Path, plan_path: Path | None) -> int:
       incident-guide leaks output/complete-conference
     """
     from generator.plan.validate import read_plan
-    from generator.render.leaks import check_output_dir
+    from generator.render.leaks import check_output_dir, edition_files
 
-    plan = read_plan(plan_path or _recorded_plan(folder) or Path("plans") / f"{folder.name}.yaml")
+    if not any((folder / name).is_file() for name in edition_files()):
+        raise UserError([Problem(str(folder), 0, 0, "no guides here (volunteer.*, public.*...): "
+                                 "name a folder that `build` wrote, such as output/NAME")])
+    plan = read_plan(plan_path or _recorded_plan(folder) or _plan_beside(folder))
     results = check_output_dir(folder, plan)
-    if not results:
-        raise click.UsageError(f"no guides (volunteer.*, public.*) in {folder}")
     leaked = False
     for name, found in results.items():
         if found:
@@ -411,6 +455,15 @@ def leaks(folder: Path, plan_path: Path | None) -> int:
     return 1 if leaked else 0
 
 
+def _plan_beside(folder: Path) -> Path:
+    """plans/NAME.yaml for output/NAME when it exists; else an error about the folder the user named."""
+    guess = Path("plans") / f"{folder.name}.yaml"
+    if guess.is_file():
+        return guess
+    raise UserError([Problem(str(folder), 0, 0, f"no plan recorded here ({folder / '.build.json'} is missing or names a plan "
+                                                f"that is gone) and no {guess}; name the plan with --plan")])
+
+
 def _recorded_plan(folder: Path) -> Path | None:
     """The plan `build` recorded in FOLDER/.build.json, if it still exists."""
     try:
@@ -421,7 +474,7 @@ def _recorded_plan(folder: Path) -> Path | None:
 
 
 @main.command()
-@click.argument("plan", type=click.Path(dir_okay=False, readable=False, path_type=Path))
+@click.argument("plan", type=PathParam(dir_okay=False, readable=False, path_type=Path))
 def show(plan: Path) -> None:
     """Print PLAN merged with the shared plans it extends, as YAML, each value marked with where it is written.
 
@@ -449,12 +502,12 @@ def schema() -> None:
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=PathParam(path_type=Path))
 @click.option("--team", type=click.Choice(["foundation", "meetup", "conference"]), default="conference", show_default=True,
               help="foundation: a board member and two others, all on every report; "
                    "meetup: two organisers who handle problems on the spot; "
                    "conference: five people deciding together above minor impact or risk.")
-@click.option("--extends", "extends", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--extends", "extends", type=PathParam(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A shared plan (a network's policy): write an event's starter that extends it, with only the event's own "
                    "parts (event, venues, team, rota).")
 def init(path: Path | None, team: str, extends: Path | None) -> None:
@@ -488,8 +541,8 @@ def init(path: Path | None, team: str, extends: Path | None) -> None:
     click.echo(f"  3. incident-guide build {written.path}")
 
 
-@main.command()
-@click.argument("plan", type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path))
+@main.command(cls=_Stoppable)
+@click.argument("plan", type=PathParam(exists=True, dir_okay=False, readable=False, path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=8800, show_default=True, help="0 picks a free port.")
 @click.option("--pdf", is_flag=True, help="Also print the PDFs on every save (slower). Without it, /pdf/NAME.pdf prints on request.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import generator
@@ -20,3 +21,10 @@ def package_or_repo_dir(name: str) -> Path:
 def templates_dir() -> Path:
     """The templates, stylesheets, fonts and starter plans."""
     return package_or_repo_dir("templates")
+
+
+def user_cache_dir() -> Path:
+    """The tool's folder in the user's cache ($XDG_CACHE_HOME, else ~/.cache): only what can be made again."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / "incident-guide"

@@ -11,7 +11,8 @@ PrintWorkers (where processes can fork) may be started before the plan is even r
 WeasyPrint, loads the fonts and parses the print stylesheets while this process
 checks the plan and renders the HTML, then forks the other workers, which inherit
 that work; this process never imports WeasyPrint. Where there is no fork,
-generator.batch's forkserver is used. A worker returns the PDF's bytes and the files
+generator.batch's forkserver is used, and it starts the first worker where this
+process runs threads (a fork would copy their locks). How workers stop: PrintWorkers. A worker returns the PDF's bytes and the files
 it read; a refusal comes back as the same RefusedResource the build reports.
 """
 
@@ -22,17 +23,19 @@ import multiprocessing.queues
 import os
 import queue
 import signal
-import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol, Self
 
 from generator.errors import BuildError
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.sets import process_alive
+from generator.stopping import die_with_parent, exit_now, parent_gone
 
 
 @dataclass(frozen=True)
@@ -135,18 +138,43 @@ def _largest_first(tasks: Sequence[PrintTask]) -> list[int]:
 class PrintWorkers:
     """Up to `workers` forked print worker processes, started now and used for one call (see the module's text).
 
-    Leaving without a call, or on an error, stops them at once.
+    The first worker is forked from this process and makes its own process group; the others,
+    forked by it once WeasyPrint is loaded (only while it runs a single thread: checked before
+    forking), are in that group, so stopping them all is one SIGKILL to the group. Every worker
+    dies with its parent (generator.stopping.die_with_parent) and ends with os._exit, so nothing
+    it inherited for exit (multiprocessing's queue threads, atexit) runs or waits. Tasks come
+    through a multiprocessing queue (its feeding thread runs in this process); each worker writes
+    its answers itself into a pipe that this process reads. Leaving without a call, or on an
+    error, stops them at once.
     """
 
     def __init__(self, workers: int) -> None:
-        context = multiprocessing.get_context("fork")
+        from generator import scratch
+
+        scratch.folder()  # the workers' temporary files (WeasyPrint's fonts) go into this process's folder
+        context: Any = multiprocessing.get_context("fork")
+        parent: int | None = os.getpid()
+        if not _single_threaded() and "forkserver" in multiprocessing.get_all_start_methods():
+            # This process runs threads (a library caller, a test run): the first worker comes from the forkserver.
+            from generator.batch import _context
+
+            context, parent = _context(), None
         self.workers = max(1, workers)
         self._tasks: multiprocessing.queues.Queue[Any] = context.Queue()
-        self._answers: multiprocessing.queues.Queue[Any] = context.Queue()
-        self._first = context.Process(target=_first_worker, args=(self._tasks, self._answers, os.getpid()),
+        self._answers, writer = context.Pipe(duplex=False)
+        self._lock = context.Lock()  # kept: start() drops its arguments, and a lost lock's name could be removed first
+        self._first = context.Process(target=_first_worker, args=(self._tasks, writer, self._lock, os.getpid(), parent),
                                       name="incident-guide print worker")
         self._first.start()
+        writer.close()  # only the workers hold it now: once they are all gone, reading the answers meets end-of-file
+        self._group = self._first.pid or 0
+        try:
+            os.setpgid(self._group, self._group)  # the worker does it too: whichever comes first
+        except OSError:
+            pass  # already done, or the worker has already exited
         self._used = False
+        self._reader: threading.Thread | None = None
+        self._inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
     def __enter__(self) -> Self:
         return self
@@ -155,15 +183,35 @@ class PrintWorkers:
         self.close(stop=kind is not None or not self._used)
 
     def close(self, stop: bool = False) -> None:
-        if stop and self._first.is_alive():
-            self._first.terminate()  # its own workers are stopped with it
+        if stop:
+            self._kill()
         self._first.join(timeout=30)
         if self._first.is_alive():
-            self._first.kill()
+            self._kill()
             self._first.join()
-        for channel in (self._tasks, self._answers):
-            channel.close()
-            channel.cancel_join_thread()
+        self._kill()  # a worker the first one forked and left behind (it never does unless it was killed)
+        self._tasks.close()
+        self._tasks.cancel_join_thread()
+        if self._reader is not None:
+            self._reader.join(timeout=5)  # every worker is gone, so it has read the end of the answers
+        if self._reader is None or not self._reader.is_alive():
+            self._answers.close()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                self._inbox.put(self._answers.recv())
+            except (EOFError, OSError):
+                self._inbox.put(None)
+                return
+
+    def _kill(self) -> None:
+        if self._first.is_alive():
+            self._first.kill()  # also before it has made its group
+        try:
+            os.killpg(self._group, signal.SIGKILL)
+        except OSError:  # no such group: every worker has exited
+            pass
 
     def __call__(self, tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing,
                  printed: Callable[[int, bytes], None] = _ignore) -> list[bytes]:
@@ -179,15 +227,20 @@ class PrintWorkers:
             self._tasks.put((index, tasks[index]))
         for _ in range(workers):
             self._tasks.put(None)
+        # Answers are read as they come, so no worker waits for this process (busy with `meanwhile`) to take a PDF.
+        self._reader = threading.Thread(target=self._read, name="print answers", daemon=True)
+        self._reader.start()
         meanwhile()
         answers: dict[int, Printed] = {}
         while len(answers) < len(tasks):
             try:
-                index, answer = self._answers.get(timeout=1)
+                item = self._inbox.get(timeout=1)
             except queue.Empty:
-                if not self._first.is_alive():
-                    raise RuntimeError(f"a print worker stopped (exit status {self._first.exitcode})") from None
                 continue
+            if item is None:  # every worker has exited
+                self._first.join(timeout=5)
+                raise RuntimeError(f"a print worker stopped (exit status {self._first.exitcode})") from None
+            index, answer = item
             if index is None:
                 raise RuntimeError(f"a print worker stopped ({answer})")
             answers[index] = answer
@@ -196,51 +249,85 @@ class PrintWorkers:
         return _pdfs([answers[index] for index in range(len(tasks))], policy)
 
 
-def _first_worker(tasks: multiprocessing.queues.Queue[Any], answers: multiprocessing.queues.Queue[Any], build: int) -> None:
-    """Import WeasyPrint and parse the stylesheets, fork the other workers (they inherit that), then print."""
-    from generator.batch import _worker_start
+def _first_worker(tasks: multiprocessing.queues.Queue[Any], answers: Connection, lock: Any, build: int,
+                  parent: int | None) -> None:
+    """Import WeasyPrint and parse the stylesheets, fork the other workers (they inherit that), then print.
 
-    _worker_start()
+    `parent` is the build's process, or None when started by the forkserver (which dies with the build).
+    """
+    code = 1
+    try:
+        die_with_parent(parent if parent is not None else os.getppid())
+        try:
+            os.setpgid(0, 0)
+        except OSError:
+            pass  # the build has already made the group
+        _worker_signals()
+        from generator.render.pdf import parse_every_stylesheet
 
-    def stop(*_: object) -> None:
-        answers.cancel_join_thread()  # the build no longer reads them
-        sys.exit(1)  # through multiprocessing's exit, which stops the other workers too
+        parse_every_stylesheet()
+        count = _next(tasks, build)
+        if not _single_threaded():
+            count = 1  # a fork now could copy a lock that another thread holds: print everything here
+        first = os.getpid()
+        others = []
+        for _ in range(count - 1):
+            pid = os.fork()
+            if pid == 0:
+                _other_worker(tasks, answers, lock, build, first)  # never returns
+            others.append(pid)
+        _serve(tasks, answers, lock, build)
+        code = 0
+        for pid in others:
+            status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+            if status:
+                code = 1
+                with lock:
+                    answers.send((None, f"exit status {status}"))
+    except BaseException:
+        code = 1
+    finally:
+        exit_now(code)
 
-    signal.signal(signal.SIGTERM, stop)
-    from generator.render.pdf import parse_every_stylesheet
 
-    parse_every_stylesheet()
-    count = _next(tasks, build)
-    context = multiprocessing.get_context("fork")
-    others = [context.Process(target=_serve, args=(tasks, answers, build, True), daemon=True) for _ in range(count - 1)]
-    # No stop while forking: a worker forked but not yet counted among the children would outlive this one.
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-    for other in others:
-        other.start()
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-    _serve(tasks, answers, build)
-    for other in others:
-        other.join()
-        if other.exitcode:
-            answers.put((None, f"exit status {other.exitcode}"))
+def _other_worker(tasks: multiprocessing.queues.Queue[Any], answers: Connection, lock: Any, build: int, first: int) -> None:
+    code = 1
+    try:
+        die_with_parent(first)
+        _serve(tasks, answers, lock, build, first)
+        code = 0
+    except BaseException:
+        code = 1
+    finally:
+        exit_now(code)
 
 
-def _serve(tasks: multiprocessing.queues.Queue[Any], answers: multiprocessing.queues.Queue[Any], build: int,
-           forked: bool = False) -> None:
+def _worker_signals() -> None:
+    """A print worker stops when its build says so (its process group is killed) or dies: Ctrl-C is the build's."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
+def _single_threaded() -> bool:
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return threading.active_count() == 1
+
+
+def _serve(tasks: multiprocessing.queues.Queue[Any], answers: Connection, lock: Any, build: int,
+           first: int | None = None) -> None:
     """Print tasks until the stop mark (None)."""
-    first = os.getppid() if forked else None  # a worker the first one forked lives only as long as it
-    if forked:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     while (item := _next(tasks, build, first)) is not None:
         index, task = item
         try:
             answer = print_task(task)
         except Exception:  # a bug: the build reports it as an internal error
             answer = Printed(crash=traceback.format_exc())
-        answers.put((index, answer))
-    if first is not None and os.getppid() != first:
-        os._exit(1)  # nobody waits for its answers: do not wait to hand them over
+        with lock:
+            answers.send((index, answer))
 
 
 def _next(tasks: multiprocessing.queues.Queue[Any], build: int, first: int | None = None) -> Any:
@@ -249,8 +336,8 @@ def _next(tasks: multiprocessing.queues.Queue[Any], build: int, first: int | Non
         try:
             return tasks.get(timeout=1)
         except queue.Empty:
-            if not process_alive(build) or (first is not None and os.getppid() != first):
-                os._exit(1)
+            if not process_alive(build) or (first is not None and parent_gone(first)):
+                exit_now(1)
 
 
 def _print_in_workers(tasks: Sequence[PrintTask], policy: AssetPolicy, workers: int) -> list[bytes]:

@@ -1,7 +1,8 @@
 """`serve`: a live preview of one plan's HTML guides on 127.0.0.1.
 
-- Builds the HTML editions into a private temporary folder (mode 0700, removed on
-  exit), never into output/: the preview leaves the real guides and their cache alone.
+- Builds the HTML editions into the command's private temporary folder
+  (generator.scratch: mode 0700, removed on exit, and by the next command when this one
+  was killed), never into output/: the preview leaves the real guides and their cache alone.
 - Rebuilds on every save of the plan, of a picture the last build read (listed in
   its .build.json, as the renderer reported it), or of a file under
   templates/ (watchfiles, debounced), and reloads the open page: the served copy of
@@ -10,7 +11,8 @@
   `connect-src 'self'` added.
 - A plan with errors shows them in the page (escaped FILE:LINE:COL lines) and in the
   terminal, and the preview carries on; saving a fixed plan recovers.
-- PDFs are printed only when asked: `--pdf`, or a request for /pdf/NAME.pdf.
+- PDFs are printed only when asked: `--pdf`, or a request for /pdf/NAME.pdf. Requests
+  for the PDFs of one version while they print wait for that one print.
 - Serves only files inside the build folder: no `..`, no hidden files, no symlink
   out; requests naming another host (DNS rebinding) are refused.
 - Each run makes a random token, part of the URL it prints (as notebook servers do);
@@ -25,7 +27,6 @@ import json
 import re
 import secrets
 import shutil
-import signal
 import sys
 import tempfile
 import threading
@@ -36,11 +37,11 @@ from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import FrameType
-from typing import Any, NoReturn
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from generator.errors import Problem, UserError
+from generator.stopping import Stopped, exit_now, stop_on_signals
 
 DEFAULT_PORT = 8800
 TOKEN_PARAMETER = "token"
@@ -81,7 +82,9 @@ class Preview:
         # A private temporary folder (0700) unless told where: the real output/ stays untouched.
         self._own_dir: Path | None = None
         if out_dir is None:
-            self._own_dir = Path(tempfile.mkdtemp(prefix="incident-guide-preview-"))
+            from generator import scratch
+
+            self._own_dir = Path(tempfile.mkdtemp(prefix="preview-", dir=scratch.folder()))
             out_dir = self._own_dir / self.plan.stem
         self.out_dir = Path(out_dir)
         self.pdf = pdf
@@ -94,6 +97,7 @@ class Preview:
         self.templates = Path(templates).resolve()
         self.state = State()
         self._lock = threading.Lock()
+        self._pdf_lock = threading.Lock()  # one print at a time; who waited for it takes its PDFs
         self._dirty = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -144,10 +148,11 @@ class Preview:
 
     def ensure_pdf(self) -> State:
         """Print the PDFs of what is shown now, unless they are already printed."""
-        state = self.state
-        if state.ok and state.pdf_version == state.version:
-            return state
-        return self.rebuild(pdf=True)
+        with self._pdf_lock:  # a request that came during a print finds its PDFs done here
+            state = self.state
+            if state.ok and state.pdf_version == state.version:
+                return state
+            return self.rebuild(pdf=True)
 
     # --- watching -------------------------------------------------------------------
     def watched(self, path: str | Path) -> bool:
@@ -206,13 +211,20 @@ class Preview:
             self._dirty.clear()
             self.rebuild()
 
-    def close(self) -> None:
+    def close(self, wait: float = 5) -> bool:
+        """Stop watching and building, remove the build folder; False when a build still runs after `wait` seconds."""
         self._stop.set()
         self._dirty.set()
+        deadline = time.monotonic() + wait
         for thread in self._threads:
-            thread.join(timeout=5)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if self._own_dir:
             shutil.rmtree(self._own_dir, ignore_errors=True)
+        return not any(thread.is_alive() for thread in self._threads)
+
+    @property
+    def building(self) -> bool:
+        return self._lock.locked()
 
     # --- what may be served ---------------------------------------------------------
     def resolve(self, url_path: str) -> Path | None:
@@ -439,6 +451,14 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that left before its answer was sent (a closed tab, a cancelled download) is one quiet line."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            self.preview.echo(f"{time.strftime('%H:%M:%S')} a browser closed the connection before its answer was sent")
+            return
+        super().handle_error(request, client_address)
+
     def __init__(self, preview: Preview, port: int = DEFAULT_PORT, host: str = "127.0.0.1"):
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the preview only listens on the loopback interface")
@@ -462,31 +482,30 @@ def serve(plan: Path, *, port: int = DEFAULT_PORT, pdf: bool = False, open_brows
     except OSError as exc:
         preview.close()
         raise UserError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); try --port 0 for any free port") from None
-    previous = _stop_on_sigterm()
+    stopped: Stopped | None = None
     try:
-        preview.start()  # watching before the first build, so a save during it is not lost
-        preview.rebuild()
-        echo(f"Preview of {plan} at {server.url} (Ctrl-C to stop)")
-        if open_browser:
-            import webbrowser
+        with stop_on_signals():  # SIGTERM and SIGHUP too, so the private build folder is removed either way
+            preview.start()  # watching before the first build, so a save during it is not lost
+            preview.rebuild()
+            echo(f"Preview of {plan} at {server.url} (Ctrl-C to stop)")
+            if open_browser:
+                import webbrowser
 
-            webbrowser.open(server.url)
-        server.serve_forever(poll_interval=0.2)
+                webbrowser.open(server.url)
+            server.serve_forever(poll_interval=0.2)
+    except Stopped as stop:
+        stopped = stop
+        echo("stopped")
     except KeyboardInterrupt:
         echo("stopped")
     finally:
         server.server_close()
-        preview.close()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        preview.close(wait=0.5)
+    if stopped is not None:
+        # Told to stop by a signal: end now, within the second. A print still running in a thread would
+        # otherwise go on (and could write into the removed folder) while Python shuts down, which takes
+        # seconds once WeasyPrint is loaded.
+        from generator import scratch
 
-
-def _stop_on_sigterm() -> Any:
-    """Treat SIGTERM like Ctrl-C so the private build folder is removed either way."""
-    if threading.current_thread() is not threading.main_thread():
-        return None
-
-    def stop(signum: int, frame: FrameType | None) -> NoReturn:
-        raise KeyboardInterrupt
-
-    return signal.signal(signal.SIGTERM, stop)
+        scratch.remove_now()
+        exit_now(0)

@@ -26,4 +26,15 @@ fi
 # Lint and strict type check first (settings in pyproject.toml): a finding fails the run.
 "$python" -m ruff check generator tests
 "$python" -m mypy
-"$python" -m pytest "$@"
+# The suite runs with its own empty temporary folder (pytest's own folders kept elsewhere), its own cache
+# folder and a mark in its environment; afterwards no process it started may still run and the temporary
+# folder must be empty (scripts/left_behind.py).
+run_root=$(mktemp -d)
+trap 'rm -rf "$run_root"' EXIT
+mkdir "$run_root/tmp"
+mark=$("$python" -c 'import uuid; print(uuid.uuid4().hex)')
+status=0
+TMPDIR="$run_root/tmp" XDG_CACHE_HOME="$run_root/cache" INCIDENT_GUIDE_TEST_RUN="$mark" \
+  "$python" -m pytest --basetemp="$run_root/pytest" "$@" || status=$?
+"$python" scripts/left_behind.py "$run_root/tmp" "$mark" || status=1
+exit $status

@@ -302,3 +302,36 @@ def test_plan_names_reach_the_terminal_escaped(tmp_path):
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "good\\x1b]0;pwned\\x07.yaml  built" in result.output and "bad\\x1b]0;pwned\\x07.yaml: not built" in result.output
     assert "wrote " in result.output
+
+
+# --- arguments say what they mean ---------------------------------------------------------
+
+@pytest.mark.parametrize("args", [["build", MINIMAL, "-o", ""], ["build", ""], ["check", ""], ["drill", ""],
+                                  ["drill", MINIMAL, "-o", ""], ["init", ""], ["leaks", ""], ["serve", ""]])
+def test_an_empty_path_is_an_error(args, tmp_path, monkeypatch):
+    """`-o "$UNSET"` in a script would otherwise write the guides, private ones included, into the current folder."""
+    shutil.copy(ROOT / MINIMAL, tmp_path / "minimal.yaml")
+    monkeypatch.chdir(tmp_path)
+    args = [arg if arg != MINIMAL else "minimal.yaml" for arg in args]
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert "is an empty path" in result.output and "Traceback" not in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["minimal.yaml"]
+
+
+def test_leaks_names_the_folder_it_was_given(tmp_path):
+    empty = tmp_path / "not-a-build"
+    empty.mkdir()
+    result = run("leaks", str(empty))
+    assert result.exit_code == 1
+    assert result.output.strip() == f"{empty}: error: no guides here (volunteer.*, public.*...): name a folder that `build` wrote, such as output/NAME"
+    assert "plans/" not in result.output
+
+
+def test_leaks_without_a_recorded_plan_names_the_folder(tmp_path):
+    folder = tmp_path / "some-event"
+    folder.mkdir()
+    (folder / "volunteer.html").write_text("<html></html>", encoding="utf-8")
+    result = run("leaks", str(folder))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{folder}: error: no plan recorded here") and "--plan" in result.output

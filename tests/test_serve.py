@@ -316,3 +316,45 @@ def test_real_guides_preview_and_reload(tmp_path):
         preview.close()
     assert not own.exists()  # the private build folder is removed
     assert not (tmp_path / "output").exists()
+
+
+def test_concurrent_pdf_requests_wait_for_one_print(tmp_path):
+    """Six PDF requests at once for the same version: one print, and each request gets its PDF."""
+    plan = tmp_path / "meetup.yaml"
+    plan.write_text(STARTER.read_text(encoding="utf-8"), encoding="utf-8")
+    calls: list = []
+    quick = quick_builder(calls)
+
+    def slow_pdf(plan: Path, out_dir: Path, pdf: bool) -> list[Path]:
+        if pdf:
+            time.sleep(1)  # long enough for every request to arrive while it prints
+        return quick(plan, out_dir, pdf)
+
+    preview = Preview(plan, out_dir=tmp_path / "preview", builder=slow_pdf, echo=lambda line: None)
+    server = PreviewServer(preview, port=0)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        preview.rebuild()
+        client = Client(server)
+        answers: list = []
+        requests = [threading.Thread(target=lambda name=name: answers.append(client.get(f"/pdf/{name}")))
+                    for name in ("volunteer.pdf", "private/responder.pdf") * 3]
+        for request in requests:
+            request.start()
+        for request in requests:
+            request.join(timeout=60)
+        assert len(answers) == 6 and all(status == 200 and body.startswith("%PDF") for status, body, _ in answers)
+        assert calls.count(True) == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+        preview.close()
+
+
+def test_a_browser_that_leaves_early_is_one_quiet_line(running, capsys):
+    try:
+        raise BrokenPipeError(32, "Broken pipe")
+    except BrokenPipeError:
+        running.server.handle_error(None, ("127.0.0.1", 50000))
+    assert running.lines[-1].endswith("a browser closed the connection before its answer was sent")
+    assert capsys.readouterr().err == ""

@@ -59,12 +59,31 @@ def _no_none(value: object) -> object:
     return "" if value is None else value
 
 
+BYTECODE_CACHE_FILES = 256  # a few dozen templates per checkout or installed copy: room for several
+
+
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept between runs (Jinja's per-user folder, checked by source checksum); none if unusable."""
+    """Compiled templates kept between runs (checked by source checksum; nothing from a plan) in the user's
+    cache folder, $XDG_CACHE_HOME/incident-guide/templates/, at most BYTECODE_CACHE_FILES files; none if unusable."""
+    from generator.paths import user_cache_dir
+
+    folder = user_cache_dir() / "templates"
     try:
-        return jinja2.FileSystemBytecodeCache()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _bound(folder, BYTECODE_CACHE_FILES)
+        return jinja2.FileSystemBytecodeCache(str(folder))
     except (OSError, RuntimeError):
         return None
+
+
+def _bound(folder: Path, most: int) -> None:
+    """Remove the least recently written files beyond the `most` newest."""
+    entries = [entry for entry in folder.iterdir() if entry.name.endswith(".cache") and entry.is_file()]
+    if len(entries) <= most:
+        return
+    entries.sort(key=lambda entry: entry.stat().st_mtime, reverse=True)
+    for entry in entries[most:]:
+        entry.unlink(missing_ok=True)
 
 
 @functools.cache

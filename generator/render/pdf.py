@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from pathlib import Path
 
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
@@ -98,7 +99,14 @@ def parse_every_stylesheet(paper: str = "a4") -> None:
 
 @functools.cache
 def _font_config() -> FontConfiguration:
-    return FontConfiguration()
+    from tempfile import mkdtemp
+
+    from generator import scratch
+
+    config = FontConfiguration()
+    if hasattr(config, "_folder"):  # its copies of the @font-face fonts: in the command's folder, removed with it
+        config._folder = Path(mkdtemp(prefix="weasyprint-", dir=scratch.folder()))
+    return config
 
 
 @functools.lru_cache(maxsize=32)

@@ -313,6 +313,24 @@ def test_compiled_templates_are_kept_between_runs():
     assert isinstance(environment().bytecode_cache, jinja2.FileSystemBytecodeCache)
 
 
+def test_compiled_templates_are_kept_in_the_users_cache_folder_and_bounded(tmp_path, monkeypatch):
+    """Not in the temporary folder (Jinja's default): $XDG_CACHE_HOME/incident-guide/templates, oldest files removed."""
+    import os
+
+    from generator.render import environment as module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(module, "BYTECODE_CACHE_FILES", 3)
+    folder = tmp_path / "incident-guide" / "templates"
+    folder.mkdir(parents=True)
+    for age in range(5):
+        (folder / f"__jinja2_{age}.cache").write_bytes(b"x")
+        os.utime(folder / f"__jinja2_{age}.cache", (1_000_000 + age, 1_000_000 + age))
+    cache = module._bytecode_cache()
+    assert cache is not None and cache.directory == str(folder)
+    assert sorted(path.name for path in folder.iterdir()) == ["__jinja2_2.cache", "__jinja2_3.cache", "__jinja2_4.cache"]
+
+
 def test_the_escalation_chain_points_to_where_the_leads_are(pages):
     """'Lead responder on shift' in the chain links to the section that says who that is, in each guide."""
     for edition, target in (("volunteer", "sec-leads"), ("responder", "sec-rota")):

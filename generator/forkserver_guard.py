@@ -1,0 +1,18 @@
+"""Imported first by generator.batch's forkserver: the server dies with the command that started it.
+
+The forkserver imports its preload modules (WeasyPrint among them, seconds) before it
+looks at its connection to the command, so without this a command stopped in that
+time would leave it running. The command names itself in the environment the server
+starts with.
+"""
+
+from __future__ import annotations
+
+import os
+
+from generator.stopping import die_with_parent
+
+COMMAND_PID = "INCIDENT_GUIDE_COMMAND_PID"
+
+if os.environ.get(COMMAND_PID, "").isdigit():
+    die_with_parent(int(os.environ[COMMAND_PID]))
