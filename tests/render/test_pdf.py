@@ -405,6 +405,20 @@ def test_a_japanese_plan_prints_in_japanese_type_with_a_real_bold(write_plan, tm
     assert squash("今井 直子") in cover
 
 
+@pytest.mark.slow
+def test_the_locale_and_a_lang_attribute_choose_the_cjk_face(write_plan, tmp_path):
+    # Traditional Chinese by the locale (no catalog: the tool's words stay English), Japanese where the text says so
+    def change(data):
+        data["event"]["locale"] = "zh-TW"
+        data["responders"][0]["name"] = "陳國強"
+        data["reporting"]["recognise_responders"] = '負責人 <span lang="ja">今井 直子</span>'
+
+    pdf = print_edition(write_plan(change), tmp_path / "responder.pdf")
+    families = {re.fullmatch(BUNDLED_FONT, font).group(1) for font in embedded_fonts(pdf)}
+    assert {"TC", "JP"} <= families and not {"SC", "KR"} & families, families
+    assert squash("今井 直子") in squash(pdftotext(pdf))
+
+
 def test_names_in_many_scripts_print_with_the_bundled_fonts(write_plan, tmp_path):
     def change(data):
         _team(len(MANY_SCRIPTS))(data)
