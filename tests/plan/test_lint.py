@@ -629,3 +629,19 @@ def test_a_paste_split_by_markup_or_entities_is_located_at_the_paste(pasted):
     [paste] = [p for p in problems(text) if p.rule == "PRIVATE-PASTE"]
     line = text.splitlines()[paste.line - 1]
     assert line[paste.column - 1:].startswith(pasted), (line, paste.column)
+
+
+@pytest.mark.parametrize(("locale", "name"), [("he-IL", "Hebrew (Israel)"), ("pt-PT", "Portuguese (Portugal)"),
+                                              ("ko-KR", "Korean (South Korea)")])
+def test_a_locale_without_a_catalog_warns_that_the_words_will_be_english(locale, name):
+    text = edit(BASE, ("  languages: [en]", f"  languages: [en]\n  locale: {locale}"))
+    [warning] = fired(text, "LOCALE-CATALOG")
+    assert warning.startswith(f"plan.yaml:11:11: warning: incident-guide has no catalog for {name} (`{locale}`): ")
+    assert "will be in English" in warning
+    assert ("right to left" in warning) == (locale == "he-IL")
+
+
+@pytest.mark.parametrize("locale", ["ja-JP", "ar-MA", "fr-CA", "en-AU", "de-CH"])
+def test_a_locale_with_a_catalog_or_in_english_is_quiet(locale):
+    assert fired(edit(BASE, ("  languages: [en]", f"  languages: [en]\n  locale: {locale}")), "LOCALE-CATALOG") == []
+    assert fired(BASE, "LOCALE-CATALOG") == []
