@@ -18,7 +18,7 @@ Usage (the output is byte-identical for the same input files and fontTools versi
 
   apt-get download fonts-noto-cjk            # 1:20220127+repack1-1, Noto Sans CJK 2.004
   dpkg-deb -x fonts-noto-cjk_*.deb noto-cjk
-  python scripts/subset_cjk_fonts.py noto-cjk/usr/share/fonts/opentype/noto
+  python scripts/subset_cjk_fonts.py noto-cjk/usr/share/fonts/opentype/noto [OUTPUT-FOLDER]
   python -m generator.render.glyphs         # rewrite templates/fonts/coverage.txt
 """
 
@@ -33,9 +33,6 @@ from fontTools.ttLib import TTCollection
 OUT = Path(__file__).resolve().parent.parent / "templates" / "fonts"
 # Face index in NotoSansCJK-{Regular,Bold}.ttc -> (file tag, codecs whose two-byte characters to keep).
 FACES = {0: ("JP", ("euc_jp", "cp932")), 1: ("KR", ("euc_kr",)), 2: ("SC", ("gb2312",)), 3: ("TC", ("big5",))}
-# Big5 level 1 (the 5,401 frequent hanzi, A440-C67E) is kept; its level 2 (7,652 rare ones) would
-# double the Traditional face. KS X 1001's hanja are left to the Chinese and Japanese faces.
-LEVEL_2_BIG5 = (0xC940, 0xF9FF)
 # Blocks every face keeps whole (where the face has them): CJK symbols and punctuation (〜 「」),
 # hiragana, katakana and its phonetic extensions, Hangul compatibility jamo, enclosed CJK letters,
 # CJK compatibility, vertical forms, full-width and half-width forms.
@@ -71,7 +68,7 @@ def wanted(tag: str, codecs: tuple[str, ...]) -> set[int]:
     return points
 
 
-def main(source: Path) -> None:
+def main(source: Path, out: Path = OUT) -> None:
     for weight in ("Regular", "Bold"):
         for index, (tag, codecs) in FACES.items():
             # A fresh copy for each face: the faces of a collection share their decompiled tables.
@@ -90,13 +87,13 @@ def main(source: Path) -> None:
             subsetter = subset.Subsetter(options)
             subsetter.populate(unicodes=sorted(wanted(tag, codecs) & set(font.getBestCmap())))
             subsetter.subset(font)
-            path = OUT / f"NotoSansCJK{tag}-{weight}.otf"
+            path = out / f"NotoSansCJK{tag}-{weight}.otf"
             font.save(path)
             print(f"{path.name}: {len(font.getBestCmap())} characters, {path.stat().st_size:,} bytes")
             collection.close()
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), *(Path(arg) for arg in sys.argv[2:]))

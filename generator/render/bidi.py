@@ -68,4 +68,4 @@ def isolate_ltr_runs(page: str) -> str:
             if any(_needs_isolation(m.group(0)) for m in _RUN.finditer(text)):
                 parts[index] = isolate_text(text).replace(_WBR_MARK, _WBR)
         chunks[at] = "".join(parts)
-    return "".join(chunks)
+    return "".join(chunk for at, chunk in enumerate(chunks) if at % 3 != 2)  # not the elements' names again

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 from pathlib import Path
@@ -43,6 +44,8 @@ def test_only_text_is_touched_never_attributes_scripts_styles_or_titles():
     assert "<title>دليل www.example.org</title>" in out and "<style>a { b: c }</style>" in out
     assert '<script>let x = "a.b/c";</script>' in out and "<svg><text>x.y/z</text></svg>" in out
     assert '<p>نص &amp; <bdi dir="ltr">Q&amp;A</bdi></p>' in out
+    # nothing else changed: without the wrappers the page is what it was
+    assert out.replace('<bdi dir="ltr">', "").replace("</bdi>", "") == page
 
 
 def _arabic_plan(write_plan, locale="ar-EG"):
@@ -97,10 +100,17 @@ def test_an_arabic_guide_prints_addresses_and_numbers_in_their_order(write_plan,
     assert pieces and all(w[3].startswith("cairo-py.example.org/") for w in pieces), pieces
 
 
-def test_the_screen_guide_isolates_too(write_plan):
+def test_the_screen_guide_isolates_too(write_plan, monkeypatch):
     plan = read_plan(_arabic_plan(write_plan))
-    html = render_html(make_edition(plan, Audience.volunteer))
-    assert f'<bdi dir="ltr">{PHONE}</bdi>' in html and f'<bdi dir="ltr">{E_MAIL}</bdi>' in html
+    screen = render_html(make_edition(plan, Audience.volunteer))
+    assert f'<bdi dir="ltr">{PHONE}</bdi>' in screen and f'<bdi dir="ltr">{E_MAIL}</bdi>' in screen
+    # the isolation adds wrappers and changes nothing else on a real page (its script, styles, QR codes)
+    monkeypatch.setattr("generator.render.html.isolate_ltr_runs", lambda page: page)
+    for medium in ("screen", "print"):
+        page = render_html(make_edition(plan, Audience.volunteer), medium=medium)
+        isolated = isolate_ltr_runs(page)
+        unwrapped = re.sub(r'<bdi dir="ltr">((?:[^<]|<wbr>)*)</bdi>', r"\1", isolated)
+        assert isolated != page and html.unescape(unwrapped) == html.unescape(page)  # `&#39;` may come back as `'`
     english = render_html(make_edition(read_plan(_arabic_plan(write_plan, "en-GB")), Audience.volunteer))
     assert '<bdi dir="ltr">' not in english  # left-to-right guides need no isolation
 
