@@ -222,6 +222,21 @@ def test_the_bundled_fonts_cover_their_scripts_and_allow_embedding():
         assert any(path.name.startswith(prefix) for path in fonts), prefix
 
 
+def test_each_cjk_face_draws_the_ideographs_in_its_own_forms():
+    """今 令 直 骨 are drawn differently in Japan and mainland China: the Japanese face has the Japanese forms."""
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+
+    def outline(face: str, char: str) -> list:
+        font = TTFont(templates_dir() / "fonts" / f"NotoSansCJK{face}-Regular.otf", lazy=True)
+        pen = RecordingPen()
+        font.getGlyphSet()[font.getBestCmap()[ord(char)]].draw(pen)
+        return pen.value
+
+    for char in "今令直骨":
+        assert outline("JP", char) != outline("SC", char), char
+
+
 def test_the_coverage_file_check_reads_is_the_fonts_cmaps():
     """templates/fonts/coverage.txt is what `python -m generator.render.glyphs` writes from the fonts."""
     from generator.render.glyphs import COVERAGE_NAME, coverage_text, drawable, font_cmaps
