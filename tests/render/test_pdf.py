@@ -408,13 +408,15 @@ def test_a_japanese_plan_prints_in_japanese_type_with_a_real_bold(write_plan, tm
         data["event"]["locale"] = "ja-JP"
         data["event"]["name"] = "今令直骨カンファレンス 2027「東京」〜秋〜"  # the cover's bold title and the header
         data["responders"][0]["name"] = "今井 直子"
+        data["reporting"]["recognise_responders"] = "担当者は*オレンジ色の*ストラップを付けています。"  # emphasis
 
     pdf = print_edition(write_plan(change), tmp_path / "responder.pdf")
     fonts = embedded_fonts(pdf)
     families = {re.fullmatch(BUNDLED_FONT, font).group(1) for font in fonts}
     assert families <= {"Sans", "JP", "Emoji"} and "JP" in families, fonts
     assert any(re.fullmatch(r"[A-Z]{6}\+Guide-JP-Bold", font) for font in fonts), fonts  # a real bold face
-    assert not any("Oblique" in font for font in fonts), fonts  # no slanted CJK made up by the layout engine
+    # no slanted CJK made up by the layout engine ("-Oblique"): the upright JP files stand for italic ("JP-Italic")
+    assert not any("Oblique" in font for font in fonts) and any(font.endswith("+Guide-JP-Italic") for font in fonts)
     cover = squash(pdftotext(pdf, "-f", "1", "-l", "1"))
     assert squash("今令直骨カンファレンス 2027「東京」〜秋〜") in cover
     assert squash("今井 直子") in cover
