@@ -8,7 +8,8 @@ Writers of Arabic mark such runs by hand; the guides do it for them, everywhere:
 rendering, every run of text that starts and ends with a Latin (or Greek, Cyrillic) letter
 or a digit and holds no right-to-left letter (web and e-mail addresses, phone numbers,
 times, English phrases) is wrapped in `<bdi dir="ltr">`, in the screen and print HTML
-alike. WeasyPrint lays each inline box out on its own with the box's direction, so the
+alike; a text between tags with no right-to-left letter is wrapped whole, with its
+punctuation. WeasyPrint lays each inline box out on its own with the box's direction, so the
 wrapped run keeps its order on paper; browsers isolate a <bdi> as well.
 
 Only the text between tags is touched, never attributes, and never the text of <script>,
@@ -29,6 +30,7 @@ _LTR_LETTER = "A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0370-\u03ff\u0400-\u04ff"
 # letter, digit, slash or closing parenthesis before a right-to-left letter or a line's end.
 _RUN = re.compile(rf"[{_LTR_LETTER}0-9+](?:[^{_RTL}\n<]*[{_LTR_LETTER}0-9/)])?")
 _HAS_LETTER = re.compile(rf"[{_LTR_LETTER}]")
+_RTL_LETTER = re.compile(f"[{_RTL}]")
 _DIGITS_APART = re.compile(r"\d\D+\d")
 # Tags split the text, except <wbr> (a line-break chance inside an address, see bare_url).
 _TOKEN = re.compile(r"(<!--.*?-->|<(?!wbr>)[^>]*>)", re.DOTALL)
@@ -42,7 +44,16 @@ def _needs_isolation(run: str) -> bool:
 
 
 def isolate_text(text: str) -> str:
-    """Plain `text` as HTML, each left-to-right run that needs it wrapped in <bdi dir="ltr">."""
+    """Plain `text` as HTML, each left-to-right run that needs it wrapped in <bdi dir="ltr">.
+
+    A text with no right-to-left letter at all (an English label or sentence in an Arabic or
+    Hebrew guide) is one run with its punctuation: "Then call:" keeps its colon at its end.
+    """
+    if not _RTL_LETTER.search(text) and _HAS_LETTER.search(text):
+        core = text.strip()
+        start = text.index(core)
+        return (html.escape(text[:start], quote=False) + _OPEN + html.escape(core, quote=False) + _CLOSE
+                + html.escape(text[start + len(core):], quote=False))
     out, last = [], 0
     for match in _RUN.finditer(text):
         run = match.group(0)
@@ -65,7 +76,7 @@ def isolate_ltr_runs(page: str) -> str:
             if not part.strip():
                 continue
             text = html.unescape(part.replace(_WBR, _WBR_MARK))
-            if any(_needs_isolation(m.group(0)) for m in _RUN.finditer(text)):
+            if _HAS_LETTER.search(text) or any(_needs_isolation(m.group(0)) for m in _RUN.finditer(text)):
                 parts[index] = isolate_text(text).replace(_WBR_MARK, _WBR)
         chunks[at] = "".join(parts)
     return "".join(chunk for at, chunk in enumerate(chunks) if at % 3 != 2)  # not the elements' names again

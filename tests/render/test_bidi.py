@@ -31,6 +31,9 @@ def test_addresses_numbers_and_latin_phrases_are_isolated():
         'انظر <bdi dir="ltr">https://x.example.org/a?b=1&amp;c=2</bdi>.'
     assert isolate_text("مؤتمر PyCon Cairo 2027 في القاهرة") == 'مؤتمر <bdi dir="ltr">PyCon Cairo 2027</bdi> في القاهرة'
     assert isolate_text("الساعة 10:00–12:00") == 'الساعة <bdi dir="ltr">10:00–12:00</bdi>'
+    # a text with no right-to-left letter is one run, its punctuation with it; spaces around stay outside
+    assert isolate_text(" Then call: ") == ' <bdi dir="ltr">Then call:</bdi> '
+    assert isolate_text("(During the summit).") == '<bdi dir="ltr">(During the summit).</bdi>'
     # a number alone reads the same either way; text with nothing left to right is left alone
     assert isolate_text("اتصل بـ 122 الآن") == "اتصل بـ 122 الآن"
 
