@@ -237,6 +237,26 @@ def test_each_cjk_face_draws_the_ideographs_in_its_own_forms():
         assert outline("JP", char) != outline("SC", char), char
 
 
+def test_the_japanese_face_has_every_jis_x_0208_character_and_what_organizers_type():
+    from fontTools.ttLib import TTFont
+
+    from generator.render.glyphs import missing_glyphs
+
+    jis = set()
+    for lead in range(0xA1, 0xFF):  # EUC-JP's two-byte plane is JIS X 0208: symbols, kana, level 1 and 2 kanji
+        for trail in range(0xA1, 0xFF):
+            try:
+                jis.add(ord(bytes((lead, trail)).decode("euc_jp")))
+            except UnicodeDecodeError:
+                pass
+    assert len(jis) > 6_800
+    cmap = TTFont(templates_dir() / "fonts" / "NotoSansCJKJP-Bold.otf", lazy=True).getBestCmap()
+    # all of it but ≒ (U+2252), which Noto Sans CJK does not have: `check` warns about it (GLYPH-MISSING)
+    assert sorted(jis - set(cmap)) == [0x2252]
+    assert list(missing_glyphs("約≒10")) == ["≒"]
+    assert {ord(c) for c in "〜「」『』・ー！？（）：０１２ＡＢｱｲｳ①②"} <= set(cmap)
+
+
 def test_the_coverage_file_check_reads_is_the_fonts_cmaps():
     """templates/fonts/coverage.txt is what `python -m generator.render.glyphs` writes from the fonts."""
     from generator.render.glyphs import COVERAGE_NAME, coverage_text, drawable, font_cmaps
