@@ -87,6 +87,7 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in [
     Rule("EMERGENCY-NUMBER", "warning", "A venue's emergency number is not the country's usual one.", ("venues",)),
     Rule("SHARED-CONTACT", "error", "Two responders have the same phone number or e-mail address.", ("responders",)),
     Rule("TEAM-LANGUAGES", "warning", "No responder speaks one of the event's languages."),
+    Rule("LOCALE-CATALOG", "warning", "The guides' locale has no catalog of the tool's own words: they print in English."),
     Rule("REVIEW-DATE", "warning", "The plan has no `last_reviewed` date, or it is more than a year old."),
     Rule("PLACEHOLDER", "warning", "A value still starts with TODO or CHANGE ME, a line still says CHANGE ME, or a starter "
          "plan still holds one of the starter's sample values (its numbers, example.org addresses and links, its dates).",
@@ -272,7 +273,7 @@ class _Linter:
         for check in (self.team_size, self.team_conflict, self.lead_fallback, self.shift_staffing,
                       self.shift_coverage, self.shift_overlap, self.shift_long, self.shift_clock_change,
                       self.channels, self.chain_end, self.scenarios, self.venues, self.shared_contact,
-                      self.languages, self.review_date, self.placeholders, self.glyphs, self.shared_language):
+                      self.languages, self.locale_catalog, self.review_date, self.placeholders, self.glyphs, self.shared_language):
             check()
         return self.findings, waivers, problems
 
@@ -609,6 +610,21 @@ class _Linter:
                 self.add("TEAM-LANGUAGES", ("event", "languages", index),
                          f"no responder speaks `{tag}`, one of the event's languages; add `{tag}` to the `languages` of a "
                          "responder who speaks it, or find one")
+
+    def locale_catalog(self) -> None:
+        from generator.render.locale import SHIPPED, Localizer
+
+        loc = Localizer(self.plan.locale)
+        if loc.has_catalog:
+            return
+        name = loc.babel.get_display_name("en") or self.plan.locale
+        path = ("event", "locale") if self.plan.event.locale else ("event", "languages", 0)
+        direction = " (laid out right to left)" if loc.direction == "rtl" else ""
+        self.add("LOCALE-CATALOG", path,
+                 f"incident-guide has no catalog for {name} (`{self.plan.locale}`): the guides' own headings, labels and "
+                 f"instructions will be in English; the plan's text prints as you wrote it{direction}",
+                 hint=f"locales with every word translated: {', '.join(SHIPPED)}; or write the words in `wording:` "
+                      "(docs/wording.md)")
 
     def review_date(self) -> None:
         event = self.plan.event

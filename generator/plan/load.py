@@ -42,9 +42,25 @@ _TOO_DEEP_HINT = "a plan needs at most 6 levels; is a bracket or the indentation
 _ANCHOR_NAME = re.compile(r"[^\s,\[\]{}]*")
 # In a value (after YAML's escapes such as "\e" or "\x7f" are read): control characters other than tab and
 # newline, the bidirectional controls that reorder the text around them on screen, and invisible characters.
+# The isolates (U+2066-U+2069) that writers of right-to-left text use are allowed where each one opened
+# is closed by U+2069 in the same value (see _unbalanced_isolate); overrides and embeddings are not.
 _NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
-                       "\u2066-\u2069\ufeff\ufff9-\ufffb]")
+                       "\ufeff\ufff9-\ufffb]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_ISOLATE_OPEN, _ISOLATE_CLOSE = "\u2066\u2067\u2068", "\u2069"
+
+
+def _unbalanced_isolate(value: str) -> re.Match[str] | None:
+    """The first isolate mark without its partner: a U+2069 that closes nothing, or an opener never closed."""
+    opened: list[int] = []
+    for index, char in enumerate(value):
+        if char in _ISOLATE_OPEN:
+            opened.append(index)
+        elif char == _ISOLATE_CLOSE:
+            if not opened:
+                return re.compile(re.escape(char)).match(value, index)
+            opened.pop()
+    return re.compile(re.escape(value[opened[0]])).match(value, opened[0]) if opened else None
 
 
 @dataclass
@@ -486,7 +502,7 @@ class _Builder:
 
     def _check_text(self, node: ScalarNode, value: str, path: tuple[Any, ...]) -> bool:
         """Text is text: a control, bidi or invisible character is a problem, at the character where it is written."""
-        bad = _NOT_TEXT.search(value)
+        bad = _NOT_TEXT.search(value) or _unbalanced_isolate(value)
         if bad is None:
             return True
         char = bad.group()
@@ -495,7 +511,10 @@ class _Builder:
         written = self.text.find(char, mark.index, node.end_mark.index) if self.text else -1
         if written >= 0:  # typed as it is, not spelled with a YAML escape
             line, column = _position(self.text, written)
-        if _BIDI.match(char):
+        if char in _ISOLATE_OPEN + _ISOLATE_CLOSE:
+            message = (f"the value holds an isolate mark (U+{ord(char):04X}) without its partner: each U+2066, U+2067 "
+                       "or U+2068 needs a U+2069 after it in the same value, or it reorders the text after it")
+        elif _BIDI.match(char):
             message = (f"the value holds a bidirectional control character (U+{ord(char):04X}) that would reorder "
                        "the text around it on screen, e.g. the digits of a phone number")
         elif char.isprintable() or ord(char) >= 0x200B:

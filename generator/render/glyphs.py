@@ -64,7 +64,7 @@ def font_cmaps() -> set[int]:
     from fontTools.ttLib import TTFont
 
     points: set[int] = set()
-    for path in sorted(fonts_dir().glob("*.ttf")):
+    for path in sorted([*fonts_dir().glob("*.ttf"), *fonts_dir().glob("*.otf")]):
         with TTFont(path, lazy=True) as font:
             points.update(font.getBestCmap())
     return points

@@ -33,7 +33,7 @@ from generator.render.drill import DrillKit, drill_kit
 from generator.render.edition import Edition, LeadTime, name_shown
 from generator.render.formatting import days_text, phone_display
 from generator.render.locale import Localizer
-from generator.render.styles import cards_css, page_css, poster_css, poster_number_style, stylesheet
+from generator.render.styles import cards_css, font_css, page_css, poster_css, poster_number_style, stylesheet
 from generator.render.words import channel_word, edition_title, plan_localizer, relation_word, resource_word, role_word, room_word
 
 
@@ -417,6 +417,10 @@ class Guide:
     @property
     def page_css(self) -> Markup:
         return page_css(self.t)
+
+    @property
+    def font_css(self) -> Markup:
+        return font_css(self.plan.locale, self.medium)
 
     @property
     def cards_css(self) -> Markup:

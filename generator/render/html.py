@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.render.assets import AssetPolicy
+from generator.render.bidi import isolate_ltr_runs
 from generator.render.edition import Edition
 from generator.render.environment import environment
 from generator.render.guide import Guide
@@ -44,4 +45,6 @@ def render_html(
         raise ValueError(f"unknown medium {medium!r}")
     guide = Guide(edition, medium, paper or default_paper(edition.plan), policy, source_date, loc, draft)
     page = environment().get_template(template or edition.spec.template)
-    return page.render(guide=guide, plan=guide.plan, medium=medium)
+    page_html = page.render(guide=guide, plan=guide.plan, medium=medium)
+    # Right to left: addresses, numbers and other left-to-right runs anywhere in the text keep their order.
+    return isolate_ltr_runs(page_html) if guide.dir == "rtl" else page_html

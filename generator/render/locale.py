@@ -116,7 +116,15 @@ class Localizer:
 
     @property
     def direction(self) -> str:
-        return "rtl" if self.language in RTL_LANGUAGES else "ltr"
+        """The locale's writing direction (CLDR's character order), with a catalog for its words or without."""
+        if self.pseudo:
+            return "ltr"
+        return "rtl" if self.babel.character_order == "right-to-left" else "ltr"
+
+    @property
+    def has_catalog(self) -> bool:
+        """Whether the tool's own words are in the locale's language (English is the source and needs none)."""
+        return self.pseudo or self.babel.language == "en" or bool(self.words)
 
     @property
     def territory(self) -> str | None:

@@ -23,8 +23,11 @@ from generator.render.assets import RefusedResource, url_scheme
 if TYPE_CHECKING:
     import markdown as _markdown
 
-TAGS = {"p", "br", "strong", "em", "b", "i", "code", "ul", "ol", "li", "a", "blockquote", "img", "del", "sub", "sup"}
-ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
+TAGS = {"p", "br", "strong", "em", "b", "i", "code", "ul", "ol", "li", "a", "blockquote", "img", "del", "sub", "sup",
+        "span", "bdi"}
+# `lang` picks the type of Chinese, Japanese and Korean text (<span lang="ja">今井</span>); `dir` keeps a run's order.
+ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"},
+              "span": {"lang", "dir"}, "bdi": {"lang", "dir"}}
 # Removed together with their content, not only the tags.
 CONTENT_TAGS = {"script", "style", "template", "noscript", "textarea", "select", "title", "iframe", "object", "svg", "math"}
 LINK_SCHEMES = ("http:", "https:", "mailto:", "tel:")
@@ -33,6 +36,7 @@ EXTENSIONS = ["sane_lists"]
 _IMG = re.compile(r"<img\b[^>]*>")
 _ALT = re.compile(r'\balt="[^"]*[^"\s][^"]*"')
 _SRC = re.compile(r'\bsrc="([^"]*)"')
+_LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 _ONE_PARAGRAPH = re.compile(r"^<p>((?:(?!</?p>).)*)</p>$", re.DOTALL)
 
 ImageSource = Callable[[str], str]
@@ -87,6 +91,10 @@ def clean(html: str, image_source: ImageSource | None = None) -> str:
     written: dict[str, str] = {}  # each picture's src as image_source gave it back -> as the plan wrote it
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "dir":
+            return value if value in ("ltr", "rtl", "auto") else None
+        if attribute == "lang":
+            return value if _LANG_TAG.fullmatch(value) else None
         if tag == "a" and attribute == "href":
             return value if value.strip().lower().startswith(LINK_SCHEMES) else None
         if tag == "img" and attribute == "src":

@@ -23,6 +23,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from generator.errors import BuildError
 from generator.paths import templates_dir
+from generator.render import actual_text
 from generator.render.assets import AssetPolicy
 from generator.render.fetcher import GuideURLFetcher, Refused
 from generator.render.paper import PAGE_SIZES
@@ -54,6 +55,7 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", stylesheets
     """
     if paper not in PAGE_SIZES:
         raise BuildError(f"unknown paper size `{paper}`; use one of: {', '.join(PAGE_SIZES)}")
+    actual_text.install()  # Arabic, Hebrew and Indic lines read back as written (see its module)
     fetcher = fetcher or GuideURLFetcher(policy)
     log = log if log is not None else PrintLog()
     logger = logging.getLogger("weasyprint")

@@ -47,6 +47,50 @@ def page_css(loc: Localizer) -> Markup:
     )
 
 
+# The CJK faces in print.css (templates/fonts/README), in the order each language prefers them: one
+# ideograph is drawn differently in Japan, Korea, mainland China and Taiwan or Hong Kong.
+CJK_ORDER = {"ja": ("JP", "KR", "TC", "SC"), "ko": ("KR", "JP", "TC", "SC"), "zh": ("SC", "TC", "JP", "KR"),
+             "zh-Hant": ("TC", "SC", "JP", "KR")}
+# `lang` values each order is for (CSS :lang() matches the tag and its subtags: zh-TW, ja-JP).
+CJK_LANGS = {"ja": ("ja",), "ko": ("ko",), "zh": ("zh",), "zh-Hant": ("zh-Hant", "zh-TW", "zh-HK", "zh-MO")}
+# The same families where the reader's system has them (the screen guide bundles no fonts), then each system's own.
+SCREEN_FAMILIES = {
+    "JP": '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic UI", "Yu Gothic", Meiryo',
+    "KR": '"Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic"',
+    "SC": '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei"',
+    "TC": '"Noto Sans CJK TC", "Noto Sans TC", "PingFang TC", "Microsoft JhengHei"',
+}
+PRINT_BEFORE = '"Guide Sans", "Guide Arabic", "Guide Hebrew", "Guide Devanagari", "Guide Thai"'
+PRINT_AFTER = '"Guide Emoji", sans-serif'
+
+
+def cjk_language(tag: str) -> str | None:
+    """The key of CJK_ORDER for a BCP 47 tag (`zh-TW` and `zh-Hant-HK` are Traditional), or None."""
+    parts = tag.replace("_", "-").split("-")
+    if parts[0] == "zh" and any(part in ("Hant", "TW", "HK", "MO") for part in parts[1:]):
+        return "zh-Hant"
+    return parts[0] if parts[0] in CJK_ORDER else None
+
+
+def _chain(key: str, medium: str) -> str:
+    if medium == "print":
+        return ", ".join([PRINT_BEFORE, *(f'"Guide {face}"' for face in CJK_ORDER[key]), PRINT_AFTER])
+    return ", ".join([*(SCREEN_FAMILIES[face] for face in CJK_ORDER[key]), "system-ui, sans-serif"])
+
+
+def font_css(locale_tag: str, medium: str) -> Markup:
+    """The font families for Chinese, Japanese and Korean text: the locale's order on the whole page (whatever
+    language the tool's own words are in), and each language's order where a `lang` attribute names it."""
+    rules = []
+    key = cjk_language(locale_tag)
+    if key:
+        # above print.css's `html` (added after the page's own styles) and screen.css's `body`
+        rules.append(f"html:root, html:root body {{ font-family: {_chain(key, medium)}; }}")
+    for language, tags in CJK_LANGS.items():
+        rules.append(f"{', '.join(f':lang({tag})' for tag in tags)} {{ font-family: {_chain(language, medium)}; }}")
+    return Markup("\n".join(rules))
+
+
 def cards_css(loc: Localizer) -> Markup:
     """The badge card sheet's note under the cards (print only), in this locale's words."""
     cut = css_string(loc.text("cards.cut", "Cut along the dashed lines"))

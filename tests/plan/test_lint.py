@@ -300,6 +300,14 @@ CASES = [
         edit(BASE, ("languages: [en]", "languages: [en-GB, cy]"), ("    email: dev@example.org\n", "    email: dev@example.org\n    languages: [cy-GB]\n")),
         id="TEAM-LANGUAGES"),
     pytest.param(
+        "LOCALE-CATALOG", edit(BASE, ("  languages: [en]", "  languages: [en]\n  locale: it-IT")),
+        ["plan.yaml:11:11: warning: incident-guide has no catalog for Italian (Italy) (`it-IT`): the guides' own headings, "
+         "labels and instructions will be in English; the plan's text prints as you wrote it [LOCALE-CATALOG]\n"
+         "  hint: locales with every word translated: en-GB, en-US, de-DE, es-ES, fr-FR, pt-BR, ja-JP, ar-EG; or write "
+         "the words in `wording:` (docs/wording.md)"],
+        edit(BASE, ("  languages: [en]", "  languages: [en]\n  locale: it-IT")) + "\nwaivers:\n  - rule: LOCALE-CATALOG\n"
+        "    reason: Our own Italian words are under wording.\n", id="LOCALE-CATALOG"),
+    pytest.param(
         "REVIEW-DATE", edit(BASE, ("last_reviewed: 2027-05-01", "last_reviewed: 2026-06-08")),
         ["plan.yaml:12:18: warning: the plan was last reviewed on 2026-06-08, more than a year before the event starts "
          "(2027-06-09); read it through with the team and update `last_reviewed` [REVIEW-DATE]"],
@@ -630,3 +638,19 @@ def test_a_paste_split_by_markup_or_entities_is_located_at_the_paste(pasted):
     [paste] = [p for p in problems(text) if p.rule == "PRIVATE-PASTE"]
     line = text.splitlines()[paste.line - 1]
     assert line[paste.column - 1:].startswith(pasted), (line, paste.column)
+
+
+@pytest.mark.parametrize(("locale", "name"), [("he-IL", "Hebrew (Israel)"), ("pt-PT", "Portuguese (Portugal)"),
+                                              ("ko-KR", "Korean (South Korea)")])
+def test_a_locale_without_a_catalog_warns_that_the_words_will_be_english(locale, name):
+    text = edit(BASE, ("  languages: [en]", f"  languages: [en]\n  locale: {locale}"))
+    [warning] = fired(text, "LOCALE-CATALOG")
+    assert warning.startswith(f"plan.yaml:11:11: warning: incident-guide has no catalog for {name} (`{locale}`): ")
+    assert "will be in English" in warning
+    assert ("right to left" in warning) == (locale == "he-IL")
+
+
+@pytest.mark.parametrize("locale", ["ja-JP", "ar-MA", "fr-CA", "en-AU", "de-CH"])
+def test_a_locale_with_a_catalog_or_in_english_is_quiet(locale):
+    assert fired(edit(BASE, ("  languages: [en]", f"  languages: [en]\n  locale: {locale}")), "LOCALE-CATALOG") == []
+    assert fired(BASE, "LOCALE-CATALOG") == []

@@ -42,6 +42,30 @@ def test_a_bidi_control_typed_as_it_is_is_located_at_the_character():
     assert "bidirectional control character (U+202E)" in problem.message
 
 
+@pytest.mark.parametrize("opener", ["\u2066", "\u2067", "\u2068"], ids=["LRI", "RLI", "FSI"])
+def test_balanced_isolate_marks_are_text(opener):
+    # how writers of Arabic keep an address in its order: LRI ... PDI around it, nested or one after another
+    value = f"زوروا {opener}cairo-py.example.org/code-of-conduct\u2069 أو {opener}+20 2 {opener}2345\u2069 6789\u2069"
+    loaded = load_text(f"event:\n  name: {value}\n", "p.yaml", keep_going=True)
+    assert loaded.problems == [] and loaded.data == {"event": {"name": value}}
+
+
+@pytest.mark.parametrize(("value", "char", "column"), [
+    ("x \u2069y", "2069", 11),  # closes nothing
+    ("x \u2066y\u2069 \u2067z", "2067", 15),  # opened, never closed
+])
+def test_an_isolate_mark_without_its_partner_is_refused(value, char, column):
+    [problem] = load_text(f"event:\n  name: {value}\n", "p.yaml", keep_going=True).problems
+    assert f"isolate mark (U+{char}) without its partner" in problem.message
+    assert (problem.line, problem.column) == (2, column)
+
+
+@pytest.mark.parametrize("char", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e"])
+def test_embeddings_and_overrides_are_refused_even_inside_isolates(char):
+    [problem] = load_text(f"event:\n  name: \u2066a{char}b\u2069\n", "p.yaml", keep_going=True).problems
+    assert f"bidirectional control character (U+{ord(char):04X})" in problem.message
+
+
 def test_a_key_with_a_control_character_is_an_error_not_a_key():
     loaded = load_text('"na\\eme": x\nother: y\n', "p.yaml", keep_going=True)
     assert [p.line for p in loaded.problems] == [1]

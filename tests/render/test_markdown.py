@@ -100,3 +100,10 @@ def test_one_converter_and_a_cache_by_text():
     to_html("[x]: https://example.org/one\n\nSee [x].")
     assert str(to_html("See [x].")) == "<p>See [x].</p>"
     assert markdown._converter is converter
+
+
+def test_a_span_may_say_its_language_and_direction_and_nothing_else():
+    html = str(to_inline_html('担当は<span lang="ja">今井</span>、<bdi dir="ltr">+20 2 2345 6789</bdi>'))
+    assert html == '担当は<span lang="ja">今井</span>、<bdi dir="ltr">+20 2 2345 6789</bdi>'
+    hostile = str(to_inline_html('<span lang="ja&quot; onclick=x" dir="sideways" style="color:red" class="c">x</span>'))
+    assert hostile == "<span>x</span>"

@@ -1,0 +1,98 @@
+"""The PDF's text layer gives back text as written, in scripts whose glyphs are not letters one for one.
+
+WeasyPrint maps each glyph of a font to the text it was first drawn for (the font's
+ToUnicode map), one glyph at a time in the order they are drawn. That is right for
+Latin, Greek or Cyrillic, and wrong where shaping makes glyphs and letters part ways:
+
+- Arabic and Hebrew are drawn right to left; a ligature glyph (لى in ليلى) maps to its two
+  letters in logical order, and a reader that reverses the drawn glyphs to logical order
+  reverses those two letters too: `ليلى` is read back as `ليىل`;
+- Devanagari and other Brahmic scripts reorder within a cluster (the reph of र्मा is drawn
+  after मा, the i-matra before its consonant) and map several glyphs to one cluster, so
+  `अनन्या शर्मा` is read back as `अनन्या श ार्मा`.
+
+The PDF standard's answer is ActualText: marked content (`/Span <</ActualText (...)>> BDC
+... EMC`) whose text replaces that of the glyphs inside it for search, copy and screen
+readers (ISO 32000-1 14.9.4; PDF/UA relies on it). `install()` wraps WeasyPrint's
+`draw.text.draw_first_line`, which draws one line of one text box, so that a line holding
+right-to-left letters or a script that reorders its glyphs is marked with its own text.
+Other lines are left as they are (their glyphs already give the text back).
+
+This is a hook into WeasyPrint's internals (`weasyprint.draw.text.draw_first_line(stream,
+textbox, ...)`, stable from WeasyPrint 53 to 70 at least); tests/render/test_actual_text.py
+reads names back from a printed guide and fails if a WeasyPrint update breaks it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+# Scripts whose glyphs are drawn in another order than their letters or stand for several
+# letters: Hebrew and Arabic (right to left, ligatures) and the Brahmic scripts of India and
+# South-East Asia (reordering, conjuncts), Thai's neighbours included.
+_SHAPED = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u0900-\u0dff\u0f00-\u0fff\u1000-\u109f"
+                     "\u1780-\u17ff\ua8e0-\ua8ff]")
+
+
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def needs_actual_text(text: str) -> bool:
+    """A line with a reordering script and no right-to-left letters (those are handled by _reverse_rtl_clusters)."""
+    return bool(_SHAPED.search(text)) and not _RTL.search(text)
+
+
+def _reverse_rtl_clusters(stream: Any, textbox: Any) -> None:
+    """Each glyph drawn right to left that stands for several characters maps to them in reverse.
+
+    Readers (poppler, PDFium) take a right-to-left line's glyphs as drawn and reverse them to
+    logical order, reversing the characters of a ligature's mapping with them; written
+    reversed, the ligature comes back in order. A font's glyph is mapped once, so it is
+    reversed once (a right-to-left glyph only ever stands in right-to-left runs).
+    """
+    from weasyprint.text.ffi import ffi
+
+    first_line, _ = textbox.pango_layout.get_first_line()
+    run = first_line.runs[0]
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        if glyph_item.item.analysis.level % 2 == 0:
+            continue
+        font, _ = stream.add_font(glyph_item.item.analysis.font)
+        done = font.__dict__.setdefault("guide_reversed", set())
+        glyphs = glyph_item.glyphs
+        for index in range(glyphs.num_glyphs):
+            glyph_id = glyphs.glyphs[index].glyph
+            text = font.to_unicode.get(glyph_id)
+            if glyph_id not in done and text and len(text) > 1:
+                font.to_unicode[glyph_id] = text[::-1]
+            done.add(glyph_id)
+
+
+@functools.cache
+def install() -> None:
+    """Mark each shaped line WeasyPrint draws with its actual text (once per process)."""
+    import pydyf
+    from weasyprint.draw import text as draw_text
+
+    original = draw_text.draw_first_line
+
+    @functools.wraps(original)
+    def draw_first_line(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
+        text = textbox.text
+        if not (text and text.strip() and _SHAPED.search(text)):
+            return original(stream, textbox, *args, **kwargs)
+        if not needs_actual_text(text):
+            result = original(stream, textbox, *args, **kwargs)
+            _reverse_rtl_clusters(stream, textbox)
+            return result
+        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
+        try:
+            return original(stream, textbox, *args, **kwargs)
+        finally:
+            stream.end_marked_content()
+
+    draw_text.draw_first_line = draw_first_line
