@@ -357,7 +357,10 @@ def schema() -> None:
               help="foundation: a board member and two others, all on every report; "
                    "meetup: two organisers who handle problems on the spot; "
                    "conference: five people deciding together above minor impact or risk.")
-def init(path: Path | None, team: str) -> None:
+@click.option("--country", metavar="CC", help="The venue's country (JP, EG, CH): its emergency numbers from the bundled "
+                                              "list, marked to confirm, its time zone and paper; phone numbers in international form.")
+@click.option("--locale", metavar="TAG", help="The guides' locale, e.g. ja-JP, fr-FR, ar-EG (its country too, without --country).")
+def init(path: Path | None, team: str, country: str | None, locale: str | None) -> None:
     """Write a commented starter plan to PATH (default plans/my-event.yaml).
 
     Never replaces an existing file. Every value to fill in is marked CHANGE ME,
@@ -371,7 +374,7 @@ def init(path: Path | None, team: str) -> None:
     """
     from generator.init import write_starter
 
-    written = write_starter(path, team)
+    written = write_starter(path, team, country, locale)
     click.echo(f"Wrote {written.path}: a starter plan for a {team} team "
                f"({written.placeholders} lines marked CHANGE ME; readable only by you).")
     if written.schema_written:

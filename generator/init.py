@@ -11,8 +11,11 @@ This module imports nothing from the printing side: `init` stays fast.
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.errors import UserError
 from generator.paths import templates_dir
@@ -76,9 +79,11 @@ def _relative(path: Path, folder: Path) -> str:
         return path.as_posix()
 
 
-def render_starter(team: str, target: Path) -> tuple[str, str]:
-    """The starter's text with its `$schema=` line pointing where it works from `target`."""
+def render_starter(team: str, target: Path, country: str | None = None, locale: str | None = None) -> tuple[str, str]:
+    """The starter's text with its `$schema=` line pointing where it works from `target` (for a place: see `for_place`)."""
     text = starter_text(team)
+    if country or locale:
+        text = for_place(text, country, locale, _SAMPLE_REGION.get(team, "US"))
     schema = schema_reference(target)
     lines = text.splitlines(keepends=True)
     if lines and lines[0].startswith(MODELINE):
@@ -97,14 +102,15 @@ def resolve_target(path: Path | None) -> Path:
     return path
 
 
-def write_starter(path: Path | None, team: str = DEFAULT_TEAM) -> Written:
-    """Write the starter for `team` at `path`; never replaces an existing file."""
+def write_starter(path: Path | None, team: str = DEFAULT_TEAM, country: str | None = None, locale: str | None = None) -> Written:
+    """Write the starter for `team` at `path` (for `country` and `locale` when given); never replaces an existing file."""
+    country, locale = _place(country, locale)
     target = resolve_target(path)
     if target.suffix.lower() not in (".yaml", ".yml"):
         raise InitError(f"{target}: a plan file name must end in .yaml (e.g. {target.with_suffix('.yaml')})")
     if target.exists() or target.is_symlink():
         raise InitError(f"{target} already exists; not overwriting it. Choose another file name, or delete it first")
-    text, schema = render_starter(team, target)
+    text, schema = render_starter(team, target, country, locale)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -149,3 +155,128 @@ def _write_schema_next_to(target: Path) -> Path | None:
 
     path = target.parent / SCHEMA_FILE
     return path if _write_new(path, plan_schema_text(), 0o644, "schema") else None
+
+
+# --- a starter for a place: `init --country JP --locale ja-JP` ------------------------
+
+_PHONE_LINE = re.compile(r"^(?P<lead>\s*(?:- )?(?:phone|number): )(?P<value>\"[^\"]*\"|[^#\n]*?)(?P<rest>\s*(?:#.*)?)$")
+_SAMPLE_REGION = {"conference": "GB", "meetup": "US", "foundation": "US"}
+
+
+def _place(country: str | None, locale: str | None) -> tuple[str | None, str | None]:
+    """Both, checked; the country of a locale that names one (ja-JP) when only the locale is given."""
+    import phonenumbers
+
+    if country is not None:
+        country = country.upper()
+        if country not in phonenumbers.SUPPORTED_REGIONS:
+            raise InitError(f"`{country}` is not a two-letter country code; use the ISO code, e.g. JP, EG or CH")
+    if locale is not None:
+        from generator.render.locale import parse_tag
+
+        try:
+            parse_tag(locale)
+        except ValueError as exc:
+            raise InitError(f"`{locale}` is not a locale: {exc}") from None
+        if country is None:
+            from generator.plan.model import language_region
+
+            country = language_region(locale)
+    return country, locale
+
+
+def for_place(text: str, country: str | None, locale: str | None, sample: str = "US") -> str:
+    """The starter moved to `country` and `locale`: its country, time zone, locale and paper, phone numbers in
+    international form, the starter's own short service numbers (101, 988) left out, and the country's emergency
+    services from the bundled list, each marked CHANGE ME to be confirmed."""
+    import phonenumbers
+    from phonenumbers import timezone as number_zones
+
+    from generator.plan.emergency import emergency_data, usual_services
+
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    skip_indent: int | None = None
+    for line in lines:
+        indent = len(line) - len(line.lstrip(" "))
+        if skip_indent is not None:
+            if line.strip() and indent > skip_indent:
+                continue
+            skip_indent = None
+        match = _PHONE_LINE.match(line.rstrip("\n"))
+        if country and match and match.group("value").strip():
+            value = match.group("value").strip().strip('"')
+            try:
+                number = phonenumbers.parse(value, sample)
+                full = phonenumbers.is_valid_number(number)
+            except phonenumbers.NumberParseException:
+                full = False
+            if full:
+                shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+                out.append(f'{match.group("lead")}"{shown}"{match.group("rest")}\n')
+                continue
+            # a short service number of the starter's country: leave its whole list item out
+            start = len(out) - 1
+            while start >= 0 and not out[start].lstrip().startswith("- "):
+                start -= 1
+            item_indent = len(out[start]) - len(out[start].lstrip(" "))
+            del out[start:]
+            skip_indent = item_indent
+            continue
+        stripped = line.strip()
+        if country and stripped.startswith("country: "):
+            out.append(f"{line[:indent]}country: {country}  # CHANGE ME if the venue is elsewhere; phone numbers are checked for it\n")
+            continue
+        if country and stripped.startswith("timezone: "):
+            zones = [z for z in number_zones.time_zones_for_number(phonenumbers.example_number(country) or phonenumbers.PhoneNumber())
+                     if "/" in z]
+            zone = zones[0] if zones else "Etc/UTC"
+            out.append(f"{line[:indent]}timezone: {zone}  # CHANGE ME: an IANA name such as Europe/Berlin\n")
+            continue
+        if locale and stripped.startswith("languages: "):
+            language = locale.split("-")[0].lower()
+            out.append(f"{line[:indent]}languages: [{language}]\n")
+            out.append(f"{line[:indent]}locale: {locale}  # the guides' own words, dates, numbers and paper\n")
+            continue
+        if country and stripped.startswith("emergency_number: "):
+            out += _emergency_lines(line[:indent], country, emergency_data(), usual_services(country))
+            continue
+        if country and stripped.startswith("# The emergency numbers here") or country and stripped.startswith("# different numbers, list"):
+            continue
+        if country:  # the starter's prose names its own country's number; elsewhere it would send people to a wrong one
+            line = re.sub(r"\b(Dial|Call) (911|999|112)\b", r"\1 the emergency number", line)
+        out.append(line)
+    if country:
+        out.insert(_after_header(out), _paper_comment(country, locale))
+    return "".join(out)
+
+
+def _emergency_lines(indent: str, country: str, data: dict[str, Any], services: Sequence[tuple[str, Sequence[object]]]) -> list[str]:
+    if not services:
+        return [f"{indent}# CHANGE ME: the bundled list has no emergency numbers for {country}. Ask the venue which numbers\n",
+                f"{indent}# reach the police, an ambulance and the fire service and list them, e.g.\n",
+                f"{indent}# emergency_services:\n",
+                f"{indent}#   - {{number: \"...\", services: [police]}}\n",
+                f"{indent}# `check` reports the venue until it has them: nothing is assumed.\n"]
+    lines = [f"{indent}# The emergency numbers of {country} from the bundled list ({data['source']}, {data['date']}).\n",
+             f"{indent}# Confirm each with the venue: the guides print exactly these.\n",
+             f"{indent}emergency_services:\n"]
+    for number, reaches in services:
+        names = ", ".join(getattr(service, "value", str(service)) for service in reaches)
+        lines.append(f'{indent}  - {{number: "{number}", services: [{names}]}}  # CHANGE ME: confirm with the venue\n')
+    return lines
+
+
+def _after_header(lines: list[str]) -> int:
+    """Where the first blank line after the opening comments is (the paper note goes there)."""
+    for index, line in enumerate(lines):
+        if not line.startswith("#"):
+            return index
+    return len(lines)
+
+
+def _paper_comment(country: str, locale: str | None) -> str:
+    from generator.render.paper import LETTER_COUNTRIES  # a frozenset: no printing library is loaded
+
+    paper = "letter" if (country in LETTER_COUNTRIES) else "A4"
+    return f"#\n# Paper: {paper}, the usual size in {country} (`build --paper` changes it).\n"
