@@ -185,15 +185,25 @@ def _place(country: str | None, locale: str | None) -> tuple[str | None, str | N
     return country, locale
 
 
+def place_words(locale: str | None) -> dict[str, Any]:
+    """The comments `for_place` writes, in the locale's language where a catalog ships for it, else in English."""
+    import json
+
+    words: dict[str, Any] = json.loads((templates_dir() / "starters" / "place.json").read_text(encoding="utf-8"))
+    language = (locale or "en").split("-")[0].lower()
+    return {**words["en"], **words.get(language, {})}
+
+
 def for_place(text: str, country: str | None, locale: str | None, sample: str = "US") -> str:
     """The starter moved to `country` and `locale`: its country, time zone, locale and paper, phone numbers in
     international form, the starter's own short service numbers (101, 988) left out, and the country's emergency
-    services from the bundled list, each marked CHANGE ME to be confirmed."""
+    services from the bundled list, each marked CHANGE ME to be confirmed; the comments it adds in the locale's language."""
     import phonenumbers
     from phonenumbers import timezone as number_zones
 
     from generator.plan.emergency import emergency_data, usual_services
 
+    words = place_words(locale)
     lines = text.splitlines(keepends=True)
     out: list[str] = []
     skip_indent: int | None = None
@@ -219,51 +229,51 @@ def for_place(text: str, country: str | None, locale: str | None, sample: str = 
             start = len(out) - 1
             while start >= 0 and not out[start].lstrip().startswith("- "):
                 start -= 1
-            item_indent = len(out[start]) - len(out[start].lstrip(" "))
+            skip_indent = len(out[start]) - len(out[start].lstrip(" "))
             del out[start:]
-            skip_indent = item_indent
             continue
         stripped = line.strip()
+        pad = line[:indent]
         if country and stripped.startswith("country: "):
-            out.append(f"{line[:indent]}country: {country}  # CHANGE ME if the venue is elsewhere; phone numbers are checked for it\n")
+            out.append(f"{pad}country: {country}  # {words['country']}\n")
             continue
         if country and stripped.startswith("timezone: "):
-            zones = [z for z in number_zones.time_zones_for_number(phonenumbers.example_number(country) or phonenumbers.PhoneNumber())
-                     if "/" in z]
-            zone = zones[0] if zones else "Etc/UTC"
-            out.append(f"{line[:indent]}timezone: {zone}  # CHANGE ME: an IANA name such as Europe/Berlin\n")
+            example = phonenumbers.example_number(country)
+            zones = [z for z in (number_zones.time_zones_for_number(example) if example else ()) if "/" in z]
+            out.append(f"{pad}timezone: {zones[0] if zones else 'Etc/UTC'}  # {words['timezone']}\n")
             continue
         if locale and stripped.startswith("languages: "):
-            language = locale.split("-")[0].lower()
-            out.append(f"{line[:indent]}languages: [{language}]\n")
-            out.append(f"{line[:indent]}locale: {locale}  # the guides' own words, dates, numbers and paper\n")
+            out.append(f"{pad}languages: [{locale.split('-')[0].lower()}]\n")
+            out.append(f"{pad}locale: {locale}  # {words['locale']}\n")
             continue
         if country and stripped.startswith("emergency_number: "):
-            out += _emergency_lines(line[:indent], country, emergency_data(), usual_services(country))
+            out += _emergency_lines(pad, country, emergency_data(), usual_services(country), words)
             continue
-        if country and stripped.startswith("# The emergency numbers here") or country and stripped.startswith("# different numbers, list"):
+        if country and (stripped.startswith("# The emergency numbers here") or stripped.startswith("# different numbers, list")):
             continue
         if country:  # the starter's prose names its own country's number; elsewhere it would send people to a wrong one
             line = re.sub(r"\b(Dial|Call) (911|999|112)\b", r"\1 the emergency number", line)
         out.append(line)
     if country:
-        out.insert(_after_header(out), _paper_comment(country, locale))
+        from generator.render.paper import LETTER_COUNTRIES  # a frozenset: no printing library is loaded
+
+        paper = "letter" if country in LETTER_COUNTRIES else "A4"
+        note = [words["intro"][0], words["intro"][1], words["paper"]]
+        out[_after_header(out):_after_header(out)] = ["#\n"] + [f"# {line.format(country=country, paper=paper)}\n" for line in note]
     return "".join(out)
 
 
-def _emergency_lines(indent: str, country: str, data: dict[str, Any], services: Sequence[tuple[str, Sequence[object]]]) -> list[str]:
+def _emergency_lines(pad: str, country: str, data: dict[str, Any], services: Sequence[tuple[str, Sequence[object]]],
+                     words: dict[str, Any]) -> list[str]:
     if not services:
-        return [f"{indent}# CHANGE ME: the bundled list has no emergency numbers for {country}. Ask the venue which numbers\n",
-                f"{indent}# reach the police, an ambulance and the fire service and list them, e.g.\n",
-                f"{indent}# emergency_services:\n",
-                f"{indent}#   - {{number: \"...\", services: [police]}}\n",
-                f"{indent}# `check` reports the venue until it has them: nothing is assumed.\n"]
-    lines = [f"{indent}# The emergency numbers of {country} from the bundled list ({data['source']}, {data['date']}).\n",
-             f"{indent}# Confirm each with the venue: the guides print exactly these.\n",
-             f"{indent}emergency_services:\n"]
+        first, second, third = (line.format(country=country) for line in words["no-data"])
+        return [f"{pad}# {first}\n", f"{pad}# {second}\n", f"{pad}# emergency_services:\n",
+                f'{pad}#   - {{number: "...", services: [police]}}\n', f"{pad}# {third}\n"]
+    lines = [f"{pad}# {words['emergency-from'].format(country=country, source=data['source'], date=data['date'])}\n",
+             f"{pad}# {words['emergency-confirm']}\n", f"{pad}emergency_services:\n"]
     for number, reaches in services:
         names = ", ".join(getattr(service, "value", str(service)) for service in reaches)
-        lines.append(f'{indent}  - {{number: "{number}", services: [{names}]}}  # CHANGE ME: confirm with the venue\n')
+        lines.append(f'{pad}  - {{number: "{number}", services: [{names}]}}  # {words["confirm"]}\n')
     return lines
 
 
@@ -273,10 +283,3 @@ def _after_header(lines: list[str]) -> int:
         if not line.startswith("#"):
             return index
     return len(lines)
-
-
-def _paper_comment(country: str, locale: str | None) -> str:
-    from generator.render.paper import LETTER_COUNTRIES  # a frozenset: no printing library is loaded
-
-    paper = "letter" if (country in LETTER_COUNTRIES) else "A4"
-    return f"#\n# Paper: {paper}, the usual size in {country} (`build --paper` changes it).\n"

@@ -238,7 +238,10 @@ def test_three_commands_from_init_to_printed_guides(tmp_path):
     ("conference", "KR", "ko-KR", "A4"), ("meetup", "MA", "fr-MA", "A4"), ("meetup", "CA", "fr-CA", "letter"),
 ])
 def test_a_starter_for_a_place_has_its_locale_paper_and_emergency_services(tmp_path, team, country, locale, paper):
+    from generator.init import place_words
     from generator.plan.emergency import usual_services
+
+    words = place_words(locale)
 
     target = tmp_path / f"{team}-{country}.yaml"
     result = run("init", str(target), "--team", team, "--country", country, "--locale", locale)
@@ -248,12 +251,12 @@ def test_a_starter_for_a_place_has_its_locale_paper_and_emergency_services(tmp_p
     assert not [p for p in problems if p.severity == "error"], [str(p) for p in problems]
     plan = check_plan(target).plan
     assert plan is not None and plan.locale == locale and plan.region == country
-    assert f"# Paper: {paper}, the usual size in {country}" in text
+    assert f"# {words['paper'].format(paper=paper, country=country)}" in text
     expected = [(number, sorted(s.value for s in services)) for number, services in usual_services(country)]
     assert [(s.number, sorted(x.value for x in s.services)) for s in plan.emergency_services] == expected
     for number, _services in expected:  # each sample emergency number is marked to be confirmed, and check says so
         [line] = [line for line in text.splitlines() if f'number: "{number}"' in line]
-        assert "# CHANGE ME: confirm with the venue" in line
+        assert f"# {words['confirm']}" in line and "CHANGE ME" in line
         lineno = text.splitlines().index(line) + 1
         assert any(p.rule == "PLACEHOLDER" and p.line == lineno for p in problems)
     assert not re.search(r"\b(Dial|Call) (911|999)\b", text)  # no other country's number in the sample texts
@@ -273,3 +276,16 @@ def test_init_refuses_an_unknown_country_or_locale(tmp_path):
     result = run("init", str(tmp_path / "b.yaml"), "--locale", "not a tag")
     assert result.exit_code == 1 and "is not a locale" in result.output
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("locale, phrase", [("ja-JP", "会場に確認"), ("ar-EG", "أكّده مع مكان الفعالية"), ("de-CH", "bestätigen"),
+                                            ("es-MX", "confírmalo"), ("fr-MA", "à confirmer"), ("pt-BR", "confirme com o local"),
+                                            ("en-US", "confirm with the venue")])
+def test_the_comments_a_starter_for_a_place_adds_are_in_its_language(tmp_path, locale, phrase):
+    from generator.init import place_words
+
+    target = tmp_path / "plan.yaml"
+    assert run("init", str(target), "--team", "meetup", "--locale", locale).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert phrase in text and f"locale: {locale}" in text
+    assert place_words(locale)["intro"][0].split("{")[0].strip() in text
