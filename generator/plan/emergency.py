@@ -92,8 +92,11 @@ def suggestion(country: str) -> str:
         return (f"the bundled list has no numbers for {country}: ask the venue or the local authorities which numbers reach "
                 "the police, an ambulance and the fire service, and list each under `emergency_services` with the services it reaches")
     data = emergency_data()
+    services = usual_services(country)
+    fix = (f'`emergency_number: "{services[0][0]}"`' if len(services) == 1 and services[0][1] == [Service.all]
+           else f"`emergency_services: {usual_yaml(country)}`")
     return (f"the usual numbers in {country} are {usual_text(country)} (from {data['source']}, {data['date']}; confirm them "
-            f"locally): write `emergency_services: {usual_yaml(country)}`")
+            f"locally): write {fix}")
 
 
 def _services_words(services: Sequence[Service]) -> str:
