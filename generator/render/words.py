@@ -152,12 +152,15 @@ def emergency_line(loc: Localizer, services: Sequence[EmergencyService]) -> Mark
 
 
 def emergency_route(loc: Localizer, services: Sequence[EmergencyService], shown: NumberShown = plain_number) -> Markup:
-    """The number(s) a sentence sends people to: "112", or "police 110; ambulance and fire 119" where none reaches everything."""
+    """The number(s) a sentence sends people to: "112", "police 110; ambulance and fire 119" where none reaches everything,
+    or "112 (police 117; ambulance 144; fire 118)" where both are given."""
     everything = [service.number for service in services if service.for_everything]
-    if everything:
-        return Markup(" / ").join(shown(number) for number in everything)
-    return Markup("; ").join(loc.t("emergency.route", "{service} {number}", service=service_words(loc, service.reaches),
-                                   number=shown(service.number)) for service in services)
+    own = Markup("; ").join(loc.t("emergency.route", "{service} {number}", service=service_words(loc, service.reaches),
+                                  number=shown(service.number)) for service in services if not service.for_everything)
+    if not everything:
+        return own
+    numbers = Markup(" / ").join(shown(number) for number in everything)
+    return loc.t("emergency.route-with", "{numbers} ({services})", numbers=numbers, services=own) if own else numbers
 
 
 def emergency_advice(loc: Localizer, services: Sequence[EmergencyService], shown: NumberShown = plain_number) -> list[Markup]:

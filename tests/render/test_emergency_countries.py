@@ -110,3 +110,13 @@ def test_page_one_of_the_printed_volunteer_guide_names_every_service(tmp_path, c
     for line in expected:
         assert line in flat, (line, flat[:600])
     assert "112" not in flat or country == "CH"
+
+
+def test_a_number_for_everything_leads_and_the_services_own_numbers_follow_in_sentences():
+    plan = validate(load_text(plan_text("CH"), "plan.yaml"))
+    public = visible(render_html(make_edition(plan, Audience.public))).replace(" ;", ";").replace(" )", ")")
+    assert "call 112 (police 117; ambulance 144; fire 118) first, then tell us" in public
+    volunteer = render_html(make_edition(plan, Audience.volunteer))
+    calls = re.findall(r'<p class="emergency-call( emergency-call-all)?">(.*?)</p>', volunteer)
+    assert [bool(all_) for all_, _ in calls] == [True, False, False, False]
+    assert [visible(text) for _, text in calls] == ["Emergency: 112", "Police: 117", "Ambulance: 144", "Fire: 118"]
