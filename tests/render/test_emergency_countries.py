@@ -120,3 +120,25 @@ def test_a_number_for_everything_leads_and_the_services_own_numbers_follow_in_se
     calls = re.findall(r'<p class="emergency-call( emergency-call-all)?">(.*?)</p>', volunteer)
     assert [bool(all_) for all_, _ in calls] == [True, False, False, False]
     assert [visible(text) for _, text in calls] == ["Emergency: 112", "Police: 117", "Ambulance: 144", "Fire: 118"]
+
+
+@pytest.mark.slow
+def test_every_printed_sheet_names_each_service_with_its_number(tmp_path):
+    """Japan on the desk sheet, cards, poster, public sheet and drill kit: 110 for the police, 119 for the rest."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(plan_text("JP"), encoding="utf-8")
+    out = tmp_path / "out"
+    editions = ["desk", "cards", "poster", "public", "drill"]
+    subprocess.run([sys.executable, "-m", "generator.cli", "build", str(plan), "-o", str(out),
+                    *[arg for name in editions for arg in ("--edition", name)]], check=True, capture_output=True, timeout=600, cwd=ROOT)
+    for name in editions:
+        [pdf] = list(out.rglob(f"{name}.pdf"))
+        text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+        text = text.replace(" ;", ";")
+        if name == "poster":  # its large numbers sit on their own lines, which pdftotext reads out of order
+            assert all(word in text for word in ("police", "110", "ambulance and", "fire", "119")), text
+        else:
+            assert re.search(r"[Pp]olice:? 110", text) and re.search(r"[Aa]mbulance and fire:? 119", text), (name, text[:400])
+        assert not re.search(r"(?<!\d)(112|911|999)(?!\d)", text), name
