@@ -54,7 +54,7 @@ from generator.errors import FileError, PlanError, Problem
 from generator.files import read_regular
 from generator.paths import PRIVATE_DIR, templates_dir
 from generator.plan.load import SourceMap
-from generator.plan.model import Audience, Plan, Scenario, usual_emergency_number
+from generator.plan.model import Audience, Plan, Scenario
 from generator.printing import Printer, PrintTask, print_here, print_side_by_side
 from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.edition import EDITIONS, EditionSpec, drill_spec, make_edition
@@ -296,14 +296,15 @@ def lock_notice(plan: Plan) -> str:
     from generator.render.formatting import phone_display
     from generator.render.leaks import visible_text
     from generator.render.markdown import to_inline_html
+    from generator.render.words import emergency_route
 
     public = make_edition(plan, Audience.public).plan
-    numbers = [venue.emergency for venue in public.venues] or (
-        [usual_emergency_number(public.event.country)] if public.event.country else [])
+    services = public.emergency_services
     lines = [f"<p><strong>{html.escape(public.event.name)}</strong></p>"]
-    if numbers:
-        call = plan_localizer(plan).t("seal.notice.emergency", "In an emergency call {numbers}.",
-                                      numbers=Markup("<strong>{}</strong>").format(" / ".join(dict.fromkeys(numbers))))
+    if services:
+        loc = plan_localizer(plan)
+        call = loc.t("seal.notice.emergency", "In an emergency call {numbers}.",
+                     numbers=Markup("<strong>{}</strong>").format(emergency_route(loc, services)))
         lines.append(f"<p>{call}</p>")
     for channel in public.reporting.channels:
         if channel.phone:

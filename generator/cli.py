@@ -510,7 +510,10 @@ def schema() -> None:
 @click.option("--extends", "extends", type=PathParam(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A shared plan (a network's policy): write an event's starter that extends it, with only the event's own "
                    "parts (event, venues, team, rota).")
-def init(path: Path | None, team: str, extends: Path | None) -> None:
+@click.option("--country", metavar="CC", help="The venue's country (JP, EG, CH): its emergency numbers from the bundled "
+                                              "list, marked to confirm, its time zone and paper; phone numbers in international form.")
+@click.option("--locale", metavar="TAG", help="The guides' locale, e.g. ja-JP, fr-FR, ar-EG (its country too, without --country).")
+def init(path: Path | None, team: str, extends: Path | None, country: str | None, locale: str | None) -> None:
     """Write a commented starter plan to PATH (default plans/my-event.yaml).
 
     Never replaces an existing file. Every value to fill in is marked CHANGE ME,
@@ -525,7 +528,7 @@ def init(path: Path | None, team: str, extends: Path | None) -> None:
     """
     from generator.init import write_starter
 
-    written = write_starter(path, team, extends)
+    written = write_starter(path, team, extends, country, locale)
     click.echo(f"Wrote {written.path}: a starter plan for a {team} team "
                + (f"extending {extends} " if extends else "")
                + f"({written.placeholders} lines marked CHANGE ME; readable only by you).")

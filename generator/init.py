@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,9 +80,11 @@ def _relative(path: Path, folder: Path) -> str:
         return path.as_posix()
 
 
-def render_starter(team: str, target: Path) -> tuple[str, str]:
-    """The starter's text with its `$schema=` line pointing where it works from `target`."""
+def render_starter(team: str, target: Path, country: str | None = None, locale: str | None = None) -> tuple[str, str]:
+    """The starter's text with its `$schema=` line pointing where it works from `target` (for a place: see `for_place`)."""
     text = starter_text(team)
+    if country or locale:
+        text = for_place(text, country, locale, _SAMPLE_REGION.get(team, "US"))
     schema = schema_reference(target)
     lines = text.splitlines(keepends=True)
     if lines and lines[0].startswith(MODELINE):
@@ -161,15 +165,17 @@ def resolve_target(path: Path | None) -> Path:
     return path
 
 
-def write_starter(path: Path | None, team: str = DEFAULT_TEAM, extends: Path | None = None) -> Written:
-    """Write the starter for `team` at `path`; never replaces an existing file. With `extends` (a shared plan),
-    an event's starter that extends it: only the event's own sections."""
+def write_starter(path: Path | None, team: str = DEFAULT_TEAM, extends: Path | None = None,
+                  country: str | None = None, locale: str | None = None) -> Written:
+    """Write the starter for `team` at `path` (for `country` and `locale` when given); never replaces an existing file.
+    With `extends` (a shared plan), an event's starter that extends it: only the event's own sections."""
+    country, locale = _place(country, locale)
     target = resolve_target(path)
     if target.suffix.lower() not in (".yaml", ".yml"):
         raise InitError(f"{target}: a plan file name must end in .yaml (e.g. {target.with_suffix('.yaml')})")
     if target.exists() or target.is_symlink():
         raise InitError(f"{target} already exists; not overwriting it. Choose another file name, or delete it first")
-    text, schema = render_starter(team, target)
+    text, schema = render_starter(team, target, country, locale)
     if extends is not None:
         if not extends.is_file():
             raise InitError(f"{extends}: there is no shared plan here to extend")
@@ -219,3 +225,131 @@ def _write_schema_next_to(target: Path) -> Path | None:
 
     path = target.parent / SCHEMA_FILE
     return path if _write_new(path, plan_schema_text(), 0o644, "schema") else None
+
+
+# --- a starter for a place: `init --country JP --locale ja-JP` ------------------------
+
+_PHONE_LINE = re.compile(r"^(?P<lead>\s*(?:- )?(?:phone|number): )(?P<value>\"[^\"]*\"|[^#\n]*?)(?P<rest>\s*(?:#.*)?)$")
+_SAMPLE_REGION = {"conference": "GB", "meetup": "US", "foundation": "US"}
+
+
+def _place(country: str | None, locale: str | None) -> tuple[str | None, str | None]:
+    """Both, checked; the country of a locale that names one (ja-JP) when only the locale is given."""
+    import phonenumbers
+
+    if country is not None:
+        country = country.upper()
+        if country not in phonenumbers.SUPPORTED_REGIONS:
+            raise InitError(f"`{country}` is not a two-letter country code; use the ISO code, e.g. JP, EG or CH")
+    if locale is not None:
+        from generator.render.locale import parse_tag
+
+        try:
+            parse_tag(locale)
+        except ValueError as exc:
+            raise InitError(f"`{locale}` is not a locale: {exc}") from None
+        if country is None:
+            from generator.plan.model import language_region
+
+            country = language_region(locale)
+    return country, locale
+
+
+def place_words(locale: str | None) -> dict[str, Any]:
+    """The comments `for_place` writes, in the locale's language where a catalog ships for it, else in English."""
+    import json
+
+    words: dict[str, Any] = json.loads((templates_dir() / "starters" / "place.json").read_text(encoding="utf-8"))
+    language = (locale or "en").split("-")[0].lower()
+    return {**words["en"], **words.get(language, {})}
+
+
+def for_place(text: str, country: str | None, locale: str | None, sample: str = "US") -> str:
+    """The starter moved to `country` and `locale`: its country, time zone, locale and paper, phone numbers in
+    international form, the starter's own short service numbers (101, 988) left out, and the country's emergency
+    services from the bundled list, each marked CHANGE ME to be confirmed; the comments it adds in the locale's language."""
+    import phonenumbers
+    from phonenumbers import timezone as number_zones
+
+    from generator.plan.emergency import emergency_data, usual_services
+
+    words = place_words(locale)
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    skip_indent: int | None = None
+    for line in lines:
+        indent = len(line) - len(line.lstrip(" "))
+        if skip_indent is not None:
+            if line.strip() and indent > skip_indent:
+                continue
+            skip_indent = None
+        match = _PHONE_LINE.match(line.rstrip("\n"))
+        if country and match and match.group("value").strip():
+            value = match.group("value").strip().strip('"')
+            try:
+                number = phonenumbers.parse(value, sample)
+                full = phonenumbers.is_valid_number(number)
+            except phonenumbers.NumberParseException:
+                full = False
+            if full:
+                shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+                out.append(f'{match.group("lead")}"{shown}"{match.group("rest")}\n')
+                continue
+            # a short service number of the starter's country: leave its whole list item out
+            start = len(out) - 1
+            while start >= 0 and not out[start].lstrip().startswith("- "):
+                start -= 1
+            skip_indent = len(out[start]) - len(out[start].lstrip(" "))
+            del out[start:]
+            continue
+        stripped = line.strip()
+        pad = line[:indent]
+        if country and stripped.startswith("country: "):
+            out.append(f"{pad}country: {country}  # {words['country']}\n")
+            continue
+        if country and stripped.startswith("timezone: "):
+            example = phonenumbers.example_number(country)
+            zones = [z for z in (number_zones.time_zones_for_number(example) if example else ()) if "/" in z]
+            out.append(f"{pad}timezone: {zones[0] if zones else 'Etc/UTC'}  # {words['timezone']}\n")
+            continue
+        if locale and stripped.startswith("languages: "):
+            out.append(f"{pad}languages: [{locale.split('-')[0].lower()}]\n")
+            out.append(f"{pad}locale: {locale}  # {words['locale']}\n")
+            continue
+        if country and stripped.startswith("emergency_number: "):
+            out += _emergency_lines(pad, country, emergency_data(), usual_services(country), words)
+            continue
+        if country and (stripped.startswith("# The emergency numbers here") or stripped.startswith("# different numbers, list")):
+            continue
+        if country:  # the starter's prose names its own country's number; elsewhere it would send people to a wrong one
+            line = re.sub(r"\b(Dial|Call) (911|999|112)\b", r"\1 the emergency number", line)
+        out.append(line)
+    if country:
+        from generator.render.paper import LETTER_COUNTRIES  # a frozenset: no printing library is loaded
+
+        paper = "letter" if country in LETTER_COUNTRIES else "A4"
+        note = [words["intro"][0], words["intro"][1], words["paper"]]
+        out[_after_header(out):_after_header(out)] = ["#\n"] + [f"# {line.format(country=country, paper=paper)}\n" for line in note]
+    return "".join(out)
+
+
+def _emergency_lines(pad: str, country: str, data: dict[str, Any], services: Sequence[tuple[str, Sequence[object]]],
+                     words: dict[str, Any]) -> list[str]:
+    if not services:
+        first, second, third = (line.format(country=country) for line in words["no-data"])
+        return [f"{pad}# {first}\n", f"{pad}# {second}\n", f"{pad}# emergency_services:\n",
+                f'{pad}#   - {{number: "...", services: [police]}}\n', f"{pad}# {third}\n"]
+    lines = [f"{pad}# {words['emergency-from'].format(country=country, source=data['source'], date=data['date'])}\n",
+             f"{pad}# {words['emergency-confirm']}\n", f"{pad}emergency_services:\n"]
+    for number, reaches in services:
+        names = ", ".join(getattr(service, "value", str(service)) for service in reaches)
+        lines.append(f'{pad}  - {{number: "{number}", services: [{names}]}}  # {words["confirm"]}\n')
+    return lines
+
+
+def _after_header(lines: list[str]) -> int:
+    """Where the first blank line after the opening comments is (the paper note goes there)."""
+    for index, line in enumerate(lines):
+        if not line.startswith("#"):
+            return index
+    return len(lines)

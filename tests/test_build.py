@@ -243,7 +243,7 @@ def test_editions_table_names_files_and_privacy():
 
 def test_an_online_community_without_venues_builds(write_plan, tmp_path, fake_pdf):
     def online(data):
-        data["event"].update(kind="online-community", country="GB")
+        data["event"].update(kind="online-community", country="GB", emergency_number="999")
         for key in ("starts", "ends", "reporting_guidelines", "last_reviewed"):
             data["event"].pop(key)
         for key in ("venues", "rota", "assessment", "communication"):

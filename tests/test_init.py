@@ -229,3 +229,63 @@ def test_three_commands_from_init_to_printed_guides(tmp_path):
         out = tmp_path / "output" / team
         assert (out / "volunteer.pdf").read_bytes().startswith(b"%PDF")
         assert (out / "private" / "responder.pdf").read_bytes().startswith(b"%PDF")
+
+
+# --- a starter for a place (issue 27, point 6) -------------------------------------------
+
+@pytest.mark.parametrize("team, country, locale, paper", [
+    ("meetup", "JP", "ja-JP", "A4"), ("conference", "EG", "ar-EG", "A4"), ("foundation", "CH", "fr-CH", "A4"),
+    ("conference", "KR", "ko-KR", "A4"), ("meetup", "MA", "fr-MA", "A4"), ("meetup", "CA", "fr-CA", "letter"),
+])
+def test_a_starter_for_a_place_has_its_locale_paper_and_emergency_services(tmp_path, team, country, locale, paper):
+    from generator.init import place_words
+    from generator.plan.emergency import usual_services
+
+    words = place_words(locale)
+
+    target = tmp_path / f"{team}-{country}.yaml"
+    result = run("init", str(target), "--team", team, "--country", country, "--locale", locale)
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    problems = check_plan(target).problems
+    assert not [p for p in problems if p.severity == "error"], [str(p) for p in problems]
+    plan = check_plan(target).plan
+    assert plan is not None and plan.locale == locale and plan.region == country
+    assert f"# {words['paper'].format(paper=paper, country=country)}" in text
+    expected = [(number, sorted(s.value for s in services)) for number, services in usual_services(country)]
+    assert [(s.number, sorted(x.value for x in s.services)) for s in plan.emergency_services] == expected
+    for number, _services in expected:  # each sample emergency number is marked to be confirmed, and check says so
+        [line] = [line for line in text.splitlines() if f'number: "{number}"' in line]
+        assert f"# {words['confirm']}" in line and "CHANGE ME" in line
+        lineno = text.splitlines().index(line) + 1
+        assert any(p.rule == "PLACEHOLDER" and p.line == lineno for p in problems)
+    assert not re.search(r"\b(Dial|Call) (911|999)\b", text)  # no other country's number in the sample texts
+
+
+def test_a_starter_for_a_country_without_bundled_numbers_assumes_none(tmp_path):
+    target = tmp_path / "plan.yaml"
+    assert run("init", str(target), "--team", "meetup", "--country", "IS").exit_code == 0
+    assert "emergency_services:" not in target.read_text(encoding="utf-8").replace("# emergency_services:", "")
+    errors = [p for p in check_plan(target).problems if p.severity == "error"]
+    assert len(errors) == 1 and "has no emergency number" in errors[0].message
+
+
+def test_init_refuses_an_unknown_country_or_locale(tmp_path):
+    result = run("init", str(tmp_path / "a.yaml"), "--country", "XX")
+    assert result.exit_code == 1 and "`XX` is not a two-letter country code" in result.output
+    result = run("init", str(tmp_path / "b.yaml"), "--locale", "not a tag")
+    assert result.exit_code == 1 and "is not a locale" in result.output
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("locale, phrase", [("ja-JP", "会場に確認"), ("ar-EG", "أكّده مع مكان الفعالية"), ("de-CH", "bestätigen"),
+                                            ("es-MX", "confírmalo"), ("fr-MA", "à confirmer"), ("pt-BR", "confirme com o local"),
+                                            ("en-US", "confirm with the venue")])
+def test_the_comments_a_starter_for_a_place_adds_are_in_its_language(tmp_path, locale, phrase):
+    from generator.init import place_words
+
+    target = tmp_path / "plan.yaml"
+    assert run("init", str(target), "--team", "meetup", "--locale", locale).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert phrase in text and f"locale: {locale}" in text
+    assert place_words(locale)["intro"][0].split("{")[0].strip() in text

@@ -33,6 +33,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.errors import Problem, did_you_mean
+from generator.plan.emergency import numbers_for, usual_text
 from generator.plan.load import SourceMap
 from generator.plan.model import (
     DEFAULT_LEVELS,
@@ -43,7 +44,6 @@ from generator.plan.model import (
     ResponderRole,
     RoleKind,
     Shift,
-    usual_emergency_number,
 )
 from generator.render.glyphs import describe, missing_glyphs
 from generator.render.leaks import find_pastes, paste_hint, paste_message, paste_pattern
@@ -84,7 +84,7 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in [
     Rule("SCENARIO-ESCALATION", "warning", "A scenario has no `escalate_to`.", ("scenarios",)),
     Rule("SCENARIO-DECISION", "warning", "A high-impact or high-risk scenario is only scripted, not a team decision.", ("scenarios",)),
     Rule("VENUE-ADDRESS", "error", "A venue's address is not a full street address (two lines or more, one with a number).", ("venues",)),
-    Rule("EMERGENCY-NUMBER", "warning", "A venue's emergency number is not the country's usual one.", ("venues",)),
+    Rule("EMERGENCY-NUMBER", "warning", "A venue's emergency number is not one the bundled list gives for its country and services.", ("venues",)),
     Rule("SHARED-CONTACT", "error", "Two responders have the same phone number or e-mail address.", ("responders",)),
     Rule("TEAM-LANGUAGES", "warning", "No responder speaks one of the event's languages."),
     Rule("LOCALE-CATALOG", "warning", "The guides' locale has no catalog of the tool's own words: they print in English."),
@@ -572,12 +572,14 @@ class _Linter:
                 self.add("VENUE-ADDRESS", path + ("address",),
                          f"the address of `{venue.id}` is not a street address emergency services can find: write the building "
                          "number and street, the town and the postcode, one line each")
-            if venue.emergency_number:
-                usual = usual_emergency_number(venue.country)
-                if venue.emergency_number != usual:
-                    self.add("EMERGENCY-NUMBER", path + ("emergency_number",),
-                             f"`{venue.emergency_number}` is not the usual emergency number in {venue.country} ({usual}); "
-                             f"print the number people know, or remove `emergency_number` to use {usual}")
+            usual = usual_text(venue.country)
+            for s_index, service in enumerate(venue.emergency):
+                known = {number for kind in service.reaches for number in numbers_for(venue.country, kind)}
+                if usual and service.number not in known:
+                    where = path + (("emergency_number",) if venue.emergency_number else ("emergency_services", s_index, "number"))
+                    self.add("EMERGENCY-NUMBER", where,
+                             f"`{service.number}` is not one of the usual emergency numbers in {venue.country} ({usual}); "
+                             "print the numbers people there know")
 
     # responders ------------------------------------------------------------------
 

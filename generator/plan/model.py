@@ -69,19 +69,6 @@ def _one_line(value: str) -> str:
 
 Text = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_one_line)]
 
-# The usual emergency number where phonenumbers' short-number data is not decisive.
-EMERGENCY_NUMBERS = {"GB": "999", "US": "911", "BR": "190", "CA": "911", "AU": "000", "NZ": "111", "IE": "112", "IN": "112", "JP": "110"}
-
-
-def usual_emergency_number(country: str) -> str:
-    if country in EMERGENCY_NUMBERS:
-        return EMERGENCY_NUMBERS[country]
-    for candidate in ("112", "911", "999", "000", "110", "119"):
-        if shortnumberinfo.is_emergency_number(candidate, country):
-            return candidate
-    return "112"
-
-
 def language_region(tag: object) -> str | None:
     """The country of a language tag (`en-GB` -> GB, `pt-BR` -> BR), if it names one."""
     if not isinstance(tag, str):
@@ -289,11 +276,82 @@ class OnCallHours(Model):
         return at(self.start), at(self.end)
 
 
-def _check_emergency(value: str, info: ValidationInfo) -> str:
-    return "none" if value.strip().lower() == "none" else _check_dial(value, info)
+def _short_emergency(value: str) -> str:
+    """An emergency number as dialled (112, 10111): checked against its country's data after validation (plan/emergency.py)."""
+    compact = re.sub(r"[\s\-]", "", value)
+    if not (compact.isascii() and compact.isdigit() and 2 <= len(compact) <= 6):
+        raise ValueError(f"{_shown(value)} is not an emergency number: those are short numbers such as 112, 911 or 10111"
+                         "\nhint: write the number people dial in an emergency; other numbers go under the venue's `numbers`")
+    return compact
+
+
+def _check_emergency(value: str) -> str:
+    return "none" if value.strip().lower() == "none" else _short_emergency(value)
 
 
 EmergencyNumber = Annotated[str, AfterValidator(_check_emergency), Field(json_schema_extra={"format": "phone"})]
+EmergencyDial = Annotated[str, AfterValidator(_short_emergency), Field(json_schema_extra={"format": "phone"})]
+
+
+class Service(str, enum.Enum):
+    """What an emergency number reaches; `all` is one number for every service (112 in most of Europe, 911 in the US)."""
+
+    all = "all"
+    police = "police"
+    ambulance = "ambulance"
+    fire = "fire"
+
+
+SERVICES = (Service.police, Service.ambulance, Service.fire)
+
+
+class EmergencyService(Model):
+    """One emergency number and the services it reaches, with an optional note and web page."""
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.public
+    number: EmergencyDial = Field(description="The number to dial, e.g. 112, 110 or 10111; `check` refuses one that is "
+                                              "not an emergency number in the venue's country")
+    services: Annotated[list[Service], Field(min_length=1)] = Field(
+        default_factory=lambda: [Service.all], description="What it reaches: police, ambulance, fire, or all (the default)")
+    when: Prose | None = Field(None, description="A note printed with the number, e.g. 'When in doubt, call.'")
+    link: Link | None = Field(None, description="A web page printed with the number, e.g. text relay for deaf callers")
+
+    @field_validator("services")
+    @classmethod
+    def _services_once(cls, value: list[Service]) -> list[Service]:
+        if Service.all in value and len(value) > 1:
+            raise ValueError("`all` already means every service: write `[all]` or name the services")
+        return list(dict.fromkeys(value))
+
+    @property
+    def reaches(self) -> frozenset[Service]:
+        """The services it reaches, `all` spelled out."""
+        return frozenset(SERVICES) if Service.all in self.services else frozenset(self.services)
+
+    @property
+    def for_everything(self) -> bool:
+        return self.reaches == frozenset(SERVICES)
+
+
+def _emergency_from_shorthand(owner: Any) -> list[EmergencyService]:
+    """`emergency_services`, or the shorthand `emergency_number` (with `emergency_when` and `emergency_link`) as one number for all."""
+    if owner.emergency_services:
+        return list(owner.emergency_services)
+    number = owner.emergency_number
+    if not number or number == "none":
+        return []
+    return [EmergencyService.model_construct(number=number, services=[Service.all], when=getattr(owner, "emergency_when", None),
+                                             link=getattr(owner, "emergency_link", None))]
+
+
+def _shorthand_or_list(owner: Any) -> None:
+    if owner.emergency_services and owner.emergency_number:
+        raise ValueError("@emergency_number: write either `emergency_number` (one number for every service) or "
+                         "`emergency_services`, not both\nhint: move the number into `emergency_services` with the services it reaches")
+    for name in ("emergency_when", "emergency_link"):
+        if getattr(owner, name, None) and owner.emergency_services:
+            raise ValueError(f"@{name}: `{name}` goes with `emergency_number`; with `emergency_services` write "
+                             f"`{name.removeprefix('emergency_')}:` on the number it is about")
 
 
 class Event(Model):
@@ -312,8 +370,12 @@ class Event(Model):
         "Two-letter country code for phone numbers when there is no venue; without it, the region of the first "
         "language (en-GB: GB) is used for phone numbers and paper"))
     emergency_number: EmergencyNumber | None = Field(None, description=(
-        "Without a venue: the emergency number to print (default: the usual one of `country`), or `none` for a "
-        "community spread over many countries: the guides then say to contact local emergency services"))
+        "Without a venue: shorthand for one emergency number for every service, or `none` for a community spread over "
+        "many countries: the guides then say to contact local emergency services. Nothing is assumed: a meetup or "
+        "conference without a venue states its numbers here or in `emergency_services`"))
+    emergency_services: list[EmergencyService] = Field(default_factory=list, description=(
+        "Without a venue: the emergency numbers of `country`, each with the services it reaches, e.g. "
+        "[{number: '110', services: [police]}, {number: '119', services: [ambulance, fire]}]"))
     on_call_hours: OnCallHours | None = Field(None, description=(
         "When the team is on call each event day, e.g. {start: 08:00, end: 22:00}; without it the rota must cover 00:00-24:00"))
     languages: list[Language] = Field(default_factory=lambda: ["en"], min_length=1)
@@ -351,6 +413,16 @@ class Event(Model):
                 hint = _did_you_mean(value, places) or "\nhint: use a name like Europe/London or America/Chicago"
             raise ValueError(f"{_shown(value)} is not a time zone{hint}") from None
         return value
+
+    @model_validator(mode="after")
+    def _one_way_to_say_emergency(self) -> Event:
+        _shorthand_or_list(self)
+        return self
+
+    @property
+    def emergency(self) -> list[EmergencyService]:
+        """The emergency numbers the event states (none for `emergency_number: none` or none written)."""
+        return _emergency_from_shorthand(self)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Event:
@@ -455,9 +527,14 @@ class Venue(Model):
     """The venue's name"""
     address: Annotated[list[Text], Field(min_length=1, description="Street address, one line per item, as emergency services need it")]
     country: Country = Field(description="Two-letter country code, e.g. GB")
-    emergency_number: DialNumber | None = Field(None, description="Defaults to the country's usual number")
-    emergency_when: Prose | None = Field(None, description="A note printed with the emergency number, e.g. 'When in doubt, call.'")
-    emergency_link: Link | None = Field(None, description="A web page printed with the emergency number, e.g. text relay for deaf callers")
+    emergency_number: EmergencyDial | None = Field(None, description=(
+        "Shorthand for one emergency number for every service (112, 911, 999); where police and ambulance have "
+        "different numbers, list them in `emergency_services`. No number is assumed: a venue states its own"))
+    emergency_when: Prose | None = Field(None, description="With `emergency_number`: a note printed with it, e.g. 'When in doubt, call.'")
+    emergency_link: Link | None = Field(None, description="With `emergency_number`: a web page printed with it, e.g. text relay for deaf callers")
+    emergency_services: list[EmergencyService] = Field(default_factory=list, description=(
+        "The emergency numbers here, each with the services it reaches, e.g. [{number: '110', services: [police]}, "
+        "{number: '119', services: [ambulance, fire]}]"))
     directions: Prose | None = None
     """How to get there or find the entrance, for emergency services and late arrivals"""
     numbers: list[Number] = Field(default_factory=list)
@@ -469,9 +546,15 @@ class Venue(Model):
     days: list[Day] = Field(default_factory=list, description="Days the venue is used; every day when empty")
     waivers: list[Waiver] = _waivers_field()
 
+    @model_validator(mode="after")
+    def _one_way_to_say_emergency(self) -> Venue:
+        _shorthand_or_list(self)
+        return self
+
     @property
-    def emergency(self) -> str:
-        return self.emergency_number or usual_emergency_number(self.country)
+    def emergency(self) -> list[EmergencyService]:
+        """The emergency numbers the venue states: `emergency_services`, or the shorthand as one number for all."""
+        return _emergency_from_shorthand(self)
 
 
 # --- people and roles -------------------------------------------------------
@@ -1077,15 +1160,22 @@ class Plan(Model):
         return self.event.country or language_region(self.event.languages[0])
 
     @property
+    def emergency_services(self) -> list[EmergencyService]:
+        """The emergency numbers to print, each once: the venues', else the event's; a number for everything first.
+
+        Only what the plan states: none for `emergency_number: none`, and none (the guides then say to contact
+        local emergency services) where nothing is written; `check` refuses that where a place needs numbers.
+        """
+        found = [service for venue in self.venues for service in venue.emergency] if self.venues else self.event.emergency
+        unique: dict[tuple[str, frozenset[Service]], EmergencyService] = {}
+        for service in found:
+            unique.setdefault((service.number, service.reaches), service)
+        return sorted(unique.values(), key=lambda service: not service.for_everything)
+
+    @property
     def emergency_numbers(self) -> list[str]:
-        """The emergency numbers to print, each once: the venues', else the event's; none for `emergency_number: none`."""
-        if self.venues:
-            numbers = [venue.emergency for venue in self.venues]
-        elif self.event.emergency_number:
-            numbers = [] if self.event.emergency_number == "none" else [self.event.emergency_number]
-        else:
-            numbers = [usual_emergency_number(self.event.country)] if self.event.country else []
-        return list(dict.fromkeys(numbers))
+        """The numbers of `emergency_services`, each once."""
+        return list(dict.fromkeys(service.number for service in self.emergency_services))
 
     @property
     def locale(self) -> str:

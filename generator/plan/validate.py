@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from generator.errors import PlanError, Problem, closest, did_you_mean, quoted
+from generator.plan.emergency import check_emergency
 from generator.plan.load import LoadedPlan, SourceMap
 from generator.plan.model import DEFAULT_LEVELS, FORMAT_VERSION, Plan, language_region
 
@@ -38,7 +39,7 @@ def validate(loaded: LoadedPlan) -> Plan:
         errors = exc.errors(include_url=False)
         found = early + _not_reported([_problem(error, source) for error in _without_typo_echoes(errors)], early)
         raise PlanError(found + _not_reported(_references_despite(data, source), found)) from None
-    problems = early + check_references(plan, source) + check_files(plan, source)
+    problems = early + check_references(plan, source) + check_files(plan, source) + check_emergency(plan, source)
     if problems:
         raise PlanError(problems)
     return plan

@@ -14,6 +14,7 @@ from generator.plan.model import (
     Cell,
     Channel,
     ChannelKind,
+    EmergencyService,
     Plan,
     Resource,
     Responder,
@@ -34,7 +35,21 @@ from generator.render.edition import Edition, LeadTime, name_shown
 from generator.render.formatting import days_text, phone_display
 from generator.render.locale import Localizer
 from generator.render.styles import cards_css, font_css, page_css, poster_css, poster_number_style, stylesheet
-from generator.render.words import channel_word, edition_title, plan_localizer, relation_word, resource_word, role_word, room_word
+from generator.render.words import (
+    channel_word,
+    edition_title,
+    emergency_advice,
+    emergency_calls,
+    emergency_line,
+    emergency_route,
+    linked_number,
+    plain_number,
+    plan_localizer,
+    relation_word,
+    resource_word,
+    role_word,
+    room_word,
+)
 
 
 @dataclass
@@ -140,11 +155,30 @@ class Guide:
         return self.plan.emergency_numbers
 
     @property
+    def emergency_services(self) -> list[EmergencyService]:
+        return self.plan.emergency_services
+
+    @property
     def emergency_line(self) -> Markup:
-        numbers = self.emergency_numbers
-        if not numbers:
-            return self.t.t("emergency.line-unknown", "Emergency: your local emergency number")
-        return self.t.t("emergency.line", "Emergency: {numbers}", numbers=" / ".join(numbers))
+        """Every emergency number with its service on one line: "Police: 110 · Ambulance and fire: 119"."""
+        return emergency_line(self.t, self.emergency_services)
+
+    def emergency_calls(self, services: list[EmergencyService] | None = None) -> list[Markup]:
+        """The large lines of an emergency box, numbers linked to dial."""
+        return emergency_calls(self.t, self.emergency_services if services is None else services, linked_number)
+
+    def emergency_route(self, linked: bool = False) -> Markup:
+        """The number(s) a sentence sends people to: "112", or "police 110; ambulance and fire 119"."""
+        return emergency_route(self.t, self.emergency_services, linked_number if linked else plain_number)
+
+    @property
+    def emergency_advice(self) -> list[Markup]:
+        """Which number for what, where no number reaches every service."""
+        return emergency_advice(self.t, self.emergency_services)
+
+    def venue_calls(self, venue: Venue) -> Markup:
+        """A venue's own numbers in a sentence, where venues differ."""
+        return emergency_route(self.t, venue.emergency)
 
     @property
     def has_rota(self) -> bool:
@@ -174,10 +208,14 @@ class Guide:
 
     @property
     def emergency_notes(self) -> list[tuple[str | None, str | None]]:
-        """(note, link) the venues give with their emergency number, each once."""
-        notes = [(venue.emergency_when, venue.emergency_link) for venue in self.plan.venues
-                 if venue.emergency_when or venue.emergency_link]
+        """(note, link) the plan gives with its emergency numbers, each once."""
+        notes = [(service.when, service.link) for service in self.emergency_services if service.when or service.link]
         return list(dict.fromkeys(notes))
+
+    @property
+    def venues_differ(self) -> bool:
+        """Whether the venues have different emergency numbers (each venue then says its own)."""
+        return len({tuple((s.number, s.reaches) for s in venue.emergency) for venue in self.plan.venues}) > 1
 
     def venue_days(self, venue: Venue) -> Markup:
         return days_text(self.t, venue.days, self.plan.event.days) if venue.days else Markup("")

@@ -256,10 +256,10 @@ CASES = [
          "building number and street, the town and the postcode, one line each [VENUE-ADDRESS]"],
         edit(BASE, ("      - 1 Example Street\n", "      - Example Street\n")), id="VENUE-ADDRESS-no-number"),
     pytest.param(
-        "EMERGENCY-NUMBER", edit(BASE, ("    country: GB\n", '    country: GB\n    emergency_number: "112"\n')),
-        ["plan.yaml:21:23: warning: `112` is not the usual emergency number in GB (999); print the number people know, or "
-         "remove `emergency_number` to use 999 [EMERGENCY-NUMBER]"],
-        edit(BASE, ("    country: GB\n", '    country: GB\n    emergency_number: "999"\n')), id="EMERGENCY-NUMBER"),
+        "EMERGENCY-NUMBER", edit(BASE, ('    emergency_number: "999"\n', '    emergency_number: "112"\n')),
+        ["plan.yaml:21:23: warning: `112` is not one of the usual emergency numbers in GB (every service 999); print the "
+         "numbers people there know [EMERGENCY-NUMBER]"],
+        BASE, id="EMERGENCY-NUMBER"),
     pytest.param(
         "SHARED-CONTACT", edit(BASE, ("    phone: 020 7946 0003\n    email: cai@example.org", "    phone: 020 7946 0001\n    email: Ana@Example.org")),
         ["plan.yaml:47:12: error: `cai` has the same phone number as `ana` (line 36); each responder needs their own so a "

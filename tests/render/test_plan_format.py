@@ -126,7 +126,7 @@ def test_a_role_without_duties_or_protocol_is_an_error():
     with pytest.raises(PlanError) as caught:
         read(text)
     exc = caught.value
-    assert "plan.yaml:21:5: error: a role needs `duties`" in str(exc.problems[0])
+    assert "plan.yaml:22:5: error: a role needs `duties`" in str(exc.problems[0])
 
 
 # 3. information to gather: its own checklist, with the report form and in "taking a report"
@@ -195,7 +195,7 @@ def test_a_bad_step_is_reported_at_its_line():
         read(text)
     exc = caught.value
     assert [str(p) for p in exc.problems] == [
-        "plan.yaml:67:9: error: unknown key `dont` in `scenarios[0].steps[1]`\n  hint: did you mean `do_not`?"]
+        "plan.yaml:68:9: error: unknown key `dont` in `scenarios[0].steps[1]`\n  hint: did you mean `do_not`?"]
 
 
 # 5. small teams and online communities: no rota, on-call hours, no emergency number, the locale's formats
@@ -253,7 +253,9 @@ def test_an_online_community_guide_never_says_through_the_lead_on_shift_or_an_em
 def test_a_worldwide_community_with_a_country_can_still_set_no_emergency_number():
     with_country = edit(ONLINE, ("  languages: [en-GB]\n", "  country: US\n"), ("020 7946 0002", "(312) 555-0102"))
     assert read(with_country).emergency_numbers == []
-    assert read(edit(with_country, ("  emergency_number: none\n", ""))).emergency_numbers == ["911"]
+    # nothing is assumed from `country`: without a number the guides say to contact local emergency services
+    assert read(edit(with_country, ("  emergency_number: none\n", ""))).emergency_numbers == []
+    assert read(edit(with_country, ("  emergency_number: none\n", '  emergency_number: "911"\n'))).emergency_numbers == ["911"]
 
 
 HOURS = edit(BASE, ("  timezone: Europe/London\n", "  timezone: Europe/London\n  on_call_hours: {start: \"08:00\", end: \"22:00\"}\n"),
@@ -269,9 +271,9 @@ HOURS = edit(BASE, ("  timezone: Europe/London\n", "  timezone: Europe/London\n 
 
 def test_coverage_is_checked_against_the_on_call_hours():
     assert findings(HOURS) == [
-        "plan.yaml:45:36: error: nobody is on call from 2027-03-04 21:00 to 22:00 GMT (1 hour); the on-call hours end at 22:00: "
+        "plan.yaml:46:36: error: nobody is on call from 2027-03-04 21:00 to 22:00 GMT (1 hour); the on-call hours end at 22:00: "
         "end this shift later or add one after it [SHIFT-COVERAGE]",
-        "plan.yaml:51:19: warning: nobody answers `Report by e-mail` from 2027-03-04 21:00 to 22:00 GMT: `ana`, `ben` are not "
+        "plan.yaml:52:19: warning: nobody answers `Report by e-mail` from 2027-03-04 21:00 to 22:00 GMT: `ana`, `ben` are not "
         "on call then; add someone on call then to `staffed_by`, or empty it so whoever is on call answers [CHANNEL-GAP]"]
     assert findings(edit(HOURS, ("end: 2027-03-04 21:00", "end: 2027-03-04 22:00"))) == []
 
@@ -364,7 +366,7 @@ def test_an_unknown_appeals_role_is_reported_at_its_line():
     with pytest.raises(PlanError) as caught:
         read(edit(SEPARATE, ("    to: [board]", "    to: [bord]")))
     exc = caught.value
-    assert [str(p) for p in exc.problems] == ["plan.yaml:66:10: error: `bord` is not a known role id\n  hint: did you mean `board`?"]
+    assert [str(p) for p in exc.problems] == ["plan.yaml:67:10: error: `bord` is not a known role id\n  hint: did you mean `board`?"]
 
 
 # 8. enforcement ladder rungs; an assessment prints only what the plan says
@@ -461,25 +463,25 @@ def problems_of(text: str) -> list[str]:
 
 def test_a_shift_is_named_by_its_place_counted_from_one():
     assert problems_of(edit(BASE, ("{start: 2027-03-04 12:00, end: 2027-03-04 18:00, lead: ana,", "{start: 2027-03-04 12:00, end: 6pm, lead: ana,"))) == [
-        "plan.yaml:47:36: error: `end` of the 3rd shift in `rota` is `6pm`, not a date and time (YYYY-MM-DD HH:MM)"]
+        "plan.yaml:48:36: error: `end` of the 3rd shift in `rota` is `6pm`, not a date and time (YYYY-MM-DD HH:MM)"]
 
 
 def test_a_key_at_the_wrong_depth_says_where_it_belongs():
     assert problems_of(BASE + "appeals: Write to the board.\n") == [
-        "plan.yaml:68:1: error: unknown key `appeals` in the plan\n  hint: `appeals` belongs under `reporting`; indent it there"]
+        "plan.yaml:69:1: error: unknown key `appeals` in the plan\n  hint: `appeals` belongs under `reporting`; indent it there"]
 
 
 def test_a_conflict_on_a_shift_says_who_leads_it():
     couple = edit(BASE, ("        kind: other\n", "        kind: partner\n"))
     assert [f for f in findings(couple) if "TEAM-CONFLICT" in f][0] == (
-        "plan.yaml:45:18: error: `ben` and `ana` are partners (line 37) and are on the same shift, which `ana` leads; "
+        "plan.yaml:46:18: error: `ben` and `ana` are partners (line 38) and are on the same shift, which `ana` leads; "
         "move one of them to another shift [TEAM-CONFLICT]")
 
 
 def test_a_shift_outside_the_event_dates_says_so():
     outside = edit(BASE, ("{start: 2027-03-04 12:00, end: 2027-03-04 18:00,", "{start: 2027-03-14 12:00, end: 2027-03-14 18:00,"))
     assert (
-        "plan.yaml:47:13: error: the shift starts on 2027-03-14, outside the event's dates (it is on 2027-03-04 only); "
+        "plan.yaml:48:13: error: the shift starts on 2027-03-14, outside the event's dates (it is on 2027-03-04 only); "
         "check the date, or the event's `starts` and `ends` [SHIFT-COVERAGE]") in findings(outside)
 
 
