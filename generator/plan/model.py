@@ -897,6 +897,9 @@ class Plan(Model):
     wording: dict[str, Prose] = Field(
         default_factory=dict, description="The plan's own text for sentences the guide prints by itself: message id -> Markdown, "
                                           "in the plan's locale. The ids and their English defaults are in docs/wording.md")
+    policy: dict[str, Prose] = Field(
+        default_factory=dict, description="What the team promises and asks, in the plan's own words: message id -> Markdown. "
+                                          "A sentence the plan does not state is not printed. The ids are marked `policy` in docs/wording.md")
 
     def field_audience(self, name: str) -> Audience | None:
         if name == "report_form":

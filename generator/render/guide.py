@@ -330,8 +330,13 @@ class Guide:
     # rota, in the event's time zone
     @property
     def zone_note(self) -> str:
-        names = sorted({name for shift in self.plan.rota if (name := self._local(shift.start).tzname())})
-        return f"{self.plan.event.timezone}" + (f" ({', '.join(names)})" if names else "")
+        """The time zone of the rota's times in the locale's words (CLDR): `British Summer Time`, `heure d’été britannique`.
+
+        Named as it is on the shifts' days (summer or winter time); without shifts, the zone's generic name."""
+        moments = [self._local(shift.start) for shift in self.plan.rota] or [  # volunteers see only who leads each day
+            dt.datetime.combine(day, dt.time(12), self.plan.event.zone) for day in self.edition.leads_by_day]
+        names = sorted({self.t.zone_name(moment) for moment in moments})
+        return str(self.t.join(names)) if names else self.t.zone_name(self.plan.event.zone)
 
     def _local(self, moment: dt.datetime) -> dt.datetime:
         zone = self.plan.event.zone

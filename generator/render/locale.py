@@ -89,6 +89,10 @@ class Localizer:
 
     tag: str
     overrides: Mapping[str, Markup] = field(default_factory=dict)
+    # Policy sentences (generator/render/policy.py): printed only as the plan's own text, never by default.
+    silent: frozenset[str] = frozenset()
+    # The silent ids a template asked for and the plan does not state (what the guides leave out).
+    unstated: set[str] = field(default_factory=set, compare=False)
 
     @functools.cached_property
     def pseudo(self) -> bool:
@@ -128,6 +132,9 @@ class Localizer:
         """The message `ident` in this locale (or the plan's override), placeholders filled and escaped."""
         if ident in self.overrides:
             text = self.overrides[ident]
+        elif ident in self.silent:
+            self.unstated.add(ident)
+            return Markup("")
         else:
             text = escape(self.words.get((ident, english), english))
             if self.pseudo:
@@ -170,6 +177,10 @@ class Localizer:
             short = self.babel.months["format"]["abbreviated"][month]
             text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", self.babel.months["format"]["wide"][month], text)
         return text
+
+    def zone_name(self, value: dt.datetime | dt.tzinfo) -> str:
+        """A time zone in this locale's words (CLDR): at a moment, its summer or winter name; a zone alone, its generic name."""
+        return dates.get_timezone_name(value, "long", locale=self.babel)
 
     @functools.cached_property
     def twenty_four_hours(self) -> bool:

@@ -9,12 +9,16 @@ from generator.plan.model import ChannelKind, Plan, RelationKind, ResourceKind, 
 from generator.render import markdown
 from generator.render.edition import EditionSpec
 from generator.render.locale import Localizer
+from generator.render.policy import POLICY
 
 
 def plan_localizer(plan: Plan) -> Localizer:
-    """The plan's locale with its `wording:` overrides (inline Markdown, sanitized)."""
-    overrides = {ident: markdown.to_inline_html(text, lambda src: src) for ident, text in plan.wording.items()}
-    return Localizer(plan.locale, overrides)
+    """The plan's locale with its `wording:` and `policy:` texts (inline Markdown, sanitized).
+
+    A policy sentence the plan does not state prints nothing (generator/render/policy.py)."""
+    texts = {**plan.wording, **plan.policy}
+    overrides = {ident: markdown.to_inline_html(text, lambda src: src) for ident, text in texts.items()}
+    return Localizer(plan.locale, overrides, frozenset(POLICY))
 
 
 def edition_title(loc: Localizer, spec: EditionSpec) -> Markup:
@@ -76,3 +80,22 @@ def resource_word(loc: Localizer, kind: ResourceKind) -> Markup:
         ResourceKind.records: loc.t("resource.records", "records"),
         ResourceKind.other: loc.t("resource.other", "other"),
     }[kind]
+
+
+def unstated_policy(plan: Plan) -> list[str]:
+    """The policy sentences the plan's guides have a place for and the plan does not state, in message-id order.
+
+    Every edition is rendered (screen and print), so the answer is what the templates actually ask for."""
+    from generator.plan.model import Audience
+    from generator.render.edition import EDITIONS, drill_spec, make_edition  # the printing side, only when asked
+    from generator.render.html import render_html
+
+    loc = plan_localizer(plan)
+    for spec in (*EDITIONS.values(), drill_spec(Audience.volunteer)):
+        if not spec.exists_for(plan):
+            continue
+        spec = spec.for_plan(plan)
+        edition = make_edition(plan, spec.audience, spec.name)
+        for medium in ("screen", "print"):
+            render_html(edition, medium=medium, template=spec.template, loc=loc)
+    return sorted(loc.unstated)
