@@ -148,7 +148,7 @@ def _check_dial(value: str, info: ValidationInfo) -> str:
         except phonenumbers.NumberParseException:
             short = None
         if short is not None and shortnumberinfo.is_valid_short_number_for_region(short, region) or shortnumberinfo.is_emergency_number(compact, region):
-            return compact
+            return " ".join(value.split())  # grouped as the organizer writes it, the country's way (116 123)
         raise ValueError(f"{_shown(value)} is not a short service number in {region}\nhint: check the digits, or write the full phone number")
     return _check_phone(value, info)
 

@@ -37,6 +37,17 @@ from generator.render.styles import cards_css, page_css, poster_css, poster_numb
 from generator.render.words import channel_word, edition_title, plan_localizer, relation_word, resource_word, role_word, room_word
 
 
+@dataclass(frozen=True)
+class Punctuation:
+    """Marks the templates put between plan values, from the catalogs: French `\u202f:`, Japanese `：` and `。`."""
+
+    colon: Markup  # after a label that ends a line: "Backup:"
+    label: Markup  # between a label and its value: "Say: …"
+    between: Markup  # between two sentences or a name and its details: "Room A. 5th floor"
+    stop: Markup  # at the end of a title or sentence
+    comma: Markup  # between items of a plain list
+
+
 @dataclass
 class ShiftRow:
     start: str
@@ -217,7 +228,7 @@ class Guide:
         for relation in responder.relationships:
             line = relation_word(self.t, relation.kind).replace("{name}", escape(self.who(relation.with_)))
             if relation.note:
-                line += Markup(": ") + self.mdi(relation.note)
+                line += self.punct.label + self.mdi(relation.note)
             lines.append(line)
         return lines
 
@@ -381,9 +392,26 @@ class Guide:
             level = next((lv for lv in levels if lv.id == ident), None)
             if level:
                 return level.name
+        # without an assessment the levels are DEFAULT_LEVELS, named in the guide's language
+        name = {"low": self.t.t("level.low", "Low"), "high": self.t.t("level.high", "High")}.get(ident, ident)
         if kind == "impact":
-            return self.t.t("level.impact", "{level} impact", level=ident.capitalize())
-        return self.t.t("level.risk", "{level} risk", level=ident.capitalize())
+            return self.t.t("level.impact", "{level} impact", level=name)
+        return self.t.t("level.risk", "{level} risk", level=name)
+
+    def language_list(self, codes: Iterable[str]) -> Markup:
+        """Languages by their names in the guide's language (CLDR): `ja, en` is 日本語、英語 in Japanese."""
+        return self.t.series(self.t.language_name(code) for code in codes)
+
+    @functools.cached_property
+    def punct(self) -> Punctuation:
+        """The locale's own marks between the guide's parts (a label and its value, two sentences)."""
+        return Punctuation(
+            colon=self.t.t("punct.colon", ":"),
+            label=self.t.t("punct.label", ": "),
+            between=self.t.t("punct.between", ". "),
+            stop=self.t.t("punct.stop", "."),
+            comma=self.t.t("punct.comma", ", "),
+        )
 
     # the tabletop drill kit (drill.html.j2)
     @functools.cached_property

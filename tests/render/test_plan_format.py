@@ -78,7 +78,7 @@ def test_the_emergency_note_and_links_are_printed_on_the_cover():
     assert "When in doubt, call." in text
     assert 'href="https://relay.example.org/emergency-sms"' in html
     cover = text[: text.index("Contents")]
-    assert "Crisis line: 116123 crisis.example.org/chat" in cover
+    assert "Crisis line: 116 123 crisis.example.org/chat" in cover
     assert "Police, non-emergency: 101 Theft or damage after the fact." in cover
 
 
