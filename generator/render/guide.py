@@ -46,6 +46,8 @@ class Punctuation:
     between: Markup  # between two sentences or a name and its details: "Room A. 5th floor"
     stop: Markup  # at the end of a title or sentence
     comma: Markup  # between items of a plain list
+    open: Markup  # before an aside in parentheses, with the space before it: " ("
+    close: Markup  # after it
 
 
 @dataclass
@@ -411,6 +413,8 @@ class Guide:
             between=self.t.t("punct.between", ". "),
             stop=self.t.t("punct.stop", "."),
             comma=self.t.t("punct.comma", ", "),
+            open=self.t.t("punct.open", " ("),
+            close=self.t.t("punct.close", ")"),
         )
 
     # the tabletop drill kit (drill.html.j2)

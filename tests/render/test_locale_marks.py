@@ -97,11 +97,12 @@ def test_french_puts_a_narrow_no_break_space_before_double_marks(plan, without_a
     assert not bad, "French marks without a narrow no-break space:\n" + "\n".join(bad[:20])
 
 
-def test_japanese_has_no_latin_full_stop_colon_or_comma(plan):
+def test_japanese_has_no_latin_full_stop_colon_comma_or_parenthesis(plan):
     bad = []
     for where, text in tool_text(plan.model_copy(update={"assessment": None}), "ja-JP").items():
         # after Japanese text or a plan value: a Latin full stop, comma or colon is the tool's (times are masked to 0)
-        for match in re.finditer(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef" + MASK + r"][.,:]|(?<!0):(?!0)", text):
+        for match in re.finditer(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef" + MASK + r"][.,:]|(?<!0):(?!0)"
+                                 r"|(?:[\u3000-\u30ff\u4e00-\u9fff] |" + MASK + r" ?)\(", text):  # CLDR's own 6月9日(水) is right
             bad.append(f"{where}: {_around(text, match)!r}")
     assert not bad, "Latin punctuation in Japanese:\n" + "\n".join(bad[:20])
 
