@@ -107,6 +107,14 @@ def test_japanese_has_no_latin_full_stop_colon_comma_or_parenthesis(plan):
     assert not bad, "Latin punctuation in Japanese:\n" + "\n".join(bad[:20])
 
 
+def test_arabic_has_arabic_commas_and_question_marks(plan):
+    bad = []
+    for where, text in tool_text(plan.model_copy(update={"assessment": None}), "ar-EG").items():
+        for match in re.finditer(r"[\u0600-\u06ff" + MASK + r"][,;?]", text):
+            bad.append(f"{where}: {_around(text, match)!r}")
+    assert not bad, "Latin commas or question marks in Arabic:\n" + "\n".join(bad[:20])
+
+
 def _english_words() -> set[str]:
     words: set[str] = set()
     for text in english_messages().values():
