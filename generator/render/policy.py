@@ -36,6 +36,18 @@ POLICY: dict[str, str] = {
     "rota.intro": "that the lead on each shift is the volunteers' first call",
 }
 
+# Who reads each sentence (the edition it prints in): the private-paste rule checks its text at that level.
+PUBLIC_POLICY = frozenset({"public.lede", "poster.lede", "public.include-intro", "public.no-channels"})
+RESPONDER_POLICY = frozenset({"responses.intro", "responses.intro-no-assessment", "rota.intro"})
+
+
+def audience(ident: str) -> str:
+    """`public`, `volunteer` or `responder`: the widest readership of the sentence `ident`."""
+    if ident in PUBLIC_POLICY or ident not in POLICY:
+        return "public"  # an unknown id is refused by validation; until then it is read by everyone
+    return "responder" if ident in RESPONDER_POLICY else "volunteer"
+
+
 # Sentences about emergencies (numbers, local emergency services, who to call first): still printed
 # by the tool while they are rewritten; to be sorted with the emergency services of each venue.
 EMERGENCY: frozenset[str] = frozenset({

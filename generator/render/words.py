@@ -90,12 +90,14 @@ def unstated_policy(plan: Plan) -> list[str]:
     from generator.render.edition import EDITIONS, drill_spec, make_edition  # the printing side, only when asked
     from generator.render.html import render_html
 
-    loc = plan_localizer(plan)
+    unstated: set[str] = set()
     for spec in (*EDITIONS.values(), drill_spec(Audience.volunteer)):
         if not spec.exists_for(plan):
             continue
         spec = spec.for_plan(plan)
         edition = make_edition(plan, spec.audience, spec.name)
+        loc = plan_localizer(edition.plan)  # the edition's own sentences, as a build prints them
         for medium in ("screen", "print"):
             render_html(edition, medium=medium, template=spec.template, loc=loc)
-    return sorted(loc.unstated)
+        unstated |= loc.unstated
+    return sorted(unstated)

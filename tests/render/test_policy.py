@@ -189,3 +189,17 @@ def test_a_label_under_policy_is_a_located_error_with_a_hint(tmp_path):
     assert placeholder.hint == "the values it can fill in: {zone}"
     lines = path.read_text().splitlines()
     assert label.line == next(n for n, line in enumerate(lines, 1) if "toc.title" in line)
+
+
+def test_a_policy_sentence_is_checked_for_pastes_where_it_prints(tmp_path, example_plans_today):
+    """public.lede is on the public sheet: a responder's e-mail there is a paste; a volunteer-level role's name
+    in the volunteer guide's protocol sentence is not (`protocol.then` is read by volunteers)."""
+    path = _plan_file(tmp_path, "policy:\n"
+                      "  public.lede: Tell us, or write to amara@example.org.\n"
+                      "  protocol.then: Then call the lead responder on shift.\n")
+    # in Japanese the English sentence is not the tool's own vocabulary, so the role's name in it is looked at
+    path.write_text(path.read_text().replace("  languages: [en, el]\n", "  languages: [en, el]\n  locale: ja-JP\n", 1))
+    pastes = [p for p in check_plan(path).problems if p.rule == "PRIVATE-PASTE"]
+    assert [p.path for p in pastes] == [("policy", "public.lede")]
+    lines = path.read_text().splitlines()
+    assert pastes[0].line == next(n for n, line in enumerate(lines, 1) if "public.lede" in line)
