@@ -47,6 +47,7 @@ from generator.plan.model import (
 )
 from generator.render.glyphs import describe, missing_glyphs
 from generator.render.leaks import find_pastes, paste_hint, paste_message, paste_pattern
+from generator.render.policy import POLICY
 
 UTC = dt.UTC
 LONG_STRETCH = dt.timedelta(hours=12)  # longer on call without a real break is a warning
@@ -99,6 +100,8 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in [
          waivable=False),
     Rule("SHARED-LANGUAGE", "warning", "Texts from a shared plan (`extends`) are in another language than the event's locale "
          "(a stop-word and script heuristic)."),
+    Rule("POLICY-UNSTATED", "warning", "The plan has no `policy:`, so sentences the guides printed by default before (promises, "
+         "what volunteers do, advice) are no longer printed; the warning names them."),
     Rule("WAIVER-RULE", "error", "A waiver names an unknown rule, or a rule that cannot apply where the waiver is.", waivable=False),
     Rule("WAIVER-UNUSED", "warning", "A waiver switches off a rule that nothing breaks there.", waivable=False),
 ]}
@@ -273,7 +276,8 @@ class _Linter:
         for check in (self.team_size, self.team_conflict, self.lead_fallback, self.shift_staffing,
                       self.shift_coverage, self.shift_overlap, self.shift_long, self.shift_clock_change,
                       self.channels, self.chain_end, self.scenarios, self.venues, self.shared_contact,
-                      self.languages, self.locale_catalog, self.review_date, self.placeholders, self.glyphs, self.shared_language):
+                      self.languages, self.locale_catalog, self.review_date, self.placeholders, self.glyphs, self.shared_language,
+                      self.policy_sentences):
             check()
         return self.findings, waivers, problems
 
@@ -645,6 +649,24 @@ class _Linter:
             self.add("REVIEW-DATE", ("event", "last_reviewed"),
                      f"the plan was last reviewed on {event.last_reviewed}, more than a year before {when}; "
                      "read it through with the team and update `last_reviewed`")
+
+    # policy sentences ------------------------------------------------------------
+
+    def policy_sentences(self) -> None:
+        """A plan without `policy:` (written before the guides stopped printing default policy) hears what it lost."""
+        if "policy" in self.plan.model_fields_set:
+            return
+        from generator.render.words import unstated_policy  # renders the guides: only for plans without `policy:`
+
+        unstated = unstated_policy(self.plan)
+        if not unstated:
+            return
+        names = "; ".join(f"`{ident}` ({POLICY[ident]})" for ident in unstated)
+        self.add("POLICY-UNSTATED", ("format",),
+                 f"the guides no longer print the tool's own policy sentences, and this plan states none: {names}",
+                 hint="write the ones your team stands by under `policy:`, in your own words (docs/wording.md has "
+                      "the earlier English text; `incident-guide init` writes them into a new plan); `policy: {}` says none",
+                 at_key=True)
 
     # placeholders ----------------------------------------------------------------
 

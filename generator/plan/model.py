@@ -135,7 +135,7 @@ def _check_dial(value: str, info: ValidationInfo) -> str:
         except phonenumbers.NumberParseException:
             short = None
         if short is not None and shortnumberinfo.is_valid_short_number_for_region(short, region) or shortnumberinfo.is_emergency_number(compact, region):
-            return compact
+            return " ".join(value.split())  # grouped as the organizer writes it, the country's way (116 123)
         raise ValueError(f"{_shown(value)} is not a short service number in {region}\nhint: check the digits, or write the full phone number")
     return _check_phone(value, info)
 
@@ -1128,6 +1128,9 @@ class Plan(Model):
     wording: dict[str, Prose] = Field(
         default_factory=dict, description="The plan's own text for sentences the guide prints by itself: message id -> Markdown, "
                                           "in the plan's locale. The ids and their English defaults are in docs/wording.md")
+    policy: dict[str, Prose] = Field(
+        default_factory=dict, description="What the team promises and asks, in the plan's own words: message id -> Markdown. "
+                                          "A sentence the plan does not state is not printed. The ids are marked `policy` in docs/wording.md")
 
     def field_audience(self, name: str) -> Audience | None:
         if name == "report_form":

@@ -396,14 +396,26 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
     if plan.communication:
         for index, who in enumerate(plan.communication.spokespeople):
             must_exist(who, people_and_roles, ("communication", "spokespeople", index), "role or responder id")
-    if plan.wording:
-        from generator.render.locale import english_messages  # the catalog template: every known id
+    if plan.wording or plan.policy:
+        from generator.render.locale import PLACEHOLDER, english_messages  # the catalog template: every known id
+        from generator.render.policy import POLICY
 
         known = english_messages()
         for ident in plan.wording:
             if ident not in known:
                 problems.append(source.problem(("wording", ident), f"`{ident}` is not a message id of the guide", at_key=True,
                                                hint=did_you_mean(ident, sorted(known)) or "the ids are listed in docs/wording.md"))
+        for ident, text in plan.policy.items():
+            if ident not in POLICY:
+                hint = (f"`{ident}` is a label: reword it under `wording:`" if ident in known
+                        else did_you_mean(ident, sorted(POLICY)) or "the policy sentences are marked `policy` in docs/wording.md")
+                problems.append(source.problem(("policy", ident), f"`{ident}` is not a policy sentence of the guide", at_key=True, hint=hint))
+                continue
+            unknown = sorted(set(PLACEHOLDER.findall(text)) - set(PLACEHOLDER.findall(known.get(ident, ""))))
+            if unknown:
+                allowed = ", ".join(f"{{{name}}}" for name in sorted(set(PLACEHOLDER.findall(known.get(ident, ""))))) or "none"
+                problems.append(source.problem(("policy", ident), f"`{{{unknown[0]}}}` is not a value this sentence can fill in",
+                                               hint=f"the values it can fill in: {allowed}"))
     days = set(plan.event.days)
     for v_index, venue in enumerate(plan.venues):
         for r_index, room in enumerate(venue.rooms):

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from generator.paths import PRIVATE_DIR
 from generator.plan.model import Audience, Model, Plan, Responder
+from generator.render.policy import audience as policy_audience
 
 # What an edition prints in place of a required value its readers may not see (never None, never blank)
 HIDDEN_WORDS: dict[tuple[type, str], str] = {(Responder, "name"): "a responder"}
@@ -174,6 +175,8 @@ def cut(item: Item, audience: Audience) -> Item:
         needed = item.field_audience(name)
         if needed is not None and not audience.allows(needed):
             update[name] = HIDDEN_WORDS.get((type(item), name), _empty(value))
+        elif name == "policy" and isinstance(item, Plan):  # the sentences this edition's readers may read
+            update[name] = {ident: text for ident, text in value.items() if audience.allows(Audience(policy_audience(ident)))}
         else:
             update[name] = _cut_value(value, audience)
     return item.model_copy(update=update)
@@ -206,6 +209,10 @@ def leaf_audiences(item: Model, path: tuple[Any, ...] = (), inherited: Audience 
         value = getattr(item, name)
         needed = item.field_audience(name)
         level = _stricter(here, needed) if needed else here
+        if name == "policy" and isinstance(item, Plan):  # each sentence is read where it prints
+            for ident, text in value.items():
+                yield path + (name, ident), text, _stricter(level, Audience(policy_audience(ident)))
+            continue
         yield from _leaves(value, path + (name,), level)
 
 

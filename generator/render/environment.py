@@ -13,6 +13,7 @@ from generator.paths import templates_dir
 from generator.plan.model import Audience, RoleKind, RoomKind
 from generator.render.formatting import bare_url, tel_href
 from generator.render.guide import Guide
+from generator.render.locale import plain_text
 from generator.render.now_script import NOW_SCRIPT, NOW_SCRIPT_HASH
 from generator.render.qr import qr_svg
 
@@ -106,6 +107,7 @@ def environment(directory: Path | None = None) -> jinja2.Environment:
         phone=_phone_filter,
         md=_md_filter,
         mdi=_mdi_filter,
+        striptags=plain_text,  # keeps the no-break spaces of the locale's punctuation
     )
     env.globals.update(t=_t, qr=qr_svg, RoomKind=RoomKind, RoleKind=RoleKind, Audience=Audience,
                        NOW_SCRIPT=Markup(NOW_SCRIPT), NOW_SCRIPT_HASH=NOW_SCRIPT_HASH)

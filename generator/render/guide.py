@@ -52,6 +52,19 @@ from generator.render.words import (
 )
 
 
+@dataclass(frozen=True)
+class Punctuation:
+    """Marks the templates put between plan values, from the catalogs: French `\u202f:`, Japanese `：` and `。`."""
+
+    colon: Markup  # after a label that ends a line: "Backup:"
+    label: Markup  # between a label and its value: "Say: …"
+    between: Markup  # between two sentences or a name and its details: "Room A. 5th floor"
+    stop: Markup  # at the end of a title or sentence
+    comma: Markup  # between items of a plain list
+    open: Markup  # before an aside in parentheses, with the space before it: " ("
+    close: Markup  # after it
+
+
 @dataclass
 class ShiftRow:
     start: str
@@ -255,7 +268,7 @@ class Guide:
         for relation in responder.relationships:
             line = relation_word(self.t, relation.kind).replace("{name}", escape(self.who(relation.with_)))
             if relation.note:
-                line += Markup(": ") + self.mdi(relation.note)
+                line += self.punct.label + self.mdi(relation.note)
             lines.append(line)
         return lines
 
@@ -368,8 +381,13 @@ class Guide:
     # rota, in the event's time zone
     @property
     def zone_note(self) -> str:
-        names = sorted({name for shift in self.plan.rota if (name := self._local(shift.start).tzname())})
-        return f"{self.plan.event.timezone}" + (f" ({', '.join(names)})" if names else "")
+        """The time zone of the rota's times in the locale's words (CLDR): `British Summer Time`, `heure d’été britannique`.
+
+        Named as it is on the shifts' days (summer or winter time); without shifts, the zone's generic name."""
+        moments = [self._local(shift.start) for shift in self.plan.rota] or [  # volunteers see only who leads each day
+            dt.datetime.combine(day, dt.time(12), self.plan.event.zone) for day in self.edition.leads_by_day]
+        names = sorted({self.t.zone_name(moment) for moment in moments})
+        return str(self.t.join(names)) if names else self.t.zone_name(self.plan.event.zone)
 
     def _local(self, moment: dt.datetime) -> dt.datetime:
         zone = self.plan.event.zone
@@ -414,9 +432,28 @@ class Guide:
             level = next((lv for lv in levels if lv.id == ident), None)
             if level:
                 return level.name
+        # without an assessment the levels are DEFAULT_LEVELS, named in the guide's language
+        name = {"low": self.t.t("level.low", "Low"), "high": self.t.t("level.high", "High")}.get(ident, ident)
         if kind == "impact":
-            return self.t.t("level.impact", "{level} impact", level=ident.capitalize())
-        return self.t.t("level.risk", "{level} risk", level=ident.capitalize())
+            return self.t.t("level.impact", "{level} impact", level=name)
+        return self.t.t("level.risk", "{level} risk", level=name)
+
+    def language_list(self, codes: Iterable[str]) -> Markup:
+        """Languages by their names in the guide's language (CLDR): `ja, en` is 日本語、英語 in Japanese."""
+        return self.t.series(self.t.language_name(code) for code in codes)
+
+    @functools.cached_property
+    def punct(self) -> Punctuation:
+        """The locale's own marks between the guide's parts (a label and its value, two sentences)."""
+        return Punctuation(
+            colon=self.t.t("punct.colon", ":"),
+            label=self.t.t("punct.label", ": "),
+            between=self.t.t("punct.between", ". "),
+            stop=self.t.t("punct.stop", "."),
+            comma=self.t.t("punct.comma", ", "),
+            open=self.t.t("punct.open", " ("),
+            close=self.t.t("punct.close", ")"),
+        )
 
     # the tabletop drill kit (drill.html.j2)
     @functools.cached_property

@@ -35,6 +35,14 @@ RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
+def plain_text(value: str | Markup) -> str:
+    """Markup as plain text: tags dropped, entities read, runs of ASCII white space made one space.
+
+    Unlike Markup.striptags, it keeps the no-break spaces typography puts in (French `\u202f:`)."""
+    text = re.sub(r"<!--.*?-->|<[^>]*>", "", str(value), flags=re.S)
+    return Markup(" ".join(re.split(r"[ \t\r\n\f]+", text)).strip()).unescape()
+
+
 def locale_dir() -> Path:
     # One home for where the templates are (checkout or installed package).
     from generator.paths import templates_dir
@@ -89,6 +97,10 @@ class Localizer:
 
     tag: str
     overrides: Mapping[str, Markup] = field(default_factory=dict)
+    # Policy sentences (generator/render/policy.py): printed only as the plan's own text, never by default.
+    silent: frozenset[str] = frozenset()
+    # The silent ids a template asked for and the plan does not state (what the guides leave out).
+    unstated: set[str] = field(default_factory=set, compare=False)
 
     @functools.cached_property
     def pseudo(self) -> bool:
@@ -136,6 +148,9 @@ class Localizer:
         """The message `ident` in this locale (or the plan's override), placeholders filled and escaped."""
         if ident in self.overrides:
             text = self.overrides[ident]
+        elif ident in self.silent:
+            self.unstated.add(ident)
+            return Markup("")
         else:
             text = escape(self.words.get((ident, english), english))
             if self.pseudo:
@@ -146,11 +161,29 @@ class Localizer:
 
     def text(self, ident: str, english: str, **values: object) -> str:
         """A message as plain text (calendars, the PDF's running header): tags stripped, entities read."""
-        return Markup(self.t(ident, english, **values)).striptags()
+        return plain_text(self.t(ident, english, **values))
 
     def all_texts(self) -> list[str]:
         """Every message in this locale, as plain text with its placeholders (the guide's vocabulary)."""
         return [self.text(ident, english) for ident, english in english_messages().items()]
+
+    def series(self, items: Iterable[str | Markup]) -> Markup:
+        """'a, b, c' without a final 'and' (names in a table cell): CLDR's list pattern for the middle of a list."""
+        escaped = [str(escape(item)) for item in items]
+        if not escaped:
+            return Markup("")
+        middle = self.babel.list_patterns["standard"]["middle"]
+        text = escaped[0]
+        for item in escaped[1:]:
+            text = middle.format(text, item)
+        return Markup(text)
+
+    def language_name(self, code: str) -> str:
+        """A language (`ja`, `pt-BR`) by its name in this locale (CLDR): 日本語, portugais (Brésil); the code if CLDR has none."""
+        try:
+            return Locale.parse(code.replace("-", "_")).get_display_name(self.babel) or code
+        except (UnknownLocaleError, ValueError):
+            return code
 
     def join(self, items: Iterable[str | Markup]) -> Markup:
         """'a, b and c' as this locale lists things (CLDR list patterns), each item escaped."""
@@ -178,6 +211,10 @@ class Localizer:
             short = self.babel.months["format"]["abbreviated"][month]
             text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", self.babel.months["format"]["wide"][month], text)
         return text
+
+    def zone_name(self, value: dt.datetime | dt.tzinfo) -> str:
+        """A time zone in this locale's words (CLDR): at a moment, its summer or winter name; a zone alone, its generic name."""
+        return dates.get_timezone_name(value, "long", locale=self.babel)
 
     @functools.cached_property
     def twenty_four_hours(self) -> bool:

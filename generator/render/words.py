@@ -22,12 +22,16 @@ from generator.render import markdown
 from generator.render.edition import EditionSpec
 from generator.render.formatting import tel_href
 from generator.render.locale import Localizer
+from generator.render.policy import POLICY
 
 
 def plan_localizer(plan: Plan) -> Localizer:
-    """The plan's locale with its `wording:` overrides (inline Markdown, sanitized)."""
-    overrides = {ident: markdown.to_inline_html(text, lambda src: src) for ident, text in plan.wording.items()}
-    return Localizer(plan.locale, overrides)
+    """The plan's locale with its `wording:` and `policy:` texts (inline Markdown, sanitized).
+
+    A policy sentence the plan does not state prints nothing (generator/render/policy.py)."""
+    texts = {**plan.wording, **plan.policy}
+    overrides = {ident: markdown.to_inline_html(text, lambda src: src) for ident, text in texts.items()}
+    return Localizer(plan.locale, overrides, frozenset(POLICY))
 
 
 def edition_title(loc: Localizer, spec: EditionSpec) -> Markup:
@@ -182,3 +186,24 @@ def emergency_advice(loc: Localizer, services: Sequence[EmergencyService], shown
                 "emergency.when.ambulance-fire", "A medical emergency or a fire: {number}.", number=number),
         }[service.reaches])
     return lines
+
+
+def unstated_policy(plan: Plan) -> list[str]:
+    """The policy sentences the plan's guides have a place for and the plan does not state, in message-id order.
+
+    Every edition is rendered (screen and print), so the answer is what the templates actually ask for."""
+    from generator.plan.model import Audience
+    from generator.render.edition import EDITIONS, drill_spec, make_edition  # the printing side, only when asked
+    from generator.render.html import render_html
+
+    unstated: set[str] = set()
+    for spec in (*EDITIONS.values(), drill_spec(Audience.volunteer)):
+        if not spec.exists_for(plan):
+            continue
+        spec = spec.for_plan(plan)
+        edition = make_edition(plan, spec.audience, spec.name)
+        loc = plan_localizer(edition.plan)  # the edition's own sentences, as a build prints them
+        for medium in ("screen", "print"):
+            render_html(edition, medium=medium, template=spec.template, loc=loc)
+        unstated |= loc.unstated
+    return sorted(unstated)

@@ -102,6 +102,21 @@ def relationship(kind: str, other: str = "cai") -> str:
 
 CASES = [
     pytest.param(
+        "POLICY-UNSTATED", BASE.replace("policy: {}\n", ""),
+        ["plan.yaml:3:1: warning: the guides no longer print the tool's own policy sentences, and this plan states none: "
+         "`cover.no-safety-room` (who to ask for a quiet place when the plan has no safety room, on the volunteer guide); "
+         "`desk.no-safety-room` (who to ask for a quiet place when the plan has no safety room, on the desk sheet of a plan with a rota); "
+         "`escalation.intro` (how a report passes up the chain); "
+         "`leads.intro-backup` (that volunteers call the lead on shift first, then the backup after a few minutes); "
+         "`poster.lede` (the poster's promise that the team listens in confidence); "
+         "`protocol.then` (that a volunteer calls the lead on shift and never resolves a report alone); "
+         "`public.lede` (the public sheet's promise to listen, keep reports private and keep the person informed); "
+         "`public.no-channels` (where to ask for the team when the plan lists no public way to report); "
+         "`rota.intro` (that the lead on each shift is the volunteers' first call) [POLICY-UNSTATED]\n"
+         "  hint: write the ones your team stands by under `policy:`, in your own words (docs/wording.md has the earlier "
+         "English text; `incident-guide init` writes them into a new plan); `policy: {}` says none"],
+        BASE, id="POLICY-UNSTATED"),
+    pytest.param(
         "TEAM-MINIMUM", ONE_RESPONDER,
         ["plan.yaml:32:1: error: the team has 1 responder; add at least one more so nobody handles a report alone "
          "and a report about a responder has someone to go to [TEAM-MINIMUM]"],
@@ -339,11 +354,11 @@ CASES = [
     pytest.param(
         "WAIVER-RULE", BASE + "\nwaivers:\n  - {rule: team-size, reason: lower case}\n  - {rule: SHIFT-LONGG, reason: typo}\n"
                               "  - {rule: WAIVER-UNUSED, reason: not a rule to waive}\n",
-        ["plan.yaml:81:12: error: `team-size` is not a rule that can be waived; use a rule id from docs/rules.md [WAIVER-RULE]\n"
+        ["plan.yaml:82:12: error: `team-size` is not a rule that can be waived; use a rule id from docs/rules.md [WAIVER-RULE]\n"
          "  hint: did you mean `TEAM-SIZE`?",
-         "plan.yaml:82:12: error: `SHIFT-LONGG` is not a rule that can be waived; use a rule id from docs/rules.md [WAIVER-RULE]\n"
+         "plan.yaml:83:12: error: `SHIFT-LONGG` is not a rule that can be waived; use a rule id from docs/rules.md [WAIVER-RULE]\n"
          "  hint: did you mean `SHIFT-LONG`?",
-         "plan.yaml:83:12: error: `WAIVER-UNUSED` is not a rule that can be waived; use a rule id from docs/rules.md [WAIVER-RULE]"],
+         "plan.yaml:84:12: error: `WAIVER-UNUSED` is not a rule that can be waived; use a rule id from docs/rules.md [WAIVER-RULE]"],
         BASE + "\nwaivers:\n  - {rule: PLACEHOLDER, reason: The starter plan still has placeholders.}\n", id="WAIVER-RULE-unknown"),
     pytest.param(
         "WAIVER-RULE", edit(BASE, ("    email: dev@example.org\n", "    email: dev@example.org\n    waivers:\n"
@@ -355,7 +370,7 @@ CASES = [
         BASE, id="WAIVER-RULE-wrong-place"),
     pytest.param(
         "WAIVER-UNUSED", BASE + "\nwaivers:\n  - rule: TEAM-SIZE\n    reason: Two leaders run it.\n",
-        ["plan.yaml:81:11: warning: nothing in this plan breaks TEAM-SIZE; remove this waiver [WAIVER-UNUSED]"],
+        ["plan.yaml:82:11: warning: nothing in this plan breaks TEAM-SIZE; remove this waiver [WAIVER-UNUSED]"],
         TWO_LEADERS + "\nwaivers:\n  - rule: TEAM-SIZE\n    reason: Two leaders run it.\n", id="WAIVER-UNUSED"),
     pytest.param(
         "WAIVER-UNUSED", edit(BASE, ("lead: ben, responders: [dev]}", "lead: ben, responders: [dev], waivers: [{rule: SHIFT-LONG, reason: Long.}]}")),
@@ -503,9 +518,9 @@ def test_an_item_waiver_covers_that_item_only():
 
 def test_a_waiver_needs_a_reason():
     for waiver, expected in (
-        ("  - rule: TEAM-SIZE\n", "plan.yaml:81:5: error: `reason` is missing from `waivers[0]`\n  hint: a waiver needs a reason: "
+        ("  - rule: TEAM-SIZE\n", "plan.yaml:82:5: error: `reason` is missing from `waivers[0]`\n  hint: a waiver needs a reason: "
                                   "say why the rule does not apply here; the responder guide prints it"),
-        ('  - {rule: TEAM-SIZE, reason: " "}\n', "plan.yaml:81:31: error: `waivers[0].reason` is empty"),
+        ('  - {rule: TEAM-SIZE, reason: " "}\n', "plan.yaml:82:31: error: `waivers[0].reason` is empty"),
     ):
         with pytest.raises(PlanError) as caught:
             problems(BASE + "\nwaivers:\n" + waiver)

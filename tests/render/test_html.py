@@ -238,7 +238,9 @@ def test_rota_is_one_table_per_day_in_the_event_time_zone(plan):
     first, second = days[0][1][0], days[1][1][0]
     assert (first.start, first.end) == ("08:00", "16:00")  # 07:00 UTC is 08:00 in London in June
     assert (second.start, second.end) == ("20:00", "06:00 (Fri 11 Jun)")
-    assert guide.zone_note == "Europe/London (BST)"
+    assert guide.zone_note == "British Summer Time"  # CLDR's name, in the guide's language
+    french = plan.model_copy(update={"rota": shifts, "event": plan.event.model_copy(update={"locale": "fr-FR"})})
+    assert Guide(make_edition(french, Audience.responder), "screen", "a4").zone_note == "heure d’été britannique"
 
 
 def test_the_waivers_table_says_what_each_waiver_covers(plan):

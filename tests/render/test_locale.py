@@ -285,15 +285,15 @@ def _plan_with(tmp_path, extra: str) -> Path:
 
 def test_wording_overrides_replace_three_messages(tmp_path):
     path = _plan_with(tmp_path, "\nwording:\n"
-                      "  public.lede: The team *listens*, decides what happens next and tells you. <script>x</script>\n"
-                      "  responses.intro: Start with the response that stops the harm.\n"
+                      "  public.title: The team *listens*, decides what happens next and tells you. <script>x</script>\n"
+                      "  section.responder.responses: What we can do\n"
                       "  toc.title: In this guide\n")
     changed = read_plan(path)
     public = render_html(make_edition(changed, Audience.public))
     assert "The team <em>listens</em>, decides what happens next and tells you." in public
-    assert "<script>x" not in public and "We listen and keep it private" not in public
+    assert "<script>x" not in public and "How to report a code of conduct problem<" not in public
     responder = render_html(make_edition(changed, Audience.responder))
-    assert "Start with the response that stops the harm." in responder and "Choose the response" not in responder
+    assert "What we can do" in responder and ">Possible responses<" not in responder
     assert '<h2 id="toc-title">In this guide</h2>' in responder
 
 

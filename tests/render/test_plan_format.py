@@ -78,7 +78,7 @@ def test_the_emergency_note_and_links_are_printed_on_the_cover():
     assert "When in doubt, call." in text
     assert 'href="https://relay.example.org/emergency-sms"' in html
     cover = text[: text.index("Contents")]
-    assert "Crisis line: 116123 crisis.example.org/chat" in cover
+    assert "Crisis line: 116 123 crisis.example.org/chat" in cover
     assert "Police, non-emergency: 101 Theft or damage after the fact." in cover
 
 
@@ -226,6 +226,7 @@ taking_reports:
   do_not: [Promise a particular outcome.]
 communication:
   records: Kept in the group's private folder.
+policy: {}
 """
 
 
@@ -468,7 +469,7 @@ def test_a_shift_is_named_by_its_place_counted_from_one():
 
 def test_a_key_at_the_wrong_depth_says_where_it_belongs():
     assert problems_of(BASE + "appeals: Write to the board.\n") == [
-        "plan.yaml:69:1: error: unknown key `appeals` in the plan\n  hint: `appeals` belongs under `reporting`; indent it there"]
+        "plan.yaml:79:1: error: unknown key `appeals` in the plan\n  hint: `appeals` belongs under `reporting`; indent it there"]
 
 
 def test_a_conflict_on_a_shift_says_who_leads_it():
@@ -516,8 +517,10 @@ def test_a_room_of_a_multi_day_event_still_says_every_day():
 
 def test_responses_without_an_assessment_do_not_point_to_impact_and_risk():
     # a meetup's or an awareness team's menu has no impact/risk matrix to fit
-    menu = edit(BASE, ("taking_reports:\n", "responses:\n  - name: A quiet word\n  - name: Asked to leave\ntaking_reports:\n"))
+    menu = edit(BASE, ("taking_reports:\n", "responses:\n  - name: A quiet word\n  - name: Asked to leave\ntaking_reports:\n"),
+                ("policy:\n", "policy:\n  responses.intro-no-assessment: Choose the response that stops the harm.\n"))
     text = visible(page(read(menu), "responder"))
     menu_text = text[text.rindex("Possible responses"):]
     assert "Choose the response that stops the harm." in menu_text and "impact and risk" not in menu_text
-    assert "fits the impact and risk" in visible(page(read(LADDER), "responder"))
+    stated = edit(LADDER, ("policy:\n", "policy:\n  responses.intro: Choose the response that stops the harm and fits the impact and risk.\n"))
+    assert "fits the impact and risk" in visible(page(read(stated), "responder"))

@@ -1,0 +1,171 @@
+"""Every small word in the locale (issue 27, point 5): level names, punctuation, joins, language and time-zone names.
+
+Each shipped locale's guides are rendered (HTML, screen and print) from the complete example plan, its text in
+English; the plan's own strings are masked, so what is left is the tool's: it must use the locale's marks and words.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.plan.model import Audience
+from generator.plan.validate import read_plan
+from generator.render.edition import EDITIONS, drill_spec, make_edition
+from generator.render.guide import Guide
+from generator.render.html import render_html
+from generator.render.locale import SHIPPED, Localizer, english_messages
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
+MASK = "\u3013"  # 〓: stands for a plan value; neither Latin nor a mark
+FOREIGN = ("ja-JP", "fr-FR", "ar-EG", "de-DE", "es-ES", "pt-BR")
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return read_plan(EXAMPLE)
+
+
+def localized(plan, tag):
+    return plan.model_copy(update={"event": plan.event.model_copy(update={"locale": tag})})
+
+
+def _plan_strings(plan) -> list[str]:
+    found: list[str] = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str) and value.strip():
+            found.append(value)
+
+    walk(plan.model_dump(mode="json"))
+    return found
+
+
+def _text(page: str) -> str:
+    page = re.sub(r"<(style|script|code)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r'<span class="poster-', " <span ", page)  # the poster's lines (display: block)
+    page = re.sub(r"</?(?:a|strong|em|b|i|bdi|span|abbr|small|wbr)\b[^>]*>", "", page)  # inline: no word break
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    return re.sub(r"[ \t\r\n]+", " ", text)
+
+
+def tool_text(plan, tag) -> dict[str, str]:
+    """Visible text of every edition with the plan's own strings (and addresses, times, numbers) masked."""
+    changed = localized(plan, tag)
+    strings = sorted({piece.strip() for value in _plan_strings(changed)
+                      for piece in re.split(r"\*\*|\*|\n|\[|\]\([^)]*\)|`|\{[a-z_]+\}", value) if len(piece.strip()) > 1}, key=len, reverse=True)
+    plan_values = re.compile("|".join((r"(?<![A-Za-z])(?<!\w\.)" if piece[0].isalnum() else "") + re.escape(piece)
+                                      + (r"(?![A-Za-z]|\.\w)" if piece[-1].isalnum() else "") for piece in strings))
+    out = {}
+    for spec in (*EDITIONS.values(), drill_spec(Audience.volunteer)):
+        if not spec.exists_for(changed):
+            continue
+        spec = spec.for_plan(changed)
+        edition = make_edition(changed, spec.audience, spec.name)
+        for medium in ("screen", "print"):
+            text = _text(render_html(edition, medium=medium, template=spec.template))
+            text = plan_values.sub(MASK, text)
+            text = re.sub(r"\S+@\S+|https?://\S+|\b[\w.-]+\.(?:org|com|net)\S*", MASK, text)  # links as printed (bare)
+            text = plan_values.sub(MASK, text)
+            text = re.sub(r"\+?\d[\d ]*\d|\d", "0", text)
+            out[f"{spec.name} ({medium})"] = text
+    return out
+
+
+def _around(text: str, match: re.Match[str]) -> str:
+    return text[max(0, match.start() - 30):match.end() + 30]
+
+
+@pytest.mark.parametrize("without_assessment", [False, True], ids=["plan-levels", "default-levels"])
+def test_french_puts_a_narrow_no_break_space_before_double_marks(plan, without_assessment):
+    if without_assessment:
+        plan = plan.model_copy(update={"assessment": None})
+    bad = []
+    for where, text in tool_text(plan, "fr-FR").items():
+        for match in re.finditer(r"(?<![\u202f0]):(?!0)|(?<!\u202f)[;?!»]|«(?!\u202f)", text):
+            bad.append(f"{where}: {_around(text, match)!r}")
+    assert not bad, "French marks without a narrow no-break space:\n" + "\n".join(bad[:20])
+
+
+def test_japanese_has_no_latin_full_stop_colon_comma_or_parenthesis(plan):
+    bad = []
+    for where, text in tool_text(plan.model_copy(update={"assessment": None}), "ja-JP").items():
+        # after Japanese text or a plan value: a Latin full stop, comma or colon is the tool's (times are masked to 0)
+        for match in re.finditer(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef" + MASK + r"][.,:]|(?<!0):(?!0)"
+                                 r"|(?:[\u3000-\u30ff\u4e00-\u9fff] |" + MASK + r" ?)\(", text):  # CLDR's own 6月9日(水) is right
+            bad.append(f"{where}: {_around(text, match)!r}")
+    assert not bad, "Latin punctuation in Japanese:\n" + "\n".join(bad[:20])
+
+
+def test_arabic_has_arabic_commas_and_question_marks(plan):
+    bad = []
+    for where, text in tool_text(plan.model_copy(update={"assessment": None}), "ar-EG").items():
+        for match in re.finditer(r"[\u0600-\u06ff" + MASK + r"][,;?]", text):
+            bad.append(f"{where}: {_around(text, match)!r}")
+    assert not bad, "Latin commas or question marks in Arabic:\n" + "\n".join(bad[:20])
+
+
+def _english_words() -> set[str]:
+    words: set[str] = set()
+    for text in english_messages().values():
+        words.update(re.findall(r"[A-Za-z]{2,}", re.sub(r"\{[a-z_]+\}", " ", text)))
+    return words
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z]{2,}", text))
+
+
+@pytest.mark.parametrize("tag", FOREIGN)
+def test_no_english_word_of_the_tools_own(plan, tag):
+    """Builds in ja, fr, ar, de, es and pt-BR: no word of the tool's English messages that neither the locale's
+    own words nor the plan (its text is English here) hold."""
+    own = set().union(*(_words(text) for text in Localizer(tag).all_texts()))
+    english = _english_words() - own - {"QR", "SMS", "Chat", "E"}
+    for variant in (plan, plan.model_copy(update={"assessment": None})):
+        allowed = set().union(*(_words(value) for value in _plan_strings(localized(variant, tag))))
+        leftovers = {}
+        for where, text in tool_text(variant, tag).items():
+            for word in _words(text) & english - allowed:
+                at = text.find(word)
+                leftovers.setdefault(word, f"{where}: {text[max(0, at - 30):at + 30]!r}")
+        assert not leftovers, f"English in {tag}:\n" + "\n".join(f"  {w}: {ctx}" for w, ctx in sorted(leftovers.items()))
+
+
+def test_default_level_names_are_the_catalogs(plan):
+    bare = plan.model_copy(update={"assessment": None})
+    for tag, low in (("ja-JP", "影響：低"), ("ar-EG", "الأثر: منخفض"), ("fr-FR", "Impact faible"), ("en-GB", "Low impact")):
+        guide = Guide(make_edition(localized(bare, tag), Audience.responder), "screen", "a4")
+        assert guide.level_name("impact", "low") == low
+
+
+@pytest.mark.parametrize("tag", SHIPPED)
+def test_languages_and_time_zones_are_named_in_the_locale(plan, tag):
+    changed = localized(plan, tag)
+    guide = Guide(make_edition(changed, Audience.responder), "screen", "a4")
+    codes = changed.responders[0].languages
+    named = str(guide.language_list(codes))
+    assert not re.search(r"\b(?:en|ja|de|fr|es|pt)\b", named), named
+    assert "Europe/" not in guide.zone_note
+    if tag == "ja-JP":
+        assert guide.language_list(["ja", "en"]) == "日本語、英語" and guide.zone_note == "英国夏時間"
+    if tag == "fr-FR":
+        assert guide.language_list(["ja", "en"]) == "japonais, anglais"
+
+
+def test_a_short_number_keeps_its_grouping(write_plan):
+    def change(data):
+        data["venues"][0]["numbers"].append({"label": "Samaritans", "number": "116 123", "when": "Someone wants to talk."})
+
+    volunteer = render_html(make_edition(read_plan(write_plan(change)), Audience.volunteer))
+    assert ">116 123<" in volunteer and 'href="tel:116123"' in volunteer
