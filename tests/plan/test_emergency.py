@@ -46,8 +46,17 @@ def services_yaml(country: str) -> str:
 
 def test_the_bundled_data_names_its_source_and_date():
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    assert data["source"].startswith("Wikipedia") and "https://" in data["source"]
+    assert data["source"].startswith("Android's emergency-number list") and "https://" in data["source"]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", data["date"])
+    assert "Wikipedia" not in data["source"]  # the list once named there was never read
+
+
+def test_every_bundled_country_names_the_sources_that_confirm_it():
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    assert set(data["confirmed_by"]) == set(data["countries"])
+    for country, names in data["confirmed_by"].items():
+        assert names and all(name in data["sources"] for name in names), country
+    assert all("https://" in text or "http://" in text for text in data["sources"].values())
 
 
 @pytest.mark.parametrize("country", known_countries())
@@ -73,7 +82,7 @@ def test_a_venue_without_numbers_fails_check_with_the_usual_ones_as_a_hint():
     assert len(found) == 1
     assert found[0].startswith("plan.yaml:12:5: error: the venue `hall` has no emergency number")
     assert "police 122; ambulance 123; fire 180" in found[0]
-    assert "Wikipedia" in found[0] and 'emergency_services: [{number: "122", services: [police]}' in found[0]
+    assert "Android's emergency-number list" in found[0] and 'emergency_services: [{number: "122", services: [police]}' in found[0]
 
 
 def test_112_is_refused_in_egypt():
