@@ -469,7 +469,7 @@ def test_a_shift_is_named_by_its_place_counted_from_one():
 
 def test_a_key_at_the_wrong_depth_says_where_it_belongs():
     assert problems_of(BASE + "appeals: Write to the board.\n") == [
-        "plan.yaml:79:1: error: unknown key `appeals` in the plan\n  hint: `appeals` belongs under `reporting`; indent it there"]
+        "plan.yaml:80:1: error: unknown key `appeals` in the plan\n  hint: `appeals` belongs under `reporting`; indent it there"]
 
 
 def test_a_conflict_on_a_shift_says_who_leads_it():
