@@ -538,6 +538,35 @@ class Relationship(Model):
     """Anything the team should know about it"""
 
 
+def _one_or_more(value: object) -> object:
+    """`say: "Thank you."` means a list of one phrase."""
+    return [value] if isinstance(value, str) else value
+
+
+Phrases = Annotated[list[Prose], BeforeValidator(_one_or_more, json_schema_input_type=Prose | list[Prose])]
+Handles = Annotated[list[Text], BeforeValidator(_one_or_more, json_schema_input_type=Text | list[Text])]
+
+
+class Decisions(str, enum.Enum):
+    """How the response team decides."""
+
+    lead = "lead"
+    together = "together"
+    vote = "vote"
+
+
+class Team(Model):
+    """The shape of the response team; every key is optional and the defaults are a team with a lead."""
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.public
+    decides: Decisions = Decisions.lead
+    """How the team decides: `lead` (a lead decides and is the first call), `together` (nobody leads) or `vote` (the members vote)"""
+    published: bool = False
+    """The team publishes its members: their names, pronouns, roles, e-mails and chat handles are public (the public sheet lists them) unless `visibility` raises one; phones stay with volunteers"""
+    organizers_respond: bool = False
+    """The organizers are the responders: there are no volunteers between attendees and the team, so no volunteer guide is made"""
+
+
 class Responder(Model):
     """A person on the response team. Volunteers see the name, pronouns, role and phone; the rest is for responders."""
 
@@ -562,7 +591,8 @@ class Responder(Model):
     """Their phone number; volunteers see it unless `visibility` raises it"""
     email: EmailStr | None = None
     """Their e-mail address; only responders see it"""
-    chat: Text | None = Field(None, description="Secure-chat handle, e.g. Signal username")
+    chat: Handles = Field(default_factory=list, description=(
+        "Secure-chat handle, e.g. Signal username; a list when they have several, e.g. [\"Signal: priya.42\", \"Matrix: @priya:example.org\"]"))
     languages: list[Language] = Field(default_factory=list, description="Language codes, e.g. en, de, pt-BR")
     how_to_recognise: Text | None = Field(None, description="What they wear or carry at the event")
     relationships: list[Relationship] = Field(default_factory=list)
@@ -581,17 +611,27 @@ class Responder(Model):
             if name not in fields:
                 hint = _did_you_mean(name, fields) or f"\nhint: use one of {', '.join(sorted(fields))}"
                 raise ValueError(f"{_shown(name)} is not a responder field{hint}")
-        for name, audience in value.items():
-            if audience is Audience.public:  # the responder list is volunteer-level as a whole: no edition could show it
-                raise ValueError(f"@{name}: a responder's `{name}` can be shown to `volunteer` or `responder`, not `public`: "
-                                 "responders are never listed on the public sheet"
-                                 "\nhint: to give the public a number or address to use, add a reporting channel with `audience: public`")
         return value
+
+    # set by Plan when `team.published` is true: the team's members are public
+    _published: bool = PrivateAttr(default=False)
+
+    def item_audience(self) -> Audience:
+        return Audience.public if self._published else self.DEFAULT_AUDIENCE
 
     def field_audience(self, name: str) -> Audience | None:
         if name in self.visibility:
             return self.visibility[name]
+        if self._published and name in PUBLISHED_FIELDS:
+            return PUBLISHED_FIELDS[name]
         return self.FIELD_AUDIENCE.get(name)
+
+
+# A published team's members: who sees each field when `visibility` does not say (the rest stays as for any team)
+PUBLISHED_FIELDS: dict[str, Audience] = {
+    "name": Audience.public, "pronouns": Audience.public, "role": Audience.public, "email": Audience.public,
+    "chat": Audience.public, "how_to_recognise": Audience.public, "phone": Audience.volunteer,
+}
 
 
 class Shift(Model):
@@ -873,12 +913,6 @@ class Drill(Model):
     audience: AudienceField = None
 
 
-def _one_or_more(value: object) -> object:
-    """`say: "Thank you."` means a list of one phrase."""
-    return [value] if isinstance(value, str) else value
-
-
-Phrases = Annotated[list[Prose], BeforeValidator(_one_or_more, json_schema_input_type=Prose | list[Prose])]
 
 
 class ScenarioStep(Model):
@@ -1015,6 +1049,8 @@ class Plan(Model):
     """Everyone with a part in the response, from attendees up to the board; `chain` and `escalate_to` name them by id"""
     responders: list[Responder] = Field(min_length=1)
     """The people on the response team"""
+    team: Team = Field(default_factory=Team)
+    """The team's shape: how it decides (`decides`), whether it publishes its members (`published`), whether the organizers are the responders (`organizers_respond`)"""
     rota: list[Shift] = Field(default_factory=list)
     """Who is on call when; leave it out for a small team or an online community"""
     reporting: Reporting
@@ -1049,7 +1085,16 @@ class Plan(Model):
     def field_audience(self, name: str) -> Audience | None:
         if name == "report_form":
             return Audience(self.report_form_audience)
+        if name == "responders" and self.team.published:
+            return None  # each member says who sees what (PUBLISHED_FIELDS)
         return self.FIELD_AUDIENCE.get(name)
+
+    @model_validator(mode="after")
+    def _published_team(self) -> Plan:
+        """Tell each responder whether the team publishes its members (their fields' audiences follow)."""
+        for responder in self.responders:
+            responder._published = self.team.published
+        return self
 
     @model_validator(mode="after")
     def _rota_in_wall_clock_time(self) -> Plan:

@@ -321,6 +321,25 @@ def check_files(plan: Plan, source: SourceMap) -> list[Problem]:
     return []
 
 
+def check_team(plan: Plan, source: SourceMap) -> list[Problem]:
+    """The team's shape agrees with its members: no lead in a team that decides together, nobody public in an unpublished team."""
+    problems: list[Problem] = []
+    decides = plan.team.decides.value
+    for index, responder in enumerate(plan.responders):
+        if decides != "lead" and responder.role.value == "lead":
+            how = "together" if decides == "together" else "by vote"
+            problems.append(source.problem(("responders", index, "role"), f"the team decides {how} (`team.decides: {decides}`), so nobody is its lead",
+                                           hint="make them `role: responder`, or set `team.decides: lead`"))
+        for name, audience in responder.visibility.items():
+            if audience.value == "public" and not plan.team.published:
+                problems.append(source.problem(("responders", index, "visibility", name),
+                                               f"a responder's `{name}` can be shown to `volunteer` or `responder`, not `public`: "
+                                               "responders are never listed on the public sheet unless the team publishes its members",
+                                               hint="set `team: {published: true}` if the team lists its members publicly; to give the public "
+                                                    "a number or address to use, add a reporting channel with `audience: public`"))
+    return problems
+
+
 def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
     """Ids are unique and every id used somewhere names something that exists."""
     problems: list[Problem] = []
@@ -356,6 +375,7 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
             must_exist(responder.fallback, responder_ids, ("responders", index, "fallback"), "responder id")
             if responder.fallback == responder.id:
                 problems.append(source.problem(("responders", index, "fallback"), "a responder cannot be their own fallback"))
+    problems += check_team(plan, source)
     for index, shift in enumerate(plan.rota):
         if isinstance(shift.start, dt.datetime) and isinstance(shift.end, dt.datetime) \
                 and plan.event.utc(shift.end) <= plan.event.utc(shift.start):  # after a clock change, or one time with an offset

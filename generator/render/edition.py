@@ -42,9 +42,12 @@ class EditionSpec:
     print_css: tuple[str, ...] = ()  # its own print stylesheets in templates/css, after base.css and print.css
     fit_css: tuple[str, ...] = ()  # added, and printed again, when the edition runs past one page (the public sheet)
     needs: str | None = None  # a plan field that must hold something for this edition to exist (the desk sheet's venues)
+    unless: str | None = None  # a `team` flag that makes this edition needless (no volunteer guide when the organizers respond)
 
     def exists_for(self, plan: Plan) -> bool:
         """Whether the plan has what this edition prints: a report form for the form, a venue for the desk sheet."""
+        if self.unless and getattr(plan.team, self.unless):
+            return False
         return all(getattr(plan, needed) for needed in (self.level_from, self.needs) if needed)
 
     def for_plan(self, plan: Plan) -> EditionSpec:
@@ -66,7 +69,7 @@ EDITIONS: dict[str, EditionSpec] = {
         EditionSpec("public", Audience.public, "How to report", "public.html.j2", "public", private=False,
                     print_css=("print-public.css",), fit_css=("print-public-fit.css",)),
         EditionSpec("volunteer", Audience.volunteer, "Volunteer guide", "volunteer.html.j2", "volunteer", private=False,
-                    print_css=("print-guide.css",)),
+                    print_css=("print-guide.css",), unless="organizers_respond"),
         EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder", private=True,
                     sealable=True, print_css=("print-guide.css",)),
         EditionSpec("desk", Audience.volunteer, "Desk sheet", "desk.html.j2", "desk", private=False, formats=("pdf",),

@@ -14,6 +14,7 @@ from generator.plan.model import (
     Cell,
     Channel,
     ChannelKind,
+    Decisions,
     Plan,
     Resource,
     Responder,
@@ -157,6 +158,27 @@ class Guide:
         if self.has_rota:
             return self.t.t("who.first-call-lead", "the lead responder")
         return self.t.t("who.response-team", "the response team")
+
+    @property
+    def has_lead(self) -> bool:
+        """Whether the team has a lead: it decides by its lead (`team.decides`), and someone is one or a rota names leads."""
+        return self.plan.team.decides is Decisions.lead and (
+            self.has_rota or any(r.role is ResponderRole.lead for r in self.plan.responders))
+
+    @property
+    def team_roles(self) -> bool:
+        """Whether the team table needs a Role column: a team with a lead, or one where some members are fallbacks."""
+        return self.plan.team.decides is Decisions.lead or any(r.role is not ResponderRole.responder for r in self.plan.responders)
+
+    @property
+    def decides_line(self) -> Markup | None:
+        """How a team without a lead decides, said under the team table."""
+        match self.plan.team.decides:
+            case Decisions.together:
+                return self.t.t("team.decides-together", "Nobody leads the team: its members decide together.")
+            case Decisions.vote:
+                return self.t.t("team.decides-vote", "Nobody leads the team: its members decide by vote.")
+        return None
 
     def through_lead(self, responder: Responder) -> bool:
         """Whether a responder without a phone is reached through a lead: only a non-lead, and only if a lead has a phone."""

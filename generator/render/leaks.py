@@ -209,7 +209,7 @@ def paste_message(plan: Plan, paste: Paste) -> str:
 
 
 def paste_hint(plan: Plan, paste: Paste) -> str:
-    if paste.audience is Audience.public and paste.secret.path[:1] == ("responders",):
+    if paste.audience is Audience.public and paste.secret.path[:1] == ("responders",) and not plan.team.published:
         return "remove it from this text: responders are never listed on the public sheet (a public channel can give a number or address)"
     lower = _how_to_lower(plan, paste.secret.path, paste.audience)
     return (f"remove it from this text, or, if {READERS[paste.audience]} may see it, "
