@@ -676,6 +676,7 @@ class ChannelKind(str, enum.Enum):
     in_person = "in-person"
     form = "form"
     chat = "chat"
+    any_member = "any-member"
 
 
 class Channel(Model):
@@ -684,7 +685,7 @@ class Channel(Model):
     FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"waivers": Audience.responder}
 
     kind: ChannelKind
-    """How people report here: phone, sms, email, in-person, form or chat"""
+    """How people report here: phone, sms, email, in-person, form, chat, or any-member (write to or call any member of the team: the guides list them)"""
     label: Text
     """The channel's name as the guides print it, e.g. Incident hotline"""
     phone: Phone | None = None
@@ -692,20 +693,26 @@ class Channel(Model):
     email: EmailStr | None = None
     """The address to write to (email channels)"""
     link: Link | None = None
-    """The web address of the form or chat (form and chat channels)"""
+    """The web address of the form or chat (form channels; a chat channel may have none, e.g. message a member on our chat)"""
     where: Prose | None = None
     """Where to go (in-person channels), e.g. the info desk in the main hall"""
     hours: Text | None = Field(None, description="When it is answered, e.g. 'during the event, 08:00-22:00'")
-    staffed_by: list[Id] = Field(default_factory=list, description="Responder ids, or empty for whoever is on call")
+    note: Prose | None = None
+    """A note printed with the channel, e.g. also if you cannot find the right contact, or answered within 72 hours; a phone channel without a number says here how to ask for a call"""
+    staffed_by: list[Id] = Field(default_factory=list, description=(
+        "Responder ids, or empty for whoever is on call; for an any-member channel the members it lists (empty: the whole team)"))
     audience: AudienceField = None
     waivers: list[Waiver] = _waivers_field()
 
     @model_validator(mode="after")
     def _has_address(self) -> Channel:
-        needed = {"phone": "phone", "sms": "phone", "email": "email", "form": "link", "chat": "link", "in-person": "where"}[self.kind.value]
-        if getattr(self, needed) is None:
+        needed = {"phone": "phone", "sms": "phone", "email": "email", "form": "link", "in-person": "where"}.get(self.kind.value)
+        if self.kind is ChannelKind.phone and self.note:
+            needed = None  # a call on request: the note says how to ask for one
+        if needed and getattr(self, needed) is None:
             article = "an" if self.kind.value[0] in "aeiou" else "a"
-            raise ValueError(f"@kind: {article} `{self.kind.value}` channel needs `{needed}`")
+            also = " (or, for a call on request, a `note` saying how to ask for one)" if self.kind is ChannelKind.phone else ""
+            raise ValueError(f"@kind: {article} `{self.kind.value}` channel needs `{needed}`{also}")
         return self
 
 

@@ -292,6 +292,12 @@ class Guide:
     def chain(self) -> list[Role]:
         return [role for role in (self.plan.role(ident) for ident in self.plan.reporting.chain) if role]
 
+    def channel_members(self, channel: Channel) -> list[Responder]:
+        """The members an any-member channel lists, as this edition may show them (none where the team is hidden)."""
+        if channel.kind is not ChannelKind.any_member:
+            return []
+        return [r for r in self.plan.responders if not channel.staffed_by or r.id in channel.staffed_by]
+
     def channel_word(self, channel: Channel) -> Markup:
         return channel_word(self.t, channel.kind)
 
