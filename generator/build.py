@@ -9,6 +9,7 @@
                        output/NAME/cards.pdf                   (badge cards for attendees, eight to a sheet)
                        output/NAME/poster.pdf                  (one page to hang at the venue, A3 or tabloid)
                        output/NAME/report-form.pdf             (blank form; under private/ unless volunteers take reports)
+                       output/NAME/private/resolution-record.pdf (how a report was resolved, for the team's records)
                        output/NAME/private/drill.pdf           (the tabletop drill kit)
 
 Nothing is written until every file of the set has been rendered (and has passed

@@ -542,8 +542,8 @@ class _Linter:
 
     def scenarios(self) -> None:
         assessment = self.plan.assessment
-        high_impact = assessment.impact_levels[-1].id if assessment else DEFAULT_LEVELS[-1]
-        high_risk = assessment.risk_levels[-1].id if assessment else DEFAULT_LEVELS[-1]
+        high_impact = assessment.impact_levels[-1].id if assessment and assessment.impact_levels else DEFAULT_LEVELS[-1]
+        high_risk = assessment.risk_levels[-1].id if assessment and assessment.risk_levels else DEFAULT_LEVELS[-1]
         for index, scenario in enumerate(self.plan.scenarios):
             path = ("scenarios", index)
             if not scenario.escalate_to:

@@ -762,10 +762,10 @@ class Step(Model):
 class TakingReports(Model):
     """How to take a report: questions to ask, what to do and what not to do."""
 
-    ask: list[Prose] = Field(min_length=1, description="Questions to ask the person reporting")
+    ask: list[Prose] = Field(default_factory=list, description="Questions to ask the person reporting")
     do: list[Prose] = Field(default_factory=list)
     """What to do while taking a report, e.g. find a private place"""
-    do_not: list[Prose] = Field(min_length=1)
+    do_not: list[Prose] = Field(default_factory=list)
     """What never to do while taking a report, e.g. promise an outcome"""
 
 
@@ -819,18 +819,48 @@ class Cell(Model):
 DEFAULT_LEVELS = ("low", "high")
 
 
+class Question(Model):
+    """A question the team weighs when it assesses a report, e.g. Is anyone still at risk?"""
+
+    question: Prose
+    """The question"""
+    topic: Text | None = None
+    """What it is about, e.g. Nature, Impact or Risk; consecutive questions on one topic print under it"""
+    details: Prose | None = None
+    """What to consider when answering it"""
+
+
+QuestionItem = Annotated[Question, BeforeValidator(_text_as("question"), json_schema_input_type=Prose | Question)]
+
+
 class Assessment(Model):
-    """How the team assesses impact and risk, and the response for each combination."""
+    """How the team assesses a report: impact and risk levels with the response for each combination, questions to weigh, or both."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
-    impact_levels: list[Level] = Field(min_length=2)
-    """The impact levels, lowest first (at least two)"""
-    risk_levels: list[Level] = Field(min_length=2)
-    """The risk levels, lowest first (at least two)"""
+    impact_levels: list[Level] = Field(default_factory=list)
+    """The impact levels, lowest first (none, or at least two)"""
+    risk_levels: list[Level] = Field(default_factory=list)
+    """The risk levels, lowest first (none, or at least two)"""
+    questions: list[QuestionItem] = Field(default_factory=list)
+    """Questions the team weighs, with or without levels: text, or a mapping with `question`, `topic` and `details`"""
     matrix: list[Cell] = Field(default_factory=list)
     """One cell per pair of impact and risk levels, with examples and the response"""
     notes: Prose | None = None
     """Notes printed with the assessment"""
+
+    @model_validator(mode="after")
+    def _levels_or_questions(self) -> Self:
+        for name in ("impact_levels", "risk_levels"):
+            if len(getattr(self, name)) == 1:
+                raise ValueError(f"@{name}: an assessment needs at least two {name.replace('_', ' ')}, or none")
+        if not self.impact_levels and not self.risk_levels and not self.questions:
+            raise ValueError("@impact_levels: an assessment needs impact and risk levels, or `questions` to weigh")
+        if bool(self.impact_levels) != bool(self.risk_levels):
+            missing = "risk_levels" if self.impact_levels else "impact_levels"
+            raise ValueError(f"@{missing}: an assessment with {'impact' if self.impact_levels else 'risk'} levels needs {missing.replace('_', ' ')} too")
+        if self.matrix and not self.impact_levels:
+            raise ValueError("@matrix: a matrix needs impact and risk levels")
+        return self
 
 
 class ResourceKind(str, enum.Enum):
@@ -883,6 +913,19 @@ class Action(Model):
     consequence: Prose | None = Field(None, description="What the team does, e.g. a private written warning")
     expected: Prose | None = Field(None, description="What is expected of the person, e.g. no contact with those involved")
     duration: Text | None = Field(None, description="For how long, e.g. three months")
+    audience: AudienceField = None
+
+
+class ResponseGroup(Model):
+    """A named group of responses, e.g. Action plans or Private responses, printed under its name after `responses`."""
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    name: Text
+    """The group's name, e.g. Private responses"""
+    description: Prose | None = None
+    """What the group's responses have in common, printed under its name"""
+    responses: list[Action] = Field(min_length=1)
+    """The group's responses, in the plan's order; each may carry its own `audience`"""
     audience: AudienceField = None
 
 
@@ -978,9 +1021,19 @@ class Timeline(Model):
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     what: Text
-    """What happens by then, e.g. Acknowledge the report"""
-    within: Text = Field(description="e.g. 24 hours, one week")
+    """What happens, e.g. Acknowledge the report"""
+    within: Text | None = Field(None, description="A deadline the team promises, printed as 'within ...', e.g. 24 hours, one week")
+    when: Text | None = None
+    """When it happens, in the plan's words and printed as written, e.g. every week, when the incident is resolved, may take two to three months"""
     audience: AudienceField = None
+
+    @model_validator(mode="after")
+    def _when_or_within(self) -> Self:
+        if self.within and self.when:
+            raise ValueError("@when: a timeline has `within` (a deadline) or `when` (free text), not both")
+        if not self.within and not self.when:
+            raise ValueError("@within: a timeline needs `within` (a deadline, e.g. 24 hours) or `when` (free text, e.g. every week)")
+        return self
 
 
 class Confidentiality(Model):
@@ -1064,8 +1117,8 @@ class Plan(Model):
     """How people report, how to recognise a responder, the escalation chain and appeals"""
     procedure: list[Step] = Field(default_factory=list)
     """The team's procedure, step by step, from receiving a report to following up"""
-    taking_reports: TakingReports
-    """How to take a report: what to ask, what to do and what never to do"""
+    taking_reports: TakingReports = Field(default_factory=TakingReports)
+    """How to take a report: what to ask, what to do and what never to do (each list optional)"""
     information_to_gather: InformationToGather | None = Field(None, description="The checklist of what to find out when someone reports")
     report_form: list[FormField] = Field(default_factory=list)
     """The fields of the printed report form"""
@@ -1076,6 +1129,8 @@ class Plan(Model):
     resources: list[Resource] = Field(default_factory=list)
     """Help the team can call on: other responders, security, police, medical, crisis lines, records"""
     responses: list[Action] = Field(default_factory=list, description="The possible responses, in the plan's order")
+    response_groups: list[ResponseGroup] = Field(default_factory=list)
+    """Responses in named groups, e.g. action plans and private responses; printed after `responses`"""
     responses_order: ResponsesOrder | None = Field(
         None, description="How `responses` are ordered, said above them in the guide: mildest-first or strictest-first; unset says nothing")
     definitions: list[Definition] = Field(default_factory=list)
@@ -1088,6 +1143,11 @@ class Plan(Model):
     wording: dict[str, Prose] = Field(
         default_factory=dict, description="The plan's own text for sentences the guide prints by itself: message id -> Markdown, "
                                           "in the plan's locale. The ids and their English defaults are in docs/wording.md")
+
+    @property
+    def has_report_form(self) -> bool:
+        """Whether the report form is printed: from its own fields, or built from the information to gather alone."""
+        return bool(self.report_form or self.information_to_gather)
 
     def field_audience(self, name: str) -> Audience | None:
         if name == "report_form":

@@ -36,7 +36,7 @@ def validate(loaded: LoadedPlan) -> Plan:
         errors = exc.errors(include_url=False)
         found = early + _not_reported([_problem(error, source) for error in _without_typo_echoes(errors)], early)
         raise PlanError(found + _not_reported(_references_despite(data, source), found)) from None
-    problems = early + check_references(plan, source) + check_files(plan, source)
+    problems = early + check_references(plan, source) + check_team(plan, source) + check_files(plan, source)
     if problems:
         raise PlanError(problems)
     return plan
@@ -375,7 +375,6 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
             must_exist(responder.fallback, responder_ids, ("responders", index, "fallback"), "responder id")
             if responder.fallback == responder.id:
                 problems.append(source.problem(("responders", index, "fallback"), "a responder cannot be their own fallback"))
-    problems += check_team(plan, source)
     for index, shift in enumerate(plan.rota):
         if isinstance(shift.start, dt.datetime) and isinstance(shift.end, dt.datetime) \
                 and plan.event.utc(shift.end) <= plan.event.utc(shift.start):  # after a clock change, or one time with an offset
@@ -393,8 +392,9 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
         for index, rid in enumerate(getattr(plan.reporting.appeals, "to", [])):  # plain text as written has no `to`
             must_exist(rid, role_ids, ("reporting", "appeals", "to", index), "role id")
 
-    impacts = {level.id for level in plan.assessment.impact_levels} if plan.assessment else set(DEFAULT_LEVELS)
-    risks = {level.id for level in plan.assessment.risk_levels} if plan.assessment else set(DEFAULT_LEVELS)
+    leveled = plan.assessment is not None and bool(plan.assessment.impact_levels)  # an assessment of questions alone has none
+    impacts = {level.id for level in plan.assessment.impact_levels} if plan.assessment and leveled else set(DEFAULT_LEVELS)
+    risks = {level.id for level in plan.assessment.risk_levels} if plan.assessment and leveled else set(DEFAULT_LEVELS)
     if plan.assessment:
         seen = set()
         for index, cell in enumerate(plan.assessment.matrix):

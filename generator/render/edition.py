@@ -41,14 +41,15 @@ class EditionSpec:
     level_from: str | None = None  # a plan field whose audience sets this edition's (the report form's)
     print_css: tuple[str, ...] = ()  # its own print stylesheets in templates/css, after base.css and print.css
     fit_css: tuple[str, ...] = ()  # added, and printed again, when the edition runs past one page (the public sheet)
-    needs: str | None = None  # a plan field that must hold something for this edition to exist (the desk sheet's venues)
+    needs: str | None = None  # a plan field or property that must hold something for this edition to exist (the desk sheet's venues)
     unless: str | None = None  # a `team` flag that makes this edition needless (no volunteer guide when the organizers respond)
 
     def exists_for(self, plan: Plan) -> bool:
         """Whether the plan has what this edition prints: a report form for the form, a venue for the desk sheet."""
         if self.unless and getattr(plan.team, self.unless):
             return False
-        return all(getattr(plan, needed) for needed in (self.level_from, self.needs) if needed)
+        needed = self.needs or self.level_from
+        return bool(getattr(plan, needed)) if needed else True
 
     def for_plan(self, plan: Plan) -> EditionSpec:
         """This row with its audience (and privacy) taken from the plan when `level_from` says so."""
@@ -79,7 +80,9 @@ EDITIONS: dict[str, EditionSpec] = {
         EditionSpec("poster", Audience.public, "Poster", "poster.html.j2", "poster", private=False, formats=("pdf",),
                     print_css=("print-poster.css",)),
         EditionSpec("report-form", Audience.responder, "Report form", "report_form.html.j2", "report-form", private=True,
-                    formats=("pdf",), level_from="report_form", print_css=("print-report-form.css",)),
+                    formats=("pdf",), level_from="report_form", print_css=("print-report-form.css",), needs="has_report_form"),
+        EditionSpec("resolution-record", Audience.responder, "Resolution record", "resolution_record.html.j2", "resolution-record",
+                    private=True, formats=("pdf",), print_css=("print-report-form.css",)),
         EditionSpec("drill", Audience.responder, "Drill kit", "drill.html.j2", "drill", private=True, formats=("pdf",),
                     print_css=("print-drill.css",)),
     )

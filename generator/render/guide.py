@@ -16,6 +16,7 @@ from generator.plan.model import (
     ChannelKind,
     Decisions,
     Plan,
+    Question,
     Resource,
     Responder,
     ResponderRole,
@@ -24,6 +25,7 @@ from generator.plan.model import (
     Room,
     RoomKind,
     Shift,
+    Timeline,
     Venue,
     Waiver,
     WaiverItem,
@@ -398,6 +400,52 @@ class Guide:
             return None
         return next((c for c in self.plan.assessment.matrix if c.impact == impact and c.risk == risk), None)
 
+    @property
+    def question_groups(self) -> list[tuple[str | None, list[Question]]]:
+        """The assessment's questions, consecutive ones on the same topic together: [(topic, questions), ...]."""
+        groups: list[tuple[str | None, list[Question]]] = []
+        for question in self.plan.assessment.questions if self.plan.assessment else []:
+            if groups and groups[-1][0] == question.topic:
+                groups[-1][1].append(question)
+            else:
+                groups.append((question.topic, [question]))
+        return groups
+
+    @property
+    def has_taking_reports(self) -> bool:
+        """Whether the plan says anything about taking a report: its lists, or the information to gather."""
+        taking = self.plan.taking_reports
+        return bool(self.plan.information_to_gather or (taking and (taking.ask or taking.do or taking.do_not)))
+
+    @property
+    def form_rows(self) -> list[FormRow]:
+        """The report form's fields: the plan's own, or, when it has none, one per item of the information to gather."""
+        if self.plan.report_form:
+            return [FormRow(Markup.escape(f.label), f.help, f.lines, f.choices) for f in self.plan.report_form]
+        gather = self.plan.information_to_gather
+        return [FormRow(self.mdi(item), None, 3, []) for item in gather.items] if gather else []
+
+    @property
+    def resolution_rows(self) -> list[FormRow]:
+        """The resolution record's fields: what was decided, by whom, the response given, who told whom, appeal."""
+        t = self.t.t
+        return [
+            FormRow(t("record.report", "Which report (date, and the report form's reference)"), None, 1, []),
+            FormRow(t("record.decided", "What the team decided, and why"), None, 5, []),
+            FormRow(t("record.by-whom", "Decided by (who took part, who stepped aside for a conflict)"), None, 2, []),
+            FormRow(t("record.response", "The response given"), None, 3, []),
+            FormRow(t("record.told", "Who told whom, how and when (the person reported, the person reporting, others)"), None, 3, []),
+            FormRow(t("record.appeal", "Appeal"), None, 3,
+                    [t("record.appeal-none", "none"), t("record.appeal-received", "received"), t("record.appeal-decided", "decided")]),
+            FormRow(t("record.closed", "Closed on, by"), None, 1, []),
+        ]
+
+    def timeline_when(self, item: Timeline) -> Markup:
+        """A timeline's time: 'within 24 hours' for a deadline, the plan's own words otherwise ('every week')."""
+        if item.within:
+            return self.t.t("timeline.within", "within {within}", within=item.within)
+        return Markup.escape(item.when or "")
+
     def level_name(self, kind: str, ident: str) -> str | Markup:
         if self.plan.assessment:
             levels = self.plan.assessment.impact_levels if kind == "impact" else self.plan.assessment.risk_levels
@@ -456,6 +504,16 @@ class Guide:
 
     def poster_number_style(self, text: str, largest: float, smallest: float) -> Markup:
         return poster_number_style(text, self.paper, largest, smallest)
+
+
+@dataclass(frozen=True)
+class FormRow:
+    """One field of a printed form: its label (Markup), a line of help, writing lines, answers to tick."""
+
+    label: Markup
+    help: str | None
+    lines: int
+    choices: list[str] | list[Markup]
 
 
 def _on_day(day: dt.date | None, days: list[dt.date]) -> bool:
