@@ -226,10 +226,18 @@ class Model(BaseModel):
     FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {}
     # the audience of the whole item when the plan does not say
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.volunteer
+    # fields holding parts that carry their own audience: the item is as wide as its widest part (Container)
+    PARTS: ClassVar[tuple[str, ...]] = ()
+    # the audience a container handed down (its own `audience:`), used when this item does not say
+    _inherited: Audience | None = PrivateAttr(default=None)
+
+    def own_audience(self) -> Audience:
+        """The audience the plan gives this item itself: its `audience:`, else its container's, else the default."""
+        own = getattr(self, "audience", None)
+        return Audience(own) if own else self._inherited or self.DEFAULT_AUDIENCE
 
     def item_audience(self) -> Audience:
-        own = getattr(self, "audience", None)
-        return Audience(own) if own else self.DEFAULT_AUDIENCE
+        return self.own_audience()
 
     def field_audience(self, name: str) -> Audience | None:
         """Who may see field `name`; None means the same readers as the item itself."""
@@ -237,6 +245,41 @@ class Model(BaseModel):
 
 
 AudienceField = Annotated[Audience | None, Field(description="Who may see this item: public, volunteer or responder")]
+
+
+class Container(Model):
+    """An item with parts that carry their own audience (an assessment's questions, a group's responses).
+
+    Parts without an `audience:` take the container's own; the container is shown wherever one of its
+    parts may be (as wide as its widest part) with its LABELS (a group's name), while its other fields
+    (a description, notes) keep its own audience.
+    """
+
+    @model_validator(mode="after")
+    def _hand_down(self) -> Self:
+        for part in self.parts():
+            part._inherited = self.own_audience() if getattr(self, "audience", None) else None
+        return self
+
+    def parts(self) -> list[Model]:
+        found: list[Model] = []
+        for name in self.PARTS:
+            value = getattr(self, name)
+            found += value if isinstance(value, list) else [value] if value is not None else []
+        return found
+
+    def item_audience(self) -> Audience:
+        return min([self.own_audience(), *(part.item_audience() for part in self.parts())], key=lambda a: a.rank)
+
+    # fields that label the parts (a group's name): shown wherever the parts are
+    LABELS: ClassVar[tuple[str, ...]] = ()
+
+    def field_audience(self, name: str) -> Audience | None:
+        if name in self.PARTS or name in self.LABELS:
+            return None
+        needed = self.FIELD_AUDIENCE.get(name)
+        own = self.own_audience()
+        return own if needed is None or own.rank >= needed.rank else needed
 
 
 class Waiver(Model):
@@ -502,6 +545,7 @@ class Role(Model):
         "What this role does when a report comes in (the response protocol by role); "
         "printed in the protocol instead of `duties`"))
     contact: Prose | None = Field(None, description="How to reach this group (boards and partners)")
+    audience: AudienceField = None
 
     @model_validator(mode="after")
     def _says_something(self) -> Self:
@@ -757,6 +801,7 @@ class Step(Model):
     """The step in a few words, e.g. Assess impact and risk"""
     details: Prose | None = None
     """What the step involves"""
+    audience: AudienceField = None
 
 
 class TakingReports(Model):
@@ -794,17 +839,20 @@ class FormField(Model):
 class Level(Model):
     """One level of impact or risk."""
 
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     id: Id
     """A short id for the level, used by the matrix and scenarios, e.g. low"""
     name: Text
     """The level's name as the guides print it, e.g. Low"""
     description: Prose | None = None
     """What this level means"""
+    audience: AudienceField = None
 
 
 class Cell(Model):
     """One cell of the impact and risk matrix."""
 
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     impact: Id
     """The impact level id of this cell"""
     risk: Id
@@ -813,6 +861,7 @@ class Cell(Model):
     """Example incidents that fall in this cell"""
     response: Prose
     """How the team responds to incidents in this cell"""
+    audience: AudienceField = None
 
 
 # The impact and risk levels scenarios may use when the plan has no `assessment`.
@@ -822,21 +871,26 @@ DEFAULT_LEVELS = ("low", "high")
 class Question(Model):
     """A question the team weighs when it assesses a report, e.g. Is anyone still at risk?"""
 
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     question: Prose
     """The question"""
     topic: Text | None = None
     """What it is about, e.g. Nature, Impact or Risk; consecutive questions on one topic print under it"""
     details: Prose | None = None
     """What to consider when answering it"""
+    audience: AudienceField = None
 
 
 QuestionItem = Annotated[Question, BeforeValidator(_text_as("question"), json_schema_input_type=Prose | Question)]
 
 
-class Assessment(Model):
-    """How the team assesses a report: impact and risk levels with the response for each combination, questions to weigh, or both."""
+class Assessment(Container):
+    """How the team assesses a report: impact and risk levels with the response for each combination, questions to weigh, or both.
+
+    Responder-only unless it or one of its levels, cells or questions says otherwise."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    PARTS: ClassVar[tuple[str, ...]] = ("impact_levels", "risk_levels", "questions", "matrix")
     impact_levels: list[Level] = Field(default_factory=list)
     """The impact levels, lowest first (none, or at least two)"""
     risk_levels: list[Level] = Field(default_factory=list)
@@ -847,6 +901,7 @@ class Assessment(Model):
     """One cell per pair of impact and risk levels, with examples and the response"""
     notes: Prose | None = None
     """Notes printed with the assessment"""
+    audience: AudienceField = None
 
     @model_validator(mode="after")
     def _levels_or_questions(self) -> Self:
@@ -916,10 +971,12 @@ class Action(Model):
     audience: AudienceField = None
 
 
-class ResponseGroup(Model):
+class ResponseGroup(Container):
     """A named group of responses, e.g. Action plans or Private responses, printed under its name after `responses`."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    PARTS: ClassVar[tuple[str, ...]] = ("responses",)
+    LABELS: ClassVar[tuple[str, ...]] = ("name",)
     name: Text
     """The group's name, e.g. Private responses"""
     description: Prose | None = None
@@ -936,6 +993,7 @@ class Definition(Model):
     """The word being defined, e.g. Critical incident"""
     meaning: Prose
     """What the plan means by it"""
+    audience: AudienceField = None
 
 
 class Handling(str, enum.Enum):
@@ -1048,32 +1106,43 @@ class Confidentiality(Model):
 ConfidentialityItem = Annotated[Confidentiality, BeforeValidator(_text_as("text"), json_schema_input_type=Prose | Confidentiality)]
 
 
+class Statement(Model):
+    """A part of the communication policy (records, retention, transparency report, public statements), responder-only
+    unless it says otherwise; with `audience: public` the public document prints it."""
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    text: Prose
+    """What the plan says"""
+    audience: AudienceField = None
+
+
+StatementItem = Annotated[Statement, BeforeValidator(_text_as("text"), json_schema_input_type=Prose | Statement)]
+
+
 class Communication(Model):
     """How the team communicates. Responder-only, except timelines and the confidentiality
     statement, which carry their own `audience` (responder unless they say otherwise)."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
-    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {
-        "secure_channel": Audience.responder, "spokespeople": Audience.responder, "public_statements": Audience.responder,
-        "records": Audience.responder, "retention": Audience.responder, "transparency_report": Audience.responder,
-    }
+    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"secure_channel": Audience.responder, "spokespeople": Audience.responder}
     secure_channel: Prose | None = Field(None, description="Where responders talk, e.g. a Signal group; nothing sensitive in e-mail")
     spokespeople: list[Id] = Field(default_factory=list, description="Role or responder ids who may speak publicly")
-    public_statements: Prose | None = None
-    """When and how the team makes a public statement"""
+    public_statements: StatementItem | None = None
+    """When and how the team makes a public statement: text, or a mapping with `text` and `audience`"""
     timelines: list[Timeline] = Field(default_factory=list)
     """Deadlines the team keeps, e.g. acknowledge a report within 24 hours"""
-    records: Prose | None = Field(None, description="What is recorded, where, who can read it")
-    retention: Prose | None = None
-    """How long records are kept, and how they are deleted"""
-    transparency_report: Prose | None = None
-    """What is published after the event, e.g. anonymised numbers of reports"""
+    records: StatementItem | None = Field(None, description="What is recorded, where, who can read it: text, or a mapping with `text` and `audience`")
+    retention: StatementItem | None = None
+    """How long records are kept, and how they are deleted: text, or a mapping with `text` and `audience`"""
+    transparency_report: StatementItem | None = None
+    """What is published after the event, e.g. anonymised numbers of reports: text, or a mapping with `text` and `audience`"""
     confidentiality: ConfidentialityItem | None = Field(None, description=(
         "How reports are kept confidential: text, or a mapping with `text` and `audience` (public: on the public sheet)"))
 
     def item_audience(self) -> Audience:
         """The widest audience of the parts that carry one; responder when none is lowered."""
-        parts = [*self.timelines, *([self.confidentiality] if self.confidentiality else [])]
+        statements = (self.confidentiality, self.public_statements, self.records, self.retention, self.transparency_report)
+        parts = [*self.timelines, *(part for part in statements if part)]
         return min((part.item_audience() for part in parts), key=lambda a: a.rank, default=Audience.responder)
 
 
@@ -1090,14 +1159,10 @@ class Plan(Model):
     model_config = ConfigDict(title="incident-guide plan")
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.public
     FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {
-        "roles": Audience.volunteer,
         "responders": Audience.volunteer,
         "rota": Audience.responder,
-        "procedure": Audience.responder,
         "taking_reports": Audience.volunteer,
         "report_form": Audience.responder,
-        "assessment": Audience.responder,
-        "definitions": Audience.volunteer,
         "waivers": Audience.responder,
     }
 

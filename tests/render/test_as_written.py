@@ -82,7 +82,6 @@ GROUPS = """response_groups:
     responses:
       - {name: A facilitated conversation}
       - {name: A written apology, audience: public}
-    audience: public
   - name: Private responses
     responses:
       - {name: A private warning, description: From two members of the team.}
@@ -97,6 +96,14 @@ def test_responses_come_in_named_groups():
     public = visible_text(page(plan, "public"))
     assert "Action plans: A written apology" in public  # the public group, with its public response only
     assert "facilitated" not in public and "Private responses" not in public and "private warning" not in public
+    assert "Agreed with the person" not in public  # shown for its public response, the group keeps its own text
+
+
+def test_a_public_group_makes_its_responses_public_unless_they_say():
+    plan = with_parts(GROUPS.replace("      - {name: A facilitated conversation}", "      - {name: A facilitated conversation, audience: responder}")
+                      .replace("  - name: Private responses", "    audience: public\n  - name: Private responses"))
+    public = visible_text(page(plan, "public"))
+    assert "Action plans: A written apology" in public and "facilitated" not in public
 
 
 TIMELINES = """communication:
