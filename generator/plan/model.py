@@ -1210,6 +1210,13 @@ class Plan(Model):
                                           "in the plan's locale. The ids and their English defaults are in docs/wording.md")
 
     @property
+    def has_public_document(self) -> bool:
+        """Whether the plan makes public more than the sheet shows in short (then procedure.pdf is made)."""
+        from generator.render.edition import has_public_document  # the cut lives with the editions
+
+        return has_public_document(self)
+
+    @property
     def has_report_form(self) -> bool:
         """Whether the report form is printed: from its own fields, or built from the information to gather alone."""
         return bool(self.report_form or self.information_to_gather)

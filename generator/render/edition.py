@@ -41,6 +41,7 @@ class EditionSpec:
     level_from: str | None = None  # a plan field whose audience sets this edition's (the report form's)
     print_css: tuple[str, ...] = ()  # its own print stylesheets in templates/css, after base.css and print.css
     fit_css: tuple[str, ...] = ()  # added, and printed again, when the edition runs past one page (the public sheet)
+    short_fallback: bool = False  # still past one page: printed once more in short (render_html(short=True)), the rest in procedure.pdf
     needs: str | None = None  # a plan field or property that must hold something for this edition to exist (the desk sheet's venues)
     unless: str | None = None  # a `team` flag that makes this edition needless (no volunteer guide when the organizers respond)
 
@@ -68,7 +69,9 @@ EDITIONS: dict[str, EditionSpec] = {
     spec.name: spec
     for spec in (
         EditionSpec("public", Audience.public, "How to report", "public.html.j2", "public", private=False,
-                    print_css=("print-public.css",), fit_css=("print-public-fit.css",)),
+                    print_css=("print-public.css",), fit_css=("print-public-fit.css",), short_fallback=True),
+        EditionSpec("procedure", Audience.public, "How reports are handled", "procedure.html.j2", "procedure", private=False,
+                    formats=("pdf",), print_css=("print-guide.css",), needs="has_public_document"),
         EditionSpec("volunteer", Audience.volunteer, "Volunteer guide", "volunteer.html.j2", "volunteer", private=False,
                     print_css=("print-guide.css",), unless="organizers_respond"),
         EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder", private=True,
@@ -87,6 +90,17 @@ EDITIONS: dict[str, EditionSpec] = {
                     print_css=("print-drill.css",)),
     )
 }
+
+
+def has_public_document(plan: Plan) -> bool:
+    """Whether the plan makes public more than the one-page sheet shows in short: a procedure, an assessment,
+    definitions, roles, resources, responses, appeals, timelines, the communication texts, or its members."""
+    public = cut(plan, Audience.public)
+    c = public.communication
+    return bool(public.procedure or public.assessment or public.definitions or public.roles or public.resources
+                or public.responses or public.response_groups or public.reporting.appeals or public.responders
+                or (c and (c.timelines or c.confidentiality or c.public_statements or c.records or c.retention
+                           or c.transparency_report)))
 
 
 def drill_spec(audience: Audience) -> EditionSpec:

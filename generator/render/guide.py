@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from generator.plan.model import (
+    Action,
     Audience,
     Cell,
     Channel,
@@ -33,7 +34,7 @@ from generator.plan.model import (
 from generator.render import markdown
 from generator.render.assets import AssetPolicy
 from generator.render.drill import DrillKit, drill_kit
-from generator.render.edition import Edition, LeadTime, name_shown
+from generator.render.edition import Edition, LeadTime, has_public_document, name_shown
 from generator.render.formatting import days_text, phone_display
 from generator.render.locale import Localizer
 from generator.render.styles import cards_css, page_css, poster_css, poster_number_style, stylesheet
@@ -410,6 +411,21 @@ class Guide:
             else:
                 groups.append((question.topic, [question]))
         return groups
+
+    @property
+    def public_groups(self) -> list[tuple[str | None, str | None, list[Action]]]:
+        """The response groups as (name, description, responses) for the published procedure."""
+        return [(group.name, group.description, group.responses) for group in self.plan.response_groups]
+
+    @property
+    def public_numbers(self) -> list[tuple[str, str, str | None, str | None]]:
+        """(label, number, when, link) of the venues' numbers this edition may show (the public ones on the public sheet)."""
+        return [(n.label, n.number, n.when, n.link) for venue in self.plan.venues for n in venue.numbers]
+
+    @property
+    def has_public_document(self) -> bool:
+        """Whether the plan makes public more than the sheet holds: then procedure.pdf and the public HTML carry it all."""
+        return has_public_document(self.plan)
 
     @property
     def has_taking_reports(self) -> bool:
