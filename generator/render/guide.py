@@ -301,6 +301,11 @@ class Guide:
             return []
         return [r for r in self.plan.responders if not channel.staffed_by or r.id in channel.staffed_by]
 
+    @property
+    def members_listed(self) -> bool:
+        """Whether an any-member channel already lists the whole team (the public sheet then lists it once)."""
+        return any(c.kind is ChannelKind.any_member and not c.staffed_by for c in self.plan.reporting.channels)
+
     def channel_word(self, channel: Channel) -> Markup:
         return channel_word(self.t, channel.kind)
 
