@@ -532,7 +532,9 @@ class RoleKind(str, enum.Enum):
 
 
 class Role(Model):
-    """A group with a part in the response: attendees, volunteers, staff, the team, its lead, a board or partner."""
+    """A group with a part in the response: attendees, volunteers, staff, the team, its lead, a board or partner.
+
+    Volunteers see it, with its duties and protocol, unless it says `audience:` (public: the published procedure lists it)."""
 
     id: Id
     """A short id for this role, used in `chain`, `escalate_to` and `spokespeople`, e.g. volunteers"""
@@ -794,7 +796,7 @@ class Reporting(Model):
 # --- procedure --------------------------------------------------------------
 
 class Step(Model):
-    """One step of the team's procedure."""
+    """One step of the team's procedure; responder-only unless it says `audience:`."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     title: Text
@@ -837,7 +839,7 @@ class FormField(Model):
 
 
 class Level(Model):
-    """One level of impact or risk."""
+    """One level of impact or risk; it takes the assessment's audience unless it says its own."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     id: Id
@@ -850,7 +852,7 @@ class Level(Model):
 
 
 class Cell(Model):
-    """One cell of the impact and risk matrix."""
+    """One cell of the impact and risk matrix; it takes the assessment's audience unless it says its own."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     impact: Id
@@ -869,7 +871,7 @@ DEFAULT_LEVELS = ("low", "high")
 
 
 class Question(Model):
-    """A question the team weighs when it assesses a report, e.g. Is anyone still at risk?"""
+    """A question the team weighs when it assesses a report, e.g. Is anyone still at risk?; it takes the assessment's audience unless it says its own."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     question: Prose
@@ -933,7 +935,7 @@ class ResourceKind(str, enum.Enum):
 
 
 class Resource(Model):
-    """Help the team can call on."""
+    """Help the team can call on; responder-only unless it says `audience:`."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     name: Text
@@ -957,7 +959,8 @@ class Action(Model):
     A response menu gives each rung a `description`; an enforcement ladder (Contributor
     Covenant, Mozilla, Django) gives the behaviour it answers (`community_impact`), the
     `consequence`, what is `expected` of the person and for how long (`duration`).
-    A rung whose name says it all ("Final warning") needs neither.
+    A rung whose name says it all ("Final warning") needs neither. Responder-only unless it
+    (or its response group) says `audience:`; public ones reach the public sheet and procedure.pdf.
     """
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
@@ -987,7 +990,7 @@ class ResponseGroup(Container):
 
 
 class Definition(Model):
-    """A term the plan uses, with its meaning."""
+    """A term the plan uses, with its meaning; volunteers see it unless it says `audience:`."""
 
     term: Text
     """The word being defined, e.g. Critical incident"""
@@ -1075,7 +1078,7 @@ class Scenario(Model):
 # --- communication and governance -------------------------------------------
 
 class Timeline(Model):
-    """A deadline the team keeps."""
+    """When something happens: a deadline (`within`) or the plan's own words (`when`); responder-only unless it says `audience:`."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     what: Text
