@@ -50,7 +50,8 @@ def test_a_conference_whose_whole_procedure_is_public():
     document = text_of(name, "procedure", "print")
     for words in ("A responder takes the report and finds a lead within the hour", "A lead with a conflict of interest steps aside.",
                   "No action. The behaviour was not a violation; we say why.", "Timelines We acknowledge your report: within 24 hours",
-                  "Appeals Write to the board", "we publish anonymised counts", "Everyone at the conference"):
+                  "Appeals Write to the board", "we publish anonymised counts", "Everyone at the conference",
+                  "What to include in a report", "Whether it is still going on", "Crisis line (24 hours): +1 312-555-0150"):
         assert words in document, words
     sheet = text_of(name, "public", "print")
     assert "Crisis line (24 hours): +1 312-555-0150" in sheet and "Police non-emergency" not in sheet
