@@ -301,6 +301,9 @@ class Guide:
             return []
         return [r for r in self.plan.responders if not channel.staffed_by or r.id in channel.staffed_by]
 
+    # the channels the public sheet keeps when it must be printed in short (the rest are in procedure.pdf)
+    SHORT_CHANNELS = 5
+
     @property
     def members_listed(self) -> bool:
         """Whether an any-member channel already lists the whole team (the public sheet then lists it once)."""

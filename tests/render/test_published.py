@@ -87,15 +87,18 @@ def test_public_pdf_is_one_page_even_when_the_plan_publishes_too_much(tmp_path):
                           "description": "What it means in practice.", "audience": "public"} for n in range(40)]
     data["communication"]["timelines"] = [{"what": f"Something the team does, step {n}", "when": "when it is needed",
                                            "audience": "public"} for n in range(20)]
+    data["reporting"]["channels"] += [{"kind": "email", "label": f"Reports about track {n}", "email": f"track{n}@example.org",
+                                       "note": "Read by the track chairs within a day.", "audience": "public"} for n in range(12)]
     path = tmp_path / "crowded.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     written = {p.name: p for p in build_plan(path, tmp_path / "out", editions=["public", "procedure"])}
     sheet = PdfReader(io.BytesIO(written["public.pdf"].read_bytes()))
     assert len(sheet.pages) == 1
-    assert "rest of the procedure" in " ".join(sheet.pages[0].extract_text().split())
+    sheet_text = " ".join(sheet.pages[0].extract_text().split())
+    assert "rest of the procedure" in sheet_text and "More ways to report are in the published procedure." in sheet_text
     document = PdfReader(io.BytesIO(written["procedure.pdf"].read_bytes()))
     full = "".join(p.extract_text() for p in document.pages)
-    assert "number 39" in full and "step 19" in full
+    assert "number 39" in full and "step 19" in full and "track11@example.org" in full
 
 
 @pytest.mark.slow
