@@ -93,8 +93,10 @@ def test_responses_come_in_named_groups():
     text = visible_text(page(plan, "responder"))
     assert "Action plans Agreed with the person, to repair the harm. A facilitated conversation. A written apology." in text
     assert "Private responses A private warning. From two members of the team." in text
-    public = visible_text(page(plan, "public"))
+    public = visible_text(page(plan, "public", "print"))
     assert "Action plans: A written apology" in public  # the public group, with its public response only
+    document = visible_text(page(plan, "procedure", "print"))
+    assert "Action plans A written apology." in document and "facilitated" not in document
     assert "facilitated" not in public and "Private responses" not in public and "private warning" not in public
     assert "Agreed with the person" not in public  # shown for its public response, the group keeps its own text
 
@@ -102,7 +104,7 @@ def test_responses_come_in_named_groups():
 def test_a_public_group_makes_its_responses_public_unless_they_say():
     plan = with_parts(GROUPS.replace("      - {name: A facilitated conversation}", "      - {name: A facilitated conversation, audience: responder}")
                       .replace("  - name: Private responses", "    audience: public\n  - name: Private responses"))
-    public = visible_text(page(plan, "public"))
+    public = visible_text(page(plan, "public", "print"))
     assert "Action plans: A written apology" in public and "facilitated" not in public
 
 
