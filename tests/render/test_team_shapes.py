@@ -68,6 +68,10 @@ def test_a_published_team_lists_its_members_on_the_public_sheet_and_the_leak_che
     assert "020 7946 0001" not in shown and "7946 0001" not in shown  # phones stay with volunteers
     secrets = secrets_above(plan, Audience.public)
     assert not find_leaks(secrets, html_source=html)
+    assert EDITIONS["procedure"].exists_for(plan)  # the members reach the published procedure too (the sheet in short drops them)
+    document = visible_text(page(plan, "procedure"))
+    assert "Ana Example" in document and "Matrix: @ana:example.org" in document and "7946 0001" not in document
+    assert not find_leaks(secrets, html_source=page(plan, "procedure"))
     assert any("7946" in s.value or "0001" in s.needle for s in secrets)  # the phone is still a secret
 
 
