@@ -5,10 +5,12 @@
                        output/NAME/private/responder.pdf       (directory 0700, files 0600)
                        output/NAME/private/responder.html
                        output/NAME/private/rota-ID.ics         (each responder's shifts)
+                       output/NAME/procedure.pdf               (the whole published procedure, when the plan makes parts public)
                        output/NAME/desk.pdf                    (one page per event day for the info desk)
                        output/NAME/cards.pdf                   (badge cards for attendees, eight to a sheet)
                        output/NAME/poster.pdf                  (one page to hang at the venue, A3 or tabloid)
                        output/NAME/report-form.pdf             (blank form; under private/ unless volunteers take reports)
+                       output/NAME/private/resolution-record.pdf (how a report was resolved, for the team's records)
                        output/NAME/private/drill.pdf           (the tabletop drill kit)
 
 Nothing is written until every file of the set has been rendered (and has passed
@@ -390,9 +392,12 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
         return dict(paper=paper, policy=policy, template=spec.template, source_date=source_date, draft=draft)
 
     editions = {spec.name: make_edition(plan, spec.audience, spec.name) for spec in specs}
+    shorts: dict[str, str] = {}  # the public sheet in short, printed when even the tighter layout runs past one page
     for spec in specs:
         if pdf and "pdf" in spec.formats:
             prints[spec.name] = render_html(editions[spec.name], medium="print", **options(spec))
+            if spec.short_fallback:
+                shorts[spec.name] = render_html(editions[spec.name], medium="print", short=True, **options(spec))
 
     def meanwhile() -> None:
         """What the PDFs do not need, made while they print."""
@@ -415,7 +420,7 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
     # What the PDFs may read besides their print HTML: the files the last build read, hashed again, and those read now.
     uses = {**cache.current_uses(plan_path, earlier_uses), **policy.used} if reuse or on_edition else {}
     pdfs, reused = print_editions(prints, specs, paper, uses, plan_path, policy, printer or print_here, reuse, on_edition,
-                                  meanwhile, printed)
+                                  meanwhile, printed, shorts)
     if reused:  # a reused PDF read nothing this time: keep its files in the record
         policy.used.update({name: digest for name, digest in uses.items() if len(digest) == 64})
     for spec in specs:  # the PDFs as the printer returned them (one that never said `printed` too)
@@ -431,14 +436,16 @@ def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str,
                    policy: AssetPolicy, printer: Printer, reuse: Callable[[str, str], bytes | None] | None,
                    on_edition: Callable[[cache.EditionPrint], None] | None,
                    meanwhile: Callable[[], None] = lambda: None,
-                   printed: Callable[[str, bytes], None] = lambda name, pdf: None) -> tuple[dict[str, bytes], set[str]]:
+                   printed: Callable[[str, bytes], None] = lambda name, pdf: None,
+                   shorts: dict[str, str] | None = None) -> tuple[dict[str, bytes], set[str]]:
     """Each edition's PDF by name (and the names reused): reused where its inputs are unchanged, the others printed
     in one call, during which `meanwhile` runs; `printed(name, pdf)` hears of each PDF as soon as it is there."""
     if not prints:
         meanwhile()
         return {}, set()
     templates = cache.templates_fingerprint() if reuse or on_edition else {}
-    keys = {name: cache.edition_key(html, paper, uses, templates) for name, html in prints.items()} \
+    shorts = shorts or {}
+    keys = {name: cache.edition_key(html + shorts.get(name, ""), paper, uses, templates) for name, html in prints.items()} \
         if reuse or on_edition else {}
     pdfs: dict[str, bytes] = {}
     for name in prints:
@@ -454,7 +461,7 @@ def print_editions(prints: dict[str, str], specs: list[EditionSpec], paper: str,
         meanwhile()
 
     by_name = {spec.name: spec for spec in specs}
-    done = printer([PrintTask(prints[name], plan_path.parent, paper, by_name[name].print_css, by_name[name].fit_css)
+    done = printer([PrintTask(prints[name], plan_path.parent, paper, by_name[name].print_css, by_name[name].fit_css, shorts.get(name, ""))
                     for name in waiting], policy,
                    reused_then_meanwhile,
                    lambda index, pdf: printed(waiting[index], pdf))

@@ -47,6 +47,7 @@ class PrintTask:
     paper: str
     stylesheets: tuple[str, ...] = ()  # the edition's own (EditionSpec.print_css)
     fit_css: tuple[str, ...] = ()  # added when it runs past one page (EditionSpec.fit_css)
+    short_html: str = ""  # printed instead when it still runs past one page (EditionSpec.short_fallback)
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def print_here(tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Calla
     meanwhile()
     pdfs = []
     for index, task in enumerate(tasks):
-        pdfs.append(render_pdf(task.html, policy, paper=task.paper, stylesheets=task.stylesheets, fit_css=task.fit_css))
+        pdfs.append(render_pdf(task.html, policy, paper=task.paper, stylesheets=task.stylesheets, fit_css=task.fit_css,
+                               short_html=task.short_html or None))
         printed(index, pdfs[-1])
     return pdfs
 
@@ -97,7 +99,8 @@ def print_task(task: PrintTask) -> Printed:
 
     policy = AssetPolicy(task.plan_dir, templates_dir())
     try:
-        pdf = render_pdf(task.html, policy, paper=task.paper, stylesheets=task.stylesheets, fit_css=task.fit_css)
+        pdf = render_pdf(task.html, policy, paper=task.paper, stylesheets=task.stylesheets, fit_css=task.fit_css,
+                         short_html=task.short_html or None)
     except RefusedResource as refused:
         return Printed(requests=tuple(policy.requests), refused=(refused.url, refused.reason))
     except BuildError as error:

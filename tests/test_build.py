@@ -22,7 +22,7 @@ from generator.plan.validate import read_plan
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
 FILES = ["public.pdf", "public.html", "volunteer.pdf", "volunteer.html", "desk.pdf", "cards.pdf", "poster.pdf", "report-form.pdf",
-         "private/responder.pdf", "private/responder.html", "private/drill.pdf",
+         "private/responder.pdf", "private/responder.html", "private/resolution-record.pdf", "private/drill.pdf",
          *[f"private/rota-{rid}.ics" for rid in ("amara", "dimitra", "jonah", "priya", "sam")]]
 
 

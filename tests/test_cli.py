@@ -214,7 +214,7 @@ def test_schema_prints_the_plan_schema_as_json():
     schema = json.loads(result.stdout)
     assert schema == json.loads(json.dumps(plan_schema()))
     assert schema["additionalProperties"] is False
-    assert {"format", "event", "roles", "responders", "reporting", "taking_reports"} <= set(schema["required"])
+    assert {"format", "event", "roles", "responders", "reporting"} <= set(schema["required"])
 
 
 def test_schema_output_is_stable():

@@ -17,6 +17,7 @@ import pytest
 from generator import printing
 from generator.batch import Job, run_job
 from generator.build import build_plan
+from generator.plan.validate import read_plan
 from generator.render.edition import EDITIONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +46,8 @@ def test_editions_printed_side_by_side_are_the_bytes_of_a_serial_build(plan, tmp
     serial, parallel = contents(tmp_path / "serial" / "minimal"), contents(tmp_path / "parallel" / "minimal")
     assert sorted(serial) == sorted(parallel)
     assert {name for name in serial if name.endswith(".pdf")} == \
-        {spec.file("pdf").as_posix() for spec in EDITIONS.values() if "pdf" in spec.formats and not spec.level_from}  # no report form
+        {spec.file("pdf").as_posix() for spec in EDITIONS.values()
+         if "pdf" in spec.formats and spec.exists_for(read_plan(MINIMAL))}  # no report form, no published procedure
     for name in serial:
         assert parallel[name] == serial[name], f"{name} differs between a parallel and a serial build"
 
@@ -72,7 +74,7 @@ def test_a_responder_only_edit_reprints_only_the_responder_pdf(plan, tmp_path, m
     assert len(printed) == 1 and "Responder guide" in printed[0] and "ana.new@example.org" in printed[0]
     record = json.loads((out / ".build.json").read_text(encoding="utf-8"))
     assert {name: entry["reused"] for name, entry in record["editions"].items()} == \
-        {spec.name: spec.name != "responder" for spec in EDITIONS.values() if "pdf" in spec.formats and not spec.level_from}
+        {spec.name: spec.name != "responder" for spec in EDITIONS.values() if "pdf" in spec.formats and spec.exists_for(read_plan(MINIMAL))}
     after = contents(out)
     assert after["public.pdf"] == before["public.pdf"] and after["volunteer.pdf"] == before["volunteer.pdf"]
     assert after["private/responder.pdf"] != before["private/responder.pdf"]

@@ -87,7 +87,7 @@ def test_every_example_plan_builds_through_the_leak_check(plan, tmp_path):
     public = (tmp_path / plan.stem / "public.html").read_text(encoding="utf-8").lower()
     for person in data.responders:
         assert person.email is None or person.email.lower() not in public
-        assert person.chat is None or person.chat.lower() not in public
+        assert all(handle.lower() not in public for handle in person.chat)
 
 
 def test_leaks_command_finds_and_removes_a_leaking_file(example_guides, tmp_path):

@@ -70,7 +70,7 @@ class Rule:
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in [
     Rule("TEAM-MINIMUM", "error", "The team has fewer than two responders."),
-    Rule("TEAM-SIZE", "warning", "The team has two responders, or more than five (three to five is the guidance)."),
+    Rule("TEAM-SIZE", "warning", "The team has two responders, or more than five on a rota (three to five is the guidance)."),
     Rule("TEAM-CONFLICT", "error", "Responders with a declared partner, family or conflict relationship share a shift, or nobody independent is left.", ("responders", "rota")),
     Rule("LEAD-FALLBACK", "warning", "A lead has no `fallback`, or the fallback is conflicted with them.", ("responders",)),
     Rule("SHIFT-STAFFING", "error", "A shift has no responder besides its lead, or lists someone twice.", ("rota",)),
@@ -317,7 +317,7 @@ class _Linter:
         if count < 2:
             self.add("TEAM-MINIMUM", ("responders",), f"the team has {count} responder; add at least one more so nobody handles a report alone "
                      "and a report about a responder has someone to go to", at_key=True)
-        elif count not in GOOD_TEAM:
+        elif count < GOOD_TEAM.start or count >= GOOD_TEAM.stop and self.plan.rota:  # a large team is a problem only on a rota
             advice = ("add a third so the team can rotate and step aside when conflicted" if count < GOOD_TEAM.start
                       else "a team this large is hard to keep in step; keep three to five and make the others volunteers or fallbacks")
             self.add("TEAM-SIZE", ("responders",), f"the team has {count} responders; {advice}", at_key=True)
@@ -550,8 +550,8 @@ class _Linter:
 
     def scenarios(self) -> None:
         assessment = self.plan.assessment
-        high_impact = assessment.impact_levels[-1].id if assessment else DEFAULT_LEVELS[-1]
-        high_risk = assessment.risk_levels[-1].id if assessment else DEFAULT_LEVELS[-1]
+        high_impact = assessment.impact_levels[-1].id if assessment and assessment.impact_levels else DEFAULT_LEVELS[-1]
+        high_risk = assessment.risk_levels[-1].id if assessment and assessment.risk_levels else DEFAULT_LEVELS[-1]
         for index, scenario in enumerate(self.plan.scenarios):
             path = ("scenarios", index)
             if not scenario.escalate_to:

@@ -213,10 +213,18 @@ class Model(BaseModel):
     FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {}
     # the audience of the whole item when the plan does not say
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.volunteer
+    # fields holding parts that carry their own audience: the item is as wide as its widest part (Container)
+    PARTS: ClassVar[tuple[str, ...]] = ()
+    # the audience a container handed down (its own `audience:`), used when this item does not say
+    _inherited: Audience | None = PrivateAttr(default=None)
+
+    def own_audience(self) -> Audience:
+        """The audience the plan gives this item itself: its `audience:`, else its container's, else the default."""
+        own = getattr(self, "audience", None)
+        return Audience(own) if own else self._inherited or self.DEFAULT_AUDIENCE
 
     def item_audience(self) -> Audience:
-        own = getattr(self, "audience", None)
-        return Audience(own) if own else self.DEFAULT_AUDIENCE
+        return self.own_audience()
 
     def field_audience(self, name: str) -> Audience | None:
         """Who may see field `name`; None means the same readers as the item itself."""
@@ -224,6 +232,41 @@ class Model(BaseModel):
 
 
 AudienceField = Annotated[Audience | None, Field(description="Who may see this item: public, volunteer or responder")]
+
+
+class Container(Model):
+    """An item with parts that carry their own audience (an assessment's questions, a group's responses).
+
+    Parts without an `audience:` take the container's own; the container is shown wherever one of its
+    parts may be (as wide as its widest part) with its LABELS (a group's name), while its other fields
+    (a description, notes) keep its own audience.
+    """
+
+    @model_validator(mode="after")
+    def _hand_down(self) -> Self:
+        for part in self.parts():
+            part._inherited = self.own_audience() if getattr(self, "audience", None) else None
+        return self
+
+    def parts(self) -> list[Model]:
+        found: list[Model] = []
+        for name in self.PARTS:
+            value = getattr(self, name)
+            found += value if isinstance(value, list) else [value] if value is not None else []
+        return found
+
+    def item_audience(self) -> Audience:
+        return min([self.own_audience(), *(part.item_audience() for part in self.parts())], key=lambda a: a.rank)
+
+    # fields that label the parts (a group's name): shown wherever the parts are
+    LABELS: ClassVar[tuple[str, ...]] = ()
+
+    def field_audience(self, name: str) -> Audience | None:
+        if name in self.PARTS or name in self.LABELS:
+            return None
+        needed = self.FIELD_AUDIENCE.get(name)
+        own = self.own_audience()
+        return own if needed is None or own.rank >= needed.rank else needed
 
 
 class Waiver(Model):
@@ -572,7 +615,9 @@ class RoleKind(str, enum.Enum):
 
 
 class Role(Model):
-    """A group with a part in the response: attendees, volunteers, staff, the team, its lead, a board or partner."""
+    """A group with a part in the response: attendees, volunteers, staff, the team, its lead, a board or partner.
+
+    Volunteers see it, with its duties and protocol, unless it says `audience:` (public: the published procedure lists it)."""
 
     id: Id
     """A short id for this role, used in `chain`, `escalate_to` and `spokespeople`, e.g. volunteers"""
@@ -585,6 +630,7 @@ class Role(Model):
         "What this role does when a report comes in (the response protocol by role); "
         "printed in the protocol instead of `duties`"))
     contact: Prose | None = Field(None, description="How to reach this group (boards and partners)")
+    audience: AudienceField = None
 
     @model_validator(mode="after")
     def _says_something(self) -> Self:
@@ -621,6 +667,35 @@ class Relationship(Model):
     """Anything the team should know about it"""
 
 
+def _one_or_more(value: object) -> object:
+    """`say: "Thank you."` means a list of one phrase."""
+    return [value] if isinstance(value, str) else value
+
+
+Phrases = Annotated[list[Prose], BeforeValidator(_one_or_more, json_schema_input_type=Prose | list[Prose])]
+Handles = Annotated[list[Text], BeforeValidator(_one_or_more, json_schema_input_type=Text | list[Text])]
+
+
+class Decisions(str, enum.Enum):
+    """How the response team decides."""
+
+    lead = "lead"
+    together = "together"
+    vote = "vote"
+
+
+class Team(Model):
+    """The shape of the response team; every key is optional and the defaults are a team with a lead."""
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.public
+    decides: Decisions = Decisions.lead
+    """How the team decides: `lead` (a lead decides and is the first call), `together` (nobody leads) or `vote` (the members vote)"""
+    published: bool = False
+    """The team publishes its members: their names, pronouns, roles, e-mails and chat handles are public (the public sheet lists them) unless `visibility` raises one; phones stay with volunteers"""
+    organizers_respond: bool = False
+    """The organizers are the responders: there are no volunteers between attendees and the team, so no volunteer guide is made"""
+
+
 class Responder(Model):
     """A person on the response team. Volunteers see the name, pronouns, role and phone; the rest is for responders."""
 
@@ -645,7 +720,8 @@ class Responder(Model):
     """Their phone number; volunteers see it unless `visibility` raises it"""
     email: EmailStr | None = None
     """Their e-mail address; only responders see it"""
-    chat: Text | None = Field(None, description="Secure-chat handle, e.g. Signal username")
+    chat: Handles = Field(default_factory=list, description=(
+        "Secure-chat handle, e.g. Signal username; a list when they have several, e.g. [\"Signal: priya.42\", \"Matrix: @priya:example.org\"]"))
     languages: list[Language] = Field(default_factory=list, description="Language codes, e.g. en, de, pt-BR")
     how_to_recognise: Text | None = Field(None, description="What they wear or carry at the event")
     relationships: list[Relationship] = Field(default_factory=list)
@@ -664,17 +740,27 @@ class Responder(Model):
             if name not in fields:
                 hint = _did_you_mean(name, fields) or f"\nhint: use one of {', '.join(sorted(fields))}"
                 raise ValueError(f"{_shown(name)} is not a responder field{hint}")
-        for name, audience in value.items():
-            if audience is Audience.public:  # the responder list is volunteer-level as a whole: no edition could show it
-                raise ValueError(f"@{name}: a responder's `{name}` can be shown to `volunteer` or `responder`, not `public`: "
-                                 "responders are never listed on the public sheet"
-                                 "\nhint: to give the public a number or address to use, add a reporting channel with `audience: public`")
         return value
+
+    # set by Plan when `team.published` is true: the team's members are public
+    _published: bool = PrivateAttr(default=False)
+
+    def item_audience(self) -> Audience:
+        return Audience.public if self._published else self.DEFAULT_AUDIENCE
 
     def field_audience(self, name: str) -> Audience | None:
         if name in self.visibility:
             return self.visibility[name]
+        if self._published and name in PUBLISHED_FIELDS:
+            return PUBLISHED_FIELDS[name]
         return self.FIELD_AUDIENCE.get(name)
+
+
+# A published team's members: who sees each field when `visibility` does not say (the rest stays as for any team)
+PUBLISHED_FIELDS: dict[str, Audience] = {
+    "name": Audience.public, "pronouns": Audience.public, "role": Audience.public, "email": Audience.public,
+    "chat": Audience.public, "how_to_recognise": Audience.public, "phone": Audience.volunteer,
+}
 
 
 class Shift(Model):
@@ -719,6 +805,7 @@ class ChannelKind(str, enum.Enum):
     in_person = "in-person"
     form = "form"
     chat = "chat"
+    any_member = "any-member"
 
 
 class Channel(Model):
@@ -727,7 +814,7 @@ class Channel(Model):
     FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"waivers": Audience.responder}
 
     kind: ChannelKind
-    """How people report here: phone, sms, email, in-person, form or chat"""
+    """How people report here: phone, sms, email, in-person, form, chat, or any-member (write to or call any member of the team: the guides list them)"""
     label: Text
     """The channel's name as the guides print it, e.g. Incident hotline"""
     phone: Phone | None = None
@@ -735,20 +822,26 @@ class Channel(Model):
     email: EmailStr | None = None
     """The address to write to (email channels)"""
     link: Link | None = None
-    """The web address of the form or chat (form and chat channels)"""
+    """The web address of the form or chat (form channels; a chat channel may have none, e.g. message a member on our chat)"""
     where: Prose | None = None
     """Where to go (in-person channels), e.g. the info desk in the main hall"""
     hours: Text | None = Field(None, description="When it is answered, e.g. 'during the event, 08:00-22:00'")
-    staffed_by: list[Id] = Field(default_factory=list, description="Responder ids, or empty for whoever is on call")
+    note: Prose | None = None
+    """A note printed with the channel, e.g. also if you cannot find the right contact, or answered within 72 hours; a phone channel without a number says here how to ask for a call"""
+    staffed_by: list[Id] = Field(default_factory=list, description=(
+        "Responder ids, or empty for whoever is on call; for an any-member channel the members it lists (empty: the whole team)"))
     audience: AudienceField = None
     waivers: list[Waiver] = _waivers_field()
 
     @model_validator(mode="after")
     def _has_address(self) -> Channel:
-        needed = {"phone": "phone", "sms": "phone", "email": "email", "form": "link", "chat": "link", "in-person": "where"}[self.kind.value]
-        if getattr(self, needed) is None:
+        needed = {"phone": "phone", "sms": "phone", "email": "email", "form": "link", "in-person": "where"}.get(self.kind.value)
+        if self.kind is ChannelKind.phone and self.note:
+            needed = None  # a call on request: the note says how to ask for one
+        if needed and getattr(self, needed) is None:
             article = "an" if self.kind.value[0] in "aeiou" else "a"
-            raise ValueError(f"@kind: {article} `{self.kind.value}` channel needs `{needed}`")
+            also = " (or, for a call on request, a `note` saying how to ask for one)" if self.kind is ChannelKind.phone else ""
+            raise ValueError(f"@kind: {article} `{self.kind.value}` channel needs `{needed}`{also}")
         return self
 
 
@@ -786,22 +879,23 @@ class Reporting(Model):
 # --- procedure --------------------------------------------------------------
 
 class Step(Model):
-    """One step of the team's procedure."""
+    """One step of the team's procedure; responder-only unless it says `audience:`."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     title: Text
     """The step in a few words, e.g. Assess impact and risk"""
     details: Prose | None = None
     """What the step involves"""
+    audience: AudienceField = None
 
 
 class TakingReports(Model):
     """How to take a report: questions to ask, what to do and what not to do."""
 
-    ask: list[Prose] = Field(min_length=1, description="Questions to ask the person reporting")
+    ask: list[Prose] = Field(default_factory=list, description="Questions to ask the person reporting")
     do: list[Prose] = Field(default_factory=list)
     """What to do while taking a report, e.g. find a private place"""
-    do_not: list[Prose] = Field(min_length=1)
+    do_not: list[Prose] = Field(default_factory=list)
     """What never to do while taking a report, e.g. promise an outcome"""
 
 
@@ -828,19 +922,22 @@ class FormField(Model):
 
 
 class Level(Model):
-    """One level of impact or risk."""
+    """One level of impact or risk; it takes the assessment's audience unless it says its own."""
 
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     id: Id
     """A short id for the level, used by the matrix and scenarios, e.g. low"""
     name: Text
     """The level's name as the guides print it, e.g. Low"""
     description: Prose | None = None
     """What this level means"""
+    audience: AudienceField = None
 
 
 class Cell(Model):
-    """One cell of the impact and risk matrix."""
+    """One cell of the impact and risk matrix; it takes the assessment's audience unless it says its own."""
 
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     impact: Id
     """The impact level id of this cell"""
     risk: Id
@@ -849,24 +946,61 @@ class Cell(Model):
     """Example incidents that fall in this cell"""
     response: Prose
     """How the team responds to incidents in this cell"""
+    audience: AudienceField = None
 
 
 # The impact and risk levels scenarios may use when the plan has no `assessment`.
 DEFAULT_LEVELS = ("low", "high")
 
 
-class Assessment(Model):
-    """How the team assesses impact and risk, and the response for each combination."""
+class Question(Model):
+    """A question the team weighs when it assesses a report, e.g. Is anyone still at risk?; it takes the assessment's audience unless it says its own."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
-    impact_levels: list[Level] = Field(min_length=2)
-    """The impact levels, lowest first (at least two)"""
-    risk_levels: list[Level] = Field(min_length=2)
-    """The risk levels, lowest first (at least two)"""
+    question: Prose
+    """The question"""
+    topic: Text | None = None
+    """What it is about, e.g. Nature, Impact or Risk; consecutive questions on one topic print under it"""
+    details: Prose | None = None
+    """What to consider when answering it"""
+    audience: AudienceField = None
+
+
+QuestionItem = Annotated[Question, BeforeValidator(_text_as("question"), json_schema_input_type=Prose | Question)]
+
+
+class Assessment(Container):
+    """How the team assesses a report: impact and risk levels with the response for each combination, questions to weigh, or both.
+
+    Responder-only unless it or one of its levels, cells or questions says otherwise."""
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    PARTS: ClassVar[tuple[str, ...]] = ("impact_levels", "risk_levels", "questions", "matrix")
+    impact_levels: list[Level] = Field(default_factory=list)
+    """The impact levels, lowest first (none, or at least two)"""
+    risk_levels: list[Level] = Field(default_factory=list)
+    """The risk levels, lowest first (none, or at least two)"""
+    questions: list[QuestionItem] = Field(default_factory=list)
+    """Questions the team weighs, with or without levels: text, or a mapping with `question`, `topic` and `details`"""
     matrix: list[Cell] = Field(default_factory=list)
     """One cell per pair of impact and risk levels, with examples and the response"""
     notes: Prose | None = None
     """Notes printed with the assessment"""
+    audience: AudienceField = None
+
+    @model_validator(mode="after")
+    def _levels_or_questions(self) -> Self:
+        for name in ("impact_levels", "risk_levels"):
+            if len(getattr(self, name)) == 1:
+                raise ValueError(f"@{name}: an assessment needs at least two {name.replace('_', ' ')}, or none")
+        if not self.impact_levels and not self.risk_levels and not self.questions:
+            raise ValueError("@impact_levels: an assessment needs impact and risk levels, or `questions` to weigh")
+        if bool(self.impact_levels) != bool(self.risk_levels):
+            missing = "risk_levels" if self.impact_levels else "impact_levels"
+            raise ValueError(f"@{missing}: an assessment with {'impact' if self.impact_levels else 'risk'} levels needs {missing.replace('_', ' ')} too")
+        if self.matrix and not self.impact_levels:
+            raise ValueError("@matrix: a matrix needs impact and risk levels")
+        return self
 
 
 class ResourceKind(str, enum.Enum):
@@ -884,7 +1018,7 @@ class ResourceKind(str, enum.Enum):
 
 
 class Resource(Model):
-    """Help the team can call on."""
+    """Help the team can call on; responder-only unless it says `audience:`."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     name: Text
@@ -908,7 +1042,8 @@ class Action(Model):
     A response menu gives each rung a `description`; an enforcement ladder (Contributor
     Covenant, Mozilla, Django) gives the behaviour it answers (`community_impact`), the
     `consequence`, what is `expected` of the person and for how long (`duration`).
-    A rung whose name says it all ("Final warning") needs neither.
+    A rung whose name says it all ("Final warning") needs neither. Responder-only unless it
+    (or its response group) says `audience:`; public ones reach the public sheet and procedure.pdf.
     """
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
@@ -922,13 +1057,29 @@ class Action(Model):
     audience: AudienceField = None
 
 
+class ResponseGroup(Container):
+    """A named group of responses, e.g. Action plans or Private responses, printed under its name after `responses`."""
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    PARTS: ClassVar[tuple[str, ...]] = ("responses",)
+    LABELS: ClassVar[tuple[str, ...]] = ("name",)
+    name: Text
+    """The group's name, e.g. Private responses"""
+    description: Prose | None = None
+    """What the group's responses have in common, printed under its name"""
+    responses: list[Action] = Field(min_length=1)
+    """The group's responses, in the plan's order; each may carry its own `audience`"""
+    audience: AudienceField = None
+
+
 class Definition(Model):
-    """A term the plan uses, with its meaning."""
+    """A term the plan uses, with its meaning; volunteers see it unless it says `audience:`."""
 
     term: Text
     """The word being defined, e.g. Critical incident"""
     meaning: Prose
     """What the plan means by it"""
+    audience: AudienceField = None
 
 
 class Handling(str, enum.Enum):
@@ -956,12 +1107,6 @@ class Drill(Model):
     audience: AudienceField = None
 
 
-def _one_or_more(value: object) -> object:
-    """`say: "Thank you."` means a list of one phrase."""
-    return [value] if isinstance(value, str) else value
-
-
-Phrases = Annotated[list[Prose], BeforeValidator(_one_or_more, json_schema_input_type=Prose | list[Prose])]
 
 
 class ScenarioStep(Model):
@@ -1016,13 +1161,23 @@ class Scenario(Model):
 # --- communication and governance -------------------------------------------
 
 class Timeline(Model):
-    """A deadline the team keeps."""
+    """When something happens: a deadline (`within`) or the plan's own words (`when`); responder-only unless it says `audience:`."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     what: Text
-    """What happens by then, e.g. Acknowledge the report"""
-    within: Text = Field(description="e.g. 24 hours, one week")
+    """What happens, e.g. Acknowledge the report"""
+    within: Text | None = Field(None, description="A deadline the team promises, printed as 'within ...', e.g. 24 hours, one week")
+    when: Text | None = None
+    """When it happens, in the plan's words and printed as written, e.g. every week, when the incident is resolved, may take two to three months"""
     audience: AudienceField = None
+
+    @model_validator(mode="after")
+    def _when_or_within(self) -> Self:
+        if self.within and self.when:
+            raise ValueError("@when: a timeline has `within` (a deadline) or `when` (free text), not both")
+        if not self.within and not self.when:
+            raise ValueError("@within: a timeline needs `within` (a deadline, e.g. 24 hours) or `when` (free text, e.g. every week)")
+        return self
 
 
 class Confidentiality(Model):
@@ -1037,32 +1192,43 @@ class Confidentiality(Model):
 ConfidentialityItem = Annotated[Confidentiality, BeforeValidator(_text_as("text"), json_schema_input_type=Prose | Confidentiality)]
 
 
+class Statement(Model):
+    """A part of the communication policy (records, retention, transparency report, public statements), responder-only
+    unless it says otherwise; with `audience: public` the public document prints it."""
+
+    DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
+    text: Prose
+    """What the plan says"""
+    audience: AudienceField = None
+
+
+StatementItem = Annotated[Statement, BeforeValidator(_text_as("text"), json_schema_input_type=Prose | Statement)]
+
+
 class Communication(Model):
     """How the team communicates. Responder-only, except timelines and the confidentiality
     statement, which carry their own `audience` (responder unless they say otherwise)."""
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
-    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {
-        "secure_channel": Audience.responder, "spokespeople": Audience.responder, "public_statements": Audience.responder,
-        "records": Audience.responder, "retention": Audience.responder, "transparency_report": Audience.responder,
-    }
+    FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {"secure_channel": Audience.responder, "spokespeople": Audience.responder}
     secure_channel: Prose | None = Field(None, description="Where responders talk, e.g. a Signal group; nothing sensitive in e-mail")
     spokespeople: list[Id] = Field(default_factory=list, description="Role or responder ids who may speak publicly")
-    public_statements: Prose | None = None
-    """When and how the team makes a public statement"""
+    public_statements: StatementItem | None = None
+    """When and how the team makes a public statement: text, or a mapping with `text` and `audience`"""
     timelines: list[Timeline] = Field(default_factory=list)
     """Deadlines the team keeps, e.g. acknowledge a report within 24 hours"""
-    records: Prose | None = Field(None, description="What is recorded, where, who can read it")
-    retention: Prose | None = None
-    """How long records are kept, and how they are deleted"""
-    transparency_report: Prose | None = None
-    """What is published after the event, e.g. anonymised numbers of reports"""
+    records: StatementItem | None = Field(None, description="What is recorded, where, who can read it: text, or a mapping with `text` and `audience`")
+    retention: StatementItem | None = None
+    """How long records are kept, and how they are deleted: text, or a mapping with `text` and `audience`"""
+    transparency_report: StatementItem | None = None
+    """What is published after the event, e.g. anonymised numbers of reports: text, or a mapping with `text` and `audience`"""
     confidentiality: ConfidentialityItem | None = Field(None, description=(
         "How reports are kept confidential: text, or a mapping with `text` and `audience` (public: on the public sheet)"))
 
     def item_audience(self) -> Audience:
         """The widest audience of the parts that carry one; responder when none is lowered."""
-        parts = [*self.timelines, *([self.confidentiality] if self.confidentiality else [])]
+        statements = (self.confidentiality, self.public_statements, self.records, self.retention, self.transparency_report)
+        parts = [*self.timelines, *(part for part in statements if part)]
         return min((part.item_audience() for part in parts), key=lambda a: a.rank, default=Audience.responder)
 
 
@@ -1079,14 +1245,10 @@ class Plan(Model):
     model_config = ConfigDict(title="incident-guide plan")
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.public
     FIELD_AUDIENCE: ClassVar[dict[str, Audience]] = {
-        "roles": Audience.volunteer,
         "responders": Audience.volunteer,
         "rota": Audience.responder,
-        "procedure": Audience.responder,
         "taking_reports": Audience.volunteer,
         "report_form": Audience.responder,
-        "assessment": Audience.responder,
-        "definitions": Audience.volunteer,
         "waivers": Audience.responder,
     }
 
@@ -1098,14 +1260,16 @@ class Plan(Model):
     """Everyone with a part in the response, from attendees up to the board; `chain` and `escalate_to` name them by id"""
     responders: list[Responder] = Field(min_length=1)
     """The people on the response team"""
+    team: Team = Field(default_factory=Team)
+    """The team's shape: how it decides (`decides`), whether it publishes its members (`published`), whether the organizers are the responders (`organizers_respond`)"""
     rota: list[Shift] = Field(default_factory=list)
     """Who is on call when; leave it out for a small team or an online community"""
     reporting: Reporting
     """How people report, how to recognise a responder, the escalation chain and appeals"""
     procedure: list[Step] = Field(default_factory=list)
     """The team's procedure, step by step, from receiving a report to following up"""
-    taking_reports: TakingReports
-    """How to take a report: what to ask, what to do and what never to do"""
+    taking_reports: TakingReports = Field(default_factory=TakingReports)
+    """How to take a report: what to ask, what to do and what never to do (each list optional)"""
     information_to_gather: InformationToGather | None = Field(None, description="The checklist of what to find out when someone reports")
     report_form: list[FormField] = Field(default_factory=list)
     """The fields of the printed report form"""
@@ -1116,6 +1280,8 @@ class Plan(Model):
     resources: list[Resource] = Field(default_factory=list)
     """Help the team can call on: other responders, security, police, medical, crisis lines, records"""
     responses: list[Action] = Field(default_factory=list, description="The possible responses, in the plan's order")
+    response_groups: list[ResponseGroup] = Field(default_factory=list)
+    """Responses in named groups, e.g. action plans and private responses; printed after `responses`"""
     responses_order: ResponsesOrder | None = Field(
         None, description="How `responses` are ordered, said above them in the guide: mildest-first or strictest-first; unset says nothing")
     definitions: list[Definition] = Field(default_factory=list)
@@ -1132,10 +1298,31 @@ class Plan(Model):
         default_factory=dict, description="What the team promises and asks, in the plan's own words: message id -> Markdown. "
                                           "A sentence the plan does not state is not printed. The ids are marked `policy` in docs/wording.md")
 
+    @property
+    def has_public_document(self) -> bool:
+        """Whether the plan makes public more than the sheet shows in short (then procedure.pdf is made)."""
+        from generator.render.edition import has_public_document  # the cut lives with the editions
+
+        return has_public_document(self)
+
+    @property
+    def has_report_form(self) -> bool:
+        """Whether the report form is printed: from its own fields, or built from the information to gather alone."""
+        return bool(self.report_form or self.information_to_gather)
+
     def field_audience(self, name: str) -> Audience | None:
         if name == "report_form":
             return Audience(self.report_form_audience)
+        if name == "responders" and self.team.published:
+            return None  # each member says who sees what (PUBLISHED_FIELDS)
         return self.FIELD_AUDIENCE.get(name)
+
+    @model_validator(mode="after")
+    def _published_team(self) -> Plan:
+        """Tell each responder whether the team publishes its members (their fields' audiences follow)."""
+        for responder in self.responders:
+            responder._published = self.team.published
+        return self
 
     @model_validator(mode="after")
     def _rota_in_wall_clock_time(self) -> Plan:

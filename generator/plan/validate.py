@@ -39,7 +39,7 @@ def validate(loaded: LoadedPlan) -> Plan:
         errors = exc.errors(include_url=False)
         found = early + _not_reported([_problem(error, source) for error in _without_typo_echoes(errors)], early)
         raise PlanError(found + _not_reported(_references_despite(data, source), found)) from None
-    problems = early + check_references(plan, source) + check_files(plan, source) + check_emergency(plan, source)
+    problems = early + check_references(plan, source) + check_team(plan, source) + check_files(plan, source) + check_emergency(plan, source)
     if problems:
         raise PlanError(problems)
     return plan
@@ -324,6 +324,25 @@ def check_files(plan: Plan, source: SourceMap) -> list[Problem]:
     return []
 
 
+def check_team(plan: Plan, source: SourceMap) -> list[Problem]:
+    """The team's shape agrees with its members: no lead in a team that decides together, nobody public in an unpublished team."""
+    problems: list[Problem] = []
+    decides = plan.team.decides.value
+    for index, responder in enumerate(plan.responders):
+        if decides != "lead" and responder.role.value == "lead":
+            how = "together" if decides == "together" else "by vote"
+            problems.append(source.problem(("responders", index, "role"), f"the team decides {how} (`team.decides: {decides}`), so nobody is its lead",
+                                           hint="make them `role: responder`, or set `team.decides: lead`"))
+        for name, audience in responder.visibility.items():
+            if audience.value == "public" and not plan.team.published:
+                problems.append(source.problem(("responders", index, "visibility", name),
+                                               f"a responder's `{name}` can be shown to `volunteer` or `responder`, not `public`: "
+                                               "responders are never listed on the public sheet unless the team publishes its members",
+                                               hint="set `team: {published: true}` if the team lists its members publicly; to give the public "
+                                                    "a number or address to use, add a reporting channel with `audience: public`"))
+    return problems
+
+
 def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
     """Ids are unique and every id used somewhere names something that exists."""
     problems: list[Problem] = []
@@ -376,8 +395,9 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
         for index, rid in enumerate(getattr(plan.reporting.appeals, "to", [])):  # plain text as written has no `to`
             must_exist(rid, role_ids, ("reporting", "appeals", "to", index), "role id")
 
-    impacts = {level.id for level in plan.assessment.impact_levels} if plan.assessment else set(DEFAULT_LEVELS)
-    risks = {level.id for level in plan.assessment.risk_levels} if plan.assessment else set(DEFAULT_LEVELS)
+    leveled = plan.assessment is not None and bool(plan.assessment.impact_levels)  # an assessment of questions alone has none
+    impacts = {level.id for level in plan.assessment.impact_levels} if plan.assessment and leveled else set(DEFAULT_LEVELS)
+    risks = {level.id for level in plan.assessment.risk_levels} if plan.assessment and leveled else set(DEFAULT_LEVELS)
     if plan.assessment:
         seen = set()
         for index, cell in enumerate(plan.assessment.matrix):

@@ -42,11 +42,16 @@ class EditionSpec:
     level_from: str | None = None  # a plan field whose audience sets this edition's (the report form's)
     print_css: tuple[str, ...] = ()  # its own print stylesheets in templates/css, after base.css and print.css
     fit_css: tuple[str, ...] = ()  # added, and printed again, when the edition runs past one page (the public sheet)
-    needs: str | None = None  # a plan field that must hold something for this edition to exist (the desk sheet's venues)
+    short_fallback: bool = False  # still past one page: printed once more in short (render_html(short=True)), the rest in procedure.pdf
+    needs: str | None = None  # a plan field or property that must hold something for this edition to exist (the desk sheet's venues)
+    unless: str | None = None  # a `team` flag that makes this edition needless (no volunteer guide when the organizers respond)
 
     def exists_for(self, plan: Plan) -> bool:
         """Whether the plan has what this edition prints: a report form for the form, a venue for the desk sheet."""
-        return all(getattr(plan, needed) for needed in (self.level_from, self.needs) if needed)
+        if self.unless and getattr(plan.team, self.unless):
+            return False
+        needed = self.needs or self.level_from
+        return bool(getattr(plan, needed)) if needed else True
 
     def for_plan(self, plan: Plan) -> EditionSpec:
         """This row with its audience (and privacy) taken from the plan when `level_from` says so."""
@@ -65,9 +70,11 @@ EDITIONS: dict[str, EditionSpec] = {
     spec.name: spec
     for spec in (
         EditionSpec("public", Audience.public, "How to report", "public.html.j2", "public", private=False,
-                    print_css=("print-public.css",), fit_css=("print-public-fit.css",)),
+                    print_css=("print-public.css",), fit_css=("print-public-fit.css",), short_fallback=True),
+        EditionSpec("procedure", Audience.public, "How reports are handled", "procedure.html.j2", "procedure", private=False,
+                    formats=("pdf",), print_css=("print-guide.css",), needs="has_public_document"),
         EditionSpec("volunteer", Audience.volunteer, "Volunteer guide", "volunteer.html.j2", "volunteer", private=False,
-                    print_css=("print-guide.css",)),
+                    print_css=("print-guide.css",), unless="organizers_respond"),
         EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder", private=True,
                     sealable=True, print_css=("print-guide.css",)),
         EditionSpec("desk", Audience.volunteer, "Desk sheet", "desk.html.j2", "desk", private=False, formats=("pdf",),
@@ -77,11 +84,24 @@ EDITIONS: dict[str, EditionSpec] = {
         EditionSpec("poster", Audience.public, "Poster", "poster.html.j2", "poster", private=False, formats=("pdf",),
                     print_css=("print-poster.css",)),
         EditionSpec("report-form", Audience.responder, "Report form", "report_form.html.j2", "report-form", private=True,
-                    formats=("pdf",), level_from="report_form", print_css=("print-report-form.css",)),
+                    formats=("pdf",), level_from="report_form", print_css=("print-report-form.css",), needs="has_report_form"),
+        EditionSpec("resolution-record", Audience.responder, "Resolution record", "resolution_record.html.j2", "resolution-record",
+                    private=True, formats=("pdf",), print_css=("print-report-form.css",)),
         EditionSpec("drill", Audience.responder, "Drill kit", "drill.html.j2", "drill", private=True, formats=("pdf",),
                     print_css=("print-drill.css",)),
     )
 }
+
+
+def has_public_document(plan: Plan) -> bool:
+    """Whether the plan makes public more than the one-page sheet shows in short: a procedure, an assessment,
+    definitions, roles, resources, responses, appeals, timelines, the communication texts, or its members."""
+    public = cut(plan, Audience.public)
+    c = public.communication
+    return bool(public.procedure or public.assessment or public.definitions or public.roles or public.resources
+                or public.responses or public.response_groups or public.reporting.appeals or public.responders
+                or (c and (c.timelines or c.confidentiality or c.public_statements or c.records or c.retention
+                           or c.transparency_report)))
 
 
 def drill_spec(audience: Audience) -> EditionSpec:

@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from generator.plan.model import (
+    Action,
     Audience,
     Cell,
     Channel,
     ChannelKind,
+    Decisions,
     EmergencyService,
     Plan,
+    Question,
     Resource,
     Responder,
     ResponderRole,
@@ -24,6 +27,7 @@ from generator.plan.model import (
     Room,
     RoomKind,
     Shift,
+    Timeline,
     Venue,
     Waiver,
     WaiverItem,
@@ -31,7 +35,7 @@ from generator.plan.model import (
 from generator.render import markdown
 from generator.render.assets import AssetPolicy
 from generator.render.drill import DrillKit, drill_kit
-from generator.render.edition import Edition, LeadTime, name_shown
+from generator.render.edition import Edition, LeadTime, has_public_document, name_shown
 from generator.render.formatting import days_text, phone_display
 from generator.render.locale import Localizer
 from generator.render.styles import cards_css, font_css, page_css, poster_css, poster_number_style, stylesheet
@@ -205,6 +209,27 @@ class Guide:
             return self.t.t("who.first-call-lead", "the lead responder")
         return self.t.t("who.response-team", "the response team")
 
+    @property
+    def has_lead(self) -> bool:
+        """Whether the team has a lead: it decides by its lead (`team.decides`), and someone is one or a rota names leads."""
+        return self.plan.team.decides is Decisions.lead and (
+            self.has_rota or any(r.role is ResponderRole.lead for r in self.plan.responders))
+
+    @property
+    def team_roles(self) -> bool:
+        """Whether the team table needs a Role column: a team with a lead, or one where some members are fallbacks."""
+        return self.plan.team.decides is Decisions.lead or any(r.role is not ResponderRole.responder for r in self.plan.responders)
+
+    @property
+    def decides_line(self) -> Markup | None:
+        """How a team without a lead decides, said under the team table."""
+        match self.plan.team.decides:
+            case Decisions.together:
+                return self.t.t("team.decides-together", "Nobody leads the team: its members decide together.")
+            case Decisions.vote:
+                return self.t.t("team.decides-vote", "Nobody leads the team: its members decide by vote.")
+        return None
+
     def through_lead(self, responder: Responder) -> bool:
         """Whether a responder without a phone is reached through a lead: only a non-lead, and only if a lead has a phone."""
         return responder.role is not ResponderRole.lead and any(
@@ -321,6 +346,20 @@ class Guide:
     def chain(self) -> list[Role]:
         return [role for role in (self.plan.role(ident) for ident in self.plan.reporting.chain) if role]
 
+    def channel_members(self, channel: Channel) -> list[Responder]:
+        """The members an any-member channel lists, as this edition may show them (none where the team is hidden)."""
+        if channel.kind is not ChannelKind.any_member:
+            return []
+        return [r for r in self.plan.responders if not channel.staffed_by or r.id in channel.staffed_by]
+
+    # the channels the public sheet keeps when it must be printed in short (the rest are in procedure.pdf)
+    SHORT_CHANNELS = 5
+
+    @property
+    def members_listed(self) -> bool:
+        """Whether an any-member channel already lists the whole team (the public sheet then lists it once)."""
+        return any(c.kind is ChannelKind.any_member and not c.staffed_by for c in self.plan.reporting.channels)
+
     def channel_word(self, channel: Channel) -> Markup:
         return channel_word(self.t, channel.kind)
 
@@ -426,6 +465,67 @@ class Guide:
             return None
         return next((c for c in self.plan.assessment.matrix if c.impact == impact and c.risk == risk), None)
 
+    @property
+    def question_groups(self) -> list[tuple[str | None, list[Question]]]:
+        """The assessment's questions, consecutive ones on the same topic together: [(topic, questions), ...]."""
+        groups: list[tuple[str | None, list[Question]]] = []
+        for question in self.plan.assessment.questions if self.plan.assessment else []:
+            if groups and groups[-1][0] == question.topic:
+                groups[-1][1].append(question)
+            else:
+                groups.append((question.topic, [question]))
+        return groups
+
+    @property
+    def public_groups(self) -> list[tuple[str | None, str | None, list[Action]]]:
+        """The response groups as (name, description, responses) for the published procedure."""
+        return [(group.name, group.description, group.responses) for group in self.plan.response_groups]
+
+    @property
+    def public_numbers(self) -> list[tuple[str, str, str | None, str | None]]:
+        """(label, number, when, link) of the venues' numbers this edition may show (the public ones on the public sheet)."""
+        return [(n.label, n.number, n.when, n.link) for venue in self.plan.venues for n in venue.numbers]
+
+    @property
+    def has_public_document(self) -> bool:
+        """Whether the plan makes public more than the sheet holds: then procedure.pdf and the public HTML carry it all."""
+        return has_public_document(self.plan)
+
+    @property
+    def has_taking_reports(self) -> bool:
+        """Whether the plan says anything about taking a report: its lists, or the information to gather."""
+        taking = self.plan.taking_reports
+        return bool(self.plan.information_to_gather or (taking and (taking.ask or taking.do or taking.do_not)))
+
+    @property
+    def form_rows(self) -> list[FormRow]:
+        """The report form's fields: the plan's own, or, when it has none, one per item of the information to gather."""
+        if self.plan.report_form:
+            return [FormRow(Markup.escape(f.label), f.help, f.lines, f.choices) for f in self.plan.report_form]
+        gather = self.plan.information_to_gather
+        return [FormRow(self.mdi(item), None, 3, []) for item in gather.items] if gather else []
+
+    @property
+    def resolution_rows(self) -> list[FormRow]:
+        """The resolution record's fields: what was decided, by whom, the response given, who told whom, appeal."""
+        t = self.t.t
+        return [
+            FormRow(t("record.report", "Which report (date, and the report form's reference)"), None, 1, []),
+            FormRow(t("record.decided", "What the team decided, and why"), None, 5, []),
+            FormRow(t("record.by-whom", "Decided by (who took part, who stepped aside for a conflict)"), None, 2, []),
+            FormRow(t("record.response", "The response given"), None, 3, []),
+            FormRow(t("record.told", "Who told whom, how and when (the person reported, the person reporting, others)"), None, 3, []),
+            FormRow(t("record.appeal", "Appeal"), None, 3,
+                    [t("record.appeal-none", "none"), t("record.appeal-received", "received"), t("record.appeal-decided", "decided")]),
+            FormRow(t("record.closed", "Closed on, by"), None, 1, []),
+        ]
+
+    def timeline_when(self, item: Timeline) -> Markup:
+        """A timeline's time: 'within 24 hours' for a deadline, the plan's own words otherwise ('every week')."""
+        if item.within:
+            return self.t.t("timeline.within", "within {within}", within=item.within)
+        return Markup.escape(item.when or "")
+
     def level_name(self, kind: str, ident: str) -> str | Markup:
         if self.plan.assessment:
             levels = self.plan.assessment.impact_levels if kind == "impact" else self.plan.assessment.risk_levels
@@ -507,6 +607,16 @@ class Guide:
 
     def poster_number_style(self, text: str, largest: float, smallest: float) -> Markup:
         return poster_number_style(text, self.paper, largest, smallest)
+
+
+@dataclass(frozen=True)
+class FormRow:
+    """One field of a printed form: its label (Markup), a line of help, writing lines, answers to tick."""
+
+    label: Markup
+    help: str | None
+    lines: int
+    choices: list[str] | list[Markup]
 
 
 def _on_day(day: dt.date | None, days: list[dt.date]) -> bool:

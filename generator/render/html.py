@@ -39,12 +39,17 @@ def render_html(
     source_date: dt.datetime | None = None,
     loc: Localizer | None = None,
     draft: bool = False,
+    short: bool = False,
 ) -> str:
-    """One edition as HTML: medium "screen" for the HTML guide, "print" as WeasyPrint's input."""
+    """One edition as HTML: medium "screen" for the HTML guide, "print" as WeasyPrint's input.
+
+    `short` is the public sheet's last resort on paper: what the plan publishes moves to the published
+    procedure, and the sheet says where to find it (printed only when the sheet would not fit one page).
+    """
     if medium not in ("screen", "print"):
         raise ValueError(f"unknown medium {medium!r}")
     guide = Guide(edition, medium, paper or default_paper(edition.plan), policy, source_date, loc, draft)
     page = environment().get_template(template or edition.spec.template)
-    page_html = page.render(guide=guide, plan=guide.plan, medium=medium)
+    page_html = page.render(guide=guide, plan=guide.plan, medium=medium, short=short)
     # Right to left: addresses, numbers and other left-to-right runs anywhere in the text keep their order.
     return isolate_ltr_runs(page_html) if guide.dir == "rtl" else page_html

@@ -44,11 +44,14 @@ class PrintLog(logging.Handler):
 
 
 def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", stylesheets: tuple[str, ...] = (),
-               fit_css: tuple[str, ...] = (), fetcher: GuideURLFetcher | None = None, log: PrintLog | None = None) -> bytes:
+               fit_css: tuple[str, ...] = (), fetcher: GuideURLFetcher | None = None, log: PrintLog | None = None,
+               short_html: str | None = None) -> bytes:
     """Print `html` (render_html(..., medium="print")) to PDF bytes, with the edition's own `stylesheets`.
 
     A document that runs past one page is laid out again with `fit_css` added (smaller
-    type, columns), when given: the public sheet gets tighter only when it must.
+    type, columns), when given: the public sheet gets tighter only when it must. One that
+    still does is printed from `short_html` (the sheet that points to the published
+    procedure instead of holding it), when given.
 
     Raises BuildError naming the resource when the HTML refers to something the
     guide may not use (network, files outside the plan's folder, attachments).
@@ -67,6 +70,9 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", stylesheets
         if fit_css and len(document.pages) > 1:
             font_config, sheets = print_styles(paper, (*stylesheets, *fit_css))
             document = source.render(font_config=font_config, stylesheets=list(sheets), pdf_variant=PDF_VARIANT)
+            if short_html and len(document.pages) > 1:
+                source = weasyprint.HTML(string=short_html, base_url=policy.base_url, url_fetcher=fetcher)
+                document = source.render(font_config=font_config, stylesheets=list(sheets), pdf_variant=PDF_VARIANT)
         _refuse_attachments(document, fetcher)
         fetcher.close()  # anything asked for while writing would be an attachment
         pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True)

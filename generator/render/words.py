@@ -78,6 +78,7 @@ def channel_word(loc: Localizer, kind: ChannelKind) -> Markup:
         ChannelKind.in_person: loc.t("channel.in-person", "In person"),
         ChannelKind.form: loc.t("channel.form", "Online form"),
         ChannelKind.chat: loc.t("channel.chat", "Chat"),
+        ChannelKind.any_member: loc.t("channel.any-member", "Any member of the team"),
     }[kind]
 
 

@@ -669,3 +669,15 @@ def test_a_locale_without_a_catalog_warns_that_the_words_will_be_english(locale,
 def test_a_locale_with_a_catalog_or_in_english_is_quiet(locale):
     assert fired(edit(BASE, ("  languages: [en]", f"  languages: [en]\n  locale: {locale}")), "LOCALE-CATALOG") == []
     assert fired(BASE, "LOCALE-CATALOG") == []
+
+
+def test_a_large_committee_without_a_rota_gets_no_team_size_warning():
+    """TEAM-SIZE's "too large" is for rota teams: a six-member committee that reads every report together is not warned."""
+    six = edit(BASE, ("    email: dev@example.org\n", "    email: dev@example.org\n" + EVE + EVE.replace("eve", "fay").replace("Eve", "Fay").replace("0005", "0006")))
+    assert fired(six, "TEAM-SIZE")  # on a rota it is
+    committee = edit(six, ("""rota:
+  - {start: 2027-06-09 00:00, end: 2027-06-09 08:00, lead: ana, responders: [cai]}
+  - {start: 2027-06-09 08:00, end: 2027-06-09 16:00, lead: ben, responders: [dev]}
+  - {start: 2027-06-09 16:00, end: 2027-06-10 00:00, lead: ana, responders: [cai]}
+""", ""))
+    assert fired(committee, "TEAM-SIZE") == []

@@ -27,7 +27,7 @@ def test_volunteer_edition_keeps_phones_but_not_private_contacts(plan):
     cut = make_edition(plan, Audience.volunteer).plan
     amara = cut.responder("amara")
     assert amara.phone == "+442079460201"
-    assert amara.email is None and amara.chat is None and amara.notes is None
+    assert amara.email is None and amara.chat == [] and amara.notes is None
     assert cut.rota == [] and cut.assessment is None and cut.communication is None
     # priya chose `visibility: {phone: responder}`
     assert cut.responder("priya").phone is None

@@ -28,7 +28,7 @@ def fields(leaks):
 def test_secrets_of_the_volunteer_edition(volunteer_secrets):
     found = {s.field for s in volunteer_secrets}
     assert "responders[0].email" in found
-    assert "responders[0].chat" in found
+    assert "responders[0].chat[0]" in found
     assert "responders[3].phone" in found  # priya keeps her phone for responders
     assert "responders[0].phone" not in found  # volunteers may call amara
     assert "responders[0].name" not in found
@@ -50,7 +50,7 @@ def test_phone_split_by_markup_is_found_in_visible_text(volunteer_secrets):
 
 def test_email_and_handle_found_case_insensitively(volunteer_secrets):
     leaks = find_leaks(volunteer_secrets, pdf_text="Mail AMARA@Example.org or signal:  amara.91")
-    assert {"responders[0].email", "responders[0].chat"} <= fields(leaks)
+    assert {"responders[0].email", "responders[0].chat[0]"} <= fields(leaks)
 
 
 def test_private_note_found_across_line_breaks(volunteer_secrets):
@@ -89,7 +89,7 @@ def test_short_names_are_found_as_whole_words(plan):
 
 def test_chat_handle_found_without_its_service_prefix(volunteer_secrets):
     leaks = find_leaks(volunteer_secrets, pdf_text="message priya.23 on the app")
-    assert "responders[3].chat" in fields(leaks)
+    assert "responders[3].chat[0]" in fields(leaks)
 
 
 SCRIPT_NAMES = {
@@ -174,7 +174,7 @@ def test_a_guide_that_cannot_be_read_is_said_so_not_that_it_cannot_be_written(tm
     ("amara@**example**.org", "responders[0].email"),  # Markdown inside the address
     ("https://x.example.org/?to=amara%40example.org", "responders[0].email"),  # inside a URL, %-escaped
     ("ama&shy;ra&#8203;@example.org", "responders[0].email"),  # invisible characters written as entities
-    ("amara**.91**", "responders[0].chat"),
+    ("amara**.91**", "responders[0].chat[0]"),
     ("Board liaison; speaks for the te**am** in any public statement.", "responders[0].notes"),
 ])
 def test_a_paste_in_disguise_is_found_in_the_plan(plan, written, field):
@@ -187,7 +187,7 @@ def test_a_paste_in_disguise_is_found_in_the_plan(plan, written, field):
 
 def test_a_value_split_by_inline_markup_is_found_in_the_html_text(volunteer_secrets):
     leaks = find_leaks(volunteer_secrets, html_source="<p>Write to amara@<strong>example</strong>.org or <em>amara</em>.91</p>")
-    assert {(leak.secret.field, leak.where) for leak in leaks} >= {("responders[0].email", "HTML text"), ("responders[0].chat", "HTML text")}
+    assert {(leak.secret.field, leak.where) for leak in leaks} >= {("responders[0].email", "HTML text"), ("responders[0].chat[0]", "HTML text")}
 
 
 def test_visible_text_keeps_words_of_separate_cells_apart():
@@ -304,9 +304,9 @@ def test_private_links_are_secrets_and_public_ones_are_not(tmp_path):
 
 
 @pytest.mark.parametrize(("change", "hint"), [
-    # a role's duty (volunteer-level) on the public sheet: roles take no `audience:`
+    # a role's duty (volunteer-level) on the public sheet: roles take `audience:` (#22)
     (lambda data: data["reporting"].update(recognise_responders="Volunteers: " + data["roles"][1]["duties"][0]),
-     "remove it from this text: nothing in a plan shows `roles[1].duties[0]` to everyone"),
+     "remove it from this text, or, if everyone may see it, lower its audience (`audience: public` on the role “Conference staff and volunteers”)"),
     # a resource's notes (responder-level) in a volunteer duty: resources take `audience:`
     (lambda data: data["roles"][1]["duties"].append("Police: " + data["resources"][0]["notes"]),
      "remove it from this text, or, if volunteers may see it, lower its audience "
