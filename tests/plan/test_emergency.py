@@ -122,7 +122,7 @@ def test_a_meetup_without_a_venue_or_numbers_fails_but_an_online_community_does_
     community = no_venue.replace("kind: meetup", "kind: online-community").replace("  starts: 2027-03-04\n", "")
     plan = validate(load_text(community, "plan.yaml"))
     assert plan.emergency_numbers == []
-    assert "contact their local emergency services" in render_html(make_edition(plan, Audience.volunteer))
+    assert "first call the emergency number where that person is" in render_html(make_edition(plan, Audience.volunteer))
 
 
 def test_the_shorthand_is_one_number_for_every_service():
