@@ -119,9 +119,16 @@ def temporary_files() -> Iterator[Path]:
     if len(os.fsencode(path)) > SOCKET_ROOM:
         yield path
         return
-    saved = tempfile.tempdir
+    saved, saved_env = tempfile.tempdir, os.environ.get("TMPDIR")
     tempfile.tempdir = str(path)
+    # Programs it starts write there too: cffi's find_library runs gcc when WeasyPrint loads its libraries,
+    # and a stop at that moment would leave gcc's files in $TMPDIR.
+    os.environ["TMPDIR"] = str(path)
     try:
         yield path
     finally:
         tempfile.tempdir = saved
+        if saved_env is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved_env

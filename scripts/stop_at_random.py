@@ -55,7 +55,7 @@ def leftovers(folder: Path) -> list[str]:
 
 def one_run(command: str, moment: float, signum: int, work: Path, python: str, every_plan: bool = True) -> list[str]:
     """Start the command, signal it after `moment` seconds, and say what is wrong afterwards."""
-    temp = work / "tmp"
+    temp = work / "t"
     temp.mkdir(parents=True)
     out = work / "out"
     mark = uuid.uuid4().hex
@@ -117,7 +117,7 @@ def main() -> int:
     print(f"{args.command}: {args.times} runs, SIG{args.signal}, seed {seed}", flush=True)
     for number in range(1, args.times + 1):
         moment = round(chance.uniform(0.2, args.longest), 1)
-        work = Path(tempfile.mkdtemp(prefix="stop-at-random-"))
+        work = Path(tempfile.mkdtemp(prefix="s"))  # short: the command's folder in it must leave room for a socket path
         try:
             problems = one_run(args.command, moment, signum, work, sys.executable, every_plan=number % 2 == 1)
         finally:
