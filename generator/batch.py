@@ -22,11 +22,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.errors import Problem, printable
+from .errors import Problem, printable
 
 if TYPE_CHECKING:
-    from generator.cache import EditionPrint
-    from generator.printing import Printer
+    from .cache import EditionPrint
+    from .printing import Printer
 
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
@@ -65,7 +65,7 @@ class Result:
     @property
     def draft(self) -> bool:
         """Built with DRAFT on every page: the plan still holds placeholders or a starter's samples."""
-        from generator.build import is_draft
+        from .build import is_draft
 
         return is_draft(self.problems)
 
@@ -87,7 +87,7 @@ def cache_options(job: Job) -> dict[str, Any]:
 
 
 def is_current(job: Job) -> bool:
-    from generator import cache
+    from . import cache
 
     if job.force:
         return False
@@ -96,7 +96,7 @@ def is_current(job: Job) -> bool:
 
 def run_job(job: Job) -> Result:
     """Build one plan unless current. Runs in a worker process; never raises for a problem in the plan."""
-    from generator.errors import FileError, UserError, internal_error
+    from .errors import FileError, UserError, internal_error
 
     started = time.perf_counter()
     _take_context(job)
@@ -128,8 +128,8 @@ def _take_context(job: Job) -> None:
 def _recorded(job: Job) -> tuple[list[Path], list[Problem]]:
     """The files and warnings of the build that made job.out_dir, which is current; what a killed
     build left beside it (a hidden set, private files and all) is removed on the way."""
-    from generator import cache
-    from generator.sets import remove_leftovers
+    from . import cache
+    from .sets import remove_leftovers
 
     remove_leftovers(job.out_dir)
     record = cache.read_record(job.out_dir)
@@ -143,7 +143,7 @@ def _build(job: Job, warn: Callable[[Problem], None], on_edition: Callable[[Edit
 
     Without --force, a PDF whose print HTML and assets are unchanged is taken from the previous set.
     """
-    from generator.printing import PrintWorkers, can_fork
+    from .printing import PrintWorkers, can_fork
 
     if job.workers_first and can_fork():
         # Started before generator.build is imported: WeasyPrint loads in a worker while this process reads the plan.
@@ -154,7 +154,7 @@ def _build(job: Job, warn: Callable[[Problem], None], on_edition: Callable[[Edit
 
 def _build_into(job: Job, warn: Callable[[Problem], None], on_edition: Callable[[EditionPrint], None] | None = None,
                 printer: Printer | None = None) -> list[Path]:
-    from generator.build import build_into
+    from .build import build_into
 
     written = build_into(job.plan, job.out_dir, job.options.get("editions") or None, job.options.get("paper"),
                          on_warning=warn, passphrase=job.options.get("passphrase"), cache_options=cache_options(job),
@@ -166,7 +166,7 @@ def _build_into(job: Job, warn: Callable[[Problem], None], on_edition: Callable[
 # --- many plans ---------------------------------------------------------------------
 
 def _context() -> multiprocessing.context.BaseContext:
-    from generator import scratch
+    from . import scratch
 
     scratch.folder()  # made before the forkserver starts: it and its workers find it in the environment
     methods = multiprocessing.get_all_start_methods()
@@ -174,7 +174,7 @@ def _context() -> multiprocessing.context.BaseContext:
         context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has already imported the printing side once, and that dies with this process.
         os.environ["INCIDENT_GUIDE_COMMAND_PID"] = str(os.getpid())
-        context.set_forkserver_preload(["generator.forkserver_guard", "generator.build", "generator.render.pdf"])
+        context.set_forkserver_preload([f"{__package__}.forkserver_guard", f"{__package__}.build", f"{__package__}.render.pdf"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -246,7 +246,7 @@ def _worker_start() -> None:
     from, which exits as soon as the command's process is gone."""
     import signal
 
-    from generator.stopping import die_with_parent
+    from .stopping import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(os.getppid())

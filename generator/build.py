@@ -50,25 +50,25 @@ from typing import Any, NamedTuple, Self
 
 from markupsafe import Markup
 
-from generator import cache
-from generator.check import check_plan
-from generator.errors import FileError, PlanError, Problem
-from generator.files import read_regular
-from generator.paths import PRIVATE_DIR, templates_dir
-from generator.plan.load import SourceMap
-from generator.plan.model import Audience, Plan, Scenario
-from generator.printing import Printer, PrintTask, print_here, print_side_by_side
-from generator.render.assets import AssetPolicy, RefusedResource
-from generator.render.edition import EDITIONS, EditionSpec, drill_spec, make_edition
-from generator.render.html import render_html
-from generator.render.leaks import LeakSearch, check_leaks
-from generator.render.now_script import NOW_SCRIPT_HASH
-from generator.render.paper import PAPER_SIZES, default_paper
-from generator.render.seal import check_passphrase, is_sealed, lock_screen_words, seal_html, seal_pdf
-from generator.render.source_date import source_date_epoch
-from generator.render.words import plan_localizer
-from generator.sets import remove_leftovers, staging_folder
-from generator.stopping import raise_if_requested
+from . import cache
+from .check import check_plan
+from .errors import FileError, PlanError, Problem
+from .files import read_regular
+from .paths import PRIVATE_DIR, templates_dir
+from .plan.load import SourceMap
+from .plan.model import Audience, Plan, Scenario
+from .printing import Printer, PrintTask, print_here, print_side_by_side
+from .render.assets import AssetPolicy, RefusedResource
+from .render.edition import EDITIONS, EditionSpec, drill_spec, make_edition
+from .render.html import render_html
+from .render.leaks import LeakSearch, check_leaks
+from .render.now_script import NOW_SCRIPT_HASH
+from .render.paper import PAPER_SIZES, default_paper
+from .render.seal import check_passphrase, is_sealed, lock_screen_words, seal_html, seal_pdf
+from .render.source_date import source_date_epoch
+from .render.words import plan_localizer
+from .sets import remove_leftovers, staging_folder
+from .stopping import raise_if_requested
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -295,10 +295,10 @@ def with_calendars(guide: str, calendars: list[RenderedFile], plan: Plan) -> str
 
 def lock_notice(plan: Plan) -> str:
     """What the lock screen tells someone without the passphrase, from the public edition only."""
-    from generator.render.formatting import phone_display
-    from generator.render.leaks import visible_text
-    from generator.render.markdown import to_inline_html
-    from generator.render.words import emergency_route
+    from .render.formatting import phone_display
+    from .render.leaks import visible_text
+    from .render.markdown import to_inline_html
+    from .render.words import emergency_route
 
     public = make_edition(plan, Audience.public).plan
     services = public.emergency_services
@@ -406,7 +406,7 @@ def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper
                 screen = render_html(editions[spec.name], medium="screen", **options(spec)).encode("utf-8")
                 finish(RenderedFile(spec.file("html"), screen, spec.audience, spec.private, "html", spec.sealable))
         if "responder" in editions:
-            from generator.render.calendar import rota_calendars  # lazy: icalendar only where calendars are written
+            from .render.calendar import rota_calendars  # lazy: icalendar only where calendars are written
 
             # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
             for responder_id, calendar in rota_calendars(plan, plan_localizer(plan)).items():

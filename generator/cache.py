@@ -30,16 +30,16 @@ import hashlib
 import json
 import os
 import stat
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import generator
-from generator.errors import Problem
-from generator.files import real_path, sha256_regular
-from generator.paths import PRIVATE_DIR, templates_dir
+from .errors import Problem
+from .files import real_path, sha256_regular
+from .paths import PRIVATE_DIR, templates_dir
 
 RECORD = ".build.json"
 RECORD_FORMAT = 1
@@ -50,6 +50,9 @@ LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "jinj
 
 sha256_file = sha256_regular
 
+
+# The package itself (`incident_guide` when installed, `generator` in the checkout): its version and source.
+_PACKAGE = sys.modules[__name__.rpartition(".")[0]]
 
 def _hash_or_missing(path: Path) -> str:
     try:
@@ -65,7 +68,7 @@ def _hash_or_missing(path: Path) -> str:
 @functools.cache
 def _package_fingerprint() -> str:
     """The generator package's own source: a changed line of code is a changed tool."""
-    root = Path(generator.__file__).resolve().parent
+    root = Path(_PACKAGE.__file__ or __file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         if "__pycache__" in path.parts:
@@ -87,7 +90,7 @@ def _library_versions() -> tuple[tuple[str, str], ...]:
 
 def tool_fingerprint() -> dict[str, Any]:
     return {
-        "version": generator.__version__,  # read each time: tests change it
+        "version": _PACKAGE.__version__,  # read each time: tests change it
         "source": _package_fingerprint(),
         "libraries": dict(_library_versions()),
     }
@@ -300,8 +303,8 @@ def _owner_only(path: Path) -> bool:
 
 
 def _sealed_open_with(out_dir: Path, record: Record, passphrase: str) -> bool:
-    from generator.render.edition import EDITIONS
-    from generator.render.seal import SealError, unseal_html
+    from .render.edition import EDITIONS
+    from .render.seal import SealError, unseal_html
 
     sealed = [name for spec in EDITIONS.values() if spec.sealable and (name := spec.file("html").as_posix()) in record.outputs]
     try:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import PlanError, Problem
-from generator.plan.extends import is_shared_alone, load_plan
-from generator.plan.lint import lint
-from generator.plan.load import SourceMap
-from generator.plan.model import Plan
-from generator.plan.validate import validate
+from .errors import PlanError, Problem
+from .plan.extends import is_shared_alone, load_plan
+from .plan.lint import lint
+from .plan.load import SourceMap
+from .plan.model import Plan
+from .plan.validate import validate
 
 SHARED_ALONE = ("a shared plan (it has no `event:`), checked alone: its YAML and the values it holds; what needs an event "
                 "(the event, venues, team and rota, and references to them) is checked through each event that extends it")

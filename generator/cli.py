@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator import __version__
-from generator.errors import FileError, Problem, UserError, internal_error, printable
-from generator.render.paper import PAPER_SIZES
-from generator.report import FORMATS, colour_setting, styled, summary
+from . import __version__
+from .errors import FileError, Problem, UserError, internal_error, printable
+from .render.paper import PAPER_SIZES
+from .report import FORMATS, colour_setting, styled, summary
 
 if TYPE_CHECKING:
-    from generator.batch import Result
+    from .batch import Result
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug in the tool, not a problem in the plan
 
@@ -38,7 +38,7 @@ class EditionChoice(click.Choice[str]):
 
     @property
     def choices(self) -> tuple[str, ...]:
-        from generator.render.edition import EDITIONS
+        from .render.edition import EDITIONS
 
         return tuple(EDITIONS)
 
@@ -69,15 +69,15 @@ class _Main(click.Group):
     """
 
     def invoke(self, ctx: click.Context) -> Any:
-        from generator.stopping import Stopped
+        from .stopping import Stopped
 
         try:
             status = super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Stopped as stopped:  # what it started is stopped and removed by now: end without Python's slow shutdown
-            from generator import scratch
-            from generator.stopping import exit_now
+            from . import scratch
+            from .stopping import exit_now
 
             click.echo(f"stopped ({_signal_name(stopped.signum)})", err=True)
             scratch.remove_now()
@@ -101,8 +101,8 @@ class _Stoppable(click.Command):
     and Ctrl-C with everything it started, and its temporary files go into its own folder (generator.scratch)."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from generator import scratch
-        from generator.stopping import stop_on_signals
+        from . import scratch
+        from .stopping import stop_on_signals
 
         with stop_on_signals(deadline=True), scratch.temporary_files():
             return super().invoke(ctx)
@@ -163,9 +163,9 @@ def check(plans: tuple[Path, ...], output_format: str, strict: bool, verbosity: 
       incident-guide check plans/
       incident-guide check --format github --strict plans/   (in a GitHub workflow)
     """
-    from generator.check import CheckResult, check_plan
-    from generator.plan.discover import Network, collect_network
-    from generator.report import github_line, plan_json, report_json, sarif
+    from .check import CheckResult, check_plan
+    from .plan.discover import Network, collect_network
+    from .report import github_line, plan_json, report_json, sarif
 
     try:
         network = collect_network(plans)
@@ -220,7 +220,7 @@ class _BuildCommand(_Stoppable):
 
 def build_outputs() -> list[tuple[str, str]]:
     """(edition, what it is and its files) for every edition `build` makes, and the calendars."""
-    from generator.render.edition import EDITIONS
+    from .render.edition import EDITIONS
 
     rows = []
     for spec in EDITIONS.values():
@@ -272,8 +272,8 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     A plan with errors builds nothing; earlier guides stay as they were. The
     others are still built; the exit status is 1 if any plan failed.
     """
-    from generator.batch import build_many
-    from generator.plan.discover import collect_network
+    from .batch import build_many
+    from .plan.discover import collect_network
 
     network = collect_network(plans)
     found = network.plans
@@ -282,7 +282,7 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     options = {"editions": sorted(editions) or None, "paper": paper}
     readers_note = None
     if seal:
-        from generator.render.seal import readers_note as note_for
+        from .render.seal import readers_note as note_for
 
         passphrase = _passphrase()
         options["passphrase"] = passphrase
@@ -292,7 +292,7 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     with _Progress(len(found), shown=not as_json and verbosity >= 0) as progress:
         results = build_many(found, out_dir, options=options, force=force, jobs=jobs, on_result=progress.done, roots=network.roots)
     if as_json:
-        from generator.report import plan_json, report_json
+        from .report import plan_json, report_json
 
         click.echo(json.dumps(report_json([{**plan_json(r.plan, r.ok, r.problems), "status": r.status, "files": [str(f) for f in r.files]}
                                            for r in results]), indent=2, ensure_ascii=False))
@@ -304,7 +304,7 @@ def build(plans: tuple[Path, ...], out_dir: Path, editions: tuple[str, ...], pap
     if any(result.status == "built" for result in results):
         # Only when guides were written: the check imports the renderer and runs git, which would
         # make a build with nothing to do (every plan unchanged) several times slower.
-        from generator.build import exposed_to_git
+        from .build import exposed_to_git
 
         if exposed_to_git(out_dir):
             click.echo(f"warning: {out_dir} is inside a git work tree that does not ignore it; add it to .gitignore "
@@ -341,7 +341,7 @@ class _Progress:
 def _print_results(results: list[Result], seconds: float, sealed: bool = False, verbosity: int = 0) -> None:
     """Each plan's problems and files, the table and the totals; quiet (-1) leaves out the files and the table,
     verbose (1) adds the files of plans left unchanged."""
-    from generator.batch import BUILT, FAILED, summary_table, totals_line
+    from .batch import BUILT, FAILED, summary_table, totals_line
 
     for result in results:
         for problem in result.problems:
@@ -393,8 +393,8 @@ def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, 
     writes output/my-event/drill-volunteer.pdf for the volunteer briefing:
     volunteer scenarios only, and nothing a volunteer may not see.
     """
-    from generator.build import build_drill
-    from generator.plan.model import Audience
+    from .build import build_drill
+    from .plan.model import Audience
 
     try:  # a PlanError or BuildError goes to the group's one handler
         written = build_drill(plan, out_dir, scenarios, Audience(audience), paper,
@@ -408,7 +408,7 @@ def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, 
 
 def _passphrase() -> str:
     """The sealing passphrase: never from an argument, so it stays out of shell history and process lists."""
-    from generator.render.seal import check_passphrase
+    from .render.seal import check_passphrase
 
     passphrase = os.environ.get("INCIDENT_GUIDE_PASSPHRASE")
     if passphrase is None:
@@ -434,8 +434,8 @@ def leaks(folder: Path, plan_path: Path | None) -> int:
     Example:
       incident-guide leaks output/complete-conference
     """
-    from generator.plan.validate import read_plan
-    from generator.render.leaks import check_output_dir, edition_files
+    from .plan.validate import read_plan
+    from .render.leaks import check_output_dir, edition_files
 
     if not any((folder / name).is_file() for name in edition_files()):
         raise UserError([Problem(str(folder), 0, 0, "no guides here (volunteer.*, public.*...): "
@@ -483,9 +483,9 @@ def show(plan: Path) -> None:
       incident-guide show plans/network/berlin.yaml
     prints lines such as `title: Someone reports a harasser  # from plans/network/policy.yaml:42`.
     """
-    from generator.errors import PlanError
-    from generator.plan.extends import load_plan
-    from generator.plan.show import show_text
+    from .errors import PlanError
+    from .plan.extends import load_plan
+    from .plan.show import show_text
 
     loaded = load_plan(plan)
     if loaded.problems:
@@ -496,7 +496,7 @@ def show(plan: Path) -> None:
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of a plan (for editors' autocompletion)."""
-    from generator.plan.schema import plan_schema_text
+    from .plan.schema import plan_schema_text
 
     click.echo(plan_schema_text(), nl=False)
 
@@ -526,7 +526,7 @@ def init(path: Path | None, team: str, extends: Path | None, country: str | None
       incident-guide build plans/pycon-2027.yaml
       incident-guide init plans/network/lyon.yaml --extends plans/network/policy.yaml
     """
-    from generator.init import write_starter
+    from .init import write_starter
 
     written = write_starter(path, team, extends, country, locale)
     click.echo(f"Wrote {written.path}: a starter plan for a {team} team "
@@ -561,7 +561,7 @@ def serve(plan: Path, port: int, pdf: bool, open_browser: bool) -> None:
       incident-guide serve plans/my-event.yaml
       then open http://127.0.0.1:8800/
     """
-    from generator.serve import serve as run_preview
+    from .serve import serve as run_preview
 
     run_preview(plan, port=port, pdf=pdf, open_browser=open_browser, echo=click.echo)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from generator.stopping import die_with_parent
+from .stopping import die_with_parent
 
 COMMAND_PID = "INCIDENT_GUIDE_COMMAND_PID"
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import UserError
-from generator.paths import templates_dir
+from .errors import UserError
+from .paths import templates_dir
 
 TEAMS = {
     "foundation": "an open source project's foundation: a board member and two people from under-represented groups, all three on every report",
@@ -121,7 +121,7 @@ _EVENT_HEADER = """\
 
 def shared_references(shared: Path) -> list[str]:
     """The role and responder ids a shared plan refers to (its chain, escalations, spokespeople), which each event must define."""
-    from generator.plan.extends import load_plan
+    from .plan.extends import load_plan
 
     try:
         data = load_plan(shared, shared.parent).data
@@ -219,7 +219,7 @@ def _write_new(path: Path, text: str, mode: int, what: str) -> bool:
 
 def _write_schema_next_to(target: Path) -> Path | None:
     """The JSON Schema as `plan.schema.json` beside the plan; an existing file is left as it is."""
-    from generator.plan.schema import (
+    from .plan.schema import (
         plan_schema_text,  # the model, not the printing side
     )
 
@@ -242,14 +242,14 @@ def _place(country: str | None, locale: str | None) -> tuple[str | None, str | N
         if country not in phonenumbers.SUPPORTED_REGIONS:
             raise InitError(f"`{country}` is not a two-letter country code; use the ISO code, e.g. JP, EG or CH")
     if locale is not None:
-        from generator.render.locale import parse_tag
+        from .render.locale import parse_tag
 
         try:
             parse_tag(locale)
         except ValueError as exc:
             raise InitError(f"`{locale}` is not a locale: {exc}") from None
         if country is None:
-            from generator.plan.model import language_region
+            from .plan.model import language_region
 
             country = language_region(locale)
     return country, locale
@@ -271,7 +271,7 @@ def for_place(text: str, country: str | None, locale: str | None, sample: str = 
     import phonenumbers
     from phonenumbers import timezone as number_zones
 
-    from generator.plan.emergency import emergency_data, usual_services
+    from .plan.emergency import emergency_data, usual_services
 
     words = place_words(locale)
     lines = text.splitlines(keepends=True)
@@ -325,7 +325,7 @@ def for_place(text: str, country: str | None, locale: str | None, sample: str = 
             line = re.sub(r"\b(Dial|Call) (911|999|112)\b", r"\1 the emergency number", line)
         out.append(line)
     if country:
-        from generator.render.paper import LETTER_COUNTRIES  # a frozenset: no printing library is loaded
+        from .render.paper import LETTER_COUNTRIES  # a frozenset: no printing library is loaded
 
         paper = "letter" if country in LETTER_COUNTRIES else "A4"
         note = [words["intro"][0], words["intro"][1], words["paper"]]

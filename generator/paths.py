@@ -5,17 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import generator
-
 PRIVATE_DIR = "private"  # output/NAME/private/: the responder-only files (folder 0700, files 0600)
 
 
 def package_or_repo_dir(name: str) -> Path:
     """`generator/NAME` in an installed wheel, else the checkout's top-level `NAME/`."""
-    packaged = Path(generator.__file__).resolve().parent / name
+    packaged = Path(__file__).resolve().parent / name
     if packaged.is_dir():
         return packaged
-    return Path(generator.__file__).resolve().parent.parent / name
+    return Path(__file__).resolve().parent.parent / name
 
 
 def templates_dir() -> Path:

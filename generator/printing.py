@@ -32,10 +32,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol, Self
 
-from generator.errors import BuildError
-from generator.render.assets import AssetPolicy, RefusedResource
-from generator.sets import process_alive
-from generator.stopping import die_with_parent, exit_now, parent_gone
+from .errors import BuildError
+from .render.assets import AssetPolicy, RefusedResource
+from .sets import process_alive
+from .stopping import die_with_parent, exit_now, parent_gone
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class Printer(Protocol):
 def print_here(tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing,
                printed: Callable[[int, bytes], None] = _ignore) -> list[bytes]:
     """Print in this process, one after the other (imports WeasyPrint)."""
-    from generator.render.pdf import render_pdf
+    from .render.pdf import render_pdf
 
     meanwhile()
     pdfs = []
@@ -94,8 +94,8 @@ def print_here(tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Calla
 
 def print_task(task: PrintTask) -> Printed:
     """Print one task in a worker process; never raises for a problem in the plan."""
-    from generator.paths import templates_dir
-    from generator.render.pdf import render_pdf
+    from .paths import templates_dir
+    from .render.pdf import render_pdf
 
     policy = AssetPolicy(task.plan_dir, templates_dir())
     try:
@@ -152,14 +152,14 @@ class PrintWorkers:
     """
 
     def __init__(self, workers: int) -> None:
-        from generator import scratch
+        from . import scratch
 
         scratch.folder()  # the workers' temporary files (WeasyPrint's fonts) go into this process's folder
         context: Any = multiprocessing.get_context("fork")
         parent: int | None = os.getpid()
         if not _single_threaded() and "forkserver" in multiprocessing.get_all_start_methods():
             # This process runs threads (a library caller, a test run): the first worker comes from the forkserver.
-            from generator.batch import _context
+            from .batch import _context
 
             context, parent = _context(), None
         self.workers = max(1, workers)
@@ -266,7 +266,7 @@ def _first_worker(tasks: multiprocessing.queues.Queue[Any], answers: Connection,
         except OSError:
             pass  # the build has already made the group
         _worker_signals()
-        from generator.render.pdf import parse_every_stylesheet
+        from .render.pdf import parse_every_stylesheet
 
         parse_every_stylesheet()
         count = _next(tasks, build)
@@ -344,7 +344,7 @@ def _next(tasks: multiprocessing.queues.Queue[Any], build: int, first: int | Non
 
 
 def _print_in_workers(tasks: Sequence[PrintTask], policy: AssetPolicy, workers: int) -> list[bytes]:
-    from generator.batch import _context, _worker_start
+    from .batch import _context, _worker_start
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_start) as pool:
         futures: dict[int, Future[Printed]] = {index: pool.submit(print_task, tasks[index]) for index in _largest_first(tasks)}

@@ -16,8 +16,8 @@ from urllib.parse import quote
 
 import click
 
-from generator import __version__
-from generator.errors import Problem
+from . import __version__
+from .errors import Problem
 
 FORMATS = ("text", "json", "github", "sarif")
 # The rules page (docs/rules.md); a rule's section is its id in lower case, as GitHub and mkdocs make anchors.
@@ -136,7 +136,7 @@ def sarif(files: Sequence[str | Path], problems: Sequence[Problem]) -> dict[str,
     Problems that no rule reports (the plan's YAML and format) have no ruleId; their
     message and place are the same as in the other formats.
     """
-    from generator.plan.lint import RULES
+    from .plan.lint import RULES
 
     rule_ids = sorted(RULES)
     rules = [{

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from multiprocessing import util
 from pathlib import Path
 
-from generator.sets import process_alive
+from .sets import process_alive
 
 PREFIX = "incident-guide-"
 ENVIRONMENT = "INCIDENT_GUIDE_SCRATCH"

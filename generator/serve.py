@@ -40,8 +40,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from generator.errors import Problem, UserError
-from generator.stopping import Stopped, exit_now, stop_on_signals
+from .errors import Problem, UserError
+from .stopping import Stopped, exit_now, stop_on_signals
 
 DEFAULT_PORT = 8800
 TOKEN_PARAMETER = "token"
@@ -58,7 +58,7 @@ CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf",
 
 def default_builder(plan: Path, out_dir: Path, pdf: bool) -> list[Path]:
     """Build the guides of `plan` into `out_dir`: HTML only unless `pdf`."""
-    from generator.build import build_into
+    from .build import build_into
 
     return [Path(p) for p in build_into(plan, out_dir, pdf=pdf)]
 
@@ -82,7 +82,7 @@ class Preview:
         # A private temporary folder (0700) unless told where: the real output/ stays untouched.
         self._own_dir: Path | None = None
         if out_dir is None:
-            from generator import scratch
+            from . import scratch
 
             self._own_dir = Path(tempfile.mkdtemp(prefix="preview-", dir=scratch.folder()))
             out_dir = self._own_dir / self.plan.stem
@@ -91,7 +91,7 @@ class Preview:
         self.builder = builder or default_builder
         self.echo = echo or (lambda line: print(line, file=sys.stderr, flush=True))
         if templates is None:
-            from generator.paths import templates_dir
+            from .paths import templates_dir
 
             templates = templates_dir()
         self.templates = Path(templates).resolve()
@@ -105,7 +105,7 @@ class Preview:
     # --- building -------------------------------------------------------------------
     def rebuild(self, *, pdf: bool | None = None) -> State:
         """Build now (HTML, plus PDF when asked); never raises for a problem in the plan."""
-        from generator.errors import internal_error
+        from .errors import internal_error
 
         pdf = self.pdf if pdf is None else pdf
         with self._lock:
@@ -140,7 +140,7 @@ class Preview:
 
     def _inputs(self) -> tuple[str, tuple[tuple[str, str], ...]]:
         """The plan's content and the pictures the last build read, by hash."""
-        from generator.cache import current_shared, current_uses, fingerprint_plan, read_record
+        from .cache import current_shared, current_uses, fingerprint_plan, read_record
 
         record = read_record(self.out_dir)
         shared = current_shared(record.shared) if record else {}
@@ -169,7 +169,7 @@ class Preview:
 
     def _shared_plans(self) -> set[str]:
         """The shared plans the plan extends (read now: the watch starts before the first build)."""
-        from generator.plan.extends import load_plan
+        from .plan.extends import load_plan
 
         try:
             return set(load_plan(self.plan).shared)
@@ -178,7 +178,7 @@ class Preview:
 
     def uses(self) -> set[str]:
         """The files of the plan's folder and the shared plans the last build read (its .build.json), to watch like the plan."""
-        from generator.cache import read_record
+        from .cache import read_record
 
         record = read_record(self.out_dir)
         return set(record.uses) | set(record.shared) if record else set()
@@ -505,7 +505,7 @@ def serve(plan: Path, *, port: int = DEFAULT_PORT, pdf: bool = False, open_brows
         # Told to stop by a signal: end now, within the second. A print still running in a thread would
         # otherwise go on (and could write into the removed folder) while Python shuts down, which takes
         # seconds once WeasyPrint is loaded.
-        from generator import scratch
+        from . import scratch
 
         scratch.remove_now()
         exit_now(0)

@@ -97,7 +97,7 @@ def _deadline(signum: int) -> None:
         return
 
     def overdue(_signum: int, _frame: FrameType | None) -> None:
-        from generator import scratch
+        from . import scratch
 
         try:
             sys.stderr.write(f"stopped ({signal.Signals(signum).name})\n")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+# The tests import the checkout's code as `generator` (installed, the same code is `incident_guide`); so do the
+# processes they start (`python -m generator.cli`, print workers), wherever they run.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
 
 # REVIEW-DATE compares a plan without event dates (plans/foundation-team.yaml, an online

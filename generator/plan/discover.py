@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import Problem, UserError
-from generator.files import read_regular, real_path
+from ..errors import Problem, UserError
+from ..files import read_regular, real_path
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 
@@ -54,8 +54,8 @@ class Network:
 def collect_network(paths: Iterable[Path]) -> Network:
     """collect_plans, with each plan's folder tree (the folder it was found in, for a folder given) and
     the shared plans set aside. A plan that cannot be read stays a plan: checking it says why."""
-    from generator.plan.extends import load_plan
-    from generator.plan.load import MAX_BYTES
+    from .extends import load_plan
+    from .load import MAX_BYTES
 
     roots: dict[Path, Path] = {}
     for path in paths:

@@ -21,9 +21,9 @@ from typing import Any
 
 from phonenumbers import shortnumberinfo
 
-from generator.errors import Problem
-from generator.plan.load import SourceMap
-from generator.plan.model import SERVICES, EmergencyService, EventKind, Plan, Service
+from ..errors import Problem
+from .load import SourceMap
+from .model import SERVICES, EmergencyService, EventKind, Plan, Service
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "emergency_numbers.json"
 

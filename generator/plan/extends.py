@@ -25,9 +25,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from generator.errors import PlanError, Problem, quoted
-from generator.files import read_regular
-from generator.plan.load import MAX_BYTES, LoadedPlan, SourceMap, load_bytes, load_file
+from ..errors import PlanError, Problem, quoted
+from ..files import read_regular
+from .load import MAX_BYTES, LoadedPlan, SourceMap, load_bytes, load_file
 
 KEY = "extends"
 REMOVE = "remove"

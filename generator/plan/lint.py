@@ -32,10 +32,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.errors import Problem, did_you_mean
-from generator.plan.emergency import numbers_for, usual_text
-from generator.plan.load import SourceMap
-from generator.plan.model import (
+from ..errors import Problem, did_you_mean
+from ..render.glyphs import describe, missing_glyphs
+from ..render.leaks import find_pastes, paste_hint, paste_message, paste_pattern
+from ..render.policy import POLICY
+from .emergency import numbers_for, usual_text
+from .load import SourceMap
+from .model import (
     DEFAULT_LEVELS,
     ITEM_KINDS,
     Handling,
@@ -45,9 +48,6 @@ from generator.plan.model import (
     RoleKind,
     Shift,
 )
-from generator.render.glyphs import describe, missing_glyphs
-from generator.render.leaks import find_pastes, paste_hint, paste_message, paste_pattern
-from generator.render.policy import POLICY
 
 UTC = dt.UTC
 LONG_STRETCH = dt.timedelta(hours=12)  # longer on call without a real break is a warning
@@ -618,7 +618,7 @@ class _Linter:
                          "responder who speaks it, or find one")
 
     def locale_catalog(self) -> None:
-        from generator.render.locale import SHIPPED, Localizer
+        from ..render.locale import SHIPPED, Localizer
 
         loc = Localizer(self.plan.locale)
         if loc.has_catalog:
@@ -656,7 +656,7 @@ class _Linter:
         """A plan without `policy:` (written before the guides stopped printing default policy) hears what it lost."""
         if "policy" in self.plan.model_fields_set:
             return
-        from generator.render.words import unstated_policy  # renders the guides: only for plans without `policy:`
+        from ..render.words import unstated_policy  # renders the guides: only for plans without `policy:`
 
         unstated = unstated_policy(self.plan)
         if not unstated:
@@ -709,7 +709,7 @@ class _Linter:
         """Shared texts (from a plan this one extends) still in another language than the event's locale, listed once."""
         if not self.source.files:
             return
-        from generator.plan.language import other_language
+        from .language import other_language
 
         locale = self.plan.locale
         items: dict[str, list[str]] = {}
@@ -802,8 +802,8 @@ def _example_domain(text: str) -> bool:
 @functools.cache
 def starter_samples() -> frozenset[tuple[str, str]]:
     """(kind, value) of every phone number, e-mail address, link and date in the bundled starters."""
-    from generator.init import TEAMS, starter_path  # the starters live with the templates
-    from generator.plan.validate import read_plan
+    from ..init import TEAMS, starter_path  # the starters live with the templates
+    from .validate import read_plan
 
     found = set()
     for team in TEAMS:

@@ -19,8 +19,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.errors import PlanError, Problem, path_text, quoted
-from generator.files import read_regular
+from ..errors import PlanError, Problem, path_text, quoted
+from ..files import read_regular
 
 MAX_BYTES = 4_000_000  # a complete plan is about 20 kB; one with 4,000 responders about 1.5 MB
 MAX_DEPTH = 32

@@ -34,7 +34,7 @@ from pydantic import (
     model_validator,
 )
 
-from generator.errors import did_you_mean, quoted
+from ..errors import did_you_mean, quoted
 
 FORMAT_VERSION = 1
 
@@ -141,7 +141,7 @@ def _check_dial(value: str, info: ValidationInfo) -> str:
 
 
 def _check_locale(value: str) -> str:
-    from generator.render.locale import parse_tag  # Babel's CLDR data, loaded only when a plan sets a locale
+    from ..render.locale import parse_tag  # Babel's CLDR data, loaded only when a plan sets a locale
 
     parse_tag(value)
     return value
@@ -1301,7 +1301,7 @@ class Plan(Model):
     @property
     def has_public_document(self) -> bool:
         """Whether the plan makes public more than the sheet shows in short (then procedure.pdf is made)."""
-        from generator.render.edition import has_public_document  # the cut lives with the editions
+        from ..render.edition import has_public_document  # the cut lives with the editions
 
         return has_public_document(self)
 
@@ -1372,7 +1372,7 @@ class Plan(Model):
         """The BCP 47 locale of the guides: `event.locale`, else the first language in the venue's country."""
         if self.event.locale:
             return self.event.locale
-        from generator.render.locale import derived_tag
+        from ..render.locale import derived_tag
 
         return derived_tag(self.event.languages[0], self.region)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.plan.model import FORMAT_VERSION, Plan, Responder
+from .model import FORMAT_VERSION, Plan, Responder
 
 SCHEMA_ID = f"urn:incident-guide:plan:{FORMAT_VERSION}"
 

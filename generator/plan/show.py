@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.plan.load import LoadedPlan
+from .load import LoadedPlan
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .,()/'-]*$")
 _NOT_PLAIN = re.compile(r"^(true|false|yes|no|on|off|null|~|[-+]?[0-9].*)$", re.IGNORECASE)

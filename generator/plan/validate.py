@@ -15,15 +15,15 @@ import phonenumbers
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from generator.errors import PlanError, Problem, closest, did_you_mean, quoted
-from generator.plan.emergency import check_emergency
-from generator.plan.load import LoadedPlan, SourceMap
-from generator.plan.model import DEFAULT_LEVELS, FORMAT_VERSION, Plan, language_region
+from ..errors import PlanError, Problem, closest, did_you_mean, quoted
+from .emergency import check_emergency
+from .load import LoadedPlan, SourceMap
+from .model import DEFAULT_LEVELS, FORMAT_VERSION, Plan, language_region
 
 
 def read_plan(path: str | Path, root: str | Path | None = None) -> Plan:
     """Load and validate a plan file (with the shared plans it extends, inside `root`); raises PlanError with every problem found."""
-    from generator.plan.extends import load_plan
+    from .extends import load_plan
 
     return validate(load_plan(path, root))
 
@@ -310,8 +310,8 @@ def _as_written(model: type[Written], data: Any) -> Written:
 
 def check_files(plan: Plan, source: SourceMap) -> list[Problem]:
     """The files the plan names outside its prose (the logo) can be printed: asked of the renderer's own policy."""
-    from generator.paths import templates_dir
-    from generator.render.assets import AssetPolicy, RefusedResource
+    from ..paths import templates_dir
+    from ..render.assets import AssetPolicy, RefusedResource
 
     if not plan.event.logo:
         return []
@@ -417,8 +417,8 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
         for index, who in enumerate(plan.communication.spokespeople):
             must_exist(who, people_and_roles, ("communication", "spokespeople", index), "role or responder id")
     if plan.wording or plan.policy:
-        from generator.render.locale import PLACEHOLDER, english_messages  # the catalog template: every known id
-        from generator.render.policy import POLICY
+        from ..render.locale import PLACEHOLDER, english_messages  # the catalog template: every known id
+        from ..render.policy import POLICY
 
         known = english_messages()
         for ident in plan.wording:

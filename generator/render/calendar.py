@@ -21,9 +21,9 @@ import zoneinfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vText
 
-from generator.errors import BuildError
-from generator.plan.model import Plan, Responder, Shift
-from generator.render.locale import Localizer
+from ..errors import BuildError
+from ..plan.model import Plan, Responder, Shift
+from .locale import Localizer
 
 UTC = dt.UTC
 PRODID = "-//incident-guide//on-call rota//EN"

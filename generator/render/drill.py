@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from generator.plan.model import Handling, Responder, ResponderRole, RoleKind, Scenario, ScenarioStep
+from ..plan.model import Handling, Responder, ResponderRole, RoleKind, Scenario, ScenarioStep
 
 if TYPE_CHECKING:
-    from generator.render.guide import Guide
-    from generator.render.locale import Localizer
+    from .guide import Guide
+    from .locale import Localizer
 
 SESSION_MINUTES = 60
 WELCOME_MINUTES = 5

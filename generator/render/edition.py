@@ -17,9 +17,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple, TypeVar
 
-from generator.paths import PRIVATE_DIR
-from generator.plan.model import Audience, Model, Plan, Responder
-from generator.render.policy import audience as policy_audience
+from ..paths import PRIVATE_DIR
+from ..plan.model import Audience, Model, Plan, Responder
+from .policy import audience as policy_audience
 
 # What an edition prints in place of a required value its readers may not see (never None, never blank)
 HIDDEN_WORDS: dict[tuple[type, str], str] = {(Responder, "name"): "a responder"}

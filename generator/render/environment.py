@@ -9,13 +9,13 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from generator.paths import templates_dir
-from generator.plan.model import Audience, RoleKind, RoomKind
-from generator.render.formatting import bare_url, tel_href
-from generator.render.guide import Guide
-from generator.render.locale import plain_text
-from generator.render.now_script import NOW_SCRIPT, NOW_SCRIPT_HASH
-from generator.render.qr import qr_svg
+from ..paths import templates_dir
+from ..plan.model import Audience, RoleKind, RoomKind
+from .formatting import bare_url, tel_href
+from .guide import Guide
+from .locale import plain_text
+from .now_script import NOW_SCRIPT, NOW_SCRIPT_HASH
+from .qr import qr_svg
 
 
 @jinja2.pass_context
@@ -66,7 +66,7 @@ BYTECODE_CACHE_FILES = 256  # a few dozen templates per checkout or installed co
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (checked by source checksum; nothing from a plan) in the user's
     cache folder, $XDG_CACHE_HOME/incident-guide/templates/, at most BYTECODE_CACHE_FILES files; none if unusable."""
-    from generator.paths import user_cache_dir
+    from ..paths import user_cache_dir
 
     folder = user_cache_dir() / "templates"
     try:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from generator.render.assets import AssetPolicy, RefusedResource
+from .assets import AssetPolicy, RefusedResource
 
 
 class Refused(FatalURLFetchingError):

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import phonenumbers
 from markupsafe import Markup
 
-from generator.render.locale import Localizer
+from .locale import Localizer
 
 
 def phone_display(number: str | None, region: str | None, *, international: bool = False) -> str:

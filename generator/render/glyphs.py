@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from generator.paths import templates_dir
+from ..paths import templates_dir
 
 COVERAGE_NAME = "coverage.txt"
 _HEADER = ("# Code points the bundled fonts have a glyph for (the union of their cmaps), as hex ranges.\n"

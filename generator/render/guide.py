@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from generator.plan.model import (
+from ..plan.model import (
     Action,
     Audience,
     Cell,
@@ -32,14 +32,14 @@ from generator.plan.model import (
     Waiver,
     WaiverItem,
 )
-from generator.render import markdown
-from generator.render.assets import AssetPolicy
-from generator.render.drill import DrillKit, drill_kit
-from generator.render.edition import Edition, LeadTime, has_public_document, name_shown
-from generator.render.formatting import days_text, phone_display
-from generator.render.locale import Localizer
-from generator.render.styles import cards_css, font_css, page_css, poster_css, poster_number_style, stylesheet
-from generator.render.words import (
+from . import markdown
+from .assets import AssetPolicy
+from .drill import DrillKit, drill_kit
+from .edition import Edition, LeadTime, has_public_document, name_shown
+from .formatting import days_text, phone_display
+from .locale import Localizer
+from .styles import cards_css, font_css, page_css, poster_css, poster_number_style, stylesheet
+from .words import (
     channel_word,
     edition_title,
     emergency_advice,

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.render.assets import AssetPolicy
-from generator.render.bidi import isolate_ltr_runs
-from generator.render.edition import Edition
-from generator.render.environment import environment
-from generator.render.guide import Guide
-from generator.render.locale import Localizer
-from generator.render.paper import default_paper
+from .assets import AssetPolicy
+from .bidi import isolate_ltr_runs
+from .edition import Edition
+from .environment import environment
+from .guide import Guide
+from .locale import Localizer
+from .paper import default_paper
 
 
 def render_html(

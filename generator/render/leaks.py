@@ -65,12 +65,12 @@ from typing import Any
 
 import phonenumbers
 
-from generator.errors import BuildError, PlanError, Problem, path_text
-from generator.files import read_regular
-from generator.plan.load import SourceMap
-from generator.plan.model import Audience, Communication, Model, Plan, ResourceKind, Responder
-from generator.render.edition import EDITIONS, drill_spec, leaf_audiences
-from generator.render.locale import Localizer
+from ..errors import BuildError, PlanError, Problem, path_text
+from ..files import read_regular
+from ..plan.load import SourceMap
+from ..plan.model import Audience, Communication, Model, Plan, ResourceKind, Responder
+from .edition import EDITIONS, drill_spec, leaf_audiences
+from .locale import Localizer
 
 PlanPath = tuple[Any, ...]  # ("responders", 0, "email")
 

@@ -45,7 +45,7 @@ def plain_text(value: str | Markup) -> str:
 
 def locale_dir() -> Path:
     # One home for where the templates are (checkout or installed package).
-    from generator.paths import templates_dir
+    from ..paths import templates_dir
 
     return templates_dir() / "locale"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from generator.plan.model import Plan
+    from ..plan.model import Plan
 
 # Where US Letter is the usual paper (CLDR's paper-size data); A4 everywhere else.
 LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "BZ", "CL", "CO", "CR", "GT", "NI", "PA", "PR", "SV", "VE"})
@@ -25,7 +25,7 @@ def default_paper(plan: Plan) -> str:
 
     The locale's country decides (en-US at a venue abroad still prints on letter); else the venue's.
     """
-    from generator.render.words import plan_localizer
+    from .words import plan_localizer
 
     territory = plan_localizer(plan).territory
     return "letter" if (territory or plan.region) in LETTER_COUNTRIES else "a4"

@@ -21,12 +21,12 @@ from pathlib import Path
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from generator.errors import BuildError
-from generator.paths import templates_dir
-from generator.render import actual_text
-from generator.render.assets import AssetPolicy
-from generator.render.fetcher import GuideURLFetcher, Refused
-from generator.render.paper import PAGE_SIZES
+from ..errors import BuildError
+from ..paths import templates_dir
+from . import actual_text
+from .assets import AssetPolicy
+from .fetcher import GuideURLFetcher, Refused
+from .paper import PAGE_SIZES
 
 PDF_VARIANT = "pdf/ua-1"
 COMMON_STYLESHEETS = ("base.css", "print.css")  # before each edition's own (EditionSpec.print_css)
@@ -109,7 +109,7 @@ def parse_every_stylesheet(paper: str = "a4") -> None:
 def _font_config() -> FontConfiguration:
     from tempfile import mkdtemp
 
-    from generator import scratch
+    from .. import scratch
 
     config = FontConfiguration()
     if hasattr(config, "_folder"):  # its copies of the @font-face fonts: in the command's folder, removed with it

@@ -50,8 +50,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-from generator.errors import BuildError
-from generator.render.locale import RTL_LANGUAGES, Localizer
+from ..errors import BuildError
+from .locale import RTL_LANGUAGES, Localizer
 
 FORMAT_VERSION = 1
 DEFAULT_ITERATIONS = 600_000

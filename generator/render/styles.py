@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from generator.paths import templates_dir
-from generator.render.locale import Localizer
-from generator.render.paper import POSTER_SIZES
+from ..paths import templates_dir
+from .locale import Localizer
+from .paper import POSTER_SIZES
 
 
 def stylesheet(name: str) -> Markup:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
-from generator.plan.model import (
+from ..plan.model import (
     SERVICES,
     ChannelKind,
     EmergencyService,
@@ -18,11 +18,11 @@ from generator.plan.model import (
     RoomKind,
     Service,
 )
-from generator.render import markdown
-from generator.render.edition import EditionSpec
-from generator.render.formatting import tel_href
-from generator.render.locale import Localizer
-from generator.render.policy import POLICY
+from . import markdown
+from .edition import EditionSpec
+from .formatting import tel_href
+from .locale import Localizer
+from .policy import POLICY
 
 
 def plan_localizer(plan: Plan) -> Localizer:
@@ -193,9 +193,9 @@ def unstated_policy(plan: Plan) -> list[str]:
     """The policy sentences the plan's guides have a place for and the plan does not state, in message-id order.
 
     Every edition is rendered (screen and print), so the answer is what the templates actually ask for."""
-    from generator.plan.model import Audience
-    from generator.render.edition import EDITIONS, drill_spec, make_edition  # the printing side, only when asked
-    from generator.render.html import render_html
+    from ..plan.model import Audience
+    from .edition import EDITIONS, drill_spec, make_edition  # the printing side, only when asked
+    from .html import render_html
 
     unstated: set[str] = set()
     for spec in (*EDITIONS.values(), drill_spec(Audience.volunteer)):

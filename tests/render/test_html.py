@@ -218,8 +218,6 @@ def test_a_refused_picture_in_prose_stops_the_html(plan, tmp_path):
 def test_templates_are_found(monkeypatch):
     assert (templates_dir() / "guide.html.j2").is_file()
     assert (templates_dir() / "fonts" / "OFL.txt").is_file()
-    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert '"templates" = "generator/templates"' in pyproject  # the wheel carries them
 
 
 def test_rota_is_one_table_per_day_in_the_event_time_zone(plan):
