@@ -3,10 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages: Chromium for the browser tests, poppler's pdftotext for PDF checks.
+# System packages: Chromium for the browser tests, poppler's pdftotext for PDF checks, qpdf and MuPDF's mutool
+# for the sealed PDF's readers (tests/render/test_seal_readers.py).
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
+command -v mutool >/dev/null 2>&1 || need+=(mupdf-tools)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
