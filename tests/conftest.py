@@ -100,3 +100,23 @@ def no_colour_settings(monkeypatch):
     """A developer's or CI's NO_COLOR / FORCE_COLOR must not change what the tests read; tests that need one set it."""
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+
+LINT_BASE = ROOT / "tests" / "fixtures" / "lint" / "minimal.yaml"
+
+
+@pytest.fixture
+def flawed(tmp_path, monkeypatch) -> str:
+    """A plan with a rule's warning (ana has no fallback) and rules' errors (ana alone on two shifts, once twice)."""
+    monkeypatch.chdir(tmp_path)
+    text = LINT_BASE.read_text(encoding="utf-8").replace("    fallback: ben\n", "", 1).replace("lead: ana, responders: [cai]}", "lead: ana, responders: [ana]}")
+    Path("plan.yaml").write_text(text, encoding="utf-8")
+    return "plan.yaml"
+
+
+@pytest.fixture
+def misspelt(tmp_path, monkeypatch) -> str:
+    """A plan with an error no rule reports, and a hint: a misspelt key."""
+    monkeypatch.chdir(tmp_path)
+    Path("typo.yaml").write_text(LINT_BASE.read_text(encoding="utf-8").replace("    name: Ben Example\n", "    nmae: Ben Example\n", 1), encoding="utf-8")
+    return "typo.yaml"

@@ -16,28 +16,11 @@ from generator.render.edition import EDITIONS
 from generator.report import colour_setting
 
 ROOT = Path(__file__).resolve().parents[1]
-BASE = (ROOT / "tests" / "fixtures" / "lint" / "minimal.yaml").read_text(encoding="utf-8")
 
 
 def run(*args: str, **kwargs):
     return CliRunner().invoke(main, list(args), **kwargs)
 
-
-@pytest.fixture
-def flawed(tmp_path, monkeypatch) -> str:
-    """A plan with a rule's warning (ana has no fallback) and rules' errors (ana alone on two shifts, once twice)."""
-    monkeypatch.chdir(tmp_path)
-    text = BASE.replace("    fallback: ben\n", "", 1).replace("lead: ana, responders: [cai]}", "lead: ana, responders: [ana]}")
-    Path("plan.yaml").write_text(text, encoding="utf-8")
-    return "plan.yaml"
-
-
-@pytest.fixture
-def misspelt(tmp_path, monkeypatch) -> str:
-    """A plan with an error no rule reports, and a hint: a misspelt key."""
-    monkeypatch.chdir(tmp_path)
-    Path("typo.yaml").write_text(BASE.replace("    name: Ben Example\n", "    nmae: Ben Example\n", 1), encoding="utf-8")
-    return "typo.yaml"
 
 
 # --- colour -----------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import jsonschema
-import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -16,29 +15,12 @@ from generator.plan.lint import RULES
 from generator.report import RULES_PAGE, github_line, rule_url, sarif
 
 ROOT = Path(__file__).resolve().parents[1]
-BASE = (ROOT / "tests" / "fixtures" / "lint" / "minimal.yaml").read_text(encoding="utf-8")
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "fixtures" / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 
 
 def run(*args: str, **kwargs):
     return CliRunner().invoke(main, list(args), **kwargs)
 
-
-@pytest.fixture
-def flawed(tmp_path, monkeypatch) -> str:
-    """A plan with a rule's warning (ana has no fallback) and rules' errors (ana alone on two shifts, once twice)."""
-    monkeypatch.chdir(tmp_path)
-    text = BASE.replace("    fallback: ben\n", "", 1).replace("lead: ana, responders: [cai]}", "lead: ana, responders: [ana]}")
-    Path("plan.yaml").write_text(text, encoding="utf-8")
-    return "plan.yaml"
-
-
-@pytest.fixture
-def misspelt(tmp_path, monkeypatch) -> str:
-    """A plan with an error no rule reports: a misspelt key."""
-    monkeypatch.chdir(tmp_path)
-    Path("typo.yaml").write_text(BASE.replace("    name: Ben Example\n", "    nmae: Ben Example\n", 1), encoding="utf-8")
-    return "typo.yaml"
 
 
 def _positions(plan: str) -> list[set[tuple[object, ...]]]:
