@@ -80,9 +80,13 @@ def _relative(path: Path, folder: Path) -> str:
         return path.as_posix()
 
 
-def render_starter(team: str, target: Path, country: str | None = None, locale: str | None = None) -> tuple[str, str]:
-    """The starter's text with its `$schema=` line pointing where it works from `target` (for a place: see `for_place`)."""
+def render_starter(team: str, target: Path, country: str | None = None, locale: str | None = None,
+                   extends: tuple[str, list[str]] | None = None) -> tuple[str, str]:
+    """The starter's text with its `$schema=` line pointing where it works from `target`: an event's starter when
+    `extends` is (the shared plan relative to `target`, the ids it refers to), for a place: see `for_place`."""
     text = starter_text(team)
+    if extends is not None:
+        text = event_starter_text(text, *extends)
     if country or locale:
         text = for_place(text, country, locale, _SAMPLE_REGION.get(team, "US"))
     schema = schema_reference(target)
@@ -138,9 +142,9 @@ def shared_references(shared: Path) -> list[str]:
     return list(dict.fromkeys(str(ident) for ident in found if isinstance(ident, (str, int))))
 
 
-def event_starter_text(team: str, shared: str, references: list[str] | None = None) -> str:
-    """The starter for `team` cut down to the event's own sections, extending `shared` (a path relative to the plan)."""
-    lines = starter_text(team).splitlines(keepends=True)
+def event_starter_text(starter: str, shared: str, references: list[str] | None = None) -> str:
+    """A team's starter text cut down to the event's own sections, extending `shared` (a path relative to the plan)."""
+    lines = starter.splitlines(keepends=True)
     starts = [index for index, line in enumerate(lines) if line[:1].isalpha() and ":" in line]
     kept: list[str] = []
     for number, start in enumerate(starts):
@@ -175,12 +179,12 @@ def write_starter(path: Path | None, team: str = DEFAULT_TEAM, extends: Path | N
         raise InitError(f"{target}: a plan file name must end in .yaml (e.g. {target.with_suffix('.yaml')})")
     if target.exists() or target.is_symlink():
         raise InitError(f"{target} already exists; not overwriting it. Choose another file name, or delete it first")
-    text, schema = render_starter(team, target, country, locale)
+    event_of = None
     if extends is not None:
         if not extends.is_file():
             raise InitError(f"{extends}: there is no shared plan here to extend")
-        shared = _relative(extends.resolve(), target.parent.resolve())
-        text = f"{MODELINE}{schema}" + event_starter_text(team, shared, shared_references(extends))[len(MODELINE):]
+        event_of = (_relative(extends.resolve(), target.parent.resolve()), shared_references(extends))
+    text, schema = render_starter(team, target, country, locale, event_of)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
