@@ -167,13 +167,14 @@ def _build_into(job: Job, warn: Callable[[Problem], None], on_edition: Callable[
 
 def _context() -> multiprocessing.context.BaseContext:
     from . import scratch
+    from .stopping import COMMAND_PID
 
     scratch.folder()  # made before the forkserver starts: it and its workers find it in the environment
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has already imported the printing side once, and that dies with this process.
-        os.environ["INCIDENT_GUIDE_COMMAND_PID"] = str(os.getpid())
+        os.environ[COMMAND_PID] = str(os.getpid())
         context.set_forkserver_preload([f"{__package__}.forkserver_guard", f"{__package__}.build", f"{__package__}.render.pdf"])
         return context
     return multiprocessing.get_context("spawn")

@@ -165,7 +165,7 @@ def check(plans: tuple[Path, ...], output_format: str, strict: bool, verbosity: 
     """
     from .check import CheckResult, check_plan
     from .plan.discover import Network, collect_network
-    from .report import github_line, plan_json, report_json, sarif
+    from .report import counts, github_line, plan_json, report_json, sarif
 
     try:
         network = collect_network(plans)
@@ -179,8 +179,8 @@ def check(plans: tuple[Path, ...], output_format: str, strict: bool, verbosity: 
             raise click.UsageError("no plans (*.yaml) in the folders given")
         results = [check_plan(path, network.roots.get(path)) for path in network.plans]
     problems = [p for result in results for p in result.problems]
-    errors = sum(p.severity == "error" for p in problems)
-    warnings = sum(p.severity == "warning" for p in problems)
+    totals = counts(problems)
+    errors, warnings = totals["errors"], totals["warnings"]
     if output_format == "json":
         click.echo(json.dumps({
             **report_json([{**plan_json(r.file, r.ok(strict), r.problems),

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import os
 
-from .stopping import die_with_parent
-
-COMMAND_PID = "INCIDENT_GUIDE_COMMAND_PID"
+from .stopping import COMMAND_PID, die_with_parent
 
 if os.environ.get(COMMAND_PID, "").isdigit():
     die_with_parent(int(os.environ[COMMAND_PID]))

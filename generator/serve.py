@@ -143,8 +143,8 @@ class Preview:
         from .cache import current_shared, current_uses, fingerprint_plan, read_record
 
         record = read_record(self.out_dir)
-        shared = current_shared(record.shared) if record else {}
-        return fingerprint_plan(self.plan), tuple(sorted({**current_uses(self.plan, self.uses()), **shared}.items()))
+        uses = current_uses(self.plan, set(record.uses) if record else set())
+        return fingerprint_plan(self.plan), tuple(sorted({**uses, **(current_shared(record.shared) if record else {})}.items()))
 
     def ensure_pdf(self) -> State:
         """Print the PDFs of what is shown now, unless they are already printed."""
@@ -221,10 +221,6 @@ class Preview:
         if self._own_dir:
             shutil.rmtree(self._own_dir, ignore_errors=True)
         return not any(thread.is_alive() for thread in self._threads)
-
-    @property
-    def building(self) -> bool:
-        return self._lock.locked()
 
     # --- what may be served ---------------------------------------------------------
     def resolve(self, url_path: str) -> Path | None:

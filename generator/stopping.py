@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import Any, NoReturn
 
+# The command that started a forkserver, named in the environment it starts with (generator.forkserver_guard).
+COMMAND_PID = "INCIDENT_GUIDE_COMMAND_PID"
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name))
 _PR_SET_PDEATHSIG = 1
 GRACE = 1.0  # seconds from a stop signal to the end of the process, at the latest (the promise is two)

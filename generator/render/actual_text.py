@@ -29,14 +29,13 @@ import functools
 import re
 from typing import Any
 
+from .bidi import RTL_RANGES
+
 # Scripts whose glyphs are drawn in another order than their letters or stand for several
 # letters: Hebrew and Arabic (right to left, ligatures) and the Brahmic scripts of India and
 # South-East Asia (reordering, conjuncts), Thai's neighbours included.
-_SHAPED = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u0900-\u0dff\u0f00-\u0fff\u1000-\u109f"
-                     "\u1780-\u17ff\ua8e0-\ua8ff]")
-
-
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_SHAPED = re.compile(f"[{RTL_RANGES}\u0900-\u0dff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\ua8e0-\ua8ff]")
+_RTL = re.compile(f"[{RTL_RANGES}]")
 
 
 def needs_actual_text(text: str) -> bool:

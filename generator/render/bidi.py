@@ -24,13 +24,13 @@ import re
 
 # Letters written right to left: Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic and
 # their presentation forms; the Arabic comma, semicolon and question mark are among them.
-_RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
+RTL_RANGES = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"  # the right-to-left letters (also generator.render.actual_text)
 _LTR_LETTER = "A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0370-\u03ff\u0400-\u04ff"
 # A run: from a left-to-right letter, a digit or a leading + (phone numbers) to the last
 # letter, digit, slash or closing parenthesis before a right-to-left letter or a line's end.
-_RUN = re.compile(rf"[{_LTR_LETTER}0-9+](?:[^{_RTL}\n<]*[{_LTR_LETTER}0-9/)])?")
+_RUN = re.compile(rf"[{_LTR_LETTER}0-9+](?:[^{RTL_RANGES}\n<]*[{_LTR_LETTER}0-9/)])?")
 _HAS_LETTER = re.compile(rf"[{_LTR_LETTER}]")
-_RTL_LETTER = re.compile(f"[{_RTL}]")
+_RTL_LETTER = re.compile(f"[{RTL_RANGES}]")
 _DIGITS_APART = re.compile(r"\d\D+\d")
 # Tags split the text, except <wbr> (a line-break chance inside an address, see bare_url).
 _TOKEN = re.compile(r"(<!--.*?-->|<(?!wbr>)[^>]*>)", re.DOTALL)

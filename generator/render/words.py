@@ -192,7 +192,8 @@ def emergency_advice(loc: Localizer, services: Sequence[EmergencyService], shown
 def unstated_policy(plan: Plan) -> list[str]:
     """The policy sentences the plan's guides have a place for and the plan does not state, in message-id order.
 
-    Every edition is rendered (screen and print), so the answer is what the templates actually ask for."""
+    Every edition is rendered as a build makes it (screen and print; print alone for a printed-only one), so the
+    answer is what the templates actually ask for."""
     from ..plan.model import Audience
     from .edition import EDITIONS, drill_spec, make_edition  # the printing side, only when asked
     from .html import render_html
@@ -204,7 +205,7 @@ def unstated_policy(plan: Plan) -> list[str]:
         spec = spec.for_plan(plan)
         edition = make_edition(plan, spec.audience, spec.name)
         loc = plan_localizer(edition.plan)  # the edition's own sentences, as a build prints them
-        for medium in ("screen", "print"):
+        for medium in ("screen", "print") if "html" in spec.formats else ("print",):
             render_html(edition, medium=medium, template=spec.template, loc=loc)
         unstated |= loc.unstated
     return sorted(unstated)
