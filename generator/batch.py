@@ -96,7 +96,7 @@ def is_current(job: Job) -> bool:
 
 def run_job(job: Job) -> Result:
     """Build one plan unless current. Runs in a worker process; never raises for a problem in the plan."""
-    from .errors import FileError, UserError, internal_error
+    from .errors import problems_from
 
     started = time.perf_counter()
     _take_context(job)
@@ -107,12 +107,8 @@ def run_job(job: Job) -> Result:
         warnings: list[Problem] = []
         files = _build(job, warnings.append)  # writes the cache record with the guides, as one set
         return Result(job.plan, BUILT, files, time.perf_counter() - started, warnings)
-    except UserError as exc:
-        return Result(job.plan, FAILED, [], time.perf_counter() - started, exc.problems_at(job.plan))
-    except OSError as exc:  # reading a template or the plan's folder failed: the user's system, not a bug
-        return Result(job.plan, FAILED, [], time.perf_counter() - started, FileError.from_os_error(exc, str(job.plan)).problems)
-    except Exception as exc:  # a bug: report it with the plan, keep the batch going
-        return Result(job.plan, FAILED, [], time.perf_counter() - started, [internal_error(exc, job.plan)])
+    except Exception as exc:  # the plan's problems, the user's system in plain words, or a bug: the batch keeps going
+        return Result(job.plan, FAILED, [], time.perf_counter() - started, problems_from(exc, job.plan))
 
 
 def _take_context(job: Job) -> None:

@@ -52,7 +52,7 @@ from markupsafe import Markup
 
 from . import cache
 from .check import check_plan
-from .errors import FileError, PlanError, Problem
+from .errors import FileError, PlanError, Problem, UserError, did_you_mean
 from .files import read_regular
 from .paths import PRIVATE_DIR, templates_dir
 from .plan.load import SourceMap
@@ -63,7 +63,7 @@ from .render.edition import EDITIONS, EditionSpec, drill_spec, make_edition
 from .render.html import render_html
 from .render.leaks import LeakSearch, check_leaks
 from .render.now_script import NOW_SCRIPT_HASH
-from .render.paper import PAPER_SIZES, default_paper
+from .render.paper import check_paper, default_paper
 from .render.seal import check_passphrase, is_sealed, lock_screen_words, seal_html, seal_pdf
 from .render.source_date import source_date_epoch
 from .render.words import plan_localizer
@@ -137,9 +137,7 @@ def build_into(
 
     plan, source, draft, shared = checked_plan(path, warned, root)
     specs = select_editions(editions)
-    paper_size = paper or default_paper(plan)
-    if paper_size not in PAPER_SIZES:
-        raise ValueError(f"paper must be one of {PAPER_SIZES}, not {paper_size!r}")
+    paper_size = check_paper(paper) if paper else default_paper(plan)
     if cache_options is None:
         cache_options = {"editions": sorted(editions) if editions else None, "paper": paper, "sealed": passphrase is not None}
     target = Path(target_dir)
@@ -213,7 +211,7 @@ def build_drill(
     """Print the drill kit for the chosen scenarios (default: all its audience may see) and return the file written.
 
     The volunteer-level kit (output/NAME/drill-volunteer.pdf) holds only scenarios marked
-    for volunteers; the leak check holds it to the volunteer audience. Raises ValueError
+    for volunteers; the leak check holds it to the volunteer audience. Raises UserError
     for a scenario id the kit cannot use, PlanError and BuildError as build_plan does.
     """
     path = Path(path)
@@ -235,8 +233,9 @@ def drill_scenarios(plan: Plan, wanted: list[str], audience: Audience) -> list[S
     usable = [scenario for scenario in plan.scenarios if audience.allows(scenario.item_audience())]
     names = ", ".join(scenario.id for scenario in usable) or "none"
     if not usable:
-        raise ValueError("no scenario in the plan is marked `audience: volunteer`, so there is nothing to drill at "
-                         "volunteer level" if audience is Audience.volunteer else "the plan has no scenarios")
+        raise UserError("no scenario in the plan is marked `audience: volunteer`, so there is nothing to drill at volunteer level",
+                        hint="add `audience: volunteer` to the scenarios a volunteer may rehearse") \
+            if audience is Audience.volunteer else UserError("the plan has no scenarios", hint="add `scenarios:` to the plan")
     if not wanted:
         return usable
     by_id = {scenario.id: scenario for scenario in usable}
@@ -245,7 +244,7 @@ def drill_scenarios(plan: Plan, wanted: list[str], audience: Audience) -> list[S
         if ident not in by_id:
             known = any(scenario.id == ident for scenario in plan.scenarios)
             reason = "is for responders only" if known else "is not in the plan"
-            raise ValueError(f"scenario `{ident}` {reason}; this kit can use: {names}")
+            raise UserError(f"scenario `{ident}` {reason}", hint=did_you_mean(ident, by_id) or f"this kit can use: {names}")
         chosen.append(by_id[ident])
     return chosen
 

@@ -16,15 +16,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .errors import FileError, Problem, UserError, internal_error, printable
-from .render.paper import PAPER_SIZES
+from .errors import Problem, UserError, exit_status, is_internal, printable, problems_from
+from .render.paper import PAPER_SIZES, check_paper
 from .report import FORMATS, colour_setting, styled, summary
+from .serve import DEFAULT_PORT
 
 if TYPE_CHECKING:
     from .batch import Result
-
-INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug in the tool, not a problem in the plan
-
 
 class EditionChoice(click.Choice[str]):
     """--edition: the names in the editions registry, read only when the option is given or help is shown.
@@ -47,6 +45,16 @@ class EditionChoice(click.Choice[str]):
         pass  # click.Choice.__init__ assigns them
 
 
+class PaperChoice(click.Choice[str]):
+    """--paper: the sizes in generator.render.paper, checked there (a wrong one is exit 1 with a hint, as for any input)."""
+
+    def __init__(self) -> None:
+        super().__init__(PAPER_SIZES)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return check_paper(str(value))
+
+
 class PathParam(click.Path):
     """click.Path that refuses an empty path (exit 1): `-o "$UNSET"` in a script would otherwise mean the current folder."""
 
@@ -62,37 +70,27 @@ class PathParam(click.Path):
 class _Main(click.Group):
     """The one place that turns errors into what the user sees and into the exit status.
 
-    A command returns its exit status (None is 0). A UserError prints its problems and
-    exits 1; any other exception is a bug: one line asking for a report, and the
-    traceback only with --debug. Commands that start workers stop on SIGTERM, SIGHUP and
+    A command returns its exit status (None is 0). Any exception goes through the one funnel
+    (generator.errors.problems_from): a UserError or an operating-system error prints its
+    problems and exits 1; anything else is a bug: one line asking for a report, exit 70, and
+    the traceback only with --debug. Commands that start workers stop on SIGTERM, SIGHUP and
     Ctrl-C with everything they started (generator.stopping), and exit 128 + the signal's number.
     """
 
     def invoke(self, ctx: click.Context) -> Any:
-        from .stopping import Stopped
+        from .stopping import Stopped, end_stopped
 
         try:
             status = super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Stopped as stopped:  # what it started is stopped and removed by now: end without Python's slow shutdown
-            from . import scratch
-            from .stopping import exit_now
-
-            click.echo(f"stopped ({_signal_name(stopped.signum)})", err=True)
-            scratch.remove_now()
-            exit_now(stopped.exit_status)
-        except UserError as exc:
-            _print_problems(exc.problems_at())
-            status = 1
-        except OSError as exc:  # disk full, read-only, no permission: the user's system, said in plain words
-            _print_problems(FileError.from_os_error(exc).problems)
-            status = 1
+            end_stopped(stopped)
         except Exception as exc:
-            if ctx.params.get("debug"):
+            if is_internal(exc) and ctx.params.get("debug"):
                 raise
-            click.echo(str(internal_error(exc)), err=True)
-            status = INTERNAL_ERROR
+            _print_problems(problems_from(exc))
+            status = exit_status(exc)
         ctx.exit(status or 0)
 
 
@@ -106,15 +104,6 @@ class _Stoppable(click.Command):
 
         with stop_on_signals(deadline=True), scratch.temporary_files():
             return super().invoke(ctx)
-
-
-def _signal_name(signum: int) -> str:
-    import signal
-
-    try:
-        return signal.Signals(signum).name
-    except ValueError:
-        return f"signal {signum}"
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -241,7 +230,7 @@ def build_outputs() -> list[tuple[str, str]]:
               show_default=True, help="Folder for the guides; each plan gets DIR/NAME/.")
 @click.option("--edition", "editions", type=EditionChoice(), multiple=True,
               help="Build only this edition (repeatable). Default: all.")
-@click.option("--paper", type=click.Choice(PAPER_SIZES), default=None,
+@click.option("--paper", type=PaperChoice(), default=None,
               help="Paper size. Default: the usual one in the venue's country (letter in the US, Canada, Mexico...).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Plans built at once, each in its own process. Default: one per core.")
@@ -374,7 +363,7 @@ def _print_results(results: list[Result], seconds: float, sealed: bool = False, 
               help="volunteer: a kit for the volunteer briefing, from the scenarios marked for volunteers only.")
 @click.option("-o", "--output", "out_dir", type=PathParam(path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the kit; each plan gets DIR/NAME/.")
-@click.option("--paper", type=click.Choice(PAPER_SIZES), default=None,
+@click.option("--paper", type=PaperChoice(), default=None,
               help="Paper size. Default: the usual one in the venue's country.")
 @_verbosity
 def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, paper: str | None, verbosity: int) -> int:
@@ -396,11 +385,8 @@ def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, 
     from .build import build_drill
     from .plan.model import Audience
 
-    try:  # a PlanError or BuildError goes to the group's one handler
-        written = build_drill(plan, out_dir, scenarios, Audience(audience), paper,
-                              on_warning=lambda problem: click.echo(styled(problem), err=True))
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    written = build_drill(plan, out_dir, scenarios, Audience(audience), paper,
+                          on_warning=lambda problem: click.echo(styled(problem), err=True))
     for path in written if verbosity >= 0 else ():
         click.echo(f"wrote {printable(path)}")
     return 0
@@ -546,7 +532,7 @@ def init(path: Path | None, team: str, extends: Path | None, country: str | None
 
 @main.command(cls=_Stoppable)
 @click.argument("plan", type=PathParam(exists=True, dir_okay=False, readable=False, path_type=Path))
-@click.option("--port", type=click.IntRange(0, 65535), default=8800, show_default=True, help="0 picks a free port.")
+@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True, help="0 picks a free port.")
 @click.option("--pdf", is_flag=True, help="Also print the PDFs on every save (slower). Without it, /pdf/NAME.pdf prints on request.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
 def serve(plan: Path, port: int, pdf: bool, open_browser: bool) -> None:
@@ -561,7 +547,7 @@ def serve(plan: Path, port: int, pdf: bool, open_browser: bool) -> None:
       incident-guide serve plans/my-event.yaml
       then open http://127.0.0.1:8800/
     """
-    from .serve import serve as run_preview
+    from .serve.run import serve as run_preview
 
     run_preview(plan, port=port, pdf=pdf, open_browser=open_browser, echo=click.echo)
 

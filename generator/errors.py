@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -135,12 +135,6 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str | None:
     return f"did you mean `{found}`?" if found else None
 
 
-def internal_error(exc: BaseException, file: str | Path = "") -> Problem:
-    """A bug in the tool, as one problem that asks for a report."""
-    return Problem(str(file), 1, 1, f"internal error ({type(exc).__name__}: {exc}); this is a bug in incident-guide, please report it "
-                   "with the command you ran (--debug shows the traceback)")
-
-
 _PLAIN_OS_ERRORS = {
     "ENOSPC": "the disk is full (no space left on device)",
     "EDQUOT": "the disk quota is used up",
@@ -152,6 +146,7 @@ _PLAIN_OS_ERRORS = {
     "EEXIST": "something is already in the way",
     "EFBIG": "the file is too large for this file system",
     "EIO": "the disk reported an input/output error",
+    "ENOENT": "there is no such file or folder",
 }
 
 
@@ -170,3 +165,64 @@ class FileError(BuildError):
         name = errno.errorcode.get(error.errno or 0, "")
         reason = _PLAIN_OS_ERRORS.get(name) or (error.strerror or str(error)).rstrip(".")
         return cls(str(error.filename) if error.filename is not None else default_path, reason)
+
+
+# --- the one funnel: any exception as what the user sees ------------------------------
+
+INTERNAL_ERROR = 70  # the exit status of a bug in the tool (EX_SOFTWARE), not a problem in the plan
+USER_ERROR = 1  # the exit status of a problem the user can fix
+
+
+class InternalError(Exception):
+    """A bug in the tool found in another process (a print worker): its problem, and the traceback it had there."""
+
+    def __init__(self, problems: Iterable[Problem], traceback: str = ""):
+        self.problems = list(problems)
+        self.traceback = traceback
+        super().__init__("\n".join([*(str(p) for p in self.problems), *([traceback] if traceback else [])]))
+
+
+def internal_error(exc: BaseException, file: str | Path = "") -> Problem:
+    """A bug in the tool, as one problem that asks for a report."""
+    return Problem(str(file), 1, 1, f"internal error ({type(exc).__name__}: {exc}); this is a bug in incident-guide, please report it "
+                   "with the command you ran (--debug shows the traceback)")
+
+
+def is_internal(exc: BaseException) -> bool:
+    """Is `exc` a bug in the tool, rather than something the user can fix (a UserError) or their system's refusal (an OSError)?"""
+    return not isinstance(exc, UserError | OSError)
+
+
+def exit_status(exc: BaseException) -> int:
+    return INTERNAL_ERROR if is_internal(exc) else USER_ERROR
+
+
+def problems_from(exc: BaseException, file: str | Path = "") -> list[Problem]:
+    """What any exception means to the user, as problems: the one place that decides "the user's fault or a bug?".
+
+    A UserError: its problems (a bare message placed at the start of `file`). An OSError (disk full,
+    read-only, no permission, no such file): the path in plain words, at `file` when the error names
+    none (else `output`). A bug found in a worker (InternalError): its problems. Anything else: one
+    internal error asking for a report. Stopping (KeyboardInterrupt, SystemExit) is no problem: callers
+    let it through.
+    """
+    if isinstance(exc, UserError):
+        return exc.problems_at(file)
+    if isinstance(exc, OSError):
+        return FileError.from_os_error(exc, str(file) or "output").problems
+    if isinstance(exc, InternalError):  # what the worker could not place goes where the caller's other problems go
+        return [problem if problem.file else replace(problem, file=str(file)) for problem in exc.problems]
+    return [internal_error(exc, file)]
+
+
+def raise_problems(problems: Iterable[Problem], internal: bool = False, traceback: str = "") -> None:
+    """Raise again, in this process, what problems_from() made of an exception elsewhere (a print worker):
+    an InternalError for a bug, else a UserError carrying the same problems, positions and all."""
+    found = list(problems)
+    if not found:
+        return
+    if internal:
+        raise InternalError(found, traceback)
+    if len(found) == 1 and not found[0].file and not found[0].rule:  # a bare message: the build places it in its plan
+        raise UserError(found[0].message, hint=found[0].hint)
+    raise UserError(found)

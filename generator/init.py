@@ -329,9 +329,9 @@ def for_place(text: str, country: str | None, locale: str | None, sample: str = 
             line = re.sub(r"\b(Dial|Call) (911|999|112)\b", r"\1 the emergency number", line)
         out.append(line)
     if country:
-        from .render.paper import LETTER_COUNTRIES  # a frozenset: no printing library is loaded
+        from .render.paper import PAGE_SIZES, usual_paper  # no printing library is loaded
 
-        paper = "letter" if country in LETTER_COUNTRIES else "A4"
+        paper = PAGE_SIZES[usual_paper(country)]
         note = [words["intro"][0], words["intro"][1], words["paper"]]
         out[_after_header(out):_after_header(out)] = ["#\n"] + [f"# {line.format(country=country, paper=paper)}\n" for line in note]
     return "".join(out)

@@ -13,7 +13,8 @@ checks the plan and renders the HTML, then forks the other workers, which inheri
 that work; this process never imports WeasyPrint. Where there is no fork,
 generator.batch's forkserver is used, and it starts the first worker where this
 process runs threads (a fork would copy their locks). How workers stop: PrintWorkers. A worker returns the PDF's bytes and the files
-it read; a refusal comes back as the same RefusedResource the build reports.
+it read; a refusal comes back as the same RefusedResource the build reports (located in the plan by the build), any other
+error as the problems generator.errors.problems_from makes of it, file, line, column, rule and hint kept, raised again here.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol, Self
 
-from .errors import BuildError
+from .errors import Problem, is_internal, problems_from, raise_problems
 from .render.assets import AssetPolicy, RefusedResource
 from .sets import process_alive
 from .stopping import die_with_parent, exit_now, parent_gone
@@ -52,13 +53,14 @@ class PrintTask:
 
 @dataclass(frozen=True)
 class Printed:
-    """A worker's answer: the PDF, the files it read, or the refusal or error that stopped it."""
+    """A worker's answer: the PDF, the files it read, or the refusal or problems that stopped it."""
 
     pdf: bytes = b""
     requests: tuple[str, ...] = ()
     refused: tuple[str, str] | None = None  # (url, reason) of a RefusedResource
-    error: str | None = None  # the message of any other BuildError
-    crash: str | None = None  # the traceback of a bug in the tool
+    problems: tuple[Problem, ...] = ()  # what any other error was (generator.errors.problems_from)
+    internal: bool = False  # the problems are a bug in the tool
+    traceback: str = ""  # of that bug, shown with --debug
 
 
 def _nothing() -> None:
@@ -103,9 +105,16 @@ def print_task(task: PrintTask) -> Printed:
                          short_html=task.short_html or None)
     except RefusedResource as refused:
         return Printed(requests=tuple(policy.requests), refused=(refused.url, refused.reason))
-    except BuildError as error:
-        return Printed(requests=tuple(policy.requests), error=str(error))
+    except Exception as error:
+        return failed(error, tuple(policy.requests))
     return Printed(pdf, tuple(policy.requests))
+
+
+def failed(error: Exception, requests: tuple[str, ...] = ()) -> Printed:
+    """A worker's answer for an error: its problems, for the build to raise again (_pdfs)."""
+    internal = is_internal(error)
+    return Printed(requests=requests, problems=tuple(problems_from(error)), internal=internal,
+                   traceback=traceback.format_exc() if internal else "")
 
 
 def print_side_by_side(workers: int) -> Printer:
@@ -327,8 +336,8 @@ def _serve(tasks: multiprocessing.queues.Queue[Any], answers: Connection, lock: 
         index, task = item
         try:
             answer = print_task(task)
-        except Exception:  # a bug: the build reports it as an internal error
-            answer = Printed(crash=traceback.format_exc())
+        except Exception as error:  # before printing began (the templates' folder, say)
+            answer = failed(error)
         with lock:
             answers.send((index, answer))
 
@@ -353,14 +362,11 @@ def _print_in_workers(tasks: Sequence[PrintTask], policy: AssetPolicy, workers: 
 
 
 def _pdfs(answers: list[Printed], policy: AssetPolicy) -> list[bytes]:
-    """The PDFs of the workers' answers; the first refusal, error or crash among them is raised here."""
+    """The PDFs of the workers' answers; the first refusal or problems among them are raised here."""
     for answer in answers:
         policy.requests.extend(answer.requests)
     for answer in answers:
         if answer.refused is not None:
             raise policy.refuse(*answer.refused)
-        if answer.error is not None:
-            raise BuildError(answer.error)
-        if answer.crash is not None:
-            raise RuntimeError(f"a print worker failed:\n{answer.crash}")
+        raise_problems(answer.problems, answer.internal, answer.traceback)
     return [answer.pdf for answer in answers]

@@ -13,6 +13,9 @@
   between tasks), and exits at once if the parent is already gone.
 - `exit_now(code)`: a worker process ends with os._exit, without the finalizers it
   inherited (multiprocessing's queue threads, atexit handlers), which can block forever.
+- `end_now(code, said)`: the command's process ends the same way once what it started is
+  stopped: it says so on stderr and removes its temporary folder first (a Stopped that
+  reached the command line, the deadline, `serve` told to stop).
 """
 
 from __future__ import annotations
@@ -99,17 +102,38 @@ def _deadline(signum: int) -> None:
         return
 
     def overdue(_signum: int, _frame: FrameType | None) -> None:
-        from . import scratch
-
-        try:
-            sys.stderr.write(f"stopped ({signal.Signals(signum).name})\n")
-        except (OSError, ValueError):
-            pass
-        scratch.remove_now()
-        exit_now(128 + signum)
+        end_now(128 + signum, f"stopped ({signal_name(signum)})")
 
     signal.signal(signal.SIGALRM, overdue)
     signal.setitimer(signal.ITIMER_REAL, GRACE)
+
+
+def signal_name(signum: int) -> str:
+    """SIGTERM for 15: how a stop is named to the user."""
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+def end_now(code: int, said: str | None = None) -> NoReturn:
+    """End the command's process now, its workers already stopped: say `said` on stderr, remove its
+    temporary folder (generator.scratch), exit with `code` without Python's slow shutdown (seconds once
+    WeasyPrint is loaded, and a print still running in a thread would go on meanwhile)."""
+    from . import scratch
+
+    if said:
+        try:
+            sys.stderr.write(said + "\n")
+        except (OSError, ValueError):
+            pass
+    scratch.remove_now()
+    exit_now(code)
+
+
+def end_stopped(stopped: Stopped) -> NoReturn:
+    """End the command that `stopped` reached: `stopped (SIGTERM)` on stderr, exit 128 + the signal's number."""
+    end_now(stopped.exit_status, f"stopped ({signal_name(stopped.signum)})")
 
 
 def die_with_parent(parent: int) -> None:

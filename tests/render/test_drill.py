@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from generator.build import EDITIONS, build_drill, drill_scenarios
 from generator.cli import main
+from generator.errors import UserError
 from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 from generator.render.drill import SESSION_MINUTES
@@ -176,17 +177,49 @@ def test_the_volunteer_kit_holds_only_volunteer_scenarios_and_no_planted_secret(
 
 def test_scenarios_the_kit_cannot_use(plan):
     assert [s.id for s in drill_scenarios(plan, ["weapon", "banned-person"], Audience.volunteer)] == ["weapon", "banned-person"]
-    with pytest.raises(ValueError, match="`apology` is for responders only"):
+    with pytest.raises(UserError, match="`apology` is for responders only") as responders_only:
         drill_scenarios(plan, ["apology"], Audience.volunteer)
-    with pytest.raises(ValueError, match="`nope` is not in the plan"):
+    assert responders_only.value.hint == "this kit can use: " + ", ".join(
+        s.id for s in plan.scenarios if s.audience is Audience.volunteer)
+    with pytest.raises(UserError, match="`nope` is not in the plan"):
         drill_scenarios(plan, ["nope"], Audience.responder)
+    with pytest.raises(UserError, match="`weapons` is not in the plan") as misspelt:
+        drill_scenarios(plan, ["weapons"], Audience.responder)
+    assert misspelt.value.hint == "did you mean `weapon`?"
     hidden = plan.model_copy(update={"scenarios": [s for s in plan.scenarios if s.audience is not Audience.volunteer]})
-    with pytest.raises(ValueError, match="no scenario in the plan is marked `audience: volunteer`"):
+    with pytest.raises(UserError, match="no scenario in the plan is marked `audience: volunteer`") as none_marked:
         drill_scenarios(hidden, [], Audience.volunteer)
+    assert none_marked.value.hint == "add `audience: volunteer` to the scenarios a volunteer may rehearse"
 
 
-def test_the_cli_reports_an_unknown_scenario_as_a_usage_error(tmp_path):
+def test_the_cli_reports_an_unknown_scenario_as_an_input_error_with_a_hint(tmp_path):
     result = CliRunner().invoke(main, ["drill", str(EXAMPLE), "--scenario", "nope", "-o", str(tmp_path)])
-    assert result.exit_code == 2
-    assert "`nope` is not in the plan" in result.output
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: scenario `nope` is not in the plan\n  hint: this kit can use: ")
+    assert "Usage:" not in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "complete-conference").exists()
+
+
+def test_a_bug_in_drill_is_an_internal_error_not_a_usage_error(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("a bug, not the user's input")
+
+    monkeypatch.setattr("generator.build.drill_scenarios", broken)
+    result = CliRunner().invoke(main, ["drill", str(EXAMPLE), "-o", str(tmp_path)])
+    assert result.exit_code == 70, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "internal error (ValueError: a bug, not the user's input)" in lines[0] and "please report it" in lines[0]
+    assert "Usage:" not in result.output and "Traceback" not in result.output
+    debug = CliRunner().invoke(main, ["--debug", "drill", str(EXAMPLE), "-o", str(tmp_path)])
+    assert isinstance(debug.exception, ValueError)  # raised through: Python prints the traceback
+    assert not (tmp_path / "complete-conference").exists()
+
+
+def test_a_paper_size_guides_do_not_print_on_is_an_input_error_with_a_hint(tmp_path):
+    for command in ("drill", "build"):
+        result = CliRunner().invoke(main, [command, str(EXAMPLE), "--paper", "A4", "-o", str(tmp_path)])
+        assert result.exit_code == 1, result.output
+        assert result.stderr == "error: `A4` is not a paper size the guides print on\n  hint: did you mean `a4`?\n"
+    other = CliRunner().invoke(main, ["drill", str(EXAMPLE), "--paper", "tabloid", "-o", str(tmp_path)])
+    assert other.exit_code == 1 and "hint: --paper takes a4 or letter" in other.stderr
     assert not (tmp_path / "complete-conference").exists()

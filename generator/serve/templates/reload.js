@@ -1,0 +1,1 @@
+(function(){var v={{ version }};function poll(){fetch("/__version",{cache:"no-store"}).then(function(r){return r.json()}).then(function(d){if(d.version!==v){location.reload()}else{setTimeout(poll,{{ poll_ms }})}}).catch(function(){setTimeout(poll,1000)})}setTimeout(poll,{{ poll_ms }})})();
