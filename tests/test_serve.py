@@ -6,9 +6,11 @@ timing assertions.
 
 from __future__ import annotations
 
+import errno
 import html
 import http.client
 import json
+import os
 import re
 import threading
 import time
@@ -188,6 +190,38 @@ def test_broken_plan_shows_errors_and_a_fixed_plan_recovers(running):
     edit(running.plan, "First Meetup", "Fixed Meetup")
     body = running.client.wait_for("/volunteer.html", "Fixed Meetup")
     assert "problem" not in body
+
+
+def test_a_full_disk_is_said_in_plain_words_not_as_a_bug(running, monkeypatch):
+    """The preview tells an operating-system error as the command line does (generator.errors.problems_from)."""
+    real = Path.write_text
+
+    def full_disk(self: Path, *args, **kwargs):
+        if self.is_relative_to(running.out):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    edit(running.plan, "First Meetup", "Second Meetup")
+    body = html.unescape(running.client.wait_for("/volunteer.html", "problem"))
+    assert f"{running.out / 'volunteer.html'}: error: the disk is full (no space left on device)" in body
+    assert "bug" not in body and "internal error" not in body
+    assert f"{running.out / 'volunteer.html'}: error: the disk is full (no space left on device)" in running.lines
+    assert not any("bug" in line for line in running.lines)
+    monkeypatch.undo()  # space again: the next save recovers
+    edit(running.plan, "Second Meetup", "Third Meetup")
+    running.client.wait_for("/volunteer.html", "Third Meetup")
+
+
+def test_a_bug_is_one_line_asking_for_a_report_and_the_preview_keeps_going(running, monkeypatch):
+    def broken(plan: Path, out_dir: Path, pdf: bool) -> list[Path]:
+        raise KeyError("no-such-key")
+
+    monkeypatch.setattr(running.preview, "builder", broken)
+    state = running.preview.rebuild()
+    assert not state.ok and [p.message.split(";")[0] for p in state.problems] == ["internal error (KeyError: 'no-such-key')"]
+    assert "please report it" in running.lines[-1] and "\n" not in running.lines[-1]
+    assert "please report it" in running.client.get("/")[1]
 
 
 def test_errors_are_escaped(running):

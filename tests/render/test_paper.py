@@ -305,3 +305,19 @@ def test_a_list_of_when_someone_reports_goes_overleaf_only_between_two_items(pri
                     assert on_page.count(page) >= min(2, len(items)), f"{pdf.name}: {items} on pages {on_page}"
                 split += len(set(on_page)) > 1
     assert split, "no example splits a list across pages: the rule is not exercised"
+
+
+# --- which paper: checked once, one rule for the default -------------------------------------
+
+def test_a_paper_size_is_checked_in_one_place_with_a_hint(tmp_path):
+    from generator.errors import UserError
+    from generator.render.paper import PAPER_SIZES, check_paper, usual_paper
+
+    assert [check_paper(name) for name in PAPER_SIZES] == ["a4", "letter"]
+    with pytest.raises(UserError) as raised:
+        check_paper("Letter")
+    assert (raised.value.message, raised.value.hint) == ("`Letter` is not a paper size the guides print on", "did you mean `letter`?")
+    with pytest.raises(UserError, match="`a5` is not a paper size"):  # the same check for a caller in Python
+        build_plan(ROOT / "plans" / "complete-conference.yaml", tmp_path, editions=["volunteer"], paper="a5")
+    assert not (tmp_path / "complete-conference").exists()
+    assert (usual_paper("US"), usual_paper("CA"), usual_paper("GB"), usual_paper(None)) == ("letter", "letter", "a4", "a4")
