@@ -31,7 +31,8 @@ def test_the_wheel_holds_one_package_with_its_templates_schema_and_data(wheel: P
     for needed in ("incident_guide/__main__.py", "incident_guide/cli.py", "incident_guide/render/pdf.py",
                    "incident_guide/templates/guide.html.j2", "incident_guide/templates/fonts/NotoSans-Regular.ttf",
                    "incident_guide/templates/locale/ja/LC_MESSAGES/messages.po", "incident_guide/schema/plan.schema.json",
-                   "incident_guide/data/emergency_numbers.json"):
+                   "incident_guide/data/emergency_numbers.json", "incident_guide/serve/run.py",
+                   "incident_guide/serve/templates/page.html.j2", "incident_guide/serve/templates/reload.js"):
         assert needed in names, needed
 
 
@@ -52,4 +53,7 @@ def test_python_m_incident_guide_runs_from_the_installed_package(wheel: Path, tm
     located = subprocess.run([sys.executable, "-c", "import incident_guide.paths as p; print(p.templates_dir())"],
                              cwd=here, env=env, capture_output=True, text=True, timeout=60)
     assert located.stdout.strip().startswith(str(target / "incident_guide")), located.stdout
+    page = subprocess.run([sys.executable, "-c", "import incident_guide.serve.pages as p; print(p.reload_script(7, 'n'))"],
+                          cwd=here, env=env, capture_output=True, text=True, timeout=60)
+    assert page.stdout.startswith('<script nonce="n">(function(){var v=7;'), page.stdout + page.stderr  # the preview's pages
     assert subprocess.run([sys.executable, "-c", "import generator"], cwd=here, env=env, capture_output=True, timeout=60).returncode != 0
