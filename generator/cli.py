@@ -24,6 +24,7 @@ from .serve import DEFAULT_PORT
 if TYPE_CHECKING:
     from .batch import Result
 
+
 class EditionChoice(click.Choice[str]):
     """--edition: the names in the editions registry, read only when the option is given or help is shown.
 
@@ -545,7 +546,7 @@ def serve(plan: Path, port: int, pdf: bool, open_browser: bool) -> None:
     \b
     Example:
       incident-guide serve plans/my-event.yaml
-      then open http://127.0.0.1:8800/
+      then open the address it prints (it holds this run's token)
     """
     from .serve.run import serve as run_preview
 
