@@ -233,9 +233,10 @@ def drill_scenarios(plan: Plan, wanted: list[str], audience: Audience) -> list[S
     usable = [scenario for scenario in plan.scenarios if audience.allows(scenario.item_audience())]
     names = ", ".join(scenario.id for scenario in usable) or "none"
     if not usable:
-        raise UserError("no scenario in the plan is marked `audience: volunteer`, so there is nothing to drill at volunteer level",
-                        hint="add `audience: volunteer` to the scenarios a volunteer may rehearse") \
-            if audience is Audience.volunteer else UserError("the plan has no scenarios", hint="add `scenarios:` to the plan")
+        if audience is Audience.volunteer:
+            raise UserError("no scenario in the plan is marked `audience: volunteer`, so there is nothing to drill at volunteer level",
+                            hint="add `audience: volunteer` to the scenarios a volunteer may rehearse")
+        raise UserError("the plan has no scenarios", hint="add `scenarios:` to the plan")
     if not wanted:
         return usable
     by_id = {scenario.id: scenario for scenario in usable}
