@@ -19,9 +19,7 @@ from pathlib import Path
 import pytest
 
 from generator.plan.validate import read_plan
-from generator.serve.pages import inject, preview_csp
-from generator.serve.server import PreviewServer
-from generator.serve.state import Preview
+from generator.serve import Preview, PreviewServer, inject, preview_csp
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTER = ROOT / "templates" / "starters" / "meetup.yaml"

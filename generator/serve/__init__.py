@@ -23,7 +23,28 @@
 
 One idea per module: `state` (what was built, when to rebuild), `server` (the HTTP side),
 `pages` (the pages it serves, from the Jinja templates in templates/), `run` (the command).
-This module imports none of them, so the command line can read the port without loading them.
+This module imports none of them until one of their names is asked for, so the command line
+reads the port without loading them.
 """
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .pages import inject, preview_csp
+    from .run import serve
+    from .server import PreviewServer
+    from .state import Preview, State
+
 DEFAULT_PORT = 8800
+
+__all__ = ["DEFAULT_PORT", "Preview", "PreviewServer", "State", "inject", "preview_csp", "serve"]
+_HOMES = {"Preview": "state", "State": "state", "PreviewServer": "server", "inject": "pages", "preview_csp": "pages", "serve": "run"}
+
+
+def __getattr__(name: str) -> object:
+    """`from generator.serve import Preview` and the like, each imported from its module only when asked for."""
+    if name in _HOMES:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
