@@ -268,3 +268,28 @@ def test_a_stop_python_could_not_raise_still_ends_the_command(tmp_path):
     assert time.monotonic() - started < 10
     assert result.returncode == 143 and result.stdout == "carried on\n"
     assert result.stderr == "stopped (SIGTERM)\n"
+
+
+def test_a_stop_that_reaches_the_command_line_ends_it_in_one_place(tmp_path):
+    """`stopped (SIGTERM)`, the temporary folder removed, exit 128 + 15: the same end as the deadline's (stopping.end_stopped)."""
+    code = ("import sys\n"
+            "import generator.plan.schema as schema\n"
+            "from generator import scratch\n"
+            "from generator.cli import main\n"
+            "from generator.stopping import Stopped\n"
+            "def stopped():\n"
+            "    print(scratch.folder(), flush=True)\n"
+            "    raise Stopped(15)\n"
+            "schema.plan_schema_text = stopped\n"
+            "main(['schema'])\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path)})
+    assert result.returncode == 143 and result.stderr == "stopped (SIGTERM)\n", result.stderr
+    folder = Path(result.stdout.strip())
+    assert folder.parent == tmp_path and not folder.exists()
+
+
+def test_signals_are_named_as_the_user_knows_them():
+    from generator.stopping import signal_name
+
+    assert (signal_name(signal.SIGTERM), signal_name(signal.SIGINT), signal_name(250)) == ("SIGTERM", "SIGINT", "signal 250")
