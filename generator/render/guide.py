@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from ..plan.model import (
-    Action,
     Audience,
     Cell,
     Channel,
@@ -475,11 +474,6 @@ class Guide:
             else:
                 groups.append((question.topic, [question]))
         return groups
-
-    @property
-    def public_groups(self) -> list[tuple[str | None, str | None, list[Action]]]:
-        """The response groups as (name, description, responses) for the published procedure."""
-        return [(group.name, group.description, group.responses) for group in self.plan.response_groups]
 
     @property
     def public_numbers(self) -> list[tuple[str, str, str | None, str | None]]:
