@@ -179,9 +179,9 @@ class Guide:
         """Every emergency number with its service on one line: "Police: 110 · Ambulance and fire: 119"."""
         return emergency_line(self.t, self.emergency_services)
 
-    def emergency_calls(self, services: list[EmergencyService] | None = None) -> list[Markup]:
+    def emergency_calls(self) -> list[Markup]:
         """The large lines of an emergency box, numbers linked to dial."""
-        return emergency_calls(self.t, self.emergency_services if services is None else services, linked_number)
+        return emergency_calls(self.t, self.emergency_services, linked_number)
 
     def emergency_route(self, linked: bool = False) -> Markup:
         """The number(s) a sentence sends people to: "112", or "police 110; ambulance and fire 119"."""
