@@ -77,7 +77,8 @@ def test_the_environment_is_strict():
 
 
 # A block the guides share, by a mark only its one writing has: the phone link (its filter), the emergency box,
-# the responses' ladder, the assessment's questions, the published member list and the venues' numbers.
+# the responses' order and ladder, the assessment's questions, the published member list and the venues' numbers,
+# the QR codes to the code of conduct, a timeline's line, the DRAFT mark.
 SHARED_BLOCKS = {
     "|tel": "partials/_contact.html.j2",
     'class="emergency-calls"': "partials/_emergency.html.j2",
@@ -87,6 +88,10 @@ SHARED_BLOCKS = {
     "guide.question_groups": "partials/_policy.html.j2",
     "public-team-list": "partials/_contact.html.j2",
     "in guide.public_numbers": "partials/_contact.html.j2",
+    '"qr.guidelines"': "partials/_contact.html.j2",
+    '"responses.mildest-first"': "partials/_policy.html.j2",
+    '"public.timeline"': "partials/_policy.html.j2",
+    '"draft.mark"': "partials/_page.html.j2",
 }
 
 
