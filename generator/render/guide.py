@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from ..plan.model import (
-    Action,
     Audience,
     Cell,
     Channel,
@@ -180,9 +179,9 @@ class Guide:
         """Every emergency number with its service on one line: "Police: 110 · Ambulance and fire: 119"."""
         return emergency_line(self.t, self.emergency_services)
 
-    def emergency_calls(self, services: list[EmergencyService] | None = None) -> list[Markup]:
+    def emergency_calls(self) -> list[Markup]:
         """The large lines of an emergency box, numbers linked to dial."""
-        return emergency_calls(self.t, self.emergency_services if services is None else services, linked_number)
+        return emergency_calls(self.t, self.emergency_services, linked_number)
 
     def emergency_route(self, linked: bool = False) -> Markup:
         """The number(s) a sentence sends people to: "112", or "police 110; ambulance and fire 119"."""
@@ -367,15 +366,6 @@ class Guide:
     def leads_by_day(self) -> list[tuple[dt.date, list[LeadTime]]]:
         return sorted(self.edition.leads_by_day.items())
 
-    def lead_times_text(self, spells: list[LeadTime]) -> Markup:
-        """'Amara Okonjo-Reyes' for a whole day, else '00:00-08:00 Dimitra, 08:00-16:00 Amara'.
-
-        Each name is escaped and isolated in <bdi>, so right-to-left names keep their order.
-        """
-        if len(spells) == 1 and (spells[0].start, spells[0].end) == ("00:00", "24:00"):
-            return Markup("<bdi>{}</bdi>").format(spells[0].name)
-        return self.t.join(Markup("{}\u2013{} <bdi>{}</bdi>").format(self.clock(s.start), self.clock(s.end), s.name) for s in spells)
-
     def clock(self, text: str) -> str:
         """An `HH:MM` wall-clock time (24:00 for the end of a day) in the locale's clock."""
         hours, minutes = (int(part) for part in text.split(":"))
@@ -405,17 +395,6 @@ class Guide:
                      if room.kind is RoomKind.safety and _on_day(day, room.days)]
             pages.append((day, leads.get(day, []) if day else [], venues, rooms))
         return pages
-
-    @property
-    def leads_summary(self) -> list[tuple[Markup, Markup]]:
-        """Days with the same leads at the same hours grouped, for the cover: [("Every day", "Amara ..."), ...]."""
-        groups: list[tuple[list[dt.date], list[LeadTime]]] = []
-        for day, spells in self.leads_by_day:
-            if groups and groups[-1][1] == spells:
-                groups[-1][0].append(day)
-            else:
-                groups.append(([day], spells))
-        return [(self.days_text(days), self.lead_times_text(spells)) for days, spells in groups]
 
     # rota, in the event's time zone
     @property
@@ -475,11 +454,6 @@ class Guide:
             else:
                 groups.append((question.topic, [question]))
         return groups
-
-    @property
-    def public_groups(self) -> list[tuple[str | None, str | None, list[Action]]]:
-        """The response groups as (name, description, responses) for the published procedure."""
-        return [(group.name, group.description, group.responses) for group in self.plan.response_groups]
 
     @property
     def public_numbers(self) -> list[tuple[str, str, str | None, str | None]]:

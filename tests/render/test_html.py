@@ -76,6 +76,33 @@ def test_the_environment_is_strict():
     assert env.undefined is jinja2.StrictUndefined
 
 
+# A block the guides share, by a mark only its one writing has: the phone link (its filter), the emergency box,
+# the responses' order and ladder, the assessment's questions, the published member list and the venues' numbers,
+# the QR codes to the code of conduct, a timeline's line, the DRAFT mark.
+SHARED_BLOCKS = {
+    "|tel": "partials/_contact.html.j2",
+    'class="emergency-calls"': "partials/_emergency.html.j2",
+    '"public.emergency"': "partials/_emergency.html.j2",
+    "guide.emergency_notes": "partials/_emergency.html.j2",
+    'class="ladder"': "partials/_policy.html.j2",
+    "guide.question_groups": "partials/_policy.html.j2",
+    "public-team-list": "partials/_contact.html.j2",
+    "in guide.public_numbers": "partials/_contact.html.j2",
+    '"qr.guidelines"': "partials/_contact.html.j2",
+    '"responses.mildest-first"': "partials/_policy.html.j2",
+    '"public.timeline"': "partials/_policy.html.j2",
+    '"draft.mark"': "partials/_page.html.j2",
+}
+
+
+@pytest.mark.parametrize("mark", SHARED_BLOCKS)
+def test_each_shared_block_is_written_once_in_the_templates(mark):
+    """Templates call the shared macro rather than copy the block (a copy drifts: #21)."""
+    found = sorted(path.relative_to(templates_dir()).as_posix() for path in templates_dir().rglob("*.j2")
+                   if mark in path.read_text(encoding="utf-8"))
+    assert found == [SHARED_BLOCKS[mark]], found
+
+
 def test_template_syntax_and_html_in_plan_text_print_as_typed(plan):
     amara = plan.responders[0].model_copy(update={"name": "{{ 7*7 }} <b>Amara</b>", "how_to_recognise": "{% raw %}"})
     changed = plan.model_copy(update={"responders": [amara, *plan.responders[1:]]})

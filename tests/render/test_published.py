@@ -2,6 +2,7 @@
 HTML; public.pdf stays one page, and what does not fit moves to the published procedure."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,19 @@ def test_the_short_sheet_points_to_the_published_procedure():
     assert "What the team may do, timelines, appeals and the rest of the procedure" in short
     assert "Behaviour plan" not in short
     assert "How reports are handled" in short and plan.event.reporting_guidelines.split("//")[1] in short.replace(" ", "")
+
+
+def test_the_published_ladder_is_the_responder_guides_with_the_locales_stop():
+    """The published procedure prints the responses with the responder guide's ladder: in Japanese each name
+    ends in the full stop of the locale (it printed a Latin one of its own)."""
+    plan = read_plan(PUBLISHED)
+    plan = plan.model_copy(update={"event": plan.event.model_copy(update={"locale": "ja-JP"})})
+    for html in (page(plan, "public"), page(plan, "procedure", "print"), page(plan, "responder")):
+        ladder = html[html.index('<ol class="ladder">'):]
+        ladder = ladder[:ladder.index("</ol>")]
+        names = re.findall(r"<li><strong>(.*?)</strong>", ladder)
+        assert "Behaviour plan\u3002" in names, names
+        assert all(name.endswith("\u3002") and not name.endswith(".\u3002") for name in names), names
 
 
 @pytest.mark.slow
