@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import PlanError, Problem
+from .lint import lint
 from .plan.extends import is_shared_alone, load_plan
-from .plan.lint import lint
 from .plan.load import SourceMap
 from .plan.model import Plan
 from .plan.validate import validate

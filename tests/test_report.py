@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.errors import Problem
-from generator.plan.lint import RULES
+from generator.lint import RULES
 from generator.report import RULES_PAGE, github_line, rule_url, sarif
 
 ROOT = Path(__file__).resolve().parents[1]
