@@ -131,7 +131,7 @@ def test_a_folder_that_cannot_be_read_is_still_one_document_in_every_machine_for
     def refuse(paths):
         raise UserError([Problem("plans", 0, 0, "cannot read this folder of plans: Permission denied")])
 
-    monkeypatch.setattr(generator.plan.discover, "collect_plans", refuse)
+    monkeypatch.setattr(generator.plan.discover, "_listed", refuse)
     as_json = run("check", "--format", "json", "plans")
     assert as_json.exit_code == 1 and as_json.stderr == ""
     [plan] = json.loads(as_json.stdout)["plans"]
