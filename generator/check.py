@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import PlanError, Problem
+from .lint import lint
 from .plan.extends import is_shared_alone, load_plan
-from .plan.lint import lint
-from .plan.load import SourceMap
+from .plan.load import LoadedPlan, SourceMap
 from .plan.model import Plan
 from .plan.validate import validate
 
@@ -29,25 +29,23 @@ class CheckResult:
         return not any(p.severity == "error" or strict for p in self.problems)
 
 
-def check_plan(path: str | Path, root: str | Path | None = None) -> CheckResult:
-    """Check the plan at `path` with the shared plans it extends (inside `root`, the plans' folder tree)."""
+def check_plan(path: str | Path, root: str | Path | None = None, loaded: LoadedPlan | PlanError | None = None) -> CheckResult:
+    """Check the plan at `path` with the shared plans it extends (inside `root`, the plans' folder tree).
+
+    `loaded` is the plan as already read (or the error reading it gave, discover.Network.loaded): it is not read again.
+    """
     path = Path(path)
-    try:
-        loaded = load_plan(path, root)
-    except PlanError as exc:
-        return CheckResult(path, None, exc.problems)
-    alone = is_shared_alone(loaded.data)
+    if isinstance(loaded, PlanError):
+        return CheckResult(path, None, loaded.problems)
+    if loaded is None:
+        try:
+            loaded = load_plan(path, root)
+        except PlanError as exc:
+            return CheckResult(path, None, exc.problems)
     try:
         plan = validate(loaded)
     except PlanError as exc:
-        if alone:
-            return CheckResult(path, None, [p for p in exc.problems if not _needs_event(p)], loaded.source, loaded.shared, SHARED_ALONE)
+        if is_shared_alone(loaded.data):
+            return CheckResult(path, None, [p for p in exc.problems if not p.needs_event], loaded.source, loaded.shared, SHARED_ALONE)
         return CheckResult(path, None, exc.problems, loaded.source, loaded.shared)
-    return CheckResult(path, plan, lint(plan, loaded.source), loaded.source, loaded.shared, SHARED_ALONE if alone else None)
-
-
-def _needs_event(problem: Problem) -> bool:
-    """A top-level section missing from a shared plan, or a phone number read in the event's country: each event gives it."""
-    if not problem.path and problem.message.endswith("is missing from the plan"):
-        return True
-    return "that can be read without a country" in problem.message  # the event's venue or event gives the country
+    return CheckResult(path, plan, lint(plan, loaded.source), loaded.source, loaded.shared)

@@ -167,7 +167,7 @@ def check(plans: tuple[Path, ...], output_format: str, strict: bool, verbosity: 
     else:
         if not network.plans:
             raise click.UsageError("no plans (*.yaml) in the folders given")
-        results = [check_plan(path, network.roots.get(path)) for path in network.plans]
+        results = [check_plan(path, network.roots.get(path), network.loaded.get(path)) for path in network.plans]
     problems = [p for result in results for p in result.problems]
     totals = counts(problems)
     errors, warnings = totals["errors"], totals["warnings"]

@@ -44,6 +44,8 @@ class Problem:
     end_column: int | None = None
     # the event plan whose check found it, when `file` is a shared plan that event extends
     via: str | None = None
+    # what an event gives (a section, the country phone numbers are read in): a shared plan checked alone leaves it out
+    needs_event: bool = False
 
     def __str__(self) -> str:
         return self.text()
@@ -67,6 +69,7 @@ class Problem:
         data["path"] = ".".join(str(p) for p in self.path)
         if self.via is None:
             del data["via"]  # only a problem in a shared plan says which event it was found through
+        del data["needs_event"]  # for `check` to sort problems, not part of the report
         return data
 
     @classmethod

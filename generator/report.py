@@ -136,7 +136,7 @@ def sarif(files: Sequence[str | Path], problems: Sequence[Problem]) -> dict[str,
     Problems that no rule reports (the plan's YAML and format) have no ruleId; their
     message and place are the same as in the other formats.
     """
-    from .plan.lint import RULES
+    from .lint import RULES
 
     rule_ids = sorted(RULES)
     rules = [{

@@ -60,7 +60,7 @@ def update_golden(request) -> bool:
 @pytest.fixture
 def example_plans_today(monkeypatch) -> dt.date:
     """Pin the date the lint rules take as today (REVIEW-DATE) to EXAMPLE_PLANS_TODAY."""
-    from generator.plan import lint
+    import generator.lint as lint
 
     monkeypatch.setattr(lint, "_today", lambda: EXAMPLE_PLANS_TODAY)
     return EXAMPLE_PLANS_TODAY

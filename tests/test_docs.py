@@ -19,12 +19,13 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from generator.lint import RULES
 from generator.plan.schema import plan_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-# Generated pages with tests of their own (rules.md: test_lint; wording.md: catalogs;
-# reference.md: below), and the CI recipe, whose workflow is tested with it.
+# Generated pages with tests of their own (wording.md: catalogs; rules.md and reference.md:
+# below), and the CI recipe, whose workflow is tested with it.
 OWN_TESTS = {"rules.md", "wording.md", "reference.md", "ci.md"}
 PAGES = sorted(path for path in DOCS.glob("*.md") if path.name not in OWN_TESTS)
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```$", re.M | re.S)
@@ -91,8 +92,8 @@ def test_sh_blocks_run_from_an_empty_folder(path, tmp_path):
             ["git", "log", "--format=%s"], cwd=tmp_path / "our-meetup", capture_output=True, text=True).stdout
 
 
-def _make_reference():
-    spec = importlib.util.spec_from_file_location("make_reference", ROOT / "scripts" / "make_reference.py")
+def _script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -100,7 +101,7 @@ def _make_reference():
 
 
 def test_the_plan_reference_matches_the_schema():
-    text = _make_reference().reference_text(plan_schema())
+    text = _script("make_reference").reference_text(plan_schema())
     assert (DOCS / "reference.md").read_text(encoding="utf-8") == text, (
         "docs/reference.md is out of date with the plan model: run `python scripts/make_reference.py` and commit it")
 
@@ -112,6 +113,29 @@ def test_the_plan_reference_lists_every_key():
         assert f"## {name}\n" in text
         for key in definition.get("properties", {}):
             assert f"| `{key}` |" in text, f"{name}.{key}"
+
+
+def test_the_rules_page_matches_the_rule_declarations():
+    text = _script("make_rules").rules_text(RULES.values())
+    assert (DOCS / "rules.md").read_text(encoding="utf-8") == text, (
+        "docs/rules.md is out of date with the rules declared in generator/lint/rules/: run `python scripts/make_rules.py` "
+        "and commit it")
+
+
+def test_the_rules_page_has_a_section_for_each_rule_in_order():
+    text = (DOCS / "rules.md").read_text(encoding="utf-8")
+    assert re.findall(r"^## ([A-Z][A-Z0-9-]+)$", text, flags=re.M) == list(RULES)
+    for rule in RULES.values():
+        assert f"## {rule.id}\n\n**{rule.severity}** · " in text
+
+
+@pytest.mark.parametrize("rule", RULES.values(), ids=lambda rule: rule.id)
+def test_the_rules_each_have_an_explanation_and_bad_and_good_yaml(rule):
+    assert rule.explanation and rule.bad != rule.good, rule.id
+    for example in (rule.bad, rule.good, *(text for _, text in rule.also)):
+        data = yaml.safe_load(example)
+        assert isinstance(data, dict) and data, example  # top-level keys of a plan, as the page says
+        assert set(data) <= set(plan_schema()["properties"]), example
 
 
 def test_relative_links_in_the_docs_and_readme_resolve():

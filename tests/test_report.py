@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.errors import Problem
-from generator.plan.lint import RULES
+from generator.lint import RULES
 from generator.report import RULES_PAGE, github_line, rule_url, sarif
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,7 +131,7 @@ def test_a_folder_that_cannot_be_read_is_still_one_document_in_every_machine_for
     def refuse(paths):
         raise UserError([Problem("plans", 0, 0, "cannot read this folder of plans: Permission denied")])
 
-    monkeypatch.setattr(generator.plan.discover, "collect_plans", refuse)
+    monkeypatch.setattr(generator.plan.discover, "_listed", refuse)
     as_json = run("check", "--format", "json", "plans")
     assert as_json.exit_code == 1 and as_json.stderr == ""
     [plan] = json.loads(as_json.stdout)["plans"]

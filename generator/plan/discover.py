@@ -5,17 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..errors import Problem, UserError
+from ..errors import PlanError, Problem, UserError
 from ..files import read_regular, real_path
+
+if TYPE_CHECKING:
+    from .load import LoadedPlan
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 
 
 def collect_plans(paths: Iterable[Path]) -> list[Path]:
     """Plan files named, and the *.yaml / *.yml files directly inside folders named; each once, in order."""
-    plans: list[Path] = []
-    seen: set[Path] = set()
+    return _unique(plan for plan, _ in _listed(paths))
+
+
+def _listed(paths: Iterable[Path]) -> list[tuple[Path, Path | None]]:
+    """Each plan file named, and each plan directly inside a folder named with that folder; every folder listed once."""
+    listed: list[tuple[Path, Path | None]] = []
     for path in paths:
         path = Path(path)
         if _is_dir(path):
@@ -24,14 +32,22 @@ def collect_plans(paths: Iterable[Path]) -> list[Path]:
                                if p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith(".") and p.is_file())
             except OSError as exc:
                 raise UserError([Problem(str(path), 0, 0, f"cannot read this folder of plans: {exc.strerror or exc}")]) from None
+            listed += [(plan, path) for plan in found]
         else:
-            found = [path]  # reading it says what is wrong with it (missing, no permission)
-        for plan in found:
-            key = real_path(plan)
-            if key not in seen:
-                seen.add(key)
-                plans.append(plan)
-    return plans
+            listed.append((path, None))  # reading it says what is wrong with it (missing, no permission)
+    return listed
+
+
+def _unique(plans: Iterable[Path]) -> list[Path]:
+    """Each file once (the first name it was given by), in order."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for plan in plans:
+        key = real_path(plan)
+        if key not in seen:
+            seen.add(key)
+            found.append(plan)
+    return found
 
 
 def _is_dir(path: Path) -> bool:
@@ -49,6 +65,8 @@ class Network:
     plans: list[Path]
     shared: list[Path] = field(default_factory=list)
     roots: dict[Path, Path] = field(default_factory=dict)  # each plan's folder tree for `extends` (a folder given)
+    # the plans read here to find the shared ones (those that extend one), as read: not read again to check them
+    loaded: dict[Path, LoadedPlan | PlanError] = field(default_factory=dict)
 
 
 def collect_network(paths: Iterable[Path]) -> Network:
@@ -57,19 +75,25 @@ def collect_network(paths: Iterable[Path]) -> Network:
     from .extends import load_plan
     from .load import MAX_BYTES
 
+    listed = _listed(paths)
     roots: dict[Path, Path] = {}
-    for path in paths:
-        if _is_dir(Path(path)):
-            for plan in collect_plans([Path(path)]):
-                roots.setdefault(plan, Path(path))
-    found = collect_plans(paths)
+    for plan, folder in listed:
+        if folder is not None:
+            roots.setdefault(plan, folder)
+    found = _unique(plan for plan, _ in listed)
+    loaded: dict[Path, LoadedPlan | PlanError] = {}
     extended: set[Path] = set()
     for plan in found:
         try:
             if b"extends" not in read_regular(plan, MAX_BYTES):
                 continue  # most plans extend nothing: not parsed here (a build with nothing to do stays quick)
-            extended.update(Path(name) for name in load_plan(plan, roots.get(plan)).shared)
+            loaded[plan] = read = load_plan(plan, roots.get(plan))
+        except PlanError as exc:
+            loaded[plan] = exc  # checking the plan reports it
+            continue
         except (UserError, OSError):
             continue
+        extended.update(Path(name) for name in read.shared)
     shared = [plan for plan in found if real_path(plan) in extended]
-    return Network([plan for plan in found if plan not in shared], shared, {p: r for p, r in roots.items() if p in found})
+    return Network([plan for plan in found if plan not in shared], shared, {p: r for p, r in roots.items() if p in found},
+                   {p: value for p, value in loaded.items() if p not in shared})

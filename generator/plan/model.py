@@ -106,6 +106,10 @@ def _did_you_mean(value: str, choices: Iterable[str]) -> str:
     return f"\nhint: {hint}" if hint else ""
 
 
+class CountryNeeded(ValueError):
+    """A phone number only a country makes readable (a shared plan's: each event that extends it gives the country)."""
+
+
 def _check_phone(value: str, info: ValidationInfo) -> str:
     """A full phone number, stored in E.164 (+441234567890)."""
     region = _region(info)
@@ -115,7 +119,7 @@ def _check_phone(value: str, info: ValidationInfo) -> str:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         if region is None and not value.lstrip().startswith("+"):
-            raise ValueError(f"{_shown(value)} is not a phone number that can be read without a country"
+            raise CountryNeeded(f"{_shown(value)} is not a phone number that can be read without a country"
                              "\nhint: write it in international form, e.g. +44 20 7946 0123, or set the venue's or event's `country`") from None
         raise ValueError(f"{_shown(value)} is not a phone number") from None
     if not phonenumbers.is_valid_number(number):

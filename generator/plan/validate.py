@@ -18,7 +18,7 @@ from pydantic_core import ErrorDetails
 from ..errors import PlanError, Problem, closest, did_you_mean, quoted
 from .emergency import check_emergency
 from .load import LoadedPlan, SourceMap
-from .model import DEFAULT_LEVELS, FORMAT_VERSION, Plan, language_region
+from .model import DEFAULT_LEVELS, FORMAT_VERSION, CountryNeeded, Plan, language_region
 
 
 def read_plan(path: str | Path, root: str | Path | None = None) -> Plan:
@@ -112,6 +112,8 @@ def _problem(error: ErrorDetails, source: SourceMap) -> Problem:
     name = _name(loc)
     at_key = False
     hint = None
+    # what an event gives: a top-level section, the country a phone number is read in (`check` of a shared plan alone)
+    needs_event = kind == "missing" and len(loc) == 1 or isinstance(ctx.get("error"), CountryNeeded)
 
     if kind == "extra_forbidden":
         at_key = True
@@ -184,7 +186,7 @@ def _problem(error: ErrorDetails, source: SourceMap) -> Problem:
             message = f"{name}: {text}" if name else text
     else:
         message = f"{name}: {error['msg'][:1].lower()}{error['msg'][1:]}"
-    return source.problem(loc, message, at_key=at_key, hint=hint)
+    return source.problem(loc, message, at_key=at_key, hint=hint, needs_event=needs_event)
 
 
 _DATE_KINDS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_future", "date_past",

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,12 @@ from generator import batch
 from generator.build import build_into
 from generator.check import check_plan
 from generator.cli import main
+from generator.errors import PlanError
 from generator.plan.discover import collect_network
 from generator.plan.extends import load_plan
 from generator.plan.language import guess
-from generator.plan.validate import read_plan
+from generator.plan.validate import read_plan, validate
+from generator.report import problem_json
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
@@ -336,6 +339,56 @@ def test_check_of_a_shared_plan_alone_checks_what_it_can_and_says_so(tmp_path):
     broken = run("check", str(policy))
     assert broken.exit_code == 1 and f"{policy}:{line_of(policy, 'report_form_audience: everyone')}:23: error:" in broken.stdout
     assert "is missing from the plan" not in broken.stdout
+
+
+def test_a_shared_plan_alone_leaves_out_what_an_event_gives_and_nothing_else(tmp_path):
+    """Missing sections and numbers read in the event's country are the validator's `needs_event` problems, not
+    a match on their wording; a number wrong in any country, or a bad value, is still reported."""
+    shared = tmp_path / "shared.yaml"
+    team = ("responders:\n  - {id: ana, name: Ana Example, phone: 020 7946 0001}\n"
+            "  - {id: ben, name: Ben Example, phone: \"+44 12\"}\n  - {id: cai, name: Cai Example, languages: [english]}\n")
+    shared.write_text("format: 1\n" + team, encoding="utf-8")
+    with pytest.raises(PlanError) as raised:
+        validate(load_plan(shared))
+    flagged = [(p.line, p.needs_event) for p in raised.value.problems]
+    assert flagged == [(1, True), (1, True), (1, True), (3, True), (4, False), (5, False)]
+    result = check_plan(shared)
+    assert result.note and [p.line for p in result.problems] == [4, 5]
+    assert all("needs_event" not in problem_json(p) for p in raised.value.problems)  # not part of the report
+    event = tmp_path / "event.yaml"  # an event without a country: its numbers in local form are its own errors
+    event.write_text((ROOT / "tests" / "fixtures" / "lint" / "minimal.yaml").read_text(encoding="utf-8").replace("    country: GB\n", ""),
+                     encoding="utf-8")
+    result = check_plan(event)
+    assert result.note is None and len(result.problems) == 6
+    assert sum("can be read without a country" in p.message for p in result.problems) == 5
+
+
+def test_check_of_a_folder_lists_it_once_and_parses_each_plan_once(tmp_path, monkeypatch):
+    """collect_network reads the events that extend a shared plan to set it aside; check uses what it read."""
+    from generator.plan import load
+
+    _policy, _events = split_example(tmp_path / "network")
+    (tmp_path / "network" / "alone.yaml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    parsed: Counter[str] = Counter()
+    listed: Counter[str] = Counter()
+    load_text, iterdir = load.load_text, Path.iterdir
+
+    def counted_load(text: str, name: str = "<plan>", keep_going: bool = False):
+        parsed[Path(name).name] += 1
+        return load_text(text, name, keep_going)
+
+    def counted_iterdir(self: Path):
+        listed[self.name] += 1
+        return iterdir(self)
+
+    monkeypatch.setattr(load, "load_text", counted_load)
+    monkeypatch.setattr(Path, "iterdir", counted_iterdir)
+    result = run("check", "--format", "json", str(tmp_path / "network"), str(tmp_path / "network" / "north.yaml"))
+    assert result.exit_code == 0, result.output
+    assert [Path(p["file"]).name for p in json.loads(result.stdout)["plans"]] == ["alone.yaml", "north.yaml", "south.yaml"]
+    # each event once; the shared plan once through each event that extends it
+    assert parsed == {"alone.yaml": 1, "north.yaml": 1, "south.yaml": 1, "policy.yaml": 2}
+    assert listed["network"] == 1
 
 
 def test_build_of_a_shared_plan_alone_says_why_not(tmp_path):

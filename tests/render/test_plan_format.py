@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import PlanError
-from generator.plan.lint import lint
+from generator.lint import lint
 from generator.plan.load import load_text
 from generator.plan.model import Audience, Plan
 from generator.plan.validate import validate

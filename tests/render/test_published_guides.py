@@ -9,8 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from generator.build import build_plan
+from generator.lint import lint
 from generator.paths import templates_dir
-from generator.plan.lint import lint
 from generator.plan.load import load_file
 from generator.plan.validate import read_plan, validate
 from generator.render.assets import AssetPolicy

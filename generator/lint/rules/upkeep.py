@@ -1,0 +1,84 @@
+"""Upkeep: the plan is read through every year, and states the policy the guides no longer print by default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...render.policy import POLICY
+from ..context import Context
+from ..registry import Finding, rule
+
+
+@rule("REVIEW-DATE", "warning", "The plan has no `last_reviewed` date, or it is more than a year old.",
+      bad="""
+          event:
+            starts: 2027-06-09
+            last_reviewed: 2026-03-01
+          """,
+      good="""
+          event:
+            starts: 2027-06-09
+            last_reviewed: 2027-04-20
+          """)
+def review_date(context: Context) -> Iterator[Finding]:
+    """The team reads the plan through before each event and records the date in
+    `event.last_reviewed`. The rule fires when the date is missing, or is more than a year
+    before the event starts. For a plan without event dates (an online community) the
+    date is compared with the day `check` runs.
+    """
+    event = context.plan.event
+    if event.last_reviewed is None:
+        yield Finding(("event",), "the plan has no `last_reviewed` date; read it through with the team and write the date in "
+                      "`event.last_reviewed`", at_key=True)
+        return
+    reference = event.starts or context.today
+    try:
+        year_before = reference.replace(year=reference.year - 1)
+    except ValueError:  # 29 February
+        year_before = reference.replace(year=reference.year - 1, day=28)
+    if event.last_reviewed < year_before:
+        when = f"the event starts ({event.starts})" if event.starts else f"today ({context.today})"
+        yield Finding(("event", "last_reviewed"), f"the plan was last reviewed on {event.last_reviewed}, more than a year before {when}; "
+                      "read it through with the team and update `last_reviewed`")
+
+
+@rule("POLICY-UNSTATED", "warning", "The plan has no `policy:`, so sentences the guides printed by default before (promises, "
+      "what volunteers do, advice) are no longer printed; the warning names them.",
+      bad="""
+          format: 1
+          event:
+            name: Example Summit
+          """,
+      good="""
+          format: 1
+          policy:
+            public.lede: Tell us if something makes you or someone else feel unsafe. We read every report within a day.
+            escalation.intro: Any member of the committee can take a report; contact whoever you reach first.
+          """)
+def policy_unstated(context: Context) -> Iterator[Finding]:
+    """What the team promises and asks of people is the plan's to say: "we will keep you
+    informed", "never try to resolve a report alone", "pass a report up the chain one step
+    at a time". The guides print those sentences only from the plan's `policy:` (the ids
+    marked `policy` in [wording.md](wording.md)); a sentence the plan does not state is not
+    printed. Earlier versions printed the tool's own sentence instead.
+
+    The rule fires for a plan that has no `policy:` key at all (one written before the
+    change) and names each sentence its guides have a place for and no longer print. Write
+    the ones your team stands by under `policy:`, in your own words; `policy: {}` says the
+    plan states none on purpose, and silences the warning.
+
+    The public sheet of the plan below no longer promises "will keep you informed".
+    """
+    plan = context.plan
+    if "policy" in plan.model_fields_set:
+        return
+    from ...render.words import unstated_policy  # renders the guides: only for plans without `policy:`
+
+    unstated = unstated_policy(plan)
+    if not unstated:
+        return
+    names = "; ".join(f"`{ident}` ({POLICY[ident]})" for ident in unstated)
+    yield Finding(("format",), f"the guides no longer print the tool's own policy sentences, and this plan states none: {names}",
+                  hint="write the ones your team stands by under `policy:`, in your own words (docs/wording.md has "
+                       "the earlier English text; `incident-guide init` writes them into a new plan); `policy: {}` says none",
+                  at_key=True)
