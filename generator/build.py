@@ -51,6 +51,7 @@ from typing import Any, NamedTuple, Self
 from markupsafe import Markup
 
 from . import cache
+from .assets import AssetPolicy, RefusedResource
 from .check import check_plan
 from .errors import FileError, PlanError, Problem
 from .files import read_regular
@@ -58,7 +59,6 @@ from .paths import PRIVATE_DIR, templates_dir
 from .plan.load import SourceMap
 from .plan.model import Audience, Plan, Scenario
 from .printing import Printer, PrintTask, print_here, print_side_by_side
-from .render.assets import AssetPolicy, RefusedResource
 from .render.edition import EDITIONS, EditionSpec, drill_spec, make_edition
 from .render.html import render_html
 from .render.leaks import LeakSearch, check_leaks

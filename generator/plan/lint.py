@@ -35,7 +35,6 @@ from pydantic import BaseModel
 from ..errors import Problem, did_you_mean
 from ..render.glyphs import describe, missing_glyphs
 from ..render.leaks import find_pastes, paste_hint, paste_message, paste_pattern
-from ..render.policy import POLICY
 from .emergency import numbers_for, usual_text
 from .load import SourceMap
 from .model import (
@@ -48,6 +47,7 @@ from .model import (
     RoleKind,
     Shift,
 )
+from .policy import POLICY
 
 UTC = dt.UTC
 LONG_STRETCH = dt.timedelta(hours=12)  # longer on call without a real break is a warning
@@ -656,7 +656,7 @@ class _Linter:
         """A plan without `policy:` (written before the guides stopped printing default policy) hears what it lost."""
         if "policy" in self.plan.model_fields_set:
             return
-        from ..render.words import unstated_policy  # renders the guides: only for plans without `policy:`
+        from ..render.html import unstated_policy  # renders the guides: only for plans without `policy:`
 
         unstated = unstated_policy(self.plan)
         if not unstated:

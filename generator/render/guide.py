@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
+from ..assets import AssetPolicy
 from ..plan.model import (
     Action,
     Audience,
@@ -33,7 +34,6 @@ from ..plan.model import (
     WaiverItem,
 )
 from . import markdown
-from .assets import AssetPolicy
 from .drill import DrillKit, drill_kit
 from .edition import Edition, LeadTime, has_public_document, name_shown
 from .formatting import days_text, phone_display
@@ -143,7 +143,7 @@ class Guide:
 
     @property
     def is_private(self) -> bool:
-        return self.audience is Audience.responder
+        return self.audience.private
 
     @property
     def logo(self) -> str | None:
@@ -367,15 +367,6 @@ class Guide:
     def leads_by_day(self) -> list[tuple[dt.date, list[LeadTime]]]:
         return sorted(self.edition.leads_by_day.items())
 
-    def lead_times_text(self, spells: list[LeadTime]) -> Markup:
-        """'Amara Okonjo-Reyes' for a whole day, else '00:00-08:00 Dimitra, 08:00-16:00 Amara'.
-
-        Each name is escaped and isolated in <bdi>, so right-to-left names keep their order.
-        """
-        if len(spells) == 1 and (spells[0].start, spells[0].end) == ("00:00", "24:00"):
-            return Markup("<bdi>{}</bdi>").format(spells[0].name)
-        return self.t.join(Markup("{}\u2013{} <bdi>{}</bdi>").format(self.clock(s.start), self.clock(s.end), s.name) for s in spells)
-
     def clock(self, text: str) -> str:
         """An `HH:MM` wall-clock time (24:00 for the end of a day) in the locale's clock."""
         hours, minutes = (int(part) for part in text.split(":"))
@@ -405,17 +396,6 @@ class Guide:
                      if room.kind is RoomKind.safety and _on_day(day, room.days)]
             pages.append((day, leads.get(day, []) if day else [], venues, rooms))
         return pages
-
-    @property
-    def leads_summary(self) -> list[tuple[Markup, Markup]]:
-        """Days with the same leads at the same hours grouped, for the cover: [("Every day", "Amara ..."), ...]."""
-        groups: list[tuple[list[dt.date], list[LeadTime]]] = []
-        for day, spells in self.leads_by_day:
-            if groups and groups[-1][1] == spells:
-                groups[-1][0].append(day)
-            else:
-                groups.append(([day], spells))
-        return [(self.days_text(days), self.lead_times_text(spells)) for days, spells in groups]
 
     # rota, in the event's time zone
     @property

@@ -692,7 +692,7 @@ def edition_files() -> dict[str, Audience]:
              if spec.audience is not Audience.responder for suffix in spec.formats}
     for spec in EDITIONS.values():  # an edition whose level the plan may lower (the report form) is volunteer-level outside private/
         if spec.level_from:
-            files.update({replace(spec, private=False).file(suffix).as_posix(): Audience.volunteer for suffix in spec.formats})
+            files.update({replace(spec, audience=Audience.volunteer).file(suffix).as_posix(): Audience.volunteer for suffix in spec.formats})
     drill = drill_spec(Audience.volunteer)  # `incident-guide drill --audience volunteer`
     files.update({drill.file(suffix).as_posix(): drill.audience for suffix in drill.formats})
     return files

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from generator.assets import AssetPolicy
 from generator.paths import templates_dir
 from generator.plan.load import load_text
 from generator.plan.model import Audience
 from generator.plan.validate import validate
-from generator.render.assets import AssetPolicy
 from generator.render.edition import EDITIONS, make_edition
 from generator.render.html import render_html
 from generator.render.leaks import find_leaks, secrets_above, visible_text
