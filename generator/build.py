@@ -295,8 +295,8 @@ def with_calendars(guide: str, calendars: list[RenderedFile], plan: Plan) -> str
 
 def lock_notice(plan: Plan) -> str:
     """What the lock screen tells someone without the passphrase, from the public edition only."""
+    from .render.extract import visible_text
     from .render.formatting import phone_display
-    from .render.leaks import visible_text
     from .render.markdown import to_inline_html
     from .render.words import emergency_route
 

@@ -34,7 +34,6 @@ from pydantic import BaseModel
 
 from ..errors import Problem, did_you_mean
 from ..render.glyphs import describe, missing_glyphs
-from ..render.leaks import find_pastes, paste_hint, paste_message, paste_pattern
 from .emergency import numbers_for, usual_text
 from .load import SourceMap
 from .model import (
@@ -47,6 +46,7 @@ from .model import (
     RoleKind,
     Shift,
 )
+from .pastes import find_pastes, paste_hint, paste_message, paste_pattern
 from .policy import POLICY
 
 UTC = dt.UTC
@@ -744,8 +744,10 @@ class _Linter:
 
     def private_pastes(self) -> list[Problem]:
         """A value above a field's audience, inside that field's text: located at the paste itself."""
+        from ..render.leaks import guide_words  # the guide's own words in the plan's locale: not pastes
+
         problems = []
-        for paste in find_pastes(self.plan):
+        for paste in find_pastes(self.plan, guide_words(self.plan)):
             (line, column), end = self.source.span(paste.path, paste_pattern(paste.secret))
             problems.append(self.source.located(paste.path, line, column, paste_message(self.plan, paste),
                                                 severity=RULES["PRIVATE-PASTE"].severity, hint=paste_hint(self.plan, paste),

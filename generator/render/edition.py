@@ -12,7 +12,7 @@ given. Whatever is above the audience becomes None (single values) or is left ou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple, TypeVar
@@ -225,34 +225,3 @@ def _empty(value: Any) -> Any:
     if isinstance(value, dict):
         return {}
     return None
-
-
-def leaf_audiences(item: Model, path: tuple[Any, ...] = (), inherited: Audience = Audience.public) -> Iterator[tuple[tuple[Any, ...], Any, Audience]]:
-    """(path, value, audience) for every leaf of the plan: the strictest audience on its way down."""
-    here = _stricter(inherited, item.item_audience())
-    for name in type(item).model_fields:
-        value = getattr(item, name)
-        needed = item.field_audience(name)
-        level = _stricter(here, needed) if needed else here
-        if name == "policy" and isinstance(item, Plan):  # each sentence is read where it prints
-            for ident, text in value.items():
-                yield path + (name, ident), text, _stricter(level, Audience(policy_audience(ident)))
-            continue
-        yield from _leaves(value, path + (name,), level)
-
-
-def _leaves(value: Any, path: tuple[Any, ...], level: Audience) -> Iterator[tuple[tuple[Any, ...], Any, Audience]]:
-    if isinstance(value, Model):
-        yield from leaf_audiences(value, path, level)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _leaves(item, path + (index,), level)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _leaves(item, path + (key,), level)
-    elif value is not None:
-        yield path, value, level
-
-
-def _stricter(a: Audience, b: Audience | None) -> Audience:
-    return a if b is None or a.rank >= b.rank else b
