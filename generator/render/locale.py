@@ -207,4 +207,3 @@ class Localizer:
             return "24:00"
         value = moment.time() if isinstance(moment, dt.datetime) else moment
         return dates.format_time(value, "short", locale=self.babel)
-
