@@ -12,7 +12,6 @@ given. Whatever is above the audience becomes None (single values) or is left ou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple, TypeVar
@@ -42,7 +41,7 @@ class EditionSpec:
     print_css: tuple[str, ...] = ()  # its own print stylesheets in templates/css, after base.css and print.css
     fit_css: tuple[str, ...] = ()  # added, and printed again, when the edition runs past one page (the public sheet)
     short_fallback: bool = False  # still past one page: printed once more in short (render_html(short=True)), the rest in procedure.pdf
-    needs: Callable[[Plan], object] | None = None  # what the plan must hold for this edition to exist (the desk sheet's venues)
+    needs: str | None = None  # a plan field or property that must hold something for this edition to exist (the desk sheet's venues)
     unless: str | None = None  # a `team` flag that makes this edition needless (no volunteer guide when the organizers respond)
 
     @property
@@ -54,9 +53,10 @@ class EditionSpec:
         """Whether the plan has what this edition prints: a report form for the form, a venue for the desk sheet."""
         if self.unless and getattr(plan.team, self.unless):
             return False
-        if self.needs:
-            return bool(self.needs(plan))
-        return bool(getattr(plan, self.level_from)) if self.level_from else True
+        needed = self.needs or self.level_from
+        if needed == "has_public_document":  # worked out from the plan's public cut (below), not a field of the plan
+            return has_public_document(plan)
+        return bool(getattr(plan, needed)) if needed else True
 
     def for_plan(self, plan: Plan) -> EditionSpec:
         """This row with its audience (and privacy) taken from the plan when `level_from` says so."""
@@ -76,20 +76,20 @@ EDITIONS: dict[str, EditionSpec] = {
     for spec in (
         EditionSpec("public", Audience.public, "How to report", "public.html.j2", "public",
                     print_css=("print-public.css",), fit_css=("print-public-fit.css",), short_fallback=True),
-        EditionSpec("procedure", Audience.public, "How reports are handled", "procedure.html.j2", "procedure", formats=("pdf",),
-                    print_css=("print-guide.css",), needs=lambda plan: has_public_document(plan)),
+        EditionSpec("procedure", Audience.public, "How reports are handled", "procedure.html.j2", "procedure",
+                    formats=("pdf",), print_css=("print-guide.css",), needs="has_public_document"),
         EditionSpec("volunteer", Audience.volunteer, "Volunteer guide", "volunteer.html.j2", "volunteer",
                     print_css=("print-guide.css",), unless="organizers_respond"),
-        EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder", sealable=True,
-                    print_css=("print-guide.css",)),
+        EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder",
+                    sealable=True, print_css=("print-guide.css",)),
         EditionSpec("desk", Audience.volunteer, "Desk sheet", "desk.html.j2", "desk", formats=("pdf",),
-                    print_css=("print-desk.css",), needs=lambda plan: plan.venues),
+                    print_css=("print-desk.css",), needs="venues"),
         EditionSpec("cards", Audience.public, "Badge cards", "cards.html.j2", "cards", formats=("pdf",),
                     print_css=("print-cards.css",)),
         EditionSpec("poster", Audience.public, "Poster", "poster.html.j2", "poster", formats=("pdf",),
                     print_css=("print-poster.css",)),
-        EditionSpec("report-form", Audience.responder, "Report form", "report_form.html.j2", "report-form", formats=("pdf",),
-                    level_from="report_form", print_css=("print-report-form.css",), needs=lambda plan: plan.has_report_form),
+        EditionSpec("report-form", Audience.responder, "Report form", "report_form.html.j2", "report-form",
+                    formats=("pdf",), level_from="report_form", print_css=("print-report-form.css",), needs="has_report_form"),
         EditionSpec("resolution-record", Audience.responder, "Resolution record", "resolution_record.html.j2", "resolution-record",
                     formats=("pdf",), print_css=("print-report-form.css",)),
         EditionSpec("drill", Audience.responder, "Drill kit", "drill.html.j2", "drill", formats=("pdf",),
