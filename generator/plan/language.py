@@ -2,7 +2,7 @@
 
 Tags: a BCP 47 tag (`pt-BR`, `ja-JP`) is read with Babel's CLDR data, imported only when
 a tag is read. The plan's validation and the guides' words (generator/render/locale.py)
-both read them from here.
+both read the tags and the shipped locales from here.
 
 Which language a text is written in, roughly, is enough to tell an event that a shared text
 is still in English. A small heuristic, no model and no data download: a text in Arabic or

@@ -1,10 +1,10 @@
 """Step 2, validate: the typed plan, in the organizer's words.
 
-Every model forbids unknown keys, so a typo is an error rather than a silently
-missing section. Prose fields take Markdown. The types of single values (phone numbers,
-links, dates, time zones...) and their checks are in fields.py; this is the plan's shape. Every piece of data has an audience
-(`public` < `volunteer` < `responder`): a default per field, and an `audience:`
-key on items where an organizer may want to raise or lower it.
+This is the plan's shape; the types of single values (phone numbers, links, dates,
+time zones...) and their checks are in fields.py. Every model forbids unknown keys, so a
+typo is an error rather than a silently missing section. Prose fields take Markdown.
+Every piece of data has an audience (`public` < `volunteer` < `responder`): a default
+per field, and an `audience:` key on items where an organizer may want to raise or lower it.
 """
 
 from __future__ import annotations
