@@ -51,6 +51,7 @@ from typing import Any, NamedTuple, Self
 from markupsafe import Markup
 
 from . import cache
+from .assets import AssetPolicy, RefusedResource
 from .check import check_plan
 from .errors import FileError, PlanError, Problem, UserError, did_you_mean
 from .files import read_regular
@@ -58,7 +59,6 @@ from .paths import PRIVATE_DIR, templates_dir
 from .plan.load import SourceMap
 from .plan.model import Audience, Plan, Scenario
 from .printing import Printer, PrintTask, print_here, print_side_by_side
-from .render.assets import AssetPolicy, RefusedResource
 from .render.edition import EDITIONS, EditionSpec, drill_spec, make_edition
 from .render.html import render_html
 from .render.leaks import LeakSearch, check_leaks
@@ -295,8 +295,8 @@ def with_calendars(guide: str, calendars: list[RenderedFile], plan: Plan) -> str
 
 def lock_notice(plan: Plan) -> str:
     """What the lock screen tells someone without the passphrase, from the public edition only."""
+    from .render.extract import visible_text
     from .render.formatting import phone_display
-    from .render.leaks import visible_text
     from .render.markdown import to_inline_html
     from .render.words import emergency_route
 

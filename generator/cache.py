@@ -3,7 +3,7 @@
 A build's inputs are fingerprinted by content (SHA-256), never by modification time:
 - the plan file, and where it is;
 - every file of the plan's folder the renderer read (pictures in the plan's prose), as
-  the renderer reports it (generator.render.assets.AssetPolicy.used): like a compiler's
+  the renderer reports it (generator.assets.AssetPolicy.used): like a compiler's
   dependency file, the record lists them and a later run hashes the same list again;
 - every shared plan the plan extends (generator.plan.extends), at any level, as read;
 - every file under templates/ (templates, CSS, fonts, pictures; not the starters);
@@ -48,8 +48,6 @@ LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "jinj
              "phonenumbers", "cryptography", "icalendar", "babel")
 
 
-sha256_file = sha256_regular
-
 
 # The package itself (`incident_guide` when installed, `generator` in the checkout): its version and source.
 _PACKAGE = sys.modules[__name__.rpartition(".")[0]]
@@ -73,7 +71,7 @@ def _package_fingerprint() -> str:
     for path in sorted(root.rglob("*.py")):
         if "__pycache__" in path.parts:
             continue
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + sha256_file(path).encode() + b"\n")
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + sha256_regular(path).encode() + b"\n")
     return digest.hexdigest()
 
 

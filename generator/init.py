@@ -246,14 +246,14 @@ def _place(country: str | None, locale: str | None) -> tuple[str | None, str | N
         if country not in phonenumbers.SUPPORTED_REGIONS:
             raise InitError(f"`{country}` is not a two-letter country code; use the ISO code, e.g. JP, EG or CH")
     if locale is not None:
-        from .render.locale import parse_tag
+        from .plan.language import parse_tag
 
         try:
             parse_tag(locale)
         except ValueError as exc:
             raise InitError(f"`{locale}` is not a locale: {exc}") from None
         if country is None:
-            from .plan.model import language_region
+            from .plan.language import language_region
 
             country = language_region(locale)
     return country, locale

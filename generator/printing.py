@@ -33,8 +33,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol, Self
 
+from .assets import AssetPolicy, RefusedResource
 from .errors import Problem, is_internal, problems_from, raise_problems
-from .render.assets import AssetPolicy, RefusedResource
 from .sets import process_alive
 from .stopping import die_with_parent, exit_now, parent_gone
 

@@ -3,7 +3,7 @@
     python scripts/make_reference.py          # rewrite docs/reference.md
     python scripts/make_reference.py --check  # exit 1 when it is out of date (tests do the same)
 
-The descriptions come from the plan model (generator/plan/model.py); change them there.
+The descriptions come from the plan model (generator/plan/model.py, and fields.py for the field types); change them there.
 """
 
 from __future__ import annotations

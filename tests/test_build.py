@@ -292,7 +292,7 @@ def test_a_new_edition_is_one_row_in_the_registry(tmp_path, monkeypatch):
     from generator.render import edition
     from generator.render.leaks import check_output_dir
 
-    desk = edition.EditionSpec("desk", Audience.volunteer, "Desk sheet", "volunteer.html.j2", "desk", private=False, formats=("html",))
+    desk = edition.EditionSpec("desk", Audience.volunteer, "Desk sheet", "volunteer.html.j2", "desk", formats=("html",))
     monkeypatch.setitem(edition.EDITIONS, "desk", desk)
     written = build_plan(EXAMPLE, tmp_path, editions=["desk"], pdf=False)
     assert [p.relative_to(tmp_path / "complete-conference").as_posix() for p in written] == ["desk.html"]

@@ -16,6 +16,7 @@ import pytest
 import generator
 from generator import batch, cache
 from generator.batch import Job, run_job
+from generator.files import sha256_regular
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTER = ROOT / "templates" / "starters" / "meetup.yaml"
@@ -38,9 +39,9 @@ class FakeBuild:
         files[-1].chmod(0o600)
         # Like the renderer, report the pictures it read: here the map, when it exists.
         picture = job.plan.parent / "pictures" / "map.png"
-        uses = {picture.resolve().as_posix(): cache.sha256_file(picture)} if picture.exists() else {}
+        uses = {picture.resolve().as_posix(): sha256_regular(picture)} if picture.exists() else {}
         print_ = cache.fingerprint(job.plan, batch.cache_options(job), uses=uses)
-        hashes = {path.relative_to(job.out_dir).as_posix(): cache.sha256_file(path) for path in files}
+        hashes = {path.relative_to(job.out_dir).as_posix(): sha256_regular(path) for path in files}
         record = cache.record_path(job.out_dir)
         record.write_bytes(cache.record_bytes(print_, hashes))
         record.chmod(0o600)  # as the build writes it

@@ -108,8 +108,8 @@ def test_force_prints_every_edition(plan, tmp_path):
 
 
 def test_a_refusal_in_a_worker_is_the_refusal_of_a_serial_build(tmp_path):
+    from generator.assets import AssetPolicy, RefusedResource
     from generator.paths import templates_dir
-    from generator.render.assets import AssetPolicy, RefusedResource
 
     tasks = [printing.PrintTask('<html lang="en"><title>t</title><p>fine</p></html>', tmp_path, "a4"),
              printing.PrintTask('<html lang="en"><title>t</title><img src="file:///etc/passwd" alt="x"></html>', tmp_path, "a4")]
@@ -160,8 +160,8 @@ def test_print_workers_stopped_mid_print_leave_no_process_behind(tmp_path):
     import os
     import select
 
+    from generator.assets import AssetPolicy
     from generator.paths import templates_dir
-    from generator.render.assets import AssetPolicy
 
     page = '<html lang="en"><title>t</title>' + "<p>A paragraph of the guide.</p>" * 3000 + "</html>"
     tasks = [printing.PrintTask(page, tmp_path, "a4") for _ in range(3)]

@@ -196,7 +196,7 @@ def _squashed(text: str) -> str:
 
 @pytest.mark.parametrize("name", sorted(PRINTED_LABELS))
 def test_plans_whose_only_leaks_are_labels_build(name, tmp_path):
-    from generator.render.leaks import visible_text
+    from generator.render.extract import visible_text
 
     written = build_plan(LABELS / f"{name}.yaml", tmp_path / "out", pdf=False)  # the leak check searches every file
     for edition, labels in PRINTED_LABELS[name].items():
@@ -208,7 +208,7 @@ def test_plans_whose_only_leaks_are_labels_build(name, tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(PRINTED_LABELS))
 def test_plans_whose_only_leaks_are_labels_print(name, tmp_path):
-    from generator.render.leaks import pdf_text
+    from generator.render.extract import pdf_text
 
     written = build_plan(LABELS / f"{name}.yaml", tmp_path / "out", editions=sorted(PRINTED_LABELS[name]))
     for edition, labels in PRINTED_LABELS[name].items():

@@ -80,7 +80,9 @@ def test_nothing_private_is_left_in_clear(sealed):
 
 def test_the_lock_screen_shows_public_help_and_nothing_above_public(sealed):
     from generator.plan.model import Audience
-    from generator.render.leaks import find_leaks, secrets_above, visible_text
+    from generator.plan.secrets import secrets_above
+    from generator.render.extract import visible_text
+    from generator.render.leaks import find_leaks
 
     page = sealed.read_text(encoding="utf-8")
     locked = visible_text(re.sub(r'<script type="application/json" id="sealed">.*?</script>', "", page, flags=re.S))

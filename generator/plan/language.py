@@ -1,14 +1,63 @@
-"""Which language a text is written in, roughly: enough to tell an event that a shared text is still in English.
+"""Languages and locales: the tags a plan may name, the locales whose words ship, and which language a text is in.
 
-A small heuristic, no model and no data download: a text in Arabic or Japanese script is
-Arabic or Japanese; a text in Latin script is the language whose most common short words
-("the", "und", "les", "para"...) it uses most, when it uses at least three of them and
-clearly more than any other language's. A short label or a name says nothing (None).
+Tags: a BCP 47 tag (`pt-BR`, `ja-JP`) is read with Babel's CLDR data, imported only when
+a tag is read. The plan's validation and the guides' words (generator/render/locale.py)
+both read the tags and the shipped locales from here.
+
+Which language a text is written in, roughly, is enough to tell an event that a shared text
+is still in English. A small heuristic, no model and no data download: a text in Arabic or
+Japanese script is Arabic or Japanese; a text in Latin script is the language whose most
+common short words ("the", "und", "les", "para"...) it uses most, when it uses at least three
+of them and clearly more than any other language's. A short label or a name says nothing (None).
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+import phonenumbers
+
+if TYPE_CHECKING:
+    from babel import Locale
+
+# The locales with a complete catalog of the guide's words (templates/locale/; en-GB is the source text),
+# offered by editors (the plan's JSON Schema lists them in this order); any other tag CLDR knows
+# (`it-IT`) is allowed too: its formats, English words.
+SHIPPED = ("en-US", "en-GB", "de-DE", "es-ES", "fr-FR", "pt-BR", "ja-JP", "ar-EG")
+
+
+def parse_tag(tag: str) -> Locale:
+    """A BCP 47 tag (`pt-BR`, `ja-JP`) as a Babel locale; raises ValueError if CLDR does not know it."""
+    from babel import Locale, UnknownLocaleError  # CLDR's data, loaded only when a tag is read
+
+    try:
+        return Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise ValueError(f"`{tag}` is not a locale\nhint: use a language and country, e.g. en-GB, en-US, de-DE, pt-BR or ja-JP") from None
+
+
+def derived_tag(language: str, region: str | None) -> str:
+    """The locale a plan gets without `event.locale`: its first language, in the venue's country."""
+    if "-" in language or not region:
+        return language
+    candidate = f"{language}-{region}"
+    try:
+        parse_tag(candidate)
+    except ValueError:
+        return language
+    return candidate
+
+
+def language_region(tag: object) -> str | None:
+    """The country of a language tag (`en-GB` -> GB, `pt-BR` -> BR), if it names one."""
+    if not isinstance(tag, str):
+        return None
+    for part in tag.split("-")[1:]:
+        if len(part) == 2 and part.upper() in phonenumbers.SUPPORTED_REGIONS:
+            return part.upper()
+    return None
+
 
 STOP_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset("the and of to is are be or in on for with who what when if you your we our they their this that it not "

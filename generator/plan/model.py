@@ -1,204 +1,50 @@
 """Step 2, validate: the typed plan, in the organizer's words.
 
-Every model forbids unknown keys, so a typo is an error rather than a silently
-missing section. Prose fields take Markdown. Every piece of data has an audience
-(`public` < `volunteer` < `responder`): a default per field, and an `audience:`
-key on items where an organizer may want to raise or lower it.
+This is the plan's shape; the types of single values (phone numbers, links, dates,
+time zones...) and their checks are in fields.py. Every model forbids unknown keys, so a
+typo is an error rather than a silently missing section. Prose fields take Markdown.
+Every piece of data has an audience (`public` < `volunteer` < `responder`): a default
+per field, and an `audience:` key on items where an organizer may want to raise or lower it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
-import re
 import zoneinfo
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal, Self
-from urllib.parse import urlsplit
 
-import phonenumbers
-from phonenumbers import shortnumberinfo
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    EmailStr,
-    Field,
-    PrivateAttr,
-    ValidationInfo,
-    WithJsonSchema,
-    field_validator,
-    model_validator,
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, PrivateAttr, field_validator, model_validator
+
+from ..errors import quoted
+from .fields import Audience as Audience  # the audience of a value, imported from here by most of the package
+from .fields import (
+    AudienceField,
+    ClockTime,
+    Country,
+    Day,
+    DialNumber,
+    EmergencyDial,
+    EmergencyNumber,
+    Handles,
+    Id,
+    Language,
+    Link,
+    LocaleTag,
+    LocalTime,
+    Phone,
+    Phrases,
+    Prose,
+    Text,
+    TimeZone,
+    did_you_mean_hint,
+    phone_region,
+    text_as,
 )
-
-from ..errors import did_you_mean, quoted
+from .language import derived_tag
 
 FORMAT_VERSION = 1
-
-
-class Audience(str, enum.Enum):
-    """Who may see a value. Ordered: public < volunteer < responder."""
-
-    public = "public"
-    volunteer = "volunteer"
-    responder = "responder"
-
-    @property
-    def rank(self) -> int:
-        return ["public", "volunteer", "responder"].index(self.value)
-
-    def allows(self, other: Audience) -> bool:
-        """True when a reader of this audience may see data meant for `other`."""
-        return other.rank <= self.rank
-
-
-# --- small value types --------------------------------------------------------
-
-Prose = Annotated[str, Field(min_length=1, json_schema_extra={"format": "markdown"})]
-Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
-
-
-def _one_line(value: str) -> str:
-    if any(char in value for char in "\n\r\u2028\u2029"):  # U+2028/9 end a line on paper too
-        raise ValueError("this value is one line: write it without line breaks")
-    return value
-
-
-Text = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_one_line)]
-
-def language_region(tag: object) -> str | None:
-    """The country of a language tag (`en-GB` -> GB, `pt-BR` -> BR), if it names one."""
-    if not isinstance(tag, str):
-        return None
-    for part in tag.split("-")[1:]:
-        if len(part) == 2 and part.upper() in phonenumbers.SUPPORTED_REGIONS:
-            return part.upper()
-    return None
-
-
-def _shown(value: str, limit: int = 60) -> str:
-    return quoted(value, limit)
-
-
-@functools.cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def _region(info: ValidationInfo) -> str | None:
-    region = (info.context or {}).get("region")
-    return region if region in phonenumbers.SUPPORTED_REGIONS else None
-
-
-def _check_country(value: str) -> str:
-    if value not in phonenumbers.SUPPORTED_REGIONS:
-        if value == "UK":
-            raise ValueError("`UK` is not a country code\nhint: the code for the United Kingdom is GB")
-        raise ValueError(f"{_shown(value)} is not a two-letter country code\nhint: use the ISO code in capitals, e.g. GB, US, AU or DE")
-    return value
-
-
-def _did_you_mean(value: str, choices: Iterable[str]) -> str:
-    hint = did_you_mean(value, choices)
-    return f"\nhint: {hint}" if hint else ""
-
-
-class CountryNeeded(ValueError):
-    """A phone number only a country makes readable (a shared plan's: each event that extends it gives the country)."""
-
-
-def _check_phone(value: str, info: ValidationInfo) -> str:
-    """A full phone number, stored in E.164 (+441234567890)."""
-    region = _region(info)
-    if region is None and (info.context or {}).get("region_unknown"):
-        return value  # the country itself is wrong and reported; one error is enough
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        if region is None and not value.lstrip().startswith("+"):
-            raise CountryNeeded(f"{_shown(value)} is not a phone number that can be read without a country"
-                             "\nhint: write it in international form, e.g. +44 20 7946 0123, or set the venue's or event's `country`") from None
-        raise ValueError(f"{_shown(value)} is not a phone number") from None
-    if not phonenumbers.is_valid_number(number):
-        country = phonenumbers.region_code_for_number(number) or region
-        where = f" in {country}" if country else ""
-        raise ValueError(f"{_shown(value)} is not a valid phone number{where}\nhint: check the number of digits and the area code")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def _check_dial(value: str, info: ValidationInfo) -> str:
-    """A number to dial: a full phone number, or a short service number of the venue's country (101, 116 123)."""
-    compact = re.sub(r"[\s\-]", "", value)
-    region = _region(info)
-    if region and compact.isascii() and compact.isdigit() and len(compact) <= 6:
-        try:
-            short = phonenumbers.parse(compact, region)
-        except phonenumbers.NumberParseException:
-            short = None
-        if short is not None and shortnumberinfo.is_valid_short_number_for_region(short, region) or shortnumberinfo.is_emergency_number(compact, region):
-            return " ".join(value.split())  # grouped as the organizer writes it, the country's way (116 123)
-        raise ValueError(f"{_shown(value)} is not a short service number in {region}\nhint: check the digits, or write the full phone number")
-    return _check_phone(value, info)
-
-
-def _check_locale(value: str) -> str:
-    from ..render.locale import parse_tag  # Babel's CLDR data, loaded only when a plan sets a locale
-
-    parse_tag(value)
-    return value
-
-
-def _check_link(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{_shown(value)} is not a web link; links must start with https:// (or http://)")
-    return value
-
-
-# The locales whose words ship with the tool (templates/locale/; English is the source), offered
-# by editors; any other tag CLDR knows (`it-IT`) is allowed too: its formats, English words.
-SHIPPED_LOCALES = ("en-US", "en-GB", "de-DE", "es-ES", "fr-FR", "pt-BR", "ja-JP", "ar-EG")
-LocaleTag = Annotated[str, AfterValidator(_check_locale), WithJsonSchema({"anyOf": [
-    {"type": "string", "enum": list(SHIPPED_LOCALES), "description": "A locale whose words ship with incident-guide"},
-    {"type": "string", "pattern": r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$",
-     "description": "Any other BCP 47 locale: its dates, times and paper, with English words"},
-]})]
-Phone = Annotated[str, AfterValidator(_check_phone), Field(json_schema_extra={"format": "phone"})]
-DialNumber = Annotated[str, AfterValidator(_check_dial), Field(json_schema_extra={"format": "phone"})]
-Link = Annotated[str, AfterValidator(_check_link), Field(json_schema_extra={"format": "uri"})]
-Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_check_country)]
-Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")]
-# In the schema a local date and time, not JSON Schema's `date-time` (which needs an offset
-# and would make editors flag every `2027-06-09 08:00`). An offset is allowed: it picks
-# the second of a repeated hour (`2027-10-31 01:30+00:00`); Plan turns it into wall time.
-# Every date a plan holds lies in this century: far enough either way for any event or review, and
-# near enough that a date a day away from datetime's limits (9999-12-31, 0001-01-01) is a located error.
-FIRST_DAY = dt.date(2000, 1, 1)
-LAST_DAY = dt.date(2099, 12, 31)
-
-
-def _in_range(value: dt.date) -> dt.date:
-    day = value.date() if isinstance(value, dt.datetime) else value
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(f"{day.isoformat()} is out of range: dates in a plan lie between "
-                         f"{FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}")
-    return value
-
-
-Day = Annotated[dt.date, AfterValidator(_in_range), WithJsonSchema({
-    "type": "string", "format": "date", "pattern": r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$",
-    "description": f"A date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}, e.g. 2027-06-09",
-})]
-LocalTime = Annotated[dt.datetime, AfterValidator(_in_range), WithJsonSchema({
-    "type": "string",
-    "pattern": r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?( ?(Z|[+-][0-9]{2}(:?[0-9]{2})?))?)?$",
-    "description": "Local date and time in the event's time zone, e.g. 2027-06-09 08:00; "
-                   "add an offset only to pick the second of a repeated hour, e.g. 2027-10-31 01:30+00:00. "
-                   f"Dates lie between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}",
-})]
 
 
 class Model(BaseModel):
@@ -233,9 +79,6 @@ class Model(BaseModel):
     def field_audience(self, name: str) -> Audience | None:
         """Who may see field `name`; None means the same readers as the item itself."""
         return self.FIELD_AUDIENCE.get(name)
-
-
-AudienceField = Annotated[Audience | None, Field(description="Who may see this item: public, volunteer or responder")]
 
 
 class Container(Model):
@@ -300,9 +143,6 @@ class EventKind(str, enum.Enum):
     project = "project"
 
 
-ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$", description="A wall-clock time, HH:MM; 24:00 is the end of the day")]
-
-
 class OnCallHours(Model):
     """When responders are on call on each event day; the rota must cover these hours (SHIFT-COVERAGE)."""
 
@@ -321,23 +161,6 @@ class OnCallHours(Model):
             hours, minutes = (int(part) for part in text.split(":"))
             return dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hours, minutes=minutes)
         return at(self.start), at(self.end)
-
-
-def _short_emergency(value: str) -> str:
-    """An emergency number as dialled (112, 10111): checked against its country's data after validation (plan/emergency.py)."""
-    compact = re.sub(r"[\s\-]", "", value)
-    if not (compact.isascii() and compact.isdigit() and 2 <= len(compact) <= 6):
-        raise ValueError(f"{_shown(value)} is not an emergency number: those are short numbers such as 112, 911 or 10111"
-                         "\nhint: write the number people dial in an emergency; other numbers go under the venue's `numbers`")
-    return compact
-
-
-def _check_emergency(value: str) -> str:
-    return "none" if value.strip().lower() == "none" else _short_emergency(value)
-
-
-EmergencyNumber = Annotated[str, AfterValidator(_check_emergency), Field(json_schema_extra={"format": "phone"})]
-EmergencyDial = Annotated[str, AfterValidator(_short_emergency), Field(json_schema_extra={"format": "phone"})]
 
 
 class Service(str, enum.Enum):
@@ -412,7 +235,7 @@ class Event(Model):
     organiser: Text | None = Field(None, description="The organisation that runs the event")
     starts: Day | None = Field(None, description="First day (events only)")
     ends: Day | None = Field(None, description="Last day (events only)")
-    timezone: str = Field(description="IANA time zone, e.g. Europe/London")
+    timezone: TimeZone = Field(description="IANA time zone, e.g. Europe/London")
     country: Country | None = Field(None, description=(
         "Two-letter country code for phone numbers when there is no venue; without it, the region of the first "
         "language (en-GB: GB) is used for phone numbers and paper"))
@@ -444,22 +267,6 @@ class Event(Model):
     reporting_guidelines: Link | None = None
     """Web address of the published guidelines for reporting, if there is one"""
     last_reviewed: Day | None = Field(None, description="When the team last read the plan through")
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            if value not in _time_zones():  # never hand an arbitrary string to the file system
-                raise zoneinfo.ZoneInfoNotFoundError(value)
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-            places = [name for name in _time_zones() if "/" in name and not name.startswith(("Etc/", "SystemV/"))]
-            if re.match(r"^(UTC|GMT)?\s*[+-]\d", value, re.IGNORECASE):
-                hint = "\nhint: use the name of a place, e.g. Europe/Berlin: it knows when summer time starts and ends"
-            else:
-                hint = _did_you_mean(value, places) or "\nhint: use a name like Europe/London or America/Chicago"
-            raise ValueError(f"{_shown(value)} is not a time zone{hint}") from None
-        return value
 
     @model_validator(mode="after")
     def _one_way_to_say_emergency(self) -> Event:
@@ -671,15 +478,6 @@ class Relationship(Model):
     """Anything the team should know about it"""
 
 
-def _one_or_more(value: object) -> object:
-    """`say: "Thank you."` means a list of one phrase."""
-    return [value] if isinstance(value, str) else value
-
-
-Phrases = Annotated[list[Prose], BeforeValidator(_one_or_more, json_schema_input_type=Prose | list[Prose])]
-Handles = Annotated[list[Text], BeforeValidator(_one_or_more, json_schema_input_type=Text | list[Text])]
-
-
 class Decisions(str, enum.Enum):
     """How the response team decides."""
 
@@ -742,8 +540,8 @@ class Responder(Model):
         fields = set(cls.model_fields) - {"id", "visibility", "waivers"}
         for name in value:
             if name not in fields:
-                hint = _did_you_mean(name, fields) or f"\nhint: use one of {', '.join(sorted(fields))}"
-                raise ValueError(f"{_shown(name)} is not a responder field{hint}")
+                hint = did_you_mean_hint(name, fields) or f"\nhint: use one of {', '.join(sorted(fields))}"
+                raise ValueError(f"{quoted(name)} is not a responder field{hint}")
         return value
 
     # set by Plan when `team.published` is true: the team's members are public
@@ -849,13 +647,6 @@ class Channel(Model):
         return self
 
 
-def _text_as(key: str) -> Callable[[object], object]:
-    """A plain text where a mapping is expected means the mapping with only `key`."""
-    def convert(value: object) -> object:
-        return {key: value} if isinstance(value, str) else value
-    return convert
-
-
 class Appeals(Model):
     """How a decision is appealed and who hears it; separate from the escalation chain."""
 
@@ -864,7 +655,7 @@ class Appeals(Model):
     audience: AudienceField = None
 
 
-AppealsItem = Annotated[Appeals, BeforeValidator(_text_as("how"), json_schema_input_type=Prose | Appeals)]
+AppealsItem = Annotated[Appeals, BeforeValidator(text_as("how"), json_schema_input_type=Prose | Appeals)]
 
 
 class Reporting(Model):
@@ -970,7 +761,7 @@ class Question(Model):
     audience: AudienceField = None
 
 
-QuestionItem = Annotated[Question, BeforeValidator(_text_as("question"), json_schema_input_type=Prose | Question)]
+QuestionItem = Annotated[Question, BeforeValidator(text_as("question"), json_schema_input_type=Prose | Question)]
 
 
 class Assessment(Container):
@@ -1193,7 +984,7 @@ class Confidentiality(Model):
     audience: AudienceField = None
 
 
-ConfidentialityItem = Annotated[Confidentiality, BeforeValidator(_text_as("text"), json_schema_input_type=Prose | Confidentiality)]
+ConfidentialityItem = Annotated[Confidentiality, BeforeValidator(text_as("text"), json_schema_input_type=Prose | Confidentiality)]
 
 
 class Statement(Model):
@@ -1206,7 +997,7 @@ class Statement(Model):
     audience: AudienceField = None
 
 
-StatementItem = Annotated[Statement, BeforeValidator(_text_as("text"), json_schema_input_type=Prose | Statement)]
+StatementItem = Annotated[Statement, BeforeValidator(text_as("text"), json_schema_input_type=Prose | Statement)]
 
 
 class Communication(Model):
@@ -1303,13 +1094,6 @@ class Plan(Model):
                                           "A sentence the plan does not state is not printed. The ids are marked `policy` in docs/wording.md")
 
     @property
-    def has_public_document(self) -> bool:
-        """Whether the plan makes public more than the sheet shows in short (then procedure.pdf is made)."""
-        from ..render.edition import has_public_document  # the cut lives with the editions
-
-        return has_public_document(self)
-
-    @property
     def has_report_form(self) -> bool:
         """Whether the report form is printed: from its own fields, or built from the information to gather alone."""
         return bool(self.report_form or self.information_to_gather)
@@ -1349,9 +1133,8 @@ class Plan(Model):
     @property
     def region(self) -> str | None:
         """The country phone numbers are read in and paper follows: the first venue's, the event's, or the language's."""
-        if self.venues:
-            return self.venues[0].country
-        return self.event.country or language_region(self.event.languages[0])
+        country = self.venues[0].country if self.venues else self.event.country
+        return phone_region(country, self.event.languages[0], venues=bool(self.venues))
 
     @property
     def emergency_services(self) -> list[EmergencyService]:
@@ -1376,8 +1159,6 @@ class Plan(Model):
         """The BCP 47 locale of the guides: `event.locale`, else the first language in the venue's country."""
         if self.event.locale:
             return self.event.locale
-        from ..render.locale import derived_tag
-
         return derived_tag(self.event.languages[0], self.region)
 
     def all_waivers(self) -> list[WaiverSite]:

@@ -11,14 +11,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import phonenumbers
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..errors import PlanError, Problem, closest, did_you_mean, quoted
 from .emergency import check_emergency
+from .fields import CountryNeeded, phone_region
 from .load import LoadedPlan, SourceMap
-from .model import DEFAULT_LEVELS, FORMAT_VERSION, CountryNeeded, Plan, language_region
+from .model import DEFAULT_LEVELS, FORMAT_VERSION, Plan
 
 
 def read_plan(path: str | Path, root: str | Path | None = None) -> Plan:
@@ -85,13 +85,11 @@ def _country_given(data: dict[str, Any]) -> Any:
 
 
 def _region(data: dict[str, Any]) -> str | None:
-    """The country of phone numbers: the venue's or event's as written, else the first language's region (en-GB)."""
-    country = _country_given(data)
-    if country is None and not data.get("venues"):
-        event = data.get("event")
-        languages = event.get("languages") if isinstance(event, dict) else None
-        country = language_region(languages[0]) if isinstance(languages, list) and languages else None
-    return country if isinstance(country, str) and country in phonenumbers.SUPPORTED_REGIONS else None
+    """The country of phone numbers, as `Plan.region` will say it, from the plan as written."""
+    event = data.get("event")
+    languages = event.get("languages") if isinstance(event, dict) else None
+    language = languages[0] if isinstance(languages, list) and languages else None
+    return phone_region(_country_given(data), language, venues=bool(data.get("venues")))
 
 
 # --- pydantic's errors in plain words ---------------------------------------
@@ -312,8 +310,8 @@ def _as_written(model: type[Written], data: Any) -> Written:
 
 def check_files(plan: Plan, source: SourceMap) -> list[Problem]:
     """The files the plan names outside its prose (the logo) can be printed: asked of the renderer's own policy."""
+    from ..assets import AssetPolicy, RefusedResource
     from ..paths import templates_dir
-    from ..render.assets import AssetPolicy, RefusedResource
 
     if not plan.event.logo:
         return []
@@ -420,7 +418,7 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
             must_exist(who, people_and_roles, ("communication", "spokespeople", index), "role or responder id")
     if plan.wording or plan.policy:
         from ..render.locale import PLACEHOLDER, english_messages  # the catalog template: every known id
-        from ..render.policy import POLICY
+        from .policy import POLICY
 
         known = english_messages()
         for ident in plan.wording:

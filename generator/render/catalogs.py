@@ -20,8 +20,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
+from ..plan.policy import kind
 from .locale import CATALOG_LANGUAGES, PLACEHOLDER, locale_dir
-from .policy import kind
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"t": ((1, "c"), 2), "text": ((1, "c"), 2)}

@@ -11,15 +11,28 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from markupsafe import Markup
 
-from ..plan.model import Handling, Responder, ResponderRole, RoleKind, Scenario, ScenarioStep
+from ..plan.model import Handling, Plan, Responder, ResponderRole, RoleKind, Scenario, ScenarioStep
+from .edition import LeadTime
+from .locale import Localizer
 
-if TYPE_CHECKING:
-    from .guide import Guide
-    from .locale import Localizer
+
+class GuideView(Protocol):
+    """What the kit reads of its edition's guide (generator.render.guide.Guide, whose `drill` makes the kit)."""
+
+    @property
+    def plan(self) -> Plan: ...
+    @property
+    def t(self) -> Localizer: ...
+    @property
+    def leads_by_day(self) -> list[tuple[dt.date, list[LeadTime]]]: ...
+    def who(self, ident: str) -> str | Markup: ...
+    def role_word(self, responder: Responder) -> Markup: ...
+    def clock(self, text: str) -> str: ...
+
 
 SESSION_MINUTES = 60
 WELCOME_MINUTES = 5
@@ -102,7 +115,7 @@ class DrillKit:
     checklist: list[ChecklistRow]
 
 
-def drill_kit(guide: Guide) -> DrillKit:
+def drill_kit(guide: GuideView) -> DrillKit:
     scenarios = guide.plan.scenarios
     minutes = _exercise_minutes(len(scenarios))
     exercises = [_exercise(guide, number, scenario, minutes) for number, scenario in enumerate(scenarios, 1)]
@@ -132,7 +145,7 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def _exercise(guide: Guide, number: int, scenario: Scenario, minutes: int) -> Exercise:
+def _exercise(guide: GuideView, number: int, scenario: Scenario, minutes: int) -> Exercise:
     notes = scenario.drill
     role_notes = notes.roles if notes and notes.roles else None
     roles = [RoleCard(title, getattr(role_notes, key) if role_notes else None, knows, wants)
@@ -144,7 +157,7 @@ def _exercise(guide: Guide, number: int, scenario: Scenario, minutes: int) -> Ex
                     list(scenario.steps))
 
 
-def _generic_complications(guide: Guide, scenario: Scenario) -> list[str]:
+def _generic_complications(guide: GuideView, scenario: Scenario) -> list[str]:
     loc = guide.t
     who = guide.who(scenario.escalate_to[0]) if scenario.escalate_to else loc.t("who.lead-on-call", "the lead on call")
     first = who.striptags() if isinstance(who, Markup) else who
@@ -172,7 +185,7 @@ def _generic_debrief(loc: Localizer, scenario: Scenario) -> list[str]:
     return questions
 
 
-def _checklist(guide: Guide) -> list[ChecklistRow]:
+def _checklist(guide: GuideView) -> list[ChecklistRow]:
     plan = guide.plan
     lead_roles = {role.id for role in plan.roles if role.kind is RoleKind.lead}
     rows = []
@@ -186,7 +199,7 @@ def _checklist(guide: Guide) -> list[ChecklistRow]:
     return rows
 
 
-def _shifts(guide: Guide, responder: Responder) -> list[str]:
+def _shifts(guide: GuideView, responder: Responder) -> list[str]:
     """Their shifts from the rota when the edition has it, else the days they lead (volunteer level)."""
     loc = guide.t
     if guide.plan.rota:

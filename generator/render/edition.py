@@ -12,14 +12,13 @@ given. Whatever is above the audience becomes None (single values) or is left ou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple, TypeVar
 
 from ..paths import PRIVATE_DIR
 from ..plan.model import Audience, Model, Plan, Responder
-from .policy import audience as policy_audience
+from ..plan.policy import audience as policy_audience
 
 # What an edition prints in place of a required value its readers may not see (never None, never blank)
 HIDDEN_WORDS: dict[tuple[type, str], str] = {(Responder, "name"): "a responder"}
@@ -29,14 +28,13 @@ Item = TypeVar("Item", bound=Model)
 
 @dataclass(frozen=True)
 class EditionSpec:
-    """One row of the editions table: who reads it, its title, template and files, whether it is private."""
+    """One row of the editions table: who reads it, its title, template and files (under private/ when its readers are responders)."""
 
     name: str
     audience: Audience
     title: str  # "Volunteer guide": the cover, the running header, the page title
     template: str  # in templates/
     stem: str  # its files are STEM.pdf and STEM.html
-    private: bool  # written under private/, mode 0600
     sealable: bool = False  # `build --seal` encrypts its HTML
     formats: tuple[str, ...] = ("pdf", "html")  # a printed-only output (a desk sheet, cards) says ("pdf",)
     level_from: str | None = None  # a plan field whose audience sets this edition's (the report form's)
@@ -46,11 +44,18 @@ class EditionSpec:
     needs: str | None = None  # a plan field or property that must hold something for this edition to exist (the desk sheet's venues)
     unless: str | None = None  # a `team` flag that makes this edition needless (no volunteer guide when the organizers respond)
 
+    @property
+    def private(self) -> bool:
+        """Written under private/ (mode 0600): an edition for responders."""
+        return self.audience.private
+
     def exists_for(self, plan: Plan) -> bool:
         """Whether the plan has what this edition prints: a report form for the form, a venue for the desk sheet."""
         if self.unless and getattr(plan.team, self.unless):
             return False
         needed = self.needs or self.level_from
+        if needed == "has_public_document":  # worked out from the plan's public cut (below), not a field of the plan
+            return has_public_document(plan)
         return bool(getattr(plan, needed)) if needed else True
 
     def for_plan(self, plan: Plan) -> EditionSpec:
@@ -58,7 +63,7 @@ class EditionSpec:
         level = plan.field_audience(self.level_from) if self.level_from else None
         if level is None:
             return self
-        return replace(self, audience=level, private=level is Audience.responder)
+        return replace(self, audience=level)
 
     def file(self, suffix: str) -> PurePosixPath:
         folder = PurePosixPath(PRIVATE_DIR) if self.private else PurePosixPath()
@@ -69,25 +74,25 @@ class EditionSpec:
 EDITIONS: dict[str, EditionSpec] = {
     spec.name: spec
     for spec in (
-        EditionSpec("public", Audience.public, "How to report", "public.html.j2", "public", private=False,
+        EditionSpec("public", Audience.public, "How to report", "public.html.j2", "public",
                     print_css=("print-public.css",), fit_css=("print-public-fit.css",), short_fallback=True),
-        EditionSpec("procedure", Audience.public, "How reports are handled", "procedure.html.j2", "procedure", private=False,
+        EditionSpec("procedure", Audience.public, "How reports are handled", "procedure.html.j2", "procedure",
                     formats=("pdf",), print_css=("print-guide.css",), needs="has_public_document"),
-        EditionSpec("volunteer", Audience.volunteer, "Volunteer guide", "volunteer.html.j2", "volunteer", private=False,
+        EditionSpec("volunteer", Audience.volunteer, "Volunteer guide", "volunteer.html.j2", "volunteer",
                     print_css=("print-guide.css",), unless="organizers_respond"),
-        EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder", private=True,
+        EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder",
                     sealable=True, print_css=("print-guide.css",)),
-        EditionSpec("desk", Audience.volunteer, "Desk sheet", "desk.html.j2", "desk", private=False, formats=("pdf",),
+        EditionSpec("desk", Audience.volunteer, "Desk sheet", "desk.html.j2", "desk", formats=("pdf",),
                     print_css=("print-desk.css",), needs="venues"),
-        EditionSpec("cards", Audience.public, "Badge cards", "cards.html.j2", "cards", private=False, formats=("pdf",),
+        EditionSpec("cards", Audience.public, "Badge cards", "cards.html.j2", "cards", formats=("pdf",),
                     print_css=("print-cards.css",)),
-        EditionSpec("poster", Audience.public, "Poster", "poster.html.j2", "poster", private=False, formats=("pdf",),
+        EditionSpec("poster", Audience.public, "Poster", "poster.html.j2", "poster", formats=("pdf",),
                     print_css=("print-poster.css",)),
-        EditionSpec("report-form", Audience.responder, "Report form", "report_form.html.j2", "report-form", private=True,
+        EditionSpec("report-form", Audience.responder, "Report form", "report_form.html.j2", "report-form",
                     formats=("pdf",), level_from="report_form", print_css=("print-report-form.css",), needs="has_report_form"),
         EditionSpec("resolution-record", Audience.responder, "Resolution record", "resolution_record.html.j2", "resolution-record",
-                    private=True, formats=("pdf",), print_css=("print-report-form.css",)),
-        EditionSpec("drill", Audience.responder, "Drill kit", "drill.html.j2", "drill", private=True, formats=("pdf",),
+                    formats=("pdf",), print_css=("print-report-form.css",)),
+        EditionSpec("drill", Audience.responder, "Drill kit", "drill.html.j2", "drill", formats=("pdf",),
                     print_css=("print-drill.css",)),
     )
 }
@@ -111,7 +116,7 @@ def drill_spec(audience: Audience) -> EditionSpec:
         return spec
     if audience is not Audience.volunteer:
         raise ValueError("a drill kit is for responders or volunteers")
-    return replace(spec, audience=Audience.volunteer, stem="drill-volunteer", private=False)
+    return replace(spec, audience=Audience.volunteer, stem="drill-volunteer")
 
 
 class LeadTime(NamedTuple):
@@ -220,34 +225,3 @@ def _empty(value: Any) -> Any:
     if isinstance(value, dict):
         return {}
     return None
-
-
-def leaf_audiences(item: Model, path: tuple[Any, ...] = (), inherited: Audience = Audience.public) -> Iterator[tuple[tuple[Any, ...], Any, Audience]]:
-    """(path, value, audience) for every leaf of the plan: the strictest audience on its way down."""
-    here = _stricter(inherited, item.item_audience())
-    for name in type(item).model_fields:
-        value = getattr(item, name)
-        needed = item.field_audience(name)
-        level = _stricter(here, needed) if needed else here
-        if name == "policy" and isinstance(item, Plan):  # each sentence is read where it prints
-            for ident, text in value.items():
-                yield path + (name, ident), text, _stricter(level, Audience(policy_audience(ident)))
-            continue
-        yield from _leaves(value, path + (name,), level)
-
-
-def _leaves(value: Any, path: tuple[Any, ...], level: Audience) -> Iterator[tuple[tuple[Any, ...], Any, Audience]]:
-    if isinstance(value, Model):
-        yield from leaf_audiences(value, path, level)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _leaves(item, path + (index,), level)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _leaves(item, path + (key,), level)
-    elif value is not None:
-        yield path, value, level
-
-
-def _stricter(a: Audience, b: Audience | None) -> Audience:
-    return a if b is None or a.rank >= b.rank else b

@@ -1,7 +1,7 @@
 """WeasyPrint's URL fetcher for guides: bundled assets and the plan's own files, nothing else.
 
 Imported only by generator.render.pdf (it needs WeasyPrint). What may be read is
-decided by generator.render.assets.AssetPolicy; this class only speaks WeasyPrint's
+decided by generator.assets.AssetPolicy; this class only speaks WeasyPrint's
 fetcher protocol (WeasyPrint >= 70: subclass URLFetcher, override `fetch`).
 
 A refusal is recorded on the fetcher and raised as a FatalURLFetchingError, which
@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .assets import AssetPolicy, RefusedResource
+from ..assets import AssetPolicy, RefusedResource
 
 
 class Refused(FatalURLFetchingError):

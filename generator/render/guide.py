@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
+from ..assets import AssetPolicy
 from ..plan.model import (
     Audience,
     Cell,
@@ -32,7 +33,6 @@ from ..plan.model import (
     WaiverItem,
 )
 from . import markdown
-from .assets import AssetPolicy
 from .drill import DrillKit, drill_kit
 from .edition import Edition, LeadTime, has_public_document, name_shown
 from .formatting import days_text, phone_display
@@ -142,7 +142,7 @@ class Guide:
 
     @property
     def is_private(self) -> bool:
-        return self.audience is Audience.responder
+        return self.audience.private
 
     @property
     def logo(self) -> str | None:

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .assets import AssetPolicy
+from ..assets import AssetPolicy
+from ..plan.model import Audience, Plan
 from .bidi import isolate_ltr_runs
-from .edition import Edition
+from .edition import EDITIONS, Edition, drill_spec, make_edition
 from .environment import environment
 from .guide import Guide
 from .locale import Localizer
 from .paper import default_paper
+from .words import plan_localizer
 
 
 def render_html(
@@ -53,3 +55,21 @@ def render_html(
     page_html = page.render(guide=guide, plan=guide.plan, medium=medium, short=short)
     # Right to left: addresses, numbers and other left-to-right runs anywhere in the text keep their order.
     return isolate_ltr_runs(page_html) if guide.dir == "rtl" else page_html
+
+
+def unstated_policy(plan: Plan) -> list[str]:
+    """The policy sentences the plan's guides have a place for and the plan does not state, in message-id order.
+
+    Every edition is rendered as a build makes it (screen and print; print alone for a printed-only one), so the
+    answer is what the templates actually ask for."""
+    unstated: set[str] = set()
+    for spec in (*EDITIONS.values(), drill_spec(Audience.volunteer)):
+        if not spec.exists_for(plan):
+            continue
+        spec = spec.for_plan(plan)
+        edition = make_edition(plan, spec.audience, spec.name)
+        loc = plan_localizer(edition.plan)  # the edition's own sentences, as a build prints them
+        for medium in ("screen", "print") if "html" in spec.formats else ("print",):
+            render_html(edition, medium=medium, template=spec.template, loc=loc)
+        unstated |= loc.unstated
+    return sorted(unstated)

@@ -27,8 +27,9 @@ from babel import Locale, UnknownLocaleError, dates, lists
 from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
 
-# Locales with a complete catalog of the guide's words (en-GB is the source text).
-SHIPPED = ("en-GB", "en-US", "de-DE", "es-ES", "fr-FR", "pt-BR", "ja-JP", "ar-EG")
+from ..plan.language import SHIPPED as SHIPPED  # the locales whose words ship: one list, read here and by the plan
+from ..plan.language import parse_tag
+
 CATALOG_LANGUAGES = ("en_US", "de", "es", "fr", "pt_BR", "ja", "ar")
 PSEUDO = "en-XA"
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
@@ -71,33 +72,13 @@ def english_messages() -> dict[str, str]:
     return {str(m.context): str(m.id) for m in template if m.id and m.context}
 
 
-def parse_tag(tag: str) -> Locale:
-    """A BCP 47 tag (`pt-BR`, `ja-JP`) as a Babel locale; raises ValueError if CLDR does not know it."""
-    try:
-        return Locale.parse(tag.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        raise ValueError(f"`{tag}` is not a locale\nhint: use a language and country, e.g. en-GB, en-US, de-DE, pt-BR or ja-JP") from None
-
-
-def derived_tag(language: str, region: str | None) -> str:
-    """The locale a plan gets without `event.locale`: its first language, in the venue's country."""
-    if "-" in language or not region:
-        return language
-    candidate = f"{language}-{region}"
-    try:
-        parse_tag(candidate)
-    except ValueError:
-        return language
-    return candidate
-
-
 @dataclass(frozen=True)
 class Localizer:
     """Words and formats for one locale, plus the plan's own wording (id -> Markdown already rendered)."""
 
     tag: str
     overrides: Mapping[str, Markup] = field(default_factory=dict)
-    # Policy sentences (generator/render/policy.py): printed only as the plan's own text, never by default.
+    # Policy sentences (generator/plan/policy.py): printed only as the plan's own text, never by default.
     silent: frozenset[str] = frozenset()
     # The silent ids a template asked for and the plan does not state (what the guides leave out).
     unstated: set[str] = field(default_factory=set, compare=False)
@@ -226,7 +207,3 @@ class Localizer:
             return "24:00"
         value = moment.time() if isinstance(moment, dt.datetime) else moment
         return dates.format_time(value, "short", locale=self.babel)
-
-def localizer_for(tag: str, overrides: Mapping[str, Markup] | None = None) -> Localizer:
-    return Localizer(tag, dict(overrides or {}))
-

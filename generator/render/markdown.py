@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 import nh3
 from markupsafe import Markup
 
+from ..assets import RefusedResource, url_scheme
 from ..errors import BuildError
-from .assets import RefusedResource, url_scheme
 
 if TYPE_CHECKING:
     import markdown as _markdown

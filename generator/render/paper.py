@@ -41,7 +41,7 @@ def default_paper(plan: Plan) -> str:
 
     The locale's country decides (en-US at a venue abroad still prints on letter); else the venue's.
     """
-    from .words import plan_localizer
+    from .locale import Localizer
 
-    territory = plan_localizer(plan).territory
+    territory = Localizer(plan.locale).territory
     return usual_paper(territory or plan.region)

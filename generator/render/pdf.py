@@ -21,9 +21,9 @@ from pathlib import Path
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from ..assets import AssetPolicy
 from ..paths import templates_dir
 from . import actual_text
-from .assets import AssetPolicy
 from .fetcher import GuideURLFetcher, Refused
 from .paper import PAGE_SIZES
 

@@ -18,17 +18,17 @@ from ..plan.model import (
     RoomKind,
     Service,
 )
+from ..plan.policy import POLICY
 from . import markdown
 from .edition import EditionSpec
 from .formatting import tel_href
 from .locale import Localizer
-from .policy import POLICY
 
 
 def plan_localizer(plan: Plan) -> Localizer:
     """The plan's locale with its `wording:` and `policy:` texts (inline Markdown, sanitized).
 
-    A policy sentence the plan does not state prints nothing (generator/render/policy.py)."""
+    A policy sentence the plan does not state prints nothing (generator/plan/policy.py)."""
     texts = {**plan.wording, **plan.policy}
     overrides = {ident: markdown.to_inline_html(text, lambda src: src) for ident, text in texts.items()}
     return Localizer(plan.locale, overrides, frozenset(POLICY))
@@ -187,25 +187,3 @@ def emergency_advice(loc: Localizer, services: Sequence[EmergencyService], shown
                 "emergency.when.ambulance-fire", "A medical emergency or a fire: {number}.", number=number),
         }[service.reaches])
     return lines
-
-
-def unstated_policy(plan: Plan) -> list[str]:
-    """The policy sentences the plan's guides have a place for and the plan does not state, in message-id order.
-
-    Every edition is rendered as a build makes it (screen and print; print alone for a printed-only one), so the
-    answer is what the templates actually ask for."""
-    from ..plan.model import Audience
-    from .edition import EDITIONS, drill_spec, make_edition  # the printing side, only when asked
-    from .html import render_html
-
-    unstated: set[str] = set()
-    for spec in (*EDITIONS.values(), drill_spec(Audience.volunteer)):
-        if not spec.exists_for(plan):
-            continue
-        spec = spec.for_plan(plan)
-        edition = make_edition(plan, spec.audience, spec.name)
-        loc = plan_localizer(edition.plan)  # the edition's own sentences, as a build prints them
-        for medium in ("screen", "print") if "html" in spec.formats else ("print",):
-            render_html(edition, medium=medium, template=spec.template, loc=loc)
-        unstated |= loc.unstated
-    return sorted(unstated)

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .server import PreviewServer
     from .state import Preview, State
 
-DEFAULT_PORT = 8800
+from .port import DEFAULT_PORT
 
 __all__ = ["DEFAULT_PORT", "Preview", "PreviewServer", "State", "inject", "preview_csp", "serve"]
 _HOMES = {"Preview": "state", "State": "state", "PreviewServer": "server", "inject": "pages", "preview_csp": "pages", "serve": "run"}

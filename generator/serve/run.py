@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..stopping import Stopped, end_now, stop_on_signals
-from . import DEFAULT_PORT
+from .port import DEFAULT_PORT
 from .server import PreviewServer
 from .state import Preview
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import DEFAULT_PORT
 from .pages import error_page, index_page, inject
+from .port import DEFAULT_PORT
 from .state import Preview
 
 TOKEN_PARAMETER = "token"

@@ -317,7 +317,7 @@ CASES = [
         "LOCALE-CATALOG", edit(BASE, ("  languages: [en]", "  languages: [en]\n  locale: it-IT")),
         ["plan.yaml:11:11: warning: incident-guide has no catalog for Italian (Italy) (`it-IT`): the guides' own headings, "
          "labels and instructions will be in English; the plan's text prints as you wrote it [LOCALE-CATALOG]\n"
-         "  hint: locales with every word translated: en-GB, en-US, de-DE, es-ES, fr-FR, pt-BR, ja-JP, ar-EG; or write "
+         "  hint: locales with every word translated: en-US, en-GB, de-DE, es-ES, fr-FR, pt-BR, ja-JP, ar-EG; or write "
          "the words in `wording:` (docs/wording.md)"],
         edit(BASE, ("  languages: [en]", "  languages: [en]\n  locale: it-IT")) + "\nwaivers:\n  - rule: LOCALE-CATALOG\n"
         "    reason: Our own Italian words are under wording.\n", id="LOCALE-CATALOG"),

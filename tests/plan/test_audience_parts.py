@@ -7,9 +7,9 @@ import pytest
 
 from generator.plan.load import load_text
 from generator.plan.model import Audience
+from generator.plan.secrets import leaf_audiences, secrets_above
 from generator.plan.validate import validate
-from generator.render.edition import cut, leaf_audiences
-from generator.render.leaks import secrets_above
+from generator.render.edition import cut
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = (ROOT / "tests" / "fixtures" / "minimal.yaml").read_text(encoding="utf-8")

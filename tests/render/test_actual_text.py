@@ -7,14 +7,14 @@ import subprocess
 
 import pytest
 
+from generator.assets import AssetPolicy
 from generator.paths import templates_dir
 from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 from generator.render.actual_text import needs_actual_text
-from generator.render.assets import AssetPolicy
 from generator.render.edition import make_edition
+from generator.render.extract import pdf_text
 from generator.render.html import render_html
-from generator.render.leaks import pdf_text
 from generator.render.pdf import render_pdf
 
 NAMES = ["ليلى حداد", "अनन्या शर्मा", "प्रिया मिश्रा", "محمد العلي", "דוד כהן"]

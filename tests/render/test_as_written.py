@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from generator.assets import AssetPolicy
 from generator.errors import UserError
 from generator.paths import templates_dir
 from generator.plan.load import load_text
 from generator.plan.validate import read_plan, validate
-from generator.render.assets import AssetPolicy
 from generator.render.edition import EDITIONS, make_edition
+from generator.render.extract import visible_text as _visible_text
 from generator.render.html import render_html
-from generator.render.leaks import visible_text as _visible_text
 from generator.render.pdf import render_pdf
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.assets import AssetPolicy
 from generator.paths import templates_dir
 from generator.plan.model import Audience
 from generator.plan.validate import read_plan
-from generator.render.assets import AssetPolicy
 from generator.render.bidi import isolate_ltr_runs, isolate_text
 from generator.render.edition import make_edition
 from generator.render.html import render_html

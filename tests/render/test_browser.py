@@ -102,10 +102,10 @@ PHONE_WIDTHS = (360, 375, 390)
 
 def test_no_example_guide_scrolls_sideways_on_a_phone(browser, tmp_path):
     """Every example plan's volunteer and responder HTML fits 360, 375 and 390 px; wide tables scroll in their own box."""
+    from generator.assets import AssetPolicy
     from generator.paths import templates_dir
     from generator.plan.model import Audience
     from generator.plan.validate import read_plan
-    from generator.render.assets import AssetPolicy
     from generator.render.edition import make_edition
     from generator.render.html import render_html
 

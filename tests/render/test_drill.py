@@ -12,19 +12,16 @@ from click.testing import CliRunner
 from generator.build import EDITIONS, build_drill, drill_scenarios
 from generator.cli import main
 from generator.errors import UserError
+from generator.matcher import normalise_text
 from generator.plan.model import Audience
+from generator.plan.secrets import secrets_above
 from generator.plan.validate import read_plan
 from generator.render.drill import SESSION_MINUTES
 from generator.render.edition import make_edition
+from generator.render.extract import pdf_text
 from generator.render.guide import Guide
 from generator.render.html import render_html
-from generator.render.leaks import (
-    check_output_dir,
-    find_leaks,
-    normalise_text,
-    pdf_text,
-    secrets_above,
-)
+from generator.render.leaks import check_output_dir, find_leaks
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from generator.plan.model import Audience
+from generator.plan.secrets import leaf_audiences
 from generator.plan.validate import read_plan
-from generator.render.edition import leaf_audiences, make_edition
+from generator.render.edition import make_edition
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,8 +103,8 @@ _NONE_WORD = __import__("re").compile(r"\bNone\b")
 @pytest.mark.parametrize("plan_path", EXAMPLE_PLANS, ids=lambda p: p.stem)
 def test_no_edition_of_an_example_plan_prints_none(plan_path):
     """Every edition, screen and print, with and without every responder's name raised to responder."""
+    from generator.render.extract import visible_text
     from generator.render.html import render_html
-    from generator.render.leaks import visible_text
 
     plan = read_plan(plan_path)
     raised = plan.model_copy(update={"responders": [
@@ -118,8 +119,8 @@ def test_no_edition_of_an_example_plan_prints_none(plan_path):
 
 
 def test_a_raised_name_prints_as_a_responder_on_the_cover(plan):
+    from generator.render.extract import visible_text
     from generator.render.html import render_html
-    from generator.render.leaks import visible_text
 
     hidden = [r.model_copy(update={"visibility": {**r.visibility, "name": Audience.responder}}) if r.id == "amara" else r
               for r in plan.responders]
@@ -131,7 +132,7 @@ def test_a_raised_name_prints_as_a_responder_on_the_cover(plan):
 
 
 def test_finished_example_pdfs_never_print_none(example_guides):
-    from generator.render.leaks import pdf_text
+    from generator.render.extract import pdf_text
 
     for name, path in example_guides.items():
         if name.endswith(".pdf"):

@@ -13,10 +13,10 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from generator.assets import AssetPolicy, RefusedResource
 from generator.build import build_plan
 from generator.errors import BuildError, PlanError
 from generator.paths import templates_dir
-from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.fetcher import GuideURLFetcher, Refused
 from generator.render.pdf import render_pdf
 

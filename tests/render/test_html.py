@@ -8,10 +8,10 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from generator.assets import AssetPolicy, RefusedResource
 from generator.paths import templates_dir
 from generator.plan.model import Audience
 from generator.plan.validate import read_plan
-from generator.render.assets import AssetPolicy, RefusedResource
 from generator.render.calendar import rota_calendars
 from generator.render.edition import EDITIONS, make_edition
 from generator.render.environment import environment

@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 
 from generator.plan.model import Audience
+from generator.plan.secrets import secrets_above
 from generator.plan.validate import read_plan
-from generator.render.leaks import find_leaks, secrets_above, visible_text
+from generator.render.extract import visible_text
+from generator.render.leaks import find_leaks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -124,7 +126,7 @@ def script_guide(tmp_path_factory):
 
 @pytest.mark.parametrize("script", [*SCRIPT_NAMES, "diacritics"])
 def test_a_name_in_any_script_is_found_in_a_pdf_that_should_not_hold_it(script_guide, script):
-    from generator.render.leaks import pdf_text
+    from generator.render.extract import pdf_text
 
     plan, pdf = script_guide
     name = DIACRITICS if script == "diacritics" else SCRIPT_NAMES[script]
@@ -136,7 +138,8 @@ def test_a_name_in_any_script_is_found_in_a_pdf_that_should_not_hold_it(script_g
 
 @pytest.mark.parametrize("other", ["ليلى سعيد", "נועה לוי", "अनन्या वर्मा", "สมชาย รักดี", "王小红", "Nguyễn Văn An"])
 def test_other_names_in_those_scripts_are_not_found(script_guide, plan, other):
-    from generator.render.leaks import Secret, pdf_text
+    from generator.plan.secrets import Secret
+    from generator.render.extract import pdf_text
 
     _, pdf = script_guide
     needle = " ".join(__import__("unicodedata").normalize("NFKC", other).casefold().split())
@@ -178,11 +181,12 @@ def test_a_guide_that_cannot_be_read_is_said_so_not_that_it_cannot_be_written(tm
     ("Board liaison; speaks for the te**am** in any public statement.", "responders[0].notes"),
 ])
 def test_a_paste_in_disguise_is_found_in_the_plan(plan, written, field):
-    from generator.render.leaks import find_pastes
+    from generator.plan.pastes import find_pastes
+    from generator.render.leaks import guide_words
 
     volunteers = plan.roles[1].model_copy(update={"duties": [f"Listen, then call {written} at once."]})
     pasted = plan.model_copy(update={"roles": [plan.roles[0], volunteers, *plan.roles[2:]]})
-    assert [(p.secret.field, p.path) for p in find_pastes(pasted) if p.secret.field == field] == [(field, ("roles", 1, "duties", 0))]
+    assert [(p.secret.field, p.path) for p in find_pastes(pasted, guide_words(pasted)) if p.secret.field == field] == [(field, ("roles", 1, "duties", 0))]
 
 
 def test_a_value_split_by_inline_markup_is_found_in_the_html_text(volunteer_secrets):
@@ -334,14 +338,14 @@ def _reference_hit(secret, text):
     """The search as it was before the Matcher: every secret tried on the text, one by one."""
     import re
 
-    from generator.render import leaks
+    from generator import matcher
 
     def numbers(form):
         found = set()
-        for run in leaks._PHONE_TEXT.findall(form):
+        for run in matcher._PHONE_TEXT.findall(form):
             digits = ""
             for group in re.findall(r"\d+", run):
-                digits += leaks._digits(group)
+                digits += matcher.digits(group)
                 found.add(digits)
         return found
 
@@ -353,15 +357,15 @@ def _reference_hit(secret, text):
     found = any(whole_word(secret.needle, form) if secret.kind in ("name", "handle") else secret.needle in form for form in text.forms)
     if found or secret.kind not in ("name", "text") or secret.needle.isascii():
         return found
-    bare = leaks.skeleton(secret.needle)
+    bare = matcher.skeleton(secret.needle)
     if not bare.strip():
         return False
-    spaceless = any(leaks._script(c) in leaks._NO_SPACES for c in bare)
+    spaceless = any(matcher._script(c) in matcher._NO_SPACES for c in bare)
     if (bare in text.skeleton) if spaceless else whole_word(bare, text.skeleton):
         return True
-    if not any(leaks._script(c) in leaks._REORDERED for c in bare):
+    if not any(matcher._script(c) in matcher._REORDERED for c in bare):
         return False
-    words = [leaks._letters(word) for word in leaks._WORD.findall(bare)]
+    words = [matcher._letters(word) for word in matcher._WORD.findall(bare)]
     tokens = text.tokens
     if any(word not in tokens for word in words):
         return False
@@ -396,27 +400,30 @@ def _large_plan():
 def test_the_one_pass_search_finds_what_trying_each_secret_found(tmp_path):
     import yaml
 
-    from generator.render import leaks
-    from generator.render.edition import leaf_audiences
+    from generator import matcher
+    from generator.plan.pastes import find_pastes
+    from generator.plan.secrets import SKIP_FIELDS, field_name, leaf_audiences
+    from generator.render.leaks import guide_words
 
     path = tmp_path / "large.yaml"
     path.write_text(yaml.safe_dump(_large_plan(), allow_unicode=True, sort_keys=False), encoding="utf-8")
     plan = read_plan(path)
-    secrets = {audience: secrets_above(plan, audience) for audience in (Audience.public, Audience.volunteer)}
+    words = guide_words(plan)
+    secrets = {audience: secrets_above(plan, audience, words) for audience in (Audience.public, Audience.volunteer)}
     expected = {}
     for leaf, value, level in leaf_audiences(plan):
-        if level is Audience.responder or not isinstance(value, str) or leaks._field(leaf) in leaks._SKIP_FIELDS:
+        if level is Audience.responder or not isinstance(value, str) or field_name(leaf) in SKIP_FIELDS:
             continue
-        text = leaks._Text(value)
+        text = matcher._Text(value)
         for secret in secrets[level]:
             seen = expected.get((leaf, secret.path))
             if _reference_hit(secret, text) and (seen is None or len(seen.needle) < len(secret.needle)):
                 expected[(leaf, secret.path)] = secret
-    found = leaks.find_pastes(plan)
+    found = find_pastes(plan, words)
     assert len(found) > 200
     assert [(paste.path, paste.secret) for paste in found] == [(key[0], secret) for key, secret in expected.items()]
     # and a whole guide's worth of text at once, as the build's leak check reads a file
     page = "\n".join(str(value) for _, value, level in leaf_audiences(plan) if level is not Audience.public)
-    haystack = leaks._Text(page)
+    haystack = matcher._Text(page)
     assert fields(find_leaks(secrets[Audience.public], pdf_text=page)) == {
         secret.field for secret in secrets[Audience.public] if _reference_hit(secret, haystack)}

@@ -210,7 +210,7 @@ def _pdf_text(pdf: bytes) -> str:
 @pytest.fixture(scope="module")
 def printed(plan):
     """The volunteer guide of the complete example printed in four locales."""
-    from generator.render.assets import AssetPolicy
+    from generator.assets import AssetPolicy
     from generator.render.pdf import render_pdf
 
     policy = AssetPolicy(EXAMPLE.parent, TEMPLATES)
@@ -359,8 +359,8 @@ def test_a_long_role_word_is_hyphenated_in_the_team_table_not_cut_anywhere():
     """German 'Ansprechperson' is wider than the cover's role column: it breaks at a syllable, with a hyphen."""
     from pypdf import PdfReader
 
+    from generator.assets import AssetPolicy
     from generator.plan.validate import read_plan
-    from generator.render.assets import AssetPolicy
     from generator.render.pdf import render_pdf
 
     berlin = ROOT / "plans" / "berlin-meetup-de.yaml"

@@ -2,8 +2,8 @@
 
 import pytest
 
+from generator.assets import RefusedResource
 from generator.errors import BuildError
-from generator.render.assets import RefusedResource
 from generator.render.markdown import to_html, to_inline_html
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from generator.assets import AssetPolicy
 from generator.build import build_plan
 from generator.paths import templates_dir
 from generator.plan.model import Audience
 from generator.plan.validate import read_plan
-from generator.render.assets import AssetPolicy
 from generator.render.edition import make_edition
 from generator.render.formatting import phone_display
 from generator.render.html import render_html

@@ -334,7 +334,8 @@ def test_a_plain_text_appeal_is_still_read_and_stays_with_volunteers():
 
 
 def test_published_parts_are_not_secrets_of_the_public_sheet_and_private_ones_are():
-    from generator.render.leaks import find_leaks, secrets_above
+    from generator.plan.secrets import secrets_above
+    from generator.render.leaks import find_leaks
 
     plan = read(PUBLISHED)
     needles = {secret.needle for secret in secrets_above(plan, Audience.public)}

@@ -8,7 +8,7 @@ import pytest
 
 from generator.build import build_plan
 from generator.plan.validate import read_plan
-from generator.render.leaks import visible_text
+from generator.render.extract import visible_text
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "plans" / "complete-conference.yaml"

@@ -9,16 +9,17 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from generator.assets import AssetPolicy
 from generator.build import build_plan
 from generator.paths import templates_dir
 from generator.plan.load import load_text
 from generator.plan.model import Audience
+from generator.plan.secrets import secrets_above
 from generator.plan.validate import read_plan, validate
-from generator.render.assets import AssetPolicy
 from generator.render.edition import EDITIONS, make_edition
+from generator.render.extract import visible_text as _visible_text
 from generator.render.html import render_html
-from generator.render.leaks import find_leaks, secrets_above
-from generator.render.leaks import visible_text as _visible_text
+from generator.render.leaks import find_leaks
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLISHED = ROOT / "plans" / "published-procedure-conference.yaml"

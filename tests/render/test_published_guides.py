@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from generator.assets import AssetPolicy
 from generator.build import build_plan
 from generator.lint import lint
 from generator.paths import templates_dir
 from generator.plan.load import load_file
 from generator.plan.validate import read_plan, validate
-from generator.render.assets import AssetPolicy
 from generator.render.edition import EDITIONS, make_edition
+from generator.render.extract import visible_text as _visible_text
 from generator.render.html import render_html
-from generator.render.leaks import visible_text as _visible_text
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "tests" / "fixtures" / "published"

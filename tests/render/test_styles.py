@@ -11,9 +11,9 @@ import pytest
 import tinycss2
 import tinyhtml5
 
+from generator.assets import AssetPolicy
 from generator.build import checked_plan
 from generator.paths import templates_dir
-from generator.render.assets import AssetPolicy
 from generator.render.edition import EDITIONS, make_edition
 from generator.render.html import render_html
 

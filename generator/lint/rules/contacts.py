@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...render.leaks import find_pastes, paste_hint, paste_message, paste_pattern
+from ...plan.pastes import find_pastes, paste_hint, paste_message, paste_pattern
 from ..context import Context
 from ..registry import Finding, rule
 
@@ -90,6 +90,8 @@ def private_paste(context: Context) -> Iterator[Finding]:
     those readers (a role's duty to the public, a relationship's note), the hint says so.
     The build's leak check reports anything that still reaches a guide the same way.
     """
-    for paste in find_pastes(context.plan):
+    from ...render.leaks import guide_words  # the guide's own words in the plan's locale: not pastes
+
+    for paste in find_pastes(context.plan, guide_words(context.plan)):
         start, end = context.source.span(paste.path, paste_pattern(paste.secret))
         yield Finding(paste.path, paste_message(context.plan, paste), hint=paste_hint(context.plan, paste), at=start, end=end)

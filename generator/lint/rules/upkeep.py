@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...render.policy import POLICY
+from ...plan.policy import POLICY
 from ..context import Context
 from ..registry import Finding, rule
 
@@ -72,7 +72,7 @@ def policy_unstated(context: Context) -> Iterator[Finding]:
     plan = context.plan
     if "policy" in plan.model_fields_set:
         return
-    from ...render.words import unstated_policy  # renders the guides: only for plans without `policy:`
+    from ...render.html import unstated_policy  # renders the guides: only for plans without `policy:`
 
     unstated = unstated_policy(plan)
     if not unstated:

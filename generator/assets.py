@@ -19,8 +19,8 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
-from ..errors import BuildError
-from ..files import read_regular
+from .errors import BuildError
+from .files import read_regular
 
 # Template folders whose files a guide may load (fonts, stylesheets, pictures).
 ASSET_DIRS = ("fonts", "css", "images")

@@ -1,0 +1,53 @@
+"""The plan's field types (generator/plan/fields.py): the phone region's one rule, time zones, the audience's privacy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import PlanError
+from generator.plan.extends import load_plan
+from generator.plan.fields import Audience, phone_region
+from generator.plan.validate import _region, validate
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "plans").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+def test_validation_reads_phone_numbers_in_the_region_the_plan_then_has(path):
+    loaded = load_plan(path)
+    assert _region(loaded.data) == validate(loaded).region
+
+
+@pytest.mark.parametrize(("country", "language", "venues", "expected"), [
+    ("DE", "en-GB", True, "DE"),  # the first venue's country, whatever the language
+    (None, "en-GB", False, "GB"),  # no venue, no country: the language's region
+    ("JP", "en-GB", False, "JP"),  # the event's country before the language's
+    (None, "en-GB", True, None),  # a venue without a country (reported by validation): no guess
+    (None, "en", False, None),  # a language without a region
+    ("UK", "en-GB", False, None),  # a country phone numbers do not know (reported by validation)
+])
+def test_the_phone_region_is_the_venues_else_the_events_else_the_languages(country, language, venues, expected):
+    assert phone_region(country, language, venues=venues) == expected
+
+
+@pytest.mark.parametrize(("zone", "hint"), [
+    ("Europe/Lodnon", "did you mean `Europe/London`?"),
+    ("UTC+2", "use the name of a place, e.g. Europe/Berlin"),
+])
+def test_a_wrong_time_zone_is_reported_at_the_field_with_a_hint(tmp_path, zone, hint):
+    text = (ROOT / "tests" / "fixtures" / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "plan.yaml"
+    path.write_text(text.replace("timezone: Europe/London", f"timezone: {zone}", 1), encoding="utf-8")
+    assert f"timezone: {zone}" in path.read_text(encoding="utf-8")
+    with pytest.raises(PlanError) as raised:
+        validate(load_plan(path))
+    [problem] = [p for p in raised.value.problems if p.path == ("event", "timezone")]
+    assert problem.message == f"`event.timezone`: `{zone}` is not a time zone"
+    assert hint in (problem.hint or "")
+
+
+def test_only_what_responders_read_is_private():
+    assert [audience.value for audience in Audience if audience.private] == ["responder"]
