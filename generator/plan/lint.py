@@ -675,8 +675,11 @@ class _Linter:
             if PLACEHOLDER_TEXT.match(value):
                 shown = value if len(value) <= 40 else value[:37] + "..."
                 self.add("PLACEHOLDER", path, f"`{shown}` is a placeholder; replace it with the real value")
-        if any(line.startswith(STARTER_MARK) for line in self.source.lines):
-            self.starter_values()
+        from ..starter_texts import starter_marks  # the mark in each language a starter is written in
+
+        mark = next((m for line in self.source.lines for m in starter_marks() if line.startswith(m)), None)
+        if mark is not None:
+            self.starter_values(mark)
         # every other line that still says CHANGE ME, in a comment or inside a text (as many as `init` counted)
         flagged = {self.line(f.path) for f in self.findings if f.rule == "PLACEHOLDER"}
         for number, text in enumerate(self.source.lines, start=1):
@@ -686,7 +689,7 @@ class _Linter:
                 self.add("PLACEHOLDER", (), f"{where} still says {PLACEHOLDER_MARK}: replace the value it marks, then remove "
                          "the mark", at=(number, column + 1))
 
-    def starter_values(self) -> None:
+    def starter_values(self, mark: str) -> None:
         """In a plan written by `init`: every value still equal to one of the starters' samples."""
         samples = starter_samples()
         for path, value in _leaves(self.plan, ()):
@@ -701,7 +704,7 @@ class _Linter:
             else:
                 continue
             self.add("PLACEHOLDER", path, f"`{text}` {why} ({kind}); replace it with the real value, then remove the "
-                     f"`{STARTER_MARK}` line at the top")
+                     f"`{mark}` line at the top")
 
     # a network of events ----------------------------------------------------------
 
