@@ -407,7 +407,7 @@ def test_fictional_ranges_are_numbers_of_their_country():
 
 
 @pytest.mark.parametrize("country, prefix", [("FR", "+33 1 99 00 "), ("GB", "+44 20 7946 0"), ("US", "+1 312-555-01"),
-                                             ("AU", "+61 2 5550 ")])
+                                             ("AU", "+61 2 5550 "), ("DE", "+49 30 23125")])
 def test_sample_numbers_come_from_the_countrys_range_for_fiction(tmp_path, country, prefix):
     target, text = _written(tmp_path, "meetup", country, None)
     phones = re.findall(r'(?:phone|number): "(\+[^"]+)"', text)
