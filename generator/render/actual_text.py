@@ -35,9 +35,11 @@ tests/render/test_actual_text.py, whose strict xfails fail as soon as a reader r
   the other text objects it puts on the same baseline (the same name with the same ActualText
   came back right in a sentence and reversed letter by letter alone in a cell), which is not
   known when a line is drawn.
-- What would work for PDFium is drawing the glyphs of a right-to-left run inside a
-  left-to-right line in logical word order (same positions; poppler orders glyphs by position
-  and would not notice): a change to how WeasyPrint writes a run's glyphs, not made here.
+- Drawing a right-to-left run's glyphs in logical word order (same positions; poppler orders
+  glyphs by position) would read right in PDFium only on baselines it resolves left to right,
+  and wrong on those it resolves right to left (a name alone on its line, which reads right
+  today); which one a baseline is depends on the text around it on the page, so it is not
+  done either.
 
 This is a hook into WeasyPrint's internals (`weasyprint.draw.text.draw_first_line(stream,
 textbox, ...)`, stable from WeasyPrint 53 to 70 at least); tests/render/test_actual_text.py
