@@ -5,6 +5,10 @@ other templates. Each passes `check` and builds as it is; every value the organi
 must replace starts with "CHANGE ME" (or has a "# CHANGE ME" comment next to it
 where the value must stay a valid number, date, link or address).
 
+`--country`/`--locale` move a starter to a place (`for_place`): the English starter is the
+one structure, and its comments and sample texts come from the catalogs of starter texts
+(generator/starter_texts.py, templates/starters/locale/*.po).
+
 This module imports nothing from the printing side: `init` stays fast.
 """
 
@@ -445,6 +449,8 @@ def _empty_lists_out(text: str) -> str:
         if following and all(not after.strip() or after.strip().startswith("#") for after in following):
             lines[index] = f"{line[:indent]}# {line[indent:]}"
     return "".join(lines)
+
+
 def _emergency_lines(pad: str, country: str, data: dict[str, Any], services: Sequence[tuple[str, Sequence[object]]],
                      words: dict[str, Any]) -> list[str]:
     if not services:
