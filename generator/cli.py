@@ -498,8 +498,10 @@ def schema() -> None:
               help="A shared plan (a network's policy): write an event's starter that extends it, with only the event's own "
                    "parts (event, venues, team, rota).")
 @click.option("--country", metavar="CC", help="The venue's country (JP, EG, CH): its emergency numbers from the bundled "
-                                              "list, marked to confirm, its time zone and paper; phone numbers in international form.")
-@click.option("--locale", metavar="TAG", help="The guides' locale, e.g. ja-JP, fr-FR, ar-EG (its country too, without --country).")
+                                              "list, marked to confirm, its time zone and paper; sample phone numbers from its range for fiction, "
+                                              "or marked placeholders.")
+@click.option("--locale", metavar="TAG", help="The guides' locale, e.g. ja-JP, fr-FR, ar-EG (its country too, without --country); "
+                                              "the starter's comments and sample texts in its language.")
 def init(path: Path | None, team: str, extends: Path | None, country: str | None, locale: str | None) -> None:
     """Write a commented starter plan to PATH (default plans/my-event.yaml).
 

@@ -5,6 +5,10 @@ other templates. Each passes `check` and builds as it is; every value the organi
 must replace starts with "CHANGE ME" (or has a "# CHANGE ME" comment next to it
 where the value must stay a valid number, date, link or address).
 
+`--country`/`--locale` move a starter to a place (`for_place`): the English starter is the
+one structure, and its comments and sample texts come from the catalogs of starter texts
+(generator/starter_texts.py, templates/starters/locale/*.po).
+
 This module imports nothing from the printing side: `init` stays fast.
 """
 
@@ -86,7 +90,7 @@ def render_starter(team: str, target: Path, country: str | None = None, locale: 
     `extends` is (the shared plan relative to `target`, the ids it refers to), for a place: see `for_place`."""
     text = starter_text(team)
     if extends is not None:
-        text = event_starter_text(text, *extends)
+        text = event_starter_text(text, *extends, locale=locale)
     if country or locale:
         text = for_place(text, country, locale, _SAMPLE_REGION.get(team, "US"))
     schema = schema_reference(target)
@@ -121,6 +125,12 @@ _EVENT_HEADER = """\
 # e-mail addresses. The numbers below are fictional, the e-mail addresses use
 # example.org: replace them all.
 """
+_EVENT_REFERENCES = """\
+#
+# CHANGE ME: the shared plan refers to these ids (its reporting chain, escalations and
+# spokespeople); give your roles or responders these ids, or override those parts here:
+#   {references}
+"""
 
 
 def shared_references(shared: Path) -> list[str]:
@@ -142,7 +152,12 @@ def shared_references(shared: Path) -> list[str]:
     return list(dict.fromkeys(str(ident) for ident in found if isinstance(ident, (str, int))))
 
 
-def event_starter_text(starter: str, shared: str, references: list[str] | None = None) -> str:
+def event_header(references: bool = True) -> str:
+    """The opening comments of an event's starter, with `{shared}` and `{references}` to fill in (and translate)."""
+    return _EVENT_HEADER + (_EVENT_REFERENCES if references else "")
+
+
+def event_starter_text(starter: str, shared: str, references: list[str] | None = None, locale: str | None = None) -> str:
     """A team's starter text cut down to the event's own sections, extending `shared` (a path relative to the plan)."""
     lines = starter.splitlines(keepends=True)
     starts = [index for index, line in enumerate(lines) if line[:1].isalpha() and ":" in line]
@@ -152,11 +167,9 @@ def event_starter_text(starter: str, shared: str, references: list[str] | None =
         if lines[start].split(":", 1)[0] in EVENT_SECTIONS:
             kept.extend(lines[start:end])
     body = "".join(kept).rstrip("\n") + "\n"
-    header = _EVENT_HEADER.format(shared=shared)
-    if references:
-        header += ("#\n# CHANGE ME: the shared plan refers to these ids (its reporting chain, escalations and\n"
-                   "# spokespeople); give your roles or responders these ids, or override those parts here:\n"
-                   f"#   {', '.join(references)}\n")
+    from .starter_texts import translate
+
+    header = translate(event_header(bool(references)), locale).format(shared=shared, references=", ".join(references or ()))
     return f"{MODELINE}\n{header}format: 1\nextends: {json.dumps(shared)}\n\n{body}"
 
 
@@ -269,43 +282,40 @@ def place_words(locale: str | None) -> dict[str, Any]:
 
 
 def for_place(text: str, country: str | None, locale: str | None, sample: str = "US") -> str:
-    """The starter moved to `country` and `locale`: its country, time zone, locale and paper, phone numbers in
-    international form, the starter's own short service numbers (101, 988) left out, and the country's emergency
-    services from the bundled list, each marked CHANGE ME to be confirmed; the comments it adds in the locale's language."""
+    """The starter moved to `country` and `locale`: its country, time zone, locale and paper, the country's emergency
+    services from the bundled list (each marked CHANGE ME to be confirmed), its comments and sample texts in the
+    locale's language (generator/starter_texts.py), and its sample phone numbers in the country's range for fiction
+    (generator/data/fictional_numbers.json) or, where none is known, left as marked placeholders; the starter's
+    own short service numbers (101, 988) are left out."""
+    from .starter_texts import translate
+
+    words = place_words(locale)
+    text = translate(_place_lines(text, country, locale, words, sample), locale)
+    return _place_numbers(text, country, sample, words) if country else text
+
+
+def for_place_english(text: str, country: str, sample: str = "US") -> str:
+    """The English lines `for_place` keeps for `country` before they are translated (the catalogs' message ids); the
+    comments it adds itself (from place.json, already in the locale's language) are written as NUL characters."""
+    blank = {key: [PLACE_MARK] * len(value) if isinstance(value, list) else PLACE_MARK
+             for key, value in place_words(None).items()}
+    return _place_lines(text, country, None, blank, sample)
+
+
+PLACE_MARK = "\x00"
+
+
+def _place_lines(text: str, country: str | None, locale: str | None, words: dict[str, Any], sample: str) -> str:
     import phonenumbers
     from phonenumbers import timezone as number_zones
 
     from .plan.emergency import emergency_data, usual_services
 
-    words = place_words(locale)
-    lines = text.splitlines(keepends=True)
+    if country and country != sample:  # the sample numbers will not be that country's any more
+        text = re.sub(r"\s*\n# \((?:US 555-01xx|UK drama range)\)|\s*\((?:US 555-01xx|UK drama range)\)", "", text)
     out: list[str] = []
-    skip_indent: int | None = None
-    for line in lines:
+    for line in text.splitlines(keepends=True):
         indent = len(line) - len(line.lstrip(" "))
-        if skip_indent is not None:
-            if line.strip() and indent > skip_indent:
-                continue
-            skip_indent = None
-        match = _PHONE_LINE.match(line.rstrip("\n"))
-        if country and match and match.group("value").strip():
-            value = match.group("value").strip().strip('"')
-            try:
-                number = phonenumbers.parse(value, sample)
-                full = phonenumbers.is_valid_number(number)
-            except phonenumbers.NumberParseException:
-                full = False
-            if full:
-                shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-                out.append(f'{match.group("lead")}"{shown}"{match.group("rest")}\n')
-                continue
-            # a short service number of the starter's country: leave its whole list item out
-            start = len(out) - 1
-            while start >= 0 and not out[start].lstrip().startswith("- "):
-                start -= 1
-            skip_indent = len(out[start]) - len(out[start].lstrip(" "))
-            del out[start:]
-            continue
         stripped = line.strip()
         pad = line[:indent]
         if country and stripped.startswith("country: "):
@@ -337,13 +347,117 @@ def for_place(text: str, country: str | None, locale: str | None, sample: str = 
     return "".join(out)
 
 
+def fictional_ranges() -> dict[str, dict[str, str]]:
+    """Per country, the first and last number of the range its numbering authority keeps for fiction, and the source."""
+    ranges: dict[str, dict[str, str]] = json.loads((Path(__file__).parent / "data" / "fictional_numbers.json")
+                                                   .read_text(encoding="utf-8"))["ranges"]
+    return ranges
+
+
+def _fictional(country: str, count: int) -> str | None:
+    """The `count`th sample number of `country` (from 0), from its range for fiction; None where none is known."""
+    import phonenumbers
+
+    known = fictional_ranges().get(country)
+    if known is None:
+        return None
+    first, last = (phonenumbers.parse(known[end]) for end in ("first", "last"))
+    national = int(first.national_number or 0) + 1 + count
+    if national > int(last.national_number or 0):
+        return None
+    number = phonenumbers.PhoneNumber(country_code=first.country_code, national_number=national)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _place_numbers(text: str, country: str, sample: str, words: dict[str, Any]) -> str:
+    """Phone numbers for `country`: the starter's own in international form where `country` is the starter's, else
+    numbers from the country's range for fiction, else marked placeholders in comments; short service numbers dropped."""
+    import phonenumbers
+
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    given: dict[str, str] = {}  # the starter's number -> the one written for the place
+    skip_indent: int | None = None  # leaving out the rest of a list item
+    hold_indent: int | None = None  # writing the rest of a list item as a comment
+    for line in lines:
+        indent = len(line) - len(line.lstrip(" "))
+        if skip_indent is not None:
+            if line.strip() and indent > skip_indent:
+                continue
+            skip_indent = None
+        if hold_indent is not None:
+            if not line.strip() or indent > hold_indent:
+                out.append(f"{' ' * hold_indent}# {line[hold_indent:]}" if line.strip() else line)
+                continue
+            hold_indent = None
+        match = _PHONE_LINE.match(line.rstrip("\n"))
+        if not (match and match.group("value").strip()):
+            out.append(line)
+            continue
+        value = match.group("value").strip().strip('"')
+        try:
+            number = phonenumbers.parse(value, sample)
+            full = phonenumbers.is_valid_number(number)
+        except phonenumbers.NumberParseException:
+            full = False
+        start = len(out) - 1
+        while start >= 0 and not out[start].lstrip().startswith("- "):
+            start -= 1
+        if not full:  # a short service number of the starter's country: leave its whole list item out
+            skip_indent = len(out[start]) - len(out[start].lstrip(" "))
+            del out[start:]
+            continue
+        if country == sample:
+            shown: str | None = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        else:
+            shown = given.get(value) or _fictional(country, len(given))
+        lead = match.group("lead")
+        if shown is not None:
+            given[value] = shown
+            out.append(f'{lead}"{shown}"{match.group("rest")}\n')
+            continue
+        key = lead.strip().removeprefix("- ").rstrip(": ")
+        code = phonenumbers.country_code_for_region(country)
+        placeholder = f'{lead}"+{code} ..."  # {words["phone-placeholder"].format(country=country)}\n'
+        item = out[start:] if start >= 0 else []
+        if key != "number" and not any(held.strip().removeprefix("- ") == "kind: phone" for held in item):
+            out.append(f"{' ' * indent}# {placeholder[indent:]}")  # an optional phone: the line waits in a comment
+            continue
+        # a number its list item cannot do without: the whole item waits in a comment until the organizer writes it
+        hold_indent = len(item[0]) - len(item[0].lstrip(" "))
+        del out[start:]
+        pad = " " * hold_indent
+        out.append(f"{pad}# {words['item-placeholder'].format(country=country)}\n")
+        out += [f"{pad}# {held[hold_indent:]}" for held in item]
+        out.append(f"{pad}# {placeholder[hold_indent:]}")
+    return _empty_lists_out("".join(out))
+
+
+def _empty_lists_out(text: str) -> str:
+    """A list key (`numbers:`) whose every item now waits in a comment is written as a comment too."""
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not (stripped.endswith(":") and not stripped.startswith(("#", "-"))):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        following = []
+        for after in lines[index + 1:]:
+            if after.strip() and len(after) - len(after.lstrip(" ")) <= indent:
+                break
+            following.append(after)
+        if following and all(not after.strip() or after.strip().startswith("#") for after in following):
+            lines[index] = f"{line[:indent]}# {line[indent:]}"
+    return "".join(lines)
+
+
 def _emergency_lines(pad: str, country: str, data: dict[str, Any], services: Sequence[tuple[str, Sequence[object]]],
                      words: dict[str, Any]) -> list[str]:
     if not services:
         first, second, third = (line.format(country=country) for line in words["no-data"])
         return [f"{pad}# {first}\n", f"{pad}# {second}\n", f"{pad}# emergency_services:\n",
                 f'{pad}#   - {{number: "...", services: [police]}}\n', f"{pad}# {third}\n"]
-    lines = [f"{pad}# {words['emergency-from'].format(country=country, source=data['source'], date=data['date'])}\n",
+    lines = [f"{pad}# {words['emergency-from'].format(country=country, source='generator/data/emergency_numbers.json', date=data['date'])}\n",
              f"{pad}# {words['emergency-confirm']}\n", f"{pad}emergency_services:\n"]
     for number, reaches in services:
         names = ", ".join(getattr(service, "value", str(service)) for service in reaches)

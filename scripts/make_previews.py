@@ -7,7 +7,9 @@ cover (page 1) and the first page of the scenarios with poppler's pdftoppm into
 docs/preview-cover.png and docs/preview-scenario.png (greyscale, small enough for the
 README). tests/render/test_pdf.py fails when the committed previews no longer match.
 It also writes page 1 of volunteer.pdf (docs/preview-volunteer-cover.png), desk.pdf, report-form.pdf, cards.pdf and poster.pdf and a 390 px Chromium
-screenshot of the responder guide with its jump menu open (docs/preview-desk.png, ...).
+screenshot of the responder guide with its jump menu open (docs/preview-desk.png, ...), and page 1 of the volunteer
+guide of a Japanese and an Arabic example plan (docs/preview-cover-ja.png, docs/preview-cover-ar.png: Japanese type,
+right to left).
 """
 
 from __future__ import annotations
@@ -101,6 +103,28 @@ def make_other_previews(docs: Path = DOCS) -> list[Path]:
     return paths
 
 
+# Page 1 of the volunteer guide in other scripts: Japanese type, and Arabic right to left with its numbers and
+# addresses in order (in colour, at 50 dpi, so each stays under 150 kB).
+LANGUAGE_PREVIEWS = {"preview-cover-ja.png": ROOT / "plans" / "tokyo-meetup-ja.yaml",
+                     "preview-cover-ar.png": ROOT / "plans" / "cairo-meetup-ar.yaml"}
+
+
+def make_language_previews(docs: Path = DOCS) -> list[Path]:
+    sys.path.insert(0, str(ROOT))
+    from generator.build import build_plan
+
+    paths = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, plan in LANGUAGE_PREVIEWS.items():
+            written = {path.name: path for path in build_plan(plan, Path(tmp) / plan.stem, editions=["volunteer"])}
+            prefix = Path(tmp) / Path(name).stem
+            subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile",
+                            str(written["volunteer.pdf"]), str(prefix)], check=True)
+            paths.append(docs / name)
+            (docs / name).write_bytes(prefix.with_suffix(".png").read_bytes())
+    return paths
+
+
 if __name__ == "__main__":
-    for path in [*make_previews(), *make_other_previews()]:
+    for path in [*make_previews(), *make_other_previews(), *make_language_previews()]:
         print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size // 1000} kB)")

@@ -18,6 +18,7 @@ from generator.cli import main
 from generator.init import (
     TEAMS,
     InitError,
+    render_starter,
     schema_reference,
     starter_path,
     write_starter,
@@ -289,3 +290,169 @@ def test_the_comments_a_starter_for_a_place_adds_are_in_its_language(tmp_path, l
     text = target.read_text(encoding="utf-8")
     assert phrase in text and f"locale: {locale}" in text
     assert place_words(locale)["intro"][0].split("{")[0].strip() in text
+
+
+# --- a starter in the place's language, with the place's numbers (issue 27, point 6) --------------------------------
+
+SHIPPED = ["en-US", "de-DE", "es-ES", "fr-FR", "pt-BR", "ja-JP", "ar-EG"]
+COUNTRIES = ["JP", "EG", "FR", "DE", "BR", "US", "GB", "MA", "KR", "CH"]
+# English words that no sentence in the other shipped languages uses (`in`, `a`, `an`, `on`, `for` are German,
+# French, Spanish or Portuguese words too)
+ENGLISH = re.compile(r"\b(the|and|of|to|is|are|with|your|you|this|that|if|it|be|when|who|what|from|by|or)\b",
+                     re.IGNORECASE)
+NOT_PROSE = re.compile(r"(?m)^\s*(?:- )?[a-z_]+: [a-z-]+$|^\s*(?:- )?[a-z_]+:(?=\s|$)|`[^`]*`|CHANGE ME|https?://\S+|\S+@example\.org|example\.org|\b[A-Z][a-z]+/[A-Za-z_]+\b|"
+                       r"\{\{[^}]*\}\}|\{[a-z_]+\}|\bIANA\b|\bSignal\b|YYYY-MM-DD|\S+\.(?:yaml|json|md)\b|output/")
+
+
+def starter_texts(text: str) -> list[str]:
+    """The comments and sample texts of a starter as written (the catalogs' units), keys and values of data left out."""
+    from generator.starter_texts import rewrite
+
+    found: list[str] = []
+    rewrite(text, lambda english: found.append(english))
+    return found
+
+
+def _written(tmp_path, team, country, locale) -> tuple[Path, str]:
+    target = tmp_path / f"{team}-{locale}-{country}.yaml"
+    write_starter(target, team, country=country, locale=locale)
+    return target, target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("locale", SHIPPED)
+@pytest.mark.parametrize("team", list(TEAMS))
+def test_a_starter_in_its_own_country_and_language_passes_check(tmp_path, team, locale):
+    country = locale.split("-")[1]
+    target, _text = _written(tmp_path, team, country, locale)
+    problems = check_plan(target).problems
+    assert not [str(p) for p in problems if p.severity == "error" or p.rule not in ("PLACEHOLDER", "REVIEW-DATE")]
+    first = _text.splitlines()[2].split(":")[0].split("：")[0]  # `# Vorlage`, `# ひな形`: check knows the starter by it
+    assert any(p.rule == "PLACEHOLDER" and "example.org" in p.message and first in p.message for p in problems)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("locale", SHIPPED)
+def test_every_starter_for_every_locale_and_country_passes_check(tmp_path, locale):
+    for country in COUNTRIES:
+        for team in TEAMS:
+            target, text = _written(tmp_path, team, country, locale)
+            problems = check_plan(target).problems
+            unexpected = [str(p) for p in problems if p.severity == "error" or p.rule not in ("PLACEHOLDER", "REVIEW-DATE")]
+            assert not unexpected, (team, country)
+            if country != "US":  # no American sample number outside the US (+1 312 555 01xx)
+                assert "+1 " not in text and "555-01" not in text and "(312)" not in text, (team, country)
+
+
+@pytest.mark.parametrize("locale", ["de-DE", "es-ES", "fr-FR", "pt-BR", "ja-JP", "ar-EG"])
+@pytest.mark.parametrize("team", list(TEAMS))
+def test_a_starters_comments_and_sample_texts_are_in_its_language(tmp_path, team, locale):
+    _target, text = _written(tmp_path, team, locale.split("-")[1], locale)
+    for piece in starter_texts(text):
+        prose = NOT_PROSE.sub(" ", piece)
+        assert not ENGLISH.search(prose), (team, locale, piece)
+        if locale in ("ja-JP", "ar-EG"):  # nothing in Latin letters but names of things (Signal, IANA, THIS-FILE)
+            assert not re.search(r"[A-Za-z]{4,}", prose.replace("THIS-FILE", "")), (team, locale, piece)
+    assert f"locale: {locale}" in text
+
+
+def test_an_english_starter_stays_as_it_is_and_en_us_spells_the_us_way(tmp_path):
+    assert render_starter("meetup", tmp_path / "a.yaml")[0].splitlines()[1:] == starter_path("meetup").read_text(
+        encoding="utf-8").splitlines()[1:]
+    _target, text = _written(tmp_path, "meetup", "US", "en-US")
+    texts = " ".join(starter_texts(text))
+    assert "Meetup organizers" in texts and "behavior" in texts and "organis" not in texts and "behaviour" not in texts
+    _target, british = _written(tmp_path, "meetup", "GB", "en-GB")
+    assert "Meetup organisers" in british
+
+
+def test_every_catalog_of_starter_texts_is_complete_and_keeps_marks_placeholders_and_code():
+    from babel.messages.pofile import read_po
+
+    from generator.starter_catalogs import english_messages
+    from generator.starter_texts import locale_dir
+
+    wanted = list(english_messages())
+    names = sorted(path.stem for path in locale_dir().glob("*.po"))
+    assert names == ["ar", "de", "en_US", "es", "fr", "ja", "pt_BR"]
+    code = re.compile(r"`[^`]*`|\{[a-z_]+\}|\{\{[^}]*\}\}")
+    for name in names:
+        with (locale_dir() / f"{name}.po").open("rb") as handle:
+            catalog = read_po(handle)
+        ids = [m.id for m in catalog if m.id]
+        assert ids == wanted, f"{name}.po is stale: run python -m generator.starter_catalogs"
+        for message in catalog:
+            if not message.id or (name == "en_US" and not message.string):
+                continue  # en_US holds only the texts it spells another way
+            english, text = message.id, message.string
+            assert text, f"{name}.po does not translate {english!r}"
+            assert text.count("CHANGE ME") == english.count("CHANGE ME"), (name, english)
+            assert sorted(code.findall(text)) == sorted(code.findall(english)), (name, english)
+            prose = code.sub(" ", text)
+            if name == "fr":  # a narrow no-break space before : ; ? ! (not a plain space, nor none after a word)
+                assert not re.search(r"(?<=\w) ?[:;?!](?=\s|$)", prose.replace("\u202f", "")) or "\u202f" in prose, english
+                assert not re.search(r"[ \u00a0][:;?!]", prose), (name, english)
+            if name == "ja":  # full-width punctuation after Japanese text
+                assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff][.,:;!?()]", prose), (name, text)
+
+
+def test_fictional_ranges_are_numbers_of_their_country():
+    import phonenumbers
+
+    from generator.init import fictional_ranges
+
+    for country, known in fictional_ranges().items():
+        assert known["source"]
+        for end in ("first", "last"):
+            number = phonenumbers.parse(known[end])
+            assert phonenumbers.is_valid_number(number) and phonenumbers.region_code_for_number(number) == country, known[end]
+
+
+@pytest.mark.parametrize("country, prefix", [("FR", "+33 1 99 00 "), ("GB", "+44 20 7946 0"), ("US", "+1 312-555-01"),
+                                             ("AU", "+61 2 5550 "), ("DE", "+49 30 23125")])
+def test_sample_numbers_come_from_the_countrys_range_for_fiction(tmp_path, country, prefix):
+    target, text = _written(tmp_path, "meetup", country, None)
+    phones = re.findall(r'(?:phone|number): "(\+[^"]+)"', text)
+    assert phones and all(phone.startswith(prefix) for phone in phones), phones
+    assert len(set(phones)) == len(phones)
+    assert not [p for p in check_plan(target).problems if p.severity == "error"]
+
+
+def test_without_a_range_for_fiction_a_number_waits_as_a_marked_placeholder(tmp_path):
+    target, text = _written(tmp_path, "conference", "JP", "ja-JP")
+    assert not re.search(r'^\s*(?:- )?(?:phone|number): "\+', text, re.MULTILINE)  # no number that may be someone's
+    placeholders = [line for line in text.splitlines() if '"+81 ..."' in line]
+    assert placeholders and all(line.lstrip().startswith("#") and "CHANGE ME" in line for line in placeholders)
+    problems = check_plan(target).problems
+    flagged = {p.line for p in problems if p.rule == "PLACEHOLDER"}
+    assert all(text.splitlines().index(line) + 1 in flagged for line in placeholders)
+    # the hotline, which needs its number, waits whole; the e-mail channel stays
+    assert "#   label: 行動規範ホットライン（電話とメッセージ）" in text
+    plan = check_plan(target).plan
+    assert [c.kind.value for c in plan.reporting.channels] == ["email", "in-person"]
+
+
+def test_an_events_starter_in_the_places_language(tmp_path):
+    shared = tmp_path / "policy.yaml"
+    shutil.copy(ROOT / "plans" / "network" / "policy.yaml", shared)
+    target = tmp_path / "event.yaml"
+    result = run("init", str(target), "--team", "meetup", "--extends", str(shared), "--country", "DE", "--locale", "de-DE")
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    assert "# Vorlage: eine Veranstaltung eines Netzwerks. Sie erweitert den gemeinsamen Plan policy.yaml:" in text
+    assert "`- {id: x, remove: true}`" in text
+    for piece in starter_texts(text):
+        assert not ENGLISH.search(NOT_PROSE.sub(" ", piece)), piece
+
+
+@pytest.mark.slow
+def test_starters_in_every_shipped_language_build(tmp_path):
+    """init, check, build for each shipped locale, each in another country (one per team in turn)."""
+    places = list(zip(SHIPPED, ["US", "DE", "MA", "CH", "BR", "JP", "EG"], strict=True))
+    for index, (locale, country) in enumerate(places):
+        team = list(TEAMS)[index % len(TEAMS)]
+        assert run("init", f"plans/{locale}.yaml", "--team", team, "--country", country, "--locale", locale,
+                   cwd=tmp_path).exit_code == 0
+    result = run("build", "plans", "--jobs", "2", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    for locale, _country in places:
+        assert (tmp_path / "output" / locale / "volunteer.pdf").read_bytes().startswith(b"%PDF")

@@ -29,7 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # the guides: editions, words and formats, HTML, PDF, seal
     ("render", ("generator.render",)),
     # starters (read plans and the guide's locale data)
-    ("init", ("generator.init",)),
+    ("init", ("generator.starter_texts", "generator.init", "generator.starter_catalogs")),
     # the lint rules (they read the starters and render the guides to see which policy sentences print)
     ("lint", ("generator.lint",)),
     # what the build and the command line use: the cache, the print workers, writing a set, reports of problems

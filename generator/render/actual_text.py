@@ -18,6 +18,29 @@ readers (ISO 32000-1 14.9.4; PDF/UA relies on it). `install()` wraps WeasyPrint'
 right-to-left letters or a script that reorders its glyphs is marked with its own text.
 Other lines are left as they are (their glyphs already give the text back).
 
+What no ActualText can fix (measured with pdftotext 24 and PDFium 8149 through pypdfium2; see
+tests/render/test_actual_text.py, whose strict xfails fail as soon as a reader reads them right):
+
+- PDFium orders each baseline itself (core/fxcrt/fx_bidi.cpp, CFX_BidiString): it splits the
+  line into direction segments, reverses the letters of each right-to-left one, and reverses
+  the order of the segments only when the baseline has at least as many right-to-left segments
+  as left-to-right ones. A run of several words against its line's direction therefore comes
+  back in drawn word order: `Call حداد ليلى now`, and `6789 2345 2 +20` or `Moreau Alex` in an
+  Arabic line. The baseline is PDFium's, not the renderer's: cells of one table row are one
+  line to it.
+- ActualText does not escape that pass. poppler reorders a Span's ActualText as if it were in
+  drawn order (logical `ليلى حداد` comes back `دادح ىليل`), so a right-to-left line cannot
+  carry its logical text for poppler; PDFium also reads ActualText on marked content that is
+  not a Span (poppler, like the standard, only on Span), but what it returns for it depends on
+  the other text objects it puts on the same baseline (the same name with the same ActualText
+  came back right in a sentence and reversed letter by letter alone in a cell), which is not
+  known when a line is drawn.
+- Drawing a right-to-left run's glyphs in logical word order (same positions; poppler orders
+  glyphs by position) would read right in PDFium only on baselines it resolves left to right,
+  and wrong on those it resolves right to left (a name alone on its line, which reads right
+  today); which one a baseline is depends on the text around it on the page, so it is not
+  done either.
+
 This is a hook into WeasyPrint's internals (`weasyprint.draw.text.draw_first_line(stream,
 textbox, ...)`, stable from WeasyPrint 53 to 70 at least); tests/render/test_actual_text.py
 reads names back from a printed guide and fails if a WeasyPrint update breaks it.

@@ -51,3 +51,86 @@ def test_names_in_shaped_scripts_read_back_as_written(write_plan, tmp_path, loca
         assert all(word in pdfium for word in name.split()), (name, locale, "PDFium")
         if locale == "ar-EG" or not RIGHT_TO_LEFT.search(name):
             assert name in pdfium, (name, locale, "PDFium")
+
+
+# --- every script, read back by poppler (pdftotext) and by PDFium (pypdfium2) -----------------------------------------
+#
+# One line per paragraph, in a left-to-right (English) and right-to-left (Arabic, Hebrew) page printed the way guides
+# are (right-to-left pages with their left-to-right runs isolated). Each case names the text that must come back as
+# written. PDFium's text extraction orders each baseline with its own simplified bidirectional pass
+# (core/fxcrt/fx_bidi.cpp, CFX_BidiString: direction segments, reversed as a whole only when a baseline has at least as
+# many right-to-left segments as left-to-right ones), so it cannot give back a run of several words whose direction is
+# not the one its line resolves to; those cases are strict xfails: they say exactly what PDFium returns today, and fail
+# as soon as a PDFium update reads them right.
+
+PAGES = {
+    "en": ("ltr", ["ليلى حداد", "अनन्या शर्मा", "דוד כהן", "Call ليلى حداد now"]),
+    "ar": ("rtl", ["ليلى حداد", "اتصل بـ ليلى حداد على +20 2 2345 6789", "تحدّث إلى Alex Moreau الآن"]),
+    "he": ("rtl", ["דוד כהן", "התקשרו אל דוד כהן בטלפון +972 2 123 4567"]),
+}
+PDFIUM_BIDI = pytest.mark.xfail(strict=True, reason="PDFium orders the words of a run against its line's direction in "
+                                "drawn order (fx_bidi CFX_BidiString); no ActualText both readers honour fixes it")
+CASES = [
+    ("en", "ليلى حداد"),  # an Arabic name alone on its line
+    ("en", "अनन्या शर्मा"),  # Devanagari clusters whole (ActualText)
+    ("en", "דוד כהן"),
+    ("ar", "ليلى حداد"),
+    ("ar", "اتصل بـ ليلى حداد على"),
+    ("he", "דוד כהן"),
+    ("he", "התקשרו אל דוד כהן בטלפון"),
+]
+# (page, text, PDFium reads it instead): a right-to-left name in a left-to-right sentence comes back in drawn word
+# order; a phone number or Latin name in a right-to-left sentence with its words reversed. (poppler gives the name of
+# the first one back whole, but orders that line's four words right to left: two of each direction.)
+PDFIUM_GETS_WRONG = [
+    ("en", "Call ليلى حداد now", "Call حداد ليلى now"),
+    ("ar", "+20 2 2345 6789", "6789 2345 2 +20"),
+    ("ar", "Alex Moreau", "Moreau Alex"),
+    ("he", "+972 2 123 4567", "4567 123 2 +972"),
+]
+
+
+@pytest.fixture(scope="module")
+def read_back(tmp_path_factory):
+    """page -> {"poppler": text, "pdfium": text} of a printed page holding PAGES[page]."""
+    from generator.render.bidi import isolate_ltr_runs
+
+    policy = AssetPolicy(tmp_path_factory.mktemp("scripts"), templates_dir())
+    texts = {}
+    for page, (direction, lines) in PAGES.items():
+        body = "".join(f"<p>{line}</p>" for line in lines)
+        html = (f'<!doctype html><html lang="{page}" dir="{direction}"><head><meta charset="utf-8"><title>{page}</title>'
+                f"</head><body>{body}</body></html>")
+        pdf = render_pdf(isolate_ltr_runs(html) if direction == "rtl" else html, policy)
+        path = tmp_path_factory.mktemp(page) / "page.pdf"
+        path.write_bytes(pdf)
+        poppler = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        texts[page] = {"poppler": poppler.translate(BIDI_CONTROLS), "pdfium": pdf_text(pdf)}
+    return texts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("reader", ["poppler", "pdfium"])
+@pytest.mark.parametrize("page, text", CASES)
+def test_every_script_reads_back_as_written(read_back, page, text, reader):
+    assert text in read_back[page][reader], (page, reader, read_back[page][reader])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page, text, drawn", PDFIUM_GETS_WRONG)
+def test_poppler_reads_runs_against_the_line_direction_as_written(read_back, page, text, drawn):
+    run = "ليلى حداد" if page == "en" else text
+    assert run in read_back[page]["poppler"], read_back[page]["poppler"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page, text, drawn", PDFIUM_GETS_WRONG)
+def test_what_pdfium_reads_instead_today(read_back, page, text, drawn):
+    """The evidence: PDFium's words in drawn order (update PDFIUM_GETS_WRONG when a PDFium update changes it)."""
+    assert drawn in read_back[page]["pdfium"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page, text, drawn", [pytest.param(*case, marks=PDFIUM_BIDI) for case in PDFIUM_GETS_WRONG])
+def test_pdfium_reads_runs_against_the_line_direction_as_written(read_back, page, text, drawn):
+    assert text in read_back[page]["pdfium"]

@@ -13,7 +13,6 @@ from ..registry import Finding, rule
 
 PLACEHOLDER_TEXT = re.compile(r"^(TODO|CHANGE ME)\b")
 PLACEHOLDER_MARK = "CHANGE ME"
-STARTER_MARK = "# Starter plan:"  # the first comment of every starter in templates/starters/
 _SAMPLE_FIELDS = {"phone": "phone number", "number": "phone number", "email": "e-mail address", "link": "link",
                   "website": "link", "code_of_conduct": "link", "reporting_guidelines": "link", "starts": "date",
                   "ends": "date", "last_reviewed": "date", "start": "date", "end": "date", "days": "date"}
@@ -45,8 +44,11 @@ def placeholder(context: Context) -> Iterator[Finding]:
             shown = value if len(value) <= 40 else value[:37] + "..."
             found.append(Finding(path, f"`{shown}` is a placeholder; replace it with the real value"))
     lines = context.source.lines
-    if any(line.startswith(STARTER_MARK) for line in lines):
-        found += _starter_values(context)
+    from ...starter_texts import starter_marks  # the mark in each language a starter is written in
+
+    mark = next((m for line in lines for m in starter_marks() if line.startswith(m)), None)
+    if mark is not None:
+        found += _starter_values(context, mark)
     yield from found
     # every other line that still says CHANGE ME, in a comment or inside a text (as many as `init` counted)
     flagged = {context.line(f.path) for f in found}
@@ -58,7 +60,7 @@ def placeholder(context: Context) -> Iterator[Finding]:
                           at=(number, column + 1))
 
 
-def _starter_values(context: Context) -> Iterator[Finding]:
+def _starter_values(context: Context, mark: str) -> Iterator[Finding]:
     """In a plan written by `init`: every value still equal to one of the starters' samples."""
     samples = starter_samples()
     for path, value in leaves(context.plan):
@@ -73,7 +75,7 @@ def _starter_values(context: Context) -> Iterator[Finding]:
         else:
             continue
         yield Finding(path, f"`{text}` {why} ({kind}); replace it with the real value, then remove the "
-                      f"`{STARTER_MARK}` line at the top")
+                      f"`{mark}` line at the top")
 
 
 def _sample_kind(path: tuple[object, ...], value: object) -> str | None:
