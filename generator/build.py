@@ -285,8 +285,8 @@ def with_calendars(guide: str, calendars: list[RenderedFile], plan: Plan) -> str
         items.append(f'<li><a download="{html.escape(item.path.name)}" href="data:text/calendar;charset=utf-8;base64,{data}">'
                      f"{html.escape(who)}</a> <span class=\"small\">({html.escape(item.path.name)})</span></li>")
     loc = plan_localizer(plan)
-    title = loc.t("seal.calendars.title", "Shifts as calendar files")
-    intro = loc.t("seal.calendars.intro", "Each responder's shifts, to import into their own calendar. They are kept inside this sealed guide, not next to it.")
+    title = loc.t("seal.calendars.title")
+    intro = loc.t("seal.calendars.intro")
     section = (f'<section class="calendars" aria-labelledby="calendars-title">\n<h2 id="calendars-title">{title}</h2>\n'
                f"<p>{intro}</p>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</section>\n")
     at = max(guide.rfind("</main>"), 0) or guide.rfind("</body>")
@@ -305,7 +305,7 @@ def lock_notice(plan: Plan) -> str:
     lines = [f"<p><strong>{html.escape(public.event.name)}</strong></p>"]
     if services:
         loc = plan_localizer(plan)
-        call = loc.t("seal.notice.emergency", "In an emergency call {numbers}.",
+        call = loc.t("seal.notice.emergency",
                      numbers=Markup("<strong>{}</strong>").format(emergency_route(loc, services)))
         lines.append(f"<p>{call}</p>")
     for channel in public.reporting.channels:

@@ -210,6 +210,7 @@ class _BuildCommand(_Stoppable):
 
 def build_outputs() -> list[tuple[str, str]]:
     """(edition, what it is and its files) for every edition `build` makes, and the calendars."""
+    from .messages import english
     from .render.edition import EDITIONS
 
     rows = []
@@ -220,7 +221,7 @@ def build_outputs() -> list[tuple[str, str]]:
             notes.append(f"when the plan has a `{spec.level_from}`; outside private/ when it is not responder-level")
         if spec.needs:
             notes.append(f"when the plan has `{spec.needs}`")
-        rows.append((spec.name, f"{spec.title}: {files}" + (f" ({'; '.join(notes)})" if notes else "")))
+        rows.append((spec.name, f"{english(spec.title)}: {files}" + (f" ({'; '.join(notes)})" if notes else "")))
     rows.append(("calendars", "private/rota-ID.ics, each responder's shifts (with --seal, inside the sealed responder.html)"))
     return rows
 

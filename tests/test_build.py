@@ -288,11 +288,11 @@ def test_a_bug_is_one_line_asking_for_a_report_and_the_traceback_only_with_debug
 
 
 def test_a_new_edition_is_one_row_in_the_registry(tmp_path, monkeypatch):
-    """A desk sheet for volunteers, HTML only, reusing the volunteer template: one EditionSpec, no other change."""
+    """A desk sheet for volunteers, HTML only, reusing the volunteer template: one EditionSpec (its title a message id), no other change."""
     from generator.render import edition
     from generator.render.leaks import check_output_dir
 
-    desk = edition.EditionSpec("desk", Audience.volunteer, "Desk sheet", "volunteer.html.j2", "desk", formats=("html",))
+    desk = edition.EditionSpec("desk", Audience.volunteer, "edition.desk", "volunteer.html.j2", "desk", formats=("html",))
     monkeypatch.setitem(edition.EDITIONS, "desk", desk)
     written = build_plan(EXAMPLE, tmp_path, editions=["desk"], pdf=False)
     assert [p.relative_to(tmp_path / "complete-conference").as_posix() for p in written] == ["desk.html"]

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.messages import english
 from generator.render.edition import EDITIONS
 from generator.report import colour_setting
 
@@ -77,7 +78,7 @@ def test_build_quiet_prints_only_problems_and_the_totals_and_verbose_lists_uncha
 def test_build_help_lists_every_output_of_the_editions_registry():
     text = " ".join(run("build", "--help").stdout.split())
     for spec in EDITIONS.values():
-        assert f"{spec.name} {spec.title}: " in text
+        assert f"{spec.name} {english(spec.title)}: " in text
         for suffix in spec.formats:
             assert str(spec.file(suffix)) in text
     assert "private/rota-ID.ics" in text

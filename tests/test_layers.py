@@ -43,8 +43,6 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
 # Imports that break the rules today and are being moved by another branch of this round (issue 21):
 # each is (importer, imported) and names who removes it. Nothing else may be added here.
 EXEMPT_EDGES: dict[tuple[str, str], str] = {
-    # `words` moves the English message defaults (PLACEHOLDER, english_messages) into generator/messages.py
-    ("generator.plan.validate", "generator.render.locale"): "words",
     # batch -> build -> printing -> batch: `pipeline` gives the print workers' start-up one home
     ("generator.printing", "generator.batch"): "pipeline",
 }

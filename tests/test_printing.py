@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 import generator.render.pdf as pdf_module
+from generator.assets import AssetPolicy
 from generator.errors import InternalError, PlanError, Problem, UserError
 from generator.paths import templates_dir
 from generator.printing import PrintTask, _pdfs, print_task
-from generator.render.assets import AssetPolicy
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal.yaml"

@@ -417,7 +417,7 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
         for index, who in enumerate(plan.communication.spokespeople):
             must_exist(who, people_and_roles, ("communication", "spokespeople", index), "role or responder id")
     if plan.wording or plan.policy:
-        from ..render.locale import PLACEHOLDER, english_messages  # the catalog template: every known id
+        from ..messages import PLACEHOLDER, english_messages  # the source catalog: every known id
         from .policy import POLICY
 
         known = english_messages()

@@ -70,7 +70,7 @@ def rota_calendars(plan: Plan, loc: Localizer | None = None) -> dict[str, bytes]
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", text(loc.text("calendar.name", "On call: {event}", event=plan.event.name)))
+        calendar.add("x-wr-calname", text(loc.text("calendar.name", event=plan.event.name)))
         calendar.add("x-wr-timezone", zone.key)
         calendar.add_component(timezone)
         uids: set[str] = set()
@@ -96,9 +96,9 @@ def _event(plan: Plan, shift: Shift, responder: Responder, stamp: dt.datetime, u
     event.add("dtstart", _local(plan, shift.start))
     event.add("dtend", _local(plan, shift.end))
     if leads:
-        event.add("summary", text(loc.text("calendar.summary-lead", "On call (lead): {event}", event=plan.event.name)))
+        event.add("summary", text(loc.text("calendar.summary-lead", event=plan.event.name)))
     else:
-        event.add("summary", text(loc.text("calendar.summary", "On call: {event}", event=plan.event.name)))
+        event.add("summary", text(loc.text("calendar.summary", event=plan.event.name)))
     event.add("description", text(_description(plan, shift, responder, loc), lines=True))
     return event
 
@@ -110,12 +110,12 @@ def _description(plan: Plan, shift: Shift, responder: Responder, loc: Localizer)
 
     others = [name(r) for r in dict.fromkeys(shift.responders) if r not in (responder.id, shift.lead)]
     if responder.id == shift.lead:
-        lines = [loc.text("calendar.you-lead", "You lead this shift."),
-                 loc.text("calendar.with", "With: {names}", names=loc.join(others)) if others
-                 else loc.text("calendar.alone", "Nobody else is on this shift.")]
+        lines = [loc.text("calendar.you-lead"),
+                 loc.text("calendar.with", names=loc.join(others)) if others
+                 else loc.text("calendar.alone")]
     else:
-        lines = [loc.text("calendar.lead", "Lead: {name}", name=name(shift.lead))]
-        lines += [loc.text("calendar.others", "Also on call: {names}", names=loc.join(others))] if others else []
+        lines = [loc.text("calendar.lead", name=name(shift.lead))]
+        lines += [loc.text("calendar.others", names=loc.join(others))] if others else []
     if shift.note:
         lines.append(shift.note)
     return "\n".join(lines)

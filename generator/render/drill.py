@@ -47,24 +47,24 @@ def role_cards(loc: Localizer, online: bool = False) -> list[tuple[str, str, str
     `online` (a plan without a venue): nobody stands a few metres away or calls a number from a cover.
     """
     if online:
-        reported_wants = loc.text("drill.role.reported.wants-online", "To explain yourself, to find out who complained, and to keep taking part.")
-        witness_knows = loc.text("drill.role.witness.knows-online", "Part of what happened, as the messages showed it, but not how it started.")
-        volunteer_knows = loc.text("drill.role.volunteer.knows-online", "Only what you are told and your volunteer guide.")
+        reported_wants = loc.text("drill.role.reported.wants-online")
+        witness_knows = loc.text("drill.role.witness.knows-online")
+        volunteer_knows = loc.text("drill.role.volunteer.knows-online")
     else:
-        reported_wants = loc.text("drill.role.reported.wants", "To explain yourself, to find out who complained, and to carry on with the event.")
-        witness_knows = loc.text("drill.role.witness.knows", "Part of what happened, from a few metres away, but not how it started.")
-        volunteer_knows = loc.text("drill.role.volunteer.knows", "Only what you are told, your volunteer guide and the phone numbers on its cover.")
+        reported_wants = loc.text("drill.role.reported.wants")
+        witness_knows = loc.text("drill.role.witness.knows")
+        volunteer_knows = loc.text("drill.role.volunteer.knows")
     return [
-        ("reporter", loc.text("drill.role.reporter", "The person reporting"),
-         loc.text("drill.role.reporter.knows", "What happened to you, as the situation card tells it. Decide before you start what you say at first and what you keep back."),
-         loc.text("drill.role.reporter.wants", "To be listened to and believed, to stay in control of what happens next, and not to be named without agreeing to it.")),
-        ("reported", loc.text("drill.role.reported", "The person it is about"),
-         loc.text("drill.role.reported.knows", "What you did, seen your way. You may not think it was a problem, or you may be embarrassed."),
+        ("reporter", loc.text("drill.role.reporter"),
+         loc.text("drill.role.reporter.knows"),
+         loc.text("drill.role.reporter.wants")),
+        ("reported", loc.text("drill.role.reported"),
+         loc.text("drill.role.reported.knows"),
          reported_wants),
-        ("witness", loc.text("drill.role.witness", "A witness"), witness_knows,
-         loc.text("drill.role.witness.wants", "To help without being pulled into an argument, and to know whether you will be asked about it later.")),
-        ("volunteer", loc.text("drill.role.volunteer", "The volunteer who hears it first"), volunteer_knows,
-         loc.text("drill.role.volunteer.wants", "To do the right thing quickly and hand over to a responder.")),
+        ("witness", loc.text("drill.role.witness"), witness_knows,
+         loc.text("drill.role.witness.wants")),
+        ("volunteer", loc.text("drill.role.volunteer"), volunteer_knows,
+         loc.text("drill.role.volunteer.wants")),
     ]
 
 
@@ -120,12 +120,12 @@ def drill_kit(guide: GuideView) -> DrillKit:
     minutes = _exercise_minutes(len(scenarios))
     exercises = [_exercise(guide, number, scenario, minutes) for number, scenario in enumerate(scenarios, 1)]
     loc = guide.t
-    schedule = [Slot("", "", loc.text("drill.slot.welcome", "Welcome: why we practise, the ground rules, who plays whom"))]
+    schedule = [Slot("", "", loc.text("drill.slot.welcome"))]
     durations = [WELCOME_MINUTES]
     for exercise in exercises:
-        schedule.append(Slot("", "", loc.text("drill.exercise.title", "Exercise {number}: {title}", number=exercise.number, title=exercise.scenario.title)))
+        schedule.append(Slot("", "", loc.text("drill.exercise.title", number=exercise.number, title=exercise.scenario.title)))
         durations.append(exercise.minutes)
-    schedule.append(Slot("", "", loc.text("drill.slot.debrief", "Session debrief: what we change in the plan, and who writes it in")))
+    schedule.append(Slot("", "", loc.text("drill.slot.debrief")))
     durations.append(CLOSING_MINUTES)
     timed, elapsed = [], 0
     for slot, length in zip(schedule, durations, strict=True):
@@ -159,29 +159,29 @@ def _exercise(guide: GuideView, number: int, scenario: Scenario, minutes: int) -
 
 def _generic_complications(guide: GuideView, scenario: Scenario) -> list[str]:
     loc = guide.t
-    who = guide.who(scenario.escalate_to[0]) if scenario.escalate_to else loc.t("who.lead-on-call", "the lead on call")
+    who = guide.who(scenario.escalate_to[0]) if scenario.escalate_to else loc.t("who.lead-on-call")
     first = who.striptags() if isinstance(who, Markup) else who
     items = [
-        loc.text("drill.complication.no-answer", "You call {who} and nobody answers for ten minutes. Who do you call next, and what do you do meanwhile?", who=first),
-        loc.text("drill.complication.promise", "The person reporting asks you to promise what will happen to the other person."),
+        loc.text("drill.complication.no-answer", who=first),
+        loc.text("drill.complication.promise"),
     ]
     if scenario.handling is Handling.team_decision:
-        items.append(loc.text("drill.complication.disagree", "Two people on the team disagree about what to do, and a decision is needed within the hour."))
+        items.append(loc.text("drill.complication.disagree"))
     else:
-        items.append(loc.text("drill.complication.ongoing", "It is still going on: the person concerned is in the next room right now."))
+        items.append(loc.text("drill.complication.ongoing"))
     return items
 
 
 def _generic_debrief(loc: Localizer, scenario: Scenario) -> list[str]:
     questions = [
-        loc.text("drill.question.first-step", "Which step did people reach for first, and was it the plan's first step?"),
-        loc.text("drill.question.exact-words", "Did anyone use the plan's exact words? Which phrase was hard to say?") if scenario.say
-        else loc.text("drill.question.words", "What did people say? Should the plan give them the words?"),
+        loc.text("drill.question.first-step"),
+        loc.text("drill.question.exact-words") if scenario.say
+        else loc.text("drill.question.words"),
     ]
     if scenario.do_not:
-        questions.append(loc.text("drill.question.do-not", "Was anything on the \u201cdo not\u201d list done, or nearly done?"))
+        questions.append(loc.text("drill.question.do-not"))
     if scenario.handling is Handling.team_decision:
-        questions.append(loc.text("drill.question.decision", "How did the team reach its decision, and who had the last word?"))
+        questions.append(loc.text("drill.question.decision"))
     return questions
 
 
@@ -194,7 +194,7 @@ def _checklist(guide: GuideView) -> list[ChecklistRow]:
                  if responder.id in scenario.escalate_to
                  or (responder.role is ResponderRole.lead and lead_roles & set(scenario.escalate_to))]
         if len(plan.scenarios) > 1 and len(leads) == len(plan.scenarios):  # a lead by role: not every title again
-            leads = [guide.t.text("drill.checklist.all-scenarios", "Every scenario")]
+            leads = [guide.t.text("drill.checklist.all-scenarios")]
         rows.append(ChecklistRow(responder, guide.role_word(responder), _shifts(guide, responder), leads))
     return rows
 
@@ -221,7 +221,7 @@ def _shifts(guide: GuideView, responder: Responder) -> list[str]:
 
 
 def _as_lead(loc: Localizer, spell: str) -> str:
-    return loc.text("drill.shift.lead", "{shift} (lead)", shift=spell)
+    return loc.text("drill.shift.lead", shift=spell)
 
 
 def _wall(moment: dt.datetime) -> dt.datetime:

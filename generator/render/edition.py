@@ -2,7 +2,8 @@
 
 EDITIONS is the one list of editions: the command line's --edition choices, the
 titles, the build's files and the leak check's file map all come from it. A new
-edition is one row here plus its template in templates/.
+edition is one row here plus its template in templates/ and its title's
+message in templates/locale/messages.pot (translated in every catalog).
 
 Templates receive only the cut copy, so a template cannot show what it was never
 given. Whatever is above the audience becomes None (single values) or is left out
@@ -12,16 +13,22 @@ given. Whatever is above the audience becomes None (single values) or is left ou
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple, TypeVar
 
+from ..messages import english, message_id
 from ..paths import PRIVATE_DIR
 from ..plan.model import Audience, Model, Plan, Responder
 from ..plan.policy import audience as policy_audience
+from .locale import plan_localizer
 
-# What an edition prints in place of a required value its readers may not see (never None, never blank)
-HIDDEN_WORDS: dict[tuple[type, str], str] = {(Responder, "name"): "a responder"}
+# The message an edition prints in place of a required value its readers may not see (never None, never blank)
+HIDDEN_WORDS: dict[tuple[type, str], str] = {(Responder, "name"): message_id("who.hidden-responder")}
+# A message id -> its text in the plan's language and wording, as plain text (a name in the cut plan)
+Words = Callable[[str], str]
 
 Item = TypeVar("Item", bound=Model)
 
@@ -32,7 +39,7 @@ class EditionSpec:
 
     name: str
     audience: Audience
-    title: str  # "Volunteer guide": the cover, the running header, the page title
+    title: str  # its title's message id ("edition.volunteer": "Volunteer guide"): the cover, the running header, the page title
     template: str  # in templates/
     stem: str  # its files are STEM.pdf and STEM.html
     sealable: bool = False  # `build --seal` encrypts its HTML
@@ -74,25 +81,25 @@ class EditionSpec:
 EDITIONS: dict[str, EditionSpec] = {
     spec.name: spec
     for spec in (
-        EditionSpec("public", Audience.public, "How to report", "public.html.j2", "public",
+        EditionSpec("public", Audience.public, message_id("edition.public"), "public.html.j2", "public",
                     print_css=("print-public.css",), fit_css=("print-public-fit.css",), short_fallback=True),
-        EditionSpec("procedure", Audience.public, "How reports are handled", "procedure.html.j2", "procedure",
+        EditionSpec("procedure", Audience.public, message_id("edition.procedure"), "procedure.html.j2", "procedure",
                     formats=("pdf",), print_css=("print-guide.css",), needs="has_public_document"),
-        EditionSpec("volunteer", Audience.volunteer, "Volunteer guide", "volunteer.html.j2", "volunteer",
+        EditionSpec("volunteer", Audience.volunteer, message_id("edition.volunteer"), "volunteer.html.j2", "volunteer",
                     print_css=("print-guide.css",), unless="organizers_respond"),
-        EditionSpec("responder", Audience.responder, "Responder guide", "responder.html.j2", "responder",
+        EditionSpec("responder", Audience.responder, message_id("edition.responder"), "responder.html.j2", "responder",
                     sealable=True, print_css=("print-guide.css",)),
-        EditionSpec("desk", Audience.volunteer, "Desk sheet", "desk.html.j2", "desk", formats=("pdf",),
+        EditionSpec("desk", Audience.volunteer, message_id("edition.desk"), "desk.html.j2", "desk", formats=("pdf",),
                     print_css=("print-desk.css",), needs="venues"),
-        EditionSpec("cards", Audience.public, "Badge cards", "cards.html.j2", "cards", formats=("pdf",),
+        EditionSpec("cards", Audience.public, message_id("edition.cards"), "cards.html.j2", "cards", formats=("pdf",),
                     print_css=("print-cards.css",)),
-        EditionSpec("poster", Audience.public, "Poster", "poster.html.j2", "poster", formats=("pdf",),
+        EditionSpec("poster", Audience.public, message_id("edition.poster"), "poster.html.j2", "poster", formats=("pdf",),
                     print_css=("print-poster.css",)),
-        EditionSpec("report-form", Audience.responder, "Report form", "report_form.html.j2", "report-form",
+        EditionSpec("report-form", Audience.responder, message_id("edition.report-form"), "report_form.html.j2", "report-form",
                     formats=("pdf",), level_from="report_form", print_css=("print-report-form.css",), needs="has_report_form"),
-        EditionSpec("resolution-record", Audience.responder, "Resolution record", "resolution_record.html.j2", "resolution-record",
+        EditionSpec("resolution-record", Audience.responder, message_id("edition.resolution-record"), "resolution_record.html.j2", "resolution-record",
                     formats=("pdf",), print_css=("print-report-form.css",)),
-        EditionSpec("drill", Audience.responder, "Drill kit", "drill.html.j2", "drill", formats=("pdf",),
+        EditionSpec("drill", Audience.responder, message_id("edition.drill"), "drill.html.j2", "drill", formats=("pdf",),
                     print_css=("print-drill.css",)),
     )
 }
@@ -151,17 +158,25 @@ class Edition:
 
 def make_edition(plan: Plan, audience: Audience, name: str | None = None) -> Edition:
     """The plan as `audience` may see it; `name` picks the row of EDITIONS when several share an audience."""
-    cut_plan = cut(plan, audience)
-    leads = lead_times(plan, cut_plan, audience) if audience.allows(Audience.volunteer) else {}
+    words = plan_words(plan)
+    cut_plan = cut(plan, audience, words)
+    leads = lead_times(plan, cut_plan, audience, words) if audience.allows(Audience.volunteer) else {}
     return Edition(audience, cut_plan, leads, name)
 
 
-def lead_times(plan: Plan, cut_plan: Plan, audience: Audience) -> dict[dt.date, list[LeadTime]]:
+def plan_words(plan: Plan) -> Words:
+    """Messages as plain text in the plan's language and wording, for the values an edition hides (its localizer
+    built only when something is hidden)."""
+    loc = functools.cache(lambda: plan_localizer(plan))
+    return lambda ident: loc().text(ident)
+
+
+def lead_times(plan: Plan, cut_plan: Plan, audience: Audience, words: Words = english) -> dict[dt.date, list[LeadTime]]:
     """Each event day's leads with their hours, from the full rota but with names as `cut_plan` shows them."""
     days: dict[dt.date, list[LeadTime]] = {}
     for shift in sorted(plan.rota, key=lambda s: plan.event.utc(s.start)):
         lead = cut_plan.responder(shift.lead)
-        name = lead.name if lead and name_shown(lead, audience) else "the lead on call"
+        name = lead.name if lead and name_shown(lead, audience) else words(message_id("who.lead-on-call"))
         phone = lead.phone if lead else None
         second = next((cut_plan.responder(r) for r in shift.responders if r != shift.lead and cut_plan.responder(r)), None)
         backup = second.name if second and second.name else None
@@ -192,26 +207,27 @@ def _wall(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=None, fold=0)
 
 
-def cut(item: Item, audience: Audience) -> Item:
-    """A copy of `item` holding only what `audience` may see."""
+def cut(item: Item, audience: Audience, words: Words = english) -> Item:
+    """A copy of `item` holding only what `audience` may see; a hidden required value reads `words` of its message."""
     update: dict[str, Any] = {}
     for name in type(item).model_fields:
         value = getattr(item, name)
         needed = item.field_audience(name)
         if needed is not None and not audience.allows(needed):
-            update[name] = HIDDEN_WORDS.get((type(item), name), _empty(value))
+            hidden = HIDDEN_WORDS.get((type(item), name))
+            update[name] = words(hidden) if hidden else _empty(value)
         elif name == "policy" and isinstance(item, Plan):  # the sentences this edition's readers may read
             update[name] = {ident: text for ident, text in value.items() if audience.allows(Audience(policy_audience(ident)))}
         else:
-            update[name] = _cut_value(value, audience)
+            update[name] = _cut_value(value, audience, words)
     return item.model_copy(update=update)
 
 
-def _cut_value(value: Any, audience: Audience) -> Any:
+def _cut_value(value: Any, audience: Audience, words: Words) -> Any:
     if isinstance(value, list):
-        return [_cut_value(v, audience) for v in value if not _hidden(v, audience)]
+        return [_cut_value(v, audience, words) for v in value if not _hidden(v, audience)]
     if isinstance(value, Model):
-        return None if _hidden(value, audience) else cut(value, audience)
+        return None if _hidden(value, audience) else cut(value, audience, words)
     return value
 
 

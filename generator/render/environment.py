@@ -34,9 +34,9 @@ def _short_date_filter(context: jinja2.runtime.Context, day: dt.date) -> str:
 
 
 @jinja2.pass_context
-def _t(context: jinja2.runtime.Context, ident: str, english: str, **values: object) -> Markup:
-    """`t("id", "English text {name}", name=value)` in the templates: the guide's own words."""
-    return _guide(context).t.t(ident, english, **values)
+def _t(context: jinja2.runtime.Context, ident: str, /, **values: object) -> Markup:
+    """`t("id", name=value)` in the templates: the guide's own words (English in templates/locale/messages.pot)."""
+    return _guide(context).t.t(ident, **values)
 
 
 def _guide(context: jinja2.runtime.Context) -> Guide:

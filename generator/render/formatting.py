@@ -36,7 +36,7 @@ def days_text(loc: Localizer, days: Iterable[dt.date], all_days: list[dt.date]) 
     """'Every day', 'Wed 9 Jun', 'Wed 9 Jun and Thu 10 Jun'; nothing for the one day of a one-day event."""
     days = sorted(days)
     if not days or (all_days and days == sorted(all_days)):
-        return Markup("") if len(all_days) == 1 else loc.t("days.every", "Every day")
+        return Markup("") if len(all_days) == 1 else loc.t("days.every")
     return loc.join(loc.short_date(d) for d in days)
 
 

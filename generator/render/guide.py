@@ -40,7 +40,6 @@ from .locale import Localizer
 from .styles import cards_css, font_css, page_css, poster_css, poster_number_style, stylesheet
 from .words import (
     channel_word,
-    edition_title,
     emergency_advice,
     emergency_calls,
     emergency_line,
@@ -109,7 +108,7 @@ class Guide:
 
     @property
     def edition_title(self) -> Markup:
-        return edition_title(self.t, self.edition.spec)
+        return self.t.t(self.edition.spec.title)
 
     @property
     def title(self) -> Markup:
@@ -205,8 +204,8 @@ class Guide:
     def first_call(self) -> Markup:
         """Whom a volunteer tells next: the lead on call when there is a rota, else the team."""
         if self.has_rota:
-            return self.t.t("who.first-call-lead", "the lead responder")
-        return self.t.t("who.response-team", "the response team")
+            return self.t.t("who.first-call-lead")
+        return self.t.t("who.response-team")
 
     @property
     def has_lead(self) -> bool:
@@ -224,9 +223,9 @@ class Guide:
         """How a team without a lead decides, said under the team table."""
         match self.plan.team.decides:
             case Decisions.together:
-                return self.t.t("team.decides-together", "Nobody leads the team: its members decide together.")
+                return self.t.t("team.decides-together")
             case Decisions.vote:
-                return self.t.t("team.decides-vote", "Nobody leads the team: its members decide by vote.")
+                return self.t.t("team.decides-vote")
         return None
 
     def through_lead(self, responder: Responder) -> bool:
@@ -288,7 +287,7 @@ class Guide:
         """Fallback and declared relationships of one responder, one line each (responder edition)."""
         lines = []
         if responder.fallback:
-            lines.append(self.t.t("team.fallback", "Fallback: {name}", name=self.who(responder.fallback)))
+            lines.append(self.t.t("team.fallback", name=self.who(responder.fallback)))
         for relation in responder.relationships:
             line = relation_word(self.t, relation.kind).replace("{name}", escape(self.who(relation.with_)))
             if relation.note:
@@ -308,8 +307,8 @@ class Guide:
         if responder and name_shown(responder, self.edition.audience):
             return responder.name
         if responder and responder.role.value == "lead":
-            return self.t.t("who.lead-on-call", "the lead on call")
-        return self.t.t("who.response-team", "the response team")
+            return self.t.t("who.lead-on-call")
+        return self.t.t("who.response-team")
 
     def who_list(self, idents: Iterable[str]) -> Markup:
         """Several roles or responders as this locale lists them: 'A, B and C'."""
@@ -324,19 +323,19 @@ class Guide:
         t = self.t.t
         match item:
             case None:
-                return t("waiver.plan", "the whole plan")
+                return t("waiver.plan")
             case Venue():
-                return t("waiver.venue", "venue {name}", name=item.name)
+                return t("waiver.venue", name=item.name)
             case Responder():
-                return t("waiver.responder", "responder {name}", name=item.name)
+                return t("waiver.responder", name=item.name)
             case Shift():
                 start, end = self._local(item.start), self._local(item.end)
                 when = f"{self.t.short_date(start.date())} {self.t.time(start)}\u2013{self.t.time(end)}"
-                return t("waiver.shift", "shift {when}", when=when)
+                return t("waiver.shift", when=when)
             case Channel():
-                return t("waiver.channel", "channel {name}", name=item.label)
+                return t("waiver.channel", name=item.label)
             case _:
-                return t("waiver.scenario", "scenario {name}", name=item.title)
+                return t("waiver.scenario", name=item.title)
 
     def roles_of(self, *kinds: RoleKind) -> list[Role]:
         return [role for role in self.plan.roles if role.kind in kinds]
@@ -484,20 +483,20 @@ class Guide:
         """The resolution record's fields: what was decided, by whom, the response given, who told whom, appeal."""
         t = self.t.t
         return [
-            FormRow(t("record.report", "Which report (date, and the report form's reference)"), None, 1, []),
-            FormRow(t("record.decided", "What the team decided, and why"), None, 5, []),
-            FormRow(t("record.by-whom", "Decided by (who took part, who stepped aside for a conflict)"), None, 2, []),
-            FormRow(t("record.response", "The response given"), None, 3, []),
-            FormRow(t("record.told", "Who told whom, how and when (the person reported, the person reporting, others)"), None, 3, []),
-            FormRow(t("record.appeal", "Appeal"), None, 3,
-                    [t("record.appeal-none", "none"), t("record.appeal-received", "received"), t("record.appeal-decided", "decided")]),
-            FormRow(t("record.closed", "Closed on, by"), None, 1, []),
+            FormRow(t("record.report"), None, 1, []),
+            FormRow(t("record.decided"), None, 5, []),
+            FormRow(t("record.by-whom"), None, 2, []),
+            FormRow(t("record.response"), None, 3, []),
+            FormRow(t("record.told"), None, 3, []),
+            FormRow(t("record.appeal"), None, 3,
+                    [t("record.appeal-none"), t("record.appeal-received"), t("record.appeal-decided")]),
+            FormRow(t("record.closed"), None, 1, []),
         ]
 
     def timeline_when(self, item: Timeline) -> Markup:
         """A timeline's time: 'within 24 hours' for a deadline, the plan's own words otherwise ('every week')."""
         if item.within:
-            return self.t.t("timeline.within", "within {within}", within=item.within)
+            return self.t.t("timeline.within", within=item.within)
         return Markup.escape(item.when or "")
 
     def level_name(self, kind: str, ident: str) -> str | Markup:
@@ -507,10 +506,10 @@ class Guide:
             if level:
                 return level.name
         # without an assessment the levels are DEFAULT_LEVELS, named in the guide's language
-        name = {"low": self.t.t("level.low", "Low"), "high": self.t.t("level.high", "High")}.get(ident, ident)
+        name = {"low": self.t.t("level.low"), "high": self.t.t("level.high")}.get(ident, ident)
         if kind == "impact":
-            return self.t.t("level.impact", "{level} impact", level=name)
-        return self.t.t("level.risk", "{level} risk", level=name)
+            return self.t.t("level.impact", level=name)
+        return self.t.t("level.risk", level=name)
 
     def language_list(self, codes: Iterable[str]) -> Markup:
         """Languages by their names in the guide's language (CLDR): `ja, en` is 日本語、英語 in Japanese."""
@@ -520,13 +519,13 @@ class Guide:
     def punct(self) -> Punctuation:
         """The locale's own marks between the guide's parts (a label and its value, two sentences)."""
         return Punctuation(
-            colon=self.t.t("punct.colon", ":"),
-            label=self.t.t("punct.label", ": "),
-            between=self.t.t("punct.between", ". "),
-            stop=self.t.t("punct.stop", "."),
-            comma=self.t.t("punct.comma", ", "),
-            open=self.t.t("punct.open", " ("),
-            close=self.t.t("punct.close", ")"),
+            colon=self.t.t("punct.colon"),
+            label=self.t.t("punct.label"),
+            between=self.t.t("punct.between"),
+            stop=self.t.t("punct.stop"),
+            comma=self.t.t("punct.comma"),
+            open=self.t.t("punct.open"),
+            close=self.t.t("punct.close"),
         )
 
     # the tabletop drill kit (drill.html.j2)

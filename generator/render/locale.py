@@ -1,9 +1,9 @@
 """The guide's own words and local formats: gettext catalogs for words, Babel (CLDR) for formats.
 
-Every message the tool prints has a stable id and an English (British) default text:
-`t("public.lede", "If something ...")` in Python and in the templates. The id is the
-message's gettext context (msgctxt), the English text its msgid, so translators see the
-English and organizers override by id (`wording:` in the plan, see docs/wording.md).
+Every message the tool prints has a stable id, and code and templates name it by that id alone:
+`t("public.lede")`, `t("cover.call", number=…)`. Its English (British) default is written once, in
+the source catalog templates/locale/messages.pot (read by generator/messages.py); organizers
+override by id (`wording:` in the plan, see docs/wording.md).
 
 Catalogs are `templates/locale/<lang>/LC_MESSAGES/messages.po`, read with Babel when
 first needed and cached (no compiled .mo files to keep in step). English is the
@@ -21,19 +21,24 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError, dates, lists
-from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
 
+from ..messages import CATALOG_LANGUAGES, PLACEHOLDER, english, english_messages, locale_dir, translations
 from ..plan.language import SHIPPED as SHIPPED  # the locales whose words ship: one list, read here and by the plan
 from ..plan.language import parse_tag
+from ..plan.policy import POLICY
+from . import markdown
 
-CATALOG_LANGUAGES = ("en_US", "de", "es", "fr", "pt_BR", "ja", "ar")
+if TYPE_CHECKING:
+    from ..plan.model import Plan
+
+__all__ = ["CATALOG_LANGUAGES", "PLACEHOLDER", "Localizer", "english_messages", "locale_dir", "plan_localizer"]
+
 PSEUDO = "en-XA"
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
-PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 def plain_text(value: str | Markup) -> str:
@@ -44,32 +49,6 @@ def plain_text(value: str | Markup) -> str:
     return Markup(" ".join(re.split(r"[ \t\r\n\f]+", text)).strip()).unescape()
 
 
-def locale_dir() -> Path:
-    # One home for where the templates are (checkout or installed package).
-    from ..paths import templates_dir
-
-    return templates_dir() / "locale"
-
-
-@functools.cache
-def catalog(language: str) -> dict[tuple[str, str], str]:
-    """(id, English) -> translation for one catalog language (e.g. `de`, `pt_BR`); empty when none."""
-    path = locale_dir() / language / "LC_MESSAGES" / "messages.po"
-    if not path.is_file():
-        return {}
-    with path.open("rb") as handle:
-        messages = read_po(handle, locale=language)
-    return {(str(m.context), str(m.id)): str(m.string) for m in messages
-            if m.id and m.string and not m.fuzzy and m.context}
-
-
-@functools.cache
-def english_messages() -> dict[str, str]:
-    """Every message id the tool knows -> its English default, from the source catalog template."""
-    path = locale_dir() / "messages.pot"
-    with path.open("rb") as handle:
-        template = read_po(handle)
-    return {str(m.context): str(m.id) for m in template if m.id and m.context}
 
 
 @dataclass(frozen=True)
@@ -92,11 +71,11 @@ class Localizer:
         return parse_tag("ja-JP" if self.pseudo else self.tag)
 
     @functools.cached_property
-    def words(self) -> dict[tuple[str, str], str]:
+    def words(self) -> dict[str, str]:
+        """Message id -> translation in this locale's catalog (its country's, else its language's)."""
         if self.pseudo:
             return {}
-        code = str(self.babel)
-        return catalog(code) or catalog(self.babel.language)
+        return translations(str(self.babel)) or translations(self.babel.language)
 
     @property
     def language(self) -> str:
@@ -125,7 +104,7 @@ class Localizer:
 
     # --- words ----------------------------------------------------------------
 
-    def t(self, ident: str, english: str, **values: object) -> Markup:
+    def t(self, ident: str, /, **values: object) -> Markup:
         """The message `ident` in this locale (or the plan's override), placeholders filled and escaped."""
         if ident in self.overrides:
             text = self.overrides[ident]
@@ -133,31 +112,25 @@ class Localizer:
             self.unstated.add(ident)
             return Markup("")
         else:
-            text = escape(self.words.get((ident, english), english))
+            text = escape(self.words.get(ident) or english(ident))
             if self.pseudo:
                 text = Markup("\u27e6") + text + Markup("\u27e7")
         if not values:
             return Markup(text)
         return Markup(PLACEHOLDER.sub(lambda m: str(escape(values[m.group(1)])) if m.group(1) in values else m.group(0), str(text)))
 
-    def text(self, ident: str, english: str, **values: object) -> str:
+    def text(self, ident: str, /, **values: object) -> str:
         """A message as plain text (calendars, the PDF's running header): tags stripped, entities read."""
-        return plain_text(self.t(ident, english, **values))
+        return plain_text(self.t(ident, **values))
 
     def all_texts(self) -> list[str]:
         """Every message in this locale, as plain text with its placeholders (the guide's vocabulary)."""
-        return [self.text(ident, english) for ident, english in english_messages().items()]
+        return [self.text(ident) for ident in english_messages()]
 
     def series(self, items: Iterable[str | Markup]) -> Markup:
-        """'a, b, c' without a final 'and' (names in a table cell): CLDR's list pattern for the middle of a list."""
-        escaped = [str(escape(item)) for item in items]
-        if not escaped:
-            return Markup("")
-        middle = self.babel.list_patterns["standard"]["middle"]
-        text = escaped[0]
-        for item in escaped[1:]:
-            text = middle.format(text, item)
-        return Markup(text)
+        """'a, b, c' without a final 'and' (names in a table cell), each item escaped, joined by the catalog's
+        `punct.comma` as the templates join theirs (one way to join a series)."""
+        return self.t("punct.comma").join(escape(item) for item in items)
 
     def language_name(self, code: str) -> str:
         """A language (`ja`, `pt-BR`) by its name in this locale (CLDR): 日本語, portugais (Brésil); the code if CLDR has none."""
@@ -207,3 +180,15 @@ class Localizer:
             return "24:00"
         value = moment.time() if isinstance(moment, dt.datetime) else moment
         return dates.format_time(value, "short", locale=self.babel)
+
+
+def plan_localizer(plan: Plan) -> Localizer:
+    """The plan's locale with its `wording:` and `policy:` texts (inline Markdown, sanitized).
+
+    A policy sentence the plan does not state prints nothing (generator/render/policy.py)."""
+    texts = {**plan.wording, **plan.policy}
+    overrides = {ident: markdown.to_inline_html(text, lambda src: src) for ident, text in texts.items()}
+    return Localizer(plan.locale, overrides, frozenset(POLICY))
+
+
+

@@ -183,17 +183,17 @@ def lock_screen_words(loc: Localizer | None = None) -> dict[str, str]:
     """The sealed page's own words (before unlocking), in the guide's locale."""
     loc = loc or Localizer("en-GB")
     return {
-        "title": loc.text("seal.title", "Sealed responder guide"),
-        "intro": loc.text("seal.intro", "This guide is encrypted. Enter the passphrase to read it. Nothing is sent anywhere: it is decrypted in this browser."),
-        "noscript": loc.text("seal.noscript", "Unlocking needs JavaScript. Turn it on for this file, or open it in another browser."),
-        "passphrase": loc.text("seal.passphrase", "Passphrase"),
-        "keep": loc.text("seal.keep", "Keep unlocked in this tab"),
-        "keep_hint": loc.text("seal.keep-hint", "A reload in this tab opens the guide again without the passphrase. Closing the tab locks it."),
-        "unlock": loc.text("seal.unlock", "Unlock"),
-        "unlocking": loc.text("seal.unlocking", "Unlocking\u2026"),
-        "wrong": loc.text("seal.wrong", "That passphrase did not open this guide. Check it and try again; if you are sure it is right, the file is damaged."),
-        "damaged": loc.text("seal.damaged", "This sealed guide is damaged and cannot be opened. Ask for a fresh copy."),
-        "no_crypto": loc.text("seal.no-crypto", "This browser cannot decrypt here: open the file directly from disk or over https."),
+        "title": loc.text("seal.title"),
+        "intro": loc.text("seal.intro"),
+        "noscript": loc.text("seal.noscript"),
+        "passphrase": loc.text("seal.passphrase"),
+        "keep": loc.text("seal.keep"),
+        "keep_hint": loc.text("seal.keep-hint"),
+        "unlock": loc.text("seal.unlock"),
+        "unlocking": loc.text("seal.unlocking"),
+        "wrong": loc.text("seal.wrong"),
+        "damaged": loc.text("seal.damaged"),
+        "no_crypto": loc.text("seal.no-crypto"),
     }
 
 

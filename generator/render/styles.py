@@ -28,8 +28,8 @@ def page_css(loc: Localizer) -> Markup:
     loses to the page's own). The public sheet has none.
     """
     start, end = ("right", "left") if loc.direction == "rtl" else ("left", "right")
-    not_public = css_string(loc.text("footer.not-public", "Not for public distribution"))
-    page = loc.text("footer.page", "Page {page} of {pages}", page="\x00page\x00", pages="\x00pages\x00")
+    not_public = css_string(loc.text("footer.not-public"))
+    page = loc.text("footer.page", page="\x00page\x00", pages="\x00pages\x00")
     counters = " ".join(f"counter({part})" if part in ("page", "pages") else css_string(part)
                         for part in page.split("\x00") if part)
     small = "font-size: 9pt; vertical-align: top; padding-top: 2.6mm;"
@@ -93,7 +93,7 @@ def font_css(locale_tag: str, medium: str) -> Markup:
 
 def cards_css(loc: Localizer) -> Markup:
     """The badge card sheet's note under the cards (print only), in this locale's words."""
-    cut = css_string(loc.text("cards.cut", "Cut along the dashed lines"))
+    cut = css_string(loc.text("cards.cut"))
     return Markup(f"@page cards {{ @bottom-center {{ content: {cut}; }} }}")
 
 

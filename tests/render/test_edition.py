@@ -137,3 +137,19 @@ def test_finished_example_pdfs_never_print_none(example_guides):
     for name, path in example_guides.items():
         if name.endswith(".pdf"):
             assert not _NONE_WORD.search(pdf_text(path.read_bytes())), name
+
+
+def test_hidden_names_read_in_the_plans_language_and_wording(plan):
+    """'the lead on call' and 'a responder' are messages: translated, and reworded by the plan's `wording:`."""
+    hidden = [r.model_copy(update={"visibility": {**r.visibility, "name": Audience.responder}}) if r.id in ("dimitra", "amara") else r
+              for r in plan.responders]
+    french = plan.model_copy(update={"responders": hidden, "event": plan.event.model_copy(update={"locale": "fr-FR"})})
+    edition = make_edition(french, Audience.volunteer)
+    assert {s.name for spells in edition.leads_by_day.values() for s in spells} == {"la personne responsable d'astreinte"}
+    assert edition.plan.responder("amara").name == "une personne de l'équipe référente"
+    reworded = plan.model_copy(update={"responders": hidden,
+                                       "wording": {"who.lead-on-call": "the *duty* lead", "who.hidden-responder": "a team member"}})
+    edition = make_edition(reworded, Audience.volunteer)
+    assert {s.name for spells in edition.leads_by_day.values() for s in spells} == {"the duty lead"}
+    assert edition.plan.responder("amara").name == "a team member"
+    assert make_edition(reworded, Audience.responder).plan.responder("amara").name == "Amara Okonjo-Reyes"

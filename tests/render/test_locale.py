@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import io
 import re
 from html.parser import HTMLParser
@@ -128,7 +129,7 @@ def _where(word: str) -> str:
     found = []
     for path in sorted(TEMPLATES.rglob("*.j2")) + sorted((ROOT / "generator").rglob("*.py")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            outside_messages = re.sub(r't\("[^"]*",\s*"[^"]*"', " ", line)
+            outside_messages = re.sub(r't\("[^"]*"', " ", line)
             if re.search(rf"\b{re.escape(word)}\b", outside_messages):
                 found.append(f"{path.relative_to(ROOT)}:{number}")
     return ", ".join(found[:3]) or "(not found in the sources)"
@@ -165,7 +166,7 @@ def test_pseudo_locale_leaves_no_english_outside_the_catalogs(plan):
         for word in re.findall(r"[A-Za-z]{2,}", unwrapped(text)):
             if word not in allowed:
                 leftovers.setdefault(word, name)
-    assert not leftovers, "English outside the catalogs (wrap it in t(\"id\", \"English\")):\n" + "\n".join(
+    assert not leftovers, "English outside the catalogs (add it to templates/locale/messages.pot, print it with t(\"id\")):\n" + "\n".join(
         f"  {word!r} in {name}; source: {_where(word)}" for word, name in sorted(leftovers.items()))
 
 
@@ -375,3 +376,62 @@ def test_a_long_role_word_is_hyphenated_in_the_team_table_not_cut_anywhere():
     assert re.search(r"Ansprech[-\u2010]\s*\n\s*person", covers[Audience.responder])  # WeasyPrint's hyphen is U+2010
     # beside the safety room the role column is as wide as its longest word: no hyphen there
     assert "Ansprechperson" in covers[Audience.volunteer] and not re.search(r"Lei[-\u2010]\s*\n", covers[Audience.volunteer])
+
+
+# --- every word of the tool's own comes from the catalogs ------------------------------
+
+def _plan_texts(plan) -> list[re.Pattern[str]]:
+    """Every text of the plan as it may print (as written, each line, its Markdown or URL as shown), longest first,
+    as whole words; a `{name}` a policy sentence fills matches any short run."""
+    from generator.plan.secrets import leaf_audiences
+    from generator.render.formatting import bare_url
+    from generator.render.markdown import to_html
+
+    found: set[str] = set()
+    for _path, value, _level in leaf_audiences(plan):
+        # a kind (`lead`) prints as a message, an id or a reference (`lead`, `amara`) as what it names
+        if not isinstance(value, str) or isinstance(value, enum.Enum) or re.fullmatch(r"[a-z0-9_-]+", value):
+            continue
+        for text in (value, *value.splitlines()):
+            found |= {text, _words(str(to_html(text)))}
+            if text.startswith(("http:", "https:")):
+                found.add(_words(str(bare_url(text))))
+    texts = sorted({" ".join(text.split()) for text in found if text.strip()}, key=len, reverse=True)
+    return [re.compile(r"(?<!\w)" + re.sub(r"\\\{[a-z_]+\\\}", ".{0,80}?", re.escape(text)) + r"(?!\w)") for text in texts]
+
+
+def _words(html: str) -> str:
+    """Every text node and readable attribute of some HTML, one space apart (the same for a page and a plan text)."""
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def test_every_screen_edition_in_the_pseudo_locale_prints_nothing_of_the_tools_own_outside_the_catalogs(plan):
+    """The screen HTML of every edition in en-XA, where every catalog message reads ⟦…⟧: once the messages and the
+    plan's own texts are taken out, no Latin letter is left (names raised above volunteer level, so the words an
+    edition prints for a hidden name show too)."""
+    from generator.render.edition import drill_spec
+
+    raised = plan.model_copy(update={"responders": [
+        r.model_copy(update={"visibility": {**r.visibility, "name": Audience.responder}}) if r.role.value == "lead" else r
+        for r in plan.responders]})
+    pseudo = with_locale(raised, PSEUDO)
+    leftovers: dict[str, str] = {}
+    plan_texts = _plan_texts(pseudo)  # the whole plan's: an edition's cut copy holds the words for hidden names
+    specs = [*EDITIONS.values(), drill_spec(Audience.volunteer)]
+    for spec in specs:
+        if not spec.exists_for(pseudo):
+            continue
+        spec = spec.for_plan(pseudo)
+        edition = make_edition(pseudo, spec.audience, spec.name)
+        page = render_html(edition, medium="screen", template=spec.template)
+        text = " ".join(unwrapped(_words(page)).split())
+        for pattern in plan_texts:
+            text = pattern.sub(" ", text)
+        for word in re.findall(r"[A-Za-z]{2,}", text):
+            leftovers.setdefault(word, f"{spec.stem} ({spec.name}): …{text[max(0, text.find(word) - 40):text.find(word) + 40]}…")
+    assert not leftovers, "text of the tool's own outside the catalogs:\n" + "\n".join(
+        f"  {word!r} in {where}" for word, where in sorted(leftovers.items()))
+    volunteer = render_html(make_edition(pseudo, Audience.volunteer), medium="screen")
+    assert "⟦a responder⟧" in volunteer and "⟦the lead on call⟧" in volunteer  # the hidden names are messages too

@@ -62,9 +62,18 @@ def _clock(words: Localizer, text: str) -> str:
     """An `HH:MM` shift boundary as the locale's clock prints it (24:00 ends a day)."""
     hours, minutes = (int(part) for part in text.split(":"))
     return words.time(dt.time(hours % 24, minutes), end_of_day=hours == 24)
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
 def squash(text: str) -> str:
-    """Text without whitespace; pdfium gives a hyphen that ends a line back as U+FFFE."""
-    return "".join(text.replace("\ufffe", "-").split())
+    """Text without whitespace or the direction marks pdftotext adds; pdfium gives a hyphen that ends a line back as U+FFFE."""
+    return "".join(text.replace("\ufffe", "-").translate(BIDI_CONTROLS).split())
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text in reading order, right-to-left lines included (pdftotext's, which reorders them; pdfium's does not)."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    return text.split("\f")[:-1]
 
 
 def assert_on_call_listed(text: str, plan: Plan, edition: Edition, in_order: bool = True) -> None:
@@ -80,7 +89,7 @@ def assert_on_call_listed(text: str, plan: Plan, edition: Edition, in_order: boo
             assert squash(words.short_date(day)) in squashed
         for spell in spells:
             if (spell.start, spell.end) == ("00:00", "24:00"):
-                hours = words.text("oncall.all-day", "All day")
+                hours = words.text("oncall.all-day")
             else:
                 hours = f"{_clock(words, spell.start)}\u2013{_clock(words, spell.end)}"
             assert squash(spell.name) in squashed
@@ -192,7 +201,7 @@ def assert_cover_on_page_one(pdf: Path, plan_path: Path, audience: Audience) -> 
         assert squash(plan.reporting.recognise_responders.replace("**", "")) in squashed
     if audience == Audience.volunteer:
         assert_on_call_listed(first, plan, edition, in_order=ltr)
-    after = squash(words.text("cover.numbers", "Other numbers"))
+    after = squash(words.text("cover.numbers"))
     assert after in squashed or after in squash(facts[1][0])
 
 
@@ -284,11 +293,16 @@ def test_on_paper_the_volunteer_chain_points_to_the_cover(printed):
 
 
 def item_pages(pages: list[str], items: list[str]) -> list[int]:
-    """The page (0-based) on which each list item's first words are printed."""
+    """The page (0-based) on which each list item's first words are printed.
+
+    The longest start of the item that a page holds (at least 8 letters) places it: an Arabic
+    ligature WeasyPrint maps to fewer letters in the text layer (issue 27) ends the match early."""
     found = []
+    squashed = [squash(text) for text in pages]
     for item in items:
         start = squash(item.replace("*", "").replace("`", ""))[:24]
-        found.append(next(number for number, text in enumerate(pages) if start in squash(text)))
+        length = next(k for k in range(len(start), 7, -1) if any(start[:k] in text for text in squashed))
+        found.append(next(number for number, text in enumerate(squashed) if start[:length] in text))
     return found
 
 
@@ -298,7 +312,7 @@ def test_a_list_of_when_someone_reports_goes_overleaf_only_between_two_items(pri
     for plan_path in PLANS:
         taking = read_plan(plan_path).taking_reports
         for pdf in printed[plan_path.stem].values():
-            pages = [text for text, _, _ in page_facts(pdf)]
+            pages = page_texts(pdf)
             for items in (taking.ask, taking.do, taking.do_not):
                 on_page = item_pages(pages, items)
                 for page in set(on_page):

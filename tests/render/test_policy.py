@@ -75,9 +75,9 @@ def test_a_plan_stating_no_policy_prints_none_of_the_tools_policy_sentences(tag)
     checked = {"complete-conference": SHIPPED, "online-community": ("en-GB", "ja-JP", "ar-EG"), "foundation-team": ("en-GB", "fr-FR")}
     loc = Localizer(tag)
     english = english_messages()
-    texts = {ident: {english[ident], loc.words.get((ident, english[ident]), english[ident])} for ident in POLICY}
+    texts = {ident: {english[ident], loc.words.get(ident, english[ident])} for ident in POLICY}
     others = " | ".join(text for ident in english if ident not in POLICY  # "Then tell {who}." is also an emergency sentence's
-                        for text in (english[ident], loc.words.get((ident, english[ident]), english[ident])))
+                        for text in (english[ident], loc.words.get(ident, english[ident])))
     seen_places = set()
     for name, tags in checked.items():
         if tag not in tags:
@@ -138,7 +138,7 @@ def test_a_starters_guides_read_as_today(team):
     assert today.words == Localizer(plan.locale).words
     for ident, text in plan.policy.items():
         english = english_messages()[ident]
-        assert text == today.words.get((ident, english), english), ident
+        assert text == today.words.get(ident, english), ident
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in PLANS.glob("*.yaml")))
@@ -148,7 +148,7 @@ def test_example_plans_state_what_their_guides_said(name):
     loc = Localizer(plan.locale)
     for ident, text in plan.policy.items():  # in the plan's own language
         english = english_messages()[ident]
-        assert text == loc.words.get((ident, english), english), ident
+        assert text == loc.words.get(ident, english), ident
 
 
 def _plan_file(tmp_path, extra: str, drop_policy: bool = True) -> Path:
