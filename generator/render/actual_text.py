@@ -66,6 +66,68 @@ def needs_actual_text(text: str) -> bool:
     return bool(_SHAPED.search(text)) and not _RTL.search(text)
 
 
+def _nominal_glyphs(font: Any) -> dict[int, int]:
+    """The font's own glyph for each character it maps (its cmap), read once per font of a document."""
+    cached: dict[int, int] | None = font.__dict__.get("guide_nominal")
+    if cached is None:
+        import io
+
+        from fontTools.ttLib import TTFont
+
+        face = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
+        cached = {code: face.getGlyphID(name) for code, name in (face.getBestCmap() or {}).items()}
+        font.__dict__["guide_nominal"] = cached
+    return cached
+
+
+def _map_rtl_clusters(stream: Any, textbox: Any) -> None:
+    """Map each glyph of a right-to-left cluster drawn as several glyphs (a letter and its marks: ئً) to its own letters.
+
+    WeasyPrint gives such a cluster's whole text to one of its glyphs and nothing to the others, and a font's glyph is
+    mapped once for the whole document: the letter's glyph then reads back as nothing wherever it is drawn. Here,
+    before the line is drawn, a glyph that is the font's own glyph for one of the cluster's characters (a mark, a
+    letter in its plain form) maps to that character, and the one glyph left, if any, to the rest.
+    """
+    from weasyprint.text.ffi import ffi
+
+    text = textbox.pango_layout.text.encode()
+    first_line, _ = textbox.pango_layout.get_first_line()
+    run = first_line.runs[0]
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        if glyph_item.item.analysis.level % 2 == 0:
+            continue
+        glyphs, offset = glyph_item.glyphs, glyph_item.item.offset
+        clusters = [glyphs.log_clusters[index] for index in range(glyphs.num_glyphs)]
+        first = 0
+        while first < len(clusters):
+            last = first
+            while last + 1 < len(clusters) and clusters[last + 1] == clusters[first]:
+                last += 1
+            if last > first:  # drawn in visual order: the logically next cluster is the one drawn before
+                end = glyph_item.item.length if first == 0 else clusters[first - 1]
+                letters = text[offset + clusters[first]:offset + end].decode()
+                font, _ = stream.add_font(glyph_item.item.analysis.font)
+                _map_cluster(font, [glyphs.glyphs[index].glyph for index in range(first, last + 1)], letters)
+            first = last + 1
+
+
+def _map_cluster(font: Any, glyph_ids: list[int], letters: str) -> None:
+    nominal = _nominal_glyphs(font)
+    left = list(letters)
+    unmatched = []
+    for glyph_id in glyph_ids:
+        letter = next((c for c in left if nominal.get(ord(c)) == glyph_id), None)
+        if letter is None:
+            unmatched.append(glyph_id)
+            continue
+        left.remove(letter)
+        font.to_unicode.setdefault(glyph_id, letter)
+    if len(unmatched) == 1 and left:
+        font.to_unicode.setdefault(unmatched[0], "".join(left))
+
+
 def _reverse_rtl_clusters(stream: Any, textbox: Any) -> None:
     """Each glyph drawn right to left that stands for several characters maps to them in reverse.
 
@@ -108,6 +170,7 @@ def install() -> None:
         if not (text and text.strip() and _SHAPED.search(text)):
             return original(stream, textbox, *args, **kwargs)
         if not needs_actual_text(text):
+            _map_rtl_clusters(stream, textbox)
             result = original(stream, textbox, *args, **kwargs)
             _reverse_rtl_clusters(stream, textbox)
             return result

@@ -65,7 +65,7 @@ def test_names_in_shaped_scripts_read_back_as_written(write_plan, tmp_path, loca
 
 PAGES = {
     "en": ("ltr", ["ليلى حداد", "अनन्या शर्मा", "דוד כהן", "Call ليلى حداد now"]),
-    "ar": ("rtl", ["ليلى حداد", "اتصل بـ ليلى حداد على +20 2 2345 6789", "تحدّث إلى Alex Moreau الآن"]),
+    "ar": ("rtl", ["ليلى حداد", "اتصل بـ ليلى حداد على +20 2 2345 6789", "تحدّث إلى Alex Moreau الآن", "البقاء هادئًا"]),
     "he": ("rtl", ["דוד כהן", "התקשרו אל דוד כהן בטלפון +972 2 123 4567"]),
 }
 PDFIUM_BIDI = pytest.mark.xfail(strict=True, reason="PDFium orders the words of a run against its line's direction in "
@@ -134,3 +134,10 @@ def test_what_pdfium_reads_instead_today(read_back, page, text, drawn):
 @pytest.mark.parametrize("page, text, drawn", [pytest.param(*case, marks=PDFIUM_BIDI) for case in PDFIUM_GETS_WRONG])
 def test_pdfium_reads_runs_against_the_line_direction_as_written(read_back, page, text, drawn):
     assert text in read_back[page]["pdfium"]
+
+
+@pytest.mark.slow
+def test_a_letter_drawn_with_its_mark_in_one_cluster_reads_back(read_back):
+    """ئ and its tanween are one cluster of two glyphs: the letter's glyph maps to the letter, not to nothing."""
+    assert "هادئًا" in read_back["ar"]["poppler"]
+    assert "هادئ" in read_back["ar"]["pdfium"]  # PDFium sets the alef under the raised mark on a line of its own
