@@ -32,11 +32,9 @@ sealed page's lock screen goes through the leak check as a public page.
 
 from __future__ import annotations
 
-import base64
 import ctypes
 import errno
 import hashlib
-import html
 import os
 import re
 import shutil
@@ -44,11 +42,9 @@ import stat
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple, Self
-
-from markupsafe import Markup
 
 from . import cache
 from .assets import AssetPolicy, RefusedResource
@@ -62,9 +58,8 @@ from .printing import Printer, PrintTask, print_here, print_side_by_side
 from .render.edition import EDITIONS, EditionSpec, drill_spec, make_edition
 from .render.html import render_html
 from .render.leaks import LeakSearch, check_leaks
-from .render.now_script import NOW_SCRIPT_HASH
 from .render.paper import check_paper, default_paper
-from .render.seal import check_passphrase, is_sealed, lock_screen_words, seal_html, seal_pdf
+from .render.seal import check_passphrase, is_sealed, lock_screen, seal_files
 from .render.source_date import source_date_epoch
 from .render.words import plan_localizer
 from .sets import remove_leftovers, staging_folder
@@ -248,81 +243,6 @@ def drill_scenarios(plan: Plan, wanted: list[str], audience: Audience) -> list[S
             raise UserError(f"scenario `{ident}` {reason}", hint=did_you_mean(ident, by_id) or f"this kit can use: {names}")
         chosen.append(by_id[ident])
     return chosen
-
-
-def seal_files(files: list[RenderedFile], passphrase: str, plan: Plan) -> list[RenderedFile]:
-    """The private set sealed: the HTML guide encrypted with the calendars inside it, the PDF encrypted, nothing in clear."""
-    calendars = [item for item in files if item.kind == "ics"]
-    sealed = []
-    for item in files:
-        if item.kind == "ics":
-            continue  # offered for download inside the sealed guide instead
-        if item.private and item.kind == "html":
-            guide = with_calendars(item.content.decode("utf-8"), calendars, plan)
-            loc = plan_localizer(plan)
-            # the unlocked guide runs under the sealed page's policy: allow its own script (the "on now" marker) by hash
-            page = seal_html(guide, passphrase, lang=loc.language, words=lock_screen_words(loc), notice=lock_notice(plan),
-                             guide_scripts=(NOW_SCRIPT_HASH,))
-            sealed.append(replace(item, content=page.encode("utf-8")))
-        elif item.private and item.kind == "pdf":
-            sealed.append(replace(item, content=seal_pdf(item.content, passphrase)))
-        elif item.private:
-            raise ValueError(f"no way to seal {item.path}")  # a new private file type must say how it is sealed
-        else:
-            sealed.append(item)
-    return sealed
-
-
-def with_calendars(guide: str, calendars: list[RenderedFile], plan: Plan) -> str:
-    """The guide with each responder's calendar file as a download link (data: URL) at the end of its main part."""
-    if not calendars:
-        return guide
-    items = []
-    for item in calendars:
-        responder = plan.responder(item.path.stem.removeprefix("rota-"))
-        who = responder.name if responder else item.path.stem
-        data = base64.b64encode(item.content).decode("ascii")
-        items.append(f'<li><a download="{html.escape(item.path.name)}" href="data:text/calendar;charset=utf-8;base64,{data}">'
-                     f"{html.escape(who)}</a> <span class=\"small\">({html.escape(item.path.name)})</span></li>")
-    loc = plan_localizer(plan)
-    title = loc.t("seal.calendars.title")
-    intro = loc.t("seal.calendars.intro")
-    section = (f'<section class="calendars" aria-labelledby="calendars-title">\n<h2 id="calendars-title">{title}</h2>\n'
-               f"<p>{intro}</p>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</section>\n")
-    at = max(guide.rfind("</main>"), 0) or guide.rfind("</body>")
-    return guide[:at] + section + guide[at:] if at > 0 else guide + section
-
-
-def lock_notice(plan: Plan) -> str:
-    """What the lock screen tells someone without the passphrase, from the public edition only."""
-    from .render.extract import visible_text
-    from .render.formatting import phone_display
-    from .render.markdown import to_inline_html
-    from .render.words import emergency_route
-
-    public = make_edition(plan, Audience.public).plan
-    services = public.emergency_services
-    lines = [f"<p><strong>{html.escape(public.event.name)}</strong></p>"]
-    if services:
-        loc = plan_localizer(plan)
-        call = loc.t("seal.notice.emergency",
-                     numbers=Markup("<strong>{}</strong>").format(emergency_route(loc, services)))
-        lines.append(f"<p>{call}</p>")
-    for channel in public.reporting.channels:
-        if channel.phone:
-            hours = f" ({html.escape(channel.hours)})" if channel.hours else ""
-            lines.append(f"<p>{html.escape(channel.label)}: <strong>{html.escape(phone_display(channel.phone, public.region))}"
-                         f"</strong>{hours}</p>")
-    if public.reporting.recognise_responders:
-        text = visible_text(str(to_inline_html(public.reporting.recognise_responders)))
-        lines.append(f"<p>{html.escape(' '.join(text.split()))}</p>")
-    return '<div class="notice">\n' + "\n".join(lines) + "\n</div>"
-
-
-def lock_screen(item: RenderedFile) -> RenderedFile:
-    """A sealed page as someone without the passphrase reads it (the ciphertext left out), for the leak check."""
-    page = re.sub(r'<script type="application/json" id="sealed">.*?</script>', "", item.content.decode("utf-8"), flags=re.DOTALL)
-    return replace(item, content=page.encode("utf-8"), audience=Audience.public)
 
 
 def locate_refusal(path: Path, refused: RefusedResource, source: SourceMap | None = None) -> Problem:

@@ -96,10 +96,11 @@ def test_the_lock_screen_shows_public_help_and_nothing_above_public(sealed):
 
 def test_a_lock_screen_that_would_leak_stops_the_build(tmp_path, monkeypatch):
     import generator.build as build_module
+    import generator.render.seal as seal_module
     from generator.errors import PlanError
 
-    real = build_module.lock_notice
-    monkeypatch.setattr(build_module, "lock_notice", lambda plan: real(plan) + "<p>Ask amara@example.org</p>")
+    real = seal_module.lock_notice
+    monkeypatch.setattr(seal_module, "lock_notice", lambda plan: real(plan) + "<p>Ask amara@example.org</p>")
     with pytest.raises(PlanError, match="Amara Okonjo-Reyes's e-mail"):
         build_module.build_plan(EXAMPLE, tmp_path, editions=["responder"], passphrase=PASSPHRASE, pdf=False)
     assert not (tmp_path / "complete-conference").exists()
@@ -219,3 +220,12 @@ def test_a_passphrase_longer_than_32_bytes_gets_a_note_about_poppler_tools(tmp_p
     short = CliRunner().invoke(main, ["build", "--seal", "--force", "--edition", "responder", str(EXAMPLE), "-o", str(tmp_path)],
                                env={"INCIDENT_GUIDE_PASSPHRASE": PASSPHRASE})
     assert short.exit_code == 0 and "pdftotext" not in short.output
+
+
+def test_the_lock_screen_reads_in_the_guide_s_language_and_direction(tmp_path):
+    from generator.build import build_plan
+
+    build_plan(ROOT / "plans" / "cairo-meetup-ar.yaml", tmp_path, editions=["responder"], pdf=False, passphrase=PASSPHRASE)
+    page = (tmp_path / "cairo-meetup-ar" / "private" / "responder.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in page
+    assert 'dir="rtl"' in re.search(r"<html[^>]*>", unseal_html(page, PASSPHRASE)).group(0)  # the guide's own

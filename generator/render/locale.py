@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 __all__ = ["CATALOG_LANGUAGES", "PLACEHOLDER", "Localizer", "english_messages", "locale_dir", "plan_localizer"]
 
 PSEUDO = "en-XA"
-RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
 
 
 def plain_text(value: str | Markup) -> str:

@@ -1,4 +1,8 @@
-"""Seal the private responder guide: one offline HTML page that decrypts itself in the browser.
+"""Seal (after print, before write): the private set encrypted with a passphrase, so nothing private is left in clear.
+
+The responder guide becomes one offline HTML page that decrypts itself in the browser
+(templates/sealed.html.j2, its script templates/js/unlock.js, its style templates/css/sealed.css),
+with each responder's calendar file inside it (seal_files); the private PDFs are encrypted.
 
 The guide is encrypted with AES-256-GCM under a key derived from a passphrase with
 PBKDF2-HMAC-SHA256. Every parameter needed to decrypt is stored in the page, so a
@@ -16,7 +20,8 @@ spaces after `</html>` change nothing when the page is shown.
 "Keep unlocked in this tab" keeps a non-extractable AES key (a CryptoKey object in
 IndexedDB, under a random name that only this tab's sessionStorage knows), never key
 bytes a script could read back. The lock screen shows the public `notice` given by
-the caller (event name, emergency number, public hotline): nothing above public.
+the caller (lock_notice: event name, emergency number, public hotline): nothing above
+public, as the build's leak check of lock_screen() makes sure.
 
 The private PDF is sealed with standard PDF encryption (AES-256, revision 6); its password
 is the passphrase, NFC-normalised, as UTF-8. Readers do not agree on every password, so the
@@ -38,20 +43,28 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import html
 import json
 import os
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+from markupsafe import Markup
 
 from ..errors import BuildError
-from .locale import RTL_LANGUAGES, Localizer
+from ..paths import templates_dir
+from .locale import Localizer
+from .styles import stylesheet
+
+if TYPE_CHECKING:
+    from ..plan.model import Plan
 
 FORMAT_VERSION = 1
 DEFAULT_ITERATIONS = 600_000
@@ -64,6 +77,9 @@ ZXCVBN_MAX_LENGTH = 72
 SALT_BYTES = 16
 IV_BYTES = 12
 TAG_BYTES = 16
+
+# The data block of a sealed page: unsealing reads it, the lock screen's leak check leaves it out.
+SEALED_DATA = re.compile(r'<script type="application/json" id="sealed">(.*?)</script>', re.S)
 
 WRONG_PASSPHRASE = "That passphrase did not open this guide. Check it and try again."
 DAMAGED = "This sealed guide is damaged and cannot be opened. Ask for a fresh copy."
@@ -154,7 +170,7 @@ def seal_pdf(pdf: bytes, passphrase: str) -> bytes:
 def is_sealed(name: str, content: bytes) -> bool:
     """Whether a private file holds nothing in clear: a page made by seal_html, or a PDF that needs a passphrase."""
     if name.endswith(".html"):
-        return _DATA_RE.search(content.decode("utf-8", errors="replace")) is not None
+        return SEALED_DATA.search(content.decode("utf-8", errors="replace")) is not None
     if not name.endswith(".pdf"):
         return False
     import io
@@ -203,6 +219,7 @@ def seal_html(
     *,
     title: str | None = None,
     lang: str = "en",
+    direction: str = "ltr",
     iterations: int = DEFAULT_ITERATIONS,
     words: dict[str, str] | None = None,
     notice: str = "",
@@ -211,8 +228,9 @@ def seal_html(
     """Return a self-contained HTML page that shows `html_text` once `passphrase` is entered.
 
     `title`, `words` (lock_screen_words) and `notice` (ready HTML, shown above the form) are
-    the only readable text in the page: give them public information only. Lower
-    `iterations` only in tests.
+    the only readable text in the page: give them public information only. `lang` and
+    `direction` are the lock screen's (Localizer.language and .direction). `guide_scripts`
+    are the CSP sources of the guide's own scripts. Lower `iterations` only in tests.
     """
     words = dict(words or lock_screen_words())
     title = title or words["title"]
@@ -237,28 +255,41 @@ def seal_html(
     }
     # Base64 and fixed names never contain "<", but keep the data block unbreakable anyway.
     data = json.dumps(params).replace("<", "\\u003c")
-    script_hash = base64.b64encode(hashlib.sha256(_UNLOCK_SCRIPT.encode("utf-8")).digest()).decode()
+    script = _unlock_script()
     script_words = {name: words[name] for name in ("unlocking", "wrong", "damaged", "no_crypto")}
-    return _PAGE.format(
-        lang=html.escape(lang, quote=True),
-        dir="rtl" if lang.split("-")[0] in RTL_LANGUAGES else "ltr",
-        title=html.escape(title),
-        words=json.dumps(script_words, ensure_ascii=False).replace("<", "\\u003c"),
-        **{name: html.escape(words[name]) for name in ("intro", "noscript", "passphrase", "keep", "keep_hint", "unlock")},
-        csp=_CSP.format(script_hash=script_hash, guide_scripts="".join(f" '{source}'" for source in guide_scripts)),
-        style=_STYLE,
-        notice=notice,
-        data=data,
-        script=_UNLOCK_SCRIPT,
+    return _render(
+        "sealed.html.j2",
+        lang=lang,
+        dir=direction,
+        title=title,
+        words=words,
+        notice=Markup(notice),
+        script_hash=base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
+        guide_scripts=guide_scripts,
+        style=stylesheet("sealed.css"),
+        data=Markup(data),
+        script_words=Markup(json.dumps(script_words, ensure_ascii=False).replace("<", "\\u003c")),
+        script=Markup(script),
     )
 
 
-_DATA_RE = re.compile(r'<script type="application/json" id="sealed">(.*?)</script>', re.S)
+def _unlock_script() -> str:
+    """The lock screen's script, inlined as it is: the page's CSP allows it by the hash of exactly this text."""
+    text = (templates_dir() / "js" / "unlock.js").read_text(encoding="utf-8")
+    if "</" in text:
+        raise ValueError("templates/js/unlock.js must not contain `</`")
+    return text
+
+
+def _render(template: str, **values: object) -> str:
+    from .environment import environment  # lazy: unsealing (the build cache's check) renders nothing
+
+    return environment().get_template(template).render(**values)
 
 
 def _read_params(sealed: str) -> tuple[bytes, bytes, bytes, int]:
     """Return (salt, iv, ciphertext, iterations) from a sealed page, or raise SealError(DAMAGED)."""
-    match = _DATA_RE.search(sealed)
+    match = SEALED_DATA.search(sealed)
     if not match:
         raise SealError(DAMAGED)
     try:
@@ -297,239 +328,99 @@ def unseal_html(sealed: str, passphrase: str) -> str:
     return plaintext.decode("utf-8").rstrip(" ")  # the padding
 
 
-# The unlocked guide is written into this same document (document.open/write), and it keeps this
-# page's CSP (checked in Chromium: with a style hash only, the guide's <style> was blocked). So the
-# guide's inline styles need style-src 'unsafe-inline'; per-style hashes would break on any style=""
-# attribute the renderer emits. Scripts stay hash-only (a <script> inside the guide is blocked) and
-# default-src 'none' blocks every request, so CSS can neither run code nor send anything anywhere.
-# A sandboxed srcdoc iframe would inherit the same CSP and make printing and screen reading worse.
-_CSP = (
-    "default-src 'none'; script-src 'sha256-{script_hash}'{guide_scripts}; style-src 'unsafe-inline'; "
-    "img-src data:; base-uri 'none'; form-action 'none'"
-)
+# --- the private set sealed ------------------------------------------------------------
 
-_STYLE = """
-  body { font: 1.125rem/1.5 system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #fff; }
-  main { max-width: 32rem; margin: 3rem auto; padding: 0 1rem; }
-  h1 { font-size: 1.75rem; line-height: 1.2; }
-  label { display: block; font-weight: 600; margin-top: 1rem; }
-  input[type=password] { font: inherit; width: 100%; box-sizing: border-box; padding: .5rem;
-    border: 2px solid #555; border-radius: 4px; }
-  .keep { display: flex; gap: .5rem; align-items: center; margin-top: 1rem; }
-  .keep label { display: inline; font-weight: normal; margin: 0; }
-  .keep input { width: 1.25rem; height: 1.25rem; }
-  button { font: inherit; margin-top: 1.25rem; padding: .5rem 1.25rem; border: 2px solid #0b4f8a;
-    border-radius: 4px; background: #0b4f8a; color: #fff; cursor: pointer; }
-  :focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
-  .hint { color: #444; font-size: 1rem; }
-  .notice { border: 2px solid #555; border-radius: 4px; padding: .25rem 1rem; }
-  .notice p { margin: .5rem 0; }
-  #alert:not(:empty) { border-left: 4px solid #b00020; padding: .5rem .75rem; background: #fdecee;
-    color: #7a0015; }
-"""
 
-_UNLOCK_SCRIPT = """
-(function () {
-  "use strict";
-  var form = document.getElementById("unlock");
-  var field = document.getElementById("passphrase");
-  var keep = document.getElementById("keep");
-  var alertBox = document.getElementById("alert");
-  var statusBox = document.getElementById("status");
-  var WORDS = JSON.parse(document.getElementById("words").textContent);
-  var MSG_WRONG = WORDS.wrong;
-  var MSG_DAMAGED = WORDS.damaged;
-  var MSG_NO_CRYPTO = WORDS.no_crypto;
+class GuideFile(Protocol):
+    """What sealing reads of a finished file in memory (the build's frozen dataclass): a changed copy is made with replace()."""
 
-  function fail(message) {
-    statusBox.textContent = "";
-    alertBox.textContent = message;
-    field.setAttribute("aria-invalid", "true");
-    field.focus();
-    field.select();
-  }
+    __dataclass_fields__: ClassVar[dict[str, Any]]
 
-  function fromB64(b64) {
-    var text = atob(b64);
-    var out = new Uint8Array(text.length);
-    for (var i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-    return out;
-  }
+    @property
+    def path(self) -> PurePosixPath: ...  # relative to the set's folder, e.g. private/responder.html
 
-  function toB64(buffer) {
-    return btoa(String.fromCharCode.apply(null, new Uint8Array(buffer)));
-  }
+    @property
+    def content(self) -> bytes: ...
 
-  function readParams() {
-    try {
-      var p = JSON.parse(document.getElementById("sealed").textContent);
-      var v = {
-        salt: fromB64(p.salt), iv: fromB64(p.iv), data: fromB64(p.ciphertext), iterations: p.iterations
-      };
-      var ok = p.version === 1 && p.kdf === "PBKDF2" && p.hash === "SHA-256" &&
-        p.cipher === "AES-GCM" && Number.isInteger(p.iterations) &&
-        p.iterations >= 1 && p.iterations <= 100000000 &&
-        v.salt.length === 16 && v.iv.length === 12 && v.data.length >= 16;
-      return ok ? v : null;
-    } catch (e) {
-      return null;
-    }
-  }
+    @property
+    def private(self) -> bool: ...
 
-  var params = readParams();
-  var subtle = window.crypto && window.crypto.subtle;
-  // "Keep unlocked in this tab": the key itself is a non-extractable CryptoKey in IndexedDB, under a
-  // random name; only this tab's sessionStorage knows the name (per sealed file: its salt is fresh).
-  var slotName = params && "incident-guide:sealed-slot:" + toB64(params.salt);
-  var KEEP_MS = 24 * 60 * 60 * 1000;  // keys left behind by closed tabs are removed after a day
+    @property
+    def kind(self) -> str: ...  # "html", "pdf" or "ics"
 
-  function withStore(mode, action) {
-    return new Promise(function (resolve, reject) {
-      var request = indexedDB.open("incident-guide-sealed-keys", 1);
-      request.onupgradeneeded = function () { request.result.createObjectStore("keys"); };
-      request.onerror = function () { reject(request.error); };
-      request.onsuccess = function () {
-        var db = request.result;
-        var tx = db.transaction("keys", mode);
-        var pending = action(tx.objectStore("keys"));
-        tx.oncomplete = function () { db.close(); resolve(pending && pending.result); };
-        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
-      };
-    });
-  }
 
-  function slot() {
-    try { return sessionStorage.getItem(slotName); } catch (e) { return null; }
-  }
+File = TypeVar("File", bound=GuideFile)
 
-  function keepKey(key) {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    var name = toB64(bytes);
-    return withStore("readwrite", function (keys) { return keys.put({ key: key, saved: Date.now() }, name); })
-      .then(function () { sessionStorage.setItem(slotName, name); })
-      .catch(function () { /* storage turned off: the guide still opens, it just will not stay open */ });
-  }
 
-  function forgetKey() {
-    var name = slot();
-    if (!name) return;
-    try { sessionStorage.removeItem(slotName); } catch (e) { /* nothing stored */ }
-    withStore("readwrite", function (keys) { return keys.delete(name); }).catch(function () {});
-  }
+def seal_files(files: Sequence[File], passphrase: str, plan: Plan) -> list[File]:
+    """The private set sealed: the HTML guide encrypted with the calendars inside it, the PDF encrypted, nothing in clear."""
+    from .now_script import NOW_SCRIPT_HASH
+    from .words import plan_localizer
 
-  function pruneOldKeys() {
-    withStore("readwrite", function (keys) {
-      var cursor = keys.openCursor();
-      cursor.onsuccess = function () {
-        var entry = cursor.result;
-        if (!entry) return;
-        if (!entry.value || !(entry.value.saved > Date.now() - KEEP_MS)) entry.delete();
-        entry.continue();
-      };
-    }).catch(function () {});
-  }
+    calendars = [item for item in files if item.kind == "ics"]
+    sealed = []
+    for item in files:
+        if item.kind == "ics":
+            continue  # offered for download inside the sealed guide instead
+        if item.private and item.kind == "html":
+            guide = with_calendars(item.content.decode("utf-8"), calendars, plan)
+            loc = plan_localizer(plan)
+            # the unlocked guide runs under the sealed page's policy: allow its own script (the "on now" marker) by hash
+            page = seal_html(guide, passphrase, lang=loc.language, direction=loc.direction, words=lock_screen_words(loc),
+                             notice=lock_notice(plan), guide_scripts=(NOW_SCRIPT_HASH,))
+            sealed.append(replace(item, content=page.encode("utf-8")))
+        elif item.private and item.kind == "pdf":
+            sealed.append(replace(item, content=seal_pdf(item.content, passphrase)))
+        elif item.private:
+            raise ValueError(f"no way to seal {item.path}")  # a new private file type must say how it is sealed
+        else:
+            sealed.append(item)
+    return sealed
 
-  function decrypt(key) {
-    return subtle.decrypt({ name: "AES-GCM", iv: params.iv }, key, params.data);
-  }
 
-  function showGuide(plain) {
-    // document.open() is ignored while the page is still being parsed: wait for load.
-    if (document.readyState !== "complete") {
-      window.addEventListener("load", function () { showGuide(plain); });
-      return;
-    }
-    document.open();
-    document.write(new TextDecoder().decode(plain));
-    document.close();
-  }
+def with_calendars(guide: str, calendars: Sequence[GuideFile], plan: Plan) -> str:
+    """The guide with each responder's calendar file as a download link (data: URL) at the end of its main part."""
+    from .words import plan_localizer
 
-  function unlock(passphrase) {
-    var keepIt = keep.checked;
-    var raw = new TextEncoder().encode(passphrase.normalize("NFC"));
-    return subtle.importKey("raw", raw, "PBKDF2", false, ["deriveKey"]).then(function (base) {
-      return subtle.deriveKey(
-        { name: "PBKDF2", hash: "SHA-256", salt: params.salt, iterations: params.iterations },
-        base, { name: "AES-GCM", length: 256 }, false, ["decrypt"]);
-    }).then(function (key) {
-      return decrypt(key).then(function (plain) {
-        if (!keepIt) {
-          forgetKey();
-          return showGuide(plain);
-        }
-        // Keep the key, never the passphrase, and only after it has worked.
-        return keepKey(key).then(function () { showGuide(plain); });
-      });
-    });
-  }
+    if not calendars:
+        return guide
+    links = []
+    for item in calendars:
+        responder = plan.responder(item.path.stem.removeprefix("rota-"))
+        who = responder.name if responder else item.path.stem
+        links.append((item.path.name, who, base64.b64encode(item.content).decode("ascii")))
+    section = _render("partials/sealed_calendars.html.j2", calendars=links, t=plan_localizer(plan).t)
+    at = max(guide.rfind("</main>"), 0) or guide.rfind("</body>")
+    return guide[:at] + section + guide[at:] if at > 0 else guide + section
 
-  function tryStoredKey() {
-    var name = slot();
-    if (!name || !window.indexedDB) return;
-    statusBox.textContent = WORDS.unlocking;
-    withStore("readonly", function (keys) { return keys.get(name); }).then(function (entry) {
-      if (!entry || !entry.key) throw new Error("no stored key");
-      return decrypt(entry.key);
-    }).then(showGuide).catch(function () {
-      forgetKey();
-      statusBox.textContent = "";
-    });
-  }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    alertBox.textContent = "";
-    if (!subtle) return fail(MSG_NO_CRYPTO);
-    if (!params) return fail(MSG_DAMAGED);
-    field.removeAttribute("aria-invalid");
-    statusBox.textContent = WORDS.unlocking;
-    unlock(field.value).catch(function () { fail(MSG_WRONG); });
-  });
+def lock_notice(plan: Plan) -> str:
+    """What the lock screen tells someone without the passphrase, from the public edition only."""
+    from ..plan.model import Audience
+    from .edition import make_edition
+    from .extract import visible_text
+    from .formatting import phone_display
+    from .markdown import to_inline_html
+    from .words import emergency_route, plan_localizer
 
-  if (!subtle) {
-    alertBox.textContent = MSG_NO_CRYPTO;
-  } else if (!params) {
-    alertBox.textContent = MSG_DAMAGED;
-  } else {
-    if (window.indexedDB) pruneOldKeys();
-    tryStoredKey();
-  }
-}());
-"""
+    public = make_edition(plan, Audience.public).plan
+    loc = plan_localizer(plan)
+    services = public.emergency_services
+    recognise = public.reporting.recognise_responders
+    return _render(
+        "partials/sealed_notice.html.j2",
+        t=loc.t,
+        event=public.event.name,
+        emergency=emergency_route(loc, services) if services else None,
+        phones=[(channel.label, phone_display(channel.phone, public.region), channel.hours)
+                for channel in public.reporting.channels if channel.phone],
+        recognise=" ".join(visible_text(str(to_inline_html(recognise))).split()) if recognise else None,
+    )
 
-_PAGE = """<!DOCTYPE html>
-<html lang="{lang}" dir="{dir}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{csp}">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{style}</style>
-</head>
-<body>
-<main>
-<h1>{title}</h1>
-{notice}
-<div>
-<p>{intro}</p>
-<noscript><p>{noscript}</p></noscript>
-<form id="unlock">
-<label for="passphrase">{passphrase}</label>
-<input id="passphrase" name="passphrase" type="password" autocomplete="current-password" required aria-describedby="alert">
-<div class="keep"><input id="keep" type="checkbox" aria-describedby="keep-hint"><label for="keep">{keep}</label></div>
-<p class="hint" id="keep-hint">{keep_hint}</p>
-<button type="submit">{unlock}</button>
-</form>
-<p id="status" role="status" aria-live="polite"></p>
-<div id="alert" role="alert" aria-live="assertive"></div>
-</div>
-</main>
-<script type="application/json" id="sealed">{data}</script>
-<script type="application/json" id="words">{words}</script>
-<script>{script}</script>
-</body>
-</html>
-"""
+
+def lock_screen(item: File) -> File:
+    """A sealed page as someone without the passphrase reads it (the ciphertext left out), for the leak check."""
+    from ..plan.model import Audience
+
+    page = SEALED_DATA.sub("", item.content.decode("utf-8"))
+    return replace(item, content=page.encode("utf-8"), audience=Audience.public)
