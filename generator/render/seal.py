@@ -397,6 +397,7 @@ def with_calendars(guide: str, calendars: Sequence[GuideFile], plan: Plan) -> st
 def lock_notice(plan: Plan) -> str:
     """What the lock screen tells someone without the passphrase, from the public edition only."""
     from ..plan.model import Audience
+    from .bidi import isolate_ltr_runs
     from .edition import make_edition
     from .extract import visible_text
     from .formatting import phone_display
@@ -407,7 +408,7 @@ def lock_notice(plan: Plan) -> str:
     loc = plan_localizer(plan)
     services = public.emergency_services
     recognise = public.reporting.recognise_responders
-    return _render(
+    notice = _render(
         "partials/sealed_notice.html.j2",
         t=loc.t,
         event=public.event.name,
@@ -416,6 +417,7 @@ def lock_notice(plan: Plan) -> str:
                 for channel in public.reporting.channels if channel.phone],
         recognise=" ".join(visible_text(str(to_inline_html(recognise))).split()) if recognise else None,
     )
+    return isolate_ltr_runs(notice) if loc.direction == "rtl" else notice  # numbers read in order, as in the guides
 
 
 def lock_screen(item: File) -> File:

@@ -138,7 +138,7 @@ def emergency_route(loc: Localizer, services: Sequence[EmergencyService], shown:
     """The number(s) a sentence sends people to: "112", "police 110; ambulance and fire 119" where none reaches everything,
     or "112 (police 117; ambulance 144; fire 118)" where both are given."""
     everything = [service.number for service in services if service.for_everything]
-    own = Markup("; ").join(loc.t("emergency.route", service=service_words(loc, service.reaches),
+    own = loc.t("punct.semicolon").join(loc.t("emergency.route", service=service_words(loc, service.reaches),
                                   number=shown(service.number)) for service in services if not service.for_everything)
     if not everything:
         return own
