@@ -1,10 +1,16 @@
-"""Shared test setup: the --update-golden flag, one build of the example plan, plan variants, a fixed today."""
+"""Shared test setup: the --update-golden flag, the slow mark and its guard (a fast test prints no PDF), one build of the
+example plan, plan variants, a fixed today."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.abc
 import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import yaml
@@ -35,6 +41,94 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+PRINTS_A_PDF = "this test prints a PDF: mark it slow (@pytest.mark.slow) or build with pdf=False"
+
+
+def _refused(*_: object, **__: object) -> None:
+    pytest.fail(PRINTS_A_PDF, pytrace=False)
+
+
+class _NoPrintWorkers:
+    """PrintWorkers in a test not marked slow: a build starts them before it reads the plan, so a build that fails
+    early stays a fast test; these start no process, and printing with them fails the test."""
+
+    def __init__(self, workers: int) -> None:
+        pass
+
+    def __enter__(self) -> _NoPrintWorkers:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    def close(self, stop: bool = False) -> None:
+        pass
+
+    __call__ = staticmethod(_refused)
+
+
+# What prints a PDF, by the module that holds it (owner, name, stand-in): the guard below puts in the stand-ins.
+PRINTERS = {
+    "weasyprint": ("Document", "write_pdf", _refused),  # WeasyPrint's own writer (HTML.write_pdf calls it too)
+    "generator.render.pdf": (None, "render_pdf", _refused),  # the print step, in this process
+    "generator.printing": (None, "PrintWorkers", _NoPrintWorkers),  # the print workers (they print in their processes)
+    "generator.batch": (None, "_context", _refused),  # the build workers of many plans, and the forkserver: they print
+}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """`pytest -m "not slow"` prints no PDF: in a test not marked slow (its fixtures included) printing fails it."""
+    if item.get_closest_marker("slow"):
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch, _after_import(PRINTERS, lambda module: _stand_in(module, patch)):
+        yield
+
+
+def _stand_in(module: ModuleType, patch: pytest.MonkeyPatch) -> None:
+    owner, name, stand_in = PRINTERS[module.__name__]
+    patch.setattr(getattr(module, owner) if owner else module, name, stand_in)
+
+
+@contextmanager
+def _after_import(names: dict[str, object], then: Callable[[ModuleType], None]) -> Iterator[None]:
+    """Call then(module) for each module in `names` now if it is imported, else once it is (WeasyPrint is imported
+    only by a test that needs it)."""
+    for name in names:
+        if name in sys.modules:
+            then(sys.modules[name])
+    finder = _AfterImport(names, then)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    def __init__(self, names: dict[str, object], then: Callable[[ModuleType], None]) -> None:
+        self.names, self.then = names, then
+
+    def find_spec(self, name, path, target=None):
+        if name not in self.names:
+            return None
+        for finder in sys.meta_path:
+            spec = None if finder is self or not hasattr(finder, "find_spec") else finder.find_spec(name, path, target)
+            if spec is not None and spec.loader is not None:
+                break
+        else:
+            return None
+        exec_module = spec.loader.exec_module
+
+        def exec_then(module: ModuleType) -> None:
+            exec_module(module)
+            self.then(module)
+
+        spec.loader.exec_module = exec_then
+        return spec
 
 
 @pytest.fixture(scope="module")

@@ -78,6 +78,7 @@ def write_plan(plan: Path, name: str) -> None:
     plan.write_text(STARTER.read_text(encoding="utf-8").replace("CHANGE ME: your meetup's name", name), encoding="utf-8")
 
 
+@pytest.mark.slow  # builds in killed subprocesses, ~35 s
 def test_a_killed_build_leaves_the_old_set_or_the_new_one(tmp_path):
     plan = tmp_path / "meetup.yaml"
     write_plan(plan, "Old Meetup")
@@ -126,6 +127,7 @@ def test_a_killed_build_leaves_the_old_set_or_the_new_one(tmp_path):
     assert not [p for p in (out / "meetup").rglob("*") if p.name.endswith(".tmp")]
 
 
+@pytest.mark.slow  # a build in a subprocess
 def test_temporary_files_of_older_versions_do_not_survive(tmp_path):
     plan = tmp_path / "meetup.yaml"
     write_plan(plan, "Meetup")

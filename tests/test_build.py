@@ -19,6 +19,8 @@ from generator.errors import BuildError, FileError
 from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 
+pytestmark = pytest.mark.slow  # most of these print the example plan; the rest would rather be marked one by one
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
 FILES = ["public.pdf", "public.html", "volunteer.pdf", "volunteer.html", "desk.pdf", "cards.pdf", "poster.pdf", "report-form.pdf",

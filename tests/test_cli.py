@@ -102,6 +102,7 @@ def as_a_user_without_permissions() -> list[str]:
     return ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}"]
 
 
+@pytest.mark.slow  # runs the command in a subprocess as another user
 @pytest.mark.parametrize("unreadable", ["plan", "folder"])
 def test_a_plan_or_folder_the_user_may_not_read_is_said_so_with_exit_1(tmp_path, unreadable):
     folder = tmp_path / "plans"
@@ -227,6 +228,7 @@ def python(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow  # runs the command in a subprocess
 def test_check_does_not_import_weasyprint():
     code = (
         "import sys\n"
@@ -241,6 +243,7 @@ def test_check_does_not_import_weasyprint():
     assert done.stdout.strip() == "[]"
 
 
+@pytest.mark.slow  # runs the command in a subprocess
 @pytest.mark.parametrize(("args", "status"), [([GOOD], 0), ([TYPO], 1), ([], 2)])
 def test_exit_status_of_the_real_command(args, status):
     done = subprocess.run([sys.executable, "-m", "generator.cli", "check", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -278,6 +281,7 @@ def test_a_dangling_id_is_reported_together_with_a_type_error(tmp_path):
     assert "2 errors" in result.output
 
 
+@pytest.mark.slow
 def test_an_unchanged_build_tells_the_plans_warnings_again(one_warning, tmp_path):
     """Nothing to rebuild is not "the plan is now clean": the warnings its build recorded are printed again."""
     warning = f"{MINIMAL}:3:1: warning: only two responders; three to five work better [TEAM-SIZE]"
@@ -291,6 +295,7 @@ def test_an_unchanged_build_tells_the_plans_warnings_again(one_warning, tmp_path
     assert plan["status"] == "unchanged" and [p["rule"] for p in plan["problems"]] == ["TEAM-SIZE"]
 
 
+@pytest.mark.slow
 def test_plan_names_reach_the_terminal_escaped(tmp_path):
     """A plan's file name may hold terminal commands (ESC ] 0; sets the window title): every line that names it escapes them."""
     folder = tmp_path / "plans"

@@ -40,6 +40,7 @@ def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.slow
 def test_editions_printed_side_by_side_are_the_bytes_of_a_serial_build(plan, tmp_path):
     build_plan(plan, tmp_path / "serial", print_workers=1)
     build_plan(plan, tmp_path / "parallel", print_workers=2)
@@ -52,6 +53,7 @@ def test_editions_printed_side_by_side_are_the_bytes_of_a_serial_build(plan, tmp
         assert parallel[name] == serial[name], f"{name} differs between a parallel and a serial build"
 
 
+@pytest.mark.slow
 def test_a_responder_only_edit_reprints_only_the_responder_pdf(plan, tmp_path, monkeypatch):
     out = tmp_path / "output" / "minimal"
     first = run_job(Job(plan, out))
@@ -88,6 +90,7 @@ def test_a_responder_only_edit_reprints_only_the_responder_pdf(plan, tmp_path, m
     assert without_record(contents(fresh / "minimal")) == without_record(after)
 
 
+@pytest.mark.slow
 def test_a_reused_pdf_changed_on_disk_is_printed_again(plan, tmp_path, monkeypatch):
     out = tmp_path / "output" / "minimal"
     assert run_job(Job(plan, out)).status == "built"
@@ -99,6 +102,7 @@ def test_a_reused_pdf_changed_on_disk_is_printed_again(plan, tmp_path, monkeypat
     assert (out / "volunteer.pdf").read_bytes().startswith(b"%PDF") and b"edited by hand" not in (out / "volunteer.pdf").read_bytes()
 
 
+@pytest.mark.slow
 def test_force_prints_every_edition(plan, tmp_path):
     out = tmp_path / "output" / "minimal"
     assert run_job(Job(plan, out)).status == "built"
@@ -107,6 +111,7 @@ def test_force_prints_every_edition(plan, tmp_path):
     assert not any(entry["reused"] for entry in record["editions"].values())
 
 
+@pytest.mark.slow
 def test_a_refusal_in_a_worker_is_the_refusal_of_a_serial_build(tmp_path):
     from generator.assets import AssetPolicy, RefusedResource
     from generator.paths import templates_dir
@@ -121,6 +126,7 @@ def test_a_refusal_in_a_worker_is_the_refusal_of_a_serial_build(tmp_path):
         assert "file:///etc/passwd" in policy.requests
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_workers_started_before_the_plan_is_read_print_the_bytes_of_a_serial_build(plan, tmp_path, workers):
     import multiprocessing
@@ -136,6 +142,7 @@ def test_workers_started_before_the_plan_is_read_print_the_bytes_of_a_serial_bui
     assert multiprocessing.active_children() == []
 
 
+@pytest.mark.slow  # starts real print workers
 def test_workers_started_for_a_plan_with_errors_are_stopped(tmp_path):
     import multiprocessing
 
@@ -147,6 +154,7 @@ def test_workers_started_for_a_plan_with_errors_are_stopped(tmp_path):
     assert not (tmp_path / "out" / "broken").exists()
 
 
+@pytest.mark.slow
 def test_unused_print_workers_stop_at_once():
     workers = printing.PrintWorkers(2)
     first = workers._first
@@ -155,6 +163,7 @@ def test_unused_print_workers_stop_at_once():
     assert not first.is_alive() and first.exitcode != 0  # stopped, not left to finish loading WeasyPrint
 
 
+@pytest.mark.slow
 def test_print_workers_stopped_mid_print_leave_no_process_behind(tmp_path):
     """An error in this process while the workers print (a refusal in the screen HTML) stops every worker, forked ones too."""
     import os

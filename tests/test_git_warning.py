@@ -39,6 +39,7 @@ def test_the_projects_own_output_is_ignored():
     assert not exposed_to_git(ROOT / "output")
 
 
+@pytest.mark.slow
 def test_build_prints_the_warning(repo):
     plan = repo / "event.yaml"
     shutil.copy(ROOT / "plans" / "complete-conference.yaml", plan)

@@ -36,6 +36,7 @@ def starter(folder: Path, directions: str | None = None, hours: str | None = Non
     return plan
 
 
+@pytest.mark.slow  # runs the command in a subprocess
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_a_plan_that_is_a_fifo_is_refused(tmp_path, command):
     os.mkfifo(tmp_path / "plan.yaml")
@@ -45,12 +46,14 @@ def test_a_plan_that_is_a_fifo_is_refused(tmp_path, command):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # runs the command in a subprocess
 def test_a_plan_that_is_a_device_is_refused(tmp_path):
     result = run("check", "/dev/zero", cwd=tmp_path)
     assert result.returncode == 1
     assert "/dev/zero:1:1: error: cannot read the plan: it is not a regular file" in result.stdout
 
 
+@pytest.mark.slow  # runs the command in a subprocess
 @pytest.mark.parametrize("picture", ["pipe.png", "file:///dev/zero"])
 def test_a_picture_that_is_a_fifo_or_a_device_is_refused(tmp_path, picture):
     os.mkfifo(tmp_path / "pipe.png")
@@ -62,6 +65,7 @@ def test_a_picture_that_is_a_fifo_or_a_device_is_refused(tmp_path, picture):
     assert not (tmp_path / "output" / "meetup").exists()
 
 
+@pytest.mark.slow  # builds in a subprocess
 def test_a_picture_in_a_field_never_rendered_is_neither_read_nor_recorded(tmp_path):
     (tmp_path / "map.png").write_bytes(_png())
     os.mkfifo(tmp_path / "pipe.png")  # opening it for reading would hang the build

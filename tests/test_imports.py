@@ -42,6 +42,7 @@ def _env() -> dict:
     return env
 
 
+@pytest.mark.slow  # runs the command in a subprocess
 @pytest.mark.parametrize("args", [
     ("--help",),
     ("check", "plans/complete-conference.yaml"),
@@ -59,6 +60,7 @@ def test_command_does_not_import_weasyprint(args):
     assert result["heavy"] == [], f"`incident-guide {' '.join(args)}` imported {result['heavy']}"
 
 
+@pytest.mark.slow  # runs the command in a subprocess
 def test_init_does_not_import_weasyprint(tmp_path):
     result = run_command("init", str(tmp_path / "plan.yaml"), "--team", "meetup", cwd=tmp_path)
     assert result["code"] == 0
@@ -66,6 +68,7 @@ def test_init_does_not_import_weasyprint(tmp_path):
     assert result["heavy"] == []
 
 
+@pytest.mark.slow  # builds in a subprocess first
 def test_build_with_nothing_to_do_imports_neither_the_plan_model_nor_weasyprint(tmp_path):
     """A build with nothing to do checks the cache before the plan model (pydantic) is imported; any input change rebuilds."""
     picture = tmp_path / "map.png"

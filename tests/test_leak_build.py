@@ -34,6 +34,7 @@ def faulty_templates(tmp_path, monkeypatch):
     return copy
 
 
+@pytest.mark.slow
 def test_a_template_printing_a_private_value_fails_the_build(faulty_templates, tmp_path):
     out = tmp_path / "out"
     with pytest.raises(PlanError) as caught:
@@ -46,6 +47,7 @@ def test_a_template_printing_a_private_value_fails_the_build(faulty_templates, t
     assert not (out / "complete-conference").exists(), "nothing may be written when the leak check fails"
 
 
+@pytest.mark.slow
 def test_a_leaking_build_leaves_earlier_guides_untouched(faulty_templates, tmp_path, monkeypatch):
     out = tmp_path / "out"
     monkeypatch.setattr(html_module, "environment", REAL_ENVIRONMENT)  # first a good build
@@ -104,6 +106,7 @@ def test_leaks_command_finds_and_removes_a_leaking_file(example_guides, tmp_path
     assert clean.exit_code == 0, clean.output
 
 
+@pytest.mark.slow
 def test_leaks_command_finds_the_plan_recorded_by_build(tmp_path, monkeypatch):
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out), "--edition", "public"])

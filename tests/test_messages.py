@@ -45,6 +45,7 @@ def test_every_id_in_the_source_catalog_is_used():
     assert set(english_messages()) == used
 
 
+@pytest.mark.slow  # runs Babel's extractors over the whole tree
 def test_the_scanner_finds_every_call_babel_finds():
     """catalogs.calls() against Babel's own extractors (jinja2's parser for the templates): the same ids in each file."""
     keywords = {name: (1,) for name in catalogs.FUNCTIONS}

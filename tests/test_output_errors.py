@@ -71,6 +71,7 @@ def build_on_tmpfs(tmp_path: Path, mount_options: str, prepare: str = "true", af
     return result.stdout + result.stderr
 
 
+@pytest.mark.slow  # builds in a subprocess on a tmpfs of its own
 @needs_mounts
 def test_a_read_only_file_system_is_a_plain_error(tmp_path):
     output = build_on_tmpfs(tmp_path, "size=4m,ro")
@@ -79,6 +80,7 @@ def test_a_read_only_file_system_is_a_plain_error(tmp_path):
     assert "internal error" not in output and "Traceback" not in output
 
 
+@pytest.mark.slow
 @needs_mounts
 def test_a_full_disk_is_a_plain_error_and_the_earlier_guides_stay(tmp_path):
     old = tmp_path / "old"
@@ -128,6 +130,7 @@ def test_a_file_where_the_plans_guides_go_is_refused_and_left_as_it_is(tmp_path,
     assert (out / "meetup").read_text() == "the user's own notes"
 
 
+@pytest.mark.slow
 def test_a_full_disk_names_the_plans_output_folder(tmp_path, monkeypatch):
     out = tmp_path / "output"
     plan = plan_in(tmp_path)
@@ -145,6 +148,7 @@ def test_a_full_disk_names_the_plans_output_folder(tmp_path, monkeypatch):
     assert [p.name for p in out.iterdir()] == ["meetup"]
 
 
+@pytest.mark.slow
 def test_a_refused_write_names_the_guides_folder_not_the_hidden_set_being_made(tmp_path, monkeypatch):
     def refused(path, content, mode):
         raise PermissionError(errno.EACCES, "Permission denied", str(path))

@@ -52,6 +52,7 @@ def _add_broken_plan(repo: Path) -> None:
     _git(repo, "add", ".")
 
 
+@pytest.mark.slow  # runs pre-commit, which builds
 def test_the_installed_hook_passes_a_good_plan_and_fails_a_broken_one(plan_repository, tmp_path):
     if not (Path(sys.executable).parent / "incident-guide").exists():
         pytest.skip("incident-guide is not installed next to this Python")

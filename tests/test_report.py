@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import jsonschema
+import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -143,6 +144,7 @@ def test_a_folder_that_cannot_be_read_is_still_one_document_in_every_machine_for
     assert "cannot read" in run("check", "plans").stderr
 
 
+@pytest.mark.slow  # checks every bad plan three times, ~2 s
 def test_every_bad_fixture_gives_valid_sarif_and_ends_after_starts():
     """The fixtures of broken plans hold every kind of problem the loader and validator report."""
     folder = str(ROOT / "tests" / "fixtures" / "bad")

@@ -39,6 +39,7 @@ def _without_calendars(guide: str) -> str:
     return re.sub(r'<section class="calendars".*?</section>\n', "", guide, flags=re.S)
 
 
+@pytest.mark.slow
 def test_sealed_page_holds_no_plaintext(sealed):
     source = sealed.read_text(encoding="utf-8").lower()
     plan = read_plan(EXAMPLE)
@@ -60,6 +61,7 @@ def test_sealed_guide_is_the_built_guide_with_the_calendars_inside(sealed, examp
         assert base64.b64decode(data) == calendars[f"private/{name}"].read_bytes()
 
 
+@pytest.mark.slow
 def test_nothing_private_is_left_in_clear(sealed):
     import pypdf
 
@@ -78,6 +80,7 @@ def test_nothing_private_is_left_in_clear(sealed):
     assert b"amara@example.org" not in raw and b"Okonjo" not in raw
 
 
+@pytest.mark.slow
 def test_the_lock_screen_shows_public_help_and_nothing_above_public(sealed):
     from generator.plan.model import Audience
     from generator.plan.secrets import secrets_above
@@ -115,6 +118,7 @@ def test_sealed_size_is_rounded_to_a_bucket():
     assert len(pages[0]) == len(pages[1])  # two guides of different length, one file size
 
 
+@pytest.mark.slow
 def test_passphrase_never_written_and_file_private(sealed):
     folder = sealed.parent.parent
     for path in folder.rglob("*"):

@@ -251,6 +251,7 @@ def _state(pid: int) -> str:
         return "gone"
 
 
+@pytest.mark.slow  # runs Python in a subprocess
 def test_a_stop_python_could_not_raise_still_ends_the_command(tmp_path):
     """A Stopped raised inside a finalizer is dropped by Python: the deadline ends the command anyway, quietly."""
     code = ("import gc, os, signal, time\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -102,18 +103,21 @@ def mutated(draw, base: str) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.slow  # hundreds of mutated plans, ~2 s
 @FUZZ
 @given(mutated(EXAMPLE))
 def test_mutated_example_plan(text):
     outcome(text)
 
 
+@pytest.mark.slow  # hundreds of mutated plans
 @FUZZ
 @given(mutated(SMALL))
 def test_mutated_minimal_plan(text):
     outcome(text)
 
 
+@pytest.mark.slow  # hundreds of mutated plans
 @FUZZ
 @given(mutated(SMALL).map(lambda text: text.encode("utf-8")), st.binary(max_size=3), st.integers(0, 2000))
 def test_mutated_plan_with_stray_bytes(data, stray, where):

@@ -125,6 +125,7 @@ print("ok", len(lines))
 """
 
 
+@pytest.mark.slow  # runs Python in a subprocess
 @pytest.mark.parametrize("optimize", [[], ["-O"]])
 def test_no_plan_text_can_end_a_calendar_line(optimize):
     result = subprocess.run([sys.executable, *optimize, "-c", CALENDAR, str(EXAMPLE)], check=False, capture_output=True,

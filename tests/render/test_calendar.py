@@ -79,6 +79,7 @@ def test_the_calendar_has_the_events_time_zone():
     assert str(calendar["x-wr-timezone"]) == "Europe/London"
 
 
+@pytest.mark.slow  # runs Python in a subprocess
 def test_same_plan_same_bytes():
     first = rota_calendars(read_plan(COMPLETE))
     assert rota_calendars(read_plan(COMPLETE)) == first

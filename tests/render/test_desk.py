@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from generator.build import build_plan
@@ -19,6 +20,7 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
+@pytest.mark.slow
 def test_the_desk_sheet_has_one_page_per_day_with_who_is_on_call(tmp_path):
     assert EDITIONS["desk"].formats == ("pdf",) and EDITIONS["desk"].audience is Audience.volunteer
     plan = read_plan(EXAMPLE)
@@ -40,6 +42,7 @@ def test_the_desk_sheet_has_one_page_per_day_with_who_is_on_call(tmp_path):
     assert "QuietRoom(Room1.05)" in pages[2] and "QuietRoom(Room2.14)" in pages[0]
 
 
+@pytest.mark.slow
 def test_the_report_form_is_one_page_at_the_level_the_plan_sets(tmp_path, write_plan):
     plan = read_plan(EXAMPLE)
     assert plan.report_form_audience == "volunteer"
@@ -60,6 +63,7 @@ def test_the_report_form_is_one_page_at_the_level_the_plan_sets(tmp_path, write_
     assert private.parent.name == "private" and private.stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.slow
 def test_cards_carry_the_hotline_the_email_and_a_qr_code_to_the_form(tmp_path):
     [cards] = build_plan(EXAMPLE, tmp_path, editions=["cards"])
     assert EDITIONS["cards"].audience is Audience.public and cards.name == "cards.pdf"
@@ -73,6 +77,7 @@ def test_cards_carry_the_hotline_the_email_and_a_qr_code_to_the_form(tmp_path):
     assert all(squash(r.name) not in squash(text) for r in plan.responders)  # nothing personal on a public card
 
 
+@pytest.mark.slow
 def test_without_a_rota_the_desk_sheet_and_the_report_form_send_people_to_the_team(tmp_path, write_plan):
     without_rota = write_plan(lambda data: data.pop("rota"), name="no-rota")
     foundation = ROOT / "plans" / "foundation-team.yaml"  # no rota and no venue: a report form, no desk sheet
@@ -85,6 +90,7 @@ def test_without_a_rota_the_desk_sheet_and_the_report_form_send_people_to_the_te
         assert "the response team" in text.lower(), pdf.name
 
 
+@pytest.mark.slow
 def test_a_plan_without_a_venue_has_no_desk_sheet(tmp_path):
     """An online community has no info desk: `build` writes no desk.pdf for it, and nothing else goes missing."""
     written = build_plan(ROOT / "plans" / "online-community.yaml", tmp_path)

@@ -134,6 +134,7 @@ def test_plan_text_in_drill_fields_is_data(write_plan):
     assert "{{ 7*7 }}" in page and "<script>alert" not in page and "{% raw %}x" in page
 
 
+@pytest.mark.slow
 def test_one_scenario_only(tmp_path):
     result = CliRunner().invoke(main, ["drill", str(EXAMPLE), "--scenario", "apology", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
@@ -146,6 +147,7 @@ def test_one_scenario_only(tmp_path):
         assert (plain(scenario.title) in text) == (scenario.id == "apology"), scenario.id
 
 
+@pytest.mark.slow
 def test_the_volunteer_kit_holds_only_volunteer_scenarios_and_no_planted_secret(write_plan, tmp_path):
     def plant(data):
         for scenario in data["scenarios"]:

@@ -184,6 +184,7 @@ def images_in(pdf: bytes) -> int:
     return len(found)
 
 
+@pytest.mark.slow
 def test_an_allowed_picture_is_printed(policy):
     pdf = render_pdf(page('<img src="room.png" alt="The quiet room">'), policy)
     assert images_in(pdf) == 1

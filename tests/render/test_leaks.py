@@ -124,6 +124,7 @@ def script_guide(tmp_path_factory):
     return read_plan(plan_path), pdf.read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", [*SCRIPT_NAMES, "diacritics"])
 def test_a_name_in_any_script_is_found_in_a_pdf_that_should_not_hold_it(script_guide, script):
     from generator.render.extract import pdf_text
@@ -136,6 +137,7 @@ def test_a_name_in_any_script_is_found_in_a_pdf_that_should_not_hold_it(script_g
     assert fields(find_leaks(public, pdf_text=pdf_text(pdf))) == {field}  # as if volunteer.pdf were public.pdf
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("other", ["ليلى سعيد", "נועה לוי", "अनन्या वर्मा", "สมชาย รักดี", "王小红", "Nguyễn Văn An"])
 def test_other_names_in_those_scripts_are_not_found(script_guide, plan, other):
     from generator.plan.secrets import Secret
@@ -397,6 +399,7 @@ def _large_plan():
     return data
 
 
+@pytest.mark.slow  # tries each secret alone, ~5 s
 def test_the_one_pass_search_finds_what_trying_each_secret_found(tmp_path):
     import yaml
 

@@ -223,6 +223,7 @@ def printed(plan):
     return pages
 
 
+@pytest.mark.slow
 def test_printed_guides_speak_the_locale(printed):
     squash = {tag: " ".join(text.split()) for tag, text in printed.items()}
     assert "Wed 9 Jun" in squash["en-GB"] and "16:00" in squash["en-GB"]

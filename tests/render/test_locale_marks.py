@@ -86,6 +86,7 @@ def _around(text: str, match: re.Match[str]) -> str:
     return text[max(0, match.start() - 30):match.end() + 30]
 
 
+@pytest.mark.slow  # renders every edition, ~3 s
 @pytest.mark.parametrize("without_assessment", [False, True], ids=["plan-levels", "default-levels"])
 def test_french_puts_a_narrow_no_break_space_before_double_marks(plan, without_assessment):
     if without_assessment:
@@ -97,6 +98,7 @@ def test_french_puts_a_narrow_no_break_space_before_double_marks(plan, without_a
     assert not bad, "French marks without a narrow no-break space:\n" + "\n".join(bad[:20])
 
 
+@pytest.mark.slow  # renders every edition, ~2 s
 def test_japanese_has_no_latin_full_stop_colon_comma_or_parenthesis(plan):
     bad = []
     for where, text in tool_text(plan.model_copy(update={"assessment": None}), "ja-JP").items():
@@ -107,6 +109,7 @@ def test_japanese_has_no_latin_full_stop_colon_comma_or_parenthesis(plan):
     assert not bad, "Latin punctuation in Japanese:\n" + "\n".join(bad[:20])
 
 
+@pytest.mark.slow  # renders every edition, ~2 s
 def test_arabic_has_arabic_commas_and_question_marks(plan):
     bad = []
     for where, text in tool_text(plan.model_copy(update={"assessment": None}), "ar-EG").items():
@@ -126,6 +129,7 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[A-Za-z]{2,}", text))
 
 
+@pytest.mark.slow  # renders every edition, ~3 s a locale
 @pytest.mark.parametrize("tag", FOREIGN)
 def test_no_english_word_of_the_tools_own(plan, tag):
     """Builds in ja, fr, ar, de, es and pt-BR: no word of the tool's English messages that neither the locale's

@@ -49,6 +49,7 @@ def guides() -> dict[str, str]:
     return texts
 
 
+@pytest.mark.slow
 def test_its_guides_never_say_through_the_lead_on_shift_or_an_emergency_number(guides):
     assert {"public.pdf", "volunteer.pdf", "private/responder.pdf"} <= set(guides)
     for name, text in guides.items():
@@ -60,6 +61,7 @@ def test_its_guides_never_say_through_the_lead_on_shift_or_an_emergency_number(g
     assert "contact your local emergency services" in " ".join(guides["public.pdf"].split())
 
 
+@pytest.mark.slow
 def test_its_drill_kit_assumes_no_event_no_room_and_no_phones(guides):
     drill = " ".join(guides["private/drill.pdf"].split())
     assert "Tabletop drill" in drill and "Who knows their part" in drill

@@ -102,6 +102,7 @@ def assert_on_call_listed(text: str, plan: Plan, edition: Edition, in_order: boo
                         assert squash(phone_display(phone, plan.region)) in squashed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("plan_path", PLANS, ids=[p.stem for p in PLANS])
 def test_page_one_says_who_is_on_call_each_day_with_hours_and_phone(printed, plan_path):
     plan = read_plan(plan_path)
@@ -110,6 +111,7 @@ def test_page_one_says_who_is_on_call_each_day_with_hours_and_phone(printed, pla
     assert_on_call_listed(text, plan, make_edition(plan, Audience.volunteer))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("plan_path", PLANS, ids=[p.stem for p in PLANS])
 def test_no_page_is_mostly_empty_and_the_guides_fit(printed, plan_path):
     for name, pdf in printed[plan_path.stem].items():
@@ -205,6 +207,7 @@ def assert_cover_on_page_one(pdf: Path, plan_path: Path, audience: Audience) -> 
     assert after in squashed or after in squash(facts[1][0])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_twelve_responders_and_three_days_of_three_shifts_fit_the_cover(write_plan, tmp_path, paper):
     path = write_plan(team_and_rota(12, 3, 3))
@@ -224,6 +227,7 @@ def test_twelve_responders_and_three_days_of_three_shifts_fit_the_cover(write_pl
     assert min(sizes) >= 9.95, f"{min(sizes):.2f} pt in the on-call grid"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", ["de-DE", "ar-EG"])
 def test_the_cover_fits_in_longer_words_and_right_to_left(write_plan, tmp_path, locale):
     path = write_plan(team_and_rota(12, 3, 3, locale))
@@ -231,12 +235,14 @@ def test_the_cover_fits_in_longer_words_and_right_to_left(write_plan, tmp_path, 
     assert_cover_on_page_one(pdf, path, Audience.volunteer)
 
 
+@pytest.mark.slow
 def test_the_complete_examples_cover_fits_page_one(printed):
     for name, pdf in printed["complete-conference"].items():
         audience = Audience.volunteer if name == "volunteer.pdf" else Audience.responder
         assert_cover_on_page_one(pdf, ROOT / "plans" / "complete-conference.yaml", audience)
 
 
+@pytest.mark.slow
 def test_a_bigger_team_and_rota_continue_on_page_two_cleanly(write_plan, tmp_path):
     """20 responders and 7 days of 3 shifts: the on-call grid goes on with its header repeated and
     each day's rows together, the team's heading stays with its table, no row is split."""
@@ -261,6 +267,7 @@ def test_a_bigger_team_and_rota_continue_on_page_two_cleanly(write_plan, tmp_pat
         assert sum(row in page for page in pages[:3]) == 1, f"row {n} is split or missing"
 
 
+@pytest.mark.slow
 def test_the_printed_sheets_stay_on_the_paper_right_to_left(write_plan, tmp_path):
     path = write_plan(team_and_rota(12, 3, 3, "ar-EG"))
     written = build_plan(path, tmp_path / "out", editions=["desk", "cards", "poster", "report-form"])
@@ -270,6 +277,7 @@ def test_the_printed_sheets_stay_on_the_paper_right_to_left(write_plan, tmp_path
         assert_page_one_inside_the_paper(pdf)
 
 
+@pytest.mark.slow
 def test_the_running_header_names_the_edition_and_sheets_have_none(printed, tmp_path):
     """Pages after the first say which guide they belong to (a flex masthead once emptied `string(edition)`);
     the desk sheet's pages carry their own head and no running header above it."""
@@ -285,6 +293,7 @@ def test_the_running_header_names_the_edition_and_sheets_have_none(printed, tmp_
     assert "desksheet" not in desk and desk.count("Notforpublicdistribution") == 1, desk  # the footer's only
 
 
+@pytest.mark.slow
 def test_on_paper_the_volunteer_chain_points_to_the_cover(printed):
     """The volunteer guide's "Who leads on each day" is left off paper (the cover has the grid), so the chain says page 1."""
     text = " ".join(page[0] for page in page_facts(printed["complete-conference"]["volunteer.pdf"]))
@@ -306,6 +315,7 @@ def item_pages(pages: list[str], items: list[str]) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 def test_a_list_of_when_someone_reports_goes_overleaf_only_between_two_items(printed):
     """Its heading and at least two items on each page; never one item left alone under it."""
     split = 0

@@ -416,6 +416,7 @@ def test_a_response_may_be_only_its_name_as_published_menus_list_them():
 
 # 9. a starter cannot be printed by mistake
 
+@pytest.mark.slow
 def test_a_starter_with_only_its_quoted_values_replaced_fails_strict_and_builds_as_draft(tmp_path):
     from click.testing import CliRunner
     from pypdf import PdfReader

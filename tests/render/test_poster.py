@@ -74,6 +74,7 @@ def test_the_poster_is_a_public_printed_edition_built_by_default():
     assert "poster" in result.output
 
 
+@pytest.mark.slow
 def test_the_complete_example_poster_has_the_hotline_largest_and_labelled_qr_codes(tmp_path):
     pages, size, text, largest = poster_facts(poster(EXAMPLE, tmp_path))
     assert pages == 1 and size == A3
@@ -87,6 +88,7 @@ def test_the_complete_example_poster_has_the_hotline_largest_and_labelled_qr_cod
     assert "02079460301" not in squashed and "+442079460301" not in squashed  # the volunteers' direct line is not public
 
 
+@pytest.mark.slow
 def test_a_national_event_prints_national_numbers_and_letter_plans_print_tabloid(tmp_path, write_plan):
     def national(data):
         data["event"]["international"] = False
@@ -101,6 +103,7 @@ def test_a_national_event_prints_national_numbers_and_letter_plans_print_tabloid
     assert (pages, size) == (1, TABLOID)
 
 
+@pytest.mark.slow
 def test_the_online_community_poster_leads_with_its_email_and_local_emergency_services(tmp_path):
     pages, _, text, largest = poster_facts(poster(ONLINE, tmp_path))
     squashed = squash(text)
@@ -110,6 +113,7 @@ def test_the_online_community_poster_leads_with_its_email_and_local_emergency_se
     assert "Codeofconduct" + "treadle.example.org/code-of-conduct" in squashed
 
 
+@pytest.mark.slow
 def test_a_plan_without_an_online_form_gets_no_form_qr_code(tmp_path, write_plan):
     def no_links(data):
         data["reporting"]["channels"] = [c for c in data["reporting"]["channels"] if "link" not in c]
@@ -119,6 +123,7 @@ def test_a_plan_without_an_online_form_gets_no_form_qr_code(tmp_path, write_plan
     assert "Codeofconduct" + "summit.example.org/code-of-conduct" in squash(text)
 
 
+@pytest.mark.slow
 def test_a_plan_with_many_long_channels_still_prints_one_page(tmp_path, write_plan):
     where = ("Anyone with an orange lanyard near the registration desk, the main hall, the sponsor area, the quiet room "
              "or the café on the ground floor will take you to a responder straight away, day or night.")
@@ -144,6 +149,7 @@ def test_a_plan_with_many_long_channels_still_prints_one_page(tmp_path, write_pl
     assert "Mailbox5" not in squashed  # at most three other channels
 
 
+@pytest.mark.slow
 def test_the_logo_prints_on_the_poster_and_the_public_sheet(tmp_path, write_plan):
     png(tmp_path / "logo.png")
 
@@ -201,6 +207,7 @@ def test_a_logo_the_guides_may_not_use_is_an_error_at_its_value(tmp_path, write_
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_the_leak_check_covers_the_poster(tmp_path, monkeypatch):
     copy = tmp_path / "templates"
     shutil.copytree(templates_dir(), copy)

@@ -28,6 +28,7 @@ def _digits(text):
     return re.sub(r"\D", "", text)
 
 
+@pytest.mark.slow
 def test_public_sheet_is_one_page_without_the_private_warning(public):
     folder, _, text = public
     from pypdf import PdfReader
@@ -49,11 +50,13 @@ def title_size(pdf: Path) -> float:
     return size
 
 
+@pytest.mark.slow
 def test_a_sheet_with_room_keeps_its_large_type(public):
     folder, _, _ = public
     assert title_size(folder / "public.pdf") == pytest.approx(24, abs=0.2)
 
 
+@pytest.mark.slow
 def test_public_sheet_holds_public_channels_rooms_and_links(public):
     _, html, text = public
     for wanted in ("+44 20 7946 0300", "conduct@example.org", "orange lanyard", "Quiet Room (Room 2.14)",
@@ -62,6 +65,7 @@ def test_public_sheet_holds_public_channels_rooms_and_links(public):
         assert wanted in visible_text(html)
 
 
+@pytest.mark.slow
 def test_public_sheet_contains_no_responder_contact(public):
     _, html, text = public
     plan = read_plan(PLAN)
@@ -78,6 +82,7 @@ def test_public_sheet_contains_no_responder_contact(public):
         assert "volunteer room" not in lowered
 
 
+@pytest.mark.slow
 def test_public_files_are_readable_by_all(public):
     folder, _, _ = public
     assert (folder / "public.html").stat().st_mode & 0o777 == 0o644
@@ -105,6 +110,7 @@ def test_responder_guide_shows_waivers_with_their_reasons(example_guides):
     assert waiver.rule not in volunteer
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_a_conference_that_publishes_its_whole_procedure_still_gets_one_page(write_plan, tmp_path, paper):
     # shaped like PyCon US's published reporting procedure: six ways to report (two of them

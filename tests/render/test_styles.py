@@ -59,6 +59,7 @@ def test_every_printed_edition_names_its_own_stylesheets_and_they_exist():
             assert sheet.startswith("print-"), "a print worker parses templates/css/print-*.css before it knows the editions"
 
 
+@pytest.mark.slow  # lays the editions out with WeasyPrint
 @pytest.mark.parametrize("sheet", sorted({sheet for spec in PRINTED for sheet in (*spec.print_css, *spec.fit_css)}))
 def test_an_edition_stylesheet_holds_only_rules_its_editions_use(sheet):
     names = [spec.name for spec in PRINTED if sheet in (*spec.print_css, *spec.fit_css)]
@@ -66,12 +67,14 @@ def test_an_edition_stylesheet_holds_only_rules_its_editions_use(sheet):
     assert unused == [], f"{sheet}: these rules style nothing in {', '.join(names)} of any example plan"
 
 
+@pytest.mark.slow  # lays every edition out with WeasyPrint, ~10 s
 def test_print_css_holds_only_rules_some_edition_uses():
     names = [spec.name for spec in PRINTED]
     unused = [selector for selector in selectors("print.css") if not styles_something(selector, names)]
     assert unused == []
 
 
+@pytest.mark.slow  # lays the editions out with WeasyPrint
 def test_print_css_holds_only_what_editions_with_different_stylesheets_share():
     """A rule that only the editions of one print-EDITION.css use belongs in that sheet."""
     own = {sheet: {spec.name for spec in PRINTED if sheet in spec.print_css}

@@ -21,7 +21,7 @@ import pytest
 from generator.plan.validate import read_plan
 from generator.serve import Preview, PreviewServer, inject, preview_csp
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STARTER = ROOT / "templates" / "starters" / "meetup.yaml"
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
 
