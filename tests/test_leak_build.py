@@ -164,10 +164,10 @@ def test_with_the_audience_lowered_the_pasted_values_build_and_show(write_plan, 
 def test_a_file_searched_while_printing_is_searched_again_if_its_content_is_not_the_one_searched():
     from pathlib import PurePosixPath
 
-    from generator.build import RenderedFile
     from generator.errors import BuildError
     from generator.plan.model import Audience
     from generator.render.leaks import LeakSearch, check_leaks
+    from generator.render.rendered import RenderedFile
 
     plan = read_plan(EXAMPLE)
     search = LeakSearch(plan)
