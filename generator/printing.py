@@ -145,7 +145,12 @@ def print_side_by_side(workers: int) -> Printer:
         if workers <= 1 or len(tasks) <= 1:
             return print_here(tasks, policy)
         if can_fork():
-            return PrintWorkers(min(workers, len(tasks)))(tasks, policy)
+            pool = PrintWorkers(min(workers, len(tasks)))
+            try:
+                return pool(tasks, policy)
+            except BaseException:
+                pool.close(stop=True)
+                raise
         return _PrintPool(tasks, policy, min(workers, len(tasks)))
 
     return printer
