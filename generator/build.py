@@ -14,7 +14,7 @@
                        output/NAME/private/drill.pdf           (the tabletop drill kit)
 
 build_into: checked plan (with its warnings) -> editions and their print HTML
-(make_editions) -> the PDFs reused from the previous set and the tasks to print
+(generator.render.rendered) -> the PDFs reused from the previous set and the tasks to print
 (order_prints) -> submitted to the printer, which returns at once; the screen HTML
 and calendars are made while they print, then each PDF is collected as it comes back,
 and every file is searched by the leak check as soon as it is finished (finished_files)
@@ -36,13 +36,12 @@ sealed page's lock screen goes through the leak check as a public page.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import html
 import re
 import subprocess
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -58,14 +57,12 @@ from .paths import PRIVATE_DIR, templates_dir
 from .plan.load import SourceMap
 from .plan.model import Audience, Plan, Scenario
 from .printing import Printer, Prints, PrintTask, print_here, print_side_by_side
-from .render.edition import EDITIONS, Edition, EditionSpec, drill_spec, make_edition, rota_file
-from .render.html import render_html
+from .render.edition import EDITIONS, EditionSpec, drill_spec, make_edition
 from .render.leaks import LeakSearch, check_leaks
 from .render.now_script import NOW_SCRIPT_HASH
 from .render.paper import check_paper, default_paper
-from .render.rendered import RenderedFile
+from .render.rendered import Editions, RenderedFile, in_set_order, make_editions, screen_files
 from .render.seal import check_passphrase, lock_screen_words, seal_html, seal_pdf
-from .render.source_date import source_date_epoch
 from .render.words import plan_localizer
 from .write import OutputSet
 
@@ -173,44 +170,6 @@ def checked_plan(path: Path, root: str | Path | None = None) -> CheckedPlan:
 
 
 @dataclass(frozen=True)
-class Editions:
-    """The editions a build makes, each cut for its audience, their print HTML, and how their HTML is rendered."""
-
-    plan: Plan
-    plan_path: Path
-    specs: list[EditionSpec]  # the rows the plan has, at the levels it sets
-    cut: dict[str, Edition]  # edition name -> the plan cut for its audience
-    paper: str
-    policy: AssetPolicy
-    draft: bool
-    source_date: dt.datetime | None
-    prints: dict[str, str] = field(default_factory=dict)  # edition name -> its print HTML (editions with a PDF)
-    shorts: dict[str, str] = field(default_factory=dict)  # the public sheet in short, printed when even the tighter layout runs past one page
-
-    def html(self, spec: EditionSpec, medium: str, short: bool = False) -> str:
-        return render_html(self.cut[spec.name], medium=medium, paper=self.paper, policy=self.policy, template=spec.template,
-                           source_date=self.source_date, draft=self.draft, short=short)
-
-    def spec(self, name: str) -> EditionSpec:
-        return next(spec for spec in self.specs if spec.name == name)
-
-
-def make_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper: str, policy: AssetPolicy, *,
-                  draft: bool = False, pdf: bool = True) -> Editions:
-    """The editions of `specs` the plan has, cut, with the print HTML of those that have a PDF (`pdf=False`: none)."""
-    # rows whose level the plan sets take it now; a row with nothing to print (no report form, no venue for a desk sheet) is dropped
-    specs = [spec.for_plan(plan) for spec in specs if spec.exists_for(plan)]
-    cut = {spec.name: make_edition(plan, spec.audience, spec.name) for spec in specs}
-    made = Editions(plan, plan_path, specs, cut, paper, policy, draft, source_date_epoch())
-    for spec in specs:
-        if pdf and "pdf" in spec.formats:
-            made.prints[spec.name] = made.html(spec, "print")
-            if spec.short_fallback:
-                made.shorts[spec.name] = made.html(spec, "print", short=True)
-    return made
-
-
-@dataclass(frozen=True)
 class PrintOrder:
     """The PDFs to make: those taken from the previous set (their inputs unchanged) and the tasks for the printer."""
 
@@ -260,20 +219,6 @@ def finished_files(made: Editions, order: PrintOrder, printer: Printer, search: 
     return in_set_order(made.specs, files)
 
 
-def screen_files(made: Editions) -> Iterator[RenderedFile]:
-    """What the PDFs do not need: each edition's screen HTML, then each responder's calendar."""
-    for spec in made.specs:
-        if "html" in spec.formats:
-            yield RenderedFile(spec.file("html"), made.html(spec, "screen").encode("utf-8"), spec.audience, spec.private, "html",
-                               spec.sealable)
-    if "responder" in made.cut:
-        from .render.calendar import rota_calendars  # lazy: icalendar only where calendars are written
-
-        # Each responder's shifts, to import into their own calendar (private: the rota is responder-only).
-        for responder_id, calendar in rota_calendars(made.plan, plan_localizer(made.plan)).items():
-            yield RenderedFile(rota_file(responder_id), calendar, Audience.responder, True, "ics")
-
-
 def pdf_files(made: Editions, order: PrintOrder, printing: Prints) -> Iterator[RenderedFile]:
     """The PDFs reused, then those printed, as each comes back."""
     def pdf(name: str, content: bytes) -> RenderedFile:
@@ -284,13 +229,6 @@ def pdf_files(made: Editions, order: PrintOrder, printing: Prints) -> Iterator[R
         yield pdf(name, content)
     for index, content in printing:
         yield pdf(order.names[index], content)
-
-
-def in_set_order(specs: list[EditionSpec], files: list[RenderedFile]) -> list[RenderedFile]:
-    """In the order of the editions (each one's PDF, then its HTML), then the calendars."""
-    by_path = {item.path: item for item in files}
-    order = [spec.file(suffix) for spec in specs for suffix in ("pdf", "html")]
-    return [by_path.pop(path) for path in order if path in by_path] + list(by_path.values())
 
 
 def edition_prints(made: Editions, order: PrintOrder, files: list[RenderedFile]) -> list[cache.EditionPrint]:
