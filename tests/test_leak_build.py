@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import generator.build as build_module
 import generator.render.html as html_module
+import generator.render.rendered as rendered_module
 from generator.build import build_plan
 from generator.cli import main
 from generator.errors import PlanError
@@ -59,13 +59,13 @@ def test_a_leaking_build_leaves_earlier_guides_untouched(faulty_templates, tmp_p
 
 
 def test_a_cut_that_lets_everything_through_fails_the_build(tmp_path, monkeypatch):
-    real = build_module.make_edition
+    real = rendered_module.make_edition
 
     def uncut(plan, audience, name=None):
         edition = real(plan, audience, name)
         return Edition(audience, plan, edition.leads_by_day, name)  # the whole plan, as if redaction failed
 
-    monkeypatch.setattr(build_module, "make_edition", uncut)
+    monkeypatch.setattr(rendered_module, "make_edition", uncut)
     with pytest.raises(PlanError, match=r"'s (e-mail|chat handle) \(responder only\)"):
         build_plan(EXAMPLE, tmp_path, editions=["public", "volunteer"], pdf=False)
 
