@@ -13,7 +13,6 @@ results and exits 1 if any failed.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -23,9 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, printable
+from .workers import kill_workers, pool_context, worker_start
 
 if TYPE_CHECKING:
-    from .cache import EditionPrint
+    from .build import Built
     from .printing import Printer
 
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
@@ -104,9 +104,8 @@ def run_job(job: Job) -> Result:
         if is_current(job):  # the plan's warnings as its build recorded them: unchanged is not "now clean"
             files, recorded = _recorded(job)
             return Result(job.plan, UNCHANGED, files, time.perf_counter() - started, recorded)
-        warnings: list[Problem] = []
-        files = _build(job, warnings.append)  # writes the cache record with the guides, as one set
-        return Result(job.plan, BUILT, files, time.perf_counter() - started, warnings)
+        built = _build(job)  # writes the cache record with the guides, as one set
+        return Result(job.plan, BUILT, built.written, time.perf_counter() - started, built.warnings)
     except Exception as exc:  # the plan's problems, the user's system in plain words, or a bug: the batch keeps going
         return Result(job.plan, FAILED, [], time.perf_counter() - started, problems_from(exc, job.plan))
 
@@ -134,8 +133,8 @@ def _recorded(job: Job) -> tuple[list[Path], list[Problem]]:
     return [job.out_dir / name for name in sorted(record.outputs)], record.warnings
 
 
-def _build(job: Job, warn: Callable[[Problem], None], on_edition: Callable[[EditionPrint], None] | None = None) -> list[Path]:
-    """Build one plan with generator.build into job.out_dir (= OUTPUT/NAME); the files written.
+def _build(job: Job) -> Built:
+    """Build one plan with generator.build into job.out_dir (= OUTPUT/NAME): the files written, the warnings, the PDFs.
 
     Without --force, a PDF whose print HTML and assets are unchanged is taken from the previous set.
     """
@@ -144,37 +143,19 @@ def _build(job: Job, warn: Callable[[Problem], None], on_edition: Callable[[Edit
     if job.workers_first and can_fork():
         # Started before generator.build is imported: WeasyPrint loads in a worker while this process reads the plan.
         with PrintWorkers(job.print_workers) as workers:
-            return _build_into(job, warn, on_edition, workers)
-    return _build_into(job, warn, on_edition)
+            return _build_into(job, workers)
+    return _build_into(job)
 
 
-def _build_into(job: Job, warn: Callable[[Problem], None], on_edition: Callable[[EditionPrint], None] | None = None,
-                printer: Printer | None = None) -> list[Path]:
+def _build_into(job: Job, printer: Printer | None = None) -> Built:
     from .build import build_into
 
-    written = build_into(job.plan, job.out_dir, job.options.get("editions") or None, job.options.get("paper"),
-                         on_warning=warn, passphrase=job.options.get("passphrase"), cache_options=cache_options(job),
-                         print_workers=job.print_workers, reuse=not job.force, on_edition=on_edition, printer=printer,
-                         root=job.root)
-    return [Path(p) for p in written]
+    return build_into(job.plan, job.out_dir, job.options.get("editions") or None, job.options.get("paper"),
+                      passphrase=job.options.get("passphrase"), cache_options=cache_options(job),
+                      print_workers=job.print_workers, reuse=not job.force, printer=printer, root=job.root)
 
 
 # --- many plans ---------------------------------------------------------------------
-
-def _context() -> multiprocessing.context.BaseContext:
-    from . import scratch
-    from .stopping import COMMAND_PID
-
-    scratch.folder()  # made before the forkserver starts: it and its workers find it in the environment
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has already imported the printing side once, and that dies with this process.
-        os.environ[COMMAND_PID] = str(os.getpid())
-        context.set_forkserver_preload([f"{__package__}.forkserver_guard", f"{__package__}.build", f"{__package__}.render.pdf"])
-        return context
-    return multiprocessing.get_context("spawn")
-
 
 def run_jobs(jobs: Sequence[Job], workers: int, on_result: Callable[[Result], None] | None = None,
              runner: Callable[[Job], Result] = run_job) -> list[Result]:
@@ -207,7 +188,7 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_result: Callable[[Result], No
         for index, job in pending:
             done(index, runner(job))
     else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_start) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(), initializer=worker_start) as pool:
             futures = {pool.submit(runner, job): (index, job) for index, job in pending}
             try:
                 remaining = set(futures)
@@ -222,31 +203,10 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_result: Callable[[Result], No
                                             [Problem(str(job.plan), 1, 1, f"the build worker stopped ({type(exc).__name__}: {exc})")])
                         done(index, result)
             except BaseException:  # Ctrl-C, SIGTERM...: no worker may finish its plan (and swap in its set) after this
-                _kill_workers(pool)
+                kill_workers(pool)
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
     return [results[i] for i in range(len(jobs))]
-
-
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    import signal
-
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        try:
-            os.kill(process.pid, signal.SIGKILL)
-        except OSError:
-            pass
-
-
-def _worker_start() -> None:
-    """Ctrl-C is the parent's to handle: it stops every worker. A worker dies with the forkserver it was forked
-    from, which exits as soon as the command's process is gone."""
-    import signal
-
-    from .stopping import die_with_parent
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent(os.getppid())
 
 
 def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict[str, Any], force: bool,

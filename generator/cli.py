@@ -384,11 +384,13 @@ def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, 
     writes output/my-event/drill-volunteer.pdf for the volunteer briefing:
     volunteer scenarios only, and nothing a volunteer may not see.
     """
-    from .build import build_drill
+    from .build import build_drill, checked_plan
     from .plan.model import Audience
 
-    written = build_drill(plan, out_dir, scenarios, Audience(audience), paper,
-                          on_warning=lambda problem: click.echo(styled(problem), err=True))
+    checked = checked_plan(plan)
+    for problem in checked.warnings:
+        click.echo(styled(problem), err=True)
+    written = build_drill(plan, out_dir, scenarios, Audience(audience), paper, checked=checked)
     for path in written if verbosity >= 0 else ():
         click.echo(f"wrote {printable(path)}")
     return 0
@@ -445,17 +447,21 @@ def leaks(folder: Path, plan_path: Path | None) -> int:
 
 def _plan_beside(folder: Path) -> Path:
     """plans/NAME.yaml for output/NAME when it exists; else an error about the folder the user named."""
+    from .cache import RECORD
+
     guess = Path("plans") / f"{folder.name}.yaml"
     if guess.is_file():
         return guess
-    raise UserError([Problem(str(folder), 0, 0, f"no plan recorded here ({folder / '.build.json'} is missing or names a plan "
+    raise UserError([Problem(str(folder), 0, 0, f"no plan recorded here ({folder / RECORD} is missing or names a plan "
                                                 f"that is gone) and no {guess}; name the plan with --plan")])
 
 
 def _recorded_plan(folder: Path) -> Path | None:
     """The plan `build` recorded in FOLDER/.build.json, if it still exists."""
+    from .cache import RECORD
+
     try:
-        recorded = json.loads((folder / ".build.json").read_text(encoding="utf-8")).get("plan")
+        recorded = json.loads((folder / RECORD).read_text(encoding="utf-8")).get("plan")
     except (OSError, ValueError, AttributeError):
         return None
     return Path(recorded) if isinstance(recorded, str) and Path(recorded).is_file() else None

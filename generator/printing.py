@@ -1,17 +1,18 @@
 """Printing the PDFs of one plan: in this process, or side by side in worker processes.
 
 generator.build renders every edition's print HTML first, then hands the ones that
-must be printed to a printer: `print_here` prints them one after the other in this
-process; `print_side_by_side` and `PrintWorkers` print them in worker processes, the
-largest first, so on two cores a build takes about as long as its largest document.
-While they print, the build renders the screen HTML (`meanwhile`).
+must be printed to a printer, which returns at once with the PDFs on their way (Prints):
+`print_here` prints them one after the other in this process as they are asked for;
+`print_side_by_side` and `PrintWorkers` print them in worker processes, the largest
+first, so on two cores a build takes about as long as its largest document. While they
+print, the build renders the screen HTML.
 
 PrintWorkers (where processes can fork) may be started before the plan is even read
 (generator.batch does so for the one plan of a build): its first worker imports
 WeasyPrint, loads the fonts and parses the print stylesheets while this process
 checks the plan and renders the HTML, then forks the other workers, which inherit
 that work; this process never imports WeasyPrint. Where there is no fork,
-generator.batch's forkserver is used, and it starts the first worker where this
+the forkserver of generator.workers is used, and it starts the first worker where this
 process runs threads (a fork would copy their locks). How workers stop: PrintWorkers. A worker returns the PDF's bytes and the files
 it read; a refusal comes back as the same RefusedResource the build reports (located in the plan by the build), any other
 error as the problems generator.errors.problems_from makes of it, file, line, column, rule and hint kept, raised again here.
@@ -26,8 +27,8 @@ import queue
 import signal
 import threading
 import traceback
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -37,6 +38,7 @@ from .assets import AssetPolicy, RefusedResource
 from .errors import Problem, is_internal, problems_from, raise_problems
 from .sets import process_alive
 from .stopping import die_with_parent, exit_now, parent_gone
+from .workers import kill_workers, pool_context, worker_signals, worker_start
 
 
 @dataclass(frozen=True)
@@ -63,35 +65,54 @@ class Printed:
     traceback: str = ""  # of that bug, shown with --debug
 
 
-def _nothing() -> None:
-    return None
+class Prints:
+    """PDFs on their way: what a printer returns at once, so the caller goes on while they print.
 
+    Iterating gives (index, pdf) as each one is done, in any order, and raises the first refusal
+    or problem (in the order of the tasks) once every answer is in; `pdfs()` waits for them all.
+    Leaving the `with` on an error stops what still prints.
+    """
 
-def _ignore(index: int, pdf: bytes) -> None:
-    return None
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.close(stop=kind is not None)
+
+    def close(self, stop: bool = False) -> None:
+        return None
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        raise NotImplementedError
+
+    def pdfs(self) -> list[bytes]:
+        """Every PDF, in the order of the tasks."""
+        done = dict(self)
+        return [done[index] for index in range(len(done))]
 
 
 class Printer(Protocol):
-    """Prints every task and returns the PDFs in the same order; calls `meanwhile` once, while they print,
-    and `printed(index, pdf)` as each one is done (in any order)."""
+    """Starts printing every task and returns the PDFs on their way (Prints)."""
 
-    def __call__(self, tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing,
-                 printed: Callable[[int, bytes], None] = _ignore) -> list[bytes]:
+    def __call__(self, tasks: Sequence[PrintTask], policy: AssetPolicy) -> Prints:
         ...
 
 
-def print_here(tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing,
-               printed: Callable[[int, bytes], None] = _ignore) -> list[bytes]:
-    """Print in this process, one after the other (imports WeasyPrint)."""
-    from .render.pdf import render_pdf
+class _PrintHere(Prints):
+    def __init__(self, tasks: Sequence[PrintTask], policy: AssetPolicy) -> None:
+        self.tasks, self.policy = tasks, policy
 
-    meanwhile()
-    pdfs = []
-    for index, task in enumerate(tasks):
-        pdfs.append(render_pdf(task.html, policy, paper=task.paper, stylesheets=task.stylesheets, fit_css=task.fit_css,
-                               short_html=task.short_html or None))
-        printed(index, pdfs[-1])
-    return pdfs
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        from .render.pdf import render_pdf
+
+        for index, task in enumerate(self.tasks):
+            yield index, render_pdf(task.html, self.policy, paper=task.paper, stylesheets=task.stylesheets, fit_css=task.fit_css,
+                                    short_html=task.short_html or None)
+
+
+def print_here(tasks: Sequence[PrintTask], policy: AssetPolicy) -> Prints:
+    """Print in this process, one after the other, as the PDFs are asked for (imports WeasyPrint)."""
+    return _PrintHere(tasks, policy)
 
 
 def print_task(task: PrintTask) -> Printed:
@@ -120,20 +141,17 @@ def failed(error: Exception, requests: tuple[str, ...] = ()) -> Printed:
 def print_side_by_side(workers: int) -> Printer:
     """A printer with up to `workers` worker processes; one document (or one worker) prints here."""
 
-    def printer(tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing,
-                printed: Callable[[int, bytes], None] = _ignore) -> list[bytes]:
+    def printer(tasks: Sequence[PrintTask], policy: AssetPolicy) -> Prints:
         if workers <= 1 or len(tasks) <= 1:
-            meanwhile()
-            pdfs = print_here(tasks, policy)
-        elif can_fork():
-            with PrintWorkers(min(workers, len(tasks))) as pool:
-                return pool(tasks, policy, meanwhile, printed)
-        else:
-            meanwhile()
-            pdfs = _print_in_workers(tasks, policy, min(workers, len(tasks)))
-        for index, pdf in enumerate(pdfs):
-            printed(index, pdf)
-        return pdfs
+            return print_here(tasks, policy)
+        if can_fork():
+            pool = PrintWorkers(min(workers, len(tasks)))
+            try:
+                return pool(tasks, policy)
+            except BaseException:
+                pool.close(stop=True)
+                raise
+        return _PrintPool(tasks, policy, min(workers, len(tasks)))
 
     return printer
 
@@ -147,7 +165,7 @@ def _largest_first(tasks: Sequence[PrintTask]) -> list[int]:
     return sorted(range(len(tasks)), key=lambda index: -len(tasks[index].html))
 
 
-class PrintWorkers:
+class PrintWorkers(Prints):
     """Up to `workers` forked print worker processes, started now and used for one call (see the module's text).
 
     The first worker is forked from this process and makes its own process group; the others,
@@ -157,7 +175,7 @@ class PrintWorkers:
     it inherited for exit (multiprocessing's queue threads, atexit) runs or waits. Tasks come
     through a multiprocessing queue (its feeding thread runs in this process); each worker writes
     its answers itself into a pipe that this process reads. Leaving without a call, or on an
-    error, stops them at once.
+    error, stops them at once. Called with the tasks, it is their Prints.
     """
 
     def __init__(self, workers: int) -> None:
@@ -168,9 +186,7 @@ class PrintWorkers:
         parent: int | None = os.getpid()
         if not _single_threaded() and "forkserver" in multiprocessing.get_all_start_methods():
             # This process runs threads (a library caller, a test run): the first worker comes from the forkserver.
-            from .batch import _context
-
-            context, parent = _context(), None
+            context, parent = pool_context(), None
         self.workers = max(1, workers)
         self._tasks: multiprocessing.queues.Queue[Any] = context.Queue()
         self._answers, writer = context.Pipe(duplex=False)
@@ -187,14 +203,17 @@ class PrintWorkers:
         self._used = False
         self._reader: threading.Thread | None = None
         self._inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
-
-    def __enter__(self) -> Self:
-        return self
+        self._tasks_given = 0
+        self._policy: AssetPolicy | None = None
+        self._closed = False
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         self.close(stop=kind is not None or not self._used)
 
     def close(self, stop: bool = False) -> None:
+        if self._closed:
+            return
+        self._closed = True
         if stop:
             self._kill()
         self._first.join(timeout=30)
@@ -225,26 +244,28 @@ class PrintWorkers:
         except OSError:  # no such group: every worker has exited
             pass
 
-    def __call__(self, tasks: Sequence[PrintTask], policy: AssetPolicy, meanwhile: Callable[[], None] = _nothing,
-                 printed: Callable[[int, bytes], None] = _ignore) -> list[bytes]:
+    def __call__(self, tasks: Sequence[PrintTask], policy: AssetPolicy) -> Self:
         if self._used:
             raise RuntimeError("PrintWorkers print one set of documents")
+        self._policy = policy
         if not tasks:
-            meanwhile()
-            return []
+            return self
         self._used = True
+        self._tasks_given = len(tasks)
         workers = min(self.workers, len(tasks))
         self._tasks.put(workers)
         for index in _largest_first(tasks):
             self._tasks.put((index, tasks[index]))
         for _ in range(workers):
             self._tasks.put(None)
-        # Answers are read as they come, so no worker waits for this process (busy with `meanwhile`) to take a PDF.
+        # Answers are read as they come, so no worker waits for this process (busy with the screen HTML) to take a PDF.
         self._reader = threading.Thread(target=self._read, name="print answers", daemon=True)
         self._reader.start()
-        meanwhile()
+        return self
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
         answers: dict[int, Printed] = {}
-        while len(answers) < len(tasks):
+        while len(answers) < self._tasks_given:
             try:
                 item = self._inbox.get(timeout=1)
             except queue.Empty:
@@ -257,8 +278,9 @@ class PrintWorkers:
                 raise RuntimeError(f"a print worker stopped ({answer})")
             answers[index] = answer
             if answer.pdf:
-                printed(index, answer.pdf)
-        return _pdfs([answers[index] for index in range(len(tasks))], policy)
+                yield index, answer.pdf
+        if self._policy is not None:
+            _pdfs([answers[index] for index in range(self._tasks_given)], self._policy)
 
 
 def _first_worker(tasks: multiprocessing.queues.Queue[Any], answers: Connection, lock: Any, build: int,
@@ -274,7 +296,7 @@ def _first_worker(tasks: multiprocessing.queues.Queue[Any], answers: Connection,
             os.setpgid(0, 0)
         except OSError:
             pass  # the build has already made the group
-        _worker_signals()
+        worker_signals()
         from .render.pdf import parse_every_stylesheet
 
         parse_every_stylesheet()
@@ -314,14 +336,6 @@ def _other_worker(tasks: multiprocessing.queues.Queue[Any], answers: Connection,
         exit_now(code)
 
 
-def _worker_signals() -> None:
-    """A print worker stops when its build says so (its process group is killed) or dies: Ctrl-C is the build's."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
-
-
 def _single_threaded() -> bool:
     try:
         return len(os.listdir("/proc/self/task")) == 1
@@ -352,13 +366,28 @@ def _next(tasks: multiprocessing.queues.Queue[Any], build: int, first: int | Non
                 exit_now(1)
 
 
-def _print_in_workers(tasks: Sequence[PrintTask], policy: AssetPolicy, workers: int) -> list[bytes]:
-    from .batch import _context, _worker_start
+class _PrintPool(Prints):
+    """A pool of workers from generator.workers, where processes cannot fork."""
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_start) as pool:
-        futures: dict[int, Future[Printed]] = {index: pool.submit(print_task, tasks[index]) for index in _largest_first(tasks)}
-        answers = [futures[index].result() for index in range(len(tasks))]
-    return _pdfs(answers, policy)
+    def __init__(self, tasks: Sequence[PrintTask], policy: AssetPolicy, workers: int) -> None:
+        self.policy = policy
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(), initializer=worker_start)
+        self._futures: dict[Future[Printed], int] = {self._pool.submit(print_task, tasks[index]): index
+                                                     for index in _largest_first(tasks)}
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        answers: dict[int, Printed] = {}
+        for future in as_completed(self._futures):
+            index = self._futures[future]
+            answers[index] = future.result()
+            if answers[index].pdf:
+                yield index, answers[index].pdf
+        _pdfs([answers[index] for index in range(len(answers))], self.policy)
+
+    def close(self, stop: bool = False) -> None:
+        if stop:
+            kill_workers(self._pool)
+        self._pool.shutdown(wait=not stop, cancel_futures=stop)
 
 
 def _pdfs(answers: list[Printed], policy: AssetPolicy) -> list[bytes]:

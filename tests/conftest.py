@@ -74,7 +74,7 @@ PRINTERS = {
     "weasyprint": ("Document", "write_pdf", _refused),  # WeasyPrint's own writer (HTML.write_pdf calls it too)
     "generator.render.pdf": (None, "render_pdf", _refused),  # the print step, in this process
     "generator.printing": (None, "PrintWorkers", _NoPrintWorkers),  # the print workers (they print in their processes)
-    "generator.batch": (None, "_context", _refused),  # the build workers of many plans, and the forkserver: they print
+    "generator.batch": (None, "pool_context", _refused),  # the build workers of many plans, and the forkserver: they print
 }
 
 

@@ -14,8 +14,9 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-import generator.build as build_module
+import generator.write as write_module
 from generator.plan.model import Audience
+from generator.render.rendered import RenderedFile
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTER = ROOT / "templates" / "starters" / "meetup.yaml"
@@ -37,13 +38,14 @@ pdf = types.ModuleType("generator.render.pdf")  # never imports WeasyPrint: the 
 pdf.render_pdf = blank
 sys.modules["generator.render.pdf"] = pdf
 import generator.build as build
+import generator.write as write
 
 def step(name):
     print(name, flush=True)
     time.sleep(0.03)
 
 def traced(name):
-    real = getattr(build, name, None)
+    real = getattr(write, name, None)
     if real is None:
         return
     def wrapper(*args, **kwargs):
@@ -51,7 +53,7 @@ def traced(name):
         result = real(*args, **kwargs)
         step(f"after {name}")
         return result
-    setattr(build, name, wrapper)
+    setattr(write, name, wrapper)
 
 for name in ("_write_file", "_swap", "_write_temporary", "remove_leftovers"):
     traced(name)
@@ -150,8 +152,8 @@ def test_a_symlink_where_the_guides_go_leaves_nothing_hidden_behind(tmp_path, li
     out.mkdir()
     (tmp_path / "elsewhere").mkdir()
     (out / "meetup").symlink_to(tmp_path / link_to if link_to == "elsewhere" else out / "meetup")
-    guide = build_module.RenderedFile(PurePosixPath("public.html"), b"<p>new</p>", Audience.public, False, "html")
-    with build_module.OutputSet(out / "meetup") as output:
+    guide = RenderedFile(PurePosixPath("public.html"), b"<p>new</p>", Audience.public, False, "html")
+    with write_module.OutputSet(out / "meetup") as output:
         output.commit([guide], None, replaces_rota=False)
     assert [p.name for p in out.iterdir()] == ["meetup"]
     assert (out / "meetup" / "public.html").read_bytes() == b"<p>new</p>"

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 import generator.build as build_module
 import generator.render.pdf as pdf_module
+import generator.write as write_module
 from generator.build import EDITIONS, build_plan
 from generator.check import check_plan
 from generator.cli import main
@@ -157,7 +158,7 @@ def test_one_failed_edition_writes_nothing(write_plan, old_guides, fake_pdf):
 
 
 def test_a_failed_write_leaves_the_previous_guides(write_plan, old_guides, fake_pdf, monkeypatch):
-    real = build_module._write_file
+    real = write_module._write_file
     calls = []
 
     def failing(final, content, file_mode):
@@ -166,7 +167,7 @@ def test_a_failed_write_leaves_the_previous_guides(write_plan, old_guides, fake_
             raise OSError(28, "No space left on device", str(final))
         return real(final, content, file_mode)
 
-    monkeypatch.setattr(build_module, "_write_file", failing)
+    monkeypatch.setattr(write_module, "_write_file", failing)
     with pytest.raises(FileError, match="error: the disk is full"):
         build_plan(write_plan(), old_guides.parent)
     assert_untouched(old_guides)

@@ -16,6 +16,7 @@ import pytest
 import generator
 from generator import batch, cache
 from generator.batch import Job, run_job
+from generator.build import Built
 from generator.files import sha256_regular
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +29,7 @@ class FakeBuild:
     def __init__(self):
         self.calls = 0
 
-    def __call__(self, job: Job, warn=None, on_edition=None) -> list[Path]:
+    def __call__(self, job: Job) -> Built:
         self.calls += 1
         digest = hashlib.sha256(job.plan.read_bytes() + repr(sorted(job.options.items())).encode()).hexdigest()
         (job.out_dir / "private").mkdir(parents=True, exist_ok=True)
@@ -45,7 +46,7 @@ class FakeBuild:
         record = cache.record_path(job.out_dir)
         record.write_bytes(cache.record_bytes(print_, hashes))
         record.chmod(0o600)  # as the build writes it
-        return files
+        return Built(files, [], [])
 
 
 @pytest.fixture

@@ -120,8 +120,8 @@ def test_a_refusal_in_a_worker_is_the_refusal_of_a_serial_build(tmp_path):
              printing.PrintTask('<html lang="en"><title>t</title><img src="file:///etc/passwd" alt="x"></html>', tmp_path, "a4")]
     for printer in (printing.print_here, printing.print_side_by_side(2)):
         policy = AssetPolicy(tmp_path, templates_dir())
-        with pytest.raises(RefusedResource) as refused:
-            printer(tasks, policy)
+        with pytest.raises(RefusedResource) as refused, printer(tasks, policy) as prints:
+            prints.pdfs()
         assert refused.value.url == "file:///etc/passwd" and "only files in the plan's folder" in refused.value.reason
         assert "file:///etc/passwd" in policy.requests
 
@@ -185,7 +185,8 @@ def test_print_workers_stopped_mid_print_leave_no_process_behind(tmp_path):
     with pytest.raises(RuntimeError, match="the screen HTML failed"):
         with printing.PrintWorkers(2) as workers:
             os.close(kept)
-            workers(tasks, AssetPolicy(tmp_path, templates_dir()), fails)
+            workers(tasks, AssetPolicy(tmp_path, templates_dir()))
+            fails()
     ready, _, _ = select.select([held_open], [], [], 60)
     assert ready and os.read(held_open, 1) == b"", "a print worker outlived the build"
     os.close(held_open)

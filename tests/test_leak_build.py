@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import generator.build as build_module
 import generator.render.html as html_module
+import generator.render.rendered as rendered_module
 from generator.build import build_plan
 from generator.cli import main
 from generator.errors import PlanError
@@ -61,13 +61,13 @@ def test_a_leaking_build_leaves_earlier_guides_untouched(faulty_templates, tmp_p
 
 
 def test_a_cut_that_lets_everything_through_fails_the_build(tmp_path, monkeypatch):
-    real = build_module.make_edition
+    real = rendered_module.make_edition
 
     def uncut(plan, audience, name=None):
         edition = real(plan, audience, name)
         return Edition(audience, plan, edition.leads_by_day, name)  # the whole plan, as if redaction failed
 
-    monkeypatch.setattr(build_module, "make_edition", uncut)
+    monkeypatch.setattr(rendered_module, "make_edition", uncut)
     with pytest.raises(PlanError, match=r"'s (e-mail|chat handle) \(responder only\)"):
         build_plan(EXAMPLE, tmp_path, editions=["public", "volunteer"], pdf=False)
 
@@ -167,10 +167,10 @@ def test_with_the_audience_lowered_the_pasted_values_build_and_show(write_plan, 
 def test_a_file_searched_while_printing_is_searched_again_if_its_content_is_not_the_one_searched():
     from pathlib import PurePosixPath
 
-    from generator.build import RenderedFile
     from generator.errors import BuildError
     from generator.plan.model import Audience
     from generator.render.leaks import LeakSearch, check_leaks
+    from generator.render.rendered import RenderedFile
 
     plan = read_plan(EXAMPLE)
     search = LeakSearch(plan)

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import generator.build as build_module
+import generator.write as write_module
 from generator.cli import main
 from generator.errors import FileError
 
@@ -35,7 +36,7 @@ def plan_in(folder: Path, name: str = "Meetup") -> Path:
 
 def test_an_unwritable_output_fails_before_rendering(tmp_path, monkeypatch):
     rendered = []
-    monkeypatch.setattr(build_module, "render_editions", lambda *args, **kwargs: rendered.append(args) or [])
+    monkeypatch.setattr(build_module, "make_editions", lambda *args, **kwargs: rendered.append(args) or [])
     (tmp_path / "output").write_text("a file where the output folder should be")
     result = CliRunner().invoke(main, ["build", str(plan_in(tmp_path)), "-o", str(tmp_path / "output" / "sub")])
     assert result.exit_code == 1
@@ -104,7 +105,7 @@ def test_a_full_disk_is_a_plain_error_and_the_earlier_guides_stay(tmp_path):
 
 def test_an_output_folder_that_is_a_file_is_a_plain_error_with_exit_1(tmp_path, monkeypatch):
     rendered = []
-    monkeypatch.setattr(build_module, "render_editions", lambda *args, **kwargs: rendered.append(args) or [])
+    monkeypatch.setattr(build_module, "make_editions", lambda *args, **kwargs: rendered.append(args) or [])
     plan = plan_in(tmp_path)
     (tmp_path / "output").write_text("a file where the output folder should be")
     for command in (["build", str(plan)], ["drill", str(plan)]):
@@ -118,7 +119,7 @@ def test_an_output_folder_that_is_a_file_is_a_plain_error_with_exit_1(tmp_path, 
 
 def test_a_file_where_the_plans_guides_go_is_refused_and_left_as_it_is(tmp_path, monkeypatch):
     rendered = []
-    monkeypatch.setattr(build_module, "render_editions", lambda *args, **kwargs: rendered.append(args) or [])
+    monkeypatch.setattr(build_module, "make_editions", lambda *args, **kwargs: rendered.append(args) or [])
     out = tmp_path / "output"
     out.mkdir()
     (out / "meetup").write_text("the user's own notes")
@@ -140,7 +141,7 @@ def test_a_full_disk_names_the_plans_output_folder(tmp_path, monkeypatch):
 
     def full(path, content, mode):
         raise OSError(errno.ENOSPC, "No space left on device")  # what a write() says: no file name
-    monkeypatch.setattr(build_module, "_write_file", full)
+    monkeypatch.setattr(write_module, "_write_file", full)
     result = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--edition", "public", "--force"])
     assert result.exit_code == 1, result.output
     assert f"{out / 'meetup'}: error: the disk is full (no space left on device)" in result.output
@@ -152,7 +153,7 @@ def test_a_full_disk_names_the_plans_output_folder(tmp_path, monkeypatch):
 def test_a_refused_write_names_the_guides_folder_not_the_hidden_set_being_made(tmp_path, monkeypatch):
     def refused(path, content, mode):
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
-    monkeypatch.setattr(build_module, "_write_file", refused)
+    monkeypatch.setattr(write_module, "_write_file", refused)
     out = tmp_path / "output"
     result = CliRunner().invoke(main, ["build", str(plan_in(tmp_path)), "-o", str(out), "--edition", "public"])
     assert result.exit_code == 1, result.output

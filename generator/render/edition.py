@@ -105,6 +105,22 @@ EDITIONS: dict[str, EditionSpec] = {
 }
 
 
+# Each responder's shifts, to import into their own calendar: written with the responder edition, private (the rota is
+# responder-only), rota-ID.ics.
+ROTA_PREFIX, ROTA_SUFFIX = "rota-", ".ics"
+
+
+def rota_file(responder_id: str) -> PurePosixPath:
+    """The calendar file of one responder's shifts, relative to the set's folder."""
+    return PurePosixPath(PRIVATE_DIR) / f"{ROTA_PREFIX}{responder_id}{ROTA_SUFFIX}"
+
+
+def is_rota_file(name: str) -> bool:
+    """Whether `name` (relative to the set's folder) is a responder's calendar file, which each responder build replaces."""
+    path = PurePosixPath(name)
+    return path.parent == PurePosixPath(PRIVATE_DIR) and path.name.startswith(ROTA_PREFIX) and path.name.endswith(ROTA_SUFFIX)
+
+
 def has_public_document(plan: Plan) -> bool:
     """Whether the plan makes public more than the one-page sheet shows in short: a procedure, an assessment,
     definitions, roles, resources, responses, appeals, timelines, the communication texts, or its members."""

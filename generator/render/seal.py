@@ -380,13 +380,14 @@ def seal_files(files: Sequence[File], passphrase: str, plan: Plan) -> list[File]
 
 def with_calendars(guide: str, calendars: Sequence[GuideFile], plan: Plan) -> str:
     """The guide with each responder's calendar file as a download link (data: URL) at the end of its main part."""
+    from .edition import ROTA_PREFIX
     from .words import plan_localizer
 
     if not calendars:
         return guide
     links = []
     for item in calendars:
-        responder = plan.responder(item.path.stem.removeprefix("rota-"))
+        responder = plan.responder(item.path.stem.removeprefix(ROTA_PREFIX))
         who = responder.name if responder else item.path.stem
         links.append((item.path.name, who, base64.b64encode(item.content).decode("ascii")))
     section = _render("partials/sealed_calendars.html.j2", calendars=links, t=plan_localizer(plan).t)

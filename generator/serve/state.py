@@ -27,7 +27,7 @@ def default_builder(plan: Path, out_dir: Path, pdf: bool) -> list[Path]:
     """Build the guides of `plan` into `out_dir`: HTML only unless `pdf`."""
     from ..build import build_into
 
-    return [Path(p) for p in build_into(plan, out_dir, pdf=pdf)]
+    return build_into(plan, out_dir, pdf=pdf).written
 
 
 @dataclass

@@ -11,7 +11,6 @@ from pathlib import Path, PurePosixPath
 import pytest
 from babel.messages.pofile import read_po
 
-from generator.build import RenderedFile
 from generator.errors import PlanError
 from generator.paths import templates_dir
 from generator.plan.load import load_file
@@ -28,6 +27,7 @@ from generator.render.locale import (
     english_messages,
     locale_dir,
 )
+from generator.render.rendered import RenderedFile
 from generator.render.seal import lock_notice, lock_screen_words, with_calendars
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,53 @@
+"""Worker processes: how they start, what they do with signals, how they are stopped.
+
+generator.batch builds plans in a pool of them, generator.printing prints PDFs in them;
+both start them here. The "forkserver" method is used where the platform has it ("spawn"
+elsewhere), so a worker never inherits a half-initialised WeasyPrint from its parent.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+
+from . import scratch
+from .stopping import COMMAND_PID, die_with_parent
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """The start method for a pool of workers: a forkserver that has imported the printing side once, or spawn."""
+    scratch.folder()  # made before the forkserver starts: it and its workers find it in the environment
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        # Workers fork from a server that has already imported the printing side once, and that dies with this process.
+        os.environ[COMMAND_PID] = str(os.getpid())
+        context.set_forkserver_preload([f"{__package__}.forkserver_guard", f"{__package__}.build", f"{__package__}.render.pdf"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def worker_start() -> None:
+    """Ctrl-C is the parent's to handle: it stops every worker. A worker dies with the forkserver it was forked
+    from, which exits as soon as the command's process is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(os.getppid())
+
+
+def worker_signals() -> None:
+    """A print worker stops when its build says so (its process group is killed) or dies: Ctrl-C is the build's."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
+def kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker of `pool` at once (SIGKILL): none may finish its work after this."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            os.kill(process.pid, signal.SIGKILL)
+        except OSError:
+            pass
