@@ -170,31 +170,24 @@ BARE = textwrap.dedent("""
 def print_html(work: Path, plan_path: Path) -> tuple[dict[str, Path], str, str, dict[str, str]]:
     """The tool's print HTML of every edition, written to files for bare WeasyPrint, and each one's own stylesheets.
 
-    Taken from the build's own rendering (generator.build.render_editions, its printer
-    replaced by one that keeps the HTML), so bare WeasyPrint prints exactly what the tool
+    Taken from the build's own first steps (generator.build: the editions made, the print
+    tasks ordered, nothing printed), so bare WeasyPrint prints exactly what the tool
     prints: same editions, titles, metadata and draft marks.
     """
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    from generator.build import checked_plan, render_editions, select_editions
+    from generator.assets import AssetPolicy
+    from generator.build import checked_plan, make_editions, order_prints, select_editions
     from generator.paths import templates_dir
-    from generator.render.assets import AssetPolicy
     from generator.render.paper import PAGE_SIZES, default_paper
 
-    plan, _, draft = checked_plan(plan_path)
-    paper = default_paper(plan)
+    checked = checked_plan(plan_path)
+    paper = default_paper(checked.plan)
     policy = AssetPolicy(plan_path.parent, templates_dir())
-    htmls: list[str] = []
-    sheets: list[str] = []
-    names: list[tuple[str, str]] = []
-
-    def keep(tasks, _policy, meanwhile=lambda: None, _printed=None):
-        meanwhile()
-        htmls.extend(task.html for task in tasks)
-        sheets.extend(",".join(task.stylesheets) for task in tasks)
-        return [b"" for _ in tasks]
-
-    render_editions(plan, plan_path, select_editions(None), paper, printer=keep, draft=draft, policy=policy,
-                    on_edition=lambda edition: names.append((edition.name, Path(edition.file).stem)))
+    made = make_editions(checked.plan, plan_path, select_editions(None), paper, policy, draft=checked.draft)
+    order = order_prints(made)
+    htmls = [task.html for task in order.tasks]
+    sheets = [",".join(task.stylesheets) for task in order.tasks]
+    names = [(name, made.spec(name).file("pdf").stem) for name in order.names]
     files, own_sheets = {}, {}
     for (name, stem), html, own in zip(names, htmls, sheets, strict=True):
         files[name] = work / "print" / f"{stem}.html"
@@ -292,7 +285,7 @@ def parallel(repeats: int, work: Path, plans: int = 16) -> dict:
     loads.append(load())
     return {"plans": plans, "jobs1_wall": asdict(figure([s.wall for s in one])), "jobs2_wall": asdict(figure([s.wall for s in two])),
             "jobs1_cpu": asdict(figure([s.cpu for s in one])), "jobs2_cpu": asdict(figure([s.cpu for s in two])),
-            "speedups": [a.wall / b.wall for a, b in zip(one, two)], "loads": loads}
+            "speedups": [a.wall / b.wall for a, b in zip(one, two, strict=True)], "loads": loads}
 
 
 # --- 3b. check as the plan grows -----------------------------------------------------------------
@@ -519,7 +512,7 @@ def serve(repeats: int, work: Path) -> dict:
             if time.perf_counter() - started > 60 or process.poll() is not None:
                 raise SystemExit("serve did not start within 60 s; it said:\n" + "".join(said[-20:]))
             time.sleep(0.05)
-        from generator.serve import POLL_MS
+        from generator.serve.pages import POLL_MS
 
         for number in range(repeats * 3):
             name = f"Summit edit {number}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 
 from . import scratch
@@ -20,7 +21,8 @@ def pool_context() -> multiprocessing.context.BaseContext:
     """The start method for a pool of workers: a forkserver that has imported the printing side once, or spawn."""
     scratch.folder()  # made before the forkserver starts: it and its workers find it in the environment
     methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
+    # The forkserver listens on a socket in the temporary folder; a $TMPDIR too deep for one (108 bytes) gets spawn.
+    if "forkserver" in methods and len(os.fsencode(tempfile.gettempdir())) <= scratch.SOCKET_ROOM:
         context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has already imported the printing side once, and that dies with this process.
         os.environ[COMMAND_PID] = str(os.getpid())

@@ -114,6 +114,22 @@ def test_a_build_leaves_the_temporary_folder_as_it_found_it(tmp_path, many):
 
 
 @pytest.mark.slow
+def test_a_temporary_folder_too_deep_for_a_socket_still_builds_with_workers(tmp_path):
+    """Build workers start without the forkserver (whose socket would not fit) under a deep $TMPDIR."""
+    deep = tmp_path / ("d" * max(1, scratch.SOCKET_ROOM - len(os.fsencode(tmp_path))))
+    assert len(os.fsencode(deep)) > scratch.SOCKET_ROOM
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name in ("first", "second"):
+        shutil.copy(MINIMAL, plans / f"{name}.yaml")
+    command = Command(tmp_path, "build", str(plans), "--jobs", "2", "-o", str(tmp_path / "out"), temp=deep)
+    assert command.process.wait(timeout=300) == 0, command.output()
+    assert command.gone() == []
+    assert command.temporary_files() == []
+    assert (tmp_path / "out" / "second" / "volunteer.pdf").is_file()
+
+
+@pytest.mark.slow
 def test_a_serve_session_leaves_the_temporary_folder_as_it_found_it(tmp_path):
     import http.client
 
