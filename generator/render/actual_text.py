@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from .bidi import RTL_RANGES
@@ -64,6 +65,19 @@ _RTL = re.compile(f"[{RTL_RANGES}]")
 def needs_actual_text(text: str) -> bool:
     """A line with a reordering script and no right-to-left letters (those are handled by _reverse_rtl_clusters)."""
     return bool(_SHAPED.search(text)) and not _RTL.search(text)
+
+
+def _rtl_runs(textbox: Any) -> Iterator[Any]:
+    """The glyph runs of the text box's first line that are drawn right to left (Pango's odd embedding levels)."""
+    from weasyprint.text.ffi import ffi
+
+    first_line, _ = textbox.pango_layout.get_first_line()
+    run = first_line.runs[0]
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        if glyph_item.item.analysis.level % 2:
+            yield glyph_item
 
 
 def _nominal_glyphs(font: Any) -> dict[int, int]:
@@ -88,16 +102,8 @@ def _map_rtl_clusters(stream: Any, textbox: Any) -> None:
     before the line is drawn, a glyph that is the font's own glyph for one of the cluster's characters (a mark, a
     letter in its plain form) maps to that character, and the one glyph left, if any, to the rest.
     """
-    from weasyprint.text.ffi import ffi
-
     text = textbox.pango_layout.text.encode()
-    first_line, _ = textbox.pango_layout.get_first_line()
-    run = first_line.runs[0]
-    while run != ffi.NULL:
-        glyph_item = run.data
-        run = run.next
-        if glyph_item.item.analysis.level % 2 == 0:
-            continue
+    for glyph_item in _rtl_runs(textbox):
         glyphs, offset = glyph_item.glyphs, glyph_item.item.offset
         clusters = [glyphs.log_clusters[index] for index in range(glyphs.num_glyphs)]
         first = 0
@@ -136,15 +142,7 @@ def _reverse_rtl_clusters(stream: Any, textbox: Any) -> None:
     reversed, the ligature comes back in order. A font's glyph is mapped once, so it is
     reversed once (a right-to-left glyph only ever stands in right-to-left runs).
     """
-    from weasyprint.text.ffi import ffi
-
-    first_line, _ = textbox.pango_layout.get_first_line()
-    run = first_line.runs[0]
-    while run != ffi.NULL:
-        glyph_item = run.data
-        run = run.next
-        if glyph_item.item.analysis.level % 2 == 0:
-            continue
+    for glyph_item in _rtl_runs(textbox):
         font, _ = stream.add_font(glyph_item.item.analysis.font)
         done = font.__dict__.setdefault("guide_reversed", set())
         glyphs = glyph_item.glyphs
