@@ -36,7 +36,7 @@ from . import markdown
 from .drill import DrillKit, drill_kit
 from .edition import Edition, LeadTime, has_public_document, name_shown
 from .formatting import days_text, phone_display
-from .locale import Localizer
+from .locale import Localizer, plan_localizer
 from .styles import cards_css, font_css, page_css, poster_css, poster_number_style, stylesheet
 from .words import (
     channel_word,
@@ -46,7 +46,6 @@ from .words import (
     emergency_route,
     linked_number,
     plain_number,
-    plan_localizer,
     relation_word,
     resource_word,
     role_word,

@@ -26,9 +26,8 @@ from .bidi import isolate_ltr_runs
 from .edition import EDITIONS, Edition, drill_spec, make_edition
 from .environment import environment
 from .guide import Guide
-from .locale import Localizer
+from .locale import Localizer, plan_localizer
 from .paper import default_paper
-from .words import plan_localizer
 
 
 def render_html(

@@ -26,16 +26,13 @@ from typing import TYPE_CHECKING
 from babel import Locale, UnknownLocaleError, dates, lists
 from markupsafe import Markup, escape
 
-from ..messages import CATALOG_LANGUAGES, PLACEHOLDER, english, english_messages, locale_dir, translations
-from ..plan.language import SHIPPED as SHIPPED  # the locales whose words ship: one list, read here and by the plan
+from ..messages import PLACEHOLDER, english, english_messages, translations
 from ..plan.language import parse_tag
 from ..plan.policy import POLICY
 from . import markdown
 
 if TYPE_CHECKING:
     from ..plan.model import Plan
-
-__all__ = ["CATALOG_LANGUAGES", "PLACEHOLDER", "Localizer", "english_messages", "locale_dir", "plan_localizer"]
 
 PSEUDO = "en-XA"
 
@@ -188,6 +185,3 @@ def plan_localizer(plan: Plan) -> Localizer:
     texts = {**plan.wording, **plan.policy}
     overrides = {ident: markdown.to_inline_html(text, lambda src: src) for ident, text in texts.items()}
     return Localizer(plan.locale, overrides, frozenset(POLICY))
-
-
-

@@ -49,8 +49,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -60,11 +59,12 @@ from markupsafe import Markup
 
 from ..errors import BuildError
 from ..paths import templates_dir
-from .locale import Localizer
+from .locale import Localizer, plan_localizer
 from .styles import stylesheet
 
 if TYPE_CHECKING:
     from ..plan.model import Plan
+    from .rendered import RenderedFile  # typing only: unsealing (the build cache's check) renders nothing
 
 FORMAT_VERSION = 1
 DEFAULT_ITERATIONS = 600_000
@@ -331,32 +331,9 @@ def unseal_html(sealed: str, passphrase: str) -> str:
 # --- the private set sealed ------------------------------------------------------------
 
 
-class GuideFile(Protocol):
-    """What sealing reads of a finished file in memory (the build's frozen dataclass): a changed copy is made with replace()."""
-
-    __dataclass_fields__: ClassVar[dict[str, Any]]
-
-    @property
-    def path(self) -> PurePosixPath: ...  # relative to the set's folder, e.g. private/responder.html
-
-    @property
-    def content(self) -> bytes: ...
-
-    @property
-    def private(self) -> bool: ...
-
-    @property
-    def kind(self) -> str: ...  # "html", "pdf" or "ics"
-
-
-File = TypeVar("File", bound=GuideFile)
-
-
-def seal_files(files: Sequence[File], passphrase: str, plan: Plan) -> list[File]:
+def seal_files(files: Sequence[RenderedFile], passphrase: str, plan: Plan) -> list[RenderedFile]:
     """The private set sealed: the HTML guide encrypted with the calendars inside it, the PDF encrypted, nothing in clear."""
     from .now_script import NOW_SCRIPT_HASH
-    from .words import plan_localizer
-
     calendars = [item for item in files if item.kind == "ics"]
     sealed = []
     for item in files:
@@ -378,10 +355,9 @@ def seal_files(files: Sequence[File], passphrase: str, plan: Plan) -> list[File]
     return sealed
 
 
-def with_calendars(guide: str, calendars: Sequence[GuideFile], plan: Plan) -> str:
+def with_calendars(guide: str, calendars: Sequence[RenderedFile], plan: Plan) -> str:
     """The guide with each responder's calendar file as a download link (data: URL) at the end of its main part."""
     from .edition import ROTA_PREFIX
-    from .words import plan_localizer
 
     if not calendars:
         return guide
@@ -403,7 +379,7 @@ def lock_notice(plan: Plan) -> str:
     from .extract import visible_text
     from .formatting import phone_display
     from .markdown import to_inline_html
-    from .words import emergency_route, plan_localizer
+    from .words import emergency_route
 
     public = make_edition(plan, Audience.public).plan
     loc = plan_localizer(plan)
@@ -421,7 +397,7 @@ def lock_notice(plan: Plan) -> str:
     return isolate_ltr_runs(notice) if loc.direction == "rtl" else notice  # numbers read in order, as in the guides
 
 
-def lock_screen(item: File) -> File:
+def lock_screen(item: RenderedFile) -> RenderedFile:
     """A sealed page as someone without the passphrase reads it (the ciphertext left out), for the leak check."""
     from ..plan.model import Audience
 

@@ -19,7 +19,6 @@ from ..plan.model import (
 )
 from .formatting import tel_href
 from .locale import Localizer
-from .locale import plan_localizer as plan_localizer  # its home was here: callers still import it from words
 
 
 def role_word(loc: Localizer, role: ResponderRole) -> Markup:

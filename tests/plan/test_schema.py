@@ -192,8 +192,8 @@ def test_example_values_are_invented():
 
 
 def test_locale_offers_the_shipped_catalogs_and_allows_others():
+    from generator.messages import CATALOG_LANGUAGES
     from generator.plan.language import SHIPPED, parse_tag
-    from generator.render.locale import CATALOG_LANGUAGES
 
     schema = plan_schema()
     locale = schema["$defs"]["Event"]["properties"]["locale"]

@@ -12,6 +12,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from generator.errors import PlanError
+from generator.messages import CATALOG_LANGUAGES, english_messages, locale_dir
 from generator.paths import templates_dir
 from generator.plan.load import load_file
 from generator.plan.model import Audience, ResponsesOrder
@@ -20,13 +21,7 @@ from generator.render import catalogs
 from generator.render.calendar import rota_calendars
 from generator.render.edition import EDITIONS, make_edition
 from generator.render.html import render_html
-from generator.render.locale import (
-    CATALOG_LANGUAGES,
-    PSEUDO,
-    Localizer,
-    english_messages,
-    locale_dir,
-)
+from generator.render.locale import PSEUDO, Localizer
 from generator.render.rendered import RenderedFile
 from generator.render.seal import lock_notice, lock_screen_words, with_calendars
 

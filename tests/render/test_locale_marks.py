@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from generator.messages import english_messages
+from generator.plan.language import SHIPPED
 from generator.plan.model import Audience
 from generator.plan.validate import read_plan
 from generator.render.edition import EDITIONS, drill_spec, make_edition
 from generator.render.guide import Guide
 from generator.render.html import render_html
-from generator.render.locale import SHIPPED, Localizer, english_messages
+from generator.render.locale import Localizer
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "plans" / "complete-conference.yaml"

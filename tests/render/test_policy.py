@@ -11,13 +11,14 @@ import pytest
 from generator.check import check_plan
 from generator.errors import PlanError
 from generator.init import TEAMS, starter_path
+from generator.messages import PLACEHOLDER, english_messages
+from generator.plan.language import SHIPPED
 from generator.plan.model import Audience
 from generator.plan.policy import EMERGENCY, POLICY, kind
 from generator.plan.validate import read_plan
 from generator.render.edition import EDITIONS, drill_spec, make_edition
 from generator.render.html import render_html, unstated_policy
-from generator.render.locale import PLACEHOLDER, SHIPPED, Localizer, english_messages
-from generator.render.words import plan_localizer
+from generator.render.locale import Localizer, plan_localizer
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANS = ROOT / "plans"

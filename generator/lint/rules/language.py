@@ -106,7 +106,8 @@ def locale_catalog(context: Context) -> Iterator[Finding]:
     with those languages too). Choose one of them, or give the words your team uses in
     `wording:` (docs/wording.md) and waive the rule.
     """
-    from ...render.locale import SHIPPED, Localizer
+    from ...plan.language import SHIPPED
+    from ...render.locale import Localizer
 
     plan = context.plan
     loc = Localizer(plan.locale)
