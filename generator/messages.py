@@ -3,7 +3,8 @@
 The source catalog, `templates/locale/messages.pot`, is the one place each English default is
 written: `msgctxt` is the message id, `msgid` the English (British) text. Code and templates name a
 message by its id alone (`t("toc.title")`, `t("cover.call", number=…)`); a new message is added to the
-source catalog (the maintainer's rewrite script does it from `t("id", "English")`), and
+source catalog (its id as `msgctxt`, its English as `msgid`; a `t("id", "English")` call left in the code
+is refused by the catalogs tool, which finds it with its place), and
 `python -m generator.render.catalogs` refreshes where each is used, the translated catalogs and
 docs/wording.md.
 

@@ -149,8 +149,9 @@ def problems(found: list[Call], source: Catalog) -> list[str]:
 
 def refreshed_source(found: list[Call]) -> Catalog:
     """The source catalog with its messages' places taken from the calls; messages nothing uses are dropped."""
-    old = {str(m.context): m for m in read_source() if m.id and m.context}
-    wrong = problems(found, read_source())
+    source = read_source()
+    old = {str(m.context): m for m in source if m.id and m.context}
+    wrong = problems(found, source)
     if wrong:
         raise SystemExit("\n".join(wrong))
     catalog = Catalog(project="incident-guide", creation_date=FIXED_DATE, revision_date=FIXED_DATE, fuzzy=False, header_comment=HEADER)
