@@ -319,8 +319,9 @@ def select_editions(names: Iterable[str] | None) -> list[EditionSpec]:
     if not names:
         return list(EDITIONS.values())
     unknown = [name for name in names if name not in EDITIONS]
-    if unknown:
-        raise ValueError(f"unknown edition {unknown[0]!r}; use one of {', '.join(EDITIONS)}")
+    if unknown:  # the command line's choices are these names; a caller in Python gets the same user error
+        raise UserError(f"`{unknown[0]}` is not an edition",
+                        hint=did_you_mean(unknown[0], EDITIONS) or f"use one of {', '.join(EDITIONS)}")
     return [spec for key, spec in EDITIONS.items() if key in set(names)]
 
 

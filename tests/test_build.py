@@ -304,3 +304,12 @@ def test_a_new_edition_is_one_row_in_the_registry(tmp_path, monkeypatch):
     assert "amara@example.org" not in html  # cut for volunteers like the volunteer guide
     assert mode(written[0]) == 0o644
     assert check_output_dir(tmp_path / "complete-conference", read_plan(EXAMPLE)) == {"desk.html": []}  # the leak check knows it
+
+
+def test_an_unknown_edition_from_python_is_a_user_error_with_a_hint(tmp_path):
+    from generator.errors import UserError
+
+    with pytest.raises(UserError) as raised:
+        build_plan(EXAMPLE, tmp_path, editions=["volunter"])
+    assert (raised.value.message, raised.value.hint) == ("`volunter` is not an edition", "did you mean `volunteer`?")
+    assert not any(tmp_path.iterdir())
