@@ -12,5 +12,9 @@ import os
 
 from .stopping import COMMAND_PID, die_with_parent
 
+# The server's pid, for the workers it forks: read before they ask who their parent is, it still names the server
+# when the server dies as they start (generator.workers.started_by).
+SERVER = os.getpid()
+
 if os.environ.get(COMMAND_PID, "").isdigit():
     die_with_parent(int(os.environ[COMMAND_PID]))

@@ -38,7 +38,7 @@ from .assets import AssetPolicy, RefusedResource
 from .errors import Problem, is_internal, problems_from, raise_problems
 from .sets import process_alive
 from .stopping import die_with_parent, exit_now, parent_gone
-from .workers import kill_workers, pool_context, worker_signals, worker_start
+from .workers import kill_workers, pool_context, started_by, worker_signals, worker_start
 
 
 @dataclass(frozen=True)
@@ -291,7 +291,7 @@ def _first_worker(tasks: multiprocessing.queues.Queue[Any], answers: Connection,
     """
     code = 1
     try:
-        die_with_parent(parent if parent is not None else os.getppid())
+        die_with_parent(parent if parent is not None else started_by())
         try:
             os.setpgid(0, 0)
         except OSError:
