@@ -40,6 +40,14 @@ tests/render/test_actual_text.py, whose strict xfails fail as soon as a reader r
   and wrong on those it resolves right to left (a name alone on its line, which reads right
   today); which one a baseline is depends on the text around it on the page, so it is not
   done either.
+- A mark that shaping raises or lowers over its letter (a tanween over an alef, a shadda, a damma)
+  is drawn with a text rise, as a text object of its own. Both readers take it for text on
+  another baseline and set it on a line of its own (`اتصل ً` then `أولا`) or before its letter
+  (`ُمدير`), depending on the words around it. Enclosing the letter and its mark in a Span whose ActualText is the
+  cluster's letters (tried: the letter drawn first, the marks after it at their places) does
+  not help either: poppler reverses that text with the line, PDFium does not, so one of them
+  reads the mark before its letter whichever order the ActualText holds. Only drawing the
+  visible mark as a path and the text layer's mark on the baseline would; that is not done.
 
 This is a hook into WeasyPrint's internals (`weasyprint.draw.text.draw_first_line(stream,
 textbox, ...)`, stable from WeasyPrint 53 to 70 at least); tests/render/test_actual_text.py
