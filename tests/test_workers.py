@@ -20,7 +20,8 @@ read, write = os.pipe()
 if os.fork() == 0:
     os.close(write)
     os.read(read, 1)  # end of file: the server is gone
-    while os.getppid() == server:
+    deadline = time.monotonic() + 10  # never outlives the test, whatever happens
+    while os.getppid() == server and time.monotonic() < deadline:
         time.sleep(0.01)
     from generator.workers import worker_start
     worker_start()
