@@ -105,6 +105,7 @@ def build_into(
     `root` is the plans' folder tree the shared plans it extends must be in (generator.plan.extends).
     """
     path = Path(path)
+    editions = list(editions) if editions else None  # read twice: the editions to make, the options recorded
     if passphrase is not None:
         check_passphrase(passphrase)
     # Hashed before it is read: an edit saved during the build makes the record stale, never wrong.
@@ -233,12 +234,10 @@ def edition_prints(made: Editions, order: PrintOrder, files: list[RenderedFile])
             for name in made.prints]
 
 
-def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper: str, *, pdf: bool = True,
-                    printer: Printer | None = None, draft: bool = False, policy: AssetPolicy | None = None) -> list[RenderedFile]:
-    """Every file of every edition, in memory, every PDF printed (default: here, one after the other); `pdf=False` for HTML only."""
-    policy = policy or AssetPolicy(plan_path.parent, templates_dir())
-    made = make_editions(plan, plan_path, specs, paper, policy, draft=draft, pdf=pdf)
-    return finished_files(made, order_prints(made), printer or print_here)
+def render_editions(plan: Plan, plan_path: Path, specs: list[EditionSpec], paper: str, *, draft: bool = False) -> list[RenderedFile]:
+    """Every file of every edition, in memory, every PDF printed here, one after the other."""
+    made = make_editions(plan, plan_path, specs, paper, AssetPolicy(plan_path.parent, templates_dir()), draft=draft)
+    return finished_files(made, order_prints(made), print_here)
 
 
 def build_drill(
@@ -316,13 +315,14 @@ def locate_refusal(path: Path, refused: RefusedResource, source: SourceMap | Non
 
 
 def select_editions(names: Iterable[str] | None) -> list[EditionSpec]:
-    if not names:
+    wanted = list(names or ())
+    if not wanted:
         return list(EDITIONS.values())
-    unknown = [name for name in names if name not in EDITIONS]
+    unknown = [name for name in wanted if name not in EDITIONS]
     if unknown:  # the command line's choices are these names; a caller in Python gets the same user error
         raise UserError(f"`{unknown[0]}` is not an edition",
                         hint=did_you_mean(unknown[0], EDITIONS) or f"use one of {', '.join(EDITIONS)}")
-    return [spec for key, spec in EDITIONS.items() if key in set(names)]
+    return [spec for key, spec in EDITIONS.items() if key in wanted]
 
 
 def is_draft(problems: Iterable[Problem]) -> bool:

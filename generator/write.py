@@ -28,8 +28,6 @@ from .render.seal import is_sealed
 from .sets import remove_leftovers, staging_folder
 from .stopping import raise_if_requested
 
-__all__ = ["OutputSet", "RenderedFile"]
-
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 SHARED_FILE_MODE = 0o644

@@ -30,7 +30,6 @@ class RenderedFile:
     audience: Audience
     private: bool
     kind: str  # "html", "pdf" or "ics"
-    sealable: bool = False  # encrypted by `build --seal`
 
 
 @dataclass(frozen=True)
@@ -75,8 +74,7 @@ def screen_files(made: Editions) -> Iterator[RenderedFile]:
     """What the PDFs do not need: each edition's screen HTML, then each responder's calendar."""
     for spec in made.specs:
         if "html" in spec.formats:
-            yield RenderedFile(spec.file("html"), made.html(spec, "screen").encode("utf-8"), spec.audience, spec.private, "html",
-                               spec.sealable)
+            yield RenderedFile(spec.file("html"), made.html(spec, "screen").encode("utf-8"), spec.audience, spec.private, "html")
     if "responder" in made.cut:
         from .calendar import rota_calendars  # lazy: icalendar only where calendars are written
 

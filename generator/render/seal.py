@@ -335,13 +335,13 @@ def seal_files(files: Sequence[RenderedFile], passphrase: str, plan: Plan) -> li
     """The private set sealed: the HTML guide encrypted with the calendars inside it, the PDF encrypted, nothing in clear."""
     from .now_script import NOW_SCRIPT_HASH
     calendars = [item for item in files if item.kind == "ics"]
+    loc = plan_localizer(plan)
     sealed = []
     for item in files:
         if item.kind == "ics":
             continue  # offered for download inside the sealed guide instead
         if item.private and item.kind == "html":
             guide = with_calendars(item.content.decode("utf-8"), calendars, plan)
-            loc = plan_localizer(plan)
             # the unlocked guide runs under the sealed page's policy: allow its own script (the "on now" marker) by hash
             page = seal_html(guide, passphrase, lang=loc.language, direction=loc.direction, words=lock_screen_words(loc),
                              notice=lock_notice(plan), guide_scripts=(NOW_SCRIPT_HASH,))
