@@ -9,7 +9,8 @@ Latin, Greek or Cyrillic, and wrong where shaping makes glyphs and letters part 
   reverses those two letters too: `ليلى` is read back as `ليىل`;
 - Devanagari and other Brahmic scripts reorder within a cluster (the reph of र्मा is drawn
   after मा, the i-matra before its consonant) and map several glyphs to one cluster, so
-  `अनन्या शर्मा` is read back as `अनन्या श ार्मा`.
+  `अनन्या शर्मा` is read back as `अनन्या श ार्मा`; Thai stacks marks and draws ำ as two glyphs, one
+  of which maps to nothing (PDFium then reads its glyph number as text: `น้ำ` came back `น;1า`).
 
 The PDF standard's answer is ActualText: marked content (`/Span <</ActualText (...)>> BDC
 ... EMC`) whose text replaces that of the glyphs inside it for search, copy and screen
@@ -40,14 +41,12 @@ tests/render/test_actual_text.py, whose strict xfails fail as soon as a reader r
   and wrong on those it resolves right to left (a name alone on its line, which reads right
   today); which one a baseline is depends on the text around it on the page, so it is not
   done either.
-- A mark that shaping raises or lowers over its letter (a tanween over an alef, a shadda, a damma)
-  is drawn with a text rise, as a text object of its own. Both readers take it for text on
-  another baseline and set it on a line of its own (`اتصل ً` then `أولا`) or before its letter
-  (`ُمدير`), depending on the words around it. Enclosing the letter and its mark in a Span whose ActualText is the
-  cluster's letters (tried: the letter drawn first, the marks after it at their places) does
-  not help either: poppler reverses that text with the line, PDFium does not, so one of them
-  reads the mark before its letter whichever order the ActualText holds. Only drawing the
-  visible mark as a path and the text layer's mark on the baseline would; that is not done.
+- A raised mark right before punctuation (`أولاً، ثم`): PDFium reads the mark after the comma
+  (`أولا،ً ثم`), and poppler sets the comma with the next word (`أولاً ،ثم`), as it does for any
+  comma between Arabic words. Other raised and lowered marks read right in both (raised_marks.py).
+
+Marks that shaping raises or lowers over their letter are drawn by raised_marks.py, on every line
+not marked with its actual text.
 
 This is a hook into WeasyPrint's internals (`weasyprint.draw.text.draw_first_line(stream,
 textbox, ...)`, stable from WeasyPrint 53 to 70 at least); tests/render/test_actual_text.py
@@ -62,11 +61,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from .bidi import RTL_RANGES
+from .raised_marks import marks_on_the_baseline
 
 # Scripts whose glyphs are drawn in another order than their letters or stand for several
-# letters: Hebrew and Arabic (right to left, ligatures) and the Brahmic scripts of India and
-# South-East Asia (reordering, conjuncts), Thai's neighbours included.
-_SHAPED = re.compile(f"[{RTL_RANGES}\u0900-\u0dff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\ua8e0-\ua8ff]")
+# letters: Hebrew and Arabic (right to left, ligatures), the Brahmic scripts of India and
+# South-East Asia (reordering, conjuncts) and Thai and Lao (stacked marks; ำ is drawn as two glyphs).
+_SHAPED = re.compile(f"[{RTL_RANGES}\u0900-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\ua8e0-\ua8ff]")
 _RTL = re.compile(f"[{RTL_RANGES}]")
 
 
@@ -174,10 +174,12 @@ def install() -> None:
     def draw_first_line(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
         text = textbox.text
         if not (text and text.strip() and _SHAPED.search(text)):
-            return original(stream, textbox, *args, **kwargs)
+            with marks_on_the_baseline(stream):
+                return original(stream, textbox, *args, **kwargs)
         if not needs_actual_text(text):
             _map_rtl_clusters(stream, textbox)
-            result = original(stream, textbox, *args, **kwargs)
+            with marks_on_the_baseline(stream):
+                result = original(stream, textbox, *args, **kwargs)
             _reverse_rtl_clusters(stream, textbox)
             return result
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))

@@ -1,0 +1,197 @@
+"""Marks that shaping raises or lowers over their letter stay on their line in the PDF's text layer.
+
+WeasyPrint draws a glyph that shaping moves up or down (an Arabic tanween, shadda or damma over its
+letter) with a text rise, in a text-showing operation of its own. PDF readers (poppler, PDFium) take that
+glyph for text on another baseline: `اتصل أولاً` was read back as `اتصل ً` then `أولا` on a line of
+its own, and `مُدير` as `ُمدير`.
+
+`marks_on_the_baseline(stream)` changes how such a glyph is drawn while one line is drawn:
+
+- the text layer's mark is the glyph itself, invisible (text rendering mode 3), on the baseline a hair
+  (`NUDGE`) before the pen, taking no room. WeasyPrint draws a right-to-left cluster's marks before their
+  letter and a left-to-right one's after it, so the pen is the letter's edge on the side the next letter
+  is read from, and both readers read the mark right after its letter: poppler keeps it in the word, and
+  PDFium, which orders a line's text objects by where they start, sees them in drawn order, because the
+  shift WeasyPrint put before the raised glyph is made at the start of the next array instead;
+- what the reader sees is the glyph's outline, read from the font and filled as a path at the raised
+  place after the line's text object (a path cannot be drawn inside one).
+
+It relies on the text-showing calls WeasyPrint's `draw_first_line` makes (`set_text_matrix`,
+`set_font_size`, `show_text` with `[<glyphs> number ...]` arrays, `set_text_rise` around one glyph) and
+on horizontal scaling, character and word spacing being left at their defaults (WeasyPrint puts letter
+and word spacing in the arrays). A glyph of a bitmap font or of a font with variations keeps
+WeasyPrint's raised drawing: its outline at the drawn instance is not read here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fontTools.pens.basePen import BasePen
+
+_TOKEN = re.compile(rb"<([0-9a-fA-F]*)>|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)")
+_INVISIBLE, _FILL = 3, 0
+NUDGE = 10  # thousandths of an em between the pen and the text layer's mark: within the word, never a gap
+
+
+class _PathPen(BasePen):  # type: ignore[misc]  # fontTools has no type hints
+    """PDF path operators for one glyph outline, in font units (quadratic curves made cubic by BasePen)."""
+
+    def __init__(self, glyph_set: Any) -> None:
+        super().__init__(glyph_set)
+        self.operators: list[str] = []
+
+    def _moveTo(self, point: tuple[float, float]) -> None:
+        self.operators.append(f"{point[0]:g} {point[1]:g} m")
+
+    def _lineTo(self, point: tuple[float, float]) -> None:
+        self.operators.append(f"{point[0]:g} {point[1]:g} l")
+
+    def _curveToOne(self, one: tuple[float, float], two: tuple[float, float], three: tuple[float, float]) -> None:
+        self.operators.append(f"{one[0]:g} {one[1]:g} {two[0]:g} {two[1]:g} {three[0]:g} {three[1]:g} c")
+
+    def _closePath(self) -> None:
+        self.operators.append("h")
+
+
+@dataclass(frozen=True)
+class _Outline:
+    path: bytes  # PDF path operators in font units
+    units_per_em: int
+
+
+def _outline(font: Any, glyph_id: int) -> _Outline | None:
+    """The glyph's outline, read once per font of a document; None for a bitmap font or a font with variations."""
+    outlines: dict[int, _Outline | None] = font.__dict__.setdefault("guide_outlines", {})
+    if glyph_id not in outlines:
+        from fontTools.ttLib import TTFont
+
+        face = font.__dict__.get("guide_face")
+        if face is None:
+            face = font.__dict__["guide_face"] = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
+        if font.bitmap or "fvar" in face or not ("glyf" in face or "CFF " in face):
+            outlines[glyph_id] = None
+        else:
+            glyph_set = face.getGlyphSet()
+            pen = _PathPen(glyph_set)
+            glyph_set[face.getGlyphName(glyph_id)].draw(pen)
+            outlines[glyph_id] = _Outline(" ".join(pen.operators).encode(), face["head"].unitsPerEm)
+    return outlines[glyph_id]
+
+
+@dataclass
+class _Line:
+    """What one line's text-showing calls have done so far."""
+
+    matrix: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    font: Any = None
+    size: float = 0.0
+    shown: list[tuple[Any, float, bytes]] = field(default_factory=list)  # arrays whose widths are not counted yet
+    advance: float = 0.0  # how far the text has gone along the line, text space units
+    rise: float = 0.0  # the rise WeasyPrint asked for the next glyph
+    shift: float = 0.0  # the raised glyph's shift, still to be made at the start of the next array
+    fills: list[tuple[_Outline, float, tuple[float, ...]]] = field(default_factory=list)
+
+    def settle(self) -> None:
+        """Count the widths of the arrays shown so far (a glyph's width is known once the next glyph is drawn)."""
+        for font, size, array in self.shown:
+            step = 2 if font.bitmap else 4
+            for glyphs, number in _TOKEN.findall(array):
+                if number:
+                    self.advance -= float(number) / 1000 * size
+                for start in range(0, len(glyphs), step):
+                    self.advance += font.widths.get(int(glyphs[start:start + step], 16), 0) / 1000 * size
+        self.shown.clear()
+
+    def position(self, advance: float, rise: float) -> tuple[float, ...]:
+        """The text matrix moved along the line by `advance` and up by `rise` (text space units)."""
+        a, b, c, d, e, f = self.matrix
+        return (a, b, c, d, advance * a + rise * c + e, advance * b + rise * d + f)
+
+
+def _raised(array: bytes) -> tuple[float, int] | None:
+    """(shift, glyph id) of an array showing one glyph after an optional shift, as WeasyPrint shows a raised glyph."""
+    tokens = _TOKEN.findall(array)
+    glyphs = [glyph for glyph, _ in tokens if glyph]
+    numbers = [float(number) for _, number in tokens if number]
+    if len(glyphs) != 1 or len(glyphs[0]) != 4 or len(numbers) > 1 or (numbers and tokens[0][0]):
+        return None
+    return (numbers[0] if numbers else 0.0), int(glyphs[0], 16)
+
+
+def _font_by_hash(stream: Any, font_hash: Any) -> Any:
+    return next(font for font in stream._fonts.values() if font.hash == font_hash)
+
+
+@contextlib.contextmanager
+def marks_on_the_baseline(stream: Any) -> Iterator[None]:
+    """While one line is drawn, draw its raised or lowered glyphs as described in the module's docstring."""
+    line = _Line()
+    originals = {name: getattr(stream, name) for name in
+                 ("set_text_matrix", "set_font_size", "set_text_rise", "show_text")}
+
+    def set_text_matrix(a: float, b: float, c: float, d: float, e: float, f: float) -> None:
+        line.matrix, line.advance, line.shift = (a, b, c, d, e, f), 0.0, 0.0
+        line.shown.clear()
+        originals["set_text_matrix"](a, b, c, d, e, f)
+
+    def set_font_size(font_hash: Any, size: float) -> None:
+        line.font, line.size = _font_by_hash(stream, font_hash), size
+        originals["set_font_size"](font_hash, size)
+
+    def set_text_rise(height: float) -> None:
+        line.rise = height  # not passed on: a glyph drawn here goes on the baseline
+
+    def show_text(array: Any) -> None:
+        data = array if isinstance(array, bytes) else str(array).encode()
+        raised = _raised(data) if line.rise else None
+        outline = _outline(line.font, raised[1]) if raised else None
+        if raised is None or outline is None:
+            if line.shift:
+                data = f"{-line.shift / line.size * 1000:g} ".encode() + data
+                line.shift = 0.0
+            if line.rise:
+                originals["set_text_rise"](line.rise)
+            originals["show_text"](data.decode())
+            if line.rise:
+                originals["set_text_rise"](0)
+            line.shown.append((line.font, line.size, data))
+            return
+        shift, glyph_id = raised
+        line.settle()
+        line.fills.append((outline, line.size, line.position(line.advance - shift / 1000 * line.size, line.rise)))
+        stream.set_text_rendering(_INVISIBLE)
+        originals["show_text"](f"{NUDGE}<{glyph_id:04x}>{-NUDGE}")
+        stream.set_text_rendering(_FILL)
+        line.shown.append((line.font, line.size, f"<{glyph_id:04x}>".encode()))
+        line.shift -= shift / 1000 * line.size
+
+    replacements = {"set_text_matrix": set_text_matrix, "set_font_size": set_font_size,
+                    "set_text_rise": set_text_rise, "show_text": show_text}
+    for name, method in replacements.items():
+        setattr(stream, name, method)
+    try:
+        yield
+    finally:
+        for name in replacements:
+            delattr(stream, name)
+    if line.fills:
+        stream.end_text()
+        for outline, size, matrix in line.fills:
+            _fill(stream, outline, size, matrix)
+        stream.begin_text()  # the caller ends the text object it began
+
+
+def _fill(stream: Any, outline: _Outline, size: float, matrix: tuple[float, ...]) -> None:
+    """Fill the glyph's outline at the text matrix it would have been drawn with, in the current fill colour."""
+    scale = size / outline.units_per_em
+    a, b, c, d, e, f = matrix
+    stream.push_state()
+    stream.transform(a * scale, b * scale, c * scale, d * scale, e, f)
+    stream.stream.append(outline.path + b" f")
+    stream.pop_state()
