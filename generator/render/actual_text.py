@@ -61,7 +61,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .bidi import RTL_RANGES
-from .raised_marks import marks_on_the_baseline
+from .raised_marks import font_face, marks_on_the_baseline
 
 # Scripts whose glyphs are drawn in another order than their letters or stand for several
 # letters: Hebrew and Arabic (right to left, ligatures), the Brahmic scripts of India and
@@ -92,11 +92,7 @@ def _nominal_glyphs(font: Any) -> dict[int, int]:
     """The font's own glyph for each character it maps (its cmap), read once per font of a document."""
     cached: dict[int, int] | None = font.__dict__.get("guide_nominal")
     if cached is None:
-        import io
-
-        from fontTools.ttLib import TTFont
-
-        face = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
+        face = font_face(font)
         cached = {code: face.getGlyphID(name) for code, name in (face.getBestCmap() or {}).items()}
         font.__dict__["guide_nominal"] = cached
     return cached

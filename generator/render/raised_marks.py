@@ -65,16 +65,22 @@ class _Outline:
     units_per_em: int
 
 
-def _outline(font: Any, glyph_id: int) -> _Outline | None:
-    """The glyph's outline, read once per font of a document; None for a bitmap font or a font with variations."""
-    outlines: dict[int, _Outline | None] = font.__dict__.setdefault("guide_outlines", {})
-    if glyph_id not in outlines:
+def font_face(font: Any) -> Any:
+    """The fontTools face of a font WeasyPrint embeds, parsed once per font of a document."""
+    face = font.__dict__.get("guide_face")
+    if face is None:
         from fontTools.ttLib import TTFont
 
-        face = font.__dict__.get("guide_face")
-        if face is None:
-            face = font.__dict__["guide_face"] = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
-        if font.bitmap or "fvar" in face or not ("glyf" in face or "CFF " in face):
+        face = font.__dict__["guide_face"] = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
+    return face
+
+
+def _outline(font: Any, glyph_id: int) -> _Outline | None:
+    """The glyph's outline, read once per glyph of a document; None for a font with variations or without outlines."""
+    outlines: dict[int, _Outline | None] = font.__dict__.setdefault("guide_outlines", {})
+    if glyph_id not in outlines:
+        face = font_face(font)
+        if "fvar" in face or not ("glyf" in face or "CFF " in face):
             outlines[glyph_id] = None
         else:
             glyph_set = face.getGlyphSet()
