@@ -4,9 +4,10 @@ WeasyPrint maps each glyph of a font to the text it was first drawn for (the fon
 ToUnicode map), one glyph at a time in the order they are drawn. That is right for
 Latin, Greek or Cyrillic, and wrong where shaping makes glyphs and letters part ways:
 
-- Arabic and Hebrew are drawn right to left; a ligature glyph (لى in ليلى) maps to its two
-  letters in logical order, and a reader that reverses the drawn glyphs to logical order
-  reverses those two letters too: `ليلى` is read back as `ليىل`;
+- Arabic and Hebrew are drawn right to left; a ligature glyph (لى in ليلى, لا) maps to its
+  letters in logical order, which poppler and PDFium reverse with the line (`ليلى` came back
+  `ليىل`) and pypdf does not, so each ligature's glyph maps to its first letter and its other
+  letters are shown apart, invisibly (`_ligatures_apart`);
 - Devanagari and other Brahmic scripts reorder within a cluster (the reph of र्मा is drawn
   after मा, the i-matra before its consonant) and map several glyphs to one cluster, so
   `अनन्या शर्मा` is read back as `अनन्या श ार्मा`; Thai stacks marks and draws ำ as two glyphs, one
@@ -138,24 +139,56 @@ def _map_cluster(font: Any, glyph_ids: list[int], letters: str) -> None:
         font.to_unicode.setdefault(unmatched[0], "".join(left))
 
 
-def _reverse_rtl_clusters(stream: Any, textbox: Any) -> None:
-    """Each glyph drawn right to left that stands for several characters maps to them in reverse.
+def _ligatures_apart(stream: Any, textbox: Any) -> None:
+    """Each glyph drawn right to left that stands for several letters (لا, لى) maps to its first letter only.
 
-    Readers (poppler, PDFium) take a right-to-left line's glyphs as drawn and reverse them to
-    logical order, reversing the characters of a ligature's mapping with them; written
-    reversed, the ligature comes back in order. A font's glyph is mapped once, so it is
-    reversed once (a right-to-left glyph only ever stands in right-to-left runs).
+    Readers disagree on a right-to-left glyph mapped to several letters: poppler and PDFium reverse its letters
+    with the line, pypdf keeps them as they are mapped, so no one mapping reads right in all three. Here such a
+    glyph maps to its first letter, and each other letter's own glyph (from the font's cmap) is listed under
+    `guide_apart`, for raised_marks to show in the text layer, invisible and squeezed, just before the glyph in
+    drawn order (a glyph of two marks, shadda and tanween stacked: ٌّ, the same way). Set before the line is
+    drawn, as WeasyPrint would map the glyph when drawing it; a glyph whose other letters have no glyph of their
+    own in the font keeps all its letters, reversed for poppler and PDFium.
     """
+    from weasyprint.text.ffi import pango
+
+    text = textbox.pango_layout.text.encode()
     for glyph_item in _rtl_runs(textbox):
         font, _ = stream.add_font(glyph_item.item.analysis.font)
-        done = font.__dict__.setdefault("guide_reversed", set())
-        glyphs = glyph_item.glyphs
-        for index in range(glyphs.num_glyphs):
+        if font.bitmap:
+            continue
+        glyphs, offset = glyph_item.glyphs, glyph_item.item.offset
+        clusters = [glyphs.log_clusters[index] for index in range(glyphs.num_glyphs)]
+        for index, cluster in enumerate(clusters):
             glyph_id = glyphs.glyphs[index].glyph
-            text = font.to_unicode.get(glyph_id)
-            if glyph_id not in done and text and len(text) > 1:
-                font.to_unicode[glyph_id] = text[::-1]
-            done.add(glyph_id)
+            if glyph_id == pango.PANGO_GLYPH_EMPTY or glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                continue
+            if glyph_id not in font.to_unicode:  # WeasyPrint's own mapping, as it would make it when drawing
+                end = glyph_item.item.length if index == 0 else clusters[index - 1]
+                font.to_unicode[glyph_id] = text[offset + cluster:offset + end].decode()
+            _split(font, glyph_id)
+
+
+def _split(font: Any, glyph_id: int) -> None:
+    split: set[int] = font.__dict__.setdefault("guide_split", set())
+    if glyph_id in split:
+        return
+    split.add(glyph_id)
+    letters = font.to_unicode[glyph_id]
+    if len(letters) < 2:
+        return
+    nominal = _nominal_glyphs(font)
+    others = [(nominal.get(ord(letter)), letter) for letter in letters[1:]]
+    if any(other is None or other == glyph_id or font.to_unicode.get(other, letter) != letter
+           for other, letter in others):
+        font.to_unicode[glyph_id] = letters[::-1]
+        return
+    face = font_face(font)
+    for other, letter in others:
+        font.to_unicode[other] = letter
+        font.widths.setdefault(other, round(face["hmtx"][face.getGlyphName(other)][0] * 1000 / font.upem))
+    font.to_unicode[glyph_id] = letters[0]
+    font.__dict__.setdefault("guide_apart", {})[glyph_id] = tuple(other for other, _ in reversed(others))
 
 
 @functools.cache
@@ -174,10 +207,9 @@ def install() -> None:
                 return original(stream, textbox, *args, **kwargs)
         if not needs_actual_text(text):
             _map_rtl_clusters(stream, textbox)
+            _ligatures_apart(stream, textbox)
             with marks_on_the_baseline(stream):
-                result = original(stream, textbox, *args, **kwargs)
-            _reverse_rtl_clusters(stream, textbox)
-            return result
+                return original(stream, textbox, *args, **kwargs)
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
         try:
             return original(stream, textbox, *args, **kwargs)

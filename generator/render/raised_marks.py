@@ -16,6 +16,11 @@ its own, and `مُدير` as `ُمدير`.
 - what the reader sees is the glyph's outline, read from the font and filled as a path at the raised
   place after the line's text object (a path cannot be drawn inside one).
 
+The same hook shows the other letters of a right-to-left ligature (the alef of لا; see
+actual_text._ligatures_apart) in the text layer: invisible, squeezed to a sliver (APART_INK) and drawn
+just before the ligature's glyph, which maps to its first letter only. Drawn order, positions and
+mappings then agree with each other, so poppler, PDFium and pypdf all read the letters in order.
+
 It relies on the text-showing calls WeasyPrint's `draw_first_line` makes (`set_text_matrix`,
 `set_font_size`, `show_text` with `[<glyphs> number ...]` arrays, `set_text_rise` around one glyph) and
 on horizontal scaling, character and word spacing being left at their defaults (WeasyPrint puts letter
@@ -36,7 +41,9 @@ from fontTools.pens.basePen import BasePen
 
 _TOKEN = re.compile(rb"<([0-9a-fA-F]*)>|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)")
 _INVISIBLE, _FILL = 3, 0
-NUDGE = 10  # thousandths of an em between the pen and the text layer's mark: within the word, never a gap
+NUDGE = 20  # thousandths of an em between the pen and the text layer's mark: within the word, never a gap
+APART_INK = 5  # thousandths of an em: how wide the ink of a ligature's letter shown apart is (squeezed to it)
+APART_GAP = 2  # thousandths of an em before the pen where a ligature's letter shown apart ends: nearer than a mark
 
 
 class _PathPen(BasePen):  # type: ignore[misc]  # fontTools has no type hints
@@ -130,6 +137,58 @@ def _raised(array: bytes) -> tuple[float, int] | None:
     return (numbers[0] if numbers else 0.0), int(glyphs[0], 16)
 
 
+def _cut_before_ligatures(array: bytes, apart: dict[int, tuple[int, ...]]) -> list[bytes | tuple[int, ...]]:
+    """The array cut before each glyph whose other letters are shown apart, each cut holding those letters' glyphs."""
+    parts: list[bytes | tuple[int, ...]] = []
+    tokens: list[bytes] = []
+    for glyphs, number in _TOKEN.findall(array):
+        if number:
+            tokens.append(number)
+            continue
+        run = b""
+        for start in range(0, len(glyphs), 4):
+            glyph = glyphs[start:start + 4]
+            letters = apart.get(int(glyph, 16)) if len(glyph) == 4 else None
+            if letters:
+                tokens += [b"<" + run + b">"] if run else []
+                parts += [b" ".join(tokens), letters]
+                tokens, run = [], b""
+            run += glyph
+        tokens += [b"<" + run + b">"] if run else []
+    parts.append(b" ".join(tokens))
+    return [part for part in parts if part]
+
+
+def _ink_width(font: Any, glyph_id: int) -> float:
+    """The width of the glyph's ink (its bounding box), thousandths of an em; read once per glyph of a document."""
+    widths: dict[int, float] = font.__dict__.setdefault("guide_ink", {})
+    if glyph_id not in widths:
+        from fontTools.pens.boundsPen import BoundsPen
+
+        face = font_face(font)
+        pen = BoundsPen(face.getGlyphSet())
+        face.getGlyphSet()[face.getGlyphName(glyph_id)].draw(pen)
+        widths[glyph_id] = (pen.bounds[2] - pen.bounds[0]) * 1000 / face["head"].unitsPerEm if pen.bounds else 0.0
+    return widths[glyph_id]
+
+
+def _apart(font: Any, glyph_ids: tuple[int, ...], before: float = 0) -> list[tuple[float, str]]:
+    """(horizontal scaling in per cent, array) showing each glyph squeezed just before the pen, back to the pen.
+
+    Glyph j of k ends `before` + APART_GAP * (k - j) thousandths of an em before the pen. Each is squeezed to
+    APART_INK thousandths of an em of ink: PDFium skips a text object whose box is narrower than 0.01 pt.
+    Numbers in an array are scaled like the glyphs' widths, so each is divided by the scale.
+    """
+    shown = []
+    for index, glyph_id in enumerate(glyph_ids):
+        ink = _ink_width(font, glyph_id)
+        scale = round(min(1.0, APART_INK / ink), 5) if ink else 0.01
+        width = font.widths.get(glyph_id, 0) * scale
+        end = -before - APART_GAP * (len(glyph_ids) - index)
+        shown.append((scale * 100, f"{-(end - width) / scale:g} <{glyph_id:04x}> {end / scale:g}"))
+    return shown
+
+
 def _font_by_hash(stream: Any, font_hash: Any) -> Any:
     return next(font for font in stream._fonts.values() if font.hash == font_hash)
 
@@ -163,7 +222,12 @@ def marks_on_the_baseline(stream: Any) -> Iterator[None]:
                 line.shift = 0.0
             if line.rise:
                 originals["set_text_rise"](line.rise)
-            originals["show_text"](data.decode())
+            apart = line.font.__dict__.get("guide_apart") if line.font is not None else None
+            for part in _cut_before_ligatures(data, apart) if apart else [data]:
+                if isinstance(part, tuple):
+                    show_apart(part, before=0)
+                else:
+                    originals["show_text"](part.decode())
             if line.rise:
                 originals["set_text_rise"](0)
             line.shown.append((line.font, line.size, data))
@@ -171,11 +235,22 @@ def marks_on_the_baseline(stream: Any) -> Iterator[None]:
         shift, glyph_id = raised
         line.settle()
         line.fills.append((outline, line.size, line.position(line.advance - shift / 1000 * line.size, line.rise)))
+        letters = line.font.__dict__.get("guide_apart", {}).get(glyph_id)
+        if letters:  # a glyph of two marks (ٌّ): the other is read after this one (PDFium reads it before)
+            show_apart(letters, before=NUDGE)
         stream.set_text_rendering(_INVISIBLE)
         originals["show_text"](f"{NUDGE}<{glyph_id:04x}>{-NUDGE}")
         stream.set_text_rendering(_FILL)
         line.shown.append((line.font, line.size, f"<{glyph_id:04x}>".encode()))
         line.shift -= shift / 1000 * line.size
+
+    def show_apart(letters: tuple[int, ...], before: float) -> None:
+        stream.set_text_rendering(_INVISIBLE)
+        for scale, array in _apart(line.font, letters, before):
+            stream.stream.append(f"{scale:g} Tz".encode())
+            originals["show_text"](array)
+        stream.stream.append(b"100 Tz")
+        stream.set_text_rendering(_FILL)
 
     replacements = {"set_text_matrix": set_text_matrix, "set_font_size": set_font_size,
                     "set_text_rise": set_text_rise, "show_text": show_text}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 
+import pypdf
 import pytest
 
 from generator.assets import AssetPolicy
@@ -45,8 +46,11 @@ def test_names_in_shaped_scripts_read_back_as_written(write_plan, tmp_path, loca
     pdfium = pdf_text(pdf)
     poppler = subprocess.run(["pdftotext", str(tmp_path / "guide.pdf"), "-"], capture_output=True, text=True,
                              check=True).stdout.translate(BIDI_CONTROLS)
+    pypdf_text = "\n".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "guide.pdf").pages)
     for name in NAMES:
         assert name in poppler, (name, locale, "poppler")
+        if RIGHT_TO_LEFT.search(name):  # pypdf has no use for the ActualText Devanagari lines carry
+            assert name in pypdf_text.translate(BIDI_CONTROLS), (name, locale, "pypdf")
         # PDFium gives each word's letters in order, but words of a right-to-left name in a left-to-right
         # line in the order they are drawn (`حداد ليلى`); the leak check takes words in any order
         assert all(word in pdfium for word in name.split()), (name, locale, "PDFium")
@@ -67,7 +71,8 @@ def test_names_in_shaped_scripts_read_back_as_written(write_plan, tmp_path, loca
 PAGES = {
     "en": ("ltr", ["ليلى حداد", "अनन्या शर्मा", "דוד כהן", "Call ليلى حداد now", "ผู้ใหญ่ น้ำ"]),
     "ar": ("rtl", ["ليلى حداد", "اتصل بـ ليلى حداد على +20 2 2345 6789", "تحدّث إلى Alex Moreau الآن", "البقاء هادئًا",
-                   "مُدير الفريق", "شكراً لك", "قُلْ", "اتصل أولاً، ثم أخبر"]),
+                   "مُدير الفريق", "شكراً لك", "قُلْ", "اتصل أولاً، ثم أخبر", "لا تترك أحدًا", "مع السلامة",
+                   '<span style="font-size: 6pt">في أي وقت خلال اللقاء</span>', "أيٌّ منهما"]),
     "he": ("rtl", ["דוד כהן", "התקשרו אל דוד כהן בטלפון +972 2 123 4567"]),
 }
 PDFIUM_BIDI = pytest.mark.xfail(strict=True, reason="PDFium orders the words of a run against its line's direction in "
@@ -85,6 +90,11 @@ CASES = [
     ("ar", "البقاء هادئًا"),
     ("ar", "شكراً لك"),
     ("ar", "قُلْ"),
+    # ligatures: one glyph for two letters (lam-alef), which pypdf reads in the other order than poppler and PDFium
+    ("ar", "لا تترك أحدًا"),
+    ("ar", "مع السلامة"),
+    ("ar", "في أي وقت خلال اللقاء"),  # in small type, where PDFium skips a text object narrower than 0.01 pt
+    ("ar", "أيٌّ منهما"),  # tanween and shadda stacked in one glyph
     ("he", "דוד כהן"),
     ("he", "התקשרו אל דוד כהן בטלפון"),
 ]
@@ -101,7 +111,7 @@ PDFIUM_GETS_WRONG = [
 
 @pytest.fixture(scope="module")
 def read_back(tmp_path_factory):
-    """page -> {"poppler": text, "pdfium": text} of a printed page holding PAGES[page]."""
+    """page -> {"poppler": text, "pdfium": text, "pypdf": text} of a printed page holding PAGES[page]."""
     from generator.render.bidi import isolate_ltr_runs
 
     policy = AssetPolicy(tmp_path_factory.mktemp("scripts"), templates_dir())
@@ -114,13 +124,26 @@ def read_back(tmp_path_factory):
         path = tmp_path_factory.mktemp(page) / "page.pdf"
         path.write_bytes(pdf)
         poppler = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-        texts[page] = {"poppler": poppler.translate(BIDI_CONTROLS), "pdfium": pdf_text(pdf)}
+        pypdf_text = "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+        texts[page] = {"poppler": poppler.translate(BIDI_CONTROLS), "pdfium": pdf_text(pdf),
+                       "pypdf": pypdf_text.translate(BIDI_CONTROLS)}
     return texts
 
 
+# (reader, text) -> why it reads the text otherwise. pypdf takes each glyph's text in the order the glyphs are drawn and
+# has no use for ActualText, so a cluster drawn in another order than its letters (the reph of र्मा) comes back in drawn
+# order. PDFium reads the two marks of one glyph the other way round (ّ before ٌ: canonically the same text, not as
+# written); placing the second mark where PDFium reads it right makes poppler read it wrong.
+KNOWN_MISREADINGS = {
+    ("pypdf", "अनन्या शर्मा"): pytest.mark.xfail(strict=True, reason="pypdf reads glyphs in drawn order, no ActualText"),
+    ("pdfium", "أيٌّ منهما"): pytest.mark.xfail(strict=True, reason="PDFium orders two stacked marks the other way"),
+}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("reader", ["poppler", "pdfium"])
-@pytest.mark.parametrize("page, text", CASES)
+@pytest.mark.parametrize("page, text, reader", [
+    pytest.param(page, text, reader, marks=[KNOWN_MISREADINGS[reader, text]] if (reader, text) in KNOWN_MISREADINGS else [])
+    for page, text in CASES for reader in ("poppler", "pdfium", "pypdf")])
 def test_every_script_reads_back_as_written(read_back, page, text, reader):
     assert text in read_back[page][reader], (page, reader, read_back[page][reader])
 

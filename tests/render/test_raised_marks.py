@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import types
 
 import pikepdf
 import pypdfium2
@@ -15,7 +16,7 @@ from generator.assets import AssetPolicy
 from generator.paths import templates_dir
 from generator.render import actual_text
 from generator.render.pdf import render_pdf
-from generator.render.raised_marks import _raised
+from generator.render.raised_marks import APART_GAP, APART_INK, NUDGE, _apart, _cut_before_ligatures, _raised
 
 LINES = ["اتصل أولاً، ثم أخبر", "مُدير الفريق تحدّث قُلْ", "البقاء هادئًا شكراً لك"]
 
@@ -26,6 +27,29 @@ def test_a_raised_glyph_is_read_from_the_array_weasyprint_shows_it_in():
     assert _raised(b"<012b02c0>") is None  # two glyphs: not a raised glyph
     assert _raised(b"<2b>") is None  # a bitmap font's one-byte code: left as WeasyPrint draws it
     assert _raised(b"<012b>12") is None
+
+
+def test_an_array_is_cut_before_each_ligature_whose_other_letters_go_apart():
+    apart = {0x02C0: (0x0011,)}  # lam-alef: the alef's own glyph goes apart
+    assert _cut_before_ligatures(b"<0101>-12<02c00102>", apart) == [b"<0101> -12", (0x0011,), b"<02c00102>"]
+    assert _cut_before_ligatures(b"<02c0>", apart) == [(0x0011,), b"<02c0>"]
+    assert _cut_before_ligatures(b"<01010102>", apart) == [b"<01010102>"]
+
+
+def test_letters_apart_end_just_before_the_pen_and_the_pen_comes_back():
+    # an alef's ink is narrower than its advance: each glyph is squeezed by its ink
+    font = types.SimpleNamespace(widths={0x11: 238, 0x12: 760}, guide_ink={0x11: 101.0, 0x12: 714.0})
+    shown = _apart(font, (0x11, 0x12), before=NUDGE)
+    ends = []
+    for (scale, array), (glyph_id, width) in zip(shown, font.widths.items(), strict=True):
+        start, glyph, back = array.split()
+        assert glyph == f"<{glyph_id:04x}>"
+        assert font.guide_ink[glyph_id] * scale / 100 == pytest.approx(APART_INK, rel=1e-3)
+        # numbers and widths are scaled alike: the glyph starts `start` before the pen and `back` brings the pen home
+        end = (-float(start) + width) * scale / 100
+        assert (-float(start) + width - float(back)) * scale / 100 == pytest.approx(0, abs=1e-3)  # takes no room
+        ends.append(end)
+    assert ends == pytest.approx([-NUDGE - 2 * APART_GAP, -NUDGE - APART_GAP], abs=1e-3)  # before a mark, in order
 
 
 def _page(monkeypatch: pytest.MonkeyPatch | None, tmp_path) -> bytes:
@@ -55,6 +79,7 @@ def test_the_text_layer_holds_each_mark_on_the_baseline_and_draws_it_as_a_path(t
     content = b"".join(part.read_bytes() for part in (contents if isinstance(contents, pikepdf.Array) else [contents]))
     rises = [float(value) for value in re.findall(rb"(-?[\d.]+) Ts", content)]
     assert not any(rises), rises
-    invisible = content.count(b"3 Tr")
-    assert invisible == 7  # ً in أولاً, ُ in مُدير, ّ in تحدّث, ُ and ْ in قُلْ, ً in هادئًا and in شكراً
-    assert len(re.findall(rb"\bcm\n[^\n]* m [^\n]* f\n", content)) >= invisible  # and filled as an outline
+    letters_apart = len(re.findall(rb"3 Tr\n[\d.]+ Tz", content))  # the alef of the lam-alef ligature in أولاً
+    marks = content.count(b"3 Tr") - letters_apart
+    assert (marks, letters_apart) == (7, 1)  # ً in أولاً, ُ in مُدير, ّ in تحدّث, ُ and ْ in قُلْ, ً in هادئًا and in شكراً
+    assert len(re.findall(rb"\bcm\n[^\n]* m [^\n]* f\n", content)) >= marks  # and filled as an outline
