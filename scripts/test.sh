@@ -37,7 +37,9 @@ trap 'rm -rf "$run_root"' EXIT
 mkdir "$run_root/tmp"
 mark=$("$python" -c 'import uuid; print(uuid.uuid4().hex)')
 status=0
+# One worker per core (at most four), each taking whole test files, so a file's module fixtures are built once.
 TMPDIR="$run_root/tmp" XDG_CACHE_HOME="$run_root/cache" INCIDENT_GUIDE_TEST_RUN="$mark" \
-  "$python" -m pytest --basetemp="$run_root/pytest" "$@" || status=$?
+  "$python" -m pytest --basetemp="$run_root/pytest" --numprocesses auto --maxprocesses 4 --dist loadfile "$@" \
+  || status=$?
 "$python" scripts/left_behind.py "$run_root/tmp" "$mark" || status=1
 exit $status
