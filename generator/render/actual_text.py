@@ -18,7 +18,10 @@ The PDF standard's answer is ActualText: marked content (`/Span <</ActualText (.
 readers (ISO 32000-1 14.9.4; PDF/UA relies on it). `install()` wraps WeasyPrint's
 `draw.text.draw_first_line`, which draws one line of one text box, so that a line holding
 right-to-left letters or a script that reorders its glyphs is marked with its own text.
-Other lines are left as they are (their glyphs already give the text back).
+Other lines are left as they are (their glyphs already give the text back). A reader with no use
+for ActualText (pypdf) reads a marked line's text from stand-in glyphs that draw nothing, shown
+before each shaped run (`_text_before_shaped_runs`); the run's own glyphs then map to nothing.
+MuPDF reads those stand-ins, numbered past the font's last glyph, as U+FFFD.
 
 What no ActualText can fix (measured with pdftotext 24 and PDFium 8149 through pypdfium2; see
 tests/render/test_actual_text.py, whose strict xfails fail as soon as a reader reads them right):
@@ -56,6 +59,7 @@ reads names back from a printed guide and fails if a WeasyPrint update breaks it
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Iterator
@@ -191,6 +195,82 @@ def _split(font: Any, glyph_id: int) -> None:
     font.__dict__.setdefault("guide_apart", {})[glyph_id] = tuple(other for other, _ in reversed(others))
 
 
+STAND_IN_BASE = 600  # stand-in glyphs are numbered from this far past a font's last glyph, clear of WeasyPrint's own
+_INVISIBLE, _FILL = 3, 0
+
+
+def _stand_in(font: Any, letter: str) -> int | None:
+    """A glyph number of the font that draws nothing and maps to the letter (None once the numbers run out).
+
+    It is past the font's last glyph: the subset font is padded with empty glyphs up to it (WeasyPrint keeps
+    glyph numbers when it subsets), and its width is 0, as the padding glyph's is.
+    """
+    stand_ins: dict[str, int] = font.__dict__.setdefault("guide_stand_ins", {})
+    if letter not in stand_ins:
+        glyph_id = font.glyph_count + STAND_IN_BASE + len(stand_ins)
+        if glyph_id > 0xFFFF:
+            return None
+        stand_ins[letter] = glyph_id
+        font.to_unicode[glyph_id] = letter
+        font.widths[glyph_id] = 0
+    return stand_ins[letter]
+
+
+@contextlib.contextmanager
+def _text_before_shaped_runs(stream: Any, textbox: Any) -> Iterator[None]:
+    """While a line marked with its actual text is drawn, its shaped runs' text is shown as written, invisibly.
+
+    The ActualText serves poppler and PDFium; a reader with no use for it (pypdf) takes each glyph's text in
+    drawn order, which in Devanagari is not the order of the letters (the i-matra of कि is drawn first, the
+    reph of र्मा last) and gives `शार्मा` for शर्मा. So the glyphs of a shaped run map to nothing, and just
+    before WeasyPrint shows them the run's text is shown in stand-in glyphs (`_stand_in`) taking no room. A
+    group of runs drawn in one font starts where WeasyPrint sets that font, once per group.
+    """
+    from weasyprint.text.ffi import ffi, pango
+
+    text = textbox.pango_layout.text.encode()
+    groups: list[str] = []  # the text of each group of runs WeasyPrint draws in one font, in drawing order
+    previous = None
+    first_line, _ = textbox.pango_layout.get_first_line()
+    run = first_line.runs[0]
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        item = glyph_item.item
+        run_text = text[item.offset:item.offset + item.length].decode()
+        if item.analysis.font != previous:
+            groups.append("")
+            previous = item.analysis.font
+        groups[-1] += run_text
+        if _SHAPED.search(run_text):
+            font, _ = stream.add_font(item.analysis.font)
+            for index in range(glyph_item.glyphs.num_glyphs):
+                glyph_id = glyph_item.glyphs.glyphs[index].glyph
+                if not (glyph_id == pango.PANGO_GLYPH_EMPTY or glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG):
+                    font.to_unicode[glyph_id] = ""
+    group_texts = iter(groups)
+    original = stream.set_font_size
+
+    def set_font_size(font_hash: Any, size: float) -> None:
+        original(font_hash, size)
+        group = next(group_texts, "")
+        font = next(font for font in stream._fonts.values() if font.hash == font_hash)
+        if not _SHAPED.search(group) or font.bitmap:
+            return
+        stand_ins = [_stand_in(font, letter) for letter in group]
+        if None in stand_ins:
+            return
+        stream.set_text_rendering(_INVISIBLE)
+        stream.show_text("<" + "".join(f"{glyph_id:04x}" for glyph_id in stand_ins) + ">")
+        stream.set_text_rendering(_FILL)
+
+    stream.set_font_size = set_font_size
+    try:
+        yield
+    finally:
+        del stream.set_font_size
+
+
 @functools.cache
 def install() -> None:
     """Mark each shaped line WeasyPrint draws with its actual text (once per process)."""
@@ -212,7 +292,8 @@ def install() -> None:
                 return original(stream, textbox, *args, **kwargs)
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
         try:
-            return original(stream, textbox, *args, **kwargs)
+            with _text_before_shaped_runs(stream, textbox):
+                return original(stream, textbox, *args, **kwargs)
         finally:
             stream.end_marked_content()
 

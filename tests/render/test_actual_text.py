@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import subprocess
 
@@ -49,8 +51,7 @@ def test_names_in_shaped_scripts_read_back_as_written(write_plan, tmp_path, loca
     pypdf_text = "\n".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "guide.pdf").pages)
     for name in NAMES:
         assert name in poppler, (name, locale, "poppler")
-        if RIGHT_TO_LEFT.search(name):  # pypdf has no use for the ActualText Devanagari lines carry
-            assert name in pypdf_text.translate(BIDI_CONTROLS), (name, locale, "pypdf")
+        assert name in pypdf_text.translate(BIDI_CONTROLS), (name, locale, "pypdf")
         # PDFium gives each word's letters in order, but words of a right-to-left name in a left-to-right
         # line in the order they are drawn (`حداد ليلى`); the leak check takes words in any order
         assert all(word in pdfium for word in name.split()), (name, locale, "PDFium")
@@ -69,7 +70,7 @@ def test_names_in_shaped_scripts_read_back_as_written(write_plan, tmp_path, loca
 # as soon as a PDFium update reads them right.
 
 PAGES = {
-    "en": ("ltr", ["ليلى حداد", "अनन्या शर्मा", "דוד כהן", "Call ليلى حداد now", "ผู้ใหญ่ น้ำ"]),
+    "en": ("ltr", ["ليلى حداد", "अनन्या शर्मा", "דוד כהן", "Call ليلى حداد now", "ผู้ใหญ่ น้ำ", "प्रिया मिश्रा से किताब लें"]),
     "ar": ("rtl", ["ليلى حداد", "اتصل بـ ليلى حداد على +20 2 2345 6789", "تحدّث إلى Alex Moreau الآن", "البقاء هادئًا",
                    "مُدير الفريق", "شكراً لك", "قُلْ", "اتصل أولاً، ثم أخبر", "لا تترك أحدًا", "مع السلامة",
                    '<span style="font-size: 6pt">في أي وقت خلال اللقاء</span>', "أيٌّ منهما"]),
@@ -84,6 +85,7 @@ CASES = [
     ("ar", "ليلى حداد"),
     ("ar", "اتصل بـ ليلى حداد على"),
     ("en", "ผู้ใหญ่ น้ำ"),  # Thai marks stacked over their letter (ActualText)
+    ("en", "प्रिया मिश्रा से किताब लें"),  # i-matras drawn before their consonant, a conjunct, a reph-free cluster
     # marks shaping raises or lowers over their letter: a damma, a shadda, a tanween at the end of a word, a sukun
     ("ar", "مُدير الفريق"),
     ("ar", "تحدّث إلى"),
@@ -130,12 +132,10 @@ def read_back(tmp_path_factory):
     return texts
 
 
-# (reader, text) -> why it reads the text otherwise. pypdf takes each glyph's text in the order the glyphs are drawn and
-# has no use for ActualText, so a cluster drawn in another order than its letters (the reph of र्मा) comes back in drawn
-# order. PDFium reads the two marks of one glyph the other way round (ّ before ٌ: canonically the same text, not as
-# written); placing the second mark where PDFium reads it right makes poppler read it wrong.
+# (reader, text) -> why it reads the text otherwise. PDFium reads the two marks of one glyph the other way round (ّ
+# before ٌ: canonically the same text, not as written); placing the second mark where PDFium reads it right makes poppler
+# read it wrong.
 KNOWN_MISREADINGS = {
-    ("pypdf", "अनन्या शर्मा"): pytest.mark.xfail(strict=True, reason="pypdf reads glyphs in drawn order, no ActualText"),
     ("pdfium", "أيٌّ منهما"): pytest.mark.xfail(strict=True, reason="PDFium orders two stacked marks the other way"),
 }
 
@@ -193,3 +193,23 @@ def test_what_readers_read_for_punctuation_after_a_mark_today(read_back, reader,
     strict=True, reason="the reader's own ordering of punctuation next to a mark")) for case in PUNCTUATION_AFTER_A_MARK])
 def test_punctuation_after_a_mark_reads_back_as_written(read_back, reader, drawn):
     assert "أولاً، ثم" in read_back["ar"][reader]
+
+
+@pytest.mark.slow
+def test_the_text_shown_for_readers_without_actual_text_draws_nothing(tmp_path, monkeypatch):
+    """A Devanagari line's text shown in stand-in glyphs (for pypdf) leaves the printed page as WeasyPrint draws it."""
+    import pypdfium2
+    from PIL import ImageChops
+
+    from generator.render import actual_text
+
+    html = ('<!doctype html><html lang="hi"><head><meta charset="utf-8"><title>hi</title><style>body { font-size: 24pt }'
+            "</style></head><body><p>अनन्या शर्मा और प्रिया मिश्रा (she/her)</p></body></html>")
+    policy = AssetPolicy(tmp_path, templates_dir())
+    ours = render_pdf(html, policy)
+    assert "अनन्या शर्मा और प्रिया मिश्रा" in pypdf.PdfReader(io.BytesIO(ours)).pages[0].extract_text()
+    monkeypatch.setattr(actual_text, "_text_before_shaped_runs", lambda stream, textbox: contextlib.nullcontext())
+    weasyprint = render_pdf(html, policy)
+    images = [pypdfium2.PdfDocument(pdf)[0].render(scale=2).to_pil().convert("L") for pdf in (ours, weasyprint)]
+    assert images[0].getextrema()[0] < 100  # the page has dark text on it
+    assert ImageChops.difference(*images).getbbox() is None
