@@ -1,20 +1,22 @@
-"""Marks that shaping raises or lowers over their letter stay on their line in the PDF's text layer.
+"""Marks that shaping raises, lowers or moves over their letter stay in their word in the PDF's text layer.
 
 WeasyPrint draws a glyph that shaping moves up or down (an Arabic tanween, shadda or damma over its
-letter) with a text rise, in a text-showing operation of its own. PDF readers (poppler, PDFium) take that
-glyph for text on another baseline: `اتصل أولاً` was read back as `اتصل ً` then `أولا` on a line of
-its own, and `مُدير` as `ُمدير`.
+letter) with a text rise, in a text-showing operation of its own, and a glyph it moves sideways (a
+Hebrew point) with a move there and back in the array. PDF readers (poppler, PDFium) took the first for
+text on another baseline (`اتصل أولاً` came back as `اتصل ً` then `أولا` on a line of its own) and the
+second for gaps between words (`שָׁלוֹם` came back `ׁ ָשלוֹם`).
 
 `marks_on_the_baseline(stream)` changes how such a glyph is drawn while one line is drawn:
 
 - the text layer's mark is the glyph itself, invisible (text rendering mode 3), on the baseline a hair
-  (`NUDGE`) before the pen, taking no room. WeasyPrint draws a right-to-left cluster's marks before their
-  letter and a left-to-right one's after it, so the pen is the letter's edge on the side the next letter
-  is read from, and both readers read the mark right after its letter: poppler keeps it in the word, and
-  PDFium, which orders a line's text objects by where they start, sees them in drawn order, because the
-  shift WeasyPrint put before the raised glyph is made at the start of the next array instead;
-- what the reader sees is the glyph's outline, read from the font and filled as a path at the raised
-  place after the line's text object (a path cannot be drawn inside one).
+  (`NUDGE`) before where the next glyph starts, taking no room; further marks at the same place go
+  MARK_STEP nearer. WeasyPrint draws a right-to-left cluster's marks before their letter and a
+  left-to-right one's after it, so that place is the letter's edge on the side the next letter is read
+  from, and the readers read the mark right after its letter: poppler keeps it in the word, and PDFium,
+  which orders a line's text objects by where they start, sees them in drawn order, because the move
+  WeasyPrint made for the mark is made at the start of the next array instead;
+- what the reader sees is the glyph's outline, read from the font and filled as a path where WeasyPrint
+  would have drawn it, after the line's text object (a path cannot be drawn inside one).
 
 The same hook shows the other letters of a right-to-left ligature (the alef of لا; see
 actual_text._ligatures_apart) in the text layer: invisible, squeezed to a sliver (APART_INK) and drawn
@@ -42,6 +44,7 @@ from fontTools.pens.basePen import BasePen
 _TOKEN = re.compile(rb"<([0-9a-fA-F]*)>|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)")
 _INVISIBLE, _FILL = 3, 0
 NUDGE = 20  # thousandths of an em between the pen and the text layer's mark: within the word, never a gap
+MARK_STEP = 2  # thousandths of an em between marks shown at one place (a letter's dagesh and vowel)
 APART_INK = 5  # thousandths of an em: how wide the ink of a ligature's letter shown apart is (squeezed to it)
 APART_GAP = 2  # thousandths of an em before the pen where a ligature's letter shown apart ends: nearer than a mark
 
@@ -108,6 +111,7 @@ class _Line:
     advance: float = 0.0  # how far the text has gone along the line, text space units
     rise: float = 0.0  # the rise WeasyPrint asked for the next glyph
     shift: float = 0.0  # the raised glyph's shift, still to be made at the start of the next array
+    pending: list[int] = field(default_factory=list)  # marks whose text is shown before the next glyph drawn
     fills: list[tuple[_Outline, float, tuple[float, ...]]] = field(default_factory=list)
 
     def settle(self) -> None:
@@ -135,6 +139,42 @@ def _raised(array: bytes) -> tuple[float, int] | None:
     if len(glyphs) != 1 or len(glyphs[0]) != 4 or len(numbers) > 1 or (numbers and tokens[0][0]):
         return None
     return (numbers[0] if numbers else 0.0), int(glyphs[0], 16)
+
+
+def _cut_at_moved_marks(array: bytes, font: Any) -> list[bytes | tuple[float, int]]:
+    """The array cut at each glyph taking no room that WeasyPrint moves along the line and back (`-84<05b8>84`).
+
+    Hebrew points and some Arabic marks are placed over their letter that way, without a rise; readers take the
+    move for a gap between words. Each such glyph becomes (shift, glyph id), as `_raised` gives a raised one;
+    the move back stays at the start of the rest of the array.
+    """
+    if font is None or font.bitmap:
+        return [array]
+    tokens = _TOKEN.findall(array)
+    pieces: list[bytes | tuple[float, int]] = []
+    start = 0
+    for index in range(1, len(tokens) - 1):
+        (_, move), (glyph, _), (_, back) = tokens[index - 1], tokens[index], tokens[index + 1]
+        if (move and back and len(glyph) == 4 and font.widths.get(int(glyph, 16), 1) == 0
+                and abs(float(move) + float(back)) < 1):
+            pieces += [_join(tokens[start:index - 1]), (float(move), int(glyph, 16))]
+            start = index + 1
+    pieces.append(_join(tokens[start:]))
+    return [piece for piece in pieces if piece]
+
+
+def _join(tokens: list[tuple[bytes, bytes]]) -> bytes:
+    return b" ".join(number or b"<" + glyphs + b">" for glyphs, number in tokens if number or glyphs)
+
+
+def _lead(array: bytes) -> tuple[float, bool]:
+    """How far (thousandths of an em, to the left) the array moves before its first glyph, and whether it has one."""
+    lead = 0.0
+    for glyphs, number in _TOKEN.findall(array):
+        if glyphs:
+            return lead, True
+        lead += float(number or 0)
+    return lead, False
 
 
 def _cut_before_ligatures(array: bytes, apart: dict[int, tuple[int, ...]]) -> list[bytes | tuple[int, ...]]:
@@ -206,6 +246,7 @@ def marks_on_the_baseline(stream: Any) -> Iterator[None]:
         originals["set_text_matrix"](a, b, c, d, e, f)
 
     def set_font_size(font_hash: Any, size: float) -> None:
+        show_pending(lead=0.0)
         line.font, line.size = _font_by_hash(stream, font_hash), size
         originals["set_font_size"](font_hash, size)
 
@@ -215,34 +256,62 @@ def marks_on_the_baseline(stream: Any) -> Iterator[None]:
     def show_text(array: Any) -> None:
         data = array if isinstance(array, bytes) else str(array).encode()
         raised = _raised(data) if line.rise else None
-        outline = _outline(line.font, raised[1]) if raised else None
-        if raised is None or outline is None:
-            if line.shift:
-                data = f"{-line.shift / line.size * 1000:g} ".encode() + data
-                line.shift = 0.0
-            if line.rise:
-                originals["set_text_rise"](line.rise)
-            apart = line.font.__dict__.get("guide_apart") if line.font is not None else None
-            for part in _cut_before_ligatures(data, apart) if apart else [data]:
-                if isinstance(part, tuple):
-                    show_apart(part, before=0)
-                else:
-                    originals["show_text"](part.decode())
-            if line.rise:
-                originals["set_text_rise"](0)
-            line.shown.append((line.font, line.size, data))
+        if raised is not None:
+            show_mark(*raised, data)
             return
-        shift, glyph_id = raised
+        for piece in _cut_at_moved_marks(data, line.font) if not line.rise else [data]:
+            if isinstance(piece, tuple):
+                shift, glyph_id = piece
+                show_mark(shift, glyph_id, f"{shift:g}<{glyph_id:04x}>".encode())
+            else:
+                show_plain(piece)
+
+    def show_plain(data: bytes) -> None:
+        if line.shift:
+            data = f"{-line.shift / line.size * 1000:g} ".encode() + data
+            line.shift = 0.0
+        lead, has_glyphs = _lead(data)
+        if has_glyphs:
+            show_pending(lead)
+        if line.rise:
+            originals["set_text_rise"](line.rise)
+        apart = line.font.__dict__.get("guide_apart") if line.font is not None else None
+        for part in _cut_before_ligatures(data, apart) if apart else [data]:
+            if isinstance(part, tuple):
+                show_apart(part, before=0)
+            else:
+                originals["show_text"](part.decode())
+        if line.rise:
+            originals["set_text_rise"](0)
+        line.shown.append((line.font, line.size, data))
+
+    def show_mark(shift: float, glyph_id: int, data: bytes) -> None:
+        """A glyph WeasyPrint moves off its place along the line (`shift`) or off the baseline (line.rise)."""
+        outline = _outline(line.font, glyph_id)
+        if outline is None:
+            show_plain(data)
+            return
         line.settle()
         line.fills.append((outline, line.size, line.position(line.advance - shift / 1000 * line.size, line.rise)))
-        letters = line.font.__dict__.get("guide_apart", {}).get(glyph_id)
-        if letters:  # a glyph of two marks (ٌّ): the other is read after this one (PDFium reads it before)
-            show_apart(letters, before=NUDGE)
-        stream.set_text_rendering(_INVISIBLE)
-        originals["show_text"](f"{NUDGE}<{glyph_id:04x}>{-NUDGE}")
-        stream.set_text_rendering(_FILL)
+        line.pending.append(glyph_id)
         line.shown.append((line.font, line.size, f"<{glyph_id:04x}>".encode()))
         line.shift -= shift / 1000 * line.size
+
+    def show_pending(lead: float) -> None:
+        """The text of the marks drawn since the last glyph, NUDGE before where the next glyph starts (`lead`).
+
+        Relative to the next glyph, not the pen: a letter under points may itself be moved back (Hebrew בְּ).
+        Each further mark goes MARK_STEP nearer, so marks at one place read in the order they are drawn.
+        """
+        for count, glyph_id in enumerate(line.pending):
+            nudge = lead + NUDGE - count * MARK_STEP
+            letters = line.font.__dict__.get("guide_apart", {}).get(glyph_id)
+            if letters:  # a glyph of two marks (ٌّ): the other is read after this one (PDFium reads it before)
+                show_apart(letters, before=nudge)
+            stream.set_text_rendering(_INVISIBLE)
+            originals["show_text"](f"{nudge:g}<{glyph_id:04x}>{-nudge:g}")
+            stream.set_text_rendering(_FILL)
+        line.pending.clear()
 
     def show_apart(letters: tuple[int, ...], before: float) -> None:
         stream.set_text_rendering(_INVISIBLE)
@@ -258,6 +327,7 @@ def marks_on_the_baseline(stream: Any) -> Iterator[None]:
         setattr(stream, name, method)
     try:
         yield
+        show_pending(lead=0.0)
     finally:
         for name in replacements:
             delattr(stream, name)

@@ -6,6 +6,7 @@ import contextlib
 import io
 import re
 import subprocess
+import unicodedata
 
 import pypdf
 import pytest
@@ -74,7 +75,7 @@ PAGES = {
     "ar": ("rtl", ["ليلى حداد", "اتصل بـ ليلى حداد على +20 2 2345 6789", "تحدّث إلى Alex Moreau الآن", "البقاء هادئًا",
                    "مُدير الفريق", "شكراً لك", "قُلْ", "اتصل أولاً، ثم أخبر", "لا تترك أحدًا", "مع السلامة",
                    '<span style="font-size: 6pt">في أي وقت خلال اللقاء</span>', "أيٌّ منهما"]),
-    "he": ("rtl", ["דוד כהן", "התקשרו אל דוד כהן בטלפון +972 2 123 4567"]),
+    "he": ("rtl", ["דוד כהן", "התקשרו אל דוד כהן בטלפון +972 2 123 4567", "אָבִיב שָׁלוֹם", "בְּרֵאשִׁית", "יִצְחָק רַבִּין"]),
 }
 PDFIUM_BIDI = pytest.mark.xfail(strict=True, reason="PDFium orders the words of a run against its line's direction in "
                                 "drawn order (fx_bidi CFX_BidiString); no ActualText both readers honour fixes it")
@@ -173,6 +174,22 @@ def test_pdfium_reads_runs_against_the_line_direction_as_written(read_back, page
 def test_a_letter_drawn_with_its_mark_in_one_cluster_reads_back(read_back, reader):
     """ئ and its tanween are one cluster of two glyphs: the letter's glyph maps to the letter, not to nothing."""
     assert "هادئًا" in read_back["ar"][reader]
+
+
+# Pointed Hebrew: WeasyPrint moves each point sideways over its letter and back, with no rise; readers took the moves for
+# gaps between words. HarfBuzz orders a letter's points by its own classes (the shin dot first), so readers give them back
+# in an order canonically equivalent to the one typed: compared in NFC.
+POINTED_HEBREW = ["אָבִיב שָׁלוֹם", "בְּרֵאשִׁית", "יִצְחָק רַבִּין"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("reader", ["poppler", "pdfium", "pypdf"])
+@pytest.mark.parametrize("text", POINTED_HEBREW)
+def test_pointed_hebrew_reads_back_as_written(read_back, text, reader):
+    def nfc(value):
+        return unicodedata.normalize("NFC", value)
+
+    assert nfc(text) in nfc(read_back["he"][reader]), read_back["he"][reader]
 
 
 # A raised mark right before punctuation (`أولاً،`): each reader has its own way of getting it wrong. poppler sets the

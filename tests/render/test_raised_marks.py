@@ -52,9 +52,9 @@ def test_letters_apart_end_just_before_the_pen_and_the_pen_comes_back():
     assert ends == pytest.approx([-NUDGE - 2 * APART_GAP, -NUDGE - APART_GAP], abs=1e-3)  # before a mark, in order
 
 
-def _page(monkeypatch: pytest.MonkeyPatch | None, tmp_path) -> bytes:
-    body = "".join(f"<p>{line}</p>" for line in LINES)
-    html = (f'<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>marks</title>'
+def _page(monkeypatch: pytest.MonkeyPatch | None, tmp_path, lines=LINES, lang="ar") -> bytes:
+    body = "".join(f"<p>{line}</p>" for line in lines)
+    html = (f'<!doctype html><html lang="{lang}" dir="rtl"><head><meta charset="utf-8"><title>marks</title>'
             f"<style>body {{ font-size: 30pt; color: #123456 }}</style></head><body>{body}</body></html>")
     if monkeypatch is not None:  # as WeasyPrint draws them: each mark with a text rise
         monkeypatch.setattr(actual_text, "marks_on_the_baseline", lambda stream: contextlib.nullcontext())
@@ -62,10 +62,12 @@ def _page(monkeypatch: pytest.MonkeyPatch | None, tmp_path) -> bytes:
 
 
 @pytest.mark.slow
-def test_marks_look_as_weasyprint_draws_them(tmp_path):
-    ours = _page(None, tmp_path)
+@pytest.mark.parametrize("lang, lines", [("ar", LINES), ("he", ["אָבִיב שָׁלוֹם", "בְּרֵאשִׁית יִצְחָק רַבִּין"])])
+def test_marks_look_as_weasyprint_draws_them(tmp_path, lang, lines):
+    """Arabic marks raised or lowered, Hebrew points moved sideways: filled where WeasyPrint draws them."""
+    ours = _page(None, tmp_path, lines, lang)
     with pytest.MonkeyPatch.context() as monkeypatch:
-        weasyprint = _page(monkeypatch, tmp_path)
+        weasyprint = _page(monkeypatch, tmp_path, lines, lang)
     images = [pypdfium2.PdfDocument(pdf)[0].render(scale=3).to_pil().convert("L") for pdf in (ours, weasyprint)]
     assert images[0].getextrema()[0] < 100  # the page has dark text on it
     difference = ImageChops.difference(*images)
@@ -83,3 +85,12 @@ def test_the_text_layer_holds_each_mark_on_the_baseline_and_draws_it_as_a_path(t
     marks = content.count(b"3 Tr") - letters_apart
     assert (marks, letters_apart) == (7, 1)  # ً in أولاً, ُ in مُدير, ّ in تحدّث, ُ and ْ in قُلْ, ً in هادئًا and in شكراً
     assert len(re.findall(rb"\bcm\n[^\n]* m [^\n]* f\n", content)) >= marks  # and filled as an outline
+
+
+@pytest.mark.slow
+def test_hebrew_points_moved_sideways_keep_their_text_on_the_baseline(tmp_path):
+    pdf = pikepdf.open(io.BytesIO(_page(None, tmp_path, ["אָבִיב שָׁלוֹם"], "he")))
+    contents = pdf.pages[0].obj.Contents
+    content = b"".join(part.read_bytes() for part in (contents if isinstance(contents, pikepdf.Array) else [contents]))
+    assert content.count(b"3 Tr") == 5  # ָ of אָ, ִ of בִ, ׁ and ָ of שָׁ, ֹ of לוֹ
+    assert len(re.findall(rb"\bcm\n[^\n]* m [^\n]* f\n", content)) >= 5  # each filled as an outline
