@@ -48,9 +48,15 @@ tests/render/test_actual_text.py, whose strict xfails fail as soon as a reader r
 - A raised mark right before punctuation (`أولاً، ثم`): PDFium reads the mark after the comma
   (`أولا،ً ثم`), and poppler sets the comma with the next word (`أولاً ،ثم`), as it does for any
   comma between Arabic words. Other raised and lowered marks read right in both (raised_marks.py).
+- Two marks stacked in one glyph (ٌّ): PDFium reads them the other way round (canonically the
+  same text); placed where PDFium reads them right, poppler reads them wrong.
+- PDFium starts a new line between two text objects whose boxes do not overlap vertically once
+  both are taller than 4.5 pt (cpdf_textpage.cpp, EndHorizontalLine): in large type, a mark's
+  text (its own glyph, shown invisibly on the baseline) and a short letter after it (ي in يُقرأ
+  on the poster) come back on separate lines.
 
-Marks that shaping raises or lowers over their letter are drawn by raised_marks.py, on every line
-not marked with its actual text.
+Marks that shaping raises, lowers or moves sideways over their letter (Arabic tanween, Hebrew
+points) are drawn by raised_marks.py, on every line not marked with its actual text.
 
 This is a hook into WeasyPrint's internals (`weasyprint.draw.text.draw_first_line(stream,
 textbox, ...)`, stable from WeasyPrint 53 to 70 at least); tests/render/test_actual_text.py
@@ -66,7 +72,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .bidi import RTL_RANGES
-from .raised_marks import font_face, marks_on_the_baseline
+from .raised_marks import font_by_hash, font_face, invisibly, marks_on_the_baseline
 
 # Scripts whose glyphs are drawn in another order than their letters or stand for several
 # letters: Hebrew and Arabic (right to left, ligatures), the Brahmic scripts of India and
@@ -196,7 +202,6 @@ def _split(font: Any, glyph_id: int) -> None:
 
 
 STAND_IN_BASE = 600  # stand-in glyphs are numbered from this far past a font's last glyph, clear of WeasyPrint's own
-_INVISIBLE, _FILL = 3, 0
 
 
 def _stand_in(font: Any, letter: str) -> int | None:
@@ -254,15 +259,14 @@ def _text_before_shaped_runs(stream: Any, textbox: Any) -> Iterator[None]:
     def set_font_size(font_hash: Any, size: float) -> None:
         original(font_hash, size)
         group = next(group_texts, "")
-        font = next(font for font in stream._fonts.values() if font.hash == font_hash)
+        font = font_by_hash(stream, font_hash)
         if not _SHAPED.search(group) or font.bitmap:
             return
         stand_ins = [_stand_in(font, letter) for letter in group]
         if None in stand_ins:
             return
-        stream.set_text_rendering(_INVISIBLE)
-        stream.show_text("<" + "".join(f"{glyph_id:04x}" for glyph_id in stand_ins) + ">")
-        stream.set_text_rendering(_FILL)
+        with invisibly(stream):
+            stream.show_text("<" + "".join(f"{glyph_id:04x}" for glyph_id in stand_ins) + ">")
 
     stream.set_font_size = set_font_size
     try:

@@ -42,7 +42,6 @@ from typing import Any
 from fontTools.pens.basePen import BasePen
 
 _TOKEN = re.compile(rb"<([0-9a-fA-F]*)>|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)")
-_INVISIBLE, _FILL = 3, 0
 NUDGE = 20  # thousandths of an em between the pen and the text layer's mark: within the word, never a gap
 MARK_STEP = 2  # thousandths of an em between marks shown at one place (a letter's dagesh and vowel)
 APART_INK = 5  # thousandths of an em: how wide the ink of a ligature's letter shown apart is (squeezed to it)
@@ -229,8 +228,19 @@ def _apart(font: Any, glyph_ids: tuple[int, ...], before: float = 0) -> list[tup
     return shown
 
 
-def _font_by_hash(stream: Any, font_hash: Any) -> Any:
+def font_by_hash(stream: Any, font_hash: Any) -> Any:
+    """The font WeasyPrint's stream knows by the name it sets (`set_font_size`)."""
     return next(font for font in stream._fonts.values() if font.hash == font_hash)
+
+
+@contextlib.contextmanager
+def invisibly(stream: Any) -> Iterator[None]:
+    """Text shown meanwhile is in the text layer only (text rendering mode 3), not on the page."""
+    stream.set_text_rendering(3)
+    try:
+        yield
+    finally:
+        stream.set_text_rendering(0)
 
 
 @contextlib.contextmanager
@@ -247,7 +257,7 @@ def marks_on_the_baseline(stream: Any) -> Iterator[None]:
 
     def set_font_size(font_hash: Any, size: float) -> None:
         show_pending(lead=0.0)
-        line.font, line.size = _font_by_hash(stream, font_hash), size
+        line.font, line.size = font_by_hash(stream, font_hash), size
         originals["set_font_size"](font_hash, size)
 
     def set_text_rise(height: float) -> None:
@@ -308,18 +318,16 @@ def marks_on_the_baseline(stream: Any) -> Iterator[None]:
             letters = line.font.__dict__.get("guide_apart", {}).get(glyph_id)
             if letters:  # a glyph of two marks (ٌّ): the other is read after this one (PDFium reads it before)
                 show_apart(letters, before=nudge)
-            stream.set_text_rendering(_INVISIBLE)
-            originals["show_text"](f"{nudge:g}<{glyph_id:04x}>{-nudge:g}")
-            stream.set_text_rendering(_FILL)
+            with invisibly(stream):
+                originals["show_text"](f"{nudge:g}<{glyph_id:04x}>{-nudge:g}")
         line.pending.clear()
 
     def show_apart(letters: tuple[int, ...], before: float) -> None:
-        stream.set_text_rendering(_INVISIBLE)
-        for scale, array in _apart(line.font, letters, before):
-            stream.stream.append(f"{scale:g} Tz".encode())
-            originals["show_text"](array)
-        stream.stream.append(b"100 Tz")
-        stream.set_text_rendering(_FILL)
+        with invisibly(stream):
+            for scale, array in _apart(line.font, letters, before):
+                stream.stream.append(f"{scale:g} Tz".encode())
+                originals["show_text"](array)
+            stream.stream.append(b"100 Tz")
 
     replacements = {"set_text_matrix": set_text_matrix, "set_font_size": set_font_size,
                     "set_text_rise": set_text_rise, "show_text": show_text}
