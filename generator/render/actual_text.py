@@ -21,7 +21,8 @@ right-to-left letters or a script that reorders its glyphs is marked with its ow
 Other lines are left as they are (their glyphs already give the text back). A reader with no use
 for ActualText (pypdf) reads a marked line's text from stand-in glyphs that draw nothing, shown
 before each shaped run (`_text_before_shaped_runs`); the run's own glyphs then map to nothing.
-MuPDF reads those stand-ins, numbered past the font's last glyph, as U+FFFD.
+The stand-ins are empty glyphs added past the font's own (`pad_with_stand_ins`). MuPDF reads
+such a line as replacement characters.
 
 What no ActualText can fix (measured with pdftotext 24 and PDFium 8149 through pypdfium2; see
 tests/render/test_actual_text.py, whose strict xfails fail as soon as a reader reads them right):
@@ -67,6 +68,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -201,14 +203,14 @@ def _split(font: Any, glyph_id: int) -> None:
     font.__dict__.setdefault("guide_apart", {})[glyph_id] = tuple(other for other, _ in reversed(others))
 
 
-STAND_IN_BASE = 600  # stand-in glyphs are numbered from this far past a font's last glyph, clear of WeasyPrint's own
+STAND_IN_BASE = 128  # stand-in glyphs are numbered from this far past a font's last glyph, clear of WeasyPrint's own
 
 
 def _stand_in(font: Any, letter: str) -> int | None:
     """A glyph number of the font that draws nothing and maps to the letter (None once the numbers run out).
 
-    It is past the font's last glyph: the subset font is padded with empty glyphs up to it (WeasyPrint keeps
-    glyph numbers when it subsets), and its width is 0, as the padding glyph's is.
+    It is past the font's own glyphs, where `pad_with_stand_ins` adds an empty glyph for it once the font
+    is subset, and its width is 0, as that glyph's is.
     """
     stand_ins: dict[str, int] = font.__dict__.setdefault("guide_stand_ins", {})
     if letter not in stand_ins:
@@ -219,6 +221,39 @@ def _stand_in(font: Any, letter: str) -> int | None:
         font.to_unicode[glyph_id] = letter
         font.widths[glyph_id] = 0
     return stand_ins[letter]
+
+
+def pad_with_stand_ins(font: Any) -> None:
+    """Give the subset font empty glyphs up to its last stand-in, so no text shows a glyph the font lacks.
+
+    A glyph number past the font's last glyph is its .notdef to readers (MuPDF gave U+FFFD for
+    it) and to PDF/UA, even in invisible text. Run after WeasyPrint subsets the font (Font.clean).
+    """
+    stand_ins: dict[str, int] = font.__dict__.get("guide_stand_ins", {})
+    if not stand_ins:
+        return
+    from fontTools.ttLib import TTFont, TTLibError
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    face = TTFont(io.BytesIO(font.file_content))
+    order = list(face.getGlyphOrder())  # a copy: the glyf table adds each new glyph to its own
+    if "glyf" not in face or len(order) > max(stand_ins.values()):
+        return
+    padding = [f"guide.standin{number}" for number in range(len(order), max(stand_ins.values()) + 1)]
+    glyphs, metrics = face["glyf"], face["hmtx"]
+    for name in padding:
+        glyphs[name] = Glyph()
+        metrics[name] = (0, 0)
+    face.setGlyphOrder(order + padding)
+    glyphs.glyphOrder = order + padding
+    if "post" in face:
+        face["post"].formatType = 3.0  # no glyph names to keep in step
+    output = io.BytesIO()
+    try:
+        face.save(output)
+    except (TTLibError, AssertionError, KeyError, ValueError):
+        return  # a font fontTools cannot write back keeps its stand-ins past its glyphs, read as before
+    font.file_content = output.getvalue()
 
 
 @contextlib.contextmanager
@@ -280,8 +315,18 @@ def install() -> None:
     """Mark each shaped line WeasyPrint draws with its actual text (once per process)."""
     import pydyf
     from weasyprint.draw import text as draw_text
+    from weasyprint.pdf.fonts import Font
 
     original = draw_text.draw_first_line
+    clean = Font.clean
+
+    @functools.wraps(clean)
+    def clean_then_pad(font: Any, *args: Any, **kwargs: Any) -> Any:
+        result = clean(font, *args, **kwargs)
+        pad_with_stand_ins(font)
+        return result
+
+    Font.clean = clean_then_pad
 
     @functools.wraps(original)
     def draw_first_line(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:

@@ -8,8 +8,10 @@ import re
 import subprocess
 import unicodedata
 
+import pikepdf
 import pypdf
 import pytest
+from fontTools.ttLib import TTFont
 
 from generator.assets import AssetPolicy
 from generator.paths import templates_dir
@@ -225,6 +227,22 @@ def test_the_text_shown_for_readers_without_actual_text_draws_nothing(tmp_path, 
     policy = AssetPolicy(tmp_path, templates_dir())
     ours = render_pdf(html, policy)
     assert "अनन्या शर्मा और प्रिया मिश्रा" in pypdf.PdfReader(io.BytesIO(ours)).pages[0].extract_text()
+    # every glyph the text shows is in its embedded font: none is the font's .notdef to a reader (PDF/UA 7.21.8)
+    document = pikepdf.open(io.BytesIO(ours))
+    page = document.pages[0]
+    glyph_counts = {str(name): TTFont(io.BytesIO(font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()))[
+        "maxp"].numGlyphs for name, font in page.Resources.Font.items()}
+    font, shown = None, {}
+    for operands, operator in pikepdf.parse_content_stream(page):
+        if operator == pikepdf.Operator("Tf"):
+            font = str(operands[0])
+        elif operator == pikepdf.Operator("TJ"):
+            for item in operands[0]:
+                if isinstance(item, pikepdf.String):
+                    codes = bytes(item)
+                    shown.setdefault(font, set()).update(
+                        int.from_bytes(codes[i:i + 2], "big") for i in range(0, len(codes), 2))
+    assert shown and all(max(glyphs) < glyph_counts[name] for name, glyphs in shown.items()), (shown, glyph_counts)
     monkeypatch.setattr(actual_text, "_text_before_shaped_runs", lambda stream, textbox: contextlib.nullcontext())
     weasyprint = render_pdf(html, policy)
     images = [pypdfium2.PdfDocument(pdf)[0].render(scale=2).to_pil().convert("L") for pdf in (ours, weasyprint)]
