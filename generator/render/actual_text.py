@@ -257,15 +257,18 @@ def pad_with_stand_ins(font: Any) -> None:
 
 
 @contextlib.contextmanager
-def _text_before_shaped_runs(stream: Any, textbox: Any) -> Iterator[None]:
-    """While a line marked with its actual text is drawn, its shaped runs' text is shown as written, invisibly.
+def _text_before_shaped_runs(stream: Any, textbox: Any, marked: bool) -> Iterator[None]:
+    """While a line is drawn, the text of its runs in a reordering script is shown as written, invisibly.
 
     The ActualText serves poppler and PDFium; a reader with no use for it (pypdf) takes each glyph's text in
     drawn order, which in Devanagari is not the order of the letters (the i-matra of कि is drawn first, the
-    reph of र्मा last) and gives `शार्मा` for शर्मा. So the glyphs of a shaped run map to nothing, and just
-    before WeasyPrint shows them the run's text is shown in stand-in glyphs (`_stand_in`) taking no room. A
-    group of runs drawn in one font starts where WeasyPrint sets that font, once per group.
+    reph of र्मा last) and gives `शार्मा` for शर्मा. So the glyphs of such a run map to nothing (for good:
+    `guide_muted`), and just before WeasyPrint shows them the run's text is shown in stand-in glyphs
+    (`_stand_in`) taking no room. A group of runs drawn in one font starts where WeasyPrint sets that font,
+    once per group. `marked`: each such group is marked with its actual text here (the line as a whole is
+    not, having right-to-left letters too).
     """
+    import pydyf
     from weasyprint.text.ffi import ffi, pango
 
     text = textbox.pango_layout.text.encode()
@@ -282,32 +285,46 @@ def _text_before_shaped_runs(stream: Any, textbox: Any) -> Iterator[None]:
             groups.append("")
             previous = item.analysis.font
         groups[-1] += run_text
-        if _SHAPED.search(run_text):
+        if needs_actual_text(run_text):
             font, _ = stream.add_font(item.analysis.font)
+            font.__dict__["guide_muted"] = True
             for index in range(glyph_item.glyphs.num_glyphs):
                 glyph_id = glyph_item.glyphs.glyphs[index].glyph
                 if not (glyph_id == pango.PANGO_GLYPH_EMPTY or glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG):
                     font.to_unicode[glyph_id] = ""
     group_texts = iter(groups)
     original = stream.set_font_size
+    span_open = False
 
     def set_font_size(font_hash: Any, size: float) -> None:
+        nonlocal span_open
+        if span_open:
+            stream.end_marked_content()
+            span_open = False
         original(font_hash, size)
         group = next(group_texts, "")
         font = font_by_hash(stream, font_hash)
-        if not _SHAPED.search(group) or font.bitmap:
+        if not font.__dict__.get("guide_muted") or not needs_actual_text(group) or font.bitmap:
             return
+        if marked:
+            stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(group)}))
+            span_open = True
         stand_ins = [_stand_in(font, letter) for letter in group]
-        if None in stand_ins:
-            return
-        with invisibly(stream):
-            stream.show_text("<" + "".join(f"{glyph_id:04x}" for glyph_id in stand_ins) + ">")
+        if None not in stand_ins:
+            with invisibly(stream):
+                stream.show_text("<" + "".join(f"{glyph_id:04x}" for glyph_id in stand_ins) + ">")
 
+    wrapped = "set_font_size" in vars(stream)  # already wrapped for this line (raised_marks): put that back after
     stream.set_font_size = set_font_size
     try:
         yield
     finally:
-        del stream.set_font_size
+        if wrapped:
+            stream.set_font_size = original
+        else:
+            del stream.set_font_size
+        if span_open:
+            stream.end_marked_content()
 
 
 @functools.cache
@@ -337,11 +354,11 @@ def install() -> None:
         if not needs_actual_text(text):
             _map_rtl_clusters(stream, textbox)
             _ligatures_apart(stream, textbox)
-            with marks_on_the_baseline(stream):
+            with marks_on_the_baseline(stream), _text_before_shaped_runs(stream, textbox, marked=True):
                 return original(stream, textbox, *args, **kwargs)
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
         try:
-            with _text_before_shaped_runs(stream, textbox):
+            with _text_before_shaped_runs(stream, textbox, marked=False):
                 return original(stream, textbox, *args, **kwargs)
         finally:
             stream.end_marked_content()

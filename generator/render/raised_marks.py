@@ -265,6 +265,9 @@ def marks_on_the_baseline(stream: Any) -> Iterator[None]:
 
     def show_text(array: Any) -> None:
         data = array if isinstance(array, bytes) else str(array).encode()
+        if line.font is not None and line.font.__dict__.get("guide_muted"):
+            show_plain(data)  # a run marked with its actual text (actual_text._text_before_shaped_runs)
+            return
         raised = _raised(data) if line.rise else None
         if raised is not None:
             show_mark(*raised, data)
