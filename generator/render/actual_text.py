@@ -74,7 +74,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .bidi import RTL_RANGES
-from .raised_marks import font_by_hash, font_face, invisibly, marks_on_the_baseline
+from .raised_marks import font_by_hash, font_state, invisibly, marks_on_the_baseline, patched
 
 # Scripts whose glyphs are drawn in another order than their letters or stand for several
 # letters: Hebrew and Arabic (right to left, ligatures), the Brahmic scripts of India and
@@ -84,31 +84,31 @@ _RTL = re.compile(f"[{RTL_RANGES}]")
 
 
 def needs_actual_text(text: str) -> bool:
-    """A line with a reordering script and no right-to-left letters (those are handled by _reverse_rtl_clusters)."""
+    """A line with a reordering script and no right-to-left letters (those are handled by _ligatures_apart)."""
     return bool(_SHAPED.search(text)) and not _RTL.search(text)
 
 
-def _rtl_runs(textbox: Any) -> Iterator[Any]:
-    """The glyph runs of the text box's first line that are drawn right to left (Pango's odd embedding levels)."""
+def _runs(textbox: Any) -> Iterator[Any]:
+    """The glyph runs of the text box's first line, in the order WeasyPrint draws them."""
     from weasyprint.text.ffi import ffi
 
     first_line, _ = textbox.pango_layout.get_first_line()
     run = first_line.runs[0]
     while run != ffi.NULL:
-        glyph_item = run.data
+        yield run.data
         run = run.next
-        if glyph_item.item.analysis.level % 2:
-            yield glyph_item
 
 
-def _nominal_glyphs(font: Any) -> dict[int, int]:
-    """The font's own glyph for each character it maps (its cmap), read once per font of a document."""
-    cached: dict[int, int] | None = font.__dict__.get("guide_nominal")
-    if cached is None:
-        face = font_face(font)
-        cached = {code: face.getGlyphID(name) for code, name in (face.getBestCmap() or {}).items()}
-        font.__dict__["guide_nominal"] = cached
-    return cached
+def _rtl_runs(textbox: Any) -> Iterator[Any]:
+    """The glyph runs of the text box's first line that are drawn right to left (Pango's odd embedding levels)."""
+    return (glyph_item for glyph_item in _runs(textbox) if glyph_item.item.analysis.level % 2)
+
+
+def _drawn(glyph_id: int) -> bool:
+    """Not Pango's empty glyph nor its mark for a character no font has (WeasyPrint draws those its own way)."""
+    from weasyprint.text.ffi import pango
+
+    return not (glyph_id == pango.PANGO_GLYPH_EMPTY or glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG)
 
 
 def _map_rtl_clusters(stream: Any, textbox: Any) -> None:
@@ -137,7 +137,7 @@ def _map_rtl_clusters(stream: Any, textbox: Any) -> None:
 
 
 def _map_cluster(font: Any, glyph_ids: list[int], letters: str) -> None:
-    nominal = _nominal_glyphs(font)
+    nominal = font_state(font).nominal
     left = list(letters)
     unmatched = []
     for glyph_id in glyph_ids:
@@ -162,8 +162,6 @@ def _ligatures_apart(stream: Any, textbox: Any) -> None:
     drawn, as WeasyPrint would map the glyph when drawing it; a glyph whose other letters have no glyph of their
     own in the font keeps all its letters, reversed for poppler and PDFium.
     """
-    from weasyprint.text.ffi import pango
-
     text = textbox.pango_layout.text.encode()
     for glyph_item in _rtl_runs(textbox):
         font, _ = stream.add_font(glyph_item.item.analysis.font)
@@ -173,7 +171,7 @@ def _ligatures_apart(stream: Any, textbox: Any) -> None:
         clusters = [glyphs.log_clusters[index] for index in range(glyphs.num_glyphs)]
         for index, cluster in enumerate(clusters):
             glyph_id = glyphs.glyphs[index].glyph
-            if glyph_id == pango.PANGO_GLYPH_EMPTY or glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+            if not _drawn(glyph_id):
                 continue
             if glyph_id not in font.to_unicode:  # WeasyPrint's own mapping, as it would make it when drawing
                 end = glyph_item.item.length if index == 0 else clusters[index - 1]
@@ -182,25 +180,25 @@ def _ligatures_apart(stream: Any, textbox: Any) -> None:
 
 
 def _split(font: Any, glyph_id: int) -> None:
-    split: set[int] = font.__dict__.setdefault("guide_split", set())
-    if glyph_id in split:
+    state = font_state(font)
+    if glyph_id in state.split:
         return
-    split.add(glyph_id)
+    state.split.add(glyph_id)
     letters = font.to_unicode[glyph_id]
     if len(letters) < 2:
         return
-    nominal = _nominal_glyphs(font)
+    nominal = state.nominal
     others = [(nominal.get(ord(letter)), letter) for letter in letters[1:]]
     if any(other is None or other == glyph_id or font.to_unicode.get(other, letter) != letter
            for other, letter in others):
         font.to_unicode[glyph_id] = letters[::-1]
         return
-    face = font_face(font)
+    face = state.face
     for other, letter in others:
         font.to_unicode[other] = letter
         font.widths.setdefault(other, round(face["hmtx"][face.getGlyphName(other)][0] * 1000 / font.upem))
     font.to_unicode[glyph_id] = letters[0]
-    font.__dict__.setdefault("guide_apart", {})[glyph_id] = tuple(other for other, _ in reversed(others))
+    state.apart[glyph_id] = tuple(other for other, _ in reversed(others))
 
 
 STAND_IN_BASE = 128  # stand-in glyphs are numbered from this far past a font's last glyph, clear of WeasyPrint's own
@@ -212,7 +210,7 @@ def _stand_in(font: Any, letter: str) -> int | None:
     It is past the font's own glyphs, where `pad_with_stand_ins` adds an empty glyph for it once the font
     is subset, and its width is 0, as that glyph's is.
     """
-    stand_ins: dict[str, int] = font.__dict__.setdefault("guide_stand_ins", {})
+    stand_ins = font_state(font).stand_ins
     if letter not in stand_ins:
         glyph_id = font.glyph_count + STAND_IN_BASE + len(stand_ins)
         if glyph_id > 0xFFFF:
@@ -229,7 +227,7 @@ def pad_with_stand_ins(font: Any) -> None:
     A glyph number past the font's last glyph is its .notdef to readers (MuPDF gave U+FFFD for
     it) and to PDF/UA, even in invisible text. Run after WeasyPrint subsets the font (Font.clean).
     """
-    stand_ins: dict[str, int] = font.__dict__.get("guide_stand_ins", {})
+    stand_ins = font_state(font).stand_ins
     if not stand_ins:
         return
     from fontTools.ttLib import TTFont, TTLibError
@@ -263,22 +261,17 @@ def _text_before_shaped_runs(stream: Any, textbox: Any, marked: bool) -> Iterato
     The ActualText serves poppler and PDFium; a reader with no use for it (pypdf) takes each glyph's text in
     drawn order, which in Devanagari is not the order of the letters (the i-matra of कि is drawn first, the
     reph of र्मा last) and gives `शार्मा` for शर्मा. So the glyphs of such a run map to nothing (for good:
-    `guide_muted`), and just before WeasyPrint shows them the run's text is shown in stand-in glyphs
+    FontState.muted), and just before WeasyPrint shows them the run's text is shown in stand-in glyphs
     (`_stand_in`) taking no room. A group of runs drawn in one font starts where WeasyPrint sets that font,
     once per group. `marked`: each such group is marked with its actual text here (the line as a whole is
     not, having right-to-left letters too).
     """
     import pydyf
-    from weasyprint.text.ffi import ffi, pango
 
     text = textbox.pango_layout.text.encode()
     groups: list[str] = []  # the text of each group of runs WeasyPrint draws in one font, in drawing order
     previous = None
-    first_line, _ = textbox.pango_layout.get_first_line()
-    run = first_line.runs[0]
-    while run != ffi.NULL:
-        glyph_item = run.data
-        run = run.next
+    for glyph_item in _runs(textbox):
         item = glyph_item.item
         run_text = text[item.offset:item.offset + item.length].decode()
         if item.analysis.font != previous:
@@ -287,10 +280,10 @@ def _text_before_shaped_runs(stream: Any, textbox: Any, marked: bool) -> Iterato
         groups[-1] += run_text
         if needs_actual_text(run_text):
             font, _ = stream.add_font(item.analysis.font)
-            font.__dict__["guide_muted"] = True
+            font_state(font).muted = True
             for index in range(glyph_item.glyphs.num_glyphs):
                 glyph_id = glyph_item.glyphs.glyphs[index].glyph
-                if not (glyph_id == pango.PANGO_GLYPH_EMPTY or glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG):
+                if _drawn(glyph_id):
                     font.to_unicode[glyph_id] = ""
     group_texts = iter(groups)
     original = stream.set_font_size
@@ -304,7 +297,7 @@ def _text_before_shaped_runs(stream: Any, textbox: Any, marked: bool) -> Iterato
         original(font_hash, size)
         group = next(group_texts, "")
         font = font_by_hash(stream, font_hash)
-        if not font.__dict__.get("guide_muted") or not needs_actual_text(group) or font.bitmap:
+        if not font_state(font).muted or not needs_actual_text(group) or font.bitmap:
             return
         if marked:
             stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(group)}))
@@ -314,15 +307,10 @@ def _text_before_shaped_runs(stream: Any, textbox: Any, marked: bool) -> Iterato
             with invisibly(stream):
                 stream.show_text("<" + "".join(f"{glyph_id:04x}" for glyph_id in stand_ins) + ">")
 
-    wrapped = "set_font_size" in vars(stream)  # already wrapped for this line (raised_marks): put that back after
-    stream.set_font_size = set_font_size
     try:
-        yield
+        with patched(stream, set_font_size=set_font_size):
+            yield
     finally:
-        if wrapped:
-            stream.set_font_size = original
-        else:
-            del stream.set_font_size
         if span_open:
             stream.end_marked_content()
 

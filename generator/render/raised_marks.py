@@ -33,6 +33,7 @@ WeasyPrint's raised drawing: its outline at the drawn instance is not read here.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -74,29 +75,51 @@ class _Outline:
     units_per_em: int
 
 
-def font_face(font: Any) -> Any:
-    """The fontTools face of a font WeasyPrint embeds, parsed once per font of a document."""
-    face = font.__dict__.get("guide_face")
-    if face is None:
+@dataclass
+class FontState:
+    """What the text layer learns about one font WeasyPrint embeds, kept on the font for the document (`font_state`)."""
+
+    font: Any
+    outlines: dict[int, _Outline | None] = field(default_factory=dict)  # by glyph (_outline)
+    ink: dict[int, float] = field(default_factory=dict)  # by glyph (_ink_width)
+    split: set[int] = field(default_factory=set)  # right-to-left glyphs whose letters were seen to (actual_text._split)
+    apart: dict[int, tuple[int, ...]] = field(default_factory=dict)  # glyph -> its other letters' glyphs, drawn order
+    stand_ins: dict[str, int] = field(default_factory=dict)  # letter -> glyph drawing nothing (actual_text._stand_in)
+    muted: bool = False  # its glyphs map to nothing: a reordering script's run, shown again invisibly
+
+    @functools.cached_property
+    def face(self) -> Any:
+        """The font's fontTools face, parsed once."""
         from fontTools.ttLib import TTFont
 
-        face = font.__dict__["guide_face"] = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
-    return face
+        return TTFont(io.BytesIO(self.font.file_content), fontNumber=self.font.index, lazy=True)
+
+    @functools.cached_property
+    def nominal(self) -> dict[int, int]:
+        """The font's own glyph for each character it maps (its cmap)."""
+        return {code: self.face.getGlyphID(name) for code, name in (self.face.getBestCmap() or {}).items()}
+
+
+def font_state(font: Any) -> FontState:
+    state: FontState | None = vars(font).get("guide_text_layer")
+    if state is None:
+        state = font.guide_text_layer = FontState(font)
+    return state
 
 
 def _outline(font: Any, glyph_id: int) -> _Outline | None:
     """The glyph's outline, read once per glyph of a document; None for a font with variations or without outlines."""
-    outlines: dict[int, _Outline | None] = font.__dict__.setdefault("guide_outlines", {})
-    if glyph_id not in outlines:
-        face = font_face(font)
+    state = font_state(font)
+    if glyph_id not in state.outlines:
+        face = state.face
         if "fvar" in face or not ("glyf" in face or "CFF " in face):
-            outlines[glyph_id] = None
+            state.outlines[glyph_id] = None
         else:
             glyph_set = face.getGlyphSet()
             pen = _PathPen(glyph_set)
             glyph_set[face.getGlyphName(glyph_id)].draw(pen)
-            outlines[glyph_id] = _Outline(" ".join(pen.operators).encode(), face["head"].unitsPerEm)
-    return outlines[glyph_id]
+            state.outlines[glyph_id] = _Outline(" ".join(pen.operators).encode(), face["head"].unitsPerEm)
+    return state.outlines[glyph_id]
 
 
 @dataclass
@@ -200,13 +223,14 @@ def _cut_before_ligatures(array: bytes, apart: dict[int, tuple[int, ...]]) -> li
 
 def _ink_width(font: Any, glyph_id: int) -> float:
     """The width of the glyph's ink (its bounding box), thousandths of an em; read once per glyph of a document."""
-    widths: dict[int, float] = font.__dict__.setdefault("guide_ink", {})
+    widths = font_state(font).ink
     if glyph_id not in widths:
         from fontTools.pens.boundsPen import BoundsPen
 
-        face = font_face(font)
-        pen = BoundsPen(face.getGlyphSet())
-        face.getGlyphSet()[face.getGlyphName(glyph_id)].draw(pen)
+        face = font_state(font).face
+        glyph_set = face.getGlyphSet()
+        pen = BoundsPen(glyph_set)
+        glyph_set[face.getGlyphName(glyph_id)].draw(pen)
         widths[glyph_id] = (pen.bounds[2] - pen.bounds[0]) * 1000 / face["head"].unitsPerEm if pen.bounds else 0.0
     return widths[glyph_id]
 
@@ -244,6 +268,22 @@ def invisibly(stream: Any) -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def patched(stream: Any, **methods: Any) -> Iterator[None]:
+    """The stream's methods replaced meanwhile, then put back as they were (a replacement may itself be replaced)."""
+    before = {name: vars(stream)[name] for name in methods if name in vars(stream)}
+    for name, method in methods.items():
+        setattr(stream, name, method)
+    try:
+        yield
+    finally:
+        for name in methods:
+            if name in before:
+                setattr(stream, name, before[name])
+            else:
+                delattr(stream, name)
+
+
+@contextlib.contextmanager
 def marks_on_the_baseline(stream: Any) -> Iterator[None]:
     """While one line is drawn, draw its raised or lowered glyphs as described in the module's docstring."""
     line = _Line()
@@ -265,7 +305,7 @@ def marks_on_the_baseline(stream: Any) -> Iterator[None]:
 
     def show_text(array: Any) -> None:
         data = array if isinstance(array, bytes) else str(array).encode()
-        if line.font is not None and line.font.__dict__.get("guide_muted"):
+        if line.font is not None and font_state(line.font).muted:
             show_plain(data)  # a run marked with its actual text (actual_text._text_before_shaped_runs)
             return
         raised = _raised(data) if line.rise else None
@@ -288,7 +328,7 @@ def marks_on_the_baseline(stream: Any) -> Iterator[None]:
             show_pending(lead)
         if line.rise:
             originals["set_text_rise"](line.rise)
-        apart = line.font.__dict__.get("guide_apart") if line.font is not None else None
+        apart = font_state(line.font).apart if line.font is not None else None
         for part in _cut_before_ligatures(data, apart) if apart else [data]:
             if isinstance(part, tuple):
                 show_apart(part, before=0)
@@ -318,7 +358,7 @@ def marks_on_the_baseline(stream: Any) -> Iterator[None]:
         """
         for count, glyph_id in enumerate(line.pending):
             nudge = lead + NUDGE - count * MARK_STEP
-            letters = line.font.__dict__.get("guide_apart", {}).get(glyph_id)
+            letters = font_state(line.font).apart.get(glyph_id)
             if letters:  # a glyph of two marks (ٌّ): the other is read after this one (PDFium reads it before)
                 show_apart(letters, before=nudge)
             with invisibly(stream):
@@ -332,16 +372,10 @@ def marks_on_the_baseline(stream: Any) -> Iterator[None]:
                 originals["show_text"](array)
             stream.stream.append(b"100 Tz")
 
-    replacements = {"set_text_matrix": set_text_matrix, "set_font_size": set_font_size,
-                    "set_text_rise": set_text_rise, "show_text": show_text}
-    for name, method in replacements.items():
-        setattr(stream, name, method)
-    try:
+    with patched(stream, set_text_matrix=set_text_matrix, set_font_size=set_font_size, set_text_rise=set_text_rise,
+                 show_text=show_text):
         yield
         show_pending(lead=0.0)
-    finally:
-        for name in replacements:
-            delattr(stream, name)
     if line.fills:
         stream.end_text()
         for outline, size, matrix in line.fills:

@@ -16,7 +16,15 @@ from generator.assets import AssetPolicy
 from generator.paths import templates_dir
 from generator.render import actual_text
 from generator.render.pdf import render_pdf
-from generator.render.raised_marks import APART_GAP, APART_INK, NUDGE, _apart, _cut_before_ligatures, _raised
+from generator.render.raised_marks import (
+    APART_GAP,
+    APART_INK,
+    NUDGE,
+    _apart,
+    _cut_before_ligatures,
+    _raised,
+    font_state,
+)
 
 LINES = ["اتصل أولاً، ثم أخبر", "مُدير الفريق تحدّث قُلْ", "البقاء هادئًا شكراً لك"]
 
@@ -38,13 +46,15 @@ def test_an_array_is_cut_before_each_ligature_whose_other_letters_go_apart():
 
 def test_letters_apart_end_just_before_the_pen_and_the_pen_comes_back():
     # an alef's ink is narrower than its advance: each glyph is squeezed by its ink
-    font = types.SimpleNamespace(widths={0x11: 238, 0x12: 760}, guide_ink={0x11: 101.0, 0x12: 714.0})
+    font = types.SimpleNamespace(widths={0x11: 238, 0x12: 760})
+    ink = {0x11: 101.0, 0x12: 714.0}
+    font_state(font).ink.update(ink)
     shown = _apart(font, (0x11, 0x12), before=NUDGE)
     ends = []
     for (scale, array), (glyph_id, width) in zip(shown, font.widths.items(), strict=True):
         start, glyph, back = array.split()
         assert glyph == f"<{glyph_id:04x}>"
-        assert font.guide_ink[glyph_id] * scale / 100 == pytest.approx(APART_INK, rel=1e-3)
+        assert ink[glyph_id] * scale / 100 == pytest.approx(APART_INK, rel=1e-3)
         # numbers and widths are scaled alike: the glyph starts `start` before the pen and `back` brings the pen home
         end = (-float(start) + width) * scale / 100
         assert (-float(start) + width - float(back)) * scale / 100 == pytest.approx(0, abs=1e-3)  # takes no room
