@@ -115,8 +115,9 @@ class Guide:
 
     @property
     def lang(self) -> str:
-        """The language of the guide's own words (the plan's text in other languages keeps its own)."""
-        return self.t.language
+        """The page's language: the plan's (its text in other languages is marked with its own, and
+        the tool's words, where the locale has no catalog, with English)."""
+        return self.t.text_language
 
     @property
     def dir(self) -> str:

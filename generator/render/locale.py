@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from ..plan.model import Plan
 
 PSEUDO = "en-XA"
+_LETTER = re.compile(r"[^\W\d_]")
+# An English message marked for a page in another language (Localizer._marked_english), with no tag inside.
+_MARKED_ENGLISH = re.compile(r'<span lang="en">([^<]*)</span>')
 
 
 def plain_text(value: str | Markup) -> str:
@@ -76,11 +79,14 @@ class Localizer:
     @property
     def language(self) -> str:
         """The language the words are in: the locale's, or English when no catalog has it."""
+        return self.text_language if self.has_catalog else "en"
+
+    @property
+    def text_language(self) -> str:
+        """The language of the plan's text, the page's language: the locale's, with a catalog or without."""
         if self.pseudo:
             return "en"
-        if self.babel.language == "en" or self.words:
-            return self.babel.language if not self.babel.script else f"{self.babel.language}-{self.babel.script}"
-        return "en"
+        return self.babel.language if not self.babel.script else f"{self.babel.language}-{self.babel.script}"
 
     @property
     def direction(self) -> str:
@@ -107,6 +113,8 @@ class Localizer:
         elif ident in self.silent:
             self.unstated.add(ident)
             return Markup("")
+        elif not self.has_catalog:
+            return self._marked_english(english(ident), values)
         else:
             text = escape(self.words.get(ident) or english(ident))
             if self.pseudo:
@@ -114,6 +122,32 @@ class Localizer:
         if not values:
             return Markup(text)
         return Markup(PLACEHOLDER.sub(lambda m: str(escape(values[m.group(1)])) if m.group(1) in values else m.group(0), str(text)))
+
+    def _marked_english(self, message: str, values: Mapping[str, object]) -> Markup:
+        """An English message in a page in the plan's language (a locale with no catalog), marked
+        `lang="en"` so that a screen reader voices it in English, and its values that hold letters
+        (the plan's names and texts) marked with the plan's language.
+
+        An English message filled in as a value is joined into its sentence ("Police: 100" is one
+        run of text, which a right-to-left page isolates whole, colon and all); a message of
+        punctuation alone with no English value in it (", ") stays unmarked."""
+        def marked_english(value: object) -> re.Match[str] | None:
+            return _MARKED_ENGLISH.fullmatch(value) if isinstance(value, Markup) else None
+
+        if not (_LETTER.search(PLACEHOLDER.sub("", message)) or any(map(marked_english, values.values()))):
+            return Markup(PLACEHOLDER.sub(lambda m: str(escape(values[m.group(1)])) if m.group(1) in values else m.group(0),
+                                          str(escape(message))))
+
+        def filled(value: object) -> Markup:
+            if (inner := marked_english(value)) is not None:
+                return Markup(inner.group(1))
+            if isinstance(value, Markup) or not _LETTER.search(str(value)):
+                return escape(value)
+            return Markup('<span lang="{}">{}</span>').format(self.text_language, value)
+
+        text = PLACEHOLDER.sub(lambda m: str(filled(values[m.group(1)])) if m.group(1) in values else m.group(0),
+                               str(escape(message)))
+        return Markup('<span lang="en">{}</span>').format(Markup(text))
 
     def text(self, ident: str, /, **values: object) -> str:
         """A message as plain text (calendars, the PDF's running header): tags stripped, entities read."""

@@ -121,5 +121,9 @@ def test_the_screen_guide_isolates_too(write_plan, monkeypatch):
 def test_a_hebrew_plan_is_laid_out_right_to_left_in_english_words(write_plan):
     plan = read_plan(_arabic_plan(write_plan, "he-IL"))
     html = render_html(make_edition(plan, Audience.volunteer), medium="print")
-    assert '<html lang="en" dir="rtl">' in html  # no Hebrew catalog: the tool's words are English, the page RTL
+    # no Hebrew catalog: the page is Hebrew and right to left, the tool's words in it English and marked so
+    assert '<html lang="he" dir="rtl">' in html
+    assert '<span lang="en"><bdi dir="ltr">Emergency: 999</bdi></span>' in html  # a label and its value read as one run
+    assert '<span lang="en"><bdi dir="ltr">Plan last reviewed</bdi> <span lang="he">' in html  # the date is the plan's
     assert f'<bdi dir="ltr">{PHONE}</bdi>' in html
+

@@ -244,6 +244,23 @@ def test_lang_and_dir_follow_the_locale(plan):
     assert spanish_meetup.locale == "en-US"
 
 
+def test_a_locale_without_a_catalog_marks_the_tools_english_words_in_a_page_in_its_language(plan):
+    hebrew = Localizer("he-IL")
+    assert (hebrew.language, hebrew.text_language, hebrew.direction) == ("en", "he", "rtl")
+    # the English marked, the plan's value in it marked with the plan's language; digits need no mark
+    assert hebrew.t("cover.address-days", days="יום ג׳") == \
+        '<span lang="en">Tell them the address (<span lang="he">יום ג׳</span>)</span>'
+    assert hebrew.t("emergency.service-number", service="Q&A", number=100) == "Q&amp;A: 100"  # punctuation alone: unmarked
+    # an English message filled in is joined into its sentence: one run of text, which isolates whole
+    police = hebrew.t("emergency.service-number", service=hebrew.t("emergency.label.police"), number="100")
+    assert police == '<span lang="en">Police: 100</span>'
+    assert hebrew.t("punct.comma") == ", " and hebrew.text("cover.address") == "Tell them the address"
+    page = render_html(make_edition(with_locale(plan, "he-IL"), Audience.volunteer))
+    assert '<html lang="he" dir="rtl">' in page and '<span lang="en"><bdi dir="ltr">Volunteer guide</bdi></span>' in page
+    for tag in ("ar-EG", "en-GB", "ja-JP", PSEUDO):  # with a catalog (or English itself) nothing is marked
+        assert '<span lang="en">' not in render_html(make_edition(with_locale(plan, tag), Audience.volunteer))
+
+
 def test_locale_defaults_from_the_first_language_and_the_venue(plan):
     assert plan.locale == "en-GB"
     german = plan.model_copy(update={"event": plan.event.model_copy(update={"languages": ["de"]})})
