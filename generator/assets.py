@@ -31,6 +31,8 @@ _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp)(;[a-z0-9=.+-]*)*,", r
 _PICTURE_SIGNATURES = {"image/png": (b"\x89PNG\r\n\x1a\n",), "image/jpeg": (b"\xff\xd8\xff",),
                        "image/gif": (b"GIF87a", b"GIF89a"), "image/webp": (b"RIFF",)}
 _PICTURES_ONLY = "only PNG, JPEG, GIF and WebP pictures can be used"
+# A logo at 300 dpi across a whole A4 page is 9 million pixels.
+MAX_PIXELS = 25_000_000
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9.+-]*):")
 
 
@@ -110,9 +112,13 @@ class AssetPolicy:
             raise self.refuse(url, "it is not a regular file that can be read") from None
         if len(content) > MAX_BYTES:
             raise self.refuse(url, f"it is larger than {MAX_BYTES // 1_000_000} MB")
-        if not any(path.is_relative_to(self.templates_dir / name) for name in ASSET_DIRS):  # templates are fingerprinted whole
+        if not self.is_template_asset(path):  # templates are fingerprinted whole
             self.used[path.as_posix()] = hashlib.sha256(content).hexdigest()
         return content, media_type, path
+
+    def is_template_asset(self, path: Path) -> bool:
+        """Whether a file located by this policy is one of the tool's own (fonts, stylesheets, pictures)."""
+        return any(path.is_relative_to(self.templates_dir / name) for name in ASSET_DIRS)
 
     def inline_image(self, src: str) -> str:
         """An image reference from the plan's prose as a data: URI, for the self-contained HTML."""
@@ -121,16 +127,45 @@ class AssetPolicy:
                 return src
             raise self.refuse(src[:40], "only PNG, JPEG, GIF and WebP pictures can be embedded")
         content, media_type, _ = self.read(src)
-        if media_type not in _PICTURE_SIGNATURES:
-            raise self.refuse(src, _PICTURES_ONLY)
+        self.check_picture(src, content, media_type)
         return f"data:{media_type};base64,{base64.b64encode(content).decode('ascii')}"
 
     def picture(self, url: str) -> Path:
         """The picture file `url` names, if a guide may show it: allowed as a file, named and made as a picture."""
         content, media_type, path = self.read(url)
+        self.check_picture(url, content, media_type)
+        return path
+
+    def check_picture(self, url: str, content: bytes, media_type: str) -> None:
+        """Refuse what is not a picture a guide can show: another kind of file, content that is not what its
+        name says, or more pixels than a page needs (a small file can unpack into gigabytes: a picture bomb)."""
         signatures = _PICTURE_SIGNATURES.get(media_type)
         if signatures is None:
             raise self.refuse(url, _PICTURES_ONLY)
+        kind = media_type.removeprefix("image/").upper()
         if not content.startswith(signatures) or (media_type == "image/webp" and content[8:12] != b"WEBP"):
-            raise self.refuse(url, f"its content is not a {media_type.removeprefix('image/').upper()} picture")
-        return path
+            raise self.refuse(url, f"its content is not a {kind} picture")
+        width, height = _picture_size(content)
+        if width * height == 0:
+            raise self.refuse(url, f"it cannot be read as a {kind} picture")
+        if width * height > MAX_PIXELS:
+            raise self.refuse(url, f"it is {width} × {height} pixels, more than a printed page needs; "
+                                   f"make it smaller (at most {MAX_PIXELS // 1_000_000} million pixels, e.g. 2000 × 2000)")
+
+
+def _picture_size(content: bytes) -> tuple[int, int]:
+    """(width, height) from a picture's header, without unpacking its pixels; (0, 0) when it cannot be read."""
+    import io
+    import warnings
+
+    from PIL import Image  # WeasyPrint's own picture library: loaded only where a picture is looked at
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as picture:
+                return picture.size
+    except Image.DecompressionBombError:
+        return MAX_PIXELS + 1, 1
+    except (OSError, ValueError, SyntaxError):  # what Pillow raises for a damaged or unknown file
+        return 0, 0

@@ -264,7 +264,8 @@ def _place(country: str | None, locale: str | None) -> tuple[str | None, str | N
         try:
             parse_tag(locale)
         except ValueError as exc:
-            raise InitError(f"`{locale}` is not a locale: {exc}") from None
+            message, _, hint = str(exc).partition("\nhint: ")
+            raise InitError(message, hint=hint or None) from None
         if country is None:
             from .plan.language import language_region
 

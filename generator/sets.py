@@ -13,6 +13,8 @@ import secrets
 import shutil
 from pathlib import Path
 
+from .errors import FileError
+
 _SET_FOLDER = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]+\.(?:new|old)$")
 
 
@@ -33,7 +35,12 @@ def remove_leftovers(target: Path) -> None:
             continue
         if int(match["pid"]) != os.getpid() and process_alive(int(match["pid"])):
             continue  # another build of the same plan is running now
-        shutil.rmtree(entry, ignore_errors=True)
+        try:
+            shutil.rmtree(entry)
+        except OSError as error:
+            reason = FileError.from_os_error(error).reason
+            raise FileError(str(entry), f"a set of guides an earlier build left could not be removed ({reason}: "
+                                        f"{error.filename}). It may hold private files in clear: remove it by hand") from None
 
 
 def process_alive(pid: int) -> bool:

@@ -82,7 +82,7 @@ class OutputSet:
         if old.is_symlink():  # OUT/NAME was a link: remove the link, never what it points to
             old.unlink()
         elif old.exists():
-            shutil.rmtree(old, ignore_errors=True)
+            _remove_previous_set(old, self.target)
         _sync_folder(self.target.parent)
         return [self.target / item.path for item in files]
 
@@ -107,6 +107,18 @@ class OutputSet:
         for folder in {(self.staging / item.path).parent for item in files}:
             _sync_folder(folder)
         _sync_folder(self.staging)
+
+
+def _remove_previous_set(old: Path, target: Path) -> None:
+    """Remove the set the new one replaced; one that cannot be removed is the user's to remove, said plainly,
+    since it may hold private files in clear (an earlier unsealed build) that nobody would look for there."""
+    try:
+        shutil.rmtree(old)
+    except OSError as error:
+        reason = FileError.from_os_error(error).reason
+        raise FileError(str(old), f"the new guides are in {target}, but the earlier set they replace could not be "
+                                  f"removed from this hidden folder ({reason}: {error.filename}). It may hold private "
+                                  "files in clear: remove it by hand") from None
 
 
 def _keep_earlier(old: Path, new: Path, replaced: set[str], replaces_rota: bool, drops_clear_private: bool = False) -> None:

@@ -158,3 +158,27 @@ def test_a_symlink_where_the_guides_go_leaves_nothing_hidden_behind(tmp_path, li
     assert [p.name for p in out.iterdir()] == ["meetup"]
     assert (out / "meetup" / "public.html").read_bytes() == b"<p>new</p>"
     assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_an_earlier_set_that_cannot_be_removed_is_the_users_to_remove_and_said_so(tmp_path, monkeypatch):
+    # e.g. its private/ folder made read-only by hand: the earlier (unsealed) guides would stay hidden in clear
+    out = tmp_path / "output"
+    (out / "meetup" / "private").mkdir(parents=True)
+    (out / "meetup" / "private" / "responder.html").write_text("<p>+44 20 7946 0001</p>")
+    real_rmtree = shutil.rmtree
+
+    def refuse(path, *args, **kwargs):
+        if kwargs.get("ignore_errors"):
+            return None
+        raise PermissionError(13, "Permission denied", str(Path(path) / "private" / "responder.html"))
+
+    guide = RenderedFile(PurePosixPath("public.html"), b"<p>new</p>", Audience.public, False, "html")
+    monkeypatch.setattr(write_module.shutil, "rmtree", refuse)
+    with pytest.raises(write_module.FileError) as caught, write_module.OutputSet(out / "meetup") as output:
+        output.commit([guide], None, replaces_rota=False, drops_clear_private=True)
+    monkeypatch.setattr(write_module.shutil, "rmtree", real_rmtree)
+    error = caught.value
+    [hidden] = [p for p in out.iterdir() if p.name != "meetup"]
+    assert error.path == str(hidden) and f"the new guides are in {out / 'meetup'}" in error.reason
+    assert "private files in clear: remove it by hand" in error.reason and "responder.html" in error.reason
+    assert (out / "meetup" / "public.html").read_bytes() == b"<p>new</p>"  # the new set is in place

@@ -122,6 +122,22 @@ def test_collect_plans_reads_folders_and_files_once(tmp_path):
     assert [p.name for p in found] == ["a.yml", "b.yaml", "c.yaml"]
 
 
+@pytest.mark.parametrize("target", ["outside", "loop.yaml", "missing.yaml"])
+def test_a_link_in_a_folder_of_plans_that_leads_out_of_it_is_refused_not_read(tmp_path, target):
+    (tmp_path / "outside").write_text("root:*:20228:0:99999:7:::\n")  # say, /etc/shadow
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shutil.copy(STARTERS / "meetup.yaml", plans / "event.yaml")
+    (plans / "inside.yaml").symlink_to("event.yaml")  # a link to a plan of the folder is that plan
+    (plans / "b.yaml").symlink_to(tmp_path / target if target == "outside" else target)
+    for command in ("check", "build"):
+        result = CliRunner().invoke(main, [command, str(plans), "--output", str(tmp_path / "out")][:2 if command == "check" else 4])
+        assert result.exit_code == 1, result.output
+        assert f"{plans / 'b.yaml'}: error: a link to" in result.output and "read from inside it only" in result.output
+        assert "root:" not in result.output and "20228" not in result.output
+    assert collect_plans([plans / "event.yaml", plans / "inside.yaml"]) == [plans / "event.yaml"]
+
+
 def test_plans_that_would_share_an_output_folder_fail(tmp_path):
     one, two = tmp_path / "one" / "event.yaml", tmp_path / "two" / "event.yaml"
     entries = plan_jobs([one, two], tmp_path / "output", {}, False)

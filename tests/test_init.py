@@ -274,8 +274,9 @@ def test_a_starter_for_a_country_without_bundled_numbers_assumes_none(tmp_path):
 def test_init_refuses_an_unknown_country_or_locale(tmp_path):
     result = run("init", str(tmp_path / "a.yaml"), "--country", "XX")
     assert result.exit_code == 1 and "`XX` is not a two-letter country code" in result.output
-    result = run("init", str(tmp_path / "b.yaml"), "--locale", "not a tag")
-    assert result.exit_code == 1 and "is not a locale" in result.output
+    for tag in ("not a tag", "xx-XX", "en-US{{7*7}}", 'en-US"><script>', "en_US@euro", "und"):
+        result = run("init", str(tmp_path / "b.yaml"), "--locale", tag)
+        assert result.exit_code == 1 and f"error: `{tag}` is not a locale\n  hint: use a language and country" in result.output
     assert not list(tmp_path.iterdir())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,14 +29,28 @@ def _listed(paths: Iterable[Path]) -> list[tuple[Path, Path | None]]:
         path = Path(path)
         if _is_dir(path):
             try:
-                found = sorted(p for p in path.iterdir()
-                               if p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith(".") and p.is_file())
+                named = sorted(p for p in path.iterdir() if p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith("."))
+                found = [p for p in named if p.is_file()]
             except OSError as exc:
                 raise UserError([Problem(str(path), 0, 0, f"cannot read this folder of plans: {exc.strerror or exc}")]) from None
+            if outside := [_link_out(link, path) for link in named if link.is_symlink() and _leads_out(link, path)]:
+                raise UserError(outside)
             listed += [(plan, path) for plan in found]
         else:
             listed.append((path, None))  # reading it says what is wrong with it (missing, no permission)
     return listed
+
+
+def _leads_out(link: Path, folder: Path) -> bool:
+    """Whether a link in a folder of plans leads outside it, or to no file (a loop, a missing target)."""
+    target = real_path(link)
+    return not (target.is_relative_to(real_path(folder)) and target.is_file())
+
+
+def _link_out(link: Path, folder: Path) -> Problem:
+    return Problem(str(link), 0, 0, f"a link to {os.readlink(link)}, which is not a plan file inside {folder}: "
+                                    "the plans of a folder are read from inside it only",
+                   hint="name the file itself to check or build it, or remove the link")
 
 
 def _unique(plans: Iterable[Path]) -> list[Path]:

@@ -193,9 +193,15 @@ LocalTime = Annotated[dt.datetime, AfterValidator(_in_range), WithJsonSchema({
 ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$", description="A wall-clock time, HH:MM; 24:00 is the end of the day")]
 
 
+# Names in the system's zone folder that are not places: the machine's own zone (so a plan would mean a
+# different time on each computer that builds it), a placeholder zone, and copies under other rules.
+_NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 @functools.cache
 def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(name for name in zoneinfo.available_timezones()
+                     if name not in _NOT_ZONES and not name.startswith(("posix/", "right/")))
 
 
 def _check_zone(value: str) -> str:

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 import phonenumbers
 
+from ..errors import quoted
+
 if TYPE_CHECKING:
     from babel import Locale
 
@@ -25,16 +27,24 @@ if TYPE_CHECKING:
 # offered by editors (the plan's JSON Schema lists them in this order); any other tag CLDR knows
 # (`it-IT`) is allowed too: its formats, English words.
 SHIPPED = ("en-US", "en-GB", "de-DE", "es-ES", "fr-FR", "pt-BR", "ja-JP", "ar-EG")
+_TAG_SHAPE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 
 
 def parse_tag(tag: str) -> Locale:
     """A BCP 47 tag (`pt-BR`, `ja-JP`) as a Babel locale; raises ValueError if CLDR does not know it."""
     from babel import Locale, UnknownLocaleError  # CLDR's data, loaded only when a tag is read
 
+    problem = ValueError(f"{quoted(tag)} is not a locale\nhint: use a language and country, e.g. en-GB, en-US, de-DE, pt-BR or ja-JP")
+    # Babel reads leniently (`en_US@euro`, `en-US"><b>` as en): only a BCP 47 shape, its language first, is a tag
+    if not _TAG_SHAPE.match(tag) or tag[:3].lower().rstrip("-_") in ("und", "root"):
+        raise problem
     try:
-        return Locale.parse(tag.replace("-", "_"))
+        locale = Locale.parse(tag.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        raise ValueError(f"`{tag}` is not a locale\nhint: use a language and country, e.g. en-GB, en-US, de-DE, pt-BR or ja-JP") from None
+        raise problem from None
+    if locale.language != re.split("[-_]", tag)[0].lower():
+        raise problem
+    return locale
 
 
 def derived_tag(language: str, region: str | None) -> str:

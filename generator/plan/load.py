@@ -10,6 +10,7 @@ not octal. YAML's own error messages are rewritten into plain words.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,29 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u20
                        "\ufeff\ufff9-\ufffb]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _ISOLATE_OPEN, _ISOLATE_CLOSE = "\u2066\u2067\u2068", "\u2069"
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
+
+
+def _hidden_in_reference(value: str) -> re.Match[str] | None:
+    """The first HTML character reference (`&#x202E;`, `&rlm;`) that spells a character text may not hold
+    typed as it is: plan text is Markdown, which reads references as the characters."""
+    if "&" not in value:
+        return None
+    for match in _REFERENCE.finditer(value):
+        char = _referenced(match.group())
+        if _NOT_TEXT.search(char) or _BIDI.search(char):
+            return match
+    return None
+
+
+def _referenced(reference: str) -> str:
+    """What an HTML character reference spells, a control character included (html.unescape drops those,
+    an HTML parser keeps them)."""
+    if reference.startswith("&#"):
+        digits = reference[2:].rstrip(";")
+        number = int(digits[1:], 16) if digits[:1] in "xX" else int(digits)
+        return chr(number) if 0 < number <= 0x10FFFF else "\ufffd"
+    return html.unescape(reference)
 
 
 def _unbalanced_isolate(value: str) -> re.Match[str] | None:
@@ -502,13 +526,16 @@ class _Builder:
 
     def _check_text(self, node: ScalarNode, value: str, path: tuple[Any, ...]) -> bool:
         """Text is text: a control, bidi or invisible character is a problem, at the character where it is written."""
-        bad = _NOT_TEXT.search(value) or _unbalanced_isolate(value)
+        bad = _NOT_TEXT.search(value) or _unbalanced_isolate(value) or _hidden_in_reference(value)
         if bad is None:
             return True
         char = bad.group()
+        spelled = char
+        if char.startswith("&"):  # an HTML character reference, which Markdown text turns into the character
+            spelled, char = char, _referenced(char)
         mark = node.start_mark
         line, column = mark.line + 1, mark.column + 1
-        written = self.text.find(char, mark.index, node.end_mark.index) if self.text else -1
+        written = self.text.find(spelled, mark.index, node.end_mark.index) if self.text else -1
         if written >= 0:  # typed as it is, not spelled with a YAML escape
             line, column = _position(self.text, written)
         if char in _ISOLATE_OPEN + _ISOLATE_CLOSE:
@@ -522,8 +549,8 @@ class _Builder:
         else:
             message = f"the value holds a control character (U+{ord(char):04X}); only tabs and line breaks are text"
         self.problems.append(Problem(self.source.file, line, column, message, path=path,
-                                     hint="delete it (a YAML escape such as \\e or \\x1b spells one); "
-                                          "names in right-to-left scripts need no control characters"))
+                                     hint="delete it (a YAML escape such as \\e or \\x1b, or an HTML reference such as "
+                                          "&#x202E; or &rlm;, spells one); names in right-to-left scripts need no control characters"))
         return False
 
     def _scalar(self, node: ScalarNode, path: tuple[Any, ...]) -> Any:

@@ -57,6 +57,8 @@ class GuideURLFetcher(URLFetcher):
             return super().fetch(url, headers)
         try:
             content, media_type, path = self.policy.read(url)
+            if not self.policy.is_template_asset(path):  # the plan's own files are pictures, checked as such
+                self.policy.check_picture(url, content, media_type)
         except RefusedResource as error:
             self._refuse(error)
         return URLFetcherResponse(path.as_uri(), content, {"Content-Type": media_type})

@@ -9,6 +9,7 @@ import pytest
 from generator.errors import PlanError
 from generator.plan.extends import load_plan
 from generator.plan.fields import Audience, phone_region
+from generator.plan.language import parse_tag
 from generator.plan.validate import _region, validate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +37,8 @@ def test_the_phone_region_is_the_venues_else_the_events_else_the_languages(count
 @pytest.mark.parametrize(("zone", "hint"), [
     ("Europe/Lodnon", "did you mean `Europe/London`?"),
     ("UTC+2", "use the name of a place, e.g. Europe/Berlin"),
+    ("localtime", "use a name like"),  # the building machine's own zone: a different time on each computer
+    ("Factory", "use a name like"),
 ])
 def test_a_wrong_time_zone_is_reported_at_the_field_with_a_hint(tmp_path, zone, hint):
     text = (ROOT / "tests" / "fixtures" / "minimal.yaml").read_text(encoding="utf-8")
@@ -47,6 +50,18 @@ def test_a_wrong_time_zone_is_reported_at_the_field_with_a_hint(tmp_path, zone, 
     [problem] = [p for p in raised.value.problems if p.path == ("event", "timezone")]
     assert problem.message == f"`event.timezone`: `{zone}` is not a time zone"
     assert hint in (problem.hint or "")
+
+
+@pytest.mark.parametrize("tag", ['en-US"><script>alert(1)</script>', "en-US{{7*7}}", "und", "en_US@euro", "root"])
+def test_a_locale_is_a_language_tag_babel_knows_not_anything_it_can_read_leniently(tag):
+    # Babel reads `en-US"><script>` as `en`: the plan would say one thing and the guides do another
+    with pytest.raises(ValueError, match="is not a locale"):
+        parse_tag(tag)
+
+
+@pytest.mark.parametrize("tag", ["en-GB", "pt_BR", "zh-Hant-TW", "sr-Latn-RS", "fil-PH", "he"])
+def test_ordinary_locale_tags_are_read(tag):
+    assert parse_tag(tag).language == tag[:3].rstrip("-_")
 
 
 def test_only_what_responders_read_is_private():

@@ -42,6 +42,23 @@ def test_a_bidi_control_typed_as_it_is_is_located_at_the_character():
     assert "bidirectional control character (U+202E)" in problem.message
 
 
+@pytest.mark.parametrize(("reference", "char"), [
+    ("&#x202E;", "202E"), ("&#8238;", "202E"), ("&#x202e ", "202E"), ("&rlm;", "200F"), ("&lrm;", "200E"),
+    ("&#x2066;", "2066"), ("&#27;", "001B")])
+def test_an_html_reference_cannot_spell_a_control_either(reference, char):
+    # Markdown text turns `&#x202E;` into the character itself: refused where it is written, like the character
+    [problem] = load_text(f"definitions:\n  - meaning: Call Maya on {reference}2410-555 (213) now.\n", "p.yaml",
+                          keep_going=True).problems
+    assert (problem.line, problem.column) == (2, 27)
+    assert f"(U+{char})" in problem.message
+
+
+def test_html_references_to_ordinary_characters_are_text():
+    value = "Q&A &amp; caf&eacute; &#233; &copy; AT&T &#x41;"
+    loaded = load_text(f"definitions:\n  - meaning: {value}\n", "p.yaml", keep_going=True)
+    assert loaded.problems == [] and loaded.data == {"definitions": [{"meaning": value}]}
+
+
 @pytest.mark.parametrize("opener", ["\u2066", "\u2067", "\u2068"], ids=["LRI", "RLI", "FSI"])
 def test_balanced_isolate_marks_are_text(opener):
     # how writers of Arabic keep an address in its order: LRI ... PDI around it, nested or one after another

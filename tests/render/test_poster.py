@@ -181,6 +181,9 @@ def _logo_position(plan: Path) -> tuple[int, int]:
     ("notes.png", "its content is not a PNG picture"),
     ("logo.svg", "only PNG, JPEG, GIF and WebP pictures"),
     ("pictures", "not a regular file"),
+    ("bomb.png", "it is 12000 × 12000 pixels, more than a printed page needs"),  # 20 KB, 144 million pixels
+    ("gigapixel.png", "more than a printed page needs"),  # past Pillow's own limit
+    ("cut.png", "it cannot be read as a PNG picture"),
 ])
 def test_a_logo_the_guides_may_not_use_is_an_error_at_its_value(tmp_path, write_plan, logo, reason):
     plans = tmp_path / "plans"
@@ -191,6 +194,9 @@ def test_a_logo_the_guides_may_not_use_is_an_error_at_its_value(tmp_path, write_
     (plans / "escape.png").symlink_to(outside / "secret.png")
     (plans / "notes.png").write_text("not a picture", encoding="utf-8")
     (plans / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    Image.new("1", (12000, 12000)).save(plans / "bomb.png")
+    Image.new("1", (20000, 20000)).save(plans / "gigapixel.png")
+    (plans / "cut.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
 
     def with_logo(data):
         data["event"]["logo"] = logo
