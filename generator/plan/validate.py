@@ -443,4 +443,8 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
                 if days and day not in days:
                     span = f"from {plan.event.starts} to {plan.event.ends}" if plan.event.ends and plan.event.ends != plan.event.starts else f"on {plan.event.starts} only"
                     problems.append(source.problem(("venues", v_index, "rooms", r_index, "days", d_index), f"{day} is not a day of the event (it is {span})"))
+                elif venue.days and day not in venue.days:
+                    used = ", ".join(str(d) for d in sorted(venue.days))
+                    problems.append(source.problem(("venues", v_index, "rooms", r_index, "days", d_index),
+                                                   f"{day} is not a day the venue `{venue.id}` is used (its days: {used})"))
     return problems

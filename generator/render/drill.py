@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from ..plan.model import Handling, Plan, Responder, ResponderRole, RoleKind, Scenario, ScenarioStep
 from .edition import LeadTime
-from .locale import Localizer
+from .locale import Localizer, plain_text
 
 
 class GuideView(Protocol):
@@ -213,10 +213,10 @@ def _shifts(guide: GuideView, responder: Responder) -> list[str]:
                     until = loc.time(end, end_of_day=True)
                 else:
                     until = f"{loc.short_date(end.date())} {loc.time(end)}"
-                spell = f"{loc.short_date(start.date())} {loc.time(start)}\u2013{until}"
+                spell = f"{loc.short_date(start.date())} {plain_text(loc.range(loc.time(start), until))}"
                 lines.append(_as_lead(loc, spell) if responder.id == shift.lead else spell)
         return lines
-    return [_as_lead(loc, f"{loc.short_date(day)} {guide.clock(spell.start)}\u2013{guide.clock(spell.end)}")
+    return [_as_lead(loc, f"{loc.short_date(day)} {plain_text(loc.range(guide.clock(spell.start), guide.clock(spell.end)))}")
             for day, spells in guide.leads_by_day for spell in spells if spell.name == responder.name]
 
 

@@ -36,7 +36,7 @@ from . import markdown
 from .drill import DrillKit, drill_kit
 from .edition import Edition, LeadTime, has_public_document, name_shown
 from .formatting import days_text, phone_display
-from .locale import Localizer, plan_localizer
+from .locale import Localizer, plain_text, plan_localizer
 from .styles import cards_css, font_css, page_css, poster_css, poster_number_style, stylesheet
 from .words import (
     channel_word,
@@ -64,6 +64,9 @@ class Punctuation:
     comma: Markup  # between items of a plain list
     open: Markup  # before an aside in parentheses, with the space before it: " ("
     close: Markup  # after it
+    semicolon: Markup  # between two clauses: "the main hall; police 110"
+    quote_open: Markup  # around words to say as they are: “…” in English, « … » in French, 「…」 in Japanese
+    quote_close: Markup
 
 
 @dataclass
@@ -262,8 +265,12 @@ class Guide:
         for venue in self.plan.venues:
             for room in venue.rooms:
                 if not kinds or room.kind in kinds:
-                    found.append((venue, room, days_text(self.t, room.days, self.plan.event.days)))
+                    found.append((venue, room, self.room_days(venue, room)))
         return found
+
+    def room_days(self, venue: Venue, room: Room) -> Markup:
+        """The days a room is open: its own, else its venue's (a room at a one-day venue is not open 'every day')."""
+        return days_text(self.t, room.days or venue.days, self.plan.event.days)
 
     def days_text(self, days: list[dt.date]) -> Markup:
         return days_text(self.t, days, self.plan.event.days)
@@ -330,7 +337,7 @@ class Guide:
                 return t("waiver.responder", name=item.name)
             case Shift():
                 start, end = self._local(item.start), self._local(item.end)
-                when = f"{self.t.short_date(start.date())} {self.t.time(start)}\u2013{self.t.time(end)}"
+                when = f"{self.t.short_date(start.date())} {plain_text(self.t.range(self.t.time(start), self.t.time(end)))}"
                 return t("waiver.shift", when=when)
             case Channel():
                 return t("waiver.channel", name=item.label)
@@ -364,6 +371,11 @@ class Guide:
     @property
     def leads_by_day(self) -> list[tuple[dt.date, list[LeadTime]]]:
         return sorted(self.edition.leads_by_day.items())
+
+    def clock_range(self, start: str, end: str) -> Markup:
+        """Two `HH:MM` times as the locale writes a range, a line break allowed after the mark between them."""
+        nowrap = Markup('<span class="nowrap">{}</span>')
+        return self.t.range(nowrap.format(self.clock(start)), Markup("<wbr>") + nowrap.format(self.clock(end)))
 
     def clock(self, text: str) -> str:
         """An `HH:MM` wall-clock time (24:00 for the end of a day) in the locale's clock."""
@@ -424,7 +436,7 @@ class Guide:
         elif end.time() == dt.time(0, 0) and (end.date() - start.date()).days == 1:
             end_text = self.t.time(end, end_of_day=True)
         else:
-            end_text = f"{self.t.time(end)} ({self.t.short_date(end.date())})"
+            end_text = plain_text(self.t.time(end) + self.punct.open + self.t.short_date(end.date()) + self.punct.close)
         others = [self.who(r) for r in shift.responders if r != shift.lead]
         utc = self.plan.event.utc
         return ShiftRow(self.t.time(start), end_text, self.who(shift.lead), others, shift.note,
@@ -526,6 +538,9 @@ class Guide:
             comma=self.t.t("punct.comma"),
             open=self.t.t("punct.open"),
             close=self.t.t("punct.close"),
+            semicolon=self.t.t("punct.semicolon"),
+            quote_open=self.t.t("punct.quote-open"),
+            quote_close=self.t.t("punct.quote-close"),
         )
 
     # the tabletop drill kit (drill.html.j2)

@@ -196,6 +196,11 @@ class Localizer:
             text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", self.babel.months["format"]["wide"][month], text)
         return text
 
+    def range(self, first: str | Markup, last: str | Markup) -> Markup:
+        """From `first` to `last` as this locale writes a range (CLDR's interval pattern): 8:00–20:00, 8:00～20:00."""
+        pattern = self.babel.interval_formats.get(None) or "{0}\u2013{1}"
+        return Markup(escape(pattern)).format(first, last)
+
     def zone_name(self, value: dt.datetime | dt.tzinfo) -> str:
         """A time zone in this locale's words (CLDR): at a moment, its summer or winter name; a zone alone, its generic name."""
         return dates.get_timezone_name(value, "long", locale=self.babel)

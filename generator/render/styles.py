@@ -21,7 +21,8 @@ def stylesheet(name: str) -> Markup:
 
 
 def page_css(loc: Localizer) -> Markup:
-    """The running header and footer of a guide (print only): this locale's words, mirrored for right-to-left.
+    """The running header and footer of a guide (print only): this locale's words, mirrored for right-to-left;
+    and the mark between a definition's term and its text where they run on (print-guide.css).
 
     In the page's <head> rather than print.css, after which WeasyPrint would not let
     a later `@page :first` take them away again (print.css is a user stylesheet, which
@@ -29,6 +30,7 @@ def page_css(loc: Localizer) -> Markup:
     """
     start, end = ("right", "left") if loc.direction == "rtl" else ("left", "right")
     not_public = css_string(loc.text("footer.not-public"))
+    term_ends = css_string(loc.text("punct.label"))
     page = loc.text("footer.page", page="\x00page\x00", pages="\x00pages\x00")
     counters = " ".join(f"counter({part})" if part in ("page", "pages") else css_string(part)
                         for part in page.split("\x00") if part)
@@ -43,7 +45,8 @@ def page_css(loc: Localizer) -> Markup:
         "}\n"
         "/* The cover carries the edition and the warning itself, and each page of a sheet (page: sheet) its own head. */\n"
         "@page :first { @top-left { content: none; } @top-right { content: none; } }\n"
-        "@page sheet { @top-left { content: none; } @top-right { content: none; } }"
+        "@page sheet { @top-left { content: none; } @top-right { content: none; } }\n"
+        f"dl.definitions dt::after {{ content: {term_ends}; }}"
     )
 
 

@@ -1,5 +1,7 @@
 """desk.pdf: one page per event day with the date, the emergency number, the address, who is on call and the never-list."""
 
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -75,6 +77,24 @@ def test_cards_carry_the_hotline_the_email_and_a_qr_code_to_the_form(tmp_path):
     assert text.count("Report online") == 8 and "Cut along the dashed lines" in text
     plan = read_plan(EXAMPLE)
     assert all(squash(r.name) not in squash(text) for r in plan.responders)  # nothing personal on a public card
+
+
+@pytest.mark.slow
+def test_a_card_says_the_hotline_in_the_plans_words_and_keeps_the_emergency_line_whatever_the_plan_holds(tmp_path, write_plan):
+    def long_texts(data):
+        data["reporting"]["channels"][0].update(kind="sms", label="Text the organizers (texts only, no calls)", hours=(
+            "Evenings from six to ten during the summit, and the morning after each social event until noon"))
+        data["reporting"]["channels"][2]["where"] = "Ask anyone at the registration desk. " * 6
+    [cards] = build_plan(write_plan(long_texts), tmp_path, editions=["cards"])
+    text = " ".join(PdfReader(cards).pages[0].extract_text().split())
+    assert "call or text" not in text.lower() and text.count("Text the organizers (texts only, no calls)") == 8
+    assert text.count("Evenings from six to ten") == 8  # the hours the line is answered
+    # each card's emergency line is inside its card (85.6 x 54 mm, four rows from 20 mm down), not cut off below
+    listing = subprocess.run(["pdftotext", "-bbox", str(cards), "-"], capture_output=True, text=True, check=True).stdout
+    bottoms = sorted(float(y) * 25.4 / 72 for y, word in re.findall(r'yMax="([\d.]+)">([^<]*)</word>', listing) if word == "999")
+    assert len(bottoms) == 8
+    for row, pair in enumerate(bottoms[i:i + 2] for i in range(0, 8, 2)):
+        assert all(20 + 54 * row < y < 20 + 54 * (row + 1) for y in pair), (row, pair)
 
 
 @pytest.mark.slow

@@ -317,7 +317,7 @@ def test_the_waivers_table_says_what_each_waiver_covers(plan):
         ("the whole plan", "TEAM-SIZE"),
         (f"venue {plan.venues[0].name}", "VENUE-ADDRESS"),
         (f"responder {plan.responders[0].name}", "LEAD-FALLBACK"),
-        (f"shift {shift.start:%a %-d %b %H:%M}\u2013{shift.end:%H:%M}", "SHIFT-LONG"),
+        (f"shift {shift.start:%a %-d %b %H:%M}\u2009\u2013\u2009{shift.end:%H:%M}", "SHIFT-LONG"),  # CLDR's range
         (f"channel {plan.reporting.channels[1].label}", "CHANNEL-GAP"),
         (f"scenario {plan.scenarios[0].title}", "SCENARIO-ESCALATION"),
     ]

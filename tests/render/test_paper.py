@@ -221,7 +221,7 @@ def test_twelve_responders_and_three_days_of_three_shifts_fit_the_cover(write_pl
     words = Localizer(plan.locale)
     texts = ["Who to call, by day"]
     for spells in make_edition(plan, Audience.volunteer).leads_by_day.values():
-        texts += [f"{_clock(words, spell.start)}\u2013{_clock(words, spell.end)}" for spell in spells]
+        texts += [str(words.range(_clock(words, spell.start), _clock(words, spell.end))) for spell in spells]
     texts += [phone_display(f"+4420794602{n:02d}", "GB") for n in range(2, 11)]  # the backups'
     sizes = grid_sizes(pdfs["volunteer.pdf"], texts)
     assert min(sizes) >= 9.95, f"{min(sizes):.2f} pt in the on-call grid"
@@ -253,7 +253,7 @@ def test_a_bigger_team_and_rota_continue_on_page_two_cleanly(write_plan, tmp_pat
     words = Localizer(plan.locale)
     header = squash("Day Hours Lead on call If no answer: backup")
     assert header in pages[0] and header in pages[1]
-    first_hours = squash(f"{_clock(words, '00:00')}\u2013{_clock(words, '08:00')}")
+    first_hours = squash(str(words.range(_clock(words, "00:00"), _clock(words, "08:00"))))
     days = [squash(words.short_date(day)) + first_hours for day in make_edition(plan, Audience.volunteer).leads_by_day]
     assert len(days) == 7
     assert any(header + day in pages[1] for day in days)  # page 2 starts a day, not the middle of one

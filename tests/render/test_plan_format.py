@@ -186,7 +186,7 @@ def test_phrases_and_do_nots_print_at_their_step_and_sub_steps_as_a_list():
     assert ("Listen without interrupting. Say: Thank you for telling me. Do not: Ask why they did not report it sooner. "
             "Offer what they need.") in text
     assert re.search(r'<ol class="sub-steps" type="a">\s*<li>A glass of water</li>\s*<li>A friend to sit with them</li>\s*</ol>', card)
-    assert text.index("Offer what they need.") < text.index("Say You don't need to decide anything now.")
+    assert text.index("Offer what they need.") < text.index("Say \u201cYou don't need to decide anything now.\u201d")  # in quotation marks
 
 
 def test_a_bad_step_is_reported_at_its_line():
@@ -516,6 +516,22 @@ def test_a_room_of_a_multi_day_event_still_says_every_day():
                     ("  - {start: 2027-03-04 18:00, end: 2027-03-05 00:00, lead: ana, responders: [ben]}\n",
                      "  - {start: 2027-03-04 18:00, end: 2027-03-06 00:00, lead: ana, responders: [ben]}\n"))
     assert "Quiet tent (Every day)" in visible(page(read(two_days), "public"))
+
+
+def test_a_room_at_a_venue_used_one_day_is_open_that_day_not_every_day():
+    two_days = edit(ONE_DAY_ROOMS, ("  starts: 2027-03-04\n", "  starts: 2027-03-04\n  ends: 2027-03-05\n"),
+                    ("  - {start: 2027-03-04 18:00, end: 2027-03-05 00:00, lead: ana, responders: [ben]}\n",
+                     "  - {start: 2027-03-04 18:00, end: 2027-03-06 00:00, lead: ana, responders: [ben]}\n"),
+                    ("    country: GB\n", "    country: GB\n    days: [2027-03-05]\n"))
+    for audience in ("public", "volunteer", "responder"):
+        text = visible(page(read(two_days), audience))
+        assert "Quiet tent" in text and "Every day" not in text, audience
+        assert re.search(r"Fri,? 5 Mar", text), audience
+    # a room's own day must be one of its venue's
+    with pytest.raises(PlanError) as caught:
+        read(edit(two_days, ("        where: Behind the finish line, no sign on it.\n",
+                             "        where: Behind the finish line, no sign on it.\n        days: [2027-03-04]\n")))
+    assert "error: 2027-03-04 is not a day the venue `hall` is used (its days: 2027-03-05)" in str(caught.value.problems[0])
 
 
 def test_responses_without_an_assessment_do_not_point_to_impact_and_risk():

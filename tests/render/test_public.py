@@ -140,6 +140,8 @@ def test_a_conference_that_publishes_its_whole_procedure_still_gets_one_page(wri
         data["reporting"]["appeals"] = {"to": ["board"], "audience": "public", "how": (
             "Anyone affected by a decision may appeal in writing to the board within 14 days; board members "
             "involved in the incident step aside.")}
+        if paper == "a4":  # room for one more: a public number, whose note runs over lines, in a column of its own
+            data["venues"][0]["numbers"][2]["audience"] = "public"
 
     plan = write_plan(publish)
     build_plan(plan, tmp_path / "out", editions=["public"], paper=paper)
@@ -150,5 +152,7 @@ def test_a_conference_that_publishes_its_whole_procedure_still_gets_one_page(wri
     assert title_size(pdf) == pytest.approx(20, abs=0.2), "laid out again, tighter"
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     for wanted in ("leads@example.org", "board-reports@example.org", "Your contact details", "say-so", "within 14 days",
-                   "summit.example.org/code-of-conduct"):
+                   "summit.example.org/code-of-conduct", "Quiet Room", "Second floor"):
         assert wanted in text
+    if paper == "a4":  # beside the quiet rooms, not above them squeezing them to a letter a line
+        assert re.search(r"Crisis line.*Quiet Room", text), "the other numbers and the quiet rooms side by side"
