@@ -153,3 +153,15 @@ def test_hidden_names_read_in_the_plans_language_and_wording(plan):
     assert {s.name for spells in edition.leads_by_day.values() for s in spells} == {"the duty lead"}
     assert edition.plan.responder("amara").name == "a team member"
     assert make_edition(reworded, Audience.responder).plan.responder("amara").name == "Amara Okonjo-Reyes"
+
+
+def test_the_volunteer_guide_lists_the_resources_volunteers_may_see_and_no_others(plan):
+    from generator.render.extract import visible_text
+    from generator.render.html import render_html
+
+    for medium in ("screen", "print"):
+        text = visible_text(render_html(make_edition(plan, Audience.volunteer), medium=medium))
+        resources = text[text.index("Online-safety guidance for people being harassed online"):]  # audience: volunteer
+        assert "safety.example.org/online-harassment" in resources.replace("/ ", "/") and "Resources" in text
+        for hidden in ("Other responders on the Signal group", "Records from past summits"):  # the responders'
+            assert hidden not in text
