@@ -39,6 +39,7 @@ def test_the_desk_sheet_has_one_page_per_day_with_who_is_on_call(tmp_path):
             assert squash(f"{spell.start}\u2013{spell.end}") in page and squash(spell.name) in page
             assert squash(phone_display(spell.phone, "GB")) in page
         assert all(item[:30] in page for item in never)
+        assert "2moreintheVolunteerguide" in page  # the example has five: the sheet says where the rest are
         assert "0207946 0204".replace(" ", "") not in page  # Priya's phone is responder-only
     # the safety room moves on the last day
     assert "QuietRoom(Room1.05)" in pages[2] and "QuietRoom(Room2.14)" in pages[0]
