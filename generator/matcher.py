@@ -28,6 +28,7 @@ from typing import Generic, Protocol, TypeVar
 
 _PHONE_TEXT = re.compile(r"\+?\(?\d[\d\s().\-/]{4,}\d")
 _MARKDOWN_MARKS = re.compile(r"[*_`#>\[\]]+")
+_HTML_TAGS = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.DOTALL)
 
 
 class Needle(Protocol):
@@ -60,8 +61,9 @@ class _Text:
     def __init__(self, text: str):
         self.raw = text
         self.plain = normalise_text(text)
-        # also as a reader sees it: Markdown marks inside a word dropped ("amara@**example**.org"), %-escapes decoded
-        joined = normalise_text(_MARKDOWN_MARKS.sub("", urllib.parse.unquote(html.unescape(text))))
+        # also as a reader sees it: HTML comments and tags and Markdown marks inside a word dropped
+        # ("amara@**example**.org", "amara@<!-- -->example.org"), %-escapes decoded
+        joined = normalise_text(_MARKDOWN_MARKS.sub("", urllib.parse.unquote(html.unescape(_HTML_TAGS.sub("", text)))))
         self.forms = (self.plain,) if joined == self.plain else (self.plain, joined)
         self.runs = list(dict.fromkeys(_digit_run(run) for form in self.forms for run in _PHONE_TEXT.findall(form)))
 

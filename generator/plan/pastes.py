@@ -44,7 +44,8 @@ def find_pastes(plan: Plan, guide_words: Sequence[str]) -> list[Paste]:
     return list(found.values())
 
 
-_MARKUP = r"(?:[*_`~]|&#?\w+;)"  # what may sit inside a pasted value in plan source: Markdown marks, HTML entities
+# What may sit inside a pasted value in plan source: Markdown marks, HTML entities, comments and tags.
+_MARKUP = r"(?:[*_`~]|&#?\w+;|<!--.*?-->|</?[A-Za-z][^<>]*>)"
 
 
 def paste_pattern(secret: Secret) -> re.Pattern[str]:

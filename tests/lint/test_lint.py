@@ -621,7 +621,8 @@ def test_a_missing_glyph_is_located_in_json_and_a_responder_may_waive_it(tmp_pat
     assert fired(waived, "GLYPH-MISSING") == [] and fired(waived, "WAIVER-UNUSED") == []
 
 
-@pytest.mark.parametrize("pasted", ["ana@**example**.org", "ANA&#64;example.org", "020 7946 **0001**", "020&#32;7946&#32;0001"])
+@pytest.mark.parametrize("pasted", ["ana@**example**.org", "ANA&#64;example.org", "020 7946 **0001**", "020&#32;7946&#32;0001",
+                                    "ana@<!-- -->example.org", "ana@<b></b>example.org", "020 <span>7946</span> 0001"])
 def test_a_paste_split_by_markup_or_entities_is_located_at_the_paste(pasted):
     text = edit(BASE, ("  chain: [response-team, board]", f'  recognise_responders: "Orange lanyards, or ask {pasted} now."\n  chain: [response-team, board]'))
     [paste] = [p for p in problems(text) if p.rule == "PRIVATE-PASTE"]
