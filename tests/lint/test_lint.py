@@ -41,6 +41,10 @@ def lines(text: str, today: dt.date = TODAY) -> list[str]:
     return [str(p) for p in problems(text, today)]
 
 
+# SHIFT-COVERAGE's hint to a plan without on-call hours
+HOURS_HINT = '\n  hint: if the team is on call only some hours of each day, say which: `event.on_call_hours: {start: "08:00", end: "23:00"}`'
+
+
 def fired(text: str, rule: str, today: dt.date = TODAY) -> list[str]:
     return [str(p) for p in problems(text, today) if p.rule == rule]
 
@@ -184,11 +188,11 @@ CASES = [
         "SHIFT-COVERAGE", edit(BASE, ("start: 2027-06-09 00:00", "start: 2027-06-09 01:00"), ("end: 2027-06-09 16:00", "end: 2027-06-09 15:30"),
                                ("end: 2027-06-10 00:00", "end: 2027-06-09 23:00")),
         ["plan.yaml:55:13: error: nobody is on call from 2027-06-09 00:00 to 01:00 BST (1 hour); the event day starts at 00:00: "
-         "start this shift earlier or add one before it [SHIFT-COVERAGE]",
+         "start this shift earlier or add one before it [SHIFT-COVERAGE]" + HOURS_HINT,
          "plan.yaml:56:36: error: nobody is on call from 2027-06-09 15:30 to 16:00 BST (30 minutes); end this shift later or "
-         "add one before the shift on line 57 [SHIFT-COVERAGE]",
+         "add one before the shift on line 57 [SHIFT-COVERAGE]" + HOURS_HINT,
          "plan.yaml:57:36: error: nobody is on call from 2027-06-09 23:00 to 2027-06-10 00:00 BST (1 hour); the last event day "
-         "ends at 24:00: end this shift later or add one after it [SHIFT-COVERAGE]"],
+         "ends at 24:00: end this shift later or add one after it [SHIFT-COVERAGE]" + HOURS_HINT],
         BASE, id="SHIFT-COVERAGE-gaps"),
     pytest.param(
         "SHIFT-COVERAGE", BASE.split("rota:")[0] + "rota: []\n\nreporting:" + BASE.split("reporting:")[1],
@@ -416,14 +420,14 @@ def test_gap_on_spring_forward_day_is_two_hours_not_three():
     plan = SPRING.replace("start: 2027-03-28 00:00", "start: 2027-03-28 03:00")
     assert fired(plan, "SHIFT-COVERAGE") == [
         "plan.yaml:55:13: error: nobody is on call from 2027-03-28 00:00 GMT to 03:00 BST (2 hours); the event day starts "
-        "at 00:00: start this shift earlier or add one before it [SHIFT-COVERAGE]"]
+        "at 00:00: start this shift earlier or add one before it [SHIFT-COVERAGE]" + HOURS_HINT]
 
 
 def test_gap_on_fall_back_day_is_four_hours_not_three():
     plan = FALL.replace("start: 2027-10-31 00:00", "start: 2027-10-31 03:00")
     assert fired(plan, "SHIFT-COVERAGE") == [
         "plan.yaml:55:13: error: nobody is on call from 2027-10-31 00:00 BST to 03:00 GMT (4 hours); the event day starts "
-        "at 00:00: start this shift earlier or add one before it [SHIFT-COVERAGE]"]
+        "at 00:00: start this shift earlier or add one before it [SHIFT-COVERAGE]" + HOURS_HINT]
 
 
 def test_handover_at_a_time_that_does_not_exist_leaves_no_gap():
@@ -439,7 +443,7 @@ def test_repeated_hour_between_first_and_second_occurrence_is_a_gap():
     plan = FALL.replace("end: 2027-10-31 08:00", "end: 2027-10-31 01:30").replace("start: 2027-10-31 08:00", "start: 2027-10-31 01:30+00:00")
     assert fired(plan, "SHIFT-COVERAGE") == [
         "plan.yaml:55:36: error: nobody is on call from 2027-10-31 01:30 BST to 01:30 GMT (1 hour); end this shift later or "
-        "add one before the shift on line 56 [SHIFT-COVERAGE]"]
+        "add one before the shift on line 56 [SHIFT-COVERAGE]" + HOURS_HINT]
     # the start written with an offset is not ambiguous; the end without one is
     assert [line.split(": warning")[0] for line in fired(plan, "SHIFT-CLOCK-CHANGE")] == ["plan.yaml:55:36"]
 
@@ -454,7 +458,7 @@ def test_new_york_spring_forward_and_fall_back():
     fall = move_day(ny, "2027-11-07", "2027-11-08").replace("start: 2027-11-07 16:00", "start: 2027-11-07 17:00")
     assert fired(fall, "SHIFT-COVERAGE") == [
         "plan.yaml:56:36: error: nobody is on call from 2027-11-07 16:00 to 17:00 EST (1 hour); end this shift later or add "
-        "one before the shift on line 57 [SHIFT-COVERAGE]"]
+        "one before the shift on line 57 [SHIFT-COVERAGE]" + HOURS_HINT]
 
 
 def test_long_stretch_is_counted_in_real_hours():

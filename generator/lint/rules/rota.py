@@ -96,10 +96,12 @@ def shift_coverage(context: Context) -> Iterator[Finding]:
     spans = [(context.to_utc(s.start), context.to_utc(s.end), i) for i, s in enumerate(plan.rota)]
     day_starts = f"the on-call hours start at {hours.start}" if hours else "the event day starts at 00:00"
     day_ends = f"the on-call hours end at {hours.end}" if hours else "the last event day ends at 24:00"
+    # a team on call for part of each day (evenings, or not at night) says so once instead of filling the nights
+    hint = None if hours else 'if the team is on call only some hours of each day, say which: `event.on_call_hours: {start: "08:00", end: "23:00"}`'
     for gap_start, gap_end, before, after in (gap for window in context.windows for gap in gaps(spans, *window)):
         text = f"nobody is on call from {context.span_text(gap_start, gap_end)} ({duration(gap_end - gap_start)})"
         if before is None and after is None:
-            yield Finding(("rota",), text + f"; {day_starts}: add shifts for that day", at_key=True)
+            yield Finding(("rota",), text + f"; {day_starts}: add shifts for that day", hint=hint, at_key=True)
             continue
         if before is None:
             path = ("rota", after, "start")
@@ -111,7 +113,7 @@ def shift_coverage(context: Context) -> Iterator[Finding]:
             path = ("rota", before, "end")
             advice = f"; end this shift later or add one before the shift on line {context.line(('rota', after))}"
         subjects = tuple(("rota", i) for i in (before, after) if i is not None)
-        yield Finding(path, text + advice, subjects=subjects)
+        yield Finding(path, text + advice, hint=hint, subjects=subjects)
 
 
 @rule("SHIFT-OVERLAP", "error", "Someone is on two shifts at the same time.", items=("rota", "responders"),
