@@ -131,7 +131,8 @@ CASES = [
     pytest.param(
         "TEAM-SIZE", edit(BASE, ("    email: dev@example.org\n", "    email: dev@example.org\n" + EVE + EVE.replace("eve", "fay").replace("Eve", "Fay").replace("0005", "0006"))),
         ["plan.yaml:32:1: warning: the team has 6 responders; a team this large is hard to keep in step; keep three to five "
-         "and make the others volunteers or fallbacks [TEAM-SIZE]"],
+         "responders and make the others volunteers (a role in `roles:`, not responders), or waive this rule saying why "
+         "the team needs them all [TEAM-SIZE]"],
         edit(BASE, ("    email: dev@example.org\n", "    email: dev@example.org\n" + EVE)), id="TEAM-SIZE-six"),
     pytest.param(
         "TEAM-CONFLICT", relationship("partner"),

@@ -49,7 +49,7 @@ def team_size(context: Context) -> Iterator[Finding]:
     """Three to five responders is the guidance: enough to rotate, to step aside when
     conflicted, and to decide together; few enough to stay in step. Two is the least that
     works (example: two user-group leaders, with a waiver saying so); more than five on a
-    rota is better split into responders and volunteers or fallbacks. A team without a rota
+    rota is better split into responders and volunteers. A team without a rota
     (a committee that reads every report and decides together, however many members it
     has) is warned only when it has two.
     """
@@ -58,7 +58,8 @@ def team_size(context: Context) -> Iterator[Finding]:
         return  # TEAM-MINIMUM's
     if count < GOOD_TEAM.start or count >= GOOD_TEAM.stop and context.plan.rota:  # a large team is a problem only on a rota
         advice = ("add a third so the team can rotate and step aside when conflicted" if count < GOOD_TEAM.start
-                  else "a team this large is hard to keep in step; keep three to five and make the others volunteers or fallbacks")
+                  else "a team this large is hard to keep in step; keep three to five responders and make the others "
+                       "volunteers (a role in `roles:`, not responders), or waive this rule saying why the team needs them all")
         yield Finding(("responders",), f"the team has {count} responders; {advice}", at_key=True)
 
 
