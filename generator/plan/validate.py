@@ -8,6 +8,7 @@ import types
 import typing
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -390,8 +391,12 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
 
     def must_exist(value: str, allowed: set[str], path: tuple[str | int, ...], what: str) -> None:
         if value not in allowed:
-            problems.append(source.problem(path, f"`{value}` is not a known {what}",
-                                           hint=did_you_mean(value, sorted(allowed)) or f"known: {', '.join(sorted(allowed)) or 'none'}"))
+            hint = did_you_mean(value, sorted(allowed)) or f"known: {', '.join(sorted(allowed)) or 'none'}"
+            found = source.problem(path, f"`{value}` is not a known {what}", hint=hint)
+            if found.file != source.file:  # in the shared plan, which expects each event to define the id
+                found = replace(found, hint=f"the shared plan refers to `{value}`, which each event that extends it defines: give "
+                                            f"a role or responder in {source.file} the id `{value}`, or write this part there ({hint})")
+            problems.append(found)
 
     for index, responder in enumerate(plan.responders):
         for rel_index, relation in enumerate(responder.relationships):

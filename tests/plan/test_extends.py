@@ -476,6 +476,7 @@ def test_init_extends_writes_an_event_starter_with_only_the_events_parts(tmp_pat
     problems = check_plan(target, tmp_path / "net").problems
     errors = [p for p in problems if p.severity == "error"]
     assert errors and all(p.file == str(policy) and p.via == str(target) and "is not a known role" in p.message for p in errors)
+    assert all(f"give a role or responder in {target} the id `" in (p.hint or "") for p in errors)  # where to fix it
     assert "CHANGE ME" in text.split("extends:", 1)[1]
 
 
