@@ -135,7 +135,8 @@ class _Merger:
                 raise fail(f"{quoted(name)} extends this plan again, a cycle ({cycle} -> {Path(real).name}); "
                            "a shared plan cannot extend a plan that extends it")
             if not os.path.isfile(real):
-                missing = "is a folder" if os.path.isdir(real) else "does not exist"
+                missing = ("is a folder" if os.path.isdir(real) else "is not a regular file" if os.path.lexists(real)
+                           else "does not exist")
                 raise fail(f"the shared plan {quoted(name)} {missing} ({target.as_posix()})",
                            hint="check the path; it is relative to this file")
             self.reads += 1

@@ -45,8 +45,10 @@ _ANCHOR_NAME = re.compile(r"[^\s,\[\]{}]*")
 # newline, the bidirectional controls that reorder the text around them on screen, and invisible characters.
 # The isolates (U+2066-U+2069) that writers of right-to-left text use are allowed where each one opened
 # is closed by U+2069 in the same value (see _unbalanced_isolate); overrides and embeddings are not.
+# Unicode's noncharacters (U+FDD0-U+FDEF and the last two code points of each plane) are never text either.
 _NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
-                       "\ufeff\ufff9-\ufffb]")
+                       "\ufeff\ufff9-\ufffb\ufdd0-\ufdef\ufffe\uffff"
+                       + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17)) + "]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _ISOLATE_OPEN, _ISOLATE_CLOSE = "\u2066\u2067\u2068", "\u2069"
 _REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")

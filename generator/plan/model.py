@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 import zoneinfo
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal, Self
@@ -1034,6 +1035,13 @@ class ResponsesOrder(str, enum.Enum):
     strictest_first = "strictest-first"
 
 
+def _format_number(value: Any) -> Any:
+    """The format version as written: the number 1, not `true` or `1.0` (which a later format could not tell apart)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"`{json.dumps(value, default=str)}` is not a format version; write `format: 1`")
+    return value
+
+
 class Plan(Model):
     """A code-of-conduct incident response plan."""
 
@@ -1047,7 +1055,8 @@ class Plan(Model):
         "waivers": Audience.responder,
     }
 
-    format: Literal[1] = Field(description="Plan format version; lets a later version migrate this plan")
+    format: Annotated[Literal[1], BeforeValidator(_format_number)] = Field(
+        description="Plan format version; lets a later version migrate this plan")
     event: Event
     """The event or community the plan is for"""
     venues: list[Venue] = Field(default_factory=list, description="Where the event happens; none for an online community")

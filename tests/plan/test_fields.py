@@ -66,3 +66,14 @@ def test_ordinary_locale_tags_are_read(tag):
 
 def test_only_what_responders_read_is_private():
     assert [audience.value for audience in Audience if audience.private] == ["responder"]
+
+
+@pytest.mark.parametrize("written", ["true", "1.0", '"1"'])
+def test_the_format_is_the_number_1_as_written(tmp_path, written):
+    text = (ROOT / "tests" / "fixtures" / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "plan.yaml"
+    path.write_text(text.replace("format: 1\n", f"format: {written}\n", 1), encoding="utf-8")
+    with pytest.raises(PlanError) as raised:
+        validate(load_plan(path))
+    [problem] = [p for p in raised.value.problems if p.path == ("format",)]
+    assert "is not a format version; write `format: 1`" in problem.message

@@ -21,14 +21,14 @@ EXAMPLE = ROOT / "plans" / "complete-conference.yaml"
 CHARACTERS = {
     "NUL": "\x00", "ESC": "\x1b", "backspace": "\x08", "DEL": "\x7f", "bare CR": "\r", "C1 CSI": "\x9b",
     "right-to-left override": "\u202e", "left-to-right isolate": "\u2066", "right-to-left mark": "\u200f",
-    "zero width space": "\u200b", "byte order mark": "\ufeff",
+    "zero width space": "\u200b", "byte order mark": "\ufeff", "noncharacter": "\ufffe", "plane noncharacter": "\U0010ffff",
 }
 
 
 @pytest.mark.parametrize("name", sorted(CHARACTERS))
 def test_a_yaml_escape_cannot_smuggle_a_character_into_a_value(name):
     char = CHARACTERS[name]
-    escape = f"\\x{ord(char):02x}" if ord(char) <= 0xFF else f"\\u{ord(char):04x}"
+    escape = f"\\x{ord(char):02x}" if ord(char) <= 0xFF else f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
     loaded = load_text(f'event:\n  name: "Python {escape}Day"\nlist:\n  - "ok"\n', "p.yaml", keep_going=True)
     [problem] = loaded.problems
     assert (problem.line, problem.column) == (2, 9)
