@@ -1037,7 +1037,7 @@ class ResponsesOrder(str, enum.Enum):
 
 def _format_number(value: Any) -> Any:
     """The format version as written: the number 1, not `true` or `1.0` (which a later format could not tell apart)."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, (bool, float)):  # a quoted "1" gets the type's own message, with its hint
         raise ValueError(f"`{json.dumps(value, default=str)}` is not a format version; write `format: 1`")
     return value
 
