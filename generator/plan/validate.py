@@ -7,7 +7,7 @@ import re
 import types
 import typing
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -310,43 +310,19 @@ def _as_written(model: type[Written], data: Any) -> Written:
 
 
 def check_files(plan: Plan, source: SourceMap) -> list[Problem]:
-    """The files the plan names can be printed, asked of the renderer's own policy: the logo, and each picture
-    in its prose (`![map](map.png)`, `<img src=...>`), found where the build would refuse it."""
+    """The files the plan names outside its prose (the logo) can be printed: asked of the renderer's own policy."""
     from ..assets import AssetPolicy, RefusedResource
     from ..paths import templates_dir
 
-    policy = AssetPolicy(Path(source.file).parent, templates_dir())
-    problems = []
-    if plan.event.logo:
-        try:
-            policy.picture(plan.event.logo)
-        except RefusedResource as refused:
-            problems.append(source.problem(("event", "logo"), f"the logo {quoted(plan.event.logo)} cannot be used: {refused.reason}",
-                                           hint="put a PNG, JPEG, GIF or WebP file in the plan's folder and name it relative "
-                                                "to the plan, e.g. `logo: logo.png`"))
-    for path, text in _texts(plan.model_dump(by_alias=True)):
-        if "![" in text or "<img" in text.lower():
-            from ..render import markdown  # only for a plan with pictures in its prose
-
-            try:
-                markdown.to_html(text, policy.inline_image)
-            except RefusedResource as refused:
-                problems.append(source.problem(path, f"the picture {quoted(refused.url, 80)} cannot be used: {refused.reason}",
-                                               hint="pictures are PNG, JPEG, GIF or WebP files in the plan's folder, named "
-                                                    "relative to the plan, with a description: ![what it shows](map.png)"))
-    return problems
-
-
-def _texts(value: object, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """Every text in a plan's data with where it is (("venues", 0, "directions"), ...)."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _texts(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _texts(item, (*path, index))
+    if not plan.event.logo:
+        return []
+    try:
+        AssetPolicy(Path(source.file).parent, templates_dir()).picture(plan.event.logo)
+    except RefusedResource as refused:
+        return [source.problem(("event", "logo"), f"the logo {quoted(plan.event.logo)} cannot be used: {refused.reason}",
+                               hint="put a PNG, JPEG, GIF or WebP file in the plan's folder and name it relative to the plan, "
+                                    "e.g. `logo: logo.png`")]
+    return []
 
 
 def check_team(plan: Plan, source: SourceMap) -> list[Problem]:

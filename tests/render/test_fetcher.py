@@ -260,28 +260,3 @@ def test_hostile_prose_and_template_syntax_in_a_whole_build(write_plan, folders,
     assert "{{ 7*7 }} Amara {% raw %}" in pdf.pages[0].extract_text()
     assert "/EmbeddedFiles" not in pdf.trailer["/Root"].get("/Names", {})
     assert b"SECRET-ATTACHMENT" not in written["volunteer.pdf"].read_bytes()
-
-
-@pytest.mark.parametrize(("picture", "reason"), [
-    ("![x](/etc/hostname)", "only files in the plan's folder"),
-    ("<img alt=p src=/etc/passwd>", "only files in the plan's folder"),
-    ("![y](http://127.0.0.1:8765/md.png)", "never load anything from the network"),
-    ("![map](map.png)", None),  # in the plan's folder, with a description: fine
-    ('<img src="map.png">', "it needs a description"),
-])
-def test_check_refuses_a_picture_in_prose_where_build_would(tmp_path, write_plan, picture, reason):
-    from generator.check import check_plan
-
-    Image.new("RGB", (20, 10)).save(tmp_path / "map.png")
-
-    def with_picture(data):
-        data["venues"][0]["directions"] = f"Side door. {picture}"
-        data.setdefault("wording", {})["cover.address"] = f"Tell them {picture}"
-
-    plan = write_plan(with_picture)
-    problems = [p for p in check_plan(plan).problems if p.severity == "error"]
-    if reason is None:
-        assert problems == []
-        return
-    assert [p.path for p in problems] == [("venues", 0, "directions"), ("wording", "cover.address")]
-    assert all(p.line > 1 and reason in p.message for p in problems), problems
