@@ -162,7 +162,8 @@ def test_bookmarks_follow_the_sections(example_guides, edition):
         assert top == ["Riverside Open Source Summit 2027", "Contents", *[title for title, _ in entries]]
     else:
         assert top == ["Riverside Open Source Summit 2027", "What volunteers and staff do", "When someone reports",
-                       "Safety room and other places", "Short scripts", "Who to escalate to", "Definitions"]
+                       "Safety room and other places", "Short scripts", "Resources", "Who to escalate to",
+                       "Definitions"]
     nested = [item.title for group in reader.outline if isinstance(group, list) for item in group]
     assert "A banned person tries to come in" in nested
 

@@ -156,3 +156,22 @@ def test_a_conference_that_publishes_its_whole_procedure_still_gets_one_page(wri
         assert wanted in text
     if paper == "a4":  # beside the quiet rooms, not above them squeezing them to a letter a line
         assert re.search(r"Crisis line.*Quiet Room", text), "the other numbers and the quiet rooms side by side"
+
+
+def test_the_promised_times_have_a_heading_of_their_own_not_the_confidentiality_one(write_plan):
+    from generator.plan.model import Audience
+    from generator.render.edition import make_edition
+    from generator.render.html import render_html
+
+    def publish(data):
+        data["communication"]["confidentiality"] = {"audience": "public", "text": "Only the team reads reports."}
+        for timeline in data["communication"]["timelines"]:
+            timeline["audience"] = "public"
+
+    plan = read_plan(write_plan(publish))
+    page = render_html(make_edition(plan, Audience.public), medium="print")
+    confidential = page[page.index('id="public-confidential-title"'):page.index("</section>", page.index('id="public-confidential-title"'))]
+    nexts = page[page.index('id="public-next-title"'):page.index("</section>", page.index('id="public-next-title"'))]
+    assert "Only the team reads reports." in confidential and "What happens next" in nexts
+    for timeline in plan.communication.timelines:
+        assert timeline.what in nexts and timeline.what not in confidential
