@@ -103,6 +103,9 @@ def paste_message(plan: Plan, paste: Paste) -> str:
 def paste_hint(plan: Plan, paste: Paste) -> str:
     """What to do, naming only keys the plan has for that value: `visibility:` on a responder, `audience:` on an item
     that takes one, `report_form_audience:`; none when the value cannot be shown to those readers at all."""
+    if field_name(paste.secret.path) == "how_to_recognise":  # often what every responder wears, written twice
+        return ("if it is what every responder wears, say it only here and keep each responder's `how_to_recognise` "
+                "for what is theirs alone (\"green scarf\"), or leave it out there; otherwise remove it from this text")
     if paste.audience is Audience.public and paste.secret.path[:1] == ("responders",) and not plan.team.published:
         return "remove it from this text: responders are never listed on the public sheet (a public channel can give a number or address)"
     keys = _how_to_lower(plan, paste.secret.path, paste.audience)

@@ -635,6 +635,16 @@ def test_a_paste_split_by_markup_or_entities_is_located_at_the_paste(pasted):
     assert line[paste.column - 1:].startswith(pasted), (line, paste.column)
 
 
+def test_a_description_every_responder_wears_pasted_into_the_public_text_gets_a_hint_that_can_be_followed():
+    # the organizers' own words for what every responder wears, written in a description and the public text alike
+    text = edit(BASE, ("    email: ana@example.org\n", "    email: ana@example.org\n    how_to_recognise: Green lanyard and cap\n"),
+                ("  chain: [response-team, board]", "  recognise_responders: Every responder wears a green lanyard and cap.\n"
+                                                    "  chain: [response-team, board]"))
+    [paste] = [p for p in problems(text) if p.rule == "PRIVATE-PASTE"]
+    assert "description (volunteers and responders only) appears in the text on recognising responders" in paste.message
+    assert paste.hint is not None and "keep each responder's `how_to_recognise` for what is theirs alone" in paste.hint
+
+
 @pytest.mark.parametrize(("locale", "name"), [("he-IL", "Hebrew (Israel)"), ("pt-PT", "Portuguese (Portugal)"),
                                               ("ko-KR", "Korean (South Korea)")])
 def test_a_locale_without_a_catalog_warns_that_the_words_will_be_english(locale, name):
