@@ -36,7 +36,6 @@ sealed page's lock screen goes through the leak check as a public page.
 from __future__ import annotations
 
 import hashlib
-import re
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -46,9 +45,8 @@ from typing import Any, NamedTuple
 
 from . import cache
 from .assets import AssetPolicy, RefusedResource
-from .check import check_plan
+from .check import check_plan, locate_refusal
 from .errors import PlanError, Problem, UserError, did_you_mean
-from .files import read_regular
 from .paths import PRIVATE_DIR, templates_dir
 from .plan.load import SourceMap
 from .plan.model import Audience, Plan, Scenario
@@ -290,28 +288,6 @@ def drill_scenarios(plan: Plan, wanted: list[str], audience: Audience) -> list[S
             raise UserError(f"scenario `{ident}` {reason}", hint=did_you_mean(ident, by_id) or f"this kit can use: {names}")
         chosen.append(by_id[ident])
     return chosen
-
-
-def locate_refusal(path: Path, refused: RefusedResource, source: SourceMap | None = None) -> Problem:
-    """A refused file or address, reported where the plan names it (the first place it is written);
-    in a shared plan the plan extends, when only that names it."""
-    try:
-        text = read_regular(path).decode("utf-8", "replace")
-    except OSError:
-        text = ""
-    texts = source.texts if source is not None and refused.url and refused.url not in text else {}
-    for shared, shared_text in texts.items():
-        if shared != str(path) and refused.url and refused.url in shared_text:
-            found = locate_refusal(Path(shared), refused)
-            return Problem(found.file, found.line, found.column, found.message, via=str(path))
-    # where the url is a link's or a picture's target (`](url`, `src="url`, `[ref]: url`), else anywhere
-    named = re.search(r"(?:\]\(\s*<?|\]:[ \t]*<?|\bsrc\s*=\s*\\?[\"']?)(" + re.escape(refused.url) + ")", text) if refused.url else None
-    index = named.start(1) if named else text.find(refused.url) if refused.url else -1
-    if index < 0:
-        return Problem(str(path), 1, 1, str(refused))
-    line = text.count("\n", 0, index) + 1
-    column = index - (text.rfind("\n", 0, index) + 1) + 1
-    return Problem(str(path), line, column, str(refused))
 
 
 def select_editions(names: Iterable[str] | None) -> list[EditionSpec]:

@@ -7,6 +7,7 @@ escapes, attachments.
 
 import http.server
 import io
+import re
 import threading
 
 import pytest
@@ -260,3 +261,32 @@ def test_hostile_prose_and_template_syntax_in_a_whole_build(write_plan, folders,
     assert "{{ 7*7 }} Amara {% raw %}" in pdf.pages[0].extract_text()
     assert "/EmbeddedFiles" not in pdf.trailer["/Root"].get("/Names", {})
     assert b"SECRET-ATTACHMENT" not in written["volunteer.pdf"].read_bytes()
+
+
+@pytest.mark.parametrize(("picture", "reason"), [
+    ("![x](/etc/hostname)", "only files in the plan's folder"),
+    ("<img alt=p src=/etc/passwd>", "only files in the plan's folder"),
+    ("![y](http://127.0.0.1:8765/md.png)", "never load anything from the network"),
+    ('<img src="map.png">', "needs a description"),
+    ("![map](map.png)", None),  # in the plan's folder, with a description: fine
+])
+def test_check_finds_a_picture_in_markdown_text_that_the_build_would_refuse_where_it_is_named(tmp_path, write_plan,
+                                                                                                picture, reason):
+    from generator.check import check_plan
+
+    Image.new("RGB", (20, 10)).save(tmp_path / "map.png")
+
+    def with_picture(data):
+        data["venues"][0]["directions"] = f"Side door. {picture}"  # Markdown text
+        data["reporting"]["channels"][0]["hours"] = "![x](/etc/shadow)"  # one line of plain text: never read as a picture
+
+    plan = write_plan(with_picture)
+    errors = [p for p in check_plan(plan).problems if p.severity == "error"]
+    if reason is None:
+        assert errors == []
+        return
+    [problem] = errors
+    src = re.search(r"\]\(([^)]*)\)|src=\"?([^\">]*)", picture)
+    named = next(group for group in src.groups() if group)
+    line = plan.read_text(encoding="utf-8").splitlines()[problem.line - 1]
+    assert line[problem.column - 1:].startswith(named) and reason in problem.message
