@@ -46,7 +46,7 @@ class EditionSpec:
     formats: tuple[str, ...] = ("pdf", "html")  # a printed-only output (a desk sheet, cards) says ("pdf",)
     level_from: str | None = None  # a plan field whose audience sets this edition's (the report form's)
     print_css: tuple[str, ...] = ()  # its own print stylesheets in templates/css, after base.css and print.css
-    fit_css: tuple[str, ...] = ()  # added, and printed again, when the edition runs past one page (the public sheet)
+    fit_css: tuple[str, ...] = ()  # added, and printed again, when the edition runs past one page (public sheet, poster)
     short_fallback: bool = False  # still past one page: printed once more in short (render_html(short=True)), the rest in procedure.pdf
     needs: str | None = None  # a plan field or property that must hold something for this edition to exist (the desk sheet's venues)
     unless: str | None = None  # a `team` flag that makes this edition needless (no volunteer guide when the organizers respond)
@@ -94,7 +94,7 @@ EDITIONS: dict[str, EditionSpec] = {
         EditionSpec("cards", Audience.public, message_id("edition.cards"), "cards.html.j2", "cards", formats=("pdf",),
                     print_css=("print-cards.css",)),
         EditionSpec("poster", Audience.public, message_id("edition.poster"), "poster.html.j2", "poster", formats=("pdf",),
-                    print_css=("print-poster.css",)),
+                    print_css=("print-poster.css",), fit_css=("print-poster-fit.css",)),
         EditionSpec("report-form", Audience.responder, message_id("edition.report-form"), "report_form.html.j2", "report-form",
                     formats=("pdf",), level_from="report_form", print_css=("print-report-form.css",), needs="has_report_form"),
         EditionSpec("resolution-record", Audience.responder, message_id("edition.resolution-record"), "resolution_record.html.j2", "resolution-record",

@@ -106,12 +106,12 @@ PT_PER_MM = 72 / 25.4
 
 
 def poster_css(paper: str) -> Markup:
-    """The poster's page, one size up from the plan's paper (POSTER_SIZES), and its content no higher than
-    the page: whatever a plan holds, the poster is one page (an extreme plan loses lines at its foot)."""
+    """The poster's page, one size up from the plan's paper (POSTER_SIZES), and the height its content may take
+    when it is laid out again to fit (print-poster-fit.css): whatever a plan holds, the poster is one page."""
     size, _, height = POSTER_SIZES[paper]
     room = height - 2 * POSTER_MARGIN_MM - 1
     return Markup(f"@page poster {{ size: {size}; margin: {POSTER_MARGIN_MM}mm; }}\n"
-                  f".poster {{ max-height: {room:g}mm; }}")
+                  f":root {{ --poster-room: {room:g}mm; }}")
 
 
 def poster_number_style(text: str, paper: str, largest: float, smallest: float) -> Markup:

@@ -150,6 +150,17 @@ def test_a_plan_with_many_long_channels_still_prints_one_page(tmp_path, write_pl
 
 
 @pytest.mark.slow
+def test_a_poster_with_room_prints_the_plans_texts_whole(tmp_path, write_plan):
+    where = ("Anyone with an orange lanyard, or ask at the registration desk, the cloakroom or the café on the ground "
+             "floor to be taken to one: they will walk you to the quiet room.")
+
+    def roomy(data):
+        data["reporting"]["channels"][2]["where"] = where
+    pages, _, text, _ = poster_facts(poster(write_plan(roomy), tmp_path))
+    assert pages == 1 and squash(where) in squash(text)  # clamped to two lines only when the poster would not fit
+
+
+@pytest.mark.slow
 def test_the_logo_prints_on_the_poster_and_the_public_sheet(tmp_path, write_plan):
     png(tmp_path / "logo.png")
 
