@@ -23,7 +23,7 @@ from phonenumbers import shortnumberinfo
 
 from ..errors import Problem
 from .load import SourceMap
-from .model import SERVICES, EmergencyService, EventKind, Plan, Service
+from .model import SERVICES, EmergencyService, EventKind, Plan, Service, Venue
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "emergency_numbers.json"
 
@@ -108,8 +108,7 @@ def check_emergency(plan: Plan, source: SourceMap) -> list[Problem]:
     problems: list[Problem] = []
     if plan.venues:
         for index, venue in enumerate(plan.venues):
-            problems += _check_place(venue.emergency, venue.country, ("venues", index), bool(venue.emergency_number), source,
-                                     f"the venue `{venue.id}`")
+            problems += check_venue(venue, index, source)
         return problems
     event = plan.event
     if event.emergency_number == "none":
@@ -130,6 +129,12 @@ def check_emergency(plan: Plan, source: SourceMap) -> list[Problem]:
                                        hint="set the event's `country`, e.g. `country: JP`"))
         return problems
     return _check_place(event.emergency, country, ("event",), bool(event.emergency_number), source, "the event")
+
+
+def check_venue(venue: Venue, index: int, source: SourceMap) -> list[Problem]:
+    """The emergency numbers of the plan's venue number `index`: stated, and right for its country."""
+    return _check_place(venue.emergency, venue.country, ("venues", index), bool(venue.emergency_number), source,
+                        f"the venue `{venue.id}`")
 
 
 def _check_place(services: list[EmergencyService], country: str, where: tuple[str | int, ...], shorthand: bool,

@@ -16,10 +16,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..errors import PlanError, Problem, closest, did_you_mean, quoted
-from .emergency import check_emergency
+from .emergency import check_emergency, check_venue
 from .fields import CountryNeeded, phone_region
 from .load import LoadedPlan, SourceMap
-from .model import DEFAULT_LEVELS, FORMAT_VERSION, Plan
+from .model import DEFAULT_LEVELS, FORMAT_VERSION, Plan, Venue
 
 
 def read_plan(path: str | Path, root: str | Path | None = None) -> Plan:
@@ -39,7 +39,8 @@ def validate(loaded: LoadedPlan) -> Plan:
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         found = early + _not_reported([_problem(error, source) for error in _without_typo_echoes(errors)], early)
-        raise PlanError(found + _not_reported(_references_despite(data, source), found)) from None
+        found += _not_reported(_references_despite(data, source), found)
+        raise PlanError(found + _not_reported(_emergency_despite(data, source), found)) from None
     problems = early + check_references(plan, source) + check_team(plan, source) + check_files(plan, source) + check_emergency(plan, source)
     if problems:
         raise PlanError(problems)
@@ -285,6 +286,20 @@ def _references_despite(data: dict[str, Any], source: SourceMap) -> list[Problem
         return check_references(_as_written(Plan, data), source)
     except Exception:  # the unvalidated plan may break any assumption; validation already reported why
         return []
+
+
+def _emergency_despite(data: dict[str, Any], source: SourceMap) -> list[Problem]:
+    """The emergency-number problems of each venue that is valid on its own, in a plan that failed validation
+    elsewhere (a wrong phone number must not hide a wrong emergency number until it is fixed)."""
+    venues = data.get("venues") if isinstance(data, dict) else None
+    found: list[Problem] = []
+    for index, raw in enumerate(venues if isinstance(venues, list) else []):
+        try:
+            venue = Venue.model_validate(raw, context={"region": _region(data), "region_unknown": False})
+            found += check_venue(venue, index, source)
+        except Exception:  # the venue may break any assumption; validation already reported why
+            continue
+    return found
 
 
 Written = TypeVar("Written", bound=BaseModel)

@@ -90,6 +90,14 @@ def test_112_is_refused_in_egypt():
     assert found[0].startswith("plan.yaml:16:23: error: `112` is not an emergency number in EG")
 
 
+def test_a_wrong_emergency_number_is_reported_with_the_plans_other_errors_not_after_them():
+    # a mistyped phone number elsewhere fails validation; the wrong emergency number is said in the same run
+    text = BASE.replace(GB_NUMBER, '    emergency_number: "911"\n').replace("phone: 020 7946 0001", "phone: 020 7946 00", 1)
+    found = errors(text)
+    assert any("`911` is not an emergency number in GB" in line for line in found), found
+    assert any("`020 7946 00` is not a valid phone number in GB" in line for line in found), found
+
+
 def test_110_for_everything_is_refused_in_japan():
     found = errors(abroad("JP", '    emergency_number: "110"\n'))
     assert found[0].startswith("plan.yaml:16:23: error: `110` does not reach ambulance and fire in JP: it is the number "
