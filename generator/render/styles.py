@@ -40,7 +40,7 @@ def page_css(loc: Localizer) -> Markup:
         f"  @top-{start} {{ content: string(event); font-size: 9pt; vertical-align: bottom; padding-bottom: 2mm; }}\n"
         f"  @top-{end} {{ content: string(edition) \" \\00b7  \" {not_public}; font-size: 9pt; font-weight: bold; vertical-align: bottom; padding-bottom: 2mm; }}\n"
         f"  @bottom-{start} {{ content: string(emergency); font-size: 10pt; font-weight: bold; vertical-align: top; padding-top: 2mm; }}\n"
-        f"  @bottom-center {{ content: {not_public}; {small} }}\n"
+        f"  @bottom-center {{ content: {not_public}; white-space: nowrap; {small} }}\n"
         f"  @bottom-{end} {{ content: {counters}; {small} }}\n"
         "}\n"
         "/* The cover carries the edition and the warning itself, and each page of a sheet (page: sheet) its own head. */\n"

@@ -604,3 +604,19 @@ def test_who_hears_appeals_stays_with_how_to_appeal_at_a_page_break():
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(printed(room - 1).write_pdf())).pages]
     assert len(pages) > 1, "the padding should reach the page's foot"
     assert [("Heard by" in page, "within two weeks" in page) for page in pages if "Heard by" in page] == [(True, True)]
+
+
+@pytest.mark.slow
+def test_the_footers_not_for_distribution_stays_on_one_line_beside_a_long_emergency_line(tmp_path):
+    from generator.init import write_starter
+
+    # a French starter: police 17, SAMU 15, pompiers 18 and 112 make the footer's emergency line long
+    plan = tmp_path / "p.yaml"
+    write_starter(plan, country="FR", locale="fr-FR")
+    [pdf] = [p for p in build_plan(plan, tmp_path / "out", editions=["volunteer"]) if p.suffix == ".pdf"]
+    listing = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                             check=True).stdout
+    words = re.findall(r'yMin="([\d.]+)"[^>]*>([^<]*)</word>', listing)
+    footer = [float(y) for y, word in words if word in ("Ne", "pas", "diffuser") and float(y) > 700]
+    assert len(footer) == 3 and len(set(footer)) == 1, footer
+    assert any(word == "Pompiers" for _, word in words)
