@@ -28,7 +28,8 @@ from typing import Generic, Protocol, TypeVar
 
 _PHONE_TEXT = re.compile(r"\+?\(?\d[\d\s().\-/]{4,}\d")
 _MARKDOWN_MARKS = re.compile(r"[*_`#>\[\]]+")
-_HTML_TAGS = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.DOTALL)
+HTML_MARKUP = r"<!--.*?-->|</?[A-Za-z][^<>]*>"  # an HTML comment or tag in plan text (also generator.plan.pastes)
+_HTML_TAGS = re.compile(HTML_MARKUP, re.DOTALL)
 
 
 class Needle(Protocol):

@@ -35,12 +35,18 @@ def remove_leftovers(target: Path) -> None:
             continue
         if int(match["pid"]) != os.getpid() and process_alive(int(match["pid"])):
             continue  # another build of the same plan is running now
-        try:
-            shutil.rmtree(entry)
-        except OSError as error:
-            reason = FileError.from_os_error(error).reason
-            raise FileError(str(entry), f"a set of guides an earlier build left could not be removed ({reason}: "
-                                        f"{error.filename}). It may hold private files in clear: remove it by hand") from None
+        remove_set(entry, "a set of guides an earlier build left")
+
+
+def remove_set(folder: Path, what: str) -> None:
+    """Remove a hidden set of guides; one that cannot be removed is the user's to remove, said plainly, since it may
+    hold private files in clear (an earlier unsealed build) that nobody would look for there."""
+    try:
+        shutil.rmtree(folder)
+    except OSError as error:
+        reason = FileError.from_os_error(error).reason
+        raise FileError(str(folder), f"{what} could not be removed from this hidden folder ({reason}: {error.filename}). "
+                                     "It may hold private files in clear: remove it by hand") from None
 
 
 def process_alive(pid: int) -> bool:

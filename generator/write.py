@@ -25,7 +25,7 @@ from .paths import PRIVATE_DIR
 from .render.edition import is_rota_file
 from .render.rendered import RenderedFile
 from .render.seal import is_sealed
-from .sets import remove_leftovers, staging_folder
+from .sets import remove_leftovers, remove_set, staging_folder
 from .stopping import raise_if_requested
 
 PRIVATE_DIR_MODE = 0o700
@@ -82,7 +82,7 @@ class OutputSet:
         if old.is_symlink():  # OUT/NAME was a link: remove the link, never what it points to
             old.unlink()
         elif old.exists():
-            _remove_previous_set(old, self.target)
+            remove_set(old, f"the new guides are in {self.target}, but the earlier set they replace")
         _sync_folder(self.target.parent)
         return [self.target / item.path for item in files]
 
@@ -107,18 +107,6 @@ class OutputSet:
         for folder in {(self.staging / item.path).parent for item in files}:
             _sync_folder(folder)
         _sync_folder(self.staging)
-
-
-def _remove_previous_set(old: Path, target: Path) -> None:
-    """Remove the set the new one replaced; one that cannot be removed is the user's to remove, said plainly,
-    since it may hold private files in clear (an earlier unsealed build) that nobody would look for there."""
-    try:
-        shutil.rmtree(old)
-    except OSError as error:
-        reason = FileError.from_os_error(error).reason
-        raise FileError(str(old), f"the new guides are in {target}, but the earlier set they replace could not be "
-                                  f"removed from this hidden folder ({reason}: {error.filename}). It may hold private "
-                                  "files in clear: remove it by hand") from None
 
 
 def _keep_earlier(old: Path, new: Path, replaced: set[str], replaces_rota: bool, drops_clear_private: bool = False) -> None:

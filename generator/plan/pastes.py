@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import path_text
-from ..matcher import Matcher
+from ..matcher import HTML_MARKUP, Matcher
 from .model import Audience, Communication, Plan, Responder
 from .secrets import SKIP_FIELDS, PlanPath, Secret, audience_of, audience_places, field_name, leaf_audiences, secrets_above
 
@@ -45,7 +45,7 @@ def find_pastes(plan: Plan, guide_words: Sequence[str]) -> list[Paste]:
 
 
 # What may sit inside a pasted value in plan source: Markdown marks, HTML entities, comments and tags.
-_MARKUP = r"(?:[*_`~]|&#?\w+;|<!--.*?-->|</?[A-Za-z][^<>]*>)"
+_MARKUP = rf"(?:[*_`~]|&#?\w+;|{HTML_MARKUP})"
 
 
 def paste_pattern(secret: Secret) -> re.Pattern[str]:

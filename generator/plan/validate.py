@@ -292,10 +292,11 @@ def _emergency_despite(data: dict[str, Any], source: SourceMap) -> list[Problem]
     """The emergency-number problems of each venue that is valid on its own, in a plan that failed validation
     elsewhere (a wrong phone number must not hide a wrong emergency number until it is fixed)."""
     venues = data.get("venues") if isinstance(data, dict) else None
+    context = {"region": _region(data), "region_unknown": False}
     found: list[Problem] = []
     for index, raw in enumerate(venues if isinstance(venues, list) else []):
         try:
-            venue = Venue.model_validate(raw, context={"region": _region(data), "region_unknown": False})
+            venue = Venue.model_validate(raw, context=context)
             found += check_venue(venue, index, source)
         except Exception:  # the venue may break any assumption; validation already reported why
             continue

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -48,6 +48,13 @@ def plain_text(value: str | Markup) -> str:
     return Markup(" ".join(re.split(r"[ \t\r\n\f]+", text)).strip()).unescape()
 
 
+
+
+def _filled(message: Markup, values: Mapping[str, object], shown: Callable[[object], Markup] = escape) -> Markup:
+    """`message` with each `{name}` it has a value for filled in as `shown` gives it (escaped), the others left."""
+    if not values:
+        return message
+    return Markup(PLACEHOLDER.sub(lambda m: str(shown(values[m.group(1)])) if m.group(1) in values else m.group(0), message))
 
 
 @dataclass(frozen=True)
@@ -119,9 +126,7 @@ class Localizer:
             text = escape(self.words.get(ident) or english(ident))
             if self.pseudo:
                 text = Markup("\u27e6") + text + Markup("\u27e7")
-        if not values:
-            return Markup(text)
-        return Markup(PLACEHOLDER.sub(lambda m: str(escape(values[m.group(1)])) if m.group(1) in values else m.group(0), str(text)))
+        return _filled(Markup(text), values)
 
     def _marked_english(self, message: str, values: Mapping[str, object]) -> Markup:
         """An English message in a page in the plan's language (a locale with no catalog), marked
@@ -135,19 +140,16 @@ class Localizer:
             return _MARKED_ENGLISH.fullmatch(value) if isinstance(value, Markup) else None
 
         if not (_LETTER.search(PLACEHOLDER.sub("", message)) or any(map(marked_english, values.values()))):
-            return Markup(PLACEHOLDER.sub(lambda m: str(escape(values[m.group(1)])) if m.group(1) in values else m.group(0),
-                                          str(escape(message))))
+            return _filled(escape(message), values)
 
-        def filled(value: object) -> Markup:
+        def marked(value: object) -> Markup:
             if (inner := marked_english(value)) is not None:
                 return Markup(inner.group(1))
             if isinstance(value, Markup) or not _LETTER.search(str(value)):
                 return escape(value)
             return Markup('<span lang="{}">{}</span>').format(self.text_language, value)
 
-        text = PLACEHOLDER.sub(lambda m: str(filled(values[m.group(1)])) if m.group(1) in values else m.group(0),
-                               str(escape(message)))
-        return Markup('<span lang="en">{}</span>').format(Markup(text))
+        return Markup('<span lang="en">{}</span>').format(_filled(escape(message), values, marked))
 
     def text(self, ident: str, /, **values: object) -> str:
         """A message as plain text (calendars, the PDF's running header): tags stripped, entities read."""
