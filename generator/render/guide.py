@@ -68,6 +68,11 @@ class Punctuation:
     quote_open: Markup  # around words to say as they are: “…” in English, « … » in French, 「…」 in Japanese
     quote_close: Markup
 
+    def aside(self, value: object, tight: bool = False) -> Markup:
+        """The value in parentheses after what it qualifies; `tight`: with no space before them."""
+        opening = Markup(self.open.strip()) if tight else self.open
+        return Markup("{}{}{}").format(opening, value, self.close)
+
 
 @dataclass
 class ShiftRow:
