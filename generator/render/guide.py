@@ -37,7 +37,7 @@ from .drill import DrillKit, drill_kit
 from .edition import Edition, LeadTime, has_public_document, name_shown
 from .formatting import days_text, phone_display
 from .locale import Localizer, plain_text, plan_localizer
-from .styles import cards_css, font_css, page_css, poster_css, poster_number_style, stylesheet
+from .styles import card_line_style, cards_css, font_css, page_css, poster_css, poster_number_style, stylesheet
 from .words import (
     channel_word,
     emergency_advice,
@@ -600,6 +600,9 @@ class Guide:
 
     def poster_number_style(self, text: str, largest: float, smallest: float) -> Markup:
         return poster_number_style(text, self.paper, largest, smallest)
+
+    def card_line_style(self, text: str, largest: float, smallest: float) -> Markup:
+        return card_line_style(text, largest, smallest)
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,10 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", stylesheets
             if short_html and len(document.pages) > 1:
                 source = weasyprint.HTML(string=short_html, base_url=policy.base_url, url_fetcher=fetcher)
                 document = source.render(font_config=font_config, stylesheets=list(sheets), pdf_variant=PDF_VARIANT)
+        clamps = _clamps(document)
+        if clamps:  # a text that runs past the box that clips it ends on its last whole line instead
+            clamp_sheet = weasyprint.CSS(string=clamps, font_config=font_config)
+            document = source.render(font_config=font_config, stylesheets=[*sheets, clamp_sheet], pdf_variant=PDF_VARIANT)
         _refuse_attachments(document, fetcher)
         fetcher.close()  # anything asked for while writing would be an attachment
         pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True)
@@ -80,6 +84,35 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", stylesheets
     if fetcher.refused:
         raise fetcher.refused[0]
     return pdf
+
+
+def _clamps(document: weasyprint.Document) -> str:
+    """CSS that cuts each text marked `data-fit` after the last of its lines that its clipping box shows whole.
+
+    A badge card clips what runs past its body (overflow: hidden), which would leave half a line showing; the
+    same text is cut to the same number of lines wherever it is (every card is alike). "" when all fit.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    fitting: dict[str, int] = {}
+
+    def visit(box: boxes.Box, clip_bottom: float | None) -> None:
+        if box.style["overflow"] == "hidden" and isinstance(box.height, (int, float)):
+            clip_bottom = box.content_box_y() + box.height
+        element = box.element
+        name = element.get("data-fit") if element is not None and isinstance(box, boxes.BlockBox) else None
+        if name and clip_bottom is not None:
+            lines = [child for child in box.children if isinstance(child, boxes.LineBox)]
+            whole = sum(1 for line in lines if line.position_y + line.height <= clip_bottom + 0.01)
+            if whole < len(lines):
+                fitting[name] = min(whole, fitting.get(name, whole))
+        for child in getattr(box, "children", ()):
+            visit(child, clip_bottom)
+
+    for page in document.pages:
+        visit(page._page_box, None)
+    return "\n".join(f'[data-fit="{name}"] {{ ' + (f"line-clamp: {lines}" if lines else "display: none") + " }"
+                     for name, lines in sorted(fitting.items()))
 
 
 def print_styles(paper: str = "a4", stylesheets: tuple[str, ...] = ()) -> tuple[FontConfiguration, tuple[weasyprint.CSS, ...]]:

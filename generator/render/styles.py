@@ -115,14 +115,26 @@ def poster_css(paper: str) -> Markup:
 
 
 def poster_number_style(text: str, paper: str, largest: float, smallest: float) -> Markup:
-    """`font-size: ...` that sets the poster's number (or e-mail address) on one line of the call box, at most `largest` pt.
+    """`font-size: ...` that sets the poster's number (or e-mail address) on one line of the call box, at most `largest` pt."""
+    _, width, _ = POSTER_SIZES[paper]
+    return one_line_style(text, (width - 2 * POSTER_MARGIN_MM - POSTER_CALL_INSET_MM) * PT_PER_MM, largest, smallest)
+
+
+CARD_TEXT_MM = 85.6 - 2 * 3.5 - 2 - 24  # a badge card's text column: the card less its padding, the gap and the QR code (print-cards.css)
+
+
+def card_line_style(text: str, largest: float, smallest: float) -> Markup:
+    """`font-size: ...` that sets a badge card's e-mail address on one line of its text column, at most `largest` pt."""
+    return one_line_style(text, CARD_TEXT_MM * PT_PER_MM, largest, smallest)
+
+
+def one_line_style(text: str, room_pt: float, largest: float, smallest: float) -> Markup:
+    """`font-size: ...` that sets `text` on one line `room_pt` wide, at most `largest` pt.
 
     From the bundled bold font's advances, roughly; a text too long even at `smallest` wraps instead.
     """
-    _, width, _ = POSTER_SIZES[paper]
-    room = (width - 2 * POSTER_MARGIN_MM - POSTER_CALL_INSET_MM) * PT_PER_MM * 0.95
     ems = sum(0.58 if ch.isdigit() or ch in "+-()" else 0.26 if ch == " " else 0.95 if ch in "@mwMW" else 0.64 for ch in text)
-    size = max(smallest, min(largest, room / max(ems, 1)))
+    size = max(smallest, min(largest, room_pt * 0.95 / max(ems, 1)))
     return Markup(f"font-size: {int(size)}pt")
 
 

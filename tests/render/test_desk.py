@@ -96,6 +96,17 @@ def test_a_card_says_the_hotline_in_the_plans_words_and_keeps_the_emergency_line
     assert len(bottoms) == 8
     for row, pair in enumerate(bottoms[i:i + 2] for i in range(0, 8, 2)):
         assert all(20 + 54 * row < y < 20 + 54 * (row + 1) for y in pair), (row, pair)
+    # the long `where` ends on its last whole line above the emergency line, with an ellipsis: no half line shows under it
+    words = [(float(x), float(top), float(bottom), word) for x, top, bottom, word in re.findall(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', listing)]
+    tops = [(x, top) for x, top, _, word in words if word == "danger?"]
+    assert len(tops) == 8
+    for left, line_top in tops:
+        card_top = line_top - 40 * 72 / 25.4
+        where = [bottom for x, top, bottom, word in words if abs(x - left) < 150 and card_top < top < line_top + 20
+                 and word in {"Ask", "anyone", "registration", "desk.", "desk.…", "desk…"}]
+        assert where and max(where) <= line_top + 0.5, (left, line_top, where)
+    assert text.count("…") == 8
 
 
 @pytest.mark.slow
