@@ -186,6 +186,11 @@ class Guide:
         """Every emergency number with its service on one line: "Police: 110 · Ambulance and fire: 119"."""
         return emergency_line(self.t, self.emergency_services)
 
+    @property
+    def emergency_footer(self) -> str:
+        """The footer's emergency line as plain text, each service kept with its number: the line breaks only between them."""
+        return " · ".join(plain_text(call).replace(" ", "\u00a0") for call in emergency_calls(self.t, self.emergency_services))
+
     def emergency_calls(self) -> list[Markup]:
         """The large lines of an emergency box, numbers linked to dial."""
         return emergency_calls(self.t, self.emergency_services, linked_number)

@@ -22,6 +22,8 @@ def stylesheet(name: str) -> Markup:
 
 def page_css(loc: Localizer) -> Markup:
     """The running header and footer of a guide (print only): this locale's words, mirrored for right-to-left;
+    the footer has two boxes, the emergency numbers (Guide.emergency_footer: they wrap between services, never
+    inside one) and, on one line, the warning and the page number (a third box in the middle was squeezed);
     and the mark between a definition's term and its text where they run on (print-guide.css).
 
     In the page's <head> rather than print.css, after which WeasyPrint would not let
@@ -40,8 +42,7 @@ def page_css(loc: Localizer) -> Markup:
         f"  @top-{start} {{ content: string(event); font-size: 9pt; vertical-align: bottom; padding-bottom: 2mm; }}\n"
         f"  @top-{end} {{ content: string(edition) \" \\00b7  \" {not_public}; font-size: 9pt; font-weight: bold; vertical-align: bottom; padding-bottom: 2mm; }}\n"
         f"  @bottom-{start} {{ content: string(emergency); font-size: 10pt; font-weight: bold; vertical-align: top; padding-top: 2mm; }}\n"
-        f"  @bottom-center {{ content: {not_public}; white-space: nowrap; {small} }}\n"
-        f"  @bottom-{end} {{ content: {counters}; {small} }}\n"
+        f"  @bottom-{end} {{ content: {not_public} \" \\00b7  \" {counters}; white-space: nowrap; {small} }}\n"
         "}\n"
         "/* The cover carries the edition and the warning itself, and each page of a sheet (page: sheet) its own head. */\n"
         "@page :first { @top-left { content: none; } @top-right { content: none; } }\n"

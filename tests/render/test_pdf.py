@@ -31,7 +31,8 @@ EDITIONS = {"volunteer": "volunteer.pdf", "responder": "private/responder.pdf"}
 
 @cache
 def pages_text(path: Path) -> list[str]:
-    return [page.extract_text() or "" for page in PdfReader(path).pages]
+    """Each page's text, no-break spaces (which keep a footer's "Police: 17" together) read as spaces."""
+    return [(page.extract_text() or "").replace("\xa0", " ") for page in PdfReader(path).pages]
 
 
 def squash(text: str) -> str:
@@ -607,7 +608,7 @@ def test_who_hears_appeals_stays_with_how_to_appeal_at_a_page_break():
 
 
 @pytest.mark.slow
-def test_the_footers_not_for_distribution_stays_on_one_line_beside_a_long_emergency_line(tmp_path):
+def test_the_footers_warning_stays_on_one_line_beside_a_long_emergency_line_and_apart_from_it(tmp_path):
     from generator.init import write_starter
 
     # a French starter: police 17, SAMU 15, pompiers 18 and 112 make the footer's emergency line long
@@ -616,7 +617,14 @@ def test_the_footers_not_for_distribution_stays_on_one_line_beside_a_long_emerge
     [pdf] = [p for p in build_plan(plan, tmp_path / "out", editions=["volunteer"]) if p.suffix == ".pdf"]
     listing = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-bbox", str(pdf), "-"], capture_output=True, text=True,
                              check=True).stdout
-    words = re.findall(r'yMin="([\d.]+)"[^>]*>([^<]*)</word>', listing)
-    footer = [float(y) for y, word in words if word in ("Ne", "pas", "diffuser") and float(y) > 700]
-    assert len(footer) == 3 and len(set(footer)) == 1, footer
-    assert any(word == "Pompiers" for _, word in words)
+    words = [(float(x0), float(y), float(x1), word) for x0, y, x1, word in re.findall(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)</word>', listing) if float(y) > 795]  # the footer
+    warning = [(x0, y) for x0, y, _, word in words if word in ("Ne", "pas", "diffuser")]
+    assert len(warning) == 3 and len({y for _, y in warning}) == 1, warning
+    # the emergency numbers end before the warning begins, and each service is on the line of its number
+    numbers = [(x0, y, x1, word) for x0, y, x1, word in words if x1 < min(x for x, _ in warning)]
+    assert max(x1 for _, _, x1, _ in numbers) < min(x for x, _ in warning) - 5
+    assert len({y for _, y, _, _ in numbers}) == 1, numbers  # France's four fit on one line beside the warning
+    line_of = {word.strip(":\u202f"): y for _, y, _, word in numbers}
+    assert line_of["Pompiers"] == line_of["18"] and line_of["SAMU"] == line_of["15"], numbers
+    assert all(x1 < min(x for x, _ in warning) for x0, y, x1, word in words if word in ("112", "17", "15", "18"))
