@@ -68,10 +68,40 @@ class Punctuation:
     quote_open: Markup  # around words to say as they are: “…” in English, « … » in French, 「…」 in Japanese
     quote_close: Markup
 
+    def ended(self, value: object) -> Markup:
+        """The value and the stop after it, unless it ends with one already (an abbreviated date: "Fri 22 Oct.")."""
+        return Markup("{}{}").format(value, "" if _ends_with(value, self.stop) else self.stop)
+
+    def then(self, value: object) -> Markup:
+        """The value and the mark before the next sentence, its stop left out where the value ends with one."""
+        stop = self.stop.strip()
+        mark = self.between[len(stop):] if stop and self.between.startswith(stop) and _ends_with(value, stop) else self.between
+        return Markup("{}{}").format(value, mark)
+
     def aside(self, value: object, tight: bool = False) -> Markup:
         """The value in parentheses after what it qualifies; `tight`: with no space before them."""
         opening = Markup(self.open.strip()) if tight else self.open
         return Markup("{}{}{}").format(opening, value, self.close)
+
+
+def punctuation(loc: Localizer) -> Punctuation:
+    return Punctuation(
+        colon=loc.t("punct.colon"),
+        label=loc.t("punct.label"),
+        between=loc.t("punct.between"),
+        stop=loc.t("punct.stop"),
+        comma=loc.t("punct.comma"),
+        open=loc.t("punct.open"),
+        close=loc.t("punct.close"),
+        semicolon=loc.t("punct.semicolon"),
+        quote_open=loc.t("punct.quote-open"),
+        quote_close=loc.t("punct.quote-close"),
+    )
+
+
+def _ends_with(value: object, mark: str) -> bool:
+    mark = mark.strip()
+    return bool(mark) and plain_text(escape(value)).rstrip().endswith(mark)
 
 
 @dataclass
@@ -83,6 +113,7 @@ class ShiftRow:
     note: str | None
     start_utc: str = ""  # ISO 8601 in UTC, for the page's "on now" marker
     end_utc: str = ""
+    end_day: str = ""  # the day it ends on, when that is a later day than the next midnight: "Fri 22 Oct"
 
 
 @dataclass
@@ -441,16 +472,17 @@ class Guide:
         return sorted(days.items())
 
     def _row(self, shift: Shift, start: dt.datetime, end: dt.datetime) -> ShiftRow:
-        if end.date() == start.date():
-            end_text = self.t.time(end)
-        elif end.time() == dt.time(0, 0) and (end.date() - start.date()).days == 1:
+        end_day = ""
+        if end.time() == dt.time(0, 0) and (end.date() - start.date()).days == 1:
             end_text = self.t.time(end, end_of_day=True)
         else:
-            end_text = plain_text(self.t.time(end) + self.punct.open + self.t.short_date(end.date()) + self.punct.close)
+            end_text = self.t.time(end)
+            if end.date() != start.date():
+                end_day = self.t.short_date(end.date())
         others = [self.who(r) for r in shift.responders if r != shift.lead]
         utc = self.plan.event.utc
         return ShiftRow(self.t.time(start), end_text, self.who(shift.lead), others, shift.note,
-                        f"{utc(shift.start):%Y-%m-%dT%H:%M:%SZ}", f"{utc(shift.end):%Y-%m-%dT%H:%M:%SZ}")
+                        f"{utc(shift.start):%Y-%m-%dT%H:%M:%SZ}", f"{utc(shift.end):%Y-%m-%dT%H:%M:%SZ}", end_day)
 
     @property
     def venue_contacts(self) -> list[tuple[Venue, object]]:
@@ -540,18 +572,7 @@ class Guide:
     @functools.cached_property
     def punct(self) -> Punctuation:
         """The locale's own marks between the guide's parts (a label and its value, two sentences)."""
-        return Punctuation(
-            colon=self.t.t("punct.colon"),
-            label=self.t.t("punct.label"),
-            between=self.t.t("punct.between"),
-            stop=self.t.t("punct.stop"),
-            comma=self.t.t("punct.comma"),
-            open=self.t.t("punct.open"),
-            close=self.t.t("punct.close"),
-            semicolon=self.t.t("punct.semicolon"),
-            quote_open=self.t.t("punct.quote-open"),
-            quote_close=self.t.t("punct.quote-close"),
-        )
+        return punctuation(self.t)
 
     # the tabletop drill kit (drill.html.j2)
     @functools.cached_property

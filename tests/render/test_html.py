@@ -288,7 +288,7 @@ def test_rota_is_one_table_per_day_in_the_event_time_zone(plan):
     assert [day for day, _ in days] == [dt.date(2027, 6, 9), dt.date(2027, 6, 10)]
     first, second = days[0][1][0], days[1][1][0]
     assert (first.start, first.end) == ("08:00", "16:00")  # 07:00 UTC is 08:00 in London in June
-    assert (second.start, second.end) == ("20:00", "06:00 (Fri 11 Jun)")
+    assert (second.start, second.end, second.end_day) == ("20:00", "06:00", "Fri 11 Jun")
     assert guide.zone_note == "British Summer Time"  # CLDR's name, in the guide's language
     french = plan.model_copy(update={"rota": shifts, "event": plan.event.model_copy(update={"locale": "fr-FR"})})
     assert Guide(make_edition(french, Audience.responder), "screen", "a4").zone_note == "heure d’été britannique"

@@ -175,3 +175,43 @@ def test_a_short_number_keeps_its_grouping(write_plan):
 
     volunteer = render_html(make_edition(read_plan(write_plan(change)), Audience.volunteer))
     assert ">116 123<" in volunteer and 'href="tel:116123"' in volunteer
+
+
+@pytest.mark.parametrize("tag", ["en-GB", "fr-FR", "ja-JP"])
+def test_a_stop_is_not_doubled_after_a_text_that_ends_with_one(tag):
+    from markupsafe import Markup
+
+    from generator.render.guide import punctuation
+
+    marks = punctuation(Localizer(tag))
+    stop = marks.stop.strip()
+    day = Localizer("fr-FR").short_date(__import__("datetime").date(2027, 10, 22))  # "ven. 22 oct.": ends with a full stop
+    assert str(marks.ended("Room A")) == "Room A" + str(marks.stop)
+    assert str(marks.then("Room A")) == "Room A" + str(marks.between)
+    if stop == ".":
+        assert day.endswith(".") and str(marks.ended(day)) == day
+        assert str(marks.then(Markup("<em>Gate 4.</em>"))) == "<em>Gate 4.</em>" + str(marks.between)[1:]
+    assert str(marks.ended("<b>")) == "&lt;b&gt;" + str(marks.stop)  # a plan's text is escaped
+
+
+@pytest.mark.slow
+def test_a_night_shift_ending_on_a_later_day_wraps_its_date_inside_its_cell(tmp_path, write_plan):
+    """`16:00 – 02:00 (ven. 11 juin)` is too wide for the rota's time column: the date goes under the times, not over the lead."""
+    import subprocess
+
+    from generator.build import build_plan
+
+    def night(data):
+        data["event"]["locale"] = "fr-FR"
+        evening, overnight = (shift for shift in data["rota"] if str(shift["start"])[11:16] in ("16:00", "00:00")
+                              and str(shift["start"]).startswith(("2027-06-10 16", "2027-06-11 00")))
+        evening["end"] = overnight["start"] = "2027-06-11 02:00"  # the evening shift ends after midnight
+
+    [pdf] = [p for p in build_plan(write_plan(night), tmp_path, editions=["responder"]) if p.suffix == ".pdf"]
+    listing = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)</word>', listing)
+    words = [(float(x0), float(y), float(x1), word) for x0, y, x1, word in words]
+    [(_, line_y, times_end, _)] = [word for before, word in zip(words, words[1:], strict=False) if word[3] == "02:00" and before[3] == "–"]
+    lead_x = min(x0 for x0, y, _, _ in words if abs(y - line_y) < 1 and x0 > times_end)
+    day_x, day_y, _, _ = min((word for word in words if word[3] == "(ven." and word[1] >= line_y), key=lambda word: word[1])
+    assert day_y > line_y and day_x < lead_x, (line_y, lead_x, day_x, day_y)  # Friday 11 June, under the times
