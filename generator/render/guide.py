@@ -99,6 +99,11 @@ def punctuation(loc: Localizer) -> Punctuation:
     )
 
 
+def _notes(services: Iterable[EmergencyService]) -> list[tuple[str | None, str | None]]:
+    """The (note, link) the plan gives on these emergency numbers, each once."""
+    return list(dict.fromkeys((service.when, service.link) for service in services if service.when or service.link))
+
+
 def _ends_with(value: object, mark: str) -> bool:
     mark = mark.strip()
     return bool(mark) and plain_text(escape(value)).rstrip().endswith(mark)
@@ -222,9 +227,13 @@ class Guide:
         """The footer's emergency line as plain text, each service kept with its number: the line breaks only between them."""
         return " · ".join(plain_text(call).replace(" ", "\u00a0") for call in emergency_calls(self.t, self.emergency_services))
 
-    def emergency_calls(self) -> list[Markup]:
-        """The large lines of an emergency box, numbers linked to dial."""
-        return emergency_calls(self.t, self.emergency_services, linked_number)
+    def emergency_calls(self) -> list[tuple[Markup, list[tuple[str | None, str | None]]]]:
+        """The large lines of an emergency box, numbers linked to dial, each with the plan's (note, link) on its numbers."""
+        services = self.emergency_services
+        everything = [service for service in services if service.for_everything]
+        groups = ([everything] if everything else []) + [[service] for service in services if not service.for_everything]
+        calls = emergency_calls(self.t, services, linked_number)
+        return [(call, _notes(group)) for call, group in zip(calls, groups, strict=True)]
 
     def emergency_route(self, linked: bool = False) -> Markup:
         """The number(s) a sentence sends people to: "112", or "police 110; ambulance and fire 119"."""
@@ -287,10 +296,16 @@ class Guide:
         return rows
 
     @property
-    def emergency_notes(self) -> list[tuple[str | None, str | None]]:
-        """(note, link) the plan gives with its emergency numbers, each once."""
-        notes = [(service.when, service.link) for service in self.emergency_services if service.when or service.link]
-        return list(dict.fromkeys(notes))
+    def emergency_notes(self) -> list[tuple[str, str | None, str | None]]:
+        """(number, note, link) the plan gives with its emergency numbers, each note once, after the first number it is on."""
+        seen: set[tuple[str | None, str | None]] = set()
+        notes = []
+        for service in self.emergency_services:
+            for note in _notes([service]):
+                if note not in seen:
+                    seen.add(note)
+                    notes.append((service.number, *note))
+        return notes
 
     @property
     def venues_differ(self) -> bool:

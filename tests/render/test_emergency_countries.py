@@ -142,3 +142,15 @@ def test_every_printed_sheet_names_each_service_with_its_number(tmp_path):
         else:
             assert re.search(r"[Pp]olice:? 110", text) and re.search(r"[Aa]mbulance and fire:? 119", text), (name, text[:400])
         assert not re.search(r"(?<!\d)(112|911|999)(?!\d)", text), name
+
+
+def test_each_note_on_an_emergency_number_is_printed_with_that_number():
+    """A note on the ambulance number sits under it on the cover, and is said with its number on the public sheet."""
+    text = plan_text("CH").replace('{number: "144", services: [ambulance]}',
+                                   '{number: "144", services: [ambulance], when: "Medical emergencies and poisoning."}')
+    text = text.replace('{number: "112", services: [all]}', '{number: "112", services: [all], when: "From any mobile phone."}')
+    plan = validate(load_text(text, "plan.yaml"))
+    cover = visible(render_html(make_edition(plan, Audience.volunteer)))
+    assert "Emergency: 112 From any mobile phone. Police: 117 Ambulance: 144 Medical emergencies and poisoning. Fire: 118" in cover
+    public = visible(render_html(make_edition(plan, Audience.public))).replace(" :", ":")
+    assert "112: From any mobile phone." in public and "144: Medical emergencies and poisoning." in public
