@@ -18,7 +18,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -85,12 +85,12 @@ def _relative(path: Path, folder: Path) -> str:
 
 
 def render_starter(team: str, target: Path, country: str | None = None, locale: str | None = None,
-                   extends: tuple[str, list[str]] | None = None) -> tuple[str, str]:
+                   extends: SharedPlan | None = None) -> tuple[str, str]:
     """The starter's text with its `$schema=` line pointing where it works from `target`: an event's starter when
-    `extends` is (the shared plan relative to `target`, the ids it refers to), for a place: see `for_place`."""
+    it `extends` a shared plan, for a place: see `for_place`."""
     text = starter_text(team)
     if extends is not None:
-        text = event_starter_text(text, *extends, locale=locale)
+        text = event_starter_text(text, extends, locale=locale)
     if country or locale:
         text = for_place(text, country, locale, _SAMPLE_REGION.get(team, "US"))
     schema = schema_reference(target)
@@ -133,23 +133,36 @@ _EVENT_REFERENCES = """\
 """
 
 
-def shared_references(shared: Path) -> list[str]:
-    """The role and responder ids a shared plan refers to (its chain, escalations, spokespeople), which each event must define."""
+@dataclass(frozen=True)
+class SharedPlan:
+    """What an event's starter needs to know of the shared plan it extends."""
+
+    path: str  # relative to the event's plan
+    references: list[str] = field(default_factory=list)  # role and responder ids it uses and leaves to each event
+    has_roles: bool = False  # it defines the roles: the event's starter writes none of its own
+    leads: bool = True  # its team has a lead (`team.decides: lead`, the default): else no responder is `role: lead`
+
+
+def read_shared_plan(shared: Path, path: str) -> SharedPlan:
+    """The ids a shared plan refers to (its chain, escalations, spokespeople) and does not define, its roles and its team."""
     from .plan.extends import load_plan
 
     try:
         data = load_plan(shared, shared.parent).data
     except UserError:
-        return []
+        return SharedPlan(path)
     found: list[Any] = []
-    reporting, communication = data.get("reporting"), data.get("communication")
+    reporting, communication, team = data.get("reporting"), data.get("communication"), data.get("team")
     if isinstance(reporting, dict):
         found += reporting.get("chain") or []
     for scenario in data.get("scenarios") or []:
         found += scenario.get("escalate_to") or [] if isinstance(scenario, dict) else []
     if isinstance(communication, dict):
         found += communication.get("spokespeople") or []
-    return list(dict.fromkeys(str(ident) for ident in found if isinstance(ident, (str, int))))
+    defined = {str(item.get("id")) for key in ("roles", "responders") for item in data.get(key) or [] if isinstance(item, dict)}
+    references = [ident for ident in dict.fromkeys(str(i) for i in found if isinstance(i, (str, int))) if ident not in defined]
+    decides = team.get("decides", "lead") if isinstance(team, dict) else "lead"
+    return SharedPlan(path, references, has_roles=bool(data.get("roles")), leads=decides == "lead")
 
 
 def event_header(references: bool = True) -> str:
@@ -157,20 +170,23 @@ def event_header(references: bool = True) -> str:
     return _EVENT_HEADER + (_EVENT_REFERENCES if references else "")
 
 
-def event_starter_text(starter: str, shared: str, references: list[str] | None = None, locale: str | None = None) -> str:
-    """A team's starter text cut down to the event's own sections, extending `shared` (a path relative to the plan)."""
+def event_starter_text(starter: str, shared: SharedPlan, locale: str | None = None) -> str:
+    """A team's starter text cut down to the event's own sections, extending the shared plan."""
     lines = starter.splitlines(keepends=True)
     starts = [index for index, line in enumerate(lines) if line[:1].isalpha() and ":" in line]
+    own = [section for section in EVENT_SECTIONS if not (section == "roles" and shared.has_roles)]
     kept: list[str] = []
     for number, start in enumerate(starts):
         end = starts[number + 1] if number + 1 < len(starts) else len(lines)
-        if lines[start].split(":", 1)[0] in EVENT_SECTIONS:
+        if lines[start].split(":", 1)[0] in own:
             kept.extend(lines[start:end])
     body = "".join(kept).rstrip("\n") + "\n"
+    if not shared.leads:  # the team decides together or by vote: nobody is its lead
+        body = re.sub(r"^(\s+role: )lead\b", r"\1responder", body, flags=re.MULTILINE)
     from .starter_texts import translate
 
-    header = translate(event_header(bool(references)), locale).format(shared=shared, references=", ".join(references or ()))
-    return f"{MODELINE}\n{header}format: 1\nextends: {json.dumps(shared)}\n\n{body}"
+    header = translate(event_header(bool(shared.references)), locale).format(shared=shared.path, references=", ".join(shared.references))
+    return f"{MODELINE}\n{header}format: 1\nextends: {json.dumps(shared.path)}\n\n{body}"
 
 
 def resolve_target(path: Path | None) -> Path:
@@ -196,7 +212,7 @@ def write_starter(path: Path | None, team: str = DEFAULT_TEAM, extends: Path | N
     if extends is not None:
         if not extends.is_file():
             raise InitError(f"{extends}: there is no shared plan here to extend")
-        event_of = (_relative(extends.resolve(), target.parent.resolve()), shared_references(extends))
+        event_of = read_shared_plan(extends, _relative(extends.resolve(), target.parent.resolve()))
     text, schema = render_starter(team, target, country, locale, event_of)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -147,8 +147,10 @@ def _check_place(services: list[EmergencyService], country: str, where: tuple[st
     for index, service in enumerate(services):
         path = where + (("emergency_number",) if shorthand else ("emergency_services", index, "number"))
         if not shortnumberinfo.is_emergency_number(service.number, country):
+            elsewhere = ("; a line that is not one (a helpline, an SMS or text relay line, police non-emergency) goes under "
+                         "the venue's `numbers:`, with its label and when to use it") if where[0] == "venues" else ""
             problems.append(source.problem(path, f"`{service.number}` is not an emergency number in {country}",
-                                           hint=suggestion(country)))
+                                           hint=suggestion(country) + elsewhere))
             continue
         wrong = [s for s in (SERVICES if Service.all in service.services else service.services)
                  if numbers_for(country, s) and service.number not in numbers_for(country, s)]

@@ -204,7 +204,7 @@ def _time_zones() -> frozenset[str]:
                      if name not in _NOT_ZONES and not name.startswith(("posix/", "right/")))
 
 
-def _check_zone(value: str) -> str:
+def _check_zone(value: str, info: ValidationInfo) -> str:
     """An IANA time zone the system knows, e.g. Europe/London."""
     try:
         if value not in _time_zones():  # never hand an arbitrary string to the file system
@@ -212,12 +212,24 @@ def _check_zone(value: str) -> str:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         places = [name for name in _time_zones() if "/" in name and not name.startswith(("Etc/", "SystemV/"))]
+        country = (info.context or {}).get("region")
+        local = _country_zones(country) if country else []
         if re.match(r"^(UTC|GMT)?\s*[+-]\d", value, re.IGNORECASE):
             hint = "\nhint: use the name of a place, e.g. Europe/Berlin: it knows when summer time starts and ends"
+        elif local:  # the zones of the plan's country (Lyon is in Europe/Paris), the likeliest first
+            hint = did_you_mean_hint(value, local) or (f"\nhint: the time zone{'s' if len(local) > 1 else ''} of {country}: "
+                                                       + ", ".join(f"`{zone}`" for zone in local[:6]) + (", …" if len(local) > 6 else ""))
         else:
             hint = did_you_mean_hint(value, places) or "\nhint: use a name like Europe/London or America/Chicago"
         raise ValueError(f"{quoted(value)} is not a time zone{hint}") from None
     return value
+
+
+def _country_zones(country: str) -> list[str]:
+    """The time zones of a country, from CLDR (through Babel), that this system knows."""
+    from babel.core import get_global
+
+    return [zone for zone in get_global("territory_zones").get(country, ()) if zone in _time_zones()]
 
 
 TimeZone = Annotated[str, AfterValidator(_check_zone)]

@@ -63,7 +63,7 @@ READ_BY = {Audience.public: "which is on the public sheet", Audience.volunteer: 
 AUDIENCE_WORDS = {Audience.volunteer: "volunteers and responders only", Audience.responder: "responder only"}
 FIELD_WORDS = {"email": "e-mail", "chat": "chat handle", "phone": "phone number", "number": "number",
                "how_to_recognise": "description", "recognise_responders": "text on recognising responders",
-               "duties": "duties", "where": "directions", "do": "things to do", "do_not": "things not to do",
+               "duties": "duties", "where": "location", "do": "things to do", "do_not": "things not to do",
                "ask": "questions to ask", "when": "when to call", "emergency_number": "emergency number"}
 ITEM_WORDS = {"responders": ("responder", "name"), "roles": ("role", "name"), "venues": ("venue", "name"),
               "contacts": ("contact", "name"), "rooms": ("room", "name"), "numbers": ("number", "label"),

@@ -124,6 +124,9 @@ def _problem(error: ErrorDetails, source: SourceMap) -> Problem:
             hint = typo
         elif " " in str(loc[-1]).strip():
             hint = "this looks like text rather than a key: inside `{...}` a comma ends the value, so put text with commas in quotes"
+        elif loc[-1] == "id" and len(loc) > 1 and isinstance(loc[-2], int):  # an item of a list whose items have no id
+            hint = (f"items of {_name(loc[:-2])} have no `id`: remove it (an event that extends a shared plan and changes "
+                    "this list writes the whole list)")
         elif _belongs(str(loc[-1])):
             hint = f"`{loc[-1]}` belongs under " + " or ".join(f"`{place}`" for place in _belongs(str(loc[-1]))) + "; indent it there"
         elif allowed:
@@ -360,6 +363,11 @@ def check_team(plan: Plan, source: SourceMap) -> list[Problem]:
     return problems
 
 
+# What an event defines for each kind of id a shared plan may refer to
+_DEFINED_BY = {"responder id": "a responder", "role id": "a role", "role or responder id": "a role or responder",
+               "impact level": "an impact level (`assessment.impact_levels`)", "risk level": "a risk level (`assessment.risk_levels`)"}
+
+
 def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
     """Ids are unique and every id used somewhere names something that exists."""
     problems: list[Problem] = []
@@ -387,7 +395,7 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
             found = source.problem(path, f"`{value}` is not a known {what}", hint=hint)
             if found.file != source.file:  # in the shared plan, which expects each event to define the id
                 found = replace(found, hint=f"the shared plan refers to `{value}`, which each event that extends it defines: give "
-                                            f"a role or responder in {source.file} the id `{value}`, or write this part there ({hint})")
+                                            f"{_DEFINED_BY[what]} in {source.file} the id `{value}`, or write this part there ({hint})")
             problems.append(found)
 
     for index, responder in enumerate(plan.responders):

@@ -476,10 +476,34 @@ def test_init_extends_writes_an_event_starter_with_only_the_events_parts(tmp_pat
     problems = check_plan(target, tmp_path / "net").problems
     errors = [p for p in problems if p.severity == "error"]
     assert errors and all(p.file == str(policy) and p.via == str(target) and "is not a known role" in p.message for p in errors)
-    assert all(f"give a role or responder in {target} the id `" in (p.hint or "") for p in errors)  # where to fix it
+    assert all(f" in {target} the id `" in (p.hint or "") and "give a role" in (p.hint or "") for p in errors)  # where to fix it
     assert "CHANGE ME" in text.split("extends:", 1)[1]
 
 
 def test_init_extends_a_missing_file_is_a_usage_error(tmp_path):
     result = run("init", str(tmp_path / "east.yaml"), "--extends", str(tmp_path / "nothing.yaml"))
     assert result.exit_code == 2 and not (tmp_path / "east.yaml").exists()
+
+
+def test_init_extends_follows_the_shared_plans_roles_and_team(tmp_path):
+    """A shared plan with its own roles and a team that decides together: the event's starter writes no roles of its
+    own, makes nobody `role: lead`, and lists only the ids the shared plan leaves to the event."""
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if re.match(r"[a-z_]+:", line)]
+    shared = ["format: 1\n", "team:\n  decides: together\n"]
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(lines)
+        if lines[start].split(":", 1)[0] not in ("event", "venues", "responders", "rota", "waivers", "format"):
+            shared.extend(lines[start:end])
+    (tmp_path / "net").mkdir()
+    policy = tmp_path / "net" / "policy.yaml"
+    policy.write_text("".join(shared), encoding="utf-8")
+    target = tmp_path / "net" / "east.yaml"
+    result = run("init", str(target), "--extends", str(policy), "--team", "meetup", "--country", "GB")
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    assert not re.search(r"^roles:", text, re.MULTILINE) and not re.search(r"^\s+role: lead\b", text, re.MULTILINE)
+    assert "role: responder" in text
+    assert "#   amara\n" in text  # a responder the shared plan names; its roles (board, lead...) it defines itself
+    errors = [p for p in check_plan(target, tmp_path / "net").problems if p.severity == "error"]
+    assert errors and all("amara" in p.message for p in errors), [p.message for p in errors]

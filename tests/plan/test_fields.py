@@ -37,8 +37,9 @@ def test_the_phone_region_is_the_venues_else_the_events_else_the_languages(count
 @pytest.mark.parametrize(("zone", "hint"), [
     ("Europe/Lodnon", "did you mean `Europe/London`?"),
     ("UTC+2", "use the name of a place, e.g. Europe/Berlin"),
-    ("localtime", "use a name like"),  # the building machine's own zone: a different time on each computer
-    ("Factory", "use a name like"),
+    ("localtime", "`Europe/London`"),  # the building machine's own zone: a different time on each computer
+    ("Factory", "`Europe/London`"),  # the hint names the zone of the plan's country (GB)
+    ("Europe/Manchester", "`Europe/London`"),
 ])
 def test_a_wrong_time_zone_is_reported_at_the_field_with_a_hint(tmp_path, zone, hint):
     text = (ROOT / "tests" / "fixtures" / "minimal.yaml").read_text(encoding="utf-8")
