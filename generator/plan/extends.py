@@ -152,6 +152,7 @@ class _Merger:
         out.texts.update(base.source.texts)
         out.texts.update(over.source.texts)
         out.texts.setdefault(over.source.file, over.source.text)
+        out.left_out.update(base.source.left_out)
         data = self.value(base.data, base.source, (), over.data, over.source, (), out, ())
         return LoadedPlan(data, out, [*base.problems, *over.problems])
 
@@ -178,6 +179,9 @@ class _Merger:
                     items.append(self.copy(item, bsrc, bpath + (position,), out, path + (len(items),), removals=False))
                 elif not _removal(over[replaced[ident]]):
                     index = replaced[ident]
+                    left_out = [key for key in item if key not in over[index]]
+                    if left_out:
+                        out.left_out[path + (len(items),)] = left_out
                     items.append(self.copy(over[index], osrc, opath + (index,), out, path + (len(items),)))
             shared_ids = {item["id"] for item in base}
             for index, item in enumerate(over):

@@ -103,6 +103,8 @@ class SourceMap:
     # it is not `file`, and the text of every file read. Positions are in the value's own file.
     files: dict[tuple[Any, ...], str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    # an event's item that replaced a shared one with the same id: its path -> the shared item's keys it does not have
+    left_out: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)
 
     @property
     def lines(self) -> list[str]:

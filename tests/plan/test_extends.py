@@ -507,3 +507,19 @@ def test_init_extends_follows_the_shared_plans_roles_and_team(tmp_path):
     assert "#   amara\n" in text  # a responder the shared plan names; its roles (board, lead...) it defines itself
     errors = [p for p in check_plan(target, tmp_path / "net").problems if p.severity == "error"]
     assert errors and all("amara" in p.message for p in errors), [p.message for p in errors]
+
+
+def test_a_translated_item_that_leaves_out_the_shared_ones_keys_is_named(tmp_path):
+    """SHARED-REPLACED: an event's scenario with a shared scenario's id replaces it whole; the keys it leaves out
+    (here the team decision, the impact and risk) are named at the event's item."""
+    for name in ("policy.yaml", "berlin.yaml"):
+        (tmp_path / name).write_text((NETWORK / name).read_text(encoding="utf-8"), encoding="utf-8")
+    berlin = tmp_path / "berlin.yaml"
+    text = berlin.read_text(encoding="utf-8")
+    berlin.write_text(text.replace("    impact: high\n    risk: low\n    handling: team-decision\n", "", 1), encoding="utf-8")
+    assert [p.rule for p in check_plan(NETWORK / "berlin.yaml", NETWORK).problems] == []  # the example writes them all
+    [warning] = [p for p in check_plan(berlin, tmp_path).problems if p.rule == "SHARED-REPLACED"]
+    assert warning.severity == "warning" and warning.file == str(berlin)
+    assert (warning.line, warning.column) == (line_of(berlin, "  - id: slide"), 9)
+    assert warning.message == ("scenarios[slide] replaces the shared item with its id whole, leaving out `impact`, `risk`, "
+                               "`handling`, which the shared one gives")

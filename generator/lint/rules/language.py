@@ -85,6 +85,44 @@ def shared_language(context: Context) -> Iterator[Finding]:
                            "its texts key by key (`incident-guide show` prints the merged plan)")
 
 
+@rule("SHARED-REPLACED", "warning", "An event's item replaces a shared item with the same `id` and leaves out keys the "
+      "shared one has, which the guides then do not print.",
+      bad="""
+          extends: policy.yaml  # its scenario `barred-person` has handling, impact, risk and escalate_to
+          scenarios:
+            - id: barred-person  # translated: title and steps only
+              title: Una persona que tiene prohibida la entrada
+              steps: [Avisá a la persona responsable.]
+          """,
+      good="""
+          extends: policy.yaml
+          scenarios:
+            - id: barred-person
+              title: Una persona que tiene prohibida la entrada
+              steps: [Avisá a la persona responsable.]
+              handling: team-decision
+              impact: high
+              risk: high
+              escalate_to: [lead]
+          """)
+def shared_replaced(context: Context) -> Iterator[Finding]:
+    """An item of an event's plan with the same `id` as one of its shared plan's replaces it whole (see
+    [networks.md](networks.md)); nothing of the shared item is kept. An event that translates a shared
+    scenario or role and writes only its texts therefore drops the rest: the team decision, the impact
+    and risk, whom to call, who may see it. This rule names, at the event's item, the keys the shared
+    item had and the event's does not; write the ones that still hold, or waive the rule where leaving
+    them out is meant.
+    """
+    for path, keys in context.source.left_out.items():
+        if context.source.file_of(path) != context.source.file:
+            continue  # replaced inside a shared plan that extends another: that plan's own check says so
+        shown = ", ".join(f"`{key}`" for key in keys)
+        yield Finding(path + ("id",), f"{item_name(context.plan, path)} replaces the shared item with its id whole, leaving out "
+                      f"{shown}, which the shared one gives",
+                      hint="write them here too if they still hold for this event (`incident-guide show` prints the shared "
+                           "plan's values), or waive this rule")
+
+
 @rule("LOCALE-CATALOG", "warning", "The guides' locale has no catalog of the tool's own words: they print in English.",
       bad="""
           event:
