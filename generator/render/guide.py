@@ -78,6 +78,13 @@ class Punctuation:
         mark = self.between[len(stop):] if stop and self.between.startswith(stop) and _ends_with(value, stop) else self.between
         return Markup("{}{}").format(value, mark)
 
+    def quoted(self, value: object) -> Markup:
+        """The value in the locale's quotation marks, unless the plan wrote it in quotation marks of its own."""
+        text = plain_text(escape(value))
+        if text[:1] in _OPENING_QUOTES and text[-1:] in _CLOSING_QUOTES and len(text) > 1:
+            return escape(value)
+        return Markup("{}{}{}").format(self.quote_open, value, self.quote_close)
+
     def aside(self, value: object, tight: bool = False) -> Markup:
         """The value in parentheses after what it qualifies; `tight`: with no space before them."""
         opening = Markup(self.open.strip()) if tight else self.open
@@ -102,6 +109,11 @@ def punctuation(loc: Localizer) -> Punctuation:
 def _notes(services: Iterable[EmergencyService]) -> list[tuple[str | None, str | None]]:
     """The (note, link) the plan gives on these emergency numbers, each once."""
     return list(dict.fromkeys((service.when, service.link) for service in services if service.when or service.link))
+
+
+# Quotation marks a plan may open and close its own words with, in the languages it is written in
+_OPENING_QUOTES = frozenset("\"'“‘«»„‚「『‹›”")
+_CLOSING_QUOTES = frozenset("\"'”’»«“」』›‹")
 
 
 def _ends_with(value: object, mark: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import weasyprint
@@ -89,8 +90,9 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", stylesheets
 def _clamps(document: weasyprint.Document) -> str:
     """CSS that cuts each text marked `data-fit` after the last of its lines that its clipping box shows whole.
 
-    A badge card clips what runs past its body (overflow: hidden), which would leave half a line showing; the
-    same text is cut to the same number of lines wherever it is (every card is alike). "" when all fit.
+    A badge card clips what runs past its body, the desk sheet the venue's directions past a few lines (overflow:
+    hidden), which would leave half a line showing; the same text is cut to the same number of lines wherever it is
+    (every card, every day's page, is alike). "" when all fit.
     """
     from weasyprint.formatting_structure import boxes
 
@@ -102,12 +104,20 @@ def _clamps(document: weasyprint.Document) -> str:
         element = box.element
         name = element.get("data-fit") if element is not None and isinstance(box, boxes.BlockBox) else None
         if name and clip_bottom is not None:
-            lines = [child for child in box.children if isinstance(child, boxes.LineBox)]
+            lines = list(lines_in(box))
             whole = sum(1 for line in lines if line.position_y + line.height <= clip_bottom + 0.01)
             if whole < len(lines):
                 fitting[name] = min(whole, fitting.get(name, whole))
         for child in getattr(box, "children", ()):
             visit(child, clip_bottom)
+
+    def lines_in(box: boxes.Box) -> Iterator[boxes.LineBox]:
+        """The box's lines in order, those of its paragraphs included (line-clamp counts them all)."""
+        for child in getattr(box, "children", ()):
+            if isinstance(child, boxes.LineBox):
+                yield child
+            else:
+                yield from lines_in(child)
 
     for page in document.pages:
         visit(page._page_box, None)

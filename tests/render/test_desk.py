@@ -129,3 +129,20 @@ def test_a_plan_without_a_venue_has_no_desk_sheet(tmp_path):
     names = {p.relative_to(tmp_path / "online-community").as_posix() for p in written}
     assert "desk.pdf" not in names
     assert {"public.pdf", "volunteer.pdf", "cards.pdf", "poster.pdf", "private/responder.pdf"} <= names
+
+
+@pytest.mark.slow
+def test_the_desk_sheet_gives_the_venues_directions_a_few_lines_and_stays_one_page_a_day(tmp_path, write_plan):
+    """Emergency services arrive at the desk: the venue's directions are there, cut to a few whole lines."""
+    def long_directions(data):
+        data["venues"][0]["directions"] = "Ambulances stop at Gate B on the river side, then take the lift. " * 80
+
+    [desk] = build_plan(write_plan(long_directions), tmp_path, editions=["desk"])
+    pages = [" ".join((page.extract_text() or "").split()) for page in PdfReader(desk).pages]
+    assert len(pages) == len(read_plan(EXAMPLE).event.days)
+    for page in pages:
+        assert "Ambulances stop at Gate B on the river side" in page
+        assert 2 <= page.count("Gate B") < 20 and "…" in page, page
+    [short] = build_plan(EXAMPLE, tmp_path / "short", editions=["desk"])
+    directions = " ".join(read_plan(EXAMPLE).venues[0].directions.split())
+    assert all(directions[:40] in " ".join((page.extract_text() or "").split()) for page in PdfReader(short).pages)

@@ -215,3 +215,17 @@ def test_a_night_shift_ending_on_a_later_day_wraps_its_date_inside_its_cell(tmp_
     lead_x = min(x0 for x0, y, _, _ in words if abs(y - line_y) < 1 and x0 > times_end)
     day_x, day_y, _, _ = min((word for word in words if word[3] == "(ven." and word[1] >= line_y), key=lambda word: word[1])
     assert day_y > line_y and day_x < lead_x, (line_y, lead_x, day_x, day_y)  # Friday 11 June, under the times
+
+
+@pytest.mark.parametrize("tag", ["en-GB", "fr-FR", "ja-JP", "de-DE"])
+def test_words_to_say_get_the_locales_quotation_marks_unless_the_plan_wrote_its_own(tag):
+    from markupsafe import Markup
+
+    from generator.render.guide import punctuation
+
+    marks = punctuation(Localizer(tag))
+    assert str(marks.quoted("Thank you for telling me.")) == f"{marks.quote_open}Thank you for telling me.{marks.quote_close}"
+    for own in ("« Merci de me l'avoir dit. »", "„Danke.“", "「ありがとう。」", '"Thanks."', Markup("<em>“Thanks.”</em>")):
+        assert str(marks.quoted(own)) == str(Markup.escape(own)), own
+    assert str(marks.quoted("«Merci», dis-le.")).startswith(str(marks.quote_open))  # quoted words inside a sentence
+    assert str(marks.quoted("<b>")) == f"{marks.quote_open}&lt;b&gt;{marks.quote_close}"
