@@ -27,7 +27,14 @@ from collections.abc import Iterable
 from typing import Generic, Protocol, TypeVar
 
 _PHONE_TEXT = re.compile(r"\+?\(?\d[\d\s().\-/]{4,}\d")
-_MARKDOWN_MARKS = re.compile(r"[*_`#>\[\]]+")
+_MARKDOWN_MARKS = re.compile(r"[*_`#>\[\]~]+")
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # `Lindqvist\-Torres` reads Lindqvist-Torres
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]*\]")  # `[^1]`
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")  # `[maya@](https://…)example.org` reads maya@example.org
+# dashes an editor puts for a hyphen (non-breaking, en dash, minus sign...): one hyphen to the search
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
+# a line break or a block between the words of one text: a space, not nothing, when tags are dropped
+_BREAKING_TAG = re.compile(r"</?(?:br|p|div|li|ul|ol|h[1-6]|blockquote|tr|td|th)\b", re.IGNORECASE)
 HTML_MARKUP = r"<!--.*?-->|</?[A-Za-z][^<>]*>"  # an HTML comment or tag in plan text (also generator.plan.pastes)
 _HTML_TAGS = re.compile(HTML_MARKUP, re.DOTALL)
 
@@ -50,8 +57,8 @@ def normalise_text(text: str) -> str:
     (soft hyphens, zero-width spaces) dropped, Markdown marks and whitespace collapsed."""
     text = unicodedata.normalize("NFKC", html.unescape(text)).casefold()
     if not text.isascii():  # no ASCII character is a format character
-        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    text = _MARKDOWN_MARKS.sub(" ", text)
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf").translate(_DASHES)
+    text = _MARKDOWN_MARKS.sub(" ", _FOOTNOTE_MARK.sub("", _MARKDOWN_ESCAPE.sub(r"\1", text)))
     text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     return " ".join(text.split())
 
@@ -64,7 +71,9 @@ class _Text:
         self.plain = normalise_text(text)
         # also as a reader sees it: HTML comments and tags and Markdown marks inside a word dropped
         # ("amara@**example**.org", "amara@<!-- -->example.org"), %-escapes decoded
-        joined = normalise_text(_MARKDOWN_MARKS.sub("", urllib.parse.unquote(html.unescape(_HTML_TAGS.sub("", text)))))
+        untagged = _HTML_TAGS.sub(lambda tag: " " if _BREAKING_TAG.match(tag.group()) else "", text)
+        joined = normalise_text(_MARKDOWN_MARKS.sub("", urllib.parse.unquote(html.unescape(
+            _MARKDOWN_LINK.sub(r"\1", _FOOTNOTE_MARK.sub("", _MARKDOWN_ESCAPE.sub(r"\1", untagged)))))))
         self.forms = (self.plain,) if joined == self.plain else (self.plain, joined)
         self.runs = list(dict.fromkeys(_digit_run(run) for form in self.forms for run in _PHONE_TEXT.findall(form)))
 

@@ -56,6 +56,9 @@ _LABEL_FIELDS = {"name", "label", "title", "term", "organiser", "address"}
 # web addresses: public (a label) unless in one of the places below
 _LINK_FIELDS = {"link", "website", "code_of_conduct", "reporting_guidelines", "emergency_link", "logo"}
 _WEB_ADDRESS = re.compile(r"\bhttps?://[^\s<>()\[\]\"'*`]+[^\s<>()\[\]\"'*`.,;:!?]", re.IGNORECASE)
+# fields that print their value as a value of its own (an address, a name, a link): a hidden value equal to one
+# of them is shown anyway (a responder's e-mail that is also a public channel's address)
+_SHOWN_AS_ITSELF = _HANDLE_FIELDS | _LABEL_FIELDS | _LINK_FIELDS | {"contact"}
 # ids and choices: never printed as they are, never a secret
 SKIP_FIELDS = {"id", "with", "lead", "responders", "fallback", "staffed_by", "escalate_to", "chain",
                "spokespeople", "impact", "risk", "kind", "role", "handling", "audience", "languages",
@@ -79,7 +82,8 @@ def secrets_above(plan: Plan, audience: Audience, guide_words: Iterable[str] = (
 
     A value the edition shows anyway as a value of its own (a responder's e-mail that
     is also a public channel's address) is not a secret; one that only appears inside
-    visible text is: that is a paste (see generator.plan.pastes), not permission.
+    visible text, or is the whole of a free text (a note pasted as a room's `where`), is:
+    that is a paste (see generator.plan.pastes), not permission.
     `guide_words`: the texts the guide prints by itself in the plan's locale
     (generator.render.leaks.guide_words); a secret found inside them proves nothing.
     Without them every such secret stays one (the stricter answer).
@@ -91,7 +95,8 @@ def secrets_above(plan: Plan, audience: Audience, guide_words: Iterable[str] = (
         if not audience.allows(needed):
             hidden += _secrets(path, value, plan)
         elif field_name(path) not in SKIP_FIELDS:  # an id or a choice is never printed: a hidden name that equals one stays a secret
-            shown_values.add(normalise_text(str(value)))
+            if field_name(path) in _SHOWN_AS_ITSELF:  # not free text: a note pasted whole into `where` is still a paste
+                shown_values.add(normalise_text(str(value)))
             if field_name(path) in PHONE_FIELDS:
                 number = digits(str(value))
                 shown_digits.update(number[start:] for start in range(len(number)))
@@ -128,6 +133,7 @@ def _secrets(path: PlanPath, value: Any, plan: Plan) -> list[Secret]:
     if path == ("communication", "secure_channel"):  # where the team talks: an invite link in it is private
         found += [Secret(path, value, "handle", link) for link in dict.fromkeys(map(normalise_text, _WEB_ADDRESS.findall(value)))
                   if len(link) >= MIN_HANDLE]
+    needle = needle.strip(" .!?…;:,")  # a note pasted into a sentence loses its full stop: "…at home, ask her"
     if len(needle.split()) >= MIN_WORDS:
         found.append(Secret(path, value, "text", needle))
     return found

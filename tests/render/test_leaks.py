@@ -181,6 +181,16 @@ def test_a_guide_that_cannot_be_read_is_said_so_not_that_it_cannot_be_written(tm
     ("ama&shy;ra&#8203;@example.org", "responders[0].email"),  # invisible characters written as entities
     ("amara**.91**", "responders[0].chat[0]"),
     ("Board liaison; speaks for the te**am** in any public statement.", "responders[0].notes"),
+    # a note pasted into a sentence: without its full stop, or with other marks in it
+    ("Board liaison; speaks for the team in any public statement, so ask first", "responders[0].notes"),
+    ("Board liaison; speaks for the team in any public statement!", "responders[0].notes"),
+    ("Board liaison; speaks for the ~~team~~ in any public statement", "responders[0].notes"),
+    ("Board liaison; speaks for the team[^1] in any public statement", "responders[0].notes"),
+    ("Board liaison; speaks for the team<br>in any public statement", "responders[0].notes"),
+    ("Board liaison\u2011speaks for the team in any public statement".replace("\u2011", "; "), "responders[0].notes"),
+    ("020\\-7946\\-0204", "responders[3].phone"),  # Markdown backslash escapes
+    ("020\u20117946\u20110204", "responders[3].phone"),  # non-breaking hyphens
+    ("[amara@](https://example.org)example.org", "responders[0].email"),  # split across a link
 ])
 def test_a_paste_in_disguise_is_found_in_the_plan(plan, written, field):
     from generator.plan.pastes import find_pastes
@@ -430,3 +440,21 @@ def test_the_one_pass_search_finds_what_trying_each_secret_found(tmp_path):
     haystack = matcher._Text(page)
     assert fields(find_leaks(secrets[Audience.public], pdf_text=page)) == {
         secret.field for secret in secrets[Audience.public] if _reference_hit(secret, haystack)}
+
+
+def test_a_private_value_pasted_as_the_whole_of_a_shared_text_is_found(plan):
+    """A note written as the whole of a public text is a paste, not the same value shown on purpose (only an address,
+    a name or a link shown as itself is); the responder's e-mail as the whole of a channel's hours likewise."""
+    from generator.plan.pastes import find_pastes
+    from generator.render.leaks import guide_words
+
+    note, email = plan.responders[0].notes, plan.responders[0].email
+    channels = plan.reporting.channels
+    changed = [channels[0].model_copy(update={"hours": email}), *channels[1:]]
+    rooms = plan.venues[0].rooms
+    venue = plan.venues[0].model_copy(update={"rooms": [rooms[0].model_copy(update={"where": note}), *rooms[1:]]})
+    pasted = plan.model_copy(update={"reporting": plan.reporting.model_copy(update={"channels": changed}),
+                                     "venues": [venue, *plan.venues[1:]]})
+    found = {(p.secret.field, p.path) for p in find_pastes(pasted, guide_words(pasted))}
+    assert ("responders[0].notes", ("venues", 0, "rooms", 0, "where")) in found
+    assert ("responders[0].email", ("reporting", "channels", 0, "hours")) in found
