@@ -21,7 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import Problem, printable
+from .errors import Problem, UserError, printable
+from .paths import guides_folder
 from .workers import kill_workers, pool_context, worker_start
 
 if TYPE_CHECKING:
@@ -219,6 +220,11 @@ def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict[str, Any],
     entries: list[Job | Result] = []
     for plan in plans:
         twins = by_name[plan.stem]
+        try:
+            guides_folder(output_root, plan)
+        except UserError as exc:
+            entries.append(Result(plan, FAILED, [], 0.0, [Problem(str(plan), 1, 1, exc.message or str(exc), hint=exc.hint)]))
+            continue
         if len(twins) > 1:
             others = ", ".join(str(p) for p in twins if p is not plan)
             entries.append(Result(plan, FAILED, [], 0.0, [

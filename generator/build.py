@@ -47,7 +47,7 @@ from . import cache
 from .assets import AssetPolicy, RefusedResource
 from .check import check_plan, locate_refusal
 from .errors import PlanError, Problem, UserError, did_you_mean
-from .paths import PRIVATE_DIR, templates_dir
+from .paths import PRIVATE_DIR, guides_folder, templates_dir
 from .plan.load import SourceMap
 from .plan.model import Audience, Plan, Scenario
 from .printing import Printer, Prints, PrintTask, print_here, print_side_by_side
@@ -71,7 +71,7 @@ class Built:
 def build_plan(path: str | Path, out_dir: str | Path = "output", editions: Iterable[str] | None = None, paper: str | None = None,
                **options: Any) -> list[Path]:
     """Build the guides of one plan into OUT_DIR/NAME/ (NAME: the plan's file name); the files written. `options` are build_into's."""
-    return build_into(path, Path(out_dir) / Path(path).stem, editions, paper, **options).written
+    return build_into(path, guides_folder(Path(out_dir), Path(path)), editions, paper, **options).written
 
 
 def build_into(
@@ -137,7 +137,8 @@ def build_into(
                                     prints, checked.warnings)
         # A sealed set carries over from private/ only what is sealed (not what an unsealed build left in clear).
         written = output.commit(files, record, replaces_rota="responder" in {spec.name for spec in specs},
-                                drops_clear_private=passphrase is not None)
+                                drops_clear_private=passphrase is not None,
+                                replaces=frozenset().union(*(spec.every_file() for spec in specs)))
     return Built(written, list(checked.warnings), prints)
 
 
@@ -259,7 +260,7 @@ def build_drill(
     spec = drill_spec(audience)
     chosen = drill_scenarios(plan, list(scenarios), audience)
     paper = paper or default_paper(plan)
-    with OutputSet(Path(out_dir) / path.stem) as output:  # made before rendering, as for a build
+    with OutputSet(guides_folder(Path(out_dir), path)) as output:  # made before rendering, as for a build
         try:
             files = render_editions(plan.model_copy(update={"scenarios": chosen}), path, [spec], paper, draft=draft)
         except RefusedResource as refused:

@@ -26,3 +26,19 @@ def user_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME", "")
     root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
     return root / "incident-guide"
+
+
+def guides_folder(output_root: Path, plan: Path) -> Path:
+    """OUTPUT/NAME, where a plan's guides go: NAME is its file's name without `.yaml`.
+
+    Raises UserError for a name that is no folder of its own (`..yaml`, `.yaml`) or a hidden one
+    (`.x.yaml`): the guides would land in the output folder itself, above it, or beside the hidden
+    folders a build swaps its sets through."""
+    from .errors import UserError
+
+    name = plan.stem
+    if not name.strip(".") or name.startswith("."):
+        raise UserError(f"the guides go in a folder named after the plan's file, and `{plan.name}` gives none of its own "
+                        f"(they would go in {output_root} itself, above it or in a hidden folder)",
+                        hint="rename the file, e.g. to my-event.yaml")
+    return output_root / name

@@ -67,14 +67,16 @@ class OutputSet:
                     break
 
     def commit(self, files: list[RenderedFile], record: bytes | None, *, replaces_rota: bool,
-               drops_clear_private: bool = False) -> list[Path]:
+               drops_clear_private: bool = False, replaces: frozenset[str] = frozenset()) -> list[Path]:
         """Write the new set (files, the earlier files not rebuilt, the record), then swap it in; the files written.
 
         `record` None keeps the earlier record (the drill command adds a kit to a built set);
-        `drops_clear_private` carries over from private/ only the files that are sealed (a sealed set).
+        `drops_clear_private` carries over from private/ only the files that are sealed (a sealed set);
+        `replaces`: the files of the editions built, wherever they were (EditionSpec.every_file): an earlier one
+        this build did not write again is not carried over (a public report form once the form is private).
         """
         with _file_errors(self.target, self.staging):
-            self._fill(files, record, replaces_rota, drops_clear_private)
+            self._fill(files, record, replaces_rota, drops_clear_private, replaces)
             raise_if_requested()  # told to stop (SIGTERM...): the old set stays
             _swap(self.staging, self.target)
         self._made = []
@@ -86,8 +88,9 @@ class OutputSet:
         _sync_folder(self.target.parent)
         return [self.target / item.path for item in files]
 
-    def _fill(self, files: list[RenderedFile], record: bytes | None, replaces_rota: bool, drops_clear_private: bool) -> None:
-        new_names = {item.path.as_posix() for item in files} | ({cache.RECORD} if record is not None else set())
+    def _fill(self, files: list[RenderedFile], record: bytes | None, replaces_rota: bool, drops_clear_private: bool,
+              replaces: frozenset[str]) -> None:
+        new_names = {item.path.as_posix() for item in files} | ({cache.RECORD} if record is not None else set()) | replaces
         if self.target.is_dir():
             os.chmod(self.staging, stat.S_IMODE(self.target.stat().st_mode))
             _keep_earlier(self.target, self.staging, new_names, replaces_rota, drops_clear_private)

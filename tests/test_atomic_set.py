@@ -182,3 +182,20 @@ def test_an_earlier_set_that_cannot_be_removed_is_the_users_to_remove_and_said_s
     assert error.path == str(hidden) and f"the new guides are in {out / 'meetup'}" in error.reason
     assert "private files in clear: remove it by hand" in error.reason and "responder.html" in error.reason
     assert (out / "meetup" / "public.html").read_bytes() == b"<p>new</p>"  # the new set is in place
+
+
+@pytest.mark.slow
+def test_a_file_an_edition_no_longer_writes_there_is_not_carried_over(tmp_path, write_plan):
+    """The report form made private moves under private/: the public copy of the earlier build is not kept beside it
+    (it holds what the organizer just made private, and the leak check reads only what a build writes)."""
+    from generator.build import build_plan
+
+    plan = write_plan(lambda data: data.update(report_form_audience="volunteer"))
+    build_plan(plan, tmp_path / "out")
+    folder = tmp_path / "out" / plan.stem
+    (folder / "notes.txt").write_text("the organizer's own file", encoding="utf-8")
+    assert (folder / "report-form.pdf").exists() and not (folder / "private" / "report-form.pdf").exists()
+    write_plan(lambda data: data.update(report_form_audience="responder"))
+    build_plan(plan, tmp_path / "out", editions=["report-form"])
+    assert (folder / "private" / "report-form.pdf").exists() and not (folder / "report-form.pdf").exists()
+    assert (folder / "notes.txt").exists() and (folder / "public.pdf").exists()  # the user's own, other editions': kept

@@ -180,3 +180,14 @@ def test_progress_bar_path_runs(tmp_path, capsys, monkeypatch):
     assert totals_line(results, 0.5).startswith("3 plans: 3 built")
     err = capsys.readouterr().err
     assert "Building" in err and "[1/3]" not in err
+
+
+@pytest.mark.parametrize("name", ["..yaml", "...yaml", ".yaml.yaml", ".hidden.yaml"])
+def test_a_plan_whose_name_gives_no_folder_of_its_own_is_refused(tmp_path, name):
+    """OUTPUT/NAME: `..yaml` would put the guides in OUTPUT itself, `...yaml` above it, `.x.yaml` in a hidden folder."""
+    plan = tmp_path / name
+    plan.write_bytes((ROOT / "plans" / "complete-conference.yaml").read_bytes())
+    result = CliRunner().invoke(main, ["build", str(plan), "-o", str(tmp_path / "out"), "--quiet"])
+    assert result.exit_code == 1, result.output
+    assert f"`{name}` gives none of its own" in result.output and "rename the file" in result.output
+    assert not (tmp_path / "out").exists() and sorted(p.name for p in tmp_path.iterdir()) == [name]

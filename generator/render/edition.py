@@ -76,6 +76,11 @@ class EditionSpec:
         folder = PurePosixPath(PRIVATE_DIR) if self.private else PurePosixPath()
         return folder / f"{self.stem}.{suffix}"
 
+    def every_file(self) -> set[str]:
+        """Its files in both places (a report form moves under private/ when its audience rises): what a build of it
+        replaces, so that none written by an earlier build is left beside the new ones."""
+        return {f"{folder}{self.stem}.{suffix}" for suffix in self.formats for folder in ("", f"{PRIVATE_DIR}/")}
+
 
 # The editions `build` writes, in order.
 EDITIONS: dict[str, EditionSpec] = {

@@ -52,7 +52,7 @@ class Preview:
             from .. import scratch
 
             self._own_dir = Path(tempfile.mkdtemp(prefix="preview-", dir=scratch.folder()))
-            out_dir = self._own_dir / self.plan.stem
+            out_dir = self._own_dir / "guides"  # not the plan's name: `..yaml` would lead out of it
         self.out_dir = Path(out_dir)
         self.pdf = pdf
         self.builder = builder or default_builder
