@@ -54,6 +54,40 @@ _ISOLATE_OPEN, _ISOLATE_CLOSE = "\u2066\u2067\u2068", "\u2069"
 _REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
 
 
+# Text shapes no guide needs and a printer lays out in time that grows with the square of their length: a word
+# with no space to break it at (a pasted blob: `*a*a*a…`, `[[[…`), Markdown blocks or HTML elements nested deep.
+MAX_WORD = 1000  # characters between two spaces: a long web address is a few hundred
+MAX_NESTING = 16  # quotes or lists inside each other in one text; HTML elements, twice that
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+_NESTED_BLOCKS = re.compile(rf"^(?:[ \t]*(?:>[ \t]*|(?:[*+-]|\d{{1,9}}[.)])[ \t]+)){{{MAX_NESTING + 1},}}", re.MULTILINE)
+_DEEP_INDENT = re.compile(rf"^[ \t]{{{4 * MAX_NESTING + 1},}}(?=\S)", re.MULTILINE)  # lists nested by indentation
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*?(/?)>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+
+def text_shape_problem(value: str) -> tuple[int, str] | None:
+    """(offset, message) of the first shape in `value` the guides refuse, or None."""
+    if len(value) > MAX_WORD:
+        word = _LONG_WORD.search(value)
+        if word:
+            return word.start(), (f"the value holds a word of {len(word.group()):,} characters with no space to break it at; "
+                                  f"the guides take words of up to {MAX_WORD:,}")
+    nested = _NESTED_BLOCKS.search(value) or (_DEEP_INDENT.search(value) if "\n" in value else None)
+    if nested:
+        return nested.start(), f"the value nests quotes or lists more than {MAX_NESTING} levels deep"
+    if "<" in value:
+        depth = 0
+        for tag in _TAG.finditer(value):
+            closing, name, self_closing = tag.groups()
+            if closing:
+                depth = max(depth - 1, 0)
+            elif not self_closing and name.lower() not in _VOID:
+                depth += 1
+                if depth > 2 * MAX_NESTING:
+                    return tag.start(), f"the value nests HTML elements more than {2 * MAX_NESTING} levels deep"
+    return None
+
+
 def _hidden_in_reference(value: str) -> re.Match[str] | None:
     """The first HTML character reference (`&#x202E;`, `&rlm;`) that spells a character text may not hold
     typed as it is: plan text is Markdown, which reads references as the characters."""
@@ -532,7 +566,7 @@ class _Builder:
         """Text is text: a control, bidi or invisible character is a problem, at the character where it is written."""
         bad = _NOT_TEXT.search(value) or _unbalanced_isolate(value) or _hidden_in_reference(value)
         if bad is None:
-            return True
+            return self._check_shape(node, value, path)
         char = bad.group()
         spelled = char
         if char.startswith("&"):  # an HTML character reference, which Markdown text turns into the character
@@ -555,6 +589,22 @@ class _Builder:
         self.problems.append(Problem(self.source.file, line, column, message, path=path,
                                      hint="delete it (a YAML escape such as \\e or \\x1b, or an HTML reference such as "
                                           "&#x202E; or &rlm;, spells one); names in right-to-left scripts need no control characters"))
+        return False
+
+    def _check_shape(self, node: ScalarNode, value: str, path: tuple[Any, ...]) -> bool:
+        """No word too long to break and nothing nested too deep (text_shape_problem), at where it starts."""
+        found = text_shape_problem(value)
+        if found is None:
+            return True
+        offset, message = found
+        mark = node.start_mark
+        line, column = mark.line + 1, mark.column + 1
+        snippet = value[offset:offset + 20]
+        written = self.text.find(snippet, mark.index, node.end_mark.index) if self.text else -1
+        if written >= 0:
+            line, column = _position(self.text, written)
+        self.problems.append(Problem(self.source.file, line, column, message, path=path,
+                                     hint="is this pasted from somewhere by mistake? write it as plain sentences"))
         return False
 
     def _scalar(self, node: ScalarNode, path: tuple[Any, ...]) -> Any:

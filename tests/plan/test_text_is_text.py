@@ -149,3 +149,27 @@ def test_no_plan_text_can_end_a_calendar_line(optimize):
                             text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok ")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("Call us. " + "*a" * 2500, "a word of 5,000 characters with no space"),  # emphasis a printer lays out in minutes
+    ("[" * 2000 + "x" + "]" * 2000, "a word of 4,001 characters"),
+    ("Listen.\n" + "> " * 40 + "deep", "nests quotes or lists more than 16 levels deep"),
+    ("Listen.\n" + "\n".join("  " * level + "- step" for level in range(200)), "nests quotes or lists"),
+    ("Listen. " + "<span> " * 100 + "deep", "nests HTML elements more than 32 levels deep"),
+])
+def test_a_text_no_guide_needs_and_no_printer_lays_out_in_time_is_refused_where_it_starts(text, message):
+    loaded = load_text("roles:\n  - duties:\n      - " + __import__("json").dumps(text) + "\n", "p.yaml", keep_going=True)
+    [problem] = loaded.problems
+    assert message in problem.message and problem.line == 3 and problem.path == ("roles", 0, "duties", 0)
+
+
+@pytest.mark.parametrize("text", [
+    "See https://example.org/" + "a" * 900 + " for the map.",  # a long web address
+    "Listen.\n\n> Quoted once.\n\n- one\n  - two\n    - three",
+    "-" * 60, "*" * 40,  # separator lines
+    "Line one<br>line two " * 200,
+])
+def test_long_addresses_separators_and_some_nesting_are_text(text):
+    loaded = load_text("roles:\n  - duties:\n      - " + __import__("json").dumps(text) + "\n", "p.yaml", keep_going=True)
+    assert loaded.problems == []
