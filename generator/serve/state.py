@@ -8,6 +8,7 @@ plan, the files its last build read and the templates, and rebuilds after a save
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -67,6 +68,8 @@ class Preview:
         self._pdf_lock = threading.Lock()  # one print at a time; who waited for it takes its PDFs
         self._dirty = threading.Event()
         self._stop = threading.Event()
+        self._rewatch = threading.Event()
+        self._roots: list[str] | None = None  # the folders watched now
         self._threads: list[threading.Thread] = []
 
     # --- building -------------------------------------------------------------------
@@ -99,6 +102,8 @@ class Preview:
             self.state = new
             if self._inputs() != inputs:  # saved while building (the watcher may not have been ready): build again
                 self._dirty.set()
+            if self._roots is not None and self.watch_roots() != self._roots:
+                self._rewatch.set()  # the build read a file in a folder not watched yet
             return new
 
     def _inputs(self) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -153,17 +158,28 @@ class Preview:
             thread.start()
             self._threads.append(thread)
 
+    def watch_roots(self) -> list[str]:
+        """The folders to watch, each alone (not what is below it): the plan's, those of the shared plans and pictures the
+        last build read, and the templates' own. Not the plan's folder's whole tree: a link in it to / or /usr would be
+        followed, using up the system's watches or stopping at the first folder it may not read."""
+        folders = {self.plan.resolve().parent, *(Path(name).parent for name in self._shared_plans() | self.uses())}
+        folders |= {Path(folder) for folder, _, _ in os.walk(self.templates)}  # the tool's own tree: no links out
+        return sorted(str(folder) for folder in folders if folder.is_dir())
+
     def _watch_loop(self) -> None:
         import watchfiles
 
-        shared = {str(Path(name).parent) for name in self._shared_plans()}  # they may be in another folder of the tree
-        roots = sorted({str(self.plan.resolve().parent), str(self.templates), *shared})
         # The plan's folder, not the file: editors that save by renaming a new file would end a file watch.
+        # Watched again when a build reads a file in another folder (a picture in a subfolder).
         try:
-            for _changes in watchfiles.watch(*roots, watch_filter=lambda _change, path: self.watched(path),
-                                             debounce=DEBOUNCE_MS, step=20, stop_event=self._stop,
-                                             rust_timeout=500, yield_on_timeout=False, raise_interrupt=False):
-                self._dirty.set()
+            while not self._stop.is_set():
+                self._rewatch.clear()
+                self._roots = self.watch_roots()
+                for _changes in watchfiles.watch(*self._roots, watch_filter=lambda _change, path: self.watched(path),
+                                                 debounce=DEBOUNCE_MS, step=20, stop_event=_Either(self._stop, self._rewatch),
+                                                 rust_timeout=500, yield_on_timeout=False, raise_interrupt=False,
+                                                 recursive=False):
+                    self._dirty.set()
         except Exception as exc:  # the folder vanished, too many watches...: say so, keep serving
             self.echo(f"error: stopped watching for changes ({type(exc).__name__}: {exc}); restart `serve` to watch again")
 
@@ -184,3 +200,13 @@ class Preview:
         if self._own_dir:
             shutil.rmtree(self._own_dir, ignore_errors=True)
         return not any(thread.is_alive() for thread in self._threads)
+
+
+class _Either:
+    """Set when either event is: watchfiles' stop_event for stopping for good or to watch other folders."""
+
+    def __init__(self, *events: threading.Event):
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)

@@ -394,3 +394,32 @@ def test_a_browser_that_leaves_early_is_one_quiet_line(running, capsys):
         running.server.handle_error(None, ("127.0.0.1", 50000))
     assert running.lines[-1].endswith("a browser closed the connection before its answer was sent")
     assert capsys.readouterr().err == ""
+
+
+def test_links_beside_the_plan_are_not_watched_into(tmp_path):
+    """A link to / or /usr next to the plan: only the plan's own folders are watched, each alone, and saves still show."""
+    plans = tmp_path / "plans"
+    (plans / "pictures").mkdir(parents=True)
+    plan = plans / "meetup.yaml"
+    plan.write_text(STARTER.read_text(encoding="utf-8").replace("CHANGE ME: your meetup's name", "First Meetup"), encoding="utf-8")
+    (plans / "rootlink").symlink_to("/")
+    (plans / "usrlink").symlink_to("/usr")
+    lines: list[str] = []
+    preview = Preview(plan, out_dir=tmp_path / "preview", builder=quick_builder([]), echo=lines.append)
+    roots = preview.watch_roots()
+    assert str(plans.resolve()) in roots
+    assert all(Path(root).is_relative_to(plans.resolve()) or Path(root).is_relative_to(preview.templates) for root in roots)
+    server = PreviewServer(preview, port=0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        preview.rebuild()
+        preview.start()
+        time.sleep(0.3)
+        edit(plan, "First Meetup", "Second Meetup")
+        Client(server).wait_for("/volunteer.html", "Second Meetup", timeout=30)
+        assert not any("stopped watching" in line for line in lines), lines
+    finally:
+        server.shutdown()
+        server.server_close()
+        preview.close()
