@@ -20,6 +20,7 @@ error as the problems generator.errors.problems_from makes of it, file, line, co
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.queues
 import os
@@ -275,6 +276,8 @@ class PrintWorkers(Prints):
                 raise RuntimeError(f"a print worker stopped (exit status {self._first.exitcode})") from None
             index, answer = item
             if index is None:
+                if isinstance(answer, OSError):
+                    raise answer  # said in plain words, as the system's (errors.problems_from)
                 raise RuntimeError(f"a print worker stopped ({answer})")
             answers[index] = answer
             if answer.pdf:
@@ -318,6 +321,14 @@ def _first_worker(tasks: multiprocessing.queues.Queue[Any], answers: Connection,
                 code = 1
                 with lock:
                     answers.send((None, f"exit status {status}"))
+    except OSError as error:  # the system's, not a bug: a full or read-only temporary folder (the fonts' copies go there)
+        code = 1
+        if error.filename is None:
+            import tempfile
+
+            error.filename = tempfile.gettempdir()  # where it was writing ($TMPDIR), for the message to name
+        with contextlib.suppress(Exception), lock:
+            answers.send((None, error))
     except BaseException:
         code = 1
     finally:

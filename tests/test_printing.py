@@ -81,3 +81,30 @@ def test_a_print_workers_located_problem_reaches_the_command_line_with_its_line_
     assert f"{plan}:9:14: error: the fonts have no glyph for `x` [GLYPH]\n  hint: write it another way\n" in output
     assert f"{plan}: not built; earlier guides are unchanged" in output
     assert "internal error" not in output and "Traceback" not in output
+
+
+@pytest.mark.slow
+def test_a_full_temporary_folder_when_the_workers_start_is_the_systems_not_a_bug(tmp_path):
+    """The first worker copies the fonts into $TMPDIR before printing: a full disk there is said in plain words, with
+    the folder, exit 1, not 'a print worker stopped; this is a bug'."""
+    plan = tmp_path / "minimal.yaml"
+    plan.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    script = textwrap.dedent(f"""
+        import errno, os
+        import generator.render.pdf as pdf
+
+        COMMAND = os.getpid()
+
+        def full(*args, **kwargs):
+            if os.getpid() != COMMAND:
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+        pdf.parse_every_stylesheet = full
+        from generator.cli import main
+        main(["build", {str(plan)!r}, "-o", {str(tmp_path / "out")!r}, "--edition", "volunteer"])
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "error: the disk is full (no space left on device)" in output and "internal error" not in output, output
