@@ -37,7 +37,8 @@ _KNOWN_SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "fl
 _TRUE_FALSE = re.compile(r"^(true|false)$", re.IGNORECASE)
 # Characters a YAML document may not hold (YAML's "non-printable" set; U+FEFF only
 # as a byte order mark at the very start, which is removed before this check).
-_NOT_ALLOWED = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_LINE_SEPARATORS = "\x85\u2028\u2029"  # line breaks to YAML (1.1), not to editors
+_NOT_ALLOWED = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _TOO_DEEP = f"the plan nests lists and mappings more than {MAX_DEPTH} levels deep"
 _TOO_DEEP_HINT = "a plan needs at most 6 levels; is a bracket or the indentation out of place?"
 _ANCHOR_NAME = re.compile(r"[^\s,\[\]{}]*")
@@ -312,6 +313,10 @@ def _check_characters(text: str, name: str) -> None:
         return
     line, column = _position(text, bad.start())
     char = bad.group()
+    if char in _LINE_SEPARATORS:
+        raise _fail(name, line, column, f"the plan contains a line separator (U+{ord(char):04X}) that YAML reads as the end of a "
+                    "line where editors show none, so every line number after it would be off",
+                    hint="replace it with a new line or a space; it often comes from copying text out of a web page")
     if char == "\x00":
         raise _fail(name, line, column, "the plan contains a NUL character (a zero byte); is this a binary file rather than a plan?")
     raise _fail(name, line, column, f"the plan contains an invisible control character (U+{ord(char):04X}) that YAML does not allow",

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from generator.check import check_plan
 from generator.cli import main
+from generator.errors import PlanError
 from generator.plan.load import load_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,8 +109,25 @@ def test_a_one_line_field_holds_no_line_break(write_plan, line_break):
     def change(data):
         data["responders"][0]["name"] = f"Sam{line_break}020 7946 0999"
     problems = [p for p in check_plan(write_plan(change)).problems if p.severity == "error"]
-    assert [(p.path, p.message) for p in problems] == [(("responders", 0, "name"),
-                                                        "`responders[0].name`: this value is one line: write it without line breaks")]
+    if line_break == "\n":
+        assert [(p.path, p.message) for p in problems] == [(("responders", 0, "name"),
+                                                            "`responders[0].name`: this value is one line: write it without line breaks")]
+    else:  # typed as it is, it is refused where it stands in the file, as YAML reads it as a line break editors do not show
+        [problem] = problems
+        assert f"a line separator (U+{ord(line_break):04X})" in problem.message
+
+
+@pytest.mark.parametrize("line_break", ["\\u2028", "\\u2029"])
+def test_a_one_line_field_holds_no_line_break_spelled_as_an_escape(line_break):
+    loaded = load_text(f'responders:\n  - name: "Sam{line_break}020 7946 0999"\n', "p.yaml", keep_going=True)
+    assert loaded.problems == [] and loaded.data["responders"][0]["name"] == f"Sam{chr(int(line_break[2:], 16))}020 7946 0999"
+
+
+def test_a_line_separator_in_a_comment_is_refused_at_its_place_not_later_lines_misplaced():
+    with pytest.raises(PlanError) as raised:
+        load_text("format: 1\n# a comment\u2028with a separator\nevent:\n  name: x\n", "p.yaml")
+    [problem] = raised.value.problems
+    assert (problem.line, problem.column) == (2, 12) and "U+2028" in problem.message
 
 
 def test_values_printed_on_the_terminal_are_escaped(tmp_path):
