@@ -144,7 +144,7 @@ def test_a_serve_session_leaves_the_temporary_folder_as_it_found_it(tmp_path):
     connection.close()
     [private] = list(command.temp.glob("incident-guide-*"))
     assert stat.S_IMODE(private.stat().st_mode) == 0o700
-    assert any(private.glob("preview-*/minimal/private/responder.html"))
+    assert any(private.glob("preview-*/guides/private/responder.html"))
     command.process.send_signal(signal.SIGTERM)
     assert command.gone() == []
     assert command.process.returncode == 0

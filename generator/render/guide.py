@@ -80,8 +80,8 @@ class Punctuation:
 
     def quoted(self, value: object) -> Markup:
         """The value in the locale's quotation marks, unless the plan wrote it in quotation marks of its own."""
-        text = plain_text(escape(value))
-        if text[:1] in _OPENING_QUOTES and text[-1:] in _CLOSING_QUOTES and len(text) > 1:
+        written = plain_text(escape(value))
+        if written[:1] in _OPENING_QUOTES and written[-1:] in _CLOSING_QUOTES and len(written) > 1:
             return escape(value)
         return Markup("{}{}{}").format(self.quote_open, value, self.quote_close)
 
