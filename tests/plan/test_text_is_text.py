@@ -187,6 +187,8 @@ def test_a_text_no_guide_needs_and_no_printer_lays_out_in_time_is_refused_where_
     "Listen.\n\n> Quoted once.\n\n- one\n  - two\n    - three",
     "-" * 60, "*" * 40,  # separator lines
     "Line one<br>line two " * 200,
+    "通報を受けたら、落ち着いて話を聞いてください。" * 100,  # Japanese: no spaces, a line may break anywhere
+    "ผู้ใหญ่น้ำใจดี" * 200,  # Thai: no spaces between words
 ])
 def test_long_addresses_separators_and_some_nesting_are_text(text):
     loaded = load_text("roles:\n  - duties:\n      - " + __import__("json").dumps(text) + "\n", "p.yaml", keep_going=True)
