@@ -326,7 +326,8 @@ def test_a_starter_in_its_own_country_and_language_passes_check(tmp_path, team, 
     country = locale.split("-")[1]
     target, _text = _written(tmp_path, team, country, locale)
     problems = check_plan(target).problems
-    assert not [str(p) for p in problems if p.severity == "error" or p.rule not in ("PLACEHOLDER", "REVIEW-DATE")]
+    expected = ("PLACEHOLDER", "REVIEW-DATE", *(("TEAM-REACH",) if "    # phone:" in _text else ()))  # no sample number there
+    assert not [str(p) for p in problems if p.severity == "error" or p.rule not in expected]
     first = _text.splitlines()[2].split(":")[0].split("：")[0]  # `# Vorlage`, `# ひな形`: check knows the starter by it
     assert any(p.rule == "PLACEHOLDER" and "example.org" in p.message and first in p.message for p in problems)
 
@@ -338,7 +339,9 @@ def test_every_starter_for_every_locale_and_country_passes_check(tmp_path, local
         for team in TEAMS:
             target, text = _written(tmp_path, team, country, locale)
             problems = check_plan(target).problems
-            unexpected = [str(p) for p in problems if p.severity == "error" or p.rule not in ("PLACEHOLDER", "REVIEW-DATE")]
+            # where no sample number exists for the country the phones are left commented out: nobody to call yet
+            expected = ("PLACEHOLDER", "REVIEW-DATE", *(("TEAM-REACH",) if "    # phone:" in text else ()))
+            unexpected = [str(p) for p in problems if p.severity == "error" or p.rule not in expected]
             assert not unexpected, (team, country)
             if country != "US":  # no American sample number outside the US (+1 312 555 01xx)
                 assert "+1 " not in text and "555-01" not in text and "(312)" not in text, (team, country)

@@ -155,3 +155,48 @@ def lead_fallback(context: Context) -> Iterator[Finding]:
             yield Finding(("responders", index, "fallback"),
                           f"`{responder.id}`'s fallback `{responder.fallback}` is not independent: they {relation_words(kind)} "
                           f"(line {context.line(conflict)}); choose another fallback")
+
+
+@rule("TEAM-REACH", "warning", "Volunteers can reach no responder: none has a phone, e-mail or chat handle they may see "
+      "(nor, at a venue, a description to find them by).",
+      bad="""
+          responders:  # e-mail and chat are for responders only unless said otherwise; no phones
+            - {id: ana, name: Ana Example, role: lead, email: ana@example.org, chat: "Matrix: @ana:example.org"}
+            - {id: ben, name: Ben Example, role: lead, email: ben@example.org}
+          """,
+      good="""
+          responders:
+            - {id: ana, name: Ana Example, role: lead, email: ana@example.org, chat: "Matrix: @ana:example.org",
+               visibility: {chat: volunteer}}
+            - {id: ben, name: Ben Example, role: lead, email: ben@example.org, visibility: {email: volunteer}}
+          """)
+def team_reach(context: Context) -> Iterator[Finding]:
+    """The volunteer guide tells volunteers whom to call when someone reports, and lists the
+    team with the ways to reach them that volunteers may see. A phone is shown to volunteers
+    unless hidden; an e-mail address or chat handle only with `visibility: {email: volunteer}`
+    (or `chat`); at a venue, a volunteer can also walk up to someone described by
+    `how_to_recognise` or `reporting.recognise_responders`. When no responder has any of
+    these, the guide lists names nobody can reach (an online community's, typically). Give the
+    lead a phone, let volunteers see an address or handle, or, if nobody but the responders
+    takes reports, say `team: {organizers_respond: true}` (no volunteer guide is made).
+    """
+    plan = context.plan
+    if plan.team.organizers_respond or not plan.responders:
+        return
+    from ...plan.model import Audience
+    from ...plan.secrets import audience_of
+
+    # at a venue, a volunteer can also walk up to a responder they can recognise
+    fields = ("phone", "email", "chat", "how_to_recognise") if plan.venues else ("phone", "email", "chat")
+    if plan.venues and plan.reporting.recognise_responders:
+        return
+    for index, responder in enumerate(plan.responders):
+        for field in fields:
+            level = audience_of(plan, ("responders", index, field)) if getattr(responder, field, None) else None
+            if level is not None and Audience.volunteer.allows(level):
+                return
+    yield Finding(("responders",), "volunteers can reach no responder: none has a phone, e-mail or chat handle volunteers may "
+                  "see, so the volunteer guide lists names only",
+                  hint="give the leads a phone, or let volunteers see an address or handle (`visibility: {chat: volunteer}` on "
+                       "each responder), or set `team: {organizers_respond: true}` if only the responders take reports",
+                  at_key=True)
