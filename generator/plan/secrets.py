@@ -48,6 +48,7 @@ PlanPath = tuple[Any, ...]  # ("responders", 0, "email")
 
 MIN_NAME = 3
 MIN_WORDS = 4
+MIN_LOOSE_WORDS = 6  # words a text needs to be searched without its closing mark
 MIN_HANDLE = 4
 PHONE_FIELDS = {"phone", "number", "emergency_number"}
 _HANDLE_FIELDS = {"email", "chat"}
@@ -133,7 +134,8 @@ def _secrets(path: PlanPath, value: Any, plan: Plan) -> list[Secret]:
     if path == ("communication", "secure_channel"):  # where the team talks: an invite link in it is private
         found += [Secret(path, value, "handle", link) for link in dict.fromkeys(map(normalise_text, _WEB_ADDRESS.findall(value)))
                   if len(link) >= MIN_HANDLE]
-    needle = needle.strip(" .!?…;:,")  # a note pasted into a sentence loses its full stop: "…at home, ask her"
+    if len(needle.split()) >= MIN_LOOSE_WORDS:  # a note pasted into a sentence loses its full stop: "…at home, ask her"
+        needle = needle.strip(" .!?…;:,")  # (not a short phrase: "In the reporter's words" is said in many sentences)
     if len(needle.split()) >= MIN_WORDS:
         found.append(Secret(path, value, "text", needle))
     return found

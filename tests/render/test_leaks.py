@@ -458,3 +458,17 @@ def test_a_private_value_pasted_as_the_whole_of_a_shared_text_is_found(plan):
     found = {(p.secret.field, p.path) for p in find_pastes(pasted, guide_words(pasted))}
     assert ("responders[0].notes", ("venues", 0, "rooms", 0, "where")) in found
     assert ("responders[0].email", ("reporting", "channels", 0, "hours")) in found
+
+
+def test_a_short_private_phrase_is_found_only_as_written_with_its_full_stop(plan):
+    """A four-word form help ("In the reporter's words.") is said in many sentences: only a text of six words or more is
+    searched without its closing mark (a note pasted into a sentence)."""
+    from generator.plan.pastes import find_pastes
+    from generator.render.leaks import guide_words
+
+    form = plan.report_form
+    private_form = [form[0].model_copy(update={"help": "In the reporter's words."}), *form[1:]]
+    volunteers = plan.roles[1].model_copy(update={"duties": ["Write down, in the reporter's words, what happened."]})
+    changed = plan.model_copy(update={"report_form": private_form, "report_form_audience": "responder",
+                                      "roles": [plan.roles[0], volunteers, *plan.roles[2:]]})
+    assert not [p for p in find_pastes(changed, guide_words(changed)) if p.secret.field == "report_form[0].help"]
