@@ -27,7 +27,8 @@ import re
 RTL_RANGES = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"  # the right-to-left letters (also generator.render.actual_text)
 _LTR_LETTER = "A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0370-\u03ff\u0400-\u04ff"
 # A run: from a left-to-right letter, a digit or a leading + (phone numbers) to the last
-# letter, digit, slash or closing parenthesis before a right-to-left letter or a line's end.
+# letter, digit, slash or closing parenthesis before a right-to-left letter or a line's end
+# (a closing parenthesis only with its opening one in the run: `+1 (312) 555`, not `Room B)`).
 _RUN = re.compile(rf"[{_LTR_LETTER}0-9+](?:[^{RTL_RANGES}\n<]*[{_LTR_LETTER}0-9/)])?")
 _HAS_LETTER = re.compile(rf"[{_LTR_LETTER}]")
 _RTL_LETTER = re.compile(f"[{RTL_RANGES}]")
@@ -57,10 +58,12 @@ def isolate_text(text: str) -> str:
     out, last = [], 0
     for match in _RUN.finditer(text):
         run = match.group(0)
+        while run.endswith(")") and run.count(")") > run.count("("):  # "(Room B)": the bracket opened outside the run
+            run = run[:-1].rstrip()
         if not _needs_isolation(run):
             continue
         out += [html.escape(text[last:match.start()], quote=False), _OPEN, html.escape(run, quote=False), _CLOSE]
-        last = match.end()
+        last = match.start() + len(run)
     out.append(html.escape(text[last:], quote=False))
     return "".join(out)
 

@@ -19,6 +19,7 @@ from generator.render.html import render_html
 from generator.render.pdf import render_pdf
 
 ADDRESS = "cairo-py.example.org/code-of-conduct"
+_RTL_WORD = re.compile("[\u0590-\u08ff]")
 PHONE = "+20 2 2345 6789"
 E_MAIL = "help@cairo-py.example.org"
 SENTENCE = f"اتصلوا بنا على {PHONE} أو اكتبوا إلى {E_MAIL} في أي وقت."
@@ -127,3 +128,26 @@ def test_a_hebrew_plan_is_laid_out_right_to_left_in_english_words(write_plan):
     assert '<span lang="en"><bdi dir="ltr">Plan last reviewed</bdi> <span lang="he">' in html  # the date is the plan's
     assert f'<bdi dir="ltr">{PHONE}</bdi>' in html
 
+
+
+@pytest.mark.parametrize(("text", "isolated"), [
+    ("غرفة الاجتماعات الصغيرة (Room B)", 'غرفة الاجتماعات الصغيرة (<bdi dir="ltr">Room B</bdi>)'),
+    ("عند الباب. (17:30–23:00)", 'عند الباب. (<bdi dir="ltr">17:30–23:00</bdi>)'),
+    ("(غرينتش+03:00)", '(غرينتش<bdi dir="ltr">+03:00</bdi>)'),
+    ("اتصل +1 (312) 555-0101 الآن", 'اتصل <bdi dir="ltr">+1 (312) 555-0101</bdi> الآن'),  # its own brackets stay in
+])
+def test_a_bracket_opened_before_a_run_is_closed_after_it_not_inside(text, isolated):
+    """In `(Room B)` the run is `Room B`: isolating `Room B)` printed `((Room B` on a right-to-left page."""
+    assert isolate_text(text) == isolated
+
+
+@pytest.mark.slow
+def test_a_bracketed_latin_name_prints_its_brackets_around_it_on_a_right_to_left_page(tmp_path):
+    html_page = ('<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>t</title></head><body>'
+                 "<p>غرفة الاجتماعات الصغيرة (Room B) في الطابق الأول</p></body></html>")
+    policy = AssetPolicy(tmp_path, templates_dir())
+    pdf = tmp_path / "page.pdf"
+    pdf.write_bytes(render_pdf(isolate_ltr_runs(html_page), policy))
+    # left to right on paper: the closing bracket (drawn mirrored, as "("), Room, B, the opening one (drawn ")")
+    line = "".join(w[3] for w in sorted(_words(pdf), key=lambda w: w[2]) if not _RTL_WORD.search(w[3]))
+    assert line == ")RoomB(", line
