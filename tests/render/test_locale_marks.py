@@ -229,3 +229,27 @@ def test_words_to_say_get_the_locales_quotation_marks_unless_the_plan_wrote_its_
         assert str(marks.quoted(own)) == str(Markup.escape(own)), own
     assert str(marks.quoted("«Merci», dis-le.")).startswith(str(marks.quote_open))  # quoted words inside a sentence
     assert str(marks.quoted("<b>")) == f"{marks.quote_open}&lt;b&gt;{marks.quote_close}"
+
+
+@pytest.mark.slow
+def test_a_twelve_hour_shift_wraps_in_the_rotas_time_column(tmp_path, write_plan):
+    """`3:00 PM – 11:00 PM` is wider than the time column: it wraps at the dash instead of running over the lead."""
+    import subprocess
+
+    from generator.build import build_plan
+
+    def american(data):
+        data["event"]["locale"] = "en-US"
+
+    [pdf] = [p for p in build_plan(write_plan(american), tmp_path, editions=["responder"]) if p.suffix == ".pdf"]
+    listing = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [[(float(x0), float(y), float(x1), word) for x0, y, x1, word in re.findall(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)</word>', page)] for page in listing.split("<page ")[1:]]
+    time_token = re.compile(r"\d{1,2}:\d\d|AM|PM|–")
+    rows = [(words, y) for words in pages for _, y, _, word in words if word == "(lead)"]
+    assert rows
+    for words, row in rows:  # each rota row: its times end before its lead's name begins
+        line = sorted(w for w in words if abs(w[1] - row) < 1)
+        times = [w for w in line if time_token.fullmatch(w[3])]
+        names = [w for w in line if not time_token.fullmatch(w[3]) and times and w[0] > times[0][0]]
+        assert times and names and max(w[2] for w in times) < min(w[0] for w in names), line
