@@ -286,7 +286,7 @@ def test_a_plan_without_rota_key_is_not_asked_for_shifts():
     text = visible(page(read(no_rota), "volunteer"))
     assert "on shift" not in text and "Then call the lead responder on shift" not in text
     with_rota = visible(page(read(BASE), "volunteer"))  # volunteers do not see the rota, but know there is one
-    assert "call first, then the lead responder." in with_rota
+    assert "call the emergency number first, then the lead responder." in with_rota
     assert "There is no rota" not in with_rota
 
 
