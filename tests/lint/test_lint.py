@@ -252,6 +252,12 @@ CASES = [
          "their number becomes public; use a shared number that is passed to whoever is on call [CHANNEL-PRIVATE-PHONE]"],
         BASE, id="CHANNEL-PRIVATE-PHONE"),
     pytest.param(
+        "CHANNEL-ANY-MEMBER", with_channel("    - {kind: any-member, label: Write to any of us, audience: public}\n"),
+        ["plan.yaml:64:14: warning: this channel is public, but the team is not: the public sheet and poster print it with "
+         "nobody to contact; publish the team (`team: {published: true}`), or make the channel `audience: volunteer` and "
+         "give the public a shared address or number [CHANNEL-ANY-MEMBER]"],
+        with_channel("    - {kind: any-member, label: Write to any of us, audience: volunteer}\n"), id="CHANNEL-ANY-MEMBER"),
+    pytest.param(
         "CHAIN-END", edit(BASE, ("chain: [response-team, board]", "chain: [board, response-team]")),
         ["plan.yaml:64:18: warning: the reporting chain ends at `response-team` (kind `response-team`) and no role outside "
          "the response team hears appeals: reports about a responder and appeals need somewhere to go; end the chain with a "

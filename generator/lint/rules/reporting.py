@@ -114,6 +114,38 @@ def channel_private_phone(context: Context) -> Iterator[Finding]:
                           "are off shift and their number becomes public; use a shared number that is passed to whoever is on call")
 
 
+@rule("CHANNEL-ANY-MEMBER", "warning", "A public `any-member` channel whose members the public may not see: the public sheet "
+      "and poster print it with nobody to contact.", items=("channels",),
+      bad="""
+          reporting:
+            channels:
+              - {kind: any-member, label: Write to any of us, audience: public}
+          """,
+      good="""
+          team: {published: true}
+          reporting:
+            channels:
+              - {kind: any-member, label: Write to any of us, audience: public}
+          """)
+def channel_any_member(context: Context) -> Iterator[Finding]:
+    """An `any-member` channel lists the members to write to or call. The public sheet and
+    the poster list responders only when the team is published (`team: {published: true}`);
+    otherwise a public `any-member` channel prints its label and nobody to contact. Publish
+    the team, or keep the channel for volunteers (`audience: volunteer`) and give the public
+    a shared address or number.
+    """
+    from ...plan.model import Audience, ChannelKind
+
+    if context.plan.team.published:
+        return
+    for index, channel in enumerate(context.plan.reporting.channels):
+        if channel.kind == ChannelKind.any_member and channel.item_audience() is Audience.public:
+            yield Finding(("reporting", "channels", index, "kind"),
+                          "this channel is public, but the team is not: the public sheet and poster print it with nobody to "
+                          "contact; publish the team (`team: {published: true}`), or make the channel `audience: volunteer` "
+                          "and give the public a shared address or number")
+
+
 @rule("CHAIN-END", "warning", "The reporting chain does not end outside the response team (a board or partner role).",
       bad="""
           roles:
