@@ -258,6 +258,12 @@ CASES = [
          "give the public a shared address or number [CHANNEL-ANY-MEMBER]"],
         with_channel("    - {kind: any-member, label: Write to any of us, audience: volunteer}\n"), id="CHANNEL-ANY-MEMBER"),
     pytest.param(
+        "TEXT-CUT", edit(BASE, ("applies_when: Someone hesitates to report.", "applies_when: Someone asks in #help to report.")),
+        ["plan.yaml:74:35: warning: the text stops before ` #help`: YAML reads ` #` and the rest of the line as a comment "
+         "[TEXT-CUT]\n  hint: put the whole text in quotes if the rest belongs to it; a comment has a space after `#`"],
+        edit(BASE, ("applies_when: Someone hesitates to report.", 'applies_when: "Someone asks in #help to report."  # quoted')),
+        id="TEXT-CUT"),
+    pytest.param(
         "CHAIN-END", edit(BASE, ("chain: [response-team, board]", "chain: [board, response-team]")),
         ["plan.yaml:64:18: warning: the reporting chain ends at `response-team` (kind `response-team`) and no role outside "
          "the response team hears appeals: reports about a responder and appeals need somewhere to go; end the chain with a "

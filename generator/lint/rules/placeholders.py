@@ -106,3 +106,39 @@ def starter_samples() -> frozenset[tuple[str, str]]:
             if kind:
                 found.add((kind, value.isoformat(sep=" ", timespec="minutes") if isinstance(value, dt.datetime) else str(value)))
     return frozenset(found)
+
+
+_CUT_BY_COMMENT = re.compile(r"[ \t]+#(?=[^\s#])")
+
+
+@rule("TEXT-CUT", "warning", "A text is cut short by ` #` (a chat channel, a hashtag): YAML reads the rest of the line as "
+      "a comment.",
+      bad="""
+          taking_reports:
+            do:
+              - Tell the team in #coc-urgent on Discord at once.
+          """,
+      good="""
+          taking_reports:
+            do:
+              - "Tell the team in #coc-urgent on Discord at once."
+          """)
+def text_cut(context: Context) -> Iterator[Finding]:
+    """In YAML, a space followed by `#` starts a comment, even in the middle of a text not
+    in quotes: `Tell the team in #coc-urgent on Discord` is read as `Tell the team in`, and
+    the guides print that. A comment written by hand has a space after its `#` (`# CHANGE
+    ME`); a `#` followed at once by a word right after a value is taken for part of the
+    text. Put the whole text in quotes.
+    """
+    source = context.source
+    lines = source.lines
+    for path, (line, column) in source.ends.items():
+        if source.file_of(path) != source.file or not 0 < line <= len(lines):
+            continue
+        rest = lines[line - 1][column - 1:]
+        cut = _CUT_BY_COMMENT.match(rest)
+        if cut:
+            shown = rest[cut.end() - 1:].split()[0][:40]
+            yield Finding(path, f"the text stops before ` {shown}`: YAML reads ` #` and the rest of the line as a comment",
+                          hint="put the whole text in quotes if the rest belongs to it; a comment has a space after `#`",
+                          at=(line, column + cut.end() - 1))
