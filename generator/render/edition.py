@@ -156,6 +156,8 @@ class LeadTime(NamedTuple):
     phone: str | None = None  # the lead's phone as the edition may show it (None: hidden or none)
     backup: str | None = None  # the shift's first other responder, the next call when the lead does not answer
     backup_phone: str | None = None
+    contact: str | None = None  # without a phone: the lead's chat handle or e-mail address as the edition may show it
+    backup_contact: str | None = None
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,7 @@ def lead_times(plan: Plan, cut_plan: Plan, audience: Audience, words: Words = en
         second = next((cut_plan.responder(r) for r in shift.responders if r != shift.lead and cut_plan.responder(r)), None)
         backup = second.name if second and second.name else None
         backup_phone = second.phone if second else None
+        contact, backup_contact = _reach(lead), _reach(second)
         start, end = _wall(shift.start), _wall(shift.end)
         day = start.date()
         while day <= (end - dt.timedelta(microseconds=1)).date():
@@ -214,9 +217,16 @@ def lead_times(plan: Plan, cut_plan: Plan, audience: Audience, words: Words = en
             if last and (last.name, last.backup) == (name, backup) and last.end == begin:
                 spells[-1] = last._replace(end=finish)  # back-to-back shifts of one lead and backup
             else:
-                spells.append(LeadTime(begin, finish, name, phone, backup, backup_phone))
+                spells.append(LeadTime(begin, finish, name, phone, backup, backup_phone, contact, backup_contact))
             day += dt.timedelta(days=1)
     return days
+
+
+def _reach(responder: Responder | None) -> str | None:
+    """How to reach someone with no phone the edition shows: their first chat handle, else their e-mail (as cut)."""
+    if responder is None or responder.phone:
+        return None
+    return next(iter(responder.chat), None) or responder.email or None
 
 
 def name_shown(responder: Responder, audience: Audience) -> bool:

@@ -146,3 +146,19 @@ def test_the_desk_sheet_gives_the_venues_directions_a_few_lines_and_stays_one_pa
     [short] = build_plan(EXAMPLE, tmp_path / "short", editions=["desk"])
     directions = " ".join(read_plan(EXAMPLE).venues[0].directions.split())
     assert all(directions[:40] in " ".join((page.extract_text() or "").split()) for page in PdfReader(short).pages)
+
+
+@pytest.mark.slow
+def test_a_lead_without_a_phone_is_reached_on_the_desk_sheet_by_what_volunteers_may_see(tmp_path, write_plan):
+    """No phones, chat handles shown to volunteers: the desk sheet's on-call table gives the handle, not a bare name."""
+    def chat_only(data):
+        for person in data["responders"]:
+            person.pop("phone", None)
+            person["visibility"] = {**person.get("visibility", {}), "chat": "volunteer"}
+
+    [desk] = build_plan(write_plan(chat_only), tmp_path, editions=["desk"])
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(desk).pages)
+    plan = read_plan(EXAMPLE)
+    first = {person.id: person.chat[0] for person in plan.responders if person.chat}
+    leads = {shift.lead for shift in plan.rota}
+    assert all(squash(first[lead]) in squash(text) for lead in leads if lead in first), text[:800]
