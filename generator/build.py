@@ -138,8 +138,17 @@ def build_into(
         # A sealed set carries over from private/ only what is sealed (not what an unsealed build left in clear).
         written = output.commit(files, record, replaces_rota="responder" in {spec.name for spec in specs},
                                 drops_clear_private=passphrase is not None,
-                                replaces=frozenset().union(*(spec.every_file() for spec in specs)))
+                                replaces=replaced_files(specs))
     return Built(written, list(checked.warnings), prints)
+
+
+def replaced_files(specs: list[EditionSpec]) -> frozenset[str]:
+    """The files a build of these editions replaces wherever they are: theirs, and with the drill kit the volunteer-level
+    kit the `drill` command writes (made from what was volunteer-level then; `drill --audience volunteer` makes it again)."""
+    files = frozenset().union(*(spec.every_file() for spec in specs))
+    if any(spec.name == "drill" for spec in specs):
+        files |= drill_spec(Audience.volunteer).every_file()
+    return files
 
 
 class CheckedPlan(NamedTuple):

@@ -22,7 +22,7 @@ from typing import Self
 from . import cache
 from .errors import FileError
 from .paths import PRIVATE_DIR
-from .render.edition import is_rota_file
+from .render.edition import is_guide_file, is_rota_file
 from .render.rendered import RenderedFile
 from .render.seal import is_sealed
 from .sets import remove_leftovers, remove_set, staging_folder
@@ -71,7 +71,8 @@ class OutputSet:
         """Write the new set (files, the earlier files not rebuilt, the record), then swap it in; the files written.
 
         `record` None keeps the earlier record (the drill command adds a kit to a built set);
-        `drops_clear_private` carries over from private/ only the files that are sealed (a sealed set);
+        `drops_clear_private` carries over from private/ none of the tool's files in clear (a sealed set; the user's own
+        files there are theirs);
         `replaces`: the files of the editions built, wherever they were (EditionSpec.every_file): an earlier one
         this build did not write again is not carried over (a public report form once the form is private).
         """
@@ -122,8 +123,9 @@ def _keep_earlier(old: Path, new: Path, replaced: set[str], replaces_rota: bool,
         for name in names:
             rel = (relative / name).as_posix()
             if rel in replaced or (name.startswith(".") and name.endswith(".tmp")) or (replaces_rota and is_rota_file(rel)) \
-                    or (drops_clear_private and rel.startswith(f"{PRIVATE_DIR}/") and not _sealed_file(Path(folder) / name)):
-                continue  # rebuilt now, a temporary file of an older version of the tool, or private and in clear
+                    or (drops_clear_private and rel.startswith(f"{PRIVATE_DIR}/") and is_guide_file(rel)
+                        and not _sealed_file(Path(folder) / name)):
+                continue  # rebuilt now, a temporary file of an older version of the tool, or a private guide in clear
             source, copy = Path(folder) / name, new / rel
             if source.is_symlink():
                 os.symlink(os.readlink(source), copy)

@@ -199,3 +199,34 @@ def test_a_file_an_edition_no_longer_writes_there_is_not_carried_over(tmp_path, 
     build_plan(plan, tmp_path / "out", editions=["report-form"])
     assert (folder / "private" / "report-form.pdf").exists() and not (folder / "report-form.pdf").exists()
     assert (folder / "notes.txt").exists() and (folder / "public.pdf").exists()  # the user's own, other editions': kept
+
+
+@pytest.mark.slow
+def test_a_sealed_build_keeps_the_users_own_files_in_private_and_drops_the_tools_in_clear(tmp_path, write_plan):
+    from generator.build import build_plan
+
+    plan = write_plan()
+    build_plan(plan, tmp_path / "out", editions=["responder"])
+    private = tmp_path / "out" / plan.stem / "private"
+    (private / "my-notes.txt").write_text("the organizer's own notes", encoding="utf-8")
+    (private / "archive").mkdir()
+    (private / "archive" / "2025.txt").write_text("last year's", encoding="utf-8")
+    build_plan(plan, tmp_path / "out", editions=["public"], passphrase="correct horse battery staple")
+    assert (private / "my-notes.txt").exists() and (private / "archive" / "2025.txt").exists()
+    assert not (private / "responder.html").exists() and not list(private.glob("rota-*.ics"))  # the tool's, in clear
+
+
+@pytest.mark.slow
+def test_a_full_build_replaces_the_volunteer_drill_kit_made_from_an_earlier_plan(tmp_path, write_plan):
+    from generator.build import build_drill, build_plan
+
+    def rehearsable(data):
+        data["scenarios"][0]["audience"] = "volunteer"
+
+    plan = write_plan(rehearsable)
+    build_drill(plan, tmp_path / "out", audience=Audience.volunteer)
+    kit = tmp_path / "out" / plan.stem / "drill-volunteer.pdf"
+    assert kit.exists()
+    write_plan()  # the scenario is responder-only again
+    build_plan(plan, tmp_path / "out")
+    assert not kit.exists()

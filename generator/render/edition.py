@@ -137,6 +137,12 @@ def has_public_document(plan: Plan) -> bool:
                            or c.transparency_report)))
 
 
+def is_guide_file(name: str) -> bool:
+    """Whether `name` (relative to the set's folder) is a file the tool writes: an edition's, in either place, a
+    volunteer drill kit or a calendar file (not one the user put there)."""
+    return is_rota_file(name) or any(name in spec.every_file() for spec in (*EDITIONS.values(), drill_spec(Audience.volunteer)))
+
+
 def drill_spec(audience: Audience) -> EditionSpec:
     """The drill kit's row, or its volunteer-level variant (not private: it holds nothing the volunteer guide may not)."""
     spec = EDITIONS["drill"]
