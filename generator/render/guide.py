@@ -37,7 +37,7 @@ from .drill import DrillKit, drill_kit
 from .edition import Edition, LeadTime, has_public_document, name_shown
 from .formatting import days_text, phone_display
 from .locale import Localizer, plain_text, plan_localizer
-from .styles import card_line_style, cards_css, font_css, page_css, poster_css, poster_number_style, stylesheet
+from .styles import card_body_style, card_line_style, cards_css, font_css, page_css, poster_css, poster_number_style, stylesheet
 from .words import (
     channel_word,
     emergency_advice,
@@ -656,6 +656,9 @@ class Guide:
 
     def card_line_style(self, text: str, largest: float, smallest: float) -> Markup:
         return card_line_style(text, largest, smallest)
+
+    def card_body_style(self, emergency: str) -> Markup:
+        return card_body_style(emergency)
 
 
 @dataclass(frozen=True)

@@ -129,13 +129,28 @@ def card_line_style(text: str, largest: float, smallest: float) -> Markup:
     return one_line_style(text, CARD_TEXT_MM * PT_PER_MM, largest, smallest)
 
 
+CARD_MM = 54 - 2 * 3  # a badge card's height less its padding (print-cards.css)
+CARD_HEAD_MM = 7  # the event's name and its rule
+CARD_LINE_MM = 4.3  # one line of the emergency line (9pt bold)
+
+
+def card_body_style(emergency: str) -> Markup:
+    """`height: ...` of a badge card's body: what the head and the emergency line, on one line or two, leave."""
+    lines = 1 if _ems(emergency) * 9 <= (85.6 - 2 * 3.5) * PT_PER_MM * 0.95 else 2
+    return Markup(f"height: {CARD_MM - CARD_HEAD_MM - lines * CARD_LINE_MM - 1:.1f}mm")
+
+
+def _ems(text: str) -> float:
+    """The text's width in ems of the bundled bold font, roughly."""
+    return sum(0.58 if ch.isdigit() or ch in "+-()" else 0.26 if ch == " " else 0.95 if ch in "@mwMW" else 0.64 for ch in text)
+
+
 def one_line_style(text: str, room_pt: float, largest: float, smallest: float) -> Markup:
     """`font-size: ...` that sets `text` on one line `room_pt` wide, at most `largest` pt.
 
     From the bundled bold font's advances, roughly; a text too long even at `smallest` wraps instead.
     """
-    ems = sum(0.58 if ch.isdigit() or ch in "+-()" else 0.26 if ch == " " else 0.95 if ch in "@mwMW" else 0.64 for ch in text)
-    size = max(smallest, min(largest, room_pt * 0.95 / max(ems, 1)))
+    size = max(smallest, min(largest, room_pt * 0.95 / max(_ems(text), 1)))
     return Markup(f"font-size: {int(size)}pt")
 
 
