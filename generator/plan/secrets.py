@@ -49,6 +49,7 @@ PlanPath = tuple[Any, ...]  # ("responders", 0, "email")
 MIN_NAME = 3
 MIN_WORDS = 4
 MIN_LOOSE_WORDS = 6  # words a text needs to be searched without its closing mark
+MIN_PROCEDURE_WORDS = 8  # words the procedure's own private text needs to be searched ("Call 911 if anyone is in danger." is common)
 MIN_HANDLE = 4
 PHONE_FIELDS = {"phone", "number", "emergency_number"}
 _HANDLE_FIELDS = {"email", "chat"}
@@ -91,6 +92,7 @@ def secrets_above(plan: Plan, audience: Audience, guide_words: Iterable[str] = (
     """
     hidden: list[Secret] = []
     shown_values: set[str] = set()
+    shown_texts: set[str] = set()  # free texts as shown: the procedure's own sentence written twice is no secret
     shown_digits: set[str] = set()  # every ending of a shown phone number's digits
     for path, value, needed in leaf_audiences(plan):
         if not audience.allows(needed):
@@ -98,11 +100,14 @@ def secrets_above(plan: Plan, audience: Audience, guide_words: Iterable[str] = (
         elif field_name(path) not in SKIP_FIELDS:  # an id or a choice is never printed: a hidden name that equals one stays a secret
             if field_name(path) in _SHOWN_AS_ITSELF:  # not free text: a note pasted whole into `where` is still a paste
                 shown_values.add(normalise_text(str(value)))
+            elif isinstance(value, str):
+                shown_texts.add(normalise_text(value))
             if field_name(path) in PHONE_FIELDS:
                 number = digits(str(value))
                 shown_digits.update(number[start:] for start in range(len(number)))
     kept = [secret for secret in hidden
-            if secret.needle not in shown_digits and (secret.kind == "phone" or secret.needle not in shown_values)]
+            if secret.needle not in shown_digits and (secret.kind == "phone" or secret.needle not in shown_values)
+            and not (secret.kind == "text" and not _personal(secret.path) and secret.needle in shown_texts)]
     text = "\n".join(normalise_text(words) for words in guide_words)
     in_guide_words = {id(secret) for secret in Matcher([s for s in kept if s.kind != "phone"]).in_plain(text)} if text else set()
     secrets: dict[tuple[str, str], Secret] = {}
@@ -134,11 +139,17 @@ def _secrets(path: PlanPath, value: Any, plan: Plan) -> list[Secret]:
     if path == ("communication", "secure_channel"):  # where the team talks: an invite link in it is private
         found += [Secret(path, value, "handle", link) for link in dict.fromkeys(map(normalise_text, _WEB_ADDRESS.findall(value)))
                   if len(link) >= MIN_HANDLE]
-    if len(needle.split()) >= MIN_LOOSE_WORDS:  # a note pasted into a sentence loses its full stop: "…at home, ask her"
-        needle = needle.strip(" .!?…;:,")  # (not a short phrase: "In the reporter's words" is said in many sentences)
-    if len(needle.split()) >= MIN_WORDS:
+    if _personal(path) and len(needle.split()) >= MIN_LOOSE_WORDS:  # pasted into a sentence, a note loses its full stop
+        needle = needle.strip(" .!?…;:,")  # (not a short phrase, nor the procedure's own: it is said in many sentences)
+    if len(needle.split()) >= (MIN_WORDS if _personal(path) else MIN_PROCEDURE_WORDS):
         found.append(Secret(path, value, "text", needle))
     return found
+
+
+def _personal(path: PlanPath) -> bool:
+    """A value about a person (a responder's notes, description, anything of theirs; a resource's notes), not the plan's
+    procedure (a scenario's step, a form's help), which the organizer may well say again in a shared text."""
+    return path[:1] == ("responders",) or field_name(path) == "notes"
 
 
 def _private_link(plan: Plan, path: PlanPath) -> bool:

@@ -472,3 +472,19 @@ def test_a_short_private_phrase_is_found_only_as_written_with_its_full_stop(plan
     changed = plan.model_copy(update={"report_form": private_form, "report_form_audience": "responder",
                                       "roles": [plan.roles[0], volunteers, *plan.roles[2:]]})
     assert not [p for p in find_pastes(changed, guide_words(changed)) if p.secret.field == "report_form[0].help"]
+
+
+def test_the_procedures_own_sentence_said_again_in_a_shared_text_is_no_paste(plan):
+    """A responder-only scenario step that the organizer also wrote in a volunteer text (whole, or a short common
+    sentence inside a longer one) is the procedure said twice, not a person's private value; a responder's note is."""
+    from generator.plan.pastes import find_pastes
+    from generator.render.leaks import guide_words
+
+    scenario = plan.scenarios[0]
+    steps = ["Move somewhere quieter and let them bring a friend.", "Call 999 if anyone is in danger.", *scenario.steps[2:]]
+    private = scenario.model_copy(update={"steps": steps, "audience": "responder"})
+    volunteers = plan.roles[1].model_copy(update={"duties": [
+        "Move somewhere quieter and let them bring a friend.", "Call 999 if anyone is in danger, then find the lead."]})
+    changed = plan.model_copy(update={"scenarios": [private, *plan.scenarios[1:]],
+                                      "roles": [plan.roles[0], volunteers, *plan.roles[2:]]})
+    assert not [p for p in find_pastes(changed, guide_words(changed)) if p.secret.path[:1] == ("scenarios",)]

@@ -339,7 +339,7 @@ def test_published_parts_are_not_secrets_of_the_public_sheet_and_private_ones_ar
 
     plan = read(PUBLISHED)
     needles = {secret.needle for secret in secrets_above(plan, Audience.public)}
-    assert "kept between the team and the person only" in needles  # normalised: lower case, no closing full stop
+    assert "kept between the team and the person only." in needles  # normalised: lower case
     assert not any("never name a reporter" in needle or "We ask the person to stop" in needle for needle in needles)
     assert find_leaks(secrets_above(plan, Audience.public), page(plan, "public")) == []
 
