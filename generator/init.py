@@ -151,18 +151,24 @@ def read_shared_plan(shared: Path, path: str) -> SharedPlan:
         data = load_plan(shared, shared.parent).data
     except UserError:
         return SharedPlan(path)
+    def ids(value: Any) -> list[Any]:  # a list of ids as written; anything else (a number, a text) holds none
+        return value if isinstance(value, list) else []
+
+    def items(key: str) -> list[dict[str, Any]]:
+        return [item for item in ids(data.get(key)) if isinstance(item, dict)]
+
     found: list[Any] = []
     reporting, communication, team = data.get("reporting"), data.get("communication"), data.get("team")
     if isinstance(reporting, dict):
-        found += reporting.get("chain") or []
-    for scenario in data.get("scenarios") or []:
-        found += scenario.get("escalate_to") or [] if isinstance(scenario, dict) else []
+        found += ids(reporting.get("chain"))
+    for scenario in items("scenarios"):
+        found += ids(scenario.get("escalate_to"))
     if isinstance(communication, dict):
-        found += communication.get("spokespeople") or []
-    defined = {str(item.get("id")) for key in ("roles", "responders") for item in data.get(key) or [] if isinstance(item, dict)}
+        found += ids(communication.get("spokespeople"))
+    defined = {str(item.get("id")) for key in ("roles", "responders") for item in items(key)}
     references = [ident for ident in dict.fromkeys(str(i) for i in found if isinstance(i, (str, int))) if ident not in defined]
     decides = team.get("decides", "lead") if isinstance(team, dict) else "lead"
-    return SharedPlan(path, references, has_roles=bool(data.get("roles")), leads=decides == "lead")
+    return SharedPlan(path, references, has_roles=bool(items("roles")), leads=decides == "lead")
 
 
 def event_header(references: bool = True) -> str:

@@ -61,9 +61,12 @@ MAX_WORD = 1000  # characters between two spaces: a long web address is a few hu
 MAX_NESTING = 16  # quotes or lists inside each other in one text; HTML elements, twice that
 # Scripts written without spaces, which a line may break in anywhere (Chinese, Japanese, Korean) or between words
 # the layout engine finds (Thai, Lao, Myanmar, Khmer): a paragraph in them is not one word
-_NO_SPACES = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\ua000-\ua4cf\uac00-\ud7af\uf900-\ufaff"
-              "\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff")
-_LONG_WORD = re.compile(rf"[^\s{_NO_SPACES}]{{{MAX_WORD + 1},}}")
+# (their letters, not their punctuation or the long-vowel mark ー, which no line may start with)
+_NO_SPACES = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u2fff\u3040-\u30fb\u30fd-\u9fff\ua000-\ua4cf"
+              "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff")
+# Spaces a line may break at (not the no-break space U+00A0, U+202F, U+2007)
+_BREAKING_SPACES = " \t\n\r\f\v\u1680\u2000-\u2006\u2008-\u200a\u205f\u3000"
+_LONG_WORD = re.compile(rf"[^{_BREAKING_SPACES}{_NO_SPACES}]{{{MAX_WORD + 1},}}")
 _NESTED_BLOCKS = re.compile(rf"^(?:[ \t]*(?:>[ \t]*|(?:[*+-]|\d{{1,9}}[.)])[ \t]+)){{{MAX_NESTING + 1},}}", re.MULTILINE)
 _DEEP_INDENT = re.compile(rf"^[ \t]{{{4 * MAX_NESTING + 1},}}(?=\S)", re.MULTILINE)  # lists nested by indentation
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*?(/?)>")

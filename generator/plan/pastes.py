@@ -168,4 +168,6 @@ def _owner(plan: Plan, path: PlanPath) -> str:
     if item is None:
         return ""
     noun, label = item
+    if not label:  # a step written as plain text has no title
+        return f"a {noun}"
     return label if noun == "responder" else f"the {noun} “{label}”"

@@ -523,3 +523,15 @@ def test_a_translated_item_that_leaves_out_the_shared_ones_keys_is_named(tmp_pat
     assert (warning.line, warning.column) == (line_of(berlin, "  - id: slide"), 9)
     assert warning.message == ("scenarios[slide] replaces the shared item with its id whole, leaving out `impact`, `risk`, "
                                "`handling`, which the shared one gives")
+
+
+@pytest.mark.parametrize("shared", ["scenarios: 5\n", "reporting:\n  chain: 7\n", "reporting:\n  chain: leaders\n",
+                                    "scenarios:\n  - {id: x, escalate_to: 5}\n", "roles: 3\n"])
+def test_init_extends_a_malformed_shared_plan_writes_a_starter_not_a_traceback(tmp_path, shared):
+    """What the shared plan holds that is not a list of ids gives no ids to list (check says what is wrong with it)."""
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("format: 1\n" + shared, encoding="utf-8")
+    target = tmp_path / "east.yaml"
+    result = run("init", str(target), "--extends", str(policy))
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output and "l, e, a, d" not in target.read_text(encoding="utf-8")

@@ -172,6 +172,8 @@ def test_no_plan_text_can_end_a_calendar_line(optimize):
 @pytest.mark.parametrize(("text", "message"), [
     ("Call us. " + "*a" * 2500, "a word of 5,000 characters with no space"),  # emphasis a printer lays out in minutes
     ("[" * 2000 + "x" + "]" * 2000, "a word of 4,001 characters"),
+    ("a\u00a0" * 600, "a word of 1,200 characters"),  # a no-break space is no place to break a line
+    ("ー" * 1100, "a word of 1,100 characters"),  # nor a run of marks no Japanese line may start with
     ("Listen.\n" + "> " * 40 + "deep", "nests quotes or lists more than 16 levels deep"),
     ("Listen.\n" + "\n".join("  " * level + "- step" for level in range(200)), "nests quotes or lists"),
     ("Listen. " + "<span> " * 100 + "deep", "nests HTML elements more than 32 levels deep"),
