@@ -12,10 +12,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from .assets import AssetPolicy, RefusedResource
-from .errors import PlanError, Problem
+from .errors import PlanError, Problem, UserError
 from .files import read_regular
 from .lint import lint
-from .paths import templates_dir
+from .paths import guides_folder, templates_dir
 from .plan.extends import is_shared_alone, load_plan
 from .plan.load import LoadedPlan, SourceMap
 from .plan.model import Plan
@@ -44,6 +44,10 @@ def check_plan(path: str | Path, root: str | Path | None = None, loaded: LoadedP
     `loaded` is the plan as already read (or the error reading it gave, discover.Network.loaded): it is not read again.
     """
     path = Path(path)
+    try:
+        guides_folder(Path("output"), path)  # the name build refuses, said before the plan is read
+    except UserError as exc:
+        return CheckResult(path, None, [Problem(str(path), 1, 1, exc.message or str(exc), hint=exc.hint)])
     if isinstance(loaded, PlanError):
         return CheckResult(path, None, loaded.problems)
     if loaded is None:

@@ -32,12 +32,12 @@ def guides_folder(output_root: Path, plan: Path) -> Path:
     """OUTPUT/NAME, where a plan's guides go: NAME is its file's name without `.yaml`.
 
     Raises UserError for a name that is no folder of its own (`..yaml`, `.yaml`) or a hidden one
-    (`.x.yaml`): the guides would land in the output folder itself, above it, or beside the hidden
-    folders a build swaps its sets through."""
+    (`.x.yaml`), or one with spaces around it: the guides would land in the output folder itself, above
+    it, beside the hidden folders a build swaps its sets through, or in a folder named by a space."""
     from .errors import UserError
 
     name = plan.stem
-    if not name.strip(".") or name.startswith("."):
+    if not name.strip(". ") or name.startswith(".") or name != name.strip():
         raise UserError(f"the guides go in a folder named after the plan's file, and `{plan.name}` gives none of its own "
                         f"(they would go in {output_root} itself, above it or in a hidden folder)",
                         hint="rename the file, e.g. to my-event.yaml")

@@ -182,7 +182,7 @@ def test_progress_bar_path_runs(tmp_path, capsys, monkeypatch):
     assert "Building" in err and "[1/3]" not in err
 
 
-@pytest.mark.parametrize("name", ["..yaml", "...yaml", ".yaml.yaml", ".hidden.yaml"])
+@pytest.mark.parametrize("name", ["..yaml", "...yaml", ".yaml.yaml", ".hidden.yaml", " .yaml", "event .yaml"])
 def test_a_plan_whose_name_gives_no_folder_of_its_own_is_refused(tmp_path, name):
     """OUTPUT/NAME: `..yaml` would put the guides in OUTPUT itself, `...yaml` above it, `.x.yaml` in a hidden folder."""
     plan = tmp_path / name
@@ -191,3 +191,11 @@ def test_a_plan_whose_name_gives_no_folder_of_its_own_is_refused(tmp_path, name)
     assert result.exit_code == 1, result.output
     assert f"`{name}` gives none of its own" in result.output and "rename the file" in result.output
     assert not (tmp_path / "out").exists() and sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+@pytest.mark.parametrize("name", ["..yaml", ".hidden.yaml", " .yaml"])
+def test_check_refuses_the_plan_names_build_refuses(tmp_path, name):
+    plan = tmp_path / name
+    plan.write_bytes((ROOT / "plans" / "complete-conference.yaml").read_bytes())
+    result = CliRunner().invoke(main, ["check", str(plan)])
+    assert result.exit_code == 1 and "gives none of its own" in result.output, result.output
