@@ -70,6 +70,7 @@ class Preview:
         self._stop = threading.Event()
         self._rewatch = threading.Event()
         self._roots: list[str] | None = None  # the folders watched now
+        self._marks: tuple[tuple[int, int] | None, ...] = ()  # which folders they were (_folder_marks)
         self._threads: list[threading.Thread] = []
 
     # --- building -------------------------------------------------------------------
@@ -170,22 +171,40 @@ class Preview:
         import watchfiles
 
         # The plan's folder, not the file: editors that save by renaming a new file would end a file watch.
-        # Watched again when a build reads a file in another folder (a picture in a subfolder).
+        # Watched again when a build reads a file in another folder (a picture in a subfolder), and when a watched
+        # folder is removed, replaced or comes back (a watch on a removed folder sees nothing after it).
         try:
             while not self._stop.is_set():
                 self._rewatch.clear()
                 self._roots = self.watch_roots()
+                self._marks = self._folder_marks()
                 for _changes in watchfiles.watch(*self._roots, watch_filter=lambda _change, path: self.watched(path),
                                                  debounce=DEBOUNCE_MS, step=20, stop_event=_Either(self._stop, self._rewatch),
                                                  rust_timeout=500, yield_on_timeout=False, raise_interrupt=False,
                                                  recursive=False):
                     self._dirty.set()
-        except Exception as exc:  # the folder vanished, too many watches...: say so, keep serving
+        except Exception as exc:  # too many watches...: say so, keep serving
             self.echo(f"error: stopped watching for changes ({type(exc).__name__}: {exc}); restart `serve` to watch again")
 
+    def _folder_marks(self) -> tuple[tuple[int, int] | None, ...]:
+        """Which folder each watched one (and the plan's) is now: None where it is gone."""
+        marks: list[tuple[int, int] | None] = []
+        for folder in (str(self.plan.resolve().parent), *(self._roots or ())):
+            try:
+                found = os.stat(folder)
+                marks.append((found.st_dev, found.st_ino))
+            except OSError:
+                marks.append(None)
+        return tuple(marks)
+
     def _build_loop(self) -> None:
+        idle = 0
         while not self._stop.is_set():
             if not self._dirty.wait(timeout=0.2) or self._stop.is_set():
+                idle += 1
+                if idle % 5 == 0 and self._roots is not None and self._folder_marks() != self._marks:
+                    self._rewatch.set()  # a watched folder went or came back: watch it again, and build
+                    self._dirty.set()
                 continue
             self._dirty.clear()
             self.rebuild()

@@ -12,6 +12,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -419,6 +420,36 @@ def test_links_beside_the_plan_are_not_watched_into(tmp_path):
         edit(plan, "First Meetup", "Second Meetup")
         Client(server).wait_for("/volunteer.html", "Second Meetup", timeout=30)
         assert not any("stopped watching" in line for line in lines), lines
+    finally:
+        server.shutdown()
+        server.server_close()
+        preview.close()
+
+
+def test_a_plan_folder_removed_and_put_back_is_watched_again(tmp_path):
+    """A watch on a removed folder sees nothing after it: when the folder comes back, it is watched again and built."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    plan = plans / "meetup.yaml"
+    text = STARTER.read_text(encoding="utf-8").replace("CHANGE ME: your meetup's name", "First Meetup")
+    plan.write_text(text, encoding="utf-8")
+    lines: list[str] = []
+    preview = Preview(plan, out_dir=tmp_path / "preview", builder=quick_builder([]), echo=lines.append)
+    server = PreviewServer(preview, port=0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        preview.rebuild()
+        preview.start()
+        time.sleep(0.3)
+        shutil.rmtree(plans)
+        time.sleep(1.5)
+        plans.mkdir()
+        plan.write_text(text.replace("First Meetup", "Back Again Meetup"), encoding="utf-8")
+        Client(server).wait_for("/volunteer.html", "Back Again Meetup", timeout=30)
+        time.sleep(1.5)  # watched again: a later save shows too
+        plan.write_text(text.replace("First Meetup", "Saved Later Meetup"), encoding="utf-8")
+        Client(server).wait_for("/volunteer.html", "Saved Later Meetup", timeout=30)
     finally:
         server.shutdown()
         server.server_close()
