@@ -107,7 +107,9 @@ def secrets_above(plan: Plan, audience: Audience, guide_words: Iterable[str] = (
                 shown_digits.update(number[start:] for start in range(len(number)))
     kept = [secret for secret in hidden
             if secret.needle not in shown_digits and (secret.kind == "phone" or secret.needle not in shown_values)
-            and not (secret.kind == "text" and not _personal(secret.path) and secret.needle in shown_texts)]
+            and not (secret.kind == "text" and not _personal(secret.path) and secret.needle in shown_texts)
+            # a handle that is the words of a name shown anyway ("maya_lindqvist" beside Maya Lindqvist-Torres)
+            and not (secret.kind == "handle" and " " in secret.needle and any(secret.needle in shown for shown in shown_values))]
     text = "\n".join(normalise_text(words) for words in guide_words)
     in_guide_words = {id(secret) for secret in Matcher([s for s in kept if s.kind != "phone"]).in_plain(text)} if text else set()
     secrets: dict[tuple[str, str], Secret] = {}
@@ -126,8 +128,9 @@ def _secrets(path: PlanPath, value: Any, plan: Plan) -> list[Secret]:
         return [Secret(path, value, "phone", number)] if len(number) >= 5 else []
     needle = normalise_text(value)
     if field in _HANDLE_FIELDS:
-        # "Signal: priya.23" may also be written "priya.23" alone
-        variants = {needle, needle.partition(":")[2].strip()} if field == "chat" else {needle}
+        # "Signal: priya.23" may also be written "priya.23" alone (not "@maya:matrix.org": its server is no handle)
+        service, colon, handle = needle.partition(":")
+        variants = {needle, handle.strip()} if field == "chat" and colon and re.fullmatch(r"[^\W\d_][\w ]*", service) else {needle}
         return [Secret(path, value, "handle", v) for v in sorted(variants) if len(v) >= MIN_HANDLE]
     if field in _LINK_FIELDS:  # a public web address is a label; a private link is a way in
         return [Secret(path, value, "handle", needle)] if _private_link(plan, path) and len(needle) >= MIN_HANDLE else []

@@ -488,3 +488,20 @@ def test_the_procedures_own_sentence_said_again_in_a_shared_text_is_no_paste(pla
     changed = plan.model_copy(update={"scenarios": [private, *plan.scenarios[1:]],
                                       "roles": [plan.roles[0], volunteers, *plan.roles[2:]]})
     assert not [p for p in find_pastes(changed, guide_words(changed)) if p.secret.path[:1] == ("scenarios",)]
+
+
+def test_a_handles_server_and_a_handle_made_of_a_shown_name_are_no_secrets(plan):
+    """`@amara:matrix.org` does not make `matrix.org` a secret (a public Matrix room may name it); `amara_okonjo` is
+    the words of a name the volunteers see anyway."""
+    from generator.plan.pastes import find_pastes
+    from generator.render.leaks import guide_words
+
+    amara = plan.responders[0]
+    matrix = plan.model_copy(update={"responders": [amara.model_copy(update={"chat": ["@amara:matrix.org"]}), *plan.responders[1:]]})
+    needles = {secret.needle for secret in secrets_above(matrix, Audience.volunteer)}
+    assert "@amara:matrix.org" in needles and "matrix.org" not in needles
+    discord = amara.model_copy(update={"chat": ["Discord: amara_okonjo"]})
+    volunteers = plan.roles[1].model_copy(update={"duties": ["Find Amara Okonjo-Reyes at the desk."]})
+    named = plan.model_copy(update={"responders": [discord, *plan.responders[1:]],
+                                    "roles": [plan.roles[0], volunteers, *plan.roles[2:]]})
+    assert not [p for p in find_pastes(named, guide_words(named)) if p.secret.field.startswith("responders[0].chat")]
