@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import html
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable
@@ -60,9 +61,13 @@ Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
 
 
 def _one_line(value: str) -> str:
-    if any(char in value for char in "\n\r\u2028\u2029"):  # U+2028/9 end a line on paper too
+    # U+2028/9 end a line on paper too, and so does an HTML reference to one (`&#x2028;`, `&NewLine;`)
+    if any(char in value for char in _LINE_BREAKS) or ("&" in value and any(char in html.unescape(value) for char in _LINE_BREAKS)):
         raise ValueError("this value is one line: write it without line breaks")
     return value
+
+
+_LINE_BREAKS = "\n\r\u2028\u2029\x85"
 
 
 Text = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_one_line)]

@@ -195,3 +195,12 @@ def test_a_text_no_guide_needs_and_no_printer_lays_out_in_time_is_refused_where_
 def test_long_addresses_separators_and_some_nesting_are_text(text):
     loaded = load_text("roles:\n  - duties:\n      - " + __import__("json").dumps(text) + "\n", "p.yaml", keep_going=True)
     assert loaded.problems == []
+
+
+@pytest.mark.parametrize("reference", ["&#x2028;", "&#8233;", "&#10;", "&NewLine;"])
+def test_a_one_line_field_holds_no_line_break_spelled_as_an_html_reference(write_plan, reference):
+    def change(data):
+        data["responders"][0]["name"] = f"Sam{reference}020 7946 0999"
+    problems = [p for p in check_plan(write_plan(change)).problems if p.severity == "error"]
+    assert [(p.path, p.message) for p in problems] == [(("responders", 0, "name"),
+                                                        "`responders[0].name`: this value is one line: write it without line breaks")]
