@@ -93,6 +93,11 @@ ONE_RESPONDER = edit(
 )
 
 
+# the minimal plan with volunteers, who read the volunteer guide
+WITH_HELPERS = edit(BASE, ("    duties: [Hears appeals.]\n",
+                           "    duties: [Hears appeals.]\n  - {id: helpers, name: Helpers, kind: volunteers, duties: [Welcome people.]}\n"))
+
+
 def with_channel(line: str) -> str:
     return edit(BASE, ("      phone: 020 7946 0100\n", "      phone: 020 7946 0100\n" + line))
 
@@ -135,13 +140,13 @@ CASES = [
          "the team needs them all [TEAM-SIZE]"],
         edit(BASE, ("    email: dev@example.org\n", "    email: dev@example.org\n" + EVE)), id="TEAM-SIZE-six"),
     pytest.param(
-        "TEAM-REACH", edit(BASE, *[(f"    phone: 020 7946 000{n}\n", f"    phone: 020 7946 000{n}\n    visibility: {{phone: responder}}\n")
-                                  for n in range(1, 5)]),
-        ["plan.yaml:32:1: warning: volunteers can reach no responder: none has a phone, e-mail or chat handle volunteers may "
+        "TEAM-REACH", edit(WITH_HELPERS, *[(f"    phone: 020 7946 000{n}\n", f"    phone: 020 7946 000{n}\n    visibility: {{phone: responder}}\n")
+                                          for n in range(1, 5)]),
+        ["plan.yaml:33:1: warning: volunteers can reach no responder: none has a phone, e-mail or chat handle volunteers may "
          "see, so the volunteer guide lists names only [TEAM-REACH]\n  hint: give the leads a phone, or let volunteers see an "
          "address or handle (`visibility: {chat: volunteer}` on each responder), or set `team: {organizers_respond: true}` "
          "if only the responders take reports"],
-        edit(BASE, ("    phone: 020 7946 0001\n", "    phone: 020 7946 0001\n    visibility: {phone: responder, email: volunteer}\n")),
+        edit(WITH_HELPERS, ("    phone: 020 7946 0001\n", "    phone: 020 7946 0001\n    visibility: {phone: responder, email: volunteer}\n")),
         id="TEAM-REACH"),
     pytest.param(
         "TEAM-CONFLICT", relationship("partner"),

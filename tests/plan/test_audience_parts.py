@@ -18,7 +18,9 @@ TAKING = "taking_reports:\n"
 # (the part as written with {aud} where its audience goes, its words, the part's default audience)
 PARTS = [
     ("procedure:\n  - {{title: Acknowledge the report within a day{aud}}}\n", "Acknowledge the report within a day", Audience.responder),
-    ("assessment:\n  questions:\n    - {{question: Is anyone still at risk of harm{aud}}}\n", "Is anyone still at risk of harm", Audience.responder),
+    # (a text of the procedure is searched from eight words on: a shorter one is said in many sentences)
+    ("assessment:\n  questions:\n    - {{question: Is anyone still at risk of harm right now{aud}}}\n",
+     "Is anyone still at risk of harm right now", Audience.responder),
     ("assessment:\n  impact_levels: [{{id: low, name: Minor harm to one person{aud}}}, {{id: high, name: High}}]\n"
      "  risk_levels: [{{id: low, name: Low}}, {{id: high, name: High}}]\n", "Minor harm to one person", Audience.responder),
     ("assessment:\n  questions: [Who was affected?]\n  notes: Weigh every question with two members present.\n{aud_block}",

@@ -160,6 +160,8 @@ def lead_fallback(context: Context) -> Iterator[Finding]:
 @rule("TEAM-REACH", "warning", "Volunteers can reach no responder: none has a phone, e-mail or chat handle they may see "
       "(nor, at a venue, a description to find them by).",
       bad="""
+          roles:
+            - {id: helpers, name: Helpers, kind: volunteers, duties: [Welcome people.]}
           responders:  # e-mail and chat are for responders only unless said otherwise; no phones
             - {id: ana, name: Ana Example, role: lead, email: ana@example.org, chat: "Matrix: @ana:example.org"}
             - {id: ben, name: Ben Example, role: lead, email: ben@example.org}
@@ -176,13 +178,15 @@ def team_reach(context: Context) -> Iterator[Finding]:
     unless hidden; an e-mail address or chat handle only with `visibility: {email: volunteer}`
     (or `chat`); at a venue, a volunteer can also walk up to someone described by
     `how_to_recognise` or `reporting.recognise_responders`. When no responder has any of
-    these, the guide lists names nobody can reach (an online community's, typically). Give the
+    these, the guide lists names nobody can reach (an online community's, typically). A plan with
+    no role of kind `volunteers` or `staff` has nobody to read it, and is not warned. Give the
     lead a phone, let volunteers see an address or handle, or, if nobody but the responders
     takes reports, say `team: {organizers_respond: true}` (no volunteer guide is made).
     """
     plan = context.plan
-    if plan.team.organizers_respond or not plan.responders:
-        return
+    volunteers = any(role.kind.value in ("volunteers", "staff") for role in plan.roles)
+    if plan.team.organizers_respond or not plan.responders or not volunteers:
+        return  # nobody but the responders takes reports: the volunteer guide has no readers to send to anyone
     from ...plan.model import Audience
     from ...plan.secrets import audience_of
 
