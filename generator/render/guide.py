@@ -68,6 +68,12 @@ class Punctuation:
     quote_open: Markup  # around words to say as they are: “…” in English, « … » in French, 「…」 in Japanese
     quote_close: Markup
 
+    @property
+    def space(self) -> str:
+        """The space between two parts the templates join (a name and its mark), none where the language writes
+        none between sentences (Japanese: its `between` is 。 alone)."""
+        return " " if self.between.endswith(" ") else ""
+
     def ended(self, value: object) -> Markup:
         """The value and the stop after it, unless it ends with one already (an abbreviated date: "Fri 22 Oct.")."""
         return Markup("{}{}").format(value, "" if _ends_with(value, self.stop) else self.stop)

@@ -253,3 +253,14 @@ def test_a_twelve_hour_shift_wraps_in_the_rotas_time_column(tmp_path, write_plan
         times = [w for w in line if time_token.fullmatch(w[3])]
         names = [w for w in line if not time_token.fullmatch(w[3]) and times and w[0] > times[0][0]]
         assert times and names and max(w[2] for w in times) < min(w[0] for w in names), line
+
+
+def test_japanese_joins_a_name_and_its_mark_and_a_response_and_its_description_without_a_space(plan):
+    """The space the templates put between two parts is none where the language writes none (between 。 and what follows)."""
+    from generator.render.guide import punctuation
+
+    assert punctuation(Localizer("ja-JP")).space == "" and punctuation(Localizer("en-GB")).space == " "
+    page = render_html(make_edition(localized(plan, "ja-JP"), Audience.responder), medium="print")
+    assert "</bdi></strong>（" in page and "</bdi></strong> （" not in page
+    ladders = re.findall(r'<ol class="ladder">.*?</ol>', page, flags=re.DOTALL)
+    assert ladders and all("。</strong> " not in ladder for ladder in ladders)
