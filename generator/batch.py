@@ -223,7 +223,7 @@ def plan_jobs(plans: Sequence[Path], output_root: Path, options: dict[str, Any],
         try:
             guides_folder(output_root, plan)
         except UserError as exc:
-            entries.append(Result(plan, FAILED, [], 0.0, [Problem(str(plan), 1, 1, exc.message or str(exc), hint=exc.hint)]))
+            entries.append(Result(plan, FAILED, [], 0.0, exc.problems_at(plan)))
             continue
         if len(twins) > 1:
             others = ", ".join(str(p) for p in twins if p is not plan)

@@ -47,7 +47,7 @@ def check_plan(path: str | Path, root: str | Path | None = None, loaded: LoadedP
     try:
         guides_folder(Path("output"), path)  # the name build refuses, said before the plan is read
     except UserError as exc:
-        return CheckResult(path, None, [Problem(str(path), 1, 1, exc.message or str(exc), hint=exc.hint)])
+        return CheckResult(path, None, exc.problems_at(path))
     if isinstance(loaded, PlanError):
         return CheckResult(path, None, loaded.problems)
     if loaded is None:

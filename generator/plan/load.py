@@ -583,11 +583,7 @@ class _Builder:
         spelled = char
         if char.startswith("&"):  # an HTML character reference, which Markdown text turns into the character
             spelled, char = char, _referenced(char)
-        mark = node.start_mark
-        line, column = mark.line + 1, mark.column + 1
-        written = self.text.find(spelled, mark.index, node.end_mark.index) if self.text else -1
-        if written >= 0:  # typed as it is, not spelled with a YAML escape
-            line, column = _position(self.text, written)
+        line, column = self._written_at(node, spelled)
         if char in _ISOLATE_OPEN + _ISOLATE_CLOSE:
             message = (f"the value holds an isolate mark (U+{ord(char):04X}) without its partner: each U+2066, U+2067 "
                        "or U+2068 needs a U+2069 after it in the same value, or it reorders the text after it")
@@ -603,18 +599,20 @@ class _Builder:
                                           "&#x202E; or &rlm;, spells one); names in right-to-left scripts need no control characters"))
         return False
 
+    def _written_at(self, node: ScalarNode, piece: str) -> tuple[int, int]:
+        """Where `piece` of the value is written in the file (line, column); the value's start when it is not written
+        as it is (spelled with a YAML escape, or folded over lines)."""
+        mark = node.start_mark
+        written = self.text.find(piece, mark.index, node.end_mark.index) if self.text else -1
+        return _position(self.text, written) if written >= 0 else (mark.line + 1, mark.column + 1)
+
     def _check_shape(self, node: ScalarNode, value: str, path: tuple[Any, ...]) -> bool:
         """No word too long to break and nothing nested too deep (text_shape_problem), at where it starts."""
         found = text_shape_problem(value)
         if found is None:
             return True
         offset, message = found
-        mark = node.start_mark
-        line, column = mark.line + 1, mark.column + 1
-        snippet = value[offset:offset + 20]
-        written = self.text.find(snippet, mark.index, node.end_mark.index) if self.text else -1
-        if written >= 0:
-            line, column = _position(self.text, written)
+        line, column = self._written_at(node, value[offset:offset + 20])
         self.problems.append(Problem(self.source.file, line, column, message, path=path,
                                      hint="is this pasted from somewhere by mistake? write it as plain sentences"))
         return False

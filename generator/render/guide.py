@@ -42,6 +42,7 @@ from .words import (
     channel_word,
     emergency_advice,
     emergency_calls,
+    emergency_groups,
     emergency_line,
     emergency_route,
     linked_number,
@@ -248,10 +249,8 @@ class Guide:
     def emergency_calls(self) -> list[tuple[Markup, list[tuple[str | None, str | None]]]]:
         """The large lines of an emergency box, numbers linked to dial, each with the plan's (note, link) on its numbers."""
         services = self.emergency_services
-        everything = [service for service in services if service.for_everything]
-        groups = ([everything] if everything else []) + [[service] for service in services if not service.for_everything]
         calls = emergency_calls(self.t, services, linked_number)
-        return [(call, _notes(group)) for call, group in zip(calls, groups, strict=True)]
+        return [(call, _notes(group)) for call, group in zip(calls, emergency_groups(services), strict=True)]
 
     def emergency_route(self, linked: bool = False) -> Markup:
         """The number(s) a sentence sends people to: "112", or "police 110; ambulance and fire 119"."""

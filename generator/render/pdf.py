@@ -71,7 +71,7 @@ def render_pdf(html: str, policy: AssetPolicy, *, paper: str = "a4", stylesheets
             if short_html and len(document.pages) > 1:
                 source = weasyprint.HTML(string=short_html, base_url=policy.base_url, url_fetcher=fetcher)
                 document = source.render(font_config=font_config, stylesheets=list(sheets), pdf_variant=PDF_VARIANT)
-        clamps = _clamps(document)
+        clamps = _clamps(document) if "data-fit=" in html else ""
         if clamps:  # a text that runs past the box that clips it ends on its last whole line instead
             clamp_sheet = weasyprint.CSS(string=clamps, font_config=font_config)
             document = source.render(font_config=font_config, stylesheets=[*sheets, clamp_sheet], pdf_variant=PDF_VARIANT)

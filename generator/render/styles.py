@@ -121,7 +121,9 @@ def poster_number_style(text: str, paper: str, largest: float, smallest: float) 
     return one_line_style(text, (width - 2 * POSTER_MARGIN_MM - POSTER_CALL_INSET_MM) * PT_PER_MM, largest, smallest)
 
 
-CARD_TEXT_MM = 85.6 - 2 * 3.5 - 2 - 24  # a badge card's text column: the card less its padding, the gap and the QR code (print-cards.css)
+# A badge card (print-cards.css): 85.6 x 54 mm, 3.5 mm of padding at its sides and 3 mm at its head and foot
+CARD_INNER_WIDTH_MM = 85.6 - 2 * 3.5
+CARD_TEXT_MM = CARD_INNER_WIDTH_MM - 2 - 24  # its text column: less the gap and the QR code
 
 
 def card_line_style(text: str, largest: float, smallest: float) -> Markup:
@@ -129,14 +131,14 @@ def card_line_style(text: str, largest: float, smallest: float) -> Markup:
     return one_line_style(text, CARD_TEXT_MM * PT_PER_MM, largest, smallest)
 
 
-CARD_MM = 54 - 2 * 3  # a badge card's height less its padding (print-cards.css)
+CARD_MM = 54 - 2 * 3  # its height less its padding
 CARD_HEAD_MM = 7  # the event's name and its rule
 CARD_LINE_MM = 4.3  # one line of the emergency line (9pt bold)
 
 
 def card_body_style(emergency: str) -> Markup:
     """`height: ...` of a badge card's body: what the head and the emergency line, on one line or two, leave."""
-    lines = 1 if _ems(emergency) * 9 <= (85.6 - 2 * 3.5) * PT_PER_MM * 0.95 else 2
+    lines = 1 if _ems(emergency) * 9 <= CARD_INNER_WIDTH_MM * PT_PER_MM * 0.95 else 2
     return Markup(f"height: {CARD_MM - CARD_HEAD_MM - lines * CARD_LINE_MM - 1:.1f}mm")
 
 

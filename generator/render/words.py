@@ -113,16 +113,21 @@ def service_words(loc: Localizer, reaches: frozenset[Service]) -> Markup:
     }[reaches]
 
 
+def emergency_groups(services: Sequence[EmergencyService]) -> list[list[EmergencyService]]:
+    """The numbers of each line an emergency box prints: those for everything together, then each other number alone."""
+    everything = [service for service in services if service.for_everything]
+    return ([everything] if everything else []) + [[service] for service in services if not service.for_everything]
+
+
 def emergency_calls(loc: Localizer, services: Sequence[EmergencyService], shown: NumberShown = plain_number) -> list[Markup]:
     """One line per number to print large: "Emergency: 112" (every number for everything on one line), then "Police: 117"."""
-    everything = [service.number for service in services if service.for_everything]
     lines = []
-    if everything:
-        lines.append(loc.t("emergency.line", numbers=Markup(" / ").join(shown(n) for n in everything)))
-    for service in services:
-        if not service.for_everything:
-            lines.append(loc.t("emergency.service-number", service=service_label(loc, service.reaches),
-                               number=shown(service.number)))
+    for group in emergency_groups(services):
+        if group[0].for_everything:
+            lines.append(loc.t("emergency.line", numbers=Markup(" / ").join(shown(service.number) for service in group)))
+        else:
+            lines.append(loc.t("emergency.service-number", service=service_label(loc, group[0].reaches),
+                               number=shown(group[0].number)))
     return lines
 
 

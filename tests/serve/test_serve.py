@@ -6,6 +6,7 @@ timing assertions.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
 import http.client
@@ -397,6 +398,22 @@ def test_a_browser_that_leaves_early_is_one_quiet_line(running, capsys):
     assert capsys.readouterr().err == ""
 
 
+@contextlib.contextmanager
+def serving(preview: Preview):
+    """The preview served on a free port, built once and watching; a Client to it. Stopped and removed after."""
+    server = PreviewServer(preview, port=0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        preview.rebuild()
+        preview.start()
+        yield Client(server)
+    finally:
+        server.shutdown()
+        server.server_close()
+        preview.close()
+
+
 def test_links_beside_the_plan_are_not_watched_into(tmp_path):
     """A link to / or /usr next to the plan: only the plan's own folders are watched, each alone, and saves still show."""
     plans = tmp_path / "plans"
@@ -410,20 +427,11 @@ def test_links_beside_the_plan_are_not_watched_into(tmp_path):
     roots = preview.watch_roots()
     assert str(plans.resolve()) in roots
     assert all(Path(root).is_relative_to(plans.resolve()) or Path(root).is_relative_to(preview.templates) for root in roots)
-    server = PreviewServer(preview, port=0)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        preview.rebuild()
-        preview.start()
+    with serving(preview) as client:
         time.sleep(0.3)
         edit(plan, "First Meetup", "Second Meetup")
-        Client(server).wait_for("/volunteer.html", "Second Meetup", timeout=30)
+        client.wait_for("/volunteer.html", "Second Meetup", timeout=30)
         assert not any("stopped watching" in line for line in lines), lines
-    finally:
-        server.shutdown()
-        server.server_close()
-        preview.close()
 
 
 def test_a_plan_folder_removed_and_put_back_is_watched_again(tmp_path):
@@ -435,22 +443,13 @@ def test_a_plan_folder_removed_and_put_back_is_watched_again(tmp_path):
     plan.write_text(text, encoding="utf-8")
     lines: list[str] = []
     preview = Preview(plan, out_dir=tmp_path / "preview", builder=quick_builder([]), echo=lines.append)
-    server = PreviewServer(preview, port=0)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        preview.rebuild()
-        preview.start()
+    with serving(preview) as client:
         time.sleep(0.3)
         shutil.rmtree(plans)
         time.sleep(1.5)
         plans.mkdir()
         plan.write_text(text.replace("First Meetup", "Back Again Meetup"), encoding="utf-8")
-        Client(server).wait_for("/volunteer.html", "Back Again Meetup", timeout=30)
+        client.wait_for("/volunteer.html", "Back Again Meetup", timeout=30)
         time.sleep(1.5)  # watched again: a later save shows too
         plan.write_text(text.replace("First Meetup", "Saved Later Meetup"), encoding="utf-8")
-        Client(server).wait_for("/volunteer.html", "Saved Later Meetup", timeout=30)
-    finally:
-        server.shutdown()
-        server.server_close()
-        preview.close()
+        client.wait_for("/volunteer.html", "Saved Later Meetup", timeout=30)
