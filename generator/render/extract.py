@@ -34,7 +34,8 @@ def visible_text(source: str) -> str:
 
 # elements that run on inside a line of text: no word break at their tags
 _INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q",
-           "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"}
+           "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+           "wbr"}  # a chance to break a line, inside a word
 
 
 class _TextParser(HTMLParser):
@@ -57,4 +58,4 @@ class _TextParser(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
-            self.parts.append(data)
+            self.parts.append(data.replace("\u200b", ""))  # a zero-width space: a chance to break a line, as <wbr>

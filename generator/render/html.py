@@ -53,7 +53,11 @@ def render_html(
     page = environment().get_template(template or edition.spec.template)
     page_html = page.render(guide=guide, plan=guide.plan, medium=medium, short=short)
     # Right to left: addresses, numbers and other left-to-right runs anywhere in the text keep their order.
-    return isolate_ltr_runs(page_html) if guide.dir == "rtl" else page_html
+    if guide.dir == "rtl":
+        page_html = isolate_ltr_runs(page_html)
+    # WeasyPrint takes a <wbr> inside a link as no break chance and breaks the address inside a word instead;
+    # a zero-width space is the same chance within the text (and no character of the PDF's text layer).
+    return page_html.replace("<wbr>", "\u200b") if medium == "print" else page_html
 
 
 def unstated_policy(plan: Plan) -> list[str]:

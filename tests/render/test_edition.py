@@ -162,6 +162,6 @@ def test_the_volunteer_guide_lists_the_resources_volunteers_may_see_and_no_other
     for medium in ("screen", "print"):
         text = visible_text(render_html(make_edition(plan, Audience.volunteer), medium=medium))
         resources = text[text.index("Online-safety guidance for people being harassed online"):]  # audience: volunteer
-        assert "safety.example.org/online-harassment" in resources.replace("/ ", "/") and "Resources" in text
+        assert "safety.example.org/online-harassment" in resources and "Resources" in text
         for hidden in ("Other responders on the Signal group", "Records from past summits"):  # the responders'
             assert hidden not in text
