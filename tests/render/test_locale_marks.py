@@ -264,3 +264,21 @@ def test_japanese_joins_a_name_and_its_mark_and_a_response_and_its_description_w
     assert "</bdi></strong>（" in page and "</bdi></strong> （" not in page
     ladders = re.findall(r'<ol class="ladder">.*?</ol>', page, flags=re.DOTALL)
     assert ladders and all("。</strong> " not in ladder for ladder in ladders)
+
+
+@pytest.mark.slow  # renders every edition, ~2 s
+def test_japanese_puts_no_space_after_its_own_full_stops_and_colons(plan):
+    """Two sentences, or a label and its value, follow each other with no space in Japanese ("場面：勉強会の…",
+    "…通報してください。次に…"); a space the templates wrote between them is the tool's, whatever follows."""
+    changed = localized(plan, "ja-JP")
+    bad = []
+    for spec in (*EDITIONS.values(), drill_spec(Audience.volunteer)):
+        if not spec.exists_for(changed):
+            continue
+        spec = spec.for_plan(changed)
+        edition = make_edition(changed, spec.audience, spec.name)
+        for medium in ("screen", "print"):
+            page = render_html(edition, medium=medium, template=spec.template)
+            inline = re.sub(r"</?(?:a|strong|em|b|i|bdi|span|abbr|small)\b[^>]*>", "", page)
+            bad += [f"{spec.name} ({medium}): {_around(inline, match)!r}" for match in re.finditer(r"[。：] (?=[^\s<])", inline)]
+    assert not bad, "A space after a Japanese full stop or colon:\n" + "\n".join(bad[:20])
