@@ -57,6 +57,8 @@ _HANDLE_FIELDS = {"email", "chat"}
 _LABEL_FIELDS = {"name", "label", "title", "term", "organiser", "address"}
 # web addresses: public (a label) unless in one of the places below
 _LINK_FIELDS = {"link", "website", "code_of_conduct", "reporting_guidelines", "emergency_link", "logo"}
+_CHAT_LINK = re.compile(r"(?:https?://)?(?:www\.)?(?:t\.me|telegram\.me)/@?([\w. ]+)/?", re.IGNORECASE)  # a Telegram user's link
+# (a normalised one: its underscores read as spaces, as Markdown may take them)
 _WEB_ADDRESS = re.compile(r"\bhttps?://[^\s<>()\[\]\"'*`]+[^\s<>()\[\]\"'*`.,;:!?]", re.IGNORECASE)
 # fields that print their value as a value of its own (an address, a name, a link): a hidden value equal to one
 # of them is shown anyway (a responder's e-mail that is also a public channel's address)
@@ -105,11 +107,14 @@ def secrets_above(plan: Plan, audience: Audience, guide_words: Iterable[str] = (
             if field_name(path) in PHONE_FIELDS:
                 number = digits(str(value))
                 shown_digits.update(number[start:] for start in range(len(number)))
+    shown_words = {word for shown in shown_values for word in shown.split()}
     kept = [secret for secret in hidden
             if secret.needle not in shown_digits and (secret.kind == "phone" or secret.needle not in shown_values)
             and not (secret.kind == "text" and not _personal(secret.path) and secret.needle in shown_texts)
             # a handle that is the words of a name shown anyway ("maya_lindqvist" beside Maya Lindqvist-Torres)
-            and not (secret.kind == "handle" and " " in secret.needle and any(secret.needle in shown for shown in shown_values))]
+            and not (secret.kind == "handle" and " " in secret.needle and any(secret.needle in shown for shown in shown_values))
+            # nor one that is a word of a shown name ("@priya" beside Priya Raman, found as "priya")
+            and not (secret.kind == "handle" and secret.needle in shown_words)]
     text = "\n".join(normalise_text(words) for words in guide_words)
     in_guide_words = {id(secret) for secret in Matcher([s for s in kept if s.kind != "phone"]).in_plain(text)} if text else set()
     secrets: dict[tuple[str, str], Secret] = {}
@@ -128,9 +133,7 @@ def _secrets(path: PlanPath, value: Any, plan: Plan) -> list[Secret]:
         return [Secret(path, value, "phone", number)] if len(number) >= 5 else []
     needle = normalise_text(value)
     if field in _HANDLE_FIELDS:
-        # "Signal: priya.23" may also be written "priya.23" alone (not "@maya:matrix.org": its server is no handle)
-        service, colon, handle = needle.partition(":")
-        variants = {needle, handle.strip()} if field == "chat" and colon and re.fullmatch(r"[^\W\d_][\w ]*", service) else {needle}
+        variants = _handle_variants(needle) if field == "chat" else {needle}
         return [Secret(path, value, "handle", v) for v in sorted(variants) if len(v) >= MIN_HANDLE]
     if field in _LINK_FIELDS:  # a public web address is a label; a private link is a way in
         return [Secret(path, value, "handle", needle)] if _private_link(plan, path) and len(needle) >= MIN_HANDLE else []
@@ -147,6 +150,20 @@ def _secrets(path: PlanPath, value: Any, plan: Plan) -> list[Secret]:
     if len(needle.split()) >= (MIN_WORDS if _personal(path) else MIN_PROCEDURE_WORDS):
         found.append(Secret(path, value, "text", needle))
     return found
+
+
+def _handle_variants(handle: str) -> set[str]:
+    """A chat handle as it may be written elsewhere: "Signal: priya.23" also as "priya.23", "Telegram: @priya_k" also as
+    "priya_k" (in a t.me/ link), "t.me/priya_k" also as "@priya_k"; not "@maya:matrix.org" without its server."""
+    service, colon, rest = handle.partition(":")
+    labelled = colon and not rest.startswith("//") and re.fullmatch(r"[^\W\d_][\w ]*", service)
+    bare = rest.strip() if labelled else handle
+    variants = {handle, bare}
+    if link := _CHAT_LINK.fullmatch(bare):
+        variants.add("@" + link.group(1))
+    elif bare.startswith("@") and ":" not in bare:
+        variants.add(bare[1:])
+    return variants
 
 
 def _personal(path: PlanPath) -> bool:

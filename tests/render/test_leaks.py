@@ -505,3 +505,24 @@ def test_a_handles_server_and_a_handle_made_of_a_shown_name_are_no_secrets(plan)
     named = plan.model_copy(update={"responders": [discord, *plan.responders[1:]],
                                     "roles": [plan.roles[0], volunteers, *plan.roles[2:]]})
     assert not [p for p in find_pastes(named, guide_words(named)) if p.secret.field.startswith("responders[0].chat")]
+
+
+@pytest.mark.parametrize(("chat", "written"), [
+    ("Telegram: @priya_k23", "write to t.me/priya_k23 at any hour"),
+    ("https://t.me/priya_k23", "on Telegram: @priya_k23"),
+    ("@priya_k23", "https://telegram.me/priya_k23"),
+])
+def test_a_telegram_handle_is_found_in_its_link_and_its_link_as_the_handle(plan, chat, written):
+    priya = next(r for r in plan.responders if r.id == "priya")
+    hidden = plan.model_copy(update={"responders": [r.model_copy(update={"chat": [chat]}) if r is priya else r
+                                                    for r in plan.responders]})
+    leaks = find_leaks(secrets_above(hidden, Audience.volunteer), pdf_text=written)
+    assert any(field.startswith(f"responders[{plan.responders.index(priya)}].chat") for field in fields(leaks))
+
+
+def test_a_handle_that_is_a_word_of_a_shown_name_is_no_secret(plan):
+    priya = next(r for r in plan.responders if r.id == "priya")
+    first = priya.name.split()[0]
+    hidden = plan.model_copy(update={"responders": [r.model_copy(update={"chat": [f"Telegram: @{first}"]}) if r is priya else r
+                                                    for r in plan.responders]})
+    assert first.casefold() not in {secret.needle for secret in secrets_above(hidden, Audience.volunteer)}
