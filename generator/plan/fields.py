@@ -122,6 +122,9 @@ def _check_phone(value: str, info: ValidationInfo) -> str:
         country = phonenumbers.region_code_for_number(number) or region
         where = f" in {country}" if country else ""
         raise ValueError(f"{quoted(value)} is not a valid phone number{where}\nhint: check the number of digits and the area code")
+    if not phonenumbers.can_be_internationally_dialled(number):
+        # dialled only from inside the country (Australia's 13 14 44, 1800 numbers): kept in the form that works there
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -136,8 +139,21 @@ def _check_dial(value: str, info: ValidationInfo) -> str:
             short = None
         if short is not None and shortnumberinfo.is_valid_short_number_for_region(short, region) or shortnumberinfo.is_emergency_number(compact, region):
             return " ".join(value.split())  # grouped as the organizer writes it, the country's way (116 123)
-        raise ValueError(f"{quoted(value)} is not a short service number in {region}\nhint: check the digits, or write the full phone number")
+        if short is None or not phonenumbers.is_valid_number(short):  # else a full number that short (Australia's 13 14 44)
+            raise ValueError(f"{quoted(value)} is not a short service number in {region}\nhint: check the digits, or write the full "
+                             f"phone number; an extension on the event's own phones goes in the text (e.g. 'DECT {value}'), not here")
     return _check_phone(value, info)
+
+
+def _not_emergency(value: str, info: ValidationInfo) -> str:
+    """A contact's number: never an emergency number, which reaches the emergency services, not the contact."""
+    region = _region(info)
+    compact = re.sub(r"[\s\-]", "", value)
+    if region and compact.isdigit() and shortnumberinfo.is_emergency_number(compact, region):
+        raise ValueError(f"{quoted(value)} is an emergency number in {region}: dialled from a mobile, it reaches the emergency "
+                         f"services, not this contact\nhint: an extension on the event's own phones goes in the text (e.g. "
+                         f"'DECT {value}') with `phone` left out; the venue's emergency numbers go in `emergency_services`")
+    return value
 
 
 def _check_locale(value: str) -> str:
@@ -160,6 +176,7 @@ LocaleTag = Annotated[str, AfterValidator(_check_locale), WithJsonSchema({"anyOf
 ]})]
 Phone = Annotated[str, AfterValidator(_check_phone), Field(json_schema_extra={"format": "phone"})]
 DialNumber = Annotated[str, AfterValidator(_check_dial), Field(json_schema_extra={"format": "phone"})]
+ContactNumber = Annotated[str, AfterValidator(_check_dial), AfterValidator(_not_emergency), Field(json_schema_extra={"format": "phone"})]
 Link = Annotated[str, AfterValidator(_check_link), Field(json_schema_extra={"format": "uri"})]
 Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_check_country)]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")]

@@ -23,6 +23,7 @@ from .fields import Audience as Audience  # the audience of a value, imported fr
 from .fields import (
     AudienceField,
     ClockTime,
+    ContactNumber,
     Country,
     Day,
     DialNumber,
@@ -332,7 +333,7 @@ class Contact(Model):
 
     name: Text
     """Who or what it is, e.g. Venue security"""
-    phone: DialNumber | None = None
+    phone: ContactNumber | None = None
     """The number to call: a full phone number or a short service number"""
     where: Text | None = None
     """Where to find them at the venue, e.g. Ground floor, by the main entrance"""

@@ -78,3 +78,32 @@ def test_the_format_is_the_number_1_as_written(tmp_path, written):
         validate(load_plan(path))
     [problem] = [p for p in raised.value.problems if p.path == ("format",)]
     assert "is not a format version; write `format: 1`" in problem.message
+
+
+@pytest.mark.parametrize(("written", "kept"), [("131 444", "13 14 44"), ("+61 131 444", "13 14 44"),
+                                               ("1800 975 707", "1800 975 707"), ("02 5550 1234", "+61255501234")])
+def test_a_number_dialled_only_inside_its_country_is_kept_as_it_is_dialled_there(written, kept):
+    """Australia's 13 14 44 and 1800 numbers cannot be dialled from abroad: "+61 131444" on paper reaches nobody."""
+    from pydantic import TypeAdapter
+
+    from generator.plan.fields import DialNumber
+    from generator.render.formatting import phone_display, tel_href
+
+    number = TypeAdapter(DialNumber).validate_python(written, context={"region": "AU"})
+    assert number == kept
+    if not kept.startswith("+"):
+        assert phone_display(number, "AU", international=True) == kept and tel_href(number) == "tel:" + kept.replace(" ", "")
+
+
+@pytest.mark.parametrize("field", ["contacts", "numbers"])
+def test_an_emergency_number_is_no_contacts_number(field):
+    """A venue's security on the event's own phones at extension 110 is the police on a mobile in Germany."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from generator.plan.model import Contact, Number
+
+    if field == "contacts":
+        with pytest.raises(ValidationError, match="is an emergency number in DE"):
+            TypeAdapter(Contact).validate_python({"name": "Security (DECT 110)", "phone": "110"}, context={"region": "DE"})
+    else:  # a number with its label ("Police: 110") says what it reaches
+        assert TypeAdapter(Number).validate_python({"label": "Police", "number": "110"}, context={"region": "DE"}).number == "110"
