@@ -334,7 +334,7 @@ class Contact(Model):
     name: Text
     """Who or what it is, e.g. Venue security"""
     phone: ContactNumber | None = None
-    """The number to call: a full phone number or a short service number"""
+    """The number to call: a full phone number or a short service number, never an emergency number (DECT 110 goes in `name`)"""
     where: Text | None = None
     """Where to find them at the venue, e.g. Ground floor, by the main entrance"""
     when: Prose | None = None
