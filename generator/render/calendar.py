@@ -23,7 +23,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 
 from ..errors import BuildError
 from ..plan.model import Plan, Responder, Shift
-from .locale import Localizer
+from .locale import Localizer, plan_localizer
 
 UTC = dt.UTC
 PRODID = "-//incident-guide//on-call rota//EN"
@@ -51,7 +51,7 @@ def rota_calendars(plan: Plan, loc: Localizer | None = None) -> dict[str, bytes]
     Responders with no shifts get no file (a calendar must hold at least one event).
     Summaries and descriptions are in the plan's locale (`loc`, else the plan's own).
     """
-    loc = loc or Localizer(plan.locale)
+    loc = loc or plan_localizer(plan)
     if not plan.rota:
         return {}
     zone = plan.event.zone

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING
 from babel import Locale, UnknownLocaleError, dates, lists
 from markupsafe import Markup, escape
 
-from ..messages import PLACEHOLDER, english, english_messages, translations
+from ..messages import PLACEHOLDER, english, english_messages, message_id, translations
 from ..plan.language import parse_tag
+from ..plan.model import Decisions
 from ..plan.policy import POLICY
 from . import markdown
 
@@ -67,6 +68,8 @@ class Localizer:
     silent: frozenset[str] = frozenset()
     # The silent ids a template asked for and the plan does not state (what the guides leave out).
     unstated: set[str] = field(default_factory=set, compare=False)
+    # Message ids said in other words for this plan (NO_LEAD_WORDS for a team without a lead), unless it words them itself.
+    instead: Mapping[str, str] = field(default_factory=dict)
 
     @functools.cached_property
     def pseudo(self) -> bool:
@@ -115,6 +118,8 @@ class Localizer:
 
     def t(self, ident: str, /, **values: object) -> Markup:
         """The message `ident` in this locale (or the plan's override), placeholders filled and escaped."""
+        if ident not in self.overrides:
+            ident = self.instead.get(ident, ident)
         if ident in self.overrides:
             text = self.overrides[ident]
         elif ident in self.silent:
@@ -225,4 +230,21 @@ def plan_localizer(plan: Plan) -> Localizer:
     A policy sentence the plan does not state prints nothing (generator/render/policy.py)."""
     texts = {**plan.wording, **plan.policy}
     overrides = {ident: markdown.to_inline_html(text, lambda src: src) for ident, text in texts.items()}
-    return Localizer(plan.locale, overrides, frozenset(POLICY))
+    instead = NO_LEAD_WORDS if plan.team.decides is not Decisions.lead else {}
+    return Localizer(plan.locale, overrides, frozenset(POLICY), instead=instead)
+
+
+# A team that decides together or by vote has no lead: the first name on a shift of its rota is the volunteers'
+# first call, and the guides say so ("the responder on call", "On call") instead of naming a lead the team does not have.
+NO_LEAD_WORDS = {
+    "who.first-call-lead": message_id("who.on-call"),
+    "who.lead-on-call": message_id("who.on-call"),
+    "oncall.lead": message_id("oncall.first-call"),
+    "oncall.leads-title": message_id("oncall.on-call-title"),
+    "section.volunteer.leads": message_id("section.volunteer.on-call"),
+    "rota.lead-mark": message_id("rota.first-call-mark"),
+    "calendar.you-lead": message_id("calendar.you-first-call"),
+    "calendar.lead": message_id("calendar.first-call"),
+    "calendar.summary-lead": message_id("calendar.summary-first-call"),
+    "drill.shift.lead": message_id("drill.shift.first-call"),
+}

@@ -697,3 +697,12 @@ def test_a_large_committee_without_a_rota_gets_no_team_size_warning():
   - {start: 2027-06-09 16:00, end: 2027-06-10 00:00, lead: ana, responders: [cai]}
 """, ""))
     assert fired(committee, "TEAM-SIZE") == []
+
+
+def test_the_first_call_on_a_shift_of_a_team_without_a_lead_needs_no_fallback():
+    """Nobody leads a team that decides together: when a report involves the first call, the others decide."""
+    together = edit(BASE, ("    role: lead\n    phone: 020 7946 0001", "    phone: 020 7946 0001"),
+                    ("    role: lead\n    phone: 020 7946 0002", "    phone: 020 7946 0002"),
+                    ("    fallback: ana\n", ""), ("    fallback: ben\n", ""), ("\nrota:\n", "\nteam: {decides: together}\n\nrota:\n"))
+    assert fired(together, "LEAD-FALLBACK") == []
+    assert fired(together.replace("team: {decides: together}", "team: {decides: lead}"), "LEAD-FALLBACK")

@@ -1,6 +1,7 @@
 """Any team shape (#22 point 3): a committee without a lead, a team that publishes its members,
 organizers who are the responders, several chat handles per person."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,28 @@ def test_organizers_who_respond_get_no_volunteer_guide(flag):
     plan = plan_of(text)
     assert EDITIONS["volunteer"].exists_for(plan) is not flag
     assert EDITIONS["responder"].exists_for(plan) and EDITIONS["public"].exists_for(plan)
+
+
+def test_a_committee_with_a_rota_names_whoever_is_on_call_and_no_lead():
+    """A team that decides together may still keep a rota: its first name on a shift is the first call, and nothing
+    the guides, the calendars or the drill say of it calls them the lead."""
+    from generator.render.calendar import rota_calendars
+    from generator.render.edition import drill_spec
+
+    text = MINIMAL.replace("responders:\n", "team: {decides: together}\nresponders:\n", 1).replace("    role: lead\n", "")
+    plan = plan_of(text)
+    assert plan.rota
+    for edition in ("volunteer", "responder", "desk"):
+        shown = visible_text(page(plan, edition))
+        for said in plan.policy.values():  # the plan's own sentences are its words, lead or not
+            shown = re.sub(re.escape(said).replace(re.escape("{zone}"), ".*?"), "", shown)
+        assert "on call" in shown.lower() and "Nobody leads" in shown or edition == "desk"
+        assert not [word for word in ("lead on call", "Lead on call", "lead responder", "(lead)", "Who leads")
+                    if word in shown], edition
+    calendars = "\n".join(body.decode() for body in rota_calendars(plan).values())
+    assert "First call" in calendars or "first call" in calendars
+    assert "Lead:" not in calendars and "You lead" not in calendars and "(lead)" not in calendars
+    drill = visible_text(render_html(make_edition(plan, Audience.responder), template=drill_spec(Audience.responder).template))
+    assert "(lead)" not in drill
+    lead_team = visible_text(page(plan_of(MINIMAL), "volunteer"))  # the same plan with its lead says so
+    assert "Lead on call" in lead_team

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ...plan.model import ResponderRole
+from ...plan.model import Decisions, ResponderRole
 from ..context import Context, people, relation_words
 from ..registry import Finding, rule
 
@@ -137,9 +137,10 @@ def team_conflict(context: Context) -> Iterator[Finding]:
 def lead_fallback(context: Context) -> Iterator[Finding]:
     """Every lead (`role: lead`, or anyone who leads a shift) names a `fallback`: the
     responder who takes over when a report involves the lead. The fallback must not be
-    the lead's partner, family or declared conflict.
+    the lead's partner, family or declared conflict. In a team without a lead (`team.decides:
+    together` or `vote`) the first call on a shift needs none: the others decide without them.
     """
-    shift_leads = {shift.lead for shift in context.plan.rota}
+    shift_leads = {shift.lead for shift in context.plan.rota} if context.plan.team.decides is Decisions.lead else set()
     pairs = context.conflicts
     for index, responder in enumerate(context.plan.responders):
         is_lead = responder.role == ResponderRole.lead
