@@ -21,6 +21,8 @@ from .fields import CountryNeeded, phone_region
 from .load import LoadedPlan, SourceMap
 from .model import DEFAULT_LEVELS, FORMAT_VERSION, Plan, Venue
 
+# A value to fill in, mistyped ("{zone\"}", "{ zone }", "{Zone}"): a brace before a letter that PLACEHOLDER does not read
+_NEAR_PLACEHOLDER = re.compile(r"\{\s*[A-Za-z_][^{}\n]{0,30}\}?")
 
 def read_plan(path: str | Path, root: str | Path | None = None) -> Plan:
     """Load and validate a plan file (with the shared plans it extends, inside `root`); raises PlanError with every problem found."""
@@ -454,17 +456,25 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
             if ident not in known:
                 problems.append(source.problem(("wording", ident), f"`{ident}` is not a message id of the guide", at_key=True,
                                                hint=did_you_mean(ident, sorted(known)) or "the ids are listed in docs/wording.md"))
-        for ident, text in plan.policy.items():
+        for ident in plan.policy:
             if ident not in POLICY:
                 hint = (f"`{ident}` is a label: reword it under `wording:`" if ident in known
                         else did_you_mean(ident, sorted(POLICY)) or "the policy sentences are marked `policy` in docs/wording.md")
                 problems.append(source.problem(("policy", ident), f"`{ident}` is not a policy sentence of the guide", at_key=True, hint=hint))
-                continue
-            unknown = sorted(set(PLACEHOLDER.findall(text)) - set(PLACEHOLDER.findall(known.get(ident, ""))))
-            if unknown:
-                allowed = ", ".join(f"{{{name}}}" for name in sorted(set(PLACEHOLDER.findall(known.get(ident, ""))))) or "none"
-                problems.append(source.problem(("policy", ident), f"`{{{unknown[0]}}}` is not a value this sentence can fill in",
-                                               hint=f"the values it can fill in: {allowed}"))
+        for section, texts in (("wording", plan.wording), ("policy", plan.policy)):
+            for ident, text in texts.items():
+                if ident not in (POLICY if section == "policy" else known):
+                    continue
+                names = sorted(set(PLACEHOLDER.findall(known.get(ident, ""))))
+                allowed = ", ".join(f"{{{name}}}" for name in names) or "none"
+                unknown = sorted(set(PLACEHOLDER.findall(text)) - set(names))
+                if unknown:
+                    problems.append(source.problem((section, ident), f"`{{{unknown[0]}}}` is not a value this sentence can fill in",
+                                                   hint=f"the values it can fill in: {allowed}"))
+                elif misspelt := _NEAR_PLACEHOLDER.search(PLACEHOLDER.sub("", text)):
+                    problems.append(source.problem((section, ident), f"`{misspelt.group()}` is not a value to fill in, and "
+                                                   "would print as it is", hint=f"write a value as {{name}}; the values this "
+                                                   f"sentence can fill in: {allowed}"))
     days = set(plan.event.days)
     for v_index, venue in enumerate(plan.venues):
         for r_index, room in enumerate(venue.rooms):

@@ -125,6 +125,12 @@ CASES = [
          "English text; `incident-guide init` writes them into a new plan); `policy: {}` says none"],
         BASE, id="POLICY-UNSTATED"),
     pytest.param(
+        "POLICY-ELSEWHERE", BASE.replace("policy: {}\n", "policy:\n  protocol.then-tell: Then tell the organizers. Never try to resolve a report alone.\n"),
+        ["plan.yaml:80:3: warning: `protocol.then-tell` is printed only in a plan without a rota, and its guides print "
+         "`protocol.then` in its place: state that one [POLICY-ELSEWHERE]"],
+        BASE.replace("policy: {}\n", "policy:\n  protocol.then: Then call the lead on shift. Never try to resolve a report alone.\n"),
+        id="POLICY-ELSEWHERE"),
+    pytest.param(
         "TEAM-MINIMUM", ONE_RESPONDER,
         ["plan.yaml:32:1: error: the team has 1 responder; add at least one more so nobody handles a report alone "
          "and a report about a responder has someone to go to [TEAM-MINIMUM]"],

@@ -204,3 +204,15 @@ def test_a_policy_sentence_is_checked_for_pastes_where_it_prints(tmp_path, examp
     assert [p.path for p in pastes] == [("policy", "public.lede")]
     lines = path.read_text().splitlines()
     assert pastes[0].line == next(n for n, line in enumerate(lines, 1) if "public.lede" in line)
+
+
+@pytest.mark.parametrize("written", ['{zone"}', "{ zone }", "{Zone}", "{zone"])
+def test_a_mistyped_value_to_fill_in_is_a_located_error_not_printed_as_typed(tmp_path, written):
+    path = _plan_file(tmp_path, f"policy:\n  rota.intro: 'Times are {written}.'\nwording:\n  toc.title: 'In this guide {{pages}}'\n")
+    with pytest.raises(PlanError) as caught:
+        read_plan(path)
+    problems = {p.message: p for p in caught.value.problems}
+    mistyped = next(p for message, p in problems.items()
+                    if message.startswith(f"`{written}") and message.endswith("` is not a value to fill in, and would print as it is"))
+    assert mistyped.hint == "write a value as {name}; the values this sentence can fill in: {zone}"
+    assert problems["`{pages}` is not a value this sentence can fill in"].hint == "the values it can fill in: none"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+from ...plan.model import Plan
 from ...plan.policy import POLICY
 from ..context import Context
 from ..registry import Finding, rule
@@ -82,3 +83,44 @@ def policy_unstated(context: Context) -> Iterator[Finding]:
                   hint="write the ones your team stands by under `policy:`, in your own words (docs/wording.md has "
                        "the earlier English text; `incident-guide init` writes them into a new plan); `policy: {}` says none",
                   at_key=True)
+
+
+# Policy sentences said one way or another by the plan's shape: (id, whether this plan's guides print it, the id
+# they print in its place, the shape that prints the id).
+_SHAPED: tuple[tuple[str, Callable[[Plan], bool], str | None, str], ...] = (
+    ("protocol.then", lambda plan: bool(plan.rota), "protocol.then-tell", "a plan with a rota"),
+    ("protocol.then-tell", lambda plan: not plan.rota, "protocol.then", "a plan without a rota"),
+    ("form.not-public", lambda plan: bool(plan.rota), "form.not-public-team", "a plan with a rota"),
+    ("form.not-public-team", lambda plan: not plan.rota, "form.not-public", "a plan without a rota"),
+    ("responses.intro", lambda plan: plan.assessment is not None, "responses.intro-no-assessment", "a plan with an `assessment`"),
+    ("responses.intro-no-assessment", lambda plan: plan.assessment is None, "responses.intro", "a plan without an `assessment`"),
+    ("rota.intro", lambda plan: bool(plan.rota), None, "a plan with a rota"),
+    ("leads.intro-backup", lambda plan: bool(plan.rota), None, "a plan with a rota"),
+)
+
+
+@rule("POLICY-ELSEWHERE", "warning", "A policy sentence the plan states is one its guides never print: it is for a plan of "
+      "another shape (with a rota, or without one); the warning names the sentence they print instead.",
+      bad="""
+          rota: []
+          policy:
+            protocol.then: Then call the lead on shift. Never try to resolve a report alone.
+          """,
+      good="""
+          rota: []
+          policy:
+            protocol.then-tell: Then tell the organizers. Never try to resolve a report alone.
+          """)
+def policy_elsewhere(context: Context) -> Iterator[Finding]:
+    """Some sentences of the policy are said one way by a plan with a rota ("then call the
+    lead on shift", `protocol.then`) and another by a plan without one ("then tell the
+    team", `protocol.then-tell`); the report form's hand-in line and the responses'
+    introduction too (with or without an `assessment`). A plan that states the one its
+    guides have no place for prints nothing there: the rule names the sentence to state
+    instead.
+    """
+    for ident, printed, instead, shape in _SHAPED:
+        if ident in context.plan.policy and not printed(context.plan):
+            where = (f"its guides print `{instead}` in its place: state that one" if instead
+                     else "this plan's guides have no place for it")
+            yield Finding(("policy", ident), f"`{ident}` is printed only in {shape}, and {where}", at_key=True)
