@@ -9,6 +9,7 @@ from pathlib import Path
 import pypdfium2
 import pypdfium2.raw as pdfium_raw
 import pytest
+import yaml
 from click.testing import CliRunner
 from PIL import Image
 from pypdf import PdfReader
@@ -250,3 +251,21 @@ def test_the_number_is_fitted_to_the_call_box_and_the_page_to_the_paper():
     assert 54 < size("+55 11 91234-5678") < 78
     assert size("+55 11 91234-5678", "letter") < size("+55 11 91234-5678")  # tabloid is narrower than A3
     assert size("+1 (555) 555-0123 ext. 4567") == 54  # the smallest it gets; longer wraps
+
+
+@pytest.mark.slow
+def test_the_main_channels_note_and_an_in_person_channels_label_are_printed(tmp_path, write_plan):
+    """"Read after the event; for anything urgent, find a Ranger" is part of what the e-mail channel is; on the cards,
+    where to find a responder is said under that channel's own label, not run on from the e-mail address."""
+    def email_first(data):
+        channels = data["reporting"]["channels"]
+        email = next(c for c in channels if c["kind"] == "email")
+        email["note"] = "Read after the event; for anything urgent, find a Ranger."
+        data["reporting"]["channels"] = [email, *(c for c in channels if c.get("kind") not in ("email", "phone", "sms"))]
+
+    plan = write_plan(email_first)
+    _, _, text, largest = poster_facts(poster(plan, tmp_path))
+    assert "@" in largest and "Readaftertheevent;foranythingurgent,findaRanger." in squash(text)
+    [cards] = build_plan(plan, tmp_path, editions=["cards"])
+    in_person = next(c for c in yaml.safe_load(plan.read_text())["reporting"]["channels"] if c.get("where"))
+    assert squash(in_person["label"] + ":") in squash(PdfReader(cards).pages[0].extract_text())
