@@ -133,3 +133,16 @@ def test_a_committee_with_a_rota_names_whoever_is_on_call_and_no_lead():
     assert "(lead)" not in drill
     lead_team = visible_text(page(plan_of(MINIMAL), "volunteer"))  # the same plan with its lead says so
     assert "Lead on call" in lead_team
+
+
+def test_the_team_details_have_a_column_only_for_what_someone_has():
+    """Empty columns squeezed the others until headings and addresses broke ("Language/s", "example.or/g")."""
+    def head(plan) -> str:
+        html = page(plan, "responder")
+        details = html[html.index('id="team-details"'):]
+        return details[:details.index("</thead>")]
+
+    assert 'class="col-name"' in head(plan_of(MINIMAL)) and 'class="col-fallback"' in head(plan_of(MINIMAL))
+    assert 'class="col-notes"' not in head(plan_of(MINIMAL)) and 'class="col-languages"' not in head(plan_of(MINIMAL))
+    with_notes = plan_of(MINIMAL.replace("    fallback: ben\n", "    fallback: ben\n    notes: Prefers texts.\n", 1))
+    assert 'class="col-notes"' in head(with_notes)
