@@ -165,3 +165,17 @@ def test_the_volunteer_guide_lists_the_resources_volunteers_may_see_and_no_other
         assert "safety.example.org/online-harassment" in resources and "Resources" in text
         for hidden in ("Other responders on the Signal group", "Records from past summits"):  # the responders'
             assert hidden not in text
+
+
+def test_the_volunteer_guide_says_what_happens_after_a_report_as_far_as_volunteers_may_know(plan):
+    """A step the plan publishes (or shows volunteers) is what a volunteer tells the reporter happens next; the
+    responder-only steps stay out."""
+    from generator.render.extract import visible_text
+    from generator.render.html import render_html
+
+    first, *rest = plan.procedure
+    shown = plan.model_copy(update={"procedure": [first.model_copy(update={"audience": Audience.public}), *rest]})
+    text = visible_text(render_html(make_edition(shown, Audience.volunteer), medium="print"))
+    assert first.title in text and "The procedure, step by step" in text
+    assert all(step.title not in text for step in rest)
+    assert "The procedure, step by step" not in visible_text(render_html(make_edition(plan, Audience.volunteer)))
