@@ -515,7 +515,7 @@ def test_a_room_of_a_multi_day_event_still_says_every_day():
     two_days = edit(ONE_DAY_ROOMS, ("  starts: 2027-03-04\n", "  starts: 2027-03-04\n  ends: 2027-03-05\n"),
                     ("  - {start: 2027-03-04 18:00, end: 2027-03-05 00:00, lead: ana, responders: [ben]}\n",
                      "  - {start: 2027-03-04 18:00, end: 2027-03-06 00:00, lead: ana, responders: [ben]}\n"))
-    assert "Quiet tent (Every day)" in visible(page(read(two_days), "public"))
+    assert "Quiet tent (every day)" in visible(page(read(two_days), "public"))
 
 
 def test_a_room_at_a_venue_used_one_day_is_open_that_day_not_every_day():
