@@ -259,6 +259,9 @@ class Event(Model):
     international: bool | None = Field(
         None, description="Attendees come from abroad: the public sheet prints phone numbers in international format "
                           "(+44 20 7946 0123). Default: true for a conference, false otherwise")
+    hybrid: bool = Field(False, description=(
+        "Also held online: the public sheet tells people who join from elsewhere to call their own local emergency "
+        "services, as the venue's numbers are no use to them"))
     website: Link | None = None
     """The event's web site, printed on the public sheet"""
     logo: Text | None = Field(None, description=(

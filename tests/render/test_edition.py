@@ -179,3 +179,15 @@ def test_the_volunteer_guide_says_what_happens_after_a_report_as_far_as_voluntee
     assert first.title in text and "The procedure, step by step" in text
     assert all(step.title not in text for step in rest)
     assert "The procedure, step by step" not in visible_text(render_html(make_edition(plan, Audience.volunteer)))
+
+
+def test_a_hybrid_events_public_sheet_sends_people_online_to_their_own_emergency_services(plan):
+    """The venue's 999 is no use to someone joining from another country."""
+    from generator.render.extract import visible_text
+    from generator.render.html import render_html
+
+    hybrid = plan.model_copy(update={"event": plan.event.model_copy(update={"hybrid": True})})
+    for medium in ("screen", "print"):
+        text = visible_text(render_html(make_edition(hybrid, Audience.public), medium=medium))
+        assert "999" in text and "Joining online from somewhere else? Call your own local emergency services." in text
+    assert "Joining online" not in visible_text(render_html(make_edition(plan, Audience.public)))
