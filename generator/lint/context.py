@@ -53,11 +53,12 @@ class Context:
         if days:
             self.window = (self.to_utc(dt.datetime.combine(days[0], dt.time())),
                            self.to_utc(dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time())))
-            hours = plan.event.on_call_hours
+            hours, event = plan.event.on_call_hours, plan.event
             if hours:
-                self.windows = [tuple(self.to_utc(t) for t in hours.span(day)) for day in days]  # type: ignore[misc]
-            else:
-                self.windows = [self.window]
+                spans = [_within(hours.span(day), event.open_span(day)) for day in days]
+            else:  # one stretch: from the opening on the first day to the closing on the last
+                spans = [(event.open_span(days[0])[0], event.open_span(days[-1])[1])]
+            self.windows = [(self.to_utc(start), self.to_utc(end)) for start, end in spans if start < end]
 
     @functools.cached_property
     def waivers(self) -> list[Waiver]:
@@ -146,3 +147,8 @@ def item_name(plan: Plan, path: tuple[Any, ...]) -> str:
         ident = getattr(item[path[1]], "id", None) if isinstance(item, list) and path[1] < len(item) else None
         return f"{path[0]}[{ident if ident is not None else path[1]}]"
     return str(path[0]) if path else "the plan"
+
+
+def _within(span: tuple[dt.datetime, dt.datetime], limits: tuple[dt.datetime, dt.datetime]) -> tuple[dt.datetime, dt.datetime]:
+    """`span` cut to `limits` (a day's on-call hours to the hours the event is open that day)."""
+    return max(span[0], limits[0]), min(span[1], limits[1])

@@ -159,10 +159,13 @@ class OnCallHours(Model):
 
     def span(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
         """The on-call hours of `day` as wall-clock times."""
-        def at(text: str) -> dt.datetime:
-            hours, minutes = (int(part) for part in text.split(":"))
-            return dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hours, minutes=minutes)
-        return at(self.start), at(self.end)
+        return _at(day, self.start), _at(day, self.end)
+
+
+def _at(day: dt.date, clock: str) -> dt.datetime:
+    """A wall-clock time (HH:MM, 24:00 for midnight at the day's end) on `day`."""
+    hours, minutes = (int(part) for part in clock.split(":"))
+    return dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hours, minutes=minutes)
 
 
 class Service(str, enum.Enum):
@@ -248,6 +251,10 @@ class Event(Model):
     emergency_services: list[EmergencyService] = Field(default_factory=list, description=(
         "Without a venue: the emergency numbers of `country`, each with the services it reaches, e.g. "
         "[{number: '110', services: [police]}, {number: '119', services: [ambulance, fire]}]"))
+    opens: ClockTime | None = Field(None, description=(
+        "When the event opens on its first day, e.g. 12:00: the rota covers the first day from then (SHIFT-COVERAGE)"))
+    closes: ClockTime | None = Field(None, description=(
+        "When the event closes on its last day, e.g. 14:00: the rota covers the last day until then"))
     on_call_hours: OnCallHours | None = Field(None, description=(
         "When the team is on call each event day, e.g. {start: 08:00, end: 22:00}; without it the rota must cover 00:00-24:00"))
     languages: list[Language] = Field(default_factory=lambda: ["en"], min_length=1)
@@ -289,7 +296,22 @@ class Event(Model):
             raise ValueError(f"@kind: a {self.kind.value} needs `starts` (its first day)")
         if self.starts and self.ends and self.ends < self.starts:
             raise ValueError(f"@ends: the event ends ({self.ends}) before it starts ({self.starts})")
+        if (self.opens or self.closes) and self.starts is None:
+            raise ValueError(f"@{'opens' if self.opens else 'closes'}: opening and closing times need the event's `starts` (its first day)")
+        if self.opens and self.closes and (self.ends or self.starts) == self.starts and self.closes <= self.opens:
+            raise ValueError(f"@closes: the one-day event closes ({self.closes}) before it opens ({self.opens})")
         return self
+
+    def open_span(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """The part of an event day the event is open, as wall-clock times: from `opens` on the first day, until
+        `closes` on the last, the whole day otherwise."""
+        start, end = dt.datetime.combine(day, dt.time()), dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+        days = self.days
+        if self.opens and days and day == days[0]:
+            start = _at(day, self.opens)
+        if self.closes and days and day == days[-1]:
+            end = _at(day, self.closes)
+        return start, end
 
     @property
     def prints_international(self) -> bool:

@@ -43,6 +43,9 @@ def lines(text: str, today: dt.date = TODAY) -> list[str]:
 
 # SHIFT-COVERAGE's hint to a plan without on-call hours
 HOURS_HINT = '\n  hint: if the team is on call only some hours of each day, say which: `event.on_call_hours: {start: "08:00", end: "23:00"}`'
+# ... to a gap at the event's very start or end
+OPENS_HINT = HOURS_HINT.replace("hint: ", 'hint: if the event opens later on its first day, say when: `event.opens: "12:00"`; ')
+CLOSES_HINT = HOURS_HINT.replace("hint: ", 'hint: if the event closes earlier on its last day, say when: `event.closes: "14:00"`; ')
 
 
 def fired(text: str, rule: str, today: dt.date = TODAY) -> list[str]:
@@ -209,11 +212,11 @@ CASES = [
         "SHIFT-COVERAGE", edit(BASE, ("start: 2027-06-09 00:00", "start: 2027-06-09 01:00"), ("end: 2027-06-09 16:00", "end: 2027-06-09 15:30"),
                                ("end: 2027-06-10 00:00", "end: 2027-06-09 23:00")),
         ["plan.yaml:55:13: error: nobody is on call from 2027-06-09 00:00 to 01:00 BST (1 hour); the event day starts at 00:00: "
-         "start this shift earlier or add one before it [SHIFT-COVERAGE]" + HOURS_HINT,
+         "start this shift earlier or add one before it [SHIFT-COVERAGE]" + OPENS_HINT,
          "plan.yaml:56:36: error: nobody is on call from 2027-06-09 15:30 to 16:00 BST (30 minutes); end this shift later or "
          "add one before the shift on line 57 [SHIFT-COVERAGE]" + HOURS_HINT,
          "plan.yaml:57:36: error: nobody is on call from 2027-06-09 23:00 to 2027-06-10 00:00 BST (1 hour); the last event day "
-         "ends at 24:00: end this shift later or add one after it [SHIFT-COVERAGE]" + HOURS_HINT],
+         "ends at 24:00: end this shift later or add one after it [SHIFT-COVERAGE]" + CLOSES_HINT],
         BASE, id="SHIFT-COVERAGE-gaps"),
     pytest.param(
         "SHIFT-COVERAGE", BASE.split("rota:")[0] + "rota: []\n\nreporting:" + BASE.split("reporting:")[1],
@@ -453,14 +456,14 @@ def test_gap_on_spring_forward_day_is_two_hours_not_three():
     plan = SPRING.replace("start: 2027-03-28 00:00", "start: 2027-03-28 03:00")
     assert fired(plan, "SHIFT-COVERAGE") == [
         "plan.yaml:55:13: error: nobody is on call from 2027-03-28 00:00 GMT to 03:00 BST (2 hours); the event day starts "
-        "at 00:00: start this shift earlier or add one before it [SHIFT-COVERAGE]" + HOURS_HINT]
+        "at 00:00: start this shift earlier or add one before it [SHIFT-COVERAGE]" + OPENS_HINT]
 
 
 def test_gap_on_fall_back_day_is_four_hours_not_three():
     plan = FALL.replace("start: 2027-10-31 00:00", "start: 2027-10-31 03:00")
     assert fired(plan, "SHIFT-COVERAGE") == [
         "plan.yaml:55:13: error: nobody is on call from 2027-10-31 00:00 BST to 03:00 GMT (4 hours); the event day starts "
-        "at 00:00: start this shift earlier or add one before it [SHIFT-COVERAGE]" + HOURS_HINT]
+        "at 00:00: start this shift earlier or add one before it [SHIFT-COVERAGE]" + OPENS_HINT]
 
 
 def test_handover_at_a_time_that_does_not_exist_leaves_no_gap():
@@ -712,3 +715,21 @@ def test_the_first_call_on_a_shift_of_a_team_without_a_lead_needs_no_fallback():
                     ("    fallback: ana\n", ""), ("    fallback: ben\n", ""), ("\nrota:\n", "\nteam: {decides: together}\n\nrota:\n"))
     assert fired(together, "LEAD-FALLBACK") == []
     assert fired(together.replace("team: {decides: together}", "team: {decides: lead}"), "LEAD-FALLBACK")
+
+
+def test_an_event_that_opens_at_noon_and_closes_after_lunch_is_covered_from_opening_to_closing():
+    """A festival whose gates open at 12:00 on its first day and close at 14:00 on its last needs no night shift before
+    it opens (nor a plan-wide waiver); a gap after it opens is still one."""
+    two_days = edit(BASE, ("  starts: 2027-06-09\n", "  starts: 2027-06-09\n  ends: 2027-06-10\n  opens: \"12:00\"\n  closes: \"14:00\"\n"),
+                    ("  - {start: 2027-06-09 00:00, end: 2027-06-09 08:00, lead: ana, responders: [cai]}\n"
+                     "  - {start: 2027-06-09 08:00, end: 2027-06-09 16:00, lead: ben, responders: [dev]}\n", "  - {start: 2027-06-09 12:00, end: 2027-06-09 16:00, lead: ben, responders: [dev]}\n"),
+                    ("end: 2027-06-10 00:00, lead: ana, responders: [cai]}\n", "end: 2027-06-10 00:00, lead: ana, responders: [cai]}\n"
+                     "  - {start: 2027-06-10 00:00, end: 2027-06-10 14:00, lead: ben, responders: [dev]}\n"))
+    assert fired(two_days, "SHIFT-COVERAGE") == []
+    late = two_days.replace("start: 2027-06-09 12:00", "start: 2027-06-09 13:00")
+    assert fired(late, "SHIFT-COVERAGE") == [
+        "plan.yaml:58:13: error: nobody is on call from 2027-06-09 12:00 to 13:00 BST (1 hour); the event opens at 12:00: "
+        "start this shift earlier or add one before it [SHIFT-COVERAGE]" + HOURS_HINT]
+    closes_early = two_days.replace('closes: "14:00"', 'closes: "15:00"')
+    assert [line.split(";")[0] for line in fired(closes_early, "SHIFT-COVERAGE")] == [
+        "plan.yaml:60:36: error: nobody is on call from 2027-06-10 14:00 to 15:00 BST (1 hour)"]

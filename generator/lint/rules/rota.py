@@ -63,7 +63,8 @@ def shift_coverage(context: Context) -> Iterator[Finding]:
     """Someone is on call at every moment of every event day, from 00:00 on `starts` to
     24:00 on `ends`, in the event's time zone, or, when the plan sets
     `event.on_call_hours: {start: "08:00", end: "22:00"}`, during those hours of each event
-    day. Each gap is reported with its local times and its real length, at the shift where
+    day. An event that opens later on its first day or closes earlier on its last says
+    when (`event.opens: "12:00"`, `event.closes: "14:00"`): cover starts and ends then. Each gap is reported with its local times and its real length, at the shift where
     cover stops (or the first shift, for a gap at the start of the event). Events without
     dates (online communities) have no days to cover, and a plan without a `rota:` key has
     no rota to check (its guides send people to the reporting channels instead); a
@@ -94,12 +95,23 @@ def shift_coverage(context: Context) -> Iterator[Finding]:
             yield Finding(("rota", index, "end"), f"the shift ends on {shift.end:%Y-%m-%d %H:%M}, after the "
                           f"event's last day ends (it is {span}); end it at {days[-1] + dt.timedelta(days=1)} 00:00 at the latest")
     spans = [(context.to_utc(s.start), context.to_utc(s.end), i) for i, s in enumerate(plan.rota)]
-    day_starts = f"the on-call hours start at {hours.start}" if hours else "the event day starts at 00:00"
-    day_ends = f"the on-call hours end at {hours.end}" if hours else "the last event day ends at 24:00"
+    event = plan.event
+    day_starts = (f"the on-call hours start at {hours.start}" if hours else f"the event opens at {event.opens}" if event.opens
+                  else "the event day starts at 00:00")
+    day_ends = (f"the on-call hours end at {hours.end}" if hours else f"the event closes at {event.closes}" if event.closes
+                else "the last event day ends at 24:00")
     # a team on call for part of each day (evenings, or not at night) says so once instead of filling the nights
-    hint = None if hours else 'if the team is on call only some hours of each day, say which: `event.on_call_hours: {start: "08:00", end: "23:00"}`'
+    hours_hint = None if hours else 'if the team is on call only some hours of each day, say which: `event.on_call_hours: {start: "08:00", end: "23:00"}`'
+    # an event that opens at noon on its first day, or closes after lunch on its last, says so once
+    if not context.windows:
+        return  # on-call hours that end before the event opens: nothing to cover
+    opening, closing = context.windows[0][0], context.windows[-1][1]
+    opens_hint = None if event.opens else 'if the event opens later on its first day, say when: `event.opens: "12:00"`'
+    closes_hint = None if event.closes else 'if the event closes earlier on its last day, say when: `event.closes: "14:00"`'
     for gap_start, gap_end, before, after in (gap for window in context.windows for gap in gaps(spans, *window)):
         text = f"nobody is on call from {context.span_text(gap_start, gap_end)} ({duration(gap_end - gap_start)})"
+        edge = opens_hint if gap_start == opening else closes_hint if gap_end == closing else None
+        hint = "; ".join(h for h in (edge, hours_hint) if h) or None
         if before is None and after is None:
             yield Finding(("rota",), text + f"; {day_starts}: add shifts for that day", hint=hint, at_key=True)
             continue
