@@ -111,3 +111,14 @@ def test_a_link_is_apart_from_the_next_word_on_the_public_sheet():
 """)
     text = visible_text(page(plan, "public"))
     assert "chat.example.org Send a direct message" in text
+
+
+def test_any_member_of_a_published_team_says_how_to_recognise_each_one():
+    """The members' list of the channel stands for the team's list on the public sheet: what it said of each member
+    (a role, a lanyard) is said there."""
+    with_looks = MINIMAL.replace("    fallback: ben\n", "    fallback: ben\n    how_to_recognise: Conference organiser, red lanyard\n", 1)
+    assert with_looks != MINIMAL
+    every_member = ANY_MEMBER.replace("      staffed_by: [ana, ben]\n", "")  # the whole team: listed with the channel alone
+    text = with_looks.replace(CHANNEL, CHANNEL + every_member).replace("responders:\n", "team: {published: true}\nresponders:\n", 1)
+    public = visible_text(page(validate(load_text(text, "plan.yaml")), "public"))
+    assert "Ana Example ana@example.org Conference organiser, red lanyard" in public
