@@ -43,7 +43,9 @@ The rule ids are stable: scripts, waivers and editors may rely on them.
 
 Sometimes a rule does not fit your event: a meetup run by two leaders, a venue-only
 emergency number. Switch the rule off with a **waiver** and say why. The reason is
-required and is printed in the responder guide, so the team sees every exception.
+required, is a sentence (not "." or "n/a"), and is printed in the responder guide, so
+the team sees every exception. Some rules cannot be waived: a team of one
+(TEAM-MINIMUM) has nobody to take a report about its only responder.
 
 For the whole plan, list waivers at the top level:
 

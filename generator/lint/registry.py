@@ -37,6 +37,7 @@ class Finding:
     hint: str | None = None
     at_key: bool = False
     subjects: tuple[tuple[Any, ...], ...] = ()  # item paths whose waivers may also switch this finding off
+    plan_wide: bool = False  # only a waiver for the whole plan switches it off (more than any one item's exception)
     at: tuple[int, int] | None = None  # a position of its own (a comment, a character inside a value), not the value's
     end: tuple[int, int] | None = None  # where that position's text ends, when known
 

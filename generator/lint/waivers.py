@@ -52,7 +52,8 @@ def waived(rule: str, finding: Finding, waivers: list[Waiver]) -> bool:
     for waiver in waivers:
         if waiver.rule != rule:
             continue
-        if waiver.scope is None or finding.path[: len(waiver.scope)] == waiver.scope or waiver.scope in finding.subjects:
+        if waiver.scope is None or not finding.plan_wide and (finding.path[: len(waiver.scope)] == waiver.scope
+                                                               or waiver.scope in finding.subjects):
             waiver.used = found = True
     return found
 

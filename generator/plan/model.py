@@ -127,7 +127,19 @@ class Waiver(Model):
 
     DEFAULT_AUDIENCE: ClassVar[Audience] = Audience.responder
     rule: Text = Field(description="The rule id from docs/rules.md, e.g. TEAM-SIZE")
-    reason: Prose = Field(description="Why the rule does not apply here; shown in the responder guide")
+    reason: Prose = Field(description="Why the rule does not apply here, in a sentence the team can read; shown in the responder guide")
+
+    @field_validator("reason")
+    @classmethod
+    def _says_why(cls, value: str) -> str:
+        if sum(c.isalnum() for c in value) < MIN_REASON_LETTERS:  # letters, not words: Japanese writes no spaces
+            raise ValueError(f"{quoted(value.strip())} does not say why the rule does not apply here: the reason is "
+                             "printed for the team, so write it as a sentence, e.g. 'Two leaders run this meetup; the board hears appeals.'")
+        return value
+
+
+# A waiver's reason: a few words at least ("Two leaders.", not "." or "n/a")
+MIN_REASON_LETTERS = 8
 
 
 def _waivers_field() -> Any:
@@ -296,6 +308,11 @@ class Event(Model):
             raise ValueError(f"@kind: a {self.kind.value} needs `starts` (its first day)")
         if self.starts and self.ends and self.ends < self.starts:
             raise ValueError(f"@ends: the event ends ({self.ends}) before it starts ({self.starts})")
+        if self.opens == "24:00":
+            raise ValueError("@opens: an event cannot open at 24:00, the end of its first day: write the time it opens, e.g. 12:00")
+        if self.closes == "00:00":
+            raise ValueError("@closes: an event cannot close at 00:00, the start of its last day: write 24:00 for midnight "
+                             "at its end, or the time it closes")
         if (self.opens or self.closes) and self.starts is None:
             raise ValueError(f"@{'opens' if self.opens else 'closes'}: opening and closing times need the event's `starts` (its first day)")
         if self.opens and self.closes and (self.ends or self.starts) == self.starts and self.closes <= self.opens:

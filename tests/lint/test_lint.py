@@ -391,7 +391,7 @@ CASES = [
                                          " \U0001f44b\U0001f3fd 1\ufe0f\u20e3")),
         id="GLYPH-MISSING"),
     pytest.param(
-        "WAIVER-RULE", BASE + "\nwaivers:\n  - {rule: team-size, reason: lower case}\n  - {rule: SHIFT-LONGG, reason: typo}\n"
+        "WAIVER-RULE", BASE + "\nwaivers:\n  - {rule: team-size, reason: lower case}\n  - {rule: SHIFT-LONGG, reason: a typo in the id}\n"
                               "  - {rule: WAIVER-UNUSED, reason: not a rule to waive}\n",
         ["plan.yaml:82:12: error: `team-size` is not a rule that can be waived; use a rule id from docs/rules.md [WAIVER-RULE]\n"
          "  hint: did you mean `TEAM-SIZE`?",
@@ -412,9 +412,9 @@ CASES = [
         ["plan.yaml:82:11: warning: nothing in this plan breaks TEAM-SIZE; remove this waiver [WAIVER-UNUSED]"],
         TWO_LEADERS + "\nwaivers:\n  - rule: TEAM-SIZE\n    reason: Two leaders run it.\n", id="WAIVER-UNUSED"),
     pytest.param(
-        "WAIVER-UNUSED", edit(BASE, ("lead: ben, responders: [dev]}", "lead: ben, responders: [dev], waivers: [{rule: SHIFT-LONG, reason: Long.}]}")),
+        "WAIVER-UNUSED", edit(BASE, ("lead: ben, responders: [dev]}", "lead: ben, responders: [dev], waivers: [{rule: SHIFT-LONG, reason: A long night on purpose.}]}")),
         ["plan.yaml:56:101: warning: nothing on this shift breaks SHIFT-LONG; remove this waiver [WAIVER-UNUSED]"],
-        edit(BASE, ("lead: ben, responders: [dev]}", "lead: ben, responders: [cai], waivers: [{rule: SHIFT-LONG, reason: Long.}]}")),
+        edit(BASE, ("lead: ben, responders: [dev]}", "lead: ben, responders: [cai], waivers: [{rule: SHIFT-LONG, reason: A long night on purpose.}]}")),
         id="WAIVER-UNUSED-item"),
 ]
 
@@ -580,13 +580,13 @@ def test_waivers_are_for_responders_only():
     from generator.plan.model import Audience
     from generator.render.edition import cut
     text = edit(BASE + "\nwaivers:\n  - {rule: PLACEHOLDER, reason: Starter plan.}\n",
-                ("      phone: 020 7946 0100\n", "      phone: 020 7946 0100\n      audience: public\n      waivers: [{rule: PLACEHOLDER, reason: Channel.}]\n"))
+                ("      phone: 020 7946 0100\n", "      phone: 020 7946 0100\n      audience: public\n      waivers: [{rule: PLACEHOLDER, reason: The channel is known.}]\n"))
     plan = validate(load_text(text, "plan.yaml"))
     for audience in (Audience.public, Audience.volunteer):
         edition = cut(plan, audience)
         assert edition.waivers == [] and edition.reporting.channels[0].waivers == [] and edition.all_waivers() == []
     assert [(site.kind, site.path, site.waiver.reason) for site in cut(plan, Audience.responder).all_waivers()] == [
-        (None, ("waivers", 0), "Starter plan."), ("channels", ("reporting", "channels", 0, "waivers", 0), "Channel.")]
+        (None, ("waivers", 0), "Starter plan."), ("channels", ("reporting", "channels", 0, "waivers", 0), "The channel is known.")]
 
 
 # --- rules in general ---------------------------------------------------------------
@@ -733,3 +733,49 @@ def test_an_event_that_opens_at_noon_and_closes_after_lunch_is_covered_from_open
     closes_early = two_days.replace('closes: "14:00"', 'closes: "15:00"')
     assert [line.split(";")[0] for line in fired(closes_early, "SHIFT-COVERAGE")] == [
         "plan.yaml:60:36: error: nobody is on call from 2027-06-10 14:00 to 15:00 BST (1 hour)"]
+
+
+def test_an_hour_off_between_long_shifts_day_after_day_is_no_rest():
+    """11 hours on, one off, for three days: no stretch is over 12 hours, and nobody rests."""
+    days = edit(BASE, ("  starts: 2027-06-09\n", "  starts: 2027-06-09\n  ends: 2027-06-11\n"))
+    rota = "".join(f"  - {{start: 2027-06-{d:02d} {h:02d}:00, end: 2027-06-{d + (h + 11) // 24:02d} {(h + 11) % 24:02d}:00, lead: ana, responders: [cai]}}\n"
+                   for d, h in ((9, 0), (9, 12)))
+    text = days[:days.index("rota:\n") + len("rota:\n")] + rota + days[days.index("\nreporting:"):]
+    assert [line.split(" (the longest")[0] for line in fired(text, "SHIFT-LONG")] == [
+        "plan.yaml:56:60: warning: `ana` has no 6 hours off in a row in the 24 hours from 2027-06-09 00:00 to 2027-06-10 00:00 BST",
+        "plan.yaml:56:78: warning: `cai` has no 6 hours off in a row in the 24 hours from 2027-06-09 00:00 to 2027-06-10 00:00 BST"]
+
+
+def test_a_shifts_waiver_covers_a_quiet_hour_not_the_days_after_it():
+    three_days = edit(BASE, ("  starts: 2027-06-09\n", "  starts: 2027-06-09\n  ends: 2027-06-11\n"),
+                      ("end: 2027-06-10 00:00, lead: ana, responders: [cai]}",
+                       "end: 2027-06-09 23:00, lead: ana, responders: [cai], waivers: [{rule: SHIFT-COVERAGE, reason: The last hour is quiet.}]}"))
+    assert [line.split(";")[0] for line in fired(three_days, "SHIFT-COVERAGE")] == [
+        "plan.yaml:58:36: error: nobody is on call from 2027-06-09 23:00 to 2027-06-12 00:00 BST (49 hours)"]
+    one_day = edit(BASE, ("end: 2027-06-10 00:00, lead: ana, responders: [cai]}",
+                          "end: 2027-06-09 23:00, lead: ana, responders: [cai], waivers: [{rule: SHIFT-COVERAGE, reason: The last hour is quiet.}]}"))
+    assert fired(one_day, "SHIFT-COVERAGE") == []
+
+
+@pytest.mark.parametrize("reason", [".", "n/a", "typo", "ok ok"])
+def test_a_waiver_says_why_in_a_sentence(reason):
+    with pytest.raises(PlanError, match="does not say why the rule does not apply here"):
+        problems(BASE + f"\nwaivers:\n  - {{rule: TEAM-SIZE, reason: '{reason}'}}\n")
+    assert fired(BASE + "\nwaivers:\n  - {rule: TEAM-SIZE, reason: '二人で運営します。'}\n", "WAIVER-RULE") == []
+
+
+def test_no_waiver_makes_a_team_of_one_safe():
+    waived = ONE_RESPONDER + "\nwaivers:\n  - {rule: TEAM-MINIMUM, reason: We are a very small meetup.}\n"
+    assert fired(waived, "TEAM-MINIMUM") and fired(waived, "WAIVER-RULE")
+
+
+@pytest.mark.parametrize(("change", "message"), [('closes: "00:00"', "cannot close at 00:00"), ('opens: "24:00"', "cannot open at 24:00")])
+def test_midnight_at_the_wrong_end_of_the_day_is_an_error_not_a_day_without_cover(change, message):
+    with pytest.raises(PlanError, match=message):
+        problems(edit(BASE, ("  starts: 2027-06-09\n", f"  starts: 2027-06-09\n  {change}\n")))
+
+
+def test_on_call_hours_outside_the_opening_hours_are_an_error():
+    text = edit(BASE, ("  starts: 2027-06-09\n", '  starts: 2027-06-09\n  opens: "18:00"\n  on_call_hours: {start: "08:00", end: "17:00"}\n'))
+    assert [line.split(";")[0] for line in fired(text, "SHIFT-COVERAGE")] == [
+        "plan.yaml:10:3: error: the on-call hours (08:00 to 17:00) are all outside the hours the event is open (from 18:00 to 24:00)"]

@@ -51,9 +51,9 @@ def test_a_declared_rule_runs_and_its_findings_carry_its_id_severity_and_waivers
     assert declared.bad == "venues:\n  - {id: hall, name: Example Hall}\n"
     assert declared.waived_where == "can be waived on a venue, or for the whole plan"
     assert lines(BASE) == ["plan.yaml:16:11: error: `Example Hall` is the example's name [VENUE-EXAMPLE-NAME]"]
-    on_the_venue = BASE.replace("    name: Example Hall\n", "    name: Example Hall\n    waivers: [{rule: VENUE-EXAMPLE-NAME, reason: Its name.}]\n")
+    on_the_venue = BASE.replace("    name: Example Hall\n", "    name: Example Hall\n    waivers: [{rule: VENUE-EXAMPLE-NAME, reason: Its name is its own.}]\n")
     assert lines(on_the_venue) == []
-    on_a_responder = BASE.replace("    name: Ana Example\n", "    name: Ana Example\n    waivers: [{rule: VENUE-EXAMPLE-NAME, reason: No.}]\n")
+    on_a_responder = BASE.replace("    name: Ana Example\n", "    name: Ana Example\n    waivers: [{rule: VENUE-EXAMPLE-NAME, reason: Not on a responder.}]\n")
     assert [line.split(": ", 2)[2] for line in lines(on_a_responder)] == [
         "`Example Hall` is the example's name [VENUE-EXAMPLE-NAME]",
         "VENUE-EXAMPLE-NAME cannot apply to a responder; waive it on a venue, or move this waiver to the top-level `waivers:` to "

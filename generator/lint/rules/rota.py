@@ -14,6 +14,7 @@ from ..registry import Finding, rule
 
 LONG_STRETCH = dt.timedelta(hours=12)  # longer on call without a real break is a warning
 MIN_REST = dt.timedelta(hours=1)  # a break shorter than this does not end a stretch
+DAILY_REST = dt.timedelta(hours=6)  # less time off in a row in any 24 hours is a warning
 
 
 @rule("SHIFT-STAFFING", "error", "A shift has no responder besides its lead, or lists someone twice.", items=("rota",),
@@ -70,7 +71,8 @@ def shift_coverage(context: Context) -> Iterator[Finding]:
     no rota to check (its guides send people to the reporting channels instead); a
     `rota:` that is written but empty is reported. A shift that starts outside the
     event's dates, or ends after its last day, is reported too: it covers nothing of the
-    event, and the date is usually a typo. A waiver on a shift covers the gaps next to it.
+    event, and the date is usually a typo. A waiver on a shift covers the gaps next to it,
+    of a day at most; only a waiver for the whole plan covers a longer one.
     """
     plan = context.plan
     if context.window is None:
@@ -103,8 +105,11 @@ def shift_coverage(context: Context) -> Iterator[Finding]:
     # a team on call for part of each day (evenings, or not at night) says so once instead of filling the nights
     hours_hint = None if hours else 'if the team is on call only some hours of each day, say which: `event.on_call_hours: {start: "08:00", end: "23:00"}`'
     # an event that opens at noon on its first day, or closes after lunch on its last, says so once
-    if not context.windows:
-        return  # on-call hours that end before the event opens: nothing to cover
+    if not context.windows:  # on-call hours that end before a one-day event opens, or start after it closes
+        yield Finding(("event", "on_call_hours"), f"the on-call hours ({hours.start if hours else ''} to {hours.end if hours else ''}) "
+                      f"are all outside the hours the event is open (from {plan.event.opens or '00:00'} to {plan.event.closes or '24:00'}); "
+                      "make them overlap", at_key=True)
+        return
     opening, closing = context.windows[0][0], context.windows[-1][1]
     opens_hint = None if event.opens else 'if the event opens later on its first day, say when: `event.opens: "12:00"`'
     closes_hint = None if event.closes else 'if the event closes earlier on its last day, say when: `event.closes: "14:00"`'
@@ -125,7 +130,8 @@ def shift_coverage(context: Context) -> Iterator[Finding]:
             path = ("rota", before, "end")
             advice = f"; end this shift later or add one before the shift on line {context.line(('rota', after))}"
         subjects = tuple(("rota", i) for i in (before, after) if i is not None)
-        yield Finding(path, text + advice, hint=hint, subjects=subjects)
+        # a gap of more than a day is no shift's exception: a shift's waiver covers a quiet hour, not the days after it
+        yield Finding(path, text + advice, hint=hint, subjects=subjects, plan_wide=gap_end - gap_start > dt.timedelta(days=1))
 
 
 @rule("SHIFT-OVERLAP", "error", "Someone is on two shifts at the same time.", items=("rota", "responders"),
@@ -169,7 +175,8 @@ def shift_overlap(context: Context) -> Iterator[Finding]:
 def shift_long(context: Context) -> Iterator[Finding]:
     """Nobody is on call for more than 12 hours in a row. Back-to-back and overlapping shifts
     count as one stretch, and so do shifts with a break of less than an hour between them.
-    Hours are real hours: 00:00 to 12:00 is 13 hours on the day the clocks go back.
+    Nor without 6 hours off in a row in any 24: an hour off between two 11-hour shifts
+    is no rest. Hours are real hours: 00:00 to 12:00 is 13 hours on the day the clocks go back.
     """
     for who, entries in context.by_person().items():
         stretches: list[list[OnCall]] = []
@@ -178,6 +185,7 @@ def shift_long(context: Context) -> Iterator[Finding]:
                 stretches[-1].append(entry)
             else:
                 stretches.append([entry])
+        long_stretch = False
         for stretch in stretches:
             first = stretch[0].start
             last = max(e.end for e in stretch)
@@ -189,6 +197,28 @@ def shift_long(context: Context) -> Iterator[Finding]:
                           f"({context.span_text(first, last)}); give them a break or split the stretch, at most "
                           f"{duration(LONG_STRETCH)} in a row",
                           subjects=tuple(("rota", e.shift) for e in stretch) + (("responders", context.responder_index(who)),))
+            long_stretch = True
+        if not long_stretch:
+            yield from _no_rest(context, who, entries)
+
+
+def _no_rest(context: Context, who: str, entries: list[OnCall]) -> Iterator[Finding]:
+    """Short breaks do not make rest: a day (any 24 hours from the start of a shift) without DAILY_REST off in a row
+    (11 hours on, one off, day after day) is reported once, at the shift that starts that day."""
+    for entry in entries:
+        day_end = entry.start + dt.timedelta(days=1)
+        inside = sorted((e for e in entries if e.end > entry.start and e.start < day_end), key=lambda e: e.start)
+        longest_rest, free_from = dt.timedelta(), entry.start
+        for e in inside:  # overlapping shifts count once
+            longest_rest = max(longest_rest, e.start - free_from)
+            free_from = max(free_from, min(e.end, day_end))
+        longest_rest = max(longest_rest, day_end - free_from)
+        if longest_rest < DAILY_REST:
+            yield Finding(entry.path, f"`{who}` has no {duration(DAILY_REST)} off in a row in the 24 hours from "
+                          f"{context.span_text(entry.start, day_end)} (the longest break is {duration(longest_rest)}); "
+                          "short breaks are no rest: give them a longer one",
+                          subjects=tuple(("rota", e.shift) for e in inside) + (("responders", context.responder_index(who)),))
+            return
 
 
 @rule("SHIFT-CLOCK-CHANGE", "warning", "A shift starts or ends at a time that does not exist or happens twice because clocks change.",

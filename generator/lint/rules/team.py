@@ -22,10 +22,12 @@ GOOD_TEAM = range(3, 6)  # the seed's guidance: ideally three to five responders
             - {id: ana, name: Ana Example, role: lead, fallback: ben}
             - {id: ben, name: Ben Example, role: lead, fallback: ana}
             - {id: cai, name: Cai Example}
-          """)
+          """, waivable=False)
 def team_minimum(context: Context) -> Iterator[Finding]:
     """The team needs at least two responders: nobody should take a report alone, and a
-    report about the only responder would have nobody to go to.
+    report about the only responder would have nobody to go to. No waiver switches this
+    off: a community with one organizer names a second person (a board member, an
+    organizer of a sister event) who takes reports about them.
     """
     count = len(context.plan.responders)
     if count < 2:
