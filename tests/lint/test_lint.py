@@ -128,6 +128,15 @@ CASES = [
          "English text; `incident-guide init` writes them into a new plan); `policy: {}` says none"],
         BASE, id="POLICY-UNSTATED"),
     pytest.param(
+        "CHAIN-ORDER", BASE.replace("  chain: [response-team, board]", "  chain: [board, board]\n  appeals:\n    to: [response-team]\n    how: Write to us within a week."),
+        ["plan.yaml:64:3: warning: the chain never reaches the response team: no role in it is of kind `response-team` or "
+         "`lead`, so reports pass it by; add the team's role to the chain [CHAIN-ORDER]",
+         "plan.yaml:64:18: warning: `board` is in the chain twice; a report passes up the chain once, each role one step: "
+         "name it once [CHAIN-ORDER]",
+         "plan.yaml:66:10: warning: `response-team` (kind `response-team`) would hear appeals against its own decisions; "
+         "appeals go to a role outside the team, e.g. of kind `board` or `partner` [CHAIN-ORDER]"],
+        BASE, id="CHAIN-ORDER"),
+    pytest.param(
         "POLICY-ELSEWHERE", BASE.replace("policy: {}\n", "policy:\n  protocol.then-tell: Then tell the organizers. Never try to resolve a report alone.\n"),
         ["plan.yaml:80:3: warning: `protocol.then-tell` is printed only in a plan without a rota, and its guides print "
          "`protocol.then` in its place: state that one [POLICY-ELSEWHERE]"],

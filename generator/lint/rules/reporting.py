@@ -187,3 +187,44 @@ def chain_end(context: Context) -> Iterator[Finding]:
                       f"the reporting chain ends at `{last.id}` (kind `{last.kind.value}`) and no role outside the response team "
                       "hears appeals: reports about a responder and appeals need somewhere to go; end the chain with a role of kind "
                       "`board` or `partner`, or name one in `reporting.appeals.to`")
+
+
+@rule("CHAIN-ORDER", "warning", "The reporting chain never reaches the response team, names a role twice, or the team hears "
+      "appeals of its own decisions.",
+      bad="""
+          reporting:
+            chain: [attendees, volunteers, board]
+            appeals:
+              to: [response-team]
+          """,
+      good="""
+          reporting:
+            chain: [attendees, volunteers, response-team, board]
+            appeals:
+              to: [board]
+          """)
+def chain_order(context: Context) -> Iterator[Finding]:
+    """A report passes up the `chain` one step at a time, so the chain names each role once
+    and reaches the response team (a role of kind `response-team` or `lead`) on its way.
+    Appeals go to someone who did not make the decision: a role outside the team, never the
+    team itself (`reporting.appeals.to`).
+    """
+    plan = context.plan
+    chain = plan.reporting.chain
+    team = (RoleKind.response_team, RoleKind.lead)
+    seen: set[str] = set()
+    for index, ident in enumerate(chain):
+        if ident in seen:
+            yield Finding(("reporting", "chain", index), f"`{ident}` is in the chain twice; a report passes up the chain once, "
+                          "each role one step: name it once")
+        seen.add(ident)
+    kinds = [role.kind for role in (plan.role(ident) for ident in chain) if role]
+    if chain and kinds and not any(kind in team for kind in kinds):
+        yield Finding(("reporting", "chain"), "the chain never reaches the response team: no role in it is of kind "
+                      "`response-team` or `lead`, so reports pass it by; add the team's role to the chain", at_key=True)
+    appeals = plan.reporting.appeals
+    for index, ident in enumerate(appeals.to if appeals else []):
+        role = plan.role(ident)
+        if role is not None and role.kind in team:
+            yield Finding(("reporting", "appeals", "to", index), f"`{ident}` (kind `{role.kind.value}`) would hear appeals "
+                          "against its own decisions; appeals go to a role outside the team, e.g. of kind `board` or `partner`")
