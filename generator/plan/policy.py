@@ -31,6 +31,7 @@ POLICY: dict[str, str] = {
     "responses.intro": "how the team chooses a response, by impact and risk",
     "responses.intro-no-assessment": "how the team chooses a response",
     "form.intro": "that the report form stays with the response team",
+    "form.how-to-fill": "how the report form is filled in with the person reporting (by hand, in private, in their words)",
     "form.not-public": "who the filled-in report form goes to in a plan with a rota",
     "form.not-public-team": "who the filled-in report form goes to in a plan without a rota",
     "rota.intro": "that the lead on each shift is the volunteers' first call",
@@ -52,7 +53,7 @@ def audience(ident: str) -> str:
 # by the tool while they are rewritten; to be sorted with the emergency services of each venue.
 EMERGENCY: frozenset[str] = frozenset({
     "cards.emergency", "cover.address", "cover.address-days", "cover.emergency-here", "cover.emergency-local",
-    "cover.emergency-when-then", "cover.then-call", "cover.then-tell", "form.sheet-intro", "form.sheet-intro-local",
+    "cover.emergency-when-then", "cover.then-call", "cover.then-tell", "form.danger", "form.danger-local",
     "protocol.danger", "protocol.danger-local", "public.emergency", "public.emergency-local", "seal.notice.emergency",
 })
 

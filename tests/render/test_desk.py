@@ -181,3 +181,41 @@ def test_a_long_hotline_label_ends_in_an_ellipsis_and_leaves_the_number_on_the_c
         assert bottom < danger[1]
     text = " ".join(PdfReader(cards).pages[0].extract_text().split())
     assert text.count("…") >= 8
+
+
+def _desk_text(plan) -> str:
+    from generator.render.extract import visible_text
+    from generator.render.html import render_html
+
+    spec = EDITIONS["desk"]
+    return visible_text(render_html(make_edition(plan, spec.audience, spec.name), medium="print", template=spec.template))
+
+
+def test_a_desk_sheet_without_a_safety_room_has_no_empty_heading_and_reaches_people_without_phones():
+    """No room and no sentence about one: no 'Safety room today' with nothing under it. A team without a rota and
+    without phones is listed with an address to write to, not an empty column."""
+    plan = read_plan(EXAMPLE)
+    venues = [venue.model_copy(update={"rooms": []}) for venue in plan.venues]
+    policy = {ident: text for ident, text in plan.policy.items() if "safety-room" not in ident}
+    team = [r.model_copy(update={"phone": None, "visibility": {**r.visibility, "email": Audience.volunteer}}) for r in plan.responders]
+    bare = plan.model_copy(update={"venues": venues, "policy": policy, "rota": [], "responders": team})
+    text = _desk_text(bare)
+    assert "Safety room today" not in text
+    assert any(r.email and r.email in text for r in plan.responders)
+    stated = bare.model_copy(update={"policy": {**policy, "desk.no-safety-room-team": "Ask the team for a quiet place."}})
+    assert "Safety room today" in _desk_text(stated) and "Ask the team for a quiet place." in _desk_text(stated)
+
+
+def test_the_report_form_says_how_to_fill_it_in_only_as_the_plan_says_it():
+    from generator.render.extract import visible_text
+    from generator.render.html import render_html
+
+    plan = read_plan(EXAMPLE)
+    spec = EDITIONS["report-form"]
+
+    def form(p) -> str:
+        return visible_text(render_html(make_edition(p, spec.audience, spec.name), medium="print", template=spec.template))
+
+    assert plan.policy["form.how-to-fill"] in form(plan) and "call 999 first" in form(plan)
+    silent = plan.model_copy(update={"policy": {k: v for k, v in plan.policy.items() if k != "form.how-to-fill"}})
+    assert "by hand" not in form(silent) and "If anyone is in danger, call 999 first." in form(silent)
