@@ -191,3 +191,16 @@ def test_a_hybrid_events_public_sheet_sends_people_online_to_their_own_emergency
         text = visible_text(render_html(make_edition(hybrid, Audience.public), medium=medium))
         assert "999" in text and "Joining online from somewhere else? Call your own local emergency services." in text
     assert "Joining online" not in visible_text(render_html(make_edition(plan, Audience.public)))
+
+
+def test_the_order_of_the_responses_is_said_only_of_two_or_more():
+    """'Mildest first. 1. A ban from future events' read as if a ban were the mildest response."""
+    from generator.render.extract import visible_text
+    from generator.render.html import render_html
+
+    plan = read_plan(ROOT / "plans" / "published-procedure-conference.yaml")
+    assert plan.responses_order and len(plan.responses) > 1
+    assert "Mildest first." in visible_text(render_html(make_edition(plan, Audience.responder)))
+    one = plan.model_copy(update={"responses": plan.responses[-1:]})
+    for audience in (Audience.public, Audience.responder):
+        assert "Mildest first." not in visible_text(render_html(make_edition(one, audience)))
