@@ -160,6 +160,9 @@ def _problem(error: ErrorDetails, source: SourceMap) -> Problem:
             hint = "use a code such as `en`, `de` or `pt-BR`"
         elif loc and loc[-1] == "country":
             message = f"{name} is {_show(value)}; use a two-letter country code in capitals, e.g. GB or US"
+        elif ":" in str(ctx.get("pattern", "")):  # a wall-clock time (ClockTime)
+            message = f"{name} is {_show(value)}, which is not a time of day"
+            hint = 'write it as HH:MM with two digits for the hour, in quotes: "08:00", "23:30", or "24:00" for midnight at the end of the day'
         else:
             message = f"{name} is {_show(value)}; ids use lower-case letters, digits and dashes (e.g. `ana` or `main-hall`)"
     elif kind in ("too_short", "string_too_short"):
