@@ -68,6 +68,7 @@ class Punctuation:
     semicolon: Markup  # between two clauses: "the main hall; police 110"
     quote_open: Markup  # around words to say as they are: “…” in English, « … » in French, 「…」 in Japanese
     quote_close: Markup
+    separator: Markup  # between items of a line that are not a sentence: "Police: 110 · Ambulance: 119"; Japanese "　"
 
     @property
     def space(self) -> str:
@@ -110,6 +111,7 @@ def punctuation(loc: Localizer) -> Punctuation:
         semicolon=loc.t("punct.semicolon"),
         quote_open=loc.t("punct.quote-open"),
         quote_close=loc.t("punct.quote-close"),
+        separator=loc.t("punct.separator"),
     )
 
 
@@ -244,7 +246,8 @@ class Guide:
     @property
     def emergency_footer(self) -> str:
         """The footer's emergency line as plain text, each service kept with its number: the line breaks only between them."""
-        return " · ".join(plain_text(call).replace(" ", "\u00a0") for call in emergency_calls(self.t, self.emergency_services))
+        return str(self.punct.separator).join(plain_text(call).replace(" ", "\u00a0")
+                                                      for call in emergency_calls(self.t, self.emergency_services))
 
     def emergency_calls(self) -> list[tuple[Markup, list[tuple[str | None, str | None]]]]:
         """The large lines of an emergency box, numbers linked to dial, each with the plan's (note, link) on its numbers."""

@@ -33,6 +33,7 @@ def page_css(loc: Localizer) -> Markup:
     start, end = ("right", "left") if loc.direction == "rtl" else ("left", "right")
     not_public = css_string(loc.text("footer.not-public"))
     term_ends = css_string(loc.text("punct.label"))
+    separator = css_string(str(loc.t("punct.separator")))  # with its spaces (text() trims them)
     page = loc.text("footer.page", page="\x00page\x00", pages="\x00pages\x00")
     counters = " ".join(f"counter({part})" if part in ("page", "pages") else css_string(part)
                         for part in page.split("\x00") if part)
@@ -40,9 +41,9 @@ def page_css(loc: Localizer) -> Markup:
     return Markup(
         "@page {\n"
         f"  @top-{start} {{ content: string(event); font-size: 9pt; vertical-align: bottom; padding-bottom: 2mm; }}\n"
-        f"  @top-{end} {{ content: string(edition) \" \\00b7  \" {not_public}; font-size: 9pt; font-weight: bold; vertical-align: bottom; padding-bottom: 2mm; }}\n"
+        f"  @top-{end} {{ content: string(edition) {separator} {not_public}; font-size: 9pt; font-weight: bold; vertical-align: bottom; padding-bottom: 2mm; }}\n"
         f"  @bottom-{start} {{ content: string(emergency); font-size: 10pt; font-weight: bold; vertical-align: top; padding-top: 2mm; }}\n"
-        f"  @bottom-{end} {{ content: {not_public} \" \\00b7  \" {counters}; white-space: nowrap; {small} }}\n"
+        f"  @bottom-{end} {{ content: {not_public} {separator} {counters}; white-space: nowrap; {small} }}\n"
         "}\n"
         "/* The cover carries the edition and the warning itself, and each page of a sheet (page: sheet) its own head. */\n"
         "@page :first { @top-left { content: none; } @top-right { content: none; } }\n"

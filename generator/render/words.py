@@ -135,7 +135,7 @@ def emergency_line(loc: Localizer, services: Sequence[EmergencyService]) -> Mark
     """Every emergency number on one line (footers, the screen's header, the drill kit)."""
     if not services:
         return loc.t("emergency.line-unknown")
-    return Markup(" · ").join(emergency_calls(loc, services))
+    return loc.t("punct.separator").join(emergency_calls(loc, services))
 
 
 def emergency_route(loc: Localizer, services: Sequence[EmergencyService], shown: NumberShown = plain_number) -> Markup:

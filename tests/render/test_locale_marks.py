@@ -282,3 +282,19 @@ def test_japanese_puts_no_space_after_its_own_full_stops_and_colons(plan):
             inline = re.sub(r"</?(?:a|strong|em|b|i|bdi|span|abbr|small)\b[^>]*>", "", page)
             bad += [f"{spec.name} ({medium}): {_around(inline, match)!r}" for match in re.finditer(r"[。：] (?=[^\s<])", inline)]
     assert not bad, "A space after a Japanese full stop or colon:\n" + "\n".join(bad[:20])
+
+
+@pytest.mark.slow  # renders every edition, ~2 s
+def test_japanese_separates_items_of_a_line_with_its_own_space_not_a_latin_dot(plan):
+    """'警察：110 · 救急・消防：119' reads '警察：110　救急・消防：119' (the footer, the event's line, the responses)."""
+    bad = [f"{where}: {_around(text, match)!r}" for where, text in tool_text(plan, "ja-JP").items()
+           for match in re.finditer("\u00b7", text)]
+    assert not bad, "A Latin middle dot in Japanese:\n" + "\n".join(bad[:20])
+    from generator.plan.model import EmergencyService, Service
+
+    services = [EmergencyService(number="110", services=[Service.police]),
+                EmergencyService(number="119", services=[Service.ambulance, Service.fire])]
+    venue = plan.venues[0].model_copy(update={"emergency_number": None, "emergency_services": services})
+    tokyo = localized(plan.model_copy(update={"venues": [venue]}), "ja-JP")
+    footer = Guide(make_edition(tokyo, Audience.volunteer), "print", "a4", None, None, None, False).emergency_footer
+    assert footer == "警察：110\u3000救急・消防：119"
