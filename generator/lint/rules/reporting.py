@@ -205,7 +205,8 @@ def chain_end(context: Context) -> Iterator[Finding]:
           """)
 def chain_order(context: Context) -> Iterator[Finding]:
     """A report passes up the `chain` one step at a time, so the chain names each role once
-    and reaches the response team (a role of kind `response-team` or `lead`) on its way.
+    and reaches the response team (its role of kind `response-team` or `lead`, where the plan
+    has one) on its way.
     Appeals go to someone who did not make the decision: a role outside the team, never the
     team itself (`reporting.appeals.to`).
     """
@@ -219,7 +220,8 @@ def chain_order(context: Context) -> Iterator[Finding]:
                           "each role one step: name it once")
         seen.add(ident)
     kinds = [role.kind for role in (plan.role(ident) for ident in chain) if role]
-    if chain and kinds and not any(kind in team for kind in kinds):
+    team_roles = [role for role in plan.roles if role.kind in team]  # without one, the responders are the team itself
+    if chain and team_roles and not any(kind in team for kind in kinds):
         yield Finding(("reporting", "chain"), "the chain never reaches the response team: no role in it is of kind "
                       "`response-team` or `lead`, so reports pass it by; add the team's role to the chain", at_key=True)
     appeals = plan.reporting.appeals

@@ -111,8 +111,8 @@ def shift_coverage(context: Context) -> Iterator[Finding]:
                       "make them overlap", at_key=True)
         return
     opening, closing = context.windows[0][0], context.windows[-1][1]
-    opens_hint = None if event.opens else 'if the event opens later on its first day, say when: `event.opens: "12:00"`'
-    closes_hint = None if event.closes else 'if the event closes earlier on its last day, say when: `event.closes: "14:00"`'
+    opens_hint = None if event.opens or hours else 'if the event opens later on its first day, say when: `event.opens: "12:00"`'
+    closes_hint = None if event.closes or hours else 'if the event closes earlier on its last day, say when: `event.closes: "14:00"`'
     for gap_start, gap_end, before, after in (gap for window in context.windows for gap in gaps(spans, *window)):
         text = f"nobody is on call from {context.span_text(gap_start, gap_end)} ({duration(gap_end - gap_start)})"
         edge = opens_hint if gap_start == opening else closes_hint if gap_end == closing else None
