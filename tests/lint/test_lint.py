@@ -275,6 +275,25 @@ CASES = [
          "their number becomes public; use a shared number that is passed to whoever is on call [CHANNEL-PRIVATE-PHONE]"],
         BASE, id="CHANNEL-PRIVATE-PHONE"),
     pytest.param(
+        "CHANNEL-PRIVATE-PHONE", edit(BASE, ("    - kind: phone\n      label: Hotline\n      phone: 020 7946 0100\n",
+                                             "    - kind: email\n      label: Write to us\n      email: Ana@example.org\n")),
+        ["plan.yaml:63:14: warning: this address is `ana`'s own: reports about them reach them, reports wait while they are "
+         "away, and their address becomes public; use a shared address the team reads [CHANNEL-PRIVATE-PHONE]"],
+        BASE, id="CHANNEL-PRIVATE-PHONE-email"),
+    pytest.param(
+        "CHANNEL-INDEPENDENT", edit(BASE, ("    - kind: phone\n      label: Hotline\n      phone: 020 7946 0100\n",
+                                           "    - kind: email\n      label: Write to us\n      email: conduct@example.org\n      staffed_by: [ana, ben]\n"),
+                                    ("    fallback: ben\n", "    fallback: ben\n    relationships: [{with: ben, kind: partner}]\n")),
+        ["plan.yaml:61:3: warning: a report about `ana` can only reach `ana` and `ben` (a declared conflict): every channel is "
+         "staffed by them; add someone independent to a channel's `staffed_by`, or a channel the whole team or the board "
+         "answers [CHANNEL-INDEPENDENT]",
+         "plan.yaml:61:3: warning: a report about `ben` can only reach `ben` and `ana` (a declared conflict): every channel is "
+         "staffed by them; add someone independent to a channel's `staffed_by`, or a channel the whole team or the board "
+         "answers [CHANNEL-INDEPENDENT]"],
+        edit(BASE, ("    - kind: phone\n      label: Hotline\n      phone: 020 7946 0100\n",
+                    "    - kind: email\n      label: Write to us\n      email: conduct@example.org\n      staffed_by: [ana, cai]\n")),
+        id="CHANNEL-INDEPENDENT"),
+    pytest.param(
         "CHANNEL-ANY-MEMBER", with_channel("    - {kind: any-member, label: Write to any of us, audience: public}\n"),
         ["plan.yaml:64:14: warning: this channel is public, but the team is not: the public sheet and poster print it with "
          "nobody to contact; publish the team (`team: {published: true}`), or make the channel `audience: volunteer` and "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...plan.model import Channel, RoleKind
@@ -86,7 +86,8 @@ def _names(channel: Channel) -> str:
     return ", ".join(f"`{who}`" for who in channel.staffed_by)
 
 
-@rule("CHANNEL-PRIVATE-PHONE", "warning", "A phone or SMS channel is one responder's own phone.", items=("channels",),
+@rule("CHANNEL-PRIVATE-PHONE", "warning", "A phone or SMS channel is one responder's own phone, or an e-mail channel their own address.",
+      items=("channels",),
       bad="""
           responders:
             - {id: ana, name: Ana Example, phone: 020 7946 0001}
@@ -104,14 +105,20 @@ def _names(channel: Channel) -> str:
 def channel_private_phone(context: Context) -> Iterator[Finding]:
     """A phone or SMS channel is the personal phone of one responder: reports go unanswered
     while they are off shift, and their own number ends up on posters. Use a shared
-    number that is passed on to whoever is on call.
+    number that is passed on to whoever is on call. The same holds for an e-mail channel
+    that is one responder's own address (in a team of more than one).
     """
     phones = {r.phone: r.id for r in context.plan.responders if r.phone}
+    addresses = {r.email.casefold(): r.id for r in context.plan.responders if r.email}
     for index, channel in enumerate(context.plan.reporting.channels):
         if channel.kind.value in ("phone", "sms") and channel.phone in phones:
             yield Finding(("reporting", "channels", index, "phone"),
                           f"this {channel.kind.value} line is `{phones[channel.phone]}`'s own phone: reports go unanswered when they "
                           "are off shift and their number becomes public; use a shared number that is passed to whoever is on call")
+        elif channel.email and channel.email.casefold() in addresses and len(context.plan.responders) > 1:
+            yield Finding(("reporting", "channels", index, "email"),
+                          f"this address is `{addresses[channel.email.casefold()]}`'s own: reports about them reach them, reports "
+                          "wait while they are away, and their address becomes public; use a shared address the team reads")
 
 
 @rule("CHANNEL-ANY-MEMBER", "warning", "A public `any-member` channel whose members the public may not see: the public sheet "
@@ -230,3 +237,42 @@ def chain_order(context: Context) -> Iterator[Finding]:
         if role is not None and role.kind in team:
             yield Finding(("reporting", "appeals", "to", index), f"`{ident}` (kind `{role.kind.value}`) would hear appeals "
                           "against its own decisions; appeals go to a role outside the team, e.g. of kind `board` or `partner`")
+
+
+@rule("CHANNEL-INDEPENDENT", "warning", "Every way to report reaches only one responder, or only them and people with a "
+      "declared conflict: a report about them has nowhere else to go.", items=("channels",),
+      bad="""
+          reporting:
+            channels:
+              - {kind: email, label: Write to us, email: conduct@example.org, staffed_by: [ana]}
+          """,
+      good="""
+          reporting:
+            channels:
+              - {kind: email, label: Write to us, email: conduct@example.org, staffed_by: [ana, ben]}
+          """)
+def channel_independent(context: Context) -> Iterator[Finding]:
+    """Someone who wants to report a responder needs a way to report that the responder
+    does not answer. A channel answered by whoever is on call (no `staffed_by`) or listing
+    any member is such a way, and so is one answered by someone who is neither the
+    responder nor their partner, family or declared conflict. The rule fires when, for some
+    responder, every channel is staffed by them or by people conflicted with them.
+    """
+    plan = context.plan
+    channels = plan.reporting.channels
+    if not channels or len(plan.responders) < 2:
+        return  # no channel, or a team of one: other rules say so
+    pairs = context.conflicts
+    for responder in plan.responders:
+        if not any(_answered_without(channel, responder.id, pairs) for channel in channels):
+            others = sorted({who for channel in channels for who in channel.staffed_by} - {responder.id})
+            also = f" and {', '.join(f'`{who}`' for who in others)} (a declared conflict)" if others else ""
+            yield Finding(("reporting", "channels"), f"a report about `{responder.id}` can only reach `{responder.id}`{also}: every "
+                          "channel is staffed by them; add someone independent to a channel's `staffed_by`, or a channel the "
+                          "whole team or the board answers", at_key=True)
+
+
+def _answered_without(channel: Any, ident: str, pairs: Mapping[frozenset[str], Any]) -> bool:
+    """Whether someone other than `ident` and the people conflicted with them answers the channel."""
+    return (not channel.staffed_by or channel.kind.value == "any-member"
+            or any(who != ident and frozenset((who, ident)) not in pairs for who in channel.staffed_by))
