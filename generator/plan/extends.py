@@ -179,7 +179,8 @@ class _Merger:
                     items.append(self.copy(item, bsrc, bpath + (position,), out, path + (len(items),), removals=False))
                 elif not _removal(over[replaced[ident]]):
                     index = replaced[ident]
-                    left_out = [key for key in item if key not in over[index]]
+                    # a key left out, or emptied ("relationships: []" drops the shared plan's declared partner)
+                    left_out = [key for key in item if key not in over[index] or (_empty(over[index][key]) and not _empty(item[key]))]
                     if left_out:
                         out.left_out[path + (len(items),)] = left_out
                     items.append(self.copy(over[index], osrc, opath + (index,), out, path + (len(items),)))
@@ -223,3 +224,7 @@ def _by_id(items: list[Any]) -> bool:
 
 def _removal(item: Any) -> bool:
     return isinstance(item, dict) and item.get(REMOVE) is True and set(item) == {"id", REMOVE}
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == {} or value == ""

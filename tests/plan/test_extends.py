@@ -535,3 +535,17 @@ def test_init_extends_a_malformed_shared_plan_writes_a_starter_not_a_traceback(t
     result = run("init", str(target), "--extends", str(policy))
     assert result.exit_code == 0, result.output
     assert "internal error" not in result.output and "l, e, a, d" not in target.read_text(encoding="utf-8")
+
+
+def test_an_item_that_empties_a_shared_key_is_named_as_if_it_left_it_out(tmp_path):
+    """`escalate_to: []` (or `relationships: []`) drops what the shared item says as surely as leaving the key out."""
+    for name in ("policy.yaml", "berlin.yaml"):
+        (tmp_path / name).write_text((NETWORK / name).read_text(encoding="utf-8"), encoding="utf-8")
+    berlin = tmp_path / "berlin.yaml"
+    text = berlin.read_text(encoding="utf-8")
+    start = text.index("  - id: slide")
+    end = text.index("    escalate_to: [team]", start)
+    berlin.write_text(text[:end] + "    escalate_to: []" + text[end + len("    escalate_to: [team]"):], encoding="utf-8")
+    warnings = [p for p in check_plan(berlin, tmp_path).problems if p.rule == "SHARED-REPLACED"]
+    assert [w.message for w in warnings] == ["scenarios[slide] replaces the shared item with its id whole, leaving out "
+                                             "`escalate_to`, which the shared one gives"]
