@@ -40,12 +40,19 @@ def days_text(loc: Localizer, days: Iterable[dt.date], all_days: list[dt.date]) 
     return loc.join(loc.short_date(d) for d in days)
 
 
-# Where a long address may break, as style guides break them: after a slash, before a dot or a query's marks.
+# Where a long address may break, as style guides break them: after a slash, before a dot or a query's marks;
+# inside the host name only when it is too long to stay whole ("summit / .example.org" reads badly)
 _URL_BREAKS = re.compile(r"(?<=/)(?=.)|(?<=.)(?=[.?#&=])")
+LONG_HOST = 24
 
 
 def bare_url(url: str) -> Markup:
     """A link as people read it aloud (no https://, no trailing slash), with line-break chances in it (_URL_BREAKS)
     so a narrow caption breaks it there rather than inside a word."""
     text = re.sub(r"^https?://", "", url).rstrip("/") or url
-    return Markup("<wbr>").join(_URL_BREAKS.split(text))
+    host, slash, path = text.partition("/")
+    if len(host) > LONG_HOST:
+        pieces = _URL_BREAKS.split(text)
+    else:
+        pieces = [host + slash, *_URL_BREAKS.split(path)] if path else [text]
+    return Markup("<wbr>").join(pieces)

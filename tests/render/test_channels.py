@@ -122,3 +122,19 @@ def test_any_member_of_a_published_team_says_how_to_recognise_each_one():
     text = with_looks.replace(CHANNEL, CHANNEL + every_member).replace("responders:\n", "team: {published: true}\nresponders:\n", 1)
     public = visible_text(page(validate(load_text(text, "plan.yaml")), "public"))
     assert "Ana Example ana@example.org Conference organiser, red lanyard" in public
+
+
+def test_a_channel_with_nothing_to_follow_its_label_has_no_colon_and_a_note_sits_under_its_address():
+    """'Message the team on the event's Discord:' ended in a colon with nothing after it; a note ran on from the
+    address it follows ('conduct@example.org The best way…')."""
+    plan = plan_with("""    - kind: chat
+      label: Message the team on the event's Discord
+      note: Moderators answer within an hour.
+      audience: volunteer
+""")
+    html = page(plan, "volunteer")
+    cover = html[html.index('id="channels-title"'):]
+    cover = cover[:cover.index("</section>")]
+    assert "Message the team on the event&#39;s Discord</strong>:" not in cover and "Discord</strong> " in cover
+    assert '<span class="channel-note">Moderators answer within an hour.</span>' in cover
+    assert ".channels .channel-note { display: block; }" in (ROOT / "templates" / "css" / "base.css").read_text(encoding="utf-8")
