@@ -46,16 +46,21 @@ def find_pastes(plan: Plan, guide_words: Sequence[str]) -> list[Paste]:
 
 # What may sit inside a pasted value in plan source: Markdown marks, HTML entities, comments and tags.
 _MARKUP = rf"(?:[*_`~]|&#?\w+;|{HTML_MARKUP})"
+# ... between two letters of a word: the same, but of entities only the invisible ones (an entity there is a letter)
+_IN_WORD = rf"(?:[*_`~]|&(?:shy|#173|#xad|#8203|#x200b|ZeroWidthSpace|zwj|zwnj|#820[45]|#x200[cd]);|{HTML_MARKUP})"
 
 
 def paste_pattern(secret: Secret) -> re.Pattern[str]:
     """The secret as it may be written in plan source: digits with any separators, or its words with any spaces,
     with Markdown marks or HTML entities in between (and an entity for any character)."""
+    # Possessive (*+, ++): what a run of marks takes is never tried again as the characters it might also be; else
+    # a text of many entities ("&a;&a;…") is tried every way it can be split, for minutes. Finding where a paste is
+    # needs no more: the paste was found on the text as read, and a miss here only places it at its value's start.
     if secret.kind == "phone":
-        separators = rf"(?:[\s().\-/]|{_MARKUP})*"
+        separators = rf"(?:[\s().\-/]|{_MARKUP})*+"
         return re.compile(r"(?:\+\d{1,3}|\(?0)?" + separators + separators.join(secret.needle))
-    words = [f"{_MARKUP}*".join(rf"(?:{re.escape(c)}|&#?\w+;)" for c in word) for word in secret.needle.split()]
-    return re.compile(r"(?<!\w)" + rf"(?:\s|{_MARKUP})+".join(words), re.IGNORECASE)
+    words = [f"{_IN_WORD}*+".join(rf"(?:{re.escape(c)}|&#?\w+;)" for c in word) for word in secret.needle.split()]
+    return re.compile(r"(?<!\w)" + rf"(?:\s|{_MARKUP})++".join(words), re.IGNORECASE)
 
 
 READERS = {Audience.public: "everyone", Audience.volunteer: "volunteers"}

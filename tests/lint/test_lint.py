@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -807,3 +809,16 @@ def test_on_call_hours_outside_the_opening_hours_are_an_error():
     text = edit(BASE, ("  starts: 2027-06-09\n", '  starts: 2027-06-09\n  opens: "18:00"\n  on_call_hours: {start: "08:00", end: "17:00"}\n'))
     assert [line.split(";")[0] for line in fired(text, "SHIFT-COVERAGE")] == [
         "plan.yaml:10:3: error: the on-call hours (08:00 to 17:00) are all outside the hours the event is open (from 18:00 to 24:00)"]
+
+
+def test_a_text_of_many_entities_around_a_paste_is_checked_at_once_not_tried_every_way():
+    """A note pasted after forty `&a;` (or `&nbsp;`) had the locating pattern try every way to split them between
+    letters and marks: minutes per text. Run in a process of its own, stopped after a minute if it hangs."""
+    note = "Speaks for the team in any public statement, as the board liaison."
+    plan = edit(BASE, ("    fallback: ben\n", f"    fallback: ben\n    notes: {note}\n", ),
+                ("    - Do you need anything right now?\n", f"    - \"{'&a;' * 40} {note}\"\n"))
+    script = ("import sys; sys.path.insert(0, 'tests/lint'); from test_lint import fired; "
+              "print(fired(sys.stdin.read(), 'PRIVATE-PASTE'))")
+    done = subprocess.run([sys.executable, "-c", script], input=plan, capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert "PRIVATE-PASTE" in done.stdout, done.stderr
