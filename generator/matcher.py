@@ -30,12 +30,12 @@ _PHONE_TEXT = re.compile(r"\+?\(?\d[\d\s().\-/]{4,}\d")
 _MARKDOWN_MARKS = re.compile(r"[*_`#>\[\]~]+")
 _MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # `Lindqvist\-Torres` reads Lindqvist-Torres
 _FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]*\]")  # `[^1]`
-_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")  # `[maya@](https://…)example.org` reads maya@example.org
+_MARKDOWN_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")  # `[maya@](https://…)example.org` reads maya@example.org
 # dashes an editor puts for a hyphen (non-breaking, en dash, minus sign...): one hyphen to the search
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
 # a line break or a block between the words of one text: a space, not nothing, when tags are dropped
 _BREAKING_TAG = re.compile(r"</?(?:br|p|div|li|ul|ol|h[1-6]|blockquote|tr|td|th)\b", re.IGNORECASE)
-HTML_MARKUP = r"<!--.*?-->|</?[A-Za-z][^<>]*>"  # an HTML comment or tag in plan text (also generator.plan.pastes)
+HTML_MARKUP = r"<!--(?:(?!<!--).)*?-->|</?[A-Za-z][^<>]*>"  # an HTML comment or tag in plan text (also generator.plan.pastes)
 _HTML_TAGS = re.compile(HTML_MARKUP, re.DOTALL)
 
 

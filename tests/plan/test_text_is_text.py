@@ -177,6 +177,8 @@ def test_no_plan_text_can_end_a_calendar_line(optimize):
     ("Listen.\n" + "> " * 40 + "deep", "nests quotes or lists more than 16 levels deep"),
     ("Listen.\n" + "\n".join("  " * level + "- step" for level in range(200)), "nests quotes or lists"),
     ("Listen. " + "<span> " * 100 + "deep", "nests HTML elements more than 32 levels deep"),
+    ("Listen. " + "[ " * 300, "more than 200 square brackets"),  # the Markdown reader: minutes for tens of thousands
+    ("Listen. " + "<a " * 1200, "more than 1,000 angle brackets"),
 ])
 def test_a_text_no_guide_needs_and_no_printer_lays_out_in_time_is_refused_where_it_starts(text, message):
     loaded = load_text("roles:\n  - duties:\n      - " + __import__("json").dumps(text) + "\n", "p.yaml", keep_going=True)
