@@ -31,6 +31,10 @@ _MARKDOWN_MARKS = re.compile(r"[*_`#>\[\]~]+")
 _MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # `Lindqvist\-Torres` reads Lindqvist-Torres
 _FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]*\]")  # `[^1]`
 _MARKDOWN_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")  # `[maya@](https://…)example.org` reads maya@example.org
+# characters that show nothing and are no format character (Unicode's other default-ignorable ones): a grapheme
+# joiner, variation selectors, Hangul fillers, Mongolian selectors, Khmer inherent vowels
+_IGNORABLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0" + "".join(map(chr, range(0x180B, 0x1810)))
+                       + "".join(map(chr, range(0xFE00, 0xFE10))) + "".join(map(chr, range(0xE0100, 0xE01F0))))
 # dashes an editor puts for a hyphen (non-breaking, en dash, minus sign...): one hyphen to the search
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
 # a line break or a block between the words of one text: a space, not nothing, when tags are dropped
@@ -57,7 +61,7 @@ def normalise_text(text: str) -> str:
     (soft hyphens, zero-width spaces) dropped, Markdown marks and whitespace collapsed."""
     text = unicodedata.normalize("NFKC", html.unescape(text)).casefold()
     if not text.isascii():  # no ASCII character is a format character
-        text = "".join(c for c in text if unicodedata.category(c) != "Cf").translate(_DASHES)
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf" and c not in _IGNORABLE).translate(_DASHES)
     text = _MARKDOWN_MARKS.sub(" ", _FOOTNOTE_MARK.sub("", _MARKDOWN_ESCAPE.sub(r"\1", text)))
     text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     return " ".join(text.split())
@@ -74,7 +78,9 @@ class _Text:
         untagged = _HTML_TAGS.sub(lambda tag: " " if _BREAKING_TAG.match(tag.group()) else "", text)
         joined = normalise_text(_MARKDOWN_MARKS.sub("", urllib.parse.unquote(html.unescape(
             _MARKDOWN_LINK.sub(r"\1", _FOOTNOTE_MARK.sub("", _MARKDOWN_ESCAPE.sub(r"\1", untagged)))))))
-        self.forms = (self.plain,) if joined == self.plain else (self.plain, joined)
+        # and a link's target read too, %-escapes decoded ("[ask](tel:+4420794602%30%34)", "mailto:priya%40…")
+        decoded = normalise_text(urllib.parse.unquote(html.unescape(text))) if "%" in text else self.plain
+        self.forms = tuple(dict.fromkeys((self.plain, joined, decoded)))
         self.runs = list(dict.fromkeys(_digit_run(run) for form in self.forms for run in _PHONE_TEXT.findall(form)))
 
     @functools.cached_property

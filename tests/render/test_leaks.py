@@ -171,6 +171,11 @@ def test_a_guide_that_cannot_be_read_is_said_so_not_that_it_cannot_be_written(tm
 
 
 @pytest.mark.parametrize(("written", "field"), [
+    ("[the desk](tel:+4420794602%30%34)", "responders[3].phone"),  # %-escapes in a link's target
+    ("[write](mailto:priya%40example.org)", "responders[3].email"),
+    ('<a href="mailto:priya%40example.org">the desk</a>', "responders[3].email"),
+    ("0\u034f2\u034f0 7\u034f946 0\u034f204", "responders[3].phone"),  # a grapheme joiner: shows nothing
+    ("020\ufe0f 7946\u3164 0204", "responders[3].phone"),  # a variation selector, a Hangul filler
     ("020&#32;7946&#32;0204", "responders[3].phone"),  # HTML entities between the digits
     ("020 7946 **0204**", "responders[3].phone"),
     ("020 7946 0204 - 24 hours", "responders[3].phone"),  # other digits after it
