@@ -401,6 +401,8 @@ def _passphrase() -> str:
     from .render.seal import check_passphrase
 
     passphrase = os.environ.get("INCIDENT_GUIDE_PASSPHRASE")
+    if passphrase is not None:
+        passphrase = passphrase.removesuffix("\n").removesuffix("\r")  # a secret store's (or a file's) line end
     if passphrase is None:
         if not sys.stdin.isatty():
             raise UserError("--seal needs a passphrase: set INCIDENT_GUIDE_PASSPHRASE, or run in a terminal to be asked")

@@ -143,6 +143,17 @@ def test_short_passphrase_is_refused_and_nothing_written(tmp_path):
     assert not (tmp_path / "complete-conference").exists()
 
 
+def test_a_passphrase_with_a_line_break_inside_is_refused_and_a_final_line_end_dropped(monkeypatch):
+    """A password box drops a line break: a passphrase sealed with one would never open the guide."""
+    from generator.cli import _passphrase
+    from generator.render.seal import SealError, check_passphrase
+
+    with pytest.raises(SealError, match="control character"):
+        check_passphrase("correct horse\nbattery staple")
+    monkeypatch.setenv("INCIDENT_GUIDE_PASSPHRASE", "correct horse battery staple\r\n")
+    assert _passphrase() == "correct horse battery staple"
+
+
 def test_no_passphrase_without_a_terminal_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.delenv("INCIDENT_GUIDE_PASSPHRASE", raising=False)
     result = CliRunner().invoke(main, ["build", "--seal", str(EXAMPLE), "-o", str(tmp_path)])

@@ -119,6 +119,10 @@ def check_passphrase(passphrase: str) -> None:
             f"The passphrase must be at least {MIN_PASSPHRASE_LENGTH} characters long; "
             "a few unrelated words work well."
         )
+    control = next((char for char in passphrase if unicodedata.category(char) == "Cc"), None)
+    if control is not None:  # a browser's password box drops a line break: the sealed page would never open
+        raise SealError(f"The passphrase holds a control character (U+{ord(control):04X}, e.g. a line break), which a "
+                        "password box cannot take; type it with ordinary letters, digits and spaces.")
     typed = unicodedata.normalize("NFC", passphrase)
     size = len(typed.encode("utf-8"))
     if size > MAX_PASSPHRASE_BYTES:
