@@ -14,6 +14,7 @@ import base64
 import hashlib
 import mimetypes
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -123,12 +124,27 @@ class AssetPolicy:
     def inline_image(self, src: str) -> str:
         """An image reference from the plan's prose as a data: URI, for the self-contained HTML."""
         if src.lower().startswith("data:"):
-            if _DATA_IMAGE.match(src):
-                return src
-            raise self.refuse(src[:40], "only PNG, JPEG, GIF and WebP pictures can be embedded")
+            self.check_data_picture(src)
+            return src
         content, media_type, _ = self.read(src)
         self.check_picture(src, content, media_type)
         return f"data:{media_type};base64,{base64.b64encode(content).decode('ascii')}"
+
+    def check_data_picture(self, src: str) -> None:
+        """Refuse a data: URI that is not a picture a guide can show, as a picture file would be (its kind, its
+        content, its pixels: 70 characters of GIF unpack into 13000 × 13000)."""
+        header = _DATA_IMAGE.match(src)
+        if header is None:
+            raise self.refuse(src[:40], "only PNG, JPEG, GIF and WebP pictures can be embedded")
+        payload = src[header.end():]
+        try:
+            content = (base64.b64decode(payload, validate=False) if "base64" in header.group(0).lower()
+                       else urllib.parse.unquote_to_bytes(payload))
+        except ValueError:
+            raise self.refuse(src[:40], "its picture cannot be read") from None
+        if len(content) > MAX_BYTES:
+            raise self.refuse(src[:40], f"it is larger than {MAX_BYTES // 1_000_000} MB")
+        self.check_picture(src[:40], content, "image/" + header.group(1).lower())
 
     def picture(self, url: str) -> Path:
         """The picture file `url` names, if a guide may show it: allowed as a file, named and made as a picture."""

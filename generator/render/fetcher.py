@@ -53,6 +53,11 @@ class GuideURLFetcher(URLFetcher):
             self._refuse(self.policy.refuse(url, "guides do not carry attachments"))
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
+            if url[5:].lower().startswith("image/"):  # a picture from the plan's text: checked as a picture file is
+                try:
+                    self.policy.check_data_picture(url)
+                except RefusedResource as error:
+                    self._refuse(error)
             # Decoded by urllib's data: handler, without any I/O.
             return super().fetch(url, headers)
         try:

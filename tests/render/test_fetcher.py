@@ -5,6 +5,7 @@ the plan's folder that must not be read (the fetcher is asked and refuses), syml
 escapes, attachments.
 """
 
+import base64
 import http.server
 import io
 import re
@@ -290,3 +291,17 @@ def test_check_finds_a_picture_in_markdown_text_that_the_build_would_refuse_wher
     named = next(group for group in src.groups() if group)
     line = plan.read_text(encoding="utf-8").splitlines()[problem.line - 1]
     assert line[problem.column - 1:].startswith(named) and reason in problem.message
+
+
+def test_a_data_picture_is_checked_as_a_picture_file_is(policy):
+    """70 characters of GIF that unpack into 13000 × 13000 pixels (a picture bomb) are refused on screen and on paper,
+    as the same picture in a file is; so is a data: picture whose content is not what it says."""
+    bomb = "data:image/gif;base64,R0lGODlhyDLIMoAAAAAAAP///ywAAAAAyDLIMgACAkwBADs="
+    with pytest.raises(RefusedResource, match="13000 × 13000 pixels"):
+        policy.inline_image(bomb)
+    with pytest.raises(Refused):
+        GuideURLFetcher(policy).fetch(bomb)
+    with pytest.raises(RefusedResource, match="not a PNG picture"):
+        policy.inline_image("data:image/png;base64," + base64.b64encode(b"<svg/>").decode())
+    small = "data:image/png;base64," + base64.b64encode(png()).decode()
+    assert policy.inline_image(small) == small and GuideURLFetcher(policy).fetch(small).read() == png()
