@@ -417,6 +417,8 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
                 and plan.event.utc(shift.end) <= plan.event.utc(shift.start):  # after a clock change, or one time with an offset
             problems.append(source.problem(("rota", index, "end"), f"the shift ends ({shift.end:%Y-%m-%d %H:%M}) before it starts "
                                            f"({shift.start:%Y-%m-%d %H:%M}) in {plan.event.timezone} time"))
+        if isinstance(shift.start, dt.datetime) and isinstance(shift.end, dt.datetime):
+            problems += _shift_dates(plan, index, shift.start, shift.end, source)
         must_exist(shift.lead, responder_ids, ("rota", index, "lead"), "responder id")
         for r_index, rid in enumerate(shift.responders):
             must_exist(rid, responder_ids, ("rota", index, "responders", r_index), "responder id")
@@ -490,3 +492,25 @@ def check_references(plan: Plan, source: SourceMap) -> list[Problem]:
                     problems.append(source.problem(("venues", v_index, "rooms", r_index, "days", d_index),
                                                    f"{day} is not a day the venue `{venue.id}` is used (its days: {used})"))
     return problems
+
+
+# A shift's dates far from the event's, or a shift of weeks, are a typo ("2072" for "2027"); a waiver of the
+# coverage rules must not let one through: every guide would lay out every day from one date to the other.
+SHIFT_SLACK = dt.timedelta(days=180)  # a month out is SHIFT-COVERAGE's to say; a year out is a typo
+LONGEST_SHIFT = dt.timedelta(days=14)
+
+
+def _shift_dates(plan: Plan, index: int, start: dt.datetime, end: dt.datetime, source: SourceMap) -> list[Problem]:
+    days = plan.event.days
+    if days:
+        first = dt.datetime.combine(days[0], dt.time()) - SHIFT_SLACK
+        last = dt.datetime.combine(days[-1], dt.time()) + dt.timedelta(days=1) + SHIFT_SLACK
+        span = f"{days[0]} to {days[-1]}" if len(days) > 1 else f"{days[0]}"
+        for key, moment in (("start", start), ("end", end)):
+            if not first <= moment <= last:
+                return [source.problem(("rota", index, key), f"the shift {'starts' if key == 'start' else 'ends'} on "
+                                       f"{moment:%Y-%m-%d}, months from the event's days ({span}); check the date's year")]
+    if end - start > LONGEST_SHIFT:
+        return [source.problem(("rota", index, "end"), f"the shift lasts {(end - start).days} days; a shift is at most "
+                               f"{LONGEST_SHIFT.days} days: check its dates, or split it")]
+    return []
