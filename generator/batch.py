@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, UserError, printable
 from .paths import guides_folder
+from .sets import remove_leftovers
 from .workers import kill_workers, pool_context, worker_start
 
 if TYPE_CHECKING:
@@ -125,7 +126,6 @@ def _recorded(job: Job) -> tuple[list[Path], list[Problem]]:
     """The files and warnings of the build that made job.out_dir, which is current; what a killed
     build left beside it (a hidden set, private files and all) is removed on the way."""
     from . import cache
-    from .sets import remove_leftovers
 
     remove_leftovers(job.out_dir)
     record = cache.read_record(job.out_dir)
@@ -205,6 +205,8 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_result: Callable[[Result], No
                         done(index, result)
             except BaseException:  # Ctrl-C, SIGTERM...: no worker may finish its plan (and swap in its set) after this
                 kill_workers(pool)
+                for _, job in pending:  # the unfinished sets the killed workers leave (each plan keeps its old or new set)
+                    remove_leftovers(job.out_dir)
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
     return [results[i] for i in range(len(jobs))]

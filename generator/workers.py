@@ -62,9 +62,13 @@ def worker_signals() -> None:
 
 
 def kill_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop every worker of `pool` at once (SIGKILL): none may finish its work after this."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    """Stop every worker of `pool` at once (SIGKILL): none may finish its work after this. Returns once they are
+    gone, so what they leave behind can be removed."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
         try:
             os.kill(process.pid, signal.SIGKILL)
         except OSError:
             pass
+    for process in processes:
+        process.join(timeout=5)

@@ -310,3 +310,22 @@ def test_signals_are_named_as_the_user_knows_them():
     from generator.stopping import signal_name
 
     assert (signal_name(signal.SIGTERM), signal_name(signal.SIGINT), signal_name(250)) == ("SIGTERM", "SIGINT", "signal 250")
+
+
+@pytest.mark.slow
+def test_a_stopped_batch_build_leaves_no_unfinished_set_beside_the_guides(tmp_path):
+    """Ctrl-C in `build plans/ --jobs 2`: the build workers are killed so none swaps its set in afterwards; the sets
+    they were writing (hidden `.NAME.PID.X.new` folders) are removed with them, not left for the next build."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name in ("one", "two", "three"):
+        shutil.copy(MINIMAL, plans / f"{name}.yaml")
+    command = Command(tmp_path, "build", str(plans), "-o", str(tmp_path / "out"), "--jobs", "2", "--force")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any((tmp_path / "out").glob(".*.new")):
+        time.sleep(0.05)
+    assert any((tmp_path / "out").glob(".*.new")), command.output()
+    command.process.send_signal(signal.SIGINT)
+    assert command.gone(within=10) == []
+    assert "stopped (SIGINT)" in command.output() and "leaked" not in command.output()
+    assert [entry.name for entry in (tmp_path / "out").iterdir() if entry.name.startswith(".")] == []
