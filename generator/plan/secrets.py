@@ -138,7 +138,9 @@ def _secrets(path: PlanPath, value: Any, plan: Plan) -> list[Secret]:
     if field in _LINK_FIELDS:  # a public web address is a label; a private link is a way in
         return [Secret(path, value, "handle", needle)] if _private_link(plan, path) and len(needle) >= MIN_HANDLE else []
     if field == "name" and path[:1] == ("responders",):
-        return [Secret(path, value, "name", needle)] if len(needle) >= MIN_NAME else []
+        # "Amara Okonjo-Reyes" is also written "Amara Okonjo Reyes"
+        spellings = dict.fromkeys((needle, needle.replace("-", " ")))
+        return [Secret(path, value, "name", spelling) for spelling in spellings] if len(needle) >= MIN_NAME else []
     if field in _LABEL_FIELDS:
         return []
     found = []

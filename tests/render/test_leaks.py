@@ -531,3 +531,15 @@ def test_a_handle_that_is_a_word_of_a_shown_name_is_no_secret(plan):
     hidden = plan.model_copy(update={"responders": [r.model_copy(update={"chat": [f"Telegram: @{first}"]}) if r is priya else r
                                                     for r in plan.responders]})
     assert first.casefold() not in {secret.needle for secret in secrets_above(hidden, Audience.volunteer)}
+
+
+def test_a_hyphenated_name_written_with_a_space_is_found_where_the_public_reads(plan):
+    from generator.plan.pastes import find_pastes
+    from generator.render.leaks import guide_words
+
+    channels = plan.reporting.channels
+    public = next(i for i, c in enumerate(channels) if c.audience and c.audience.value == "public")
+    renamed = channels[public].model_copy(update={"label": "Talk to Sam Ferreira Lindqvist"})
+    pasted = plan.model_copy(update={"reporting": plan.reporting.model_copy(
+        update={"channels": [*channels[:public], renamed, *channels[public + 1:]]})})
+    assert any(p.secret.field == "responders[4].name" for p in find_pastes(pasted, guide_words(pasted)))
