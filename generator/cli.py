@@ -399,6 +399,7 @@ def drill(plan: Path, scenarios: tuple[str, ...], audience: str, out_dir: Path, 
 def _passphrase() -> str:
     """The sealing passphrase: never from an argument, so it stays out of shell history and process lists."""
     from .render.seal import check_passphrase
+    from .stopping import raise_if_requested
 
     passphrase = os.environ.get("INCIDENT_GUIDE_PASSPHRASE")
     if passphrase is not None:
@@ -406,7 +407,11 @@ def _passphrase() -> str:
     if passphrase is None:
         if not sys.stdin.isatty():
             raise UserError("--seal needs a passphrase: set INCIDENT_GUIDE_PASSPHRASE, or run in a terminal to be asked")
-        passphrase = click.prompt("Passphrase for the responder guide", hide_input=True, confirmation_prompt=True, err=True)
+        try:
+            passphrase = click.prompt("Passphrase for the responder guide", hide_input=True, confirmation_prompt=True, err=True)
+        except click.Abort:  # click's word for a stop at the prompt: stopped, as anywhere else
+            raise_if_requested()
+            raise KeyboardInterrupt from None
     check_passphrase(passphrase)  # raises SealError, a UserError
     return passphrase
 
