@@ -204,3 +204,13 @@ def test_the_order_of_the_responses_is_said_only_of_two_or_more():
     one = plan.model_copy(update={"responses": plan.responses[-1:]})
     for audience in (Audience.public, Audience.responder):
         assert "Mildest first." not in visible_text(render_html(make_edition(one, audience)))
+
+
+def test_a_plan_without_appeals_has_no_heading_that_promises_them(plan):
+    from generator.render.extract import visible_text
+    from generator.render.html import render_html
+
+    assert plan.reporting.appeals and "Escalation and appeals" in visible_text(render_html(make_edition(plan, Audience.responder)))
+    none = plan.model_copy(update={"reporting": plan.reporting.model_copy(update={"appeals": None})})
+    text = visible_text(render_html(make_edition(none, Audience.responder)))
+    assert "Escalation and appeals" not in text and "Escalation" in text
