@@ -69,19 +69,23 @@ def tool_text(plan, tag) -> dict[str, str]:
     plan_values = re.compile("|".join((r"(?<![A-Za-z])(?<!\w\.)" if piece[0].isalnum() else "") + re.escape(piece)
                                       + (r"(?![A-Za-z]|\.\w)" if piece[-1].isalnum() else "") for piece in strings))
     out = {}
-    for spec in (*EDITIONS.values(), drill_spec(Audience.volunteer)):
-        if not spec.exists_for(changed):
-            continue
-        spec = spec.for_plan(changed)
-        edition = make_edition(changed, spec.audience, spec.name)
-        for medium in ("screen", "print"):
-            text = _text(render_html(edition, medium=medium, template=spec.template))
-            text = plan_values.sub(MASK, text)
-            text = re.sub(r"\S+@\S+|https?://\S+|\b[\w.-]+\.(?:org|com|net)\S*", MASK, text)  # links as printed (bare)
-            text = plan_values.sub(MASK, text)
-            text = re.sub(r"\+?\d[\d ]*\d|\d", "0", text)
-            out[f"{spec.name} ({medium})"] = text
+    for where, page in rendered_pages(changed):
+        text = plan_values.sub(MASK, _text(page))
+        text = re.sub(r"\S+@\S+|https?://\S+|\b[\w.-]+\.(?:org|com|net)\S*", MASK, text)  # links as printed (bare)
+        text = plan_values.sub(MASK, text)
+        out[where] = re.sub(r"\+?\d[\d ]*\d|\d", "0", text)
     return out
+
+
+def rendered_pages(plan):
+    """("edition (medium)", HTML) for every edition of the plan, on screen and as printed."""
+    for spec in (*EDITIONS.values(), drill_spec(Audience.volunteer)):
+        if not spec.exists_for(plan):
+            continue
+        spec = spec.for_plan(plan)
+        edition = make_edition(plan, spec.audience, spec.name)
+        for medium in ("screen", "print"):
+            yield f"{spec.name} ({medium})", render_html(edition, medium=medium, template=spec.template)
 
 
 def _around(text: str, match: re.Match[str]) -> str:
@@ -270,17 +274,10 @@ def test_japanese_joins_a_name_and_its_mark_and_a_response_and_its_description_w
 def test_japanese_puts_no_space_after_its_own_full_stops_and_colons(plan):
     """Two sentences, or a label and its value, follow each other with no space in Japanese ("場面：勉強会の…",
     "…通報してください。次に…"); a space the templates wrote between them is the tool's, whatever follows."""
-    changed = localized(plan, "ja-JP")
     bad = []
-    for spec in (*EDITIONS.values(), drill_spec(Audience.volunteer)):
-        if not spec.exists_for(changed):
-            continue
-        spec = spec.for_plan(changed)
-        edition = make_edition(changed, spec.audience, spec.name)
-        for medium in ("screen", "print"):
-            page = render_html(edition, medium=medium, template=spec.template)
-            inline = re.sub(r"</?(?:a|strong|em|b|i|bdi|span|abbr|small)\b[^>]*>", "", page)
-            bad += [f"{spec.name} ({medium}): {_around(inline, match)!r}" for match in re.finditer(r"[。：] (?=[^\s<])", inline)]
+    for where, page in rendered_pages(localized(plan, "ja-JP")):
+        inline = re.sub(r"</?(?:a|strong|em|b|i|bdi|span|abbr|small)\b[^>]*>", "", page)
+        bad += [f"{where}: {_around(inline, match)!r}" for match in re.finditer(r"[。：] (?=[^\s<])", inline)]
     assert not bad, "A space after a Japanese full stop or colon:\n" + "\n".join(bad[:20])
 
 
