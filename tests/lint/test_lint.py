@@ -169,6 +169,12 @@ CASES = [
         edit(WITH_HELPERS, ("    phone: 020 7946 0001\n", "    phone: 020 7946 0001\n    visibility: {phone: responder, email: volunteer}\n")),
         id="TEAM-REACH"),
     pytest.param(
+        "TEAM-REACH", edit(WITH_HELPERS, ("    phone: 020 7946 0002\n", "    phone: 020 7946 0002\n    visibility: {phone: responder}\n")),
+        ["plan.yaml:40:9: warning: `ben` leads shifts, but volunteers may see no phone, e-mail or chat handle of theirs: the "
+         "on-call table gives their name only [TEAM-REACH]\n  hint: give them a phone volunteers may see, or let volunteers "
+         "see an address or handle (`visibility: {chat: volunteer}`)"],
+        WITH_HELPERS, id="TEAM-REACH-lead"),
+    pytest.param(
         "TEAM-CONFLICT", relationship("partner"),
         ["plan.yaml:57:78: error: `cai` and `ana` are partners (line 40) and are on the same shift, which `ana` leads; move one of them to another shift [TEAM-CONFLICT]",
          "plan.yaml:59:78: error: `cai` and `ana` are partners (line 40) and are on the same shift, which `ana` leads; move one of them to another shift [TEAM-CONFLICT]"],

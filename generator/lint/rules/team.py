@@ -184,7 +184,9 @@ def team_reach(context: Context) -> Iterator[Finding]:
     these, the guide lists names nobody can reach (an online community's, typically). A plan with
     no role of kind `volunteers` or `staff` has nobody to read it, and is not warned. Give the
     lead a phone, let volunteers see an address or handle, or, if nobody but the responders
-    takes reports, say `team: {organizers_respond: true}` (no volunteer guide is made).
+    takes reports, say `team: {organizers_respond: true}` (no volunteer guide is made). With a
+    rota, each responder who leads a shift needs a phone, address or handle volunteers may
+    see: the on-call table is whom they call at night.
     """
     plan = context.plan
     volunteers = any(role.kind.value in ("volunteers", "staff") for role in plan.roles)
@@ -193,15 +195,27 @@ def team_reach(context: Context) -> Iterator[Finding]:
     from ...plan.model import Audience
     from ...plan.secrets import audience_of
 
-    # at a venue, a volunteer can also walk up to a responder they can recognise
-    fields = ("phone", "email", "chat", "how_to_recognise") if plan.venues else ("phone", "email", "chat")
-    if plan.venues and plan.reporting.recognise_responders:
-        return
-    for index, responder in enumerate(plan.responders):
+    def reachable(index: int, fields: tuple[str, ...]) -> bool:
+        responder = plan.responders[index]
         for field in fields:
             level = audience_of(plan, ("responders", index, field)) if getattr(responder, field, None) else None
             if level is not None and Audience.volunteer.allows(level):
-                return
+                return True
+        return False
+
+    # with a rota, the volunteers' first call is the lead on shift, by phone, e-mail or chat at any hour
+    leads = {shift.lead for shift in plan.rota}
+    unreachable_leads = [Finding(("responders", index, "id"), f"`{responder.id}` leads shifts, but volunteers may see no "
+                                 "phone, e-mail or chat handle of theirs: the on-call table gives their name only",
+                                 hint="give them a phone volunteers may see, or let volunteers see an address or handle "
+                                      "(`visibility: {chat: volunteer}`)")
+                         for index, responder in enumerate(plan.responders)
+                         if responder.id in leads and not reachable(index, ("phone", "email", "chat"))]
+    # at a venue, a volunteer can also walk up to a responder they can recognise
+    fields = ("phone", "email", "chat", "how_to_recognise") if plan.venues else ("phone", "email", "chat")
+    if (plan.venues and plan.reporting.recognise_responders) or any(reachable(i, fields) for i in range(len(plan.responders))):
+        yield from unreachable_leads  # some can be reached; these leads cannot
+        return
     yield Finding(("responders",), "volunteers can reach no responder: none has a phone, e-mail or chat handle volunteers may "
                   "see, so the volunteer guide lists names only",
                   hint="give the leads a phone, or let volunteers see an address or handle (`visibility: {chat: volunteer}` on "
