@@ -443,9 +443,9 @@ def leaks(folder: Path, plan_path: Path | None) -> int:
     for name, found in results.items():
         if found:
             leaked = True
-            (folder / name).unlink()
-            for leak in found:
+            for leak in found:  # said before the removal, which a read-only folder refuses
                 click.echo(f"{folder / name}: error: {leak}", err=True)
+            (folder / name).unlink()
             click.echo(f"{folder / name}: removed", err=True)
         else:
             click.echo(f"{folder / name}: no leak")
