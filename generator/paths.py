@@ -41,4 +41,12 @@ def guides_folder(output_root: Path, plan: Path) -> Path:
         raise UserError(f"the guides go in a folder named after the plan's file, and `{plan.name}` gives none of its own "
                         f"(they would go in {output_root} itself, above it or in a hidden folder)",
                         hint="rename the file, e.g. to my-event.yaml")
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:  # the hidden set a build writes is named .NAME.PID.RANDOM.new
+        raise UserError(f"the plan's file name is {len(name.encode('utf-8'))} bytes long; its guides' folder and the hidden "
+                        f"folder a build writes them in need a name of at most {MAX_NAME_BYTES} bytes",
+                        hint="rename the file to something shorter, e.g. my-event.yaml")
     return output_root / name
+
+
+# A file name is at most 255 bytes on common file systems; the hidden set's name adds about 40 to the plan's.
+MAX_NAME_BYTES = 200

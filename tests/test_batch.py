@@ -199,3 +199,12 @@ def test_check_refuses_the_plan_names_build_refuses(tmp_path, name):
     plan.write_bytes((ROOT / "plans" / "complete-conference.yaml").read_bytes())
     result = CliRunner().invoke(main, ["check", str(plan)])
     assert result.exit_code == 1 and "gives none of its own" in result.output, result.output
+
+
+def test_a_plan_name_too_long_for_the_folders_a_build_writes_is_refused_in_plain_words(tmp_path):
+    """245 characters fit a file's name, not the hidden `.NAME.PID.RANDOM.new` a build writes: 'File name too long'."""
+    plan = tmp_path / ("e" * 245 + ".yaml")
+    plan.write_bytes((ROOT / "plans" / "complete-conference.yaml").read_bytes())
+    result = CliRunner().invoke(main, ["build", str(plan), "-o", str(tmp_path / "out"), "--quiet"])
+    assert result.exit_code == 1 and "245 bytes long" in result.output and "rename the file" in result.output, result.output
+    assert "File name too long" not in result.output and not (tmp_path / "out").exists()
