@@ -214,3 +214,18 @@ def test_a_plan_without_appeals_has_no_heading_that_promises_them(plan):
     none = plan.model_copy(update={"reporting": plan.reporting.model_copy(update={"appeals": None})})
     text = visible_text(render_html(make_edition(none, Audience.responder)))
     assert "Escalation and appeals" not in text and "Escalation" in text
+
+
+def test_the_volunteer_guide_says_what_the_plan_lets_volunteers_know_of_confidentiality(plan):
+    """'We cannot guarantee anonymity', public on the sheet, was missing where volunteers read what to tell a reporter."""
+    from generator.plan.model import ConfidentialityItem
+    from generator.render.extract import visible_text
+    from generator.render.html import render_html
+
+    c = plan.communication
+    assert c and c.confidentiality is None
+    words = "We do our best to keep reporters anonymous, but we cannot guarantee it"
+    said = ConfidentialityItem(text=words + ".", audience=Audience.public)
+    shown = plan.model_copy(update={"communication": c.model_copy(update={"confidentiality": said})})
+    assert words in visible_text(render_html(make_edition(shown, Audience.volunteer)))
+    assert words not in visible_text(render_html(make_edition(plan, Audience.volunteer)))
