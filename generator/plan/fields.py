@@ -128,9 +128,14 @@ def _check_phone(value: str, info: ValidationInfo) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _compact(number: str) -> str:
+    """A number as dialled, without the spaces and hyphens it is grouped with (116 123, 1-1-0)."""
+    return re.sub(r"[\s\-]", "", number)
+
+
 def _check_dial(value: str, info: ValidationInfo) -> str:
     """A number to dial: a full phone number, or a short service number of the venue's country (101, 116 123)."""
-    compact = re.sub(r"[\s\-]", "", value)
+    compact = _compact(value)
     region = _region(info)
     if region and compact.isascii() and compact.isdigit() and len(compact) <= 6:
         try:
@@ -148,7 +153,7 @@ def _check_dial(value: str, info: ValidationInfo) -> str:
 def _not_emergency(value: str, info: ValidationInfo) -> str:
     """A contact's number: never an emergency number, which reaches the emergency services, not the contact."""
     region = _region(info)
-    compact = re.sub(r"[\s\-]", "", value)
+    compact = _compact(value)
     if region and compact.isdigit() and shortnumberinfo.is_emergency_number(compact, region):
         raise ValueError(f"{quoted(value)} is an emergency number in {region}: dialled from a mobile, it reaches the emergency "
                          f"services, not this contact\nhint: an extension on the event's own phones goes in the text (e.g. "
@@ -261,7 +266,7 @@ TimeZone = Annotated[str, AfterValidator(_check_zone)]
 
 def _short_emergency(value: str) -> str:
     """An emergency number as dialled (112, 10111): checked against its country's data after validation (plan/emergency.py)."""
-    compact = re.sub(r"[\s\-]", "", value)
+    compact = _compact(value)
     if not (compact.isascii() and compact.isdigit() and 2 <= len(compact) <= 6):
         raise ValueError(f"{quoted(value)} is not an emergency number: those are short numbers such as 112, 911 or 10111"
                          "\nhint: write the number people dial in an emergency; other numbers go under the venue's `numbers`")

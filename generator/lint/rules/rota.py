@@ -105,10 +105,9 @@ def shift_coverage(context: Context) -> Iterator[Finding]:
     # a team on call for part of each day (evenings, or not at night) says so once instead of filling the nights
     hours_hint = None if hours else 'if the team is on call only some hours of each day, say which: `event.on_call_hours: {start: "08:00", end: "23:00"}`'
     # an event that opens at noon on its first day, or closes after lunch on its last, says so once
-    if not context.windows:  # on-call hours that end before a one-day event opens, or start after it closes
-        yield Finding(("event", "on_call_hours"), f"the on-call hours ({hours.start if hours else ''} to {hours.end if hours else ''}) "
-                      f"are all outside the hours the event is open (from {plan.event.opens or '00:00'} to {plan.event.closes or '24:00'}); "
-                      "make them overlap", at_key=True)
+    if not context.windows and hours:  # on-call hours that end before a one-day event opens, or start after it closes
+        yield Finding(("event", "on_call_hours"), f"the on-call hours ({hours.start} to {hours.end}) are all outside the hours "
+                      f"the event is open (from {event.opens or '00:00'} to {event.closes or '24:00'}); make them overlap", at_key=True)
         return
     opening, closing = context.windows[0][0], context.windows[-1][1]
     opens_hint = None if event.opens or hours else 'if the event opens later on its first day, say when: `event.opens: "12:00"`'
@@ -207,7 +206,7 @@ def _no_rest(context: Context, who: str, entries: list[OnCall]) -> Iterator[Find
     (11 hours on, one off, day after day) is reported once, at the shift that starts that day."""
     for entry in entries:
         day_end = entry.start + dt.timedelta(days=1)
-        inside = sorted((e for e in entries if e.end > entry.start and e.start < day_end), key=lambda e: e.start)
+        inside = [e for e in entries if e.end > entry.start and e.start < day_end]  # by start, as by_person gives them
         longest_rest, free_from = dt.timedelta(), entry.start
         for e in inside:  # overlapping shifts count once
             longest_rest = max(longest_rest, e.start - free_from)
